@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#if !defined(__VMNET_H_INSIDE__) && !defined(VMNET_COMPILATION)
+#error "Only <vmnet/vmnet.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+#include <vmnet/vmnet-version.h>
+#include <vmnet/vmnet-switch.h>
+#include <vmnet/vmnet-net-adapter-sriov.h>
+#include <vmnet/vmnet-vm.h>
+
+G_BEGIN_DECLS
+
+/**
+ * VMNET_DEMO_URI:
+ *
+ * The URI that opens the bundled demo host: libvirt's test driver with a host
+ * description shipped with libvmnet.
+ *
+ * Since: 0.1
+ */
+#define VMNET_DEMO_URI "demo"
+
+#define VMNET_TYPE_HOST (vmnet_host_get_type ())
+VMNET_AVAILABLE_IN_0_1
+G_DECLARE_FINAL_TYPE (VmnetHost, vmnet_host, VMNET, HOST, GObject)
+
+VMNET_AVAILABLE_IN_0_1
+VmnetHost   *vmnet_host_new_for_uri         (const gchar          *uri,
+                                             GCancellable         *cancellable,
+                                             GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_new_for_uri_async   (const gchar          *uri,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+VmnetHost   *vmnet_host_new_for_uri_finish  (GAsyncResult         *result,
+                                             GError              **error);
+
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_refresh             (VmnetHost            *self,
+                                             GCancellable         *cancellable,
+                                             GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_refresh_async       (VmnetHost            *self,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_refresh_finish      (VmnetHost            *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+
+VMNET_AVAILABLE_IN_0_1
+const gchar *vmnet_host_get_uri               (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+const gchar *vmnet_host_get_resolved_uri      (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+const gchar *vmnet_host_get_host_root         (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+const gchar *vmnet_host_get_computer_name     (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+const gchar *vmnet_host_get_hypervisor        (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+const gchar *vmnet_host_get_hypervisor_version (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+const gchar *vmnet_host_get_libvirt_version   (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_get_is_remote         (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_get_is_privileged     (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_get_host_facts_available (VmnetHost *self);
+
+VMNET_AVAILABLE_IN_0_1
+GListModel  *vmnet_host_get_switches             (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+GListModel  *vmnet_host_get_net_adapters_sriov   (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+GListModel  *vmnet_host_get_vms                  (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+GListModel  *vmnet_host_get_network_adapters     (VmnetHost *self);
+
+VMNET_AVAILABLE_IN_0_1
+VmnetSwitch          *vmnet_host_find_switch            (VmnetHost    *self,
+                                                         const gchar  *name,
+                                                         GError      **error);
+VMNET_AVAILABLE_IN_0_1
+VmnetVm              *vmnet_host_find_vm                (VmnetHost    *self,
+                                                         const gchar  *name,
+                                                         GError      **error);
+VMNET_AVAILABLE_IN_0_1
+VmnetNetAdapterSriov *vmnet_host_find_net_adapter_sriov (VmnetHost    *self,
+                                                         const gchar  *name,
+                                                         GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The one place that speaks libvirt's C API. */
+
+#include <gio/gio.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include "vmnet-facts-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VmnetLibvirtConn VmnetLibvirtConn;
+
+VmnetLibvirtConn *vmnet_libvirt_conn_open          (const gchar       *uri,
+                                                    GError           **error);
+void              vmnet_libvirt_conn_free          (VmnetLibvirtConn  *conn);
+const gchar      *vmnet_libvirt_conn_get_uri       (VmnetLibvirtConn  *conn);
+gboolean          vmnet_libvirt_conn_is_remote     (VmnetLibvirtConn  *conn);
+gboolean          vmnet_libvirt_conn_is_privileged (VmnetLibvirtConn  *conn);
+gboolean          vmnet_libvirt_conn_is_test       (VmnetLibvirtConn  *conn);
+virConnectPtr     vmnet_libvirt_conn_get_ptr       (VmnetLibvirtConn  *conn);
+
+VmnetHostFacts   *vmnet_libvirt_conn_fetch         (VmnetLibvirtConn  *conn,
+                                                    GCancellable      *cancellable,
+                                                    GError           **error);
+
+gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
+                                                    GError           **error);
+void              vmnet_libvirt_set_error          (GError           **error,
+                                                    const gchar       *format,
+                                                    ...) G_GNUC_PRINTF (2, 3);
+gint              vmnet_libvirt_error_code_for     (gint               vir_code);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetLibvirtConn, vmnet_libvirt_conn_free)
+
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* libvirt XML (node devices, networks, domains) to facts. Thread-safe: each
+ * call parses its own document. */
+
+#include <glib.h>
+#include "vmnet-facts-private.h"
+
+G_BEGIN_DECLS
+
+gboolean          vmnet_libvirt_parse_nodedev  (const gchar       *xml,
+                                                VmnetPciFact     **pci,
+                                                VmnetNetdevFact  **netdev,
+                                                GError           **error);
+VmnetNetworkFact *vmnet_libvirt_parse_network  (const gchar       *xml,
+                                                GError           **error);
+VmnetDomainFact  *vmnet_libvirt_parse_domain   (const gchar       *xml,
+                                                GError           **error);
+void              vmnet_libvirt_parse_settings (const gchar       *metadata_xml,
+                                                VmnetDomainFact   *domain);
+
+G_END_DECLS

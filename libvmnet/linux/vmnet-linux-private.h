@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Host-local facts: sysfs (under an injectable root) and netlink. */
+
+#include <glib.h>
+#include "vmnet-facts-private.h"
+
+G_BEGIN_DECLS
+
+VmnetSysfsPciFact *vmnet_sysfs_read_pci     (const gchar      *root,
+                                             const gchar      *address);
+VmnetPfLinkFact   *vmnet_netlink_read_pf    (const gchar      *netdev,
+                                             GError          **error);
+void               vmnet_linux_collect      (VmnetHostFacts   *facts,
+                                             const gchar      *root,
+                                             gboolean          use_netlink);
+
+G_END_DECLS

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "vmnet-linux-private.h"
+
+static gchar *
+read_line (const gchar *path)
+{
+  g_autofree gchar *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return g_strdup (g_strstrip (contents));
+}
+
+static gint64
+read_int (const gchar *path, gint64 fallback)
+{
+  g_autofree gchar *line = read_line (path);
+  gint64 v;
+
+  if (!line || !g_ascii_string_to_signed (line, 10, G_MININT64, G_MAXINT64, &v, NULL))
+    return fallback;
+  return v;
+}
+
+static gchar *
+link_basename (const gchar *path)
+{
+  g_autofree gchar *target = g_file_read_link (path, NULL);
+  return target ? g_path_get_basename (target) : NULL;
+}
+
+static guint
+count_entries (const gchar *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  if (!dir)
+    return 0;
+  while (g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar **) a, *(const gchar **) b);
+}
+
+/* Reads what sysfs says about one PCI function; NULL if the device is not there. */
+VmnetSysfsPciFact *
+vmnet_sysfs_read_pci (const gchar *root, const gchar *address)
+{
+  g_autofree gchar *dev = g_build_filename (root, "sys/bus/pci/devices", address, NULL);
+  g_autoptr(VmnetSysfsPciFact) f = NULL;
+  g_autofree gchar *group = NULL;
+  g_autofree gchar *netdir = NULL;
+  g_autofree gchar *driver_link = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const gchar *name;
+
+  if (!g_file_test (dev, G_FILE_TEST_IS_DIR))
+    return NULL;
+
+  f = vmnet_sysfs_pci_fact_new ();
+  f->address = g_strdup (address);
+  driver_link = g_build_filename (dev, "driver", NULL);
+  f->driver = link_basename (driver_link);
+
+  {
+    g_autofree gchar *p1 = g_build_filename (dev, "sriov_totalvfs", NULL);
+    g_autofree gchar *p2 = g_build_filename (dev, "sriov_numvfs", NULL);
+    g_autofree gchar *p3 = g_build_filename (dev, "sriov_vf_total_msix", NULL);
+    g_autofree gchar *p4 = g_build_filename (dev, "sriov_vf_msix_count", NULL);
+    f->total_vfs = (gint) read_int (p1, -1);
+    f->num_vfs = (gint) read_int (p2, -1);
+    f->vf_total_msix = (gint) read_int (p3, -1);
+    f->vf_msix_count = (gint) read_int (p4, -1);
+  }
+
+  group = g_build_filename (dev, "iommu_group", NULL);
+  {
+    g_autofree gchar *number = link_basename (group);
+    g_autofree gchar *devices = g_build_filename (group, "devices", NULL);
+    gint64 v;
+    if (number && g_ascii_string_to_signed (number, 10, 0, G_MAXINT, &v, NULL))
+      {
+        f->iommu_group = (gint) v;
+        f->iommu_group_size = count_entries (devices);
+      }
+  }
+
+  netdir = g_build_filename (dev, "net", NULL);
+  dir = g_dir_open (netdir, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)))
+    g_ptr_array_add (f->netdevs, g_strdup (name));
+  g_ptr_array_sort (f->netdevs, compare_strings);
+
+  if (f->netdevs->len > 0)
+    {
+      const gchar *netdev = g_ptr_array_index (f->netdevs, 0);
+      g_autofree gchar *speed = g_build_filename (root, "sys/class/net", netdev, "speed", NULL);
+      g_autofree gchar *oper = g_build_filename (root, "sys/class/net", netdev, "operstate", NULL);
+      gint64 mbps = read_int (speed, -1);
+      f->speed_mbps = mbps > 0 ? mbps : -1;
+      f->operstate = read_line (oper);
+    }
+
+  for (gint i = 0; f->num_vfs > 0 && i < f->num_vfs; i++)
+    {
+      g_autofree gchar *link = g_strdup_printf ("%s/virtfn%d", dev, i);
+      gchar *vf = link_basename (link);
+      if (!vf)
+        break;
+      g_ptr_array_add (f->vf_addresses, vf);
+    }
+
+  return g_steal_pointer (&f);
+}
+
+static gboolean
+worth_reading (const VmnetPciFact *pci)
+{
+  return pci->sriov_capable || pci->pf_address || (pci->pci_class >> 16) == 0x02;
+}
+
+void
+vmnet_linux_collect (VmnetHostFacts *facts, const gchar *root, gboolean use_netlink)
+{
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  facts->host_facts = TRUE;
+  for (guint i = 0; i < facts->pci->len; i++)
+    {
+      VmnetPciFact *pci = g_ptr_array_index (facts->pci, i);
+      VmnetSysfsPciFact *f;
+
+      if (!pci->address || !worth_reading (pci))
+        continue;
+      f = vmnet_sysfs_read_pci (root, pci->address);
+      if (!f)
+        continue;
+      g_hash_table_insert (seen, f->address, f);
+      g_hash_table_replace (facts->sysfs_pci, f->address, f);
+    }
+
+  /* VFs that libvirt has not listed yet (just created) still get their facts. */
+  {
+    GHashTableIter iter;
+    gpointer value;
+    GPtrArray *extra = g_ptr_array_new ();
+
+    g_hash_table_iter_init (&iter, seen);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        VmnetSysfsPciFact *f = value;
+        for (guint j = 0; j < f->vf_addresses->len; j++)
+          g_ptr_array_add (extra, g_ptr_array_index (f->vf_addresses, j));
+      }
+    for (guint j = 0; j < extra->len; j++)
+      {
+        const gchar *address = g_ptr_array_index (extra, j);
+        VmnetSysfsPciFact *vf;
+        if (g_hash_table_contains (facts->sysfs_pci, address))
+          continue;
+        vf = vmnet_sysfs_read_pci (root, address);
+        if (vf)
+          g_hash_table_replace (facts->sysfs_pci, vf->address, vf);
+      }
+    g_ptr_array_unref (extra);
+  }
+
+  if (use_netlink)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, facts->sysfs_pci);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          VmnetSysfsPciFact *f = value;
+          g_autoptr(GError) error = NULL;
+          VmnetPfLinkFact *links;
+
+          if (f->total_vfs <= 0 || f->netdevs->len == 0)
+            continue;
+          links = vmnet_netlink_read_pf (g_ptr_array_index (f->netdevs, 0), &error);
+          if (!links)
+            {
+              g_debug ("no VF attributes for %s: %s", f->address, error->message);
+              continue;
+            }
+          g_hash_table_replace (facts->pf_links, links->pf_netdev, links);
+        }
+    }
+
+  g_hash_table_unref (seen);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "vmnet-error.h"
+
+/**
+ * vmnet_error_quark:
+ *
+ * Returns: the #GQuark of the %VMNET_ERROR domain
+ *
+ * Since: 0.1
+ */
+
+G_DEFINE_QUARK (vmnet-error-quark, vmnet_error)

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Facts as the sources report them (libvirt XML, sysfs, netlink), before
+ * they are turned into the Hyper-V model by vmnet-model.c. Plain data,
+ * built on worker threads. */
+
+#include <glib.h>
+#include "vmnet-enums.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gchar     *name;              /* node device name */
+  gchar     *address;           /* "0000:3b:00.0" */
+  guint      pci_class;
+  gchar     *vendor;
+  gchar     *product;
+  gchar     *driver;            /* NULL when libvirt does not say */
+  gint       iommu_group;       /* -1: unknown */
+  guint      iommu_group_size;  /* devices in the group, 0: unknown */
+  gboolean   sriov_capable;     /* has a virt_functions capability */
+  gint       max_vfs;           /* virt_functions maxCount, -1: unknown */
+  GPtrArray *vf_addresses;      /* (element-type utf8) in VF index order */
+  gchar     *pf_address;        /* for a VF: its PF */
+} VmnetPciFact;
+
+typedef struct {
+  gchar *name;                  /* node device name */
+  gchar *parent;                /* parent node device name */
+  gchar *interface;             /* netdev name */
+  gchar *mac;
+  gint64 speed_mbps;            /* -1: unknown */
+  gchar *link_state;            /* "up", "down", NULL */
+} VmnetNetdevFact;
+
+typedef struct {
+  gchar     *name;
+  gchar     *uuid;
+  gboolean   active;
+  gboolean   persistent;
+  gboolean   autostart;
+  gchar     *forward_mode;      /* NULL: isolated */
+  gchar     *bridge;            /* <bridge name> */
+  gchar     *pf_dev;            /* hostdev pool <pf dev> */
+  GPtrArray *forward_devs;      /* (element-type utf8) <interface dev> */
+  GPtrArray *pool_addresses;    /* (element-type utf8) hostdev pool VF addresses (live) */
+  gint       connections;       /* live connections attribute, -1 unknown */
+} VmnetNetworkFact;
+
+typedef enum {
+  VMNET_TEAMING_NONE,
+  VMNET_TEAMING_PERSISTENT,
+  VMNET_TEAMING_TRANSIENT,
+} VmnetTeaming;
+
+typedef struct {
+  gchar        *type;           /* network, bridge, direct, hostdev, ... */
+  gchar        *mac;
+  gchar        *network;        /* <source network> */
+  gchar        *source_dev;     /* <source bridge|dev> */
+  gchar        *model;
+  gchar        *alias;
+  gchar        *hostdev_address; /* hostdev: the VF's PCI address */
+  VmnetTeaming  teaming;
+  gchar        *teaming_persistent;
+  gint          vlan_id;        /* 0: none */
+  gint          queues;         /* <driver queues>, 0: unset */
+} VmnetIfaceFact;
+
+/* One adapter's settings from the libvmnet metadata. */
+typedef struct {
+  gchar                       *mac;
+  guint                        iov_weight;
+  guint                        iov_queue_pairs_requested;
+  VmnetIovInterruptModeration  iov_interrupt_moderation;
+  gchar                       *error;   /* why (part of) the entry was rejected */
+} VmnetAdapterSettingsFact;
+
+typedef struct {
+  gchar        *name;
+  gchar        *uuid;
+  VmnetVmState  state;
+  gboolean      persistent;
+  GPtrArray    *interfaces;     /* (element-type VmnetIfaceFact) */
+  GPtrArray    *settings;       /* (element-type VmnetAdapterSettingsFact) */
+  gchar        *metadata_error; /* the metadata element as a whole is unusable */
+} VmnetDomainFact;
+
+/* Host-local facts of one PCI function (sysfs, netlink). */
+typedef struct {
+  gchar        *address;
+  gchar        *driver;
+  gint          total_vfs;      /* -1 unknown */
+  gint          num_vfs;        /* -1 unknown */
+  gint          vf_total_msix;  /* -1: not exposed */
+  gint          vf_msix_count;  /* for a VF, -1: not exposed */
+  gint          iommu_group;    /* -1 unknown */
+  guint         iommu_group_size;
+  gint64        speed_mbps;     /* -1 unknown */
+  gchar        *operstate;
+  GPtrArray    *netdevs;        /* (element-type utf8) */
+  GPtrArray    *vf_addresses;   /* (element-type utf8) virtfnN order */
+} VmnetSysfsPciFact;
+
+typedef struct {
+  guint         vf;
+  gchar        *mac;            /* NULL: unknown or zero */
+  gint          vlan_id;
+  VmnetTernary  spoof_check;
+  VmnetTernary  trust;
+  gchar        *link_state;     /* "auto", "enable", "disable" */
+} VmnetVfLinkFact;
+
+typedef struct {
+  gchar     *pf_netdev;
+  GPtrArray *vfs;               /* (element-type VmnetVfLinkFact) */
+} VmnetPfLinkFact;
+
+typedef struct {
+  gchar     *computer_name;
+  gchar     *hypervisor;
+  gchar     *hypervisor_version;
+  gchar     *libvirt_version;
+  GPtrArray *pci;               /* (element-type VmnetPciFact) */
+  GPtrArray *netdevs;           /* (element-type VmnetNetdevFact) */
+  GPtrArray *networks;          /* (element-type VmnetNetworkFact) */
+  GPtrArray *domains;           /* (element-type VmnetDomainFact) */
+  gboolean   host_facts;        /* the two below were read */
+  GHashTable *sysfs_pci;        /* address -> VmnetSysfsPciFact */
+  GHashTable *pf_links;         /* pf netdev -> VmnetPfLinkFact */
+} VmnetHostFacts;
+
+VmnetPciFact             *vmnet_pci_fact_new          (void);
+void                      vmnet_pci_fact_free         (VmnetPciFact *f);
+VmnetNetdevFact          *vmnet_netdev_fact_new       (void);
+void                      vmnet_netdev_fact_free      (VmnetNetdevFact *f);
+VmnetNetworkFact         *vmnet_network_fact_new      (void);
+void                      vmnet_network_fact_free     (VmnetNetworkFact *f);
+VmnetIfaceFact           *vmnet_iface_fact_new        (void);
+void                      vmnet_iface_fact_free       (VmnetIfaceFact *f);
+VmnetAdapterSettingsFact *vmnet_adapter_settings_fact_new  (void);
+void                      vmnet_adapter_settings_fact_free (VmnetAdapterSettingsFact *f);
+VmnetDomainFact          *vmnet_domain_fact_new       (void);
+void                      vmnet_domain_fact_free      (VmnetDomainFact *f);
+VmnetSysfsPciFact        *vmnet_sysfs_pci_fact_new    (void);
+void                      vmnet_sysfs_pci_fact_free   (VmnetSysfsPciFact *f);
+VmnetVfLinkFact          *vmnet_vf_link_fact_new      (void);
+void                      vmnet_vf_link_fact_free     (VmnetVfLinkFact *f);
+VmnetPfLinkFact          *vmnet_pf_link_fact_new      (void);
+void                      vmnet_pf_link_fact_free     (VmnetPfLinkFact *f);
+VmnetHostFacts           *vmnet_host_facts_new        (void);
+void                      vmnet_host_facts_free       (VmnetHostFacts *f);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetPciFact, vmnet_pci_fact_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetNetdevFact, vmnet_netdev_fact_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetNetworkFact, vmnet_network_fact_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetDomainFact, vmnet_domain_fact_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetHostFacts, vmnet_host_facts_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetSysfsPciFact, vmnet_sysfs_pci_fact_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetPfLinkFact, vmnet_pf_link_fact_free)
+
+G_END_DECLS

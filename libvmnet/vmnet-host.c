@@ -1,0 +1,1060 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "vmnet-host.h"
+#include "vmnet-error.h"
+#include "vmnet-object-private.h"
+#include "libvirt/vmnet-libvirt-private.h"
+#include "linux/vmnet-linux-private.h"
+
+/**
+ * VmnetHost:
+ *
+ * A virtualization host, as `Get-VMHost` shows it: one libvirt connection
+ * and what it tells about virtual switches, SR-IOV adapters, VMs and their
+ * network adapters.
+ *
+ * A host is created from a libvirt URI (`qemu:///system`,
+ * `qemu+ssh://host/system`, `test:///path/host.xml`, or %VMNET_DEMO_URI for
+ * the bundled demo host) with vmnet_host_new_for_uri() or its async variant.
+ * Construction reads everything once; vmnet_host_refresh() reads it again.
+ * The lists (vmnet_host_get_switches() and friends) are #GListModels that
+ * keep their objects across refreshes and emit #GListModel::items-changed
+ * when members come or go; objects emit #GObject::notify for the
+ * properties whose value changed.
+ *
+ * Threading: a host belongs to the #GMainContext that was the thread-default
+ * one when it was created. The async calls do their I/O in worker threads,
+ * but objects are only ever changed, and signals emitted, in that context.
+ * Sync calls must be made from it too.
+ *
+ * Facts that only the host itself can tell (sysfs, netlink) are read when
+ * the connection is local to this machine, or from #VmnetHost:host-root when
+ * it is set; otherwise they read as unknown.
+ *
+ * Since: 0.1
+ */
+
+struct _VmnetHost {
+  GObject           parent_instance;
+
+  gchar            *uri;
+  gchar            *host_root;
+  GMainContext     *context;
+
+  VmnetLibvirtConn *conn;
+  gchar            *computer_name;
+  gchar            *hypervisor;
+  gchar            *hypervisor_version;
+  gchar            *libvirt_version;
+
+  GListStore       *switches;
+  GListStore       *pfs;
+  GListStore       *vms;
+  GListStore       *adapters;
+};
+
+static void vmnet_host_initable_iface_init (GInitableIface *iface);
+static void vmnet_host_async_initable_iface_init (GAsyncInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VmnetHost, vmnet_host, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, vmnet_host_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, vmnet_host_async_initable_iface_init))
+
+enum {
+  PROP_0,
+  PROP_URI,
+  PROP_HOST_ROOT,
+  PROP_RESOLVED_URI,
+  PROP_COMPUTER_NAME,
+  PROP_HYPERVISOR,
+  PROP_HYPERVISOR_VERSION,
+  PROP_LIBVIRT_VERSION,
+  PROP_IS_REMOTE,
+  PROP_IS_PRIVILEGED,
+  PROP_HOST_FACTS_AVAILABLE,
+  PROP_SWITCHES,
+  PROP_NET_ADAPTERS_SRIOV,
+  PROP_VMS,
+  PROP_NETWORK_ADAPTERS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What a worker thread produces for the main context to apply. */
+typedef struct {
+  VmnetLibvirtConn *conn;     /* set when the connection was opened by this read */
+  VmnetHostFacts   *facts;
+  VmnetModel       *model;
+} Snapshot;
+
+static void
+snapshot_free (Snapshot *snap)
+{
+  g_clear_pointer (&snap->conn, vmnet_libvirt_conn_free);
+  g_clear_pointer (&snap->facts, vmnet_host_facts_free);
+  g_clear_pointer (&snap->model, vmnet_model_free);
+  g_free (snap);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+static const gchar *
+host_label (VmnetHost *self)
+{
+  return self->uri ? self->uri : (self->conn ? vmnet_libvirt_conn_get_uri (self->conn) : "(default)");
+}
+
+static gboolean
+host_facts_available (VmnetHost *self, VmnetLibvirtConn *conn)
+{
+  if (self->host_root)
+    return TRUE;
+  return conn && !vmnet_libvirt_conn_is_remote (conn) && !vmnet_libvirt_conn_is_test (conn);
+}
+
+/* The I/O half of a read; safe on any thread. */
+static Snapshot *
+read_host (VmnetHost        *self,
+           VmnetLibvirtConn *conn,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  g_autoptr(Snapshot) snap = g_new0 (Snapshot, 1);
+
+  if (!conn)
+    {
+      snap->conn = vmnet_libvirt_conn_open (self->uri, error);
+      if (!snap->conn)
+        return NULL;
+      conn = snap->conn;
+    }
+  snap->facts = vmnet_libvirt_conn_fetch (conn, cancellable, error);
+  if (!snap->facts)
+    {
+      g_prefix_error (error, "host '%s': ", host_label (self));
+      return NULL;
+    }
+  if (host_facts_available (self, conn))
+    vmnet_linux_collect (snap->facts, self->host_root ? self->host_root : "/",
+                         self->host_root == NULL);
+  snap->model = vmnet_model_build (snap->facts);
+  return g_steal_pointer (&snap);
+}
+
+static const gchar *
+switch_info_key (gconstpointer info)
+{
+  return ((const VmnetSwitchInfo *) info)->name;
+}
+
+static const gchar *
+switch_object_key (gpointer object)
+{
+  return vmnet_switch_get_info (object)->name;
+}
+
+static gpointer
+switch_create (gpointer info)
+{
+  return vmnet_switch_new (info);
+}
+
+static void
+switch_update (gpointer object, gpointer info)
+{
+  vmnet_switch_update (object, info);
+}
+
+static const gchar *
+pf_info_key (gconstpointer info)
+{
+  return ((const VmnetPfInfo *) info)->pci_address;
+}
+
+static const gchar *
+pf_object_key (gpointer object)
+{
+  return vmnet_net_adapter_sriov_get_info (object)->pci_address;
+}
+
+static gpointer
+pf_create (gpointer info)
+{
+  return vmnet_net_adapter_sriov_new (info);
+}
+
+static void
+pf_update (gpointer object, gpointer info)
+{
+  vmnet_net_adapter_sriov_update (object, info);
+}
+
+static const gchar *
+vm_info_key (gconstpointer info)
+{
+  const VmnetVmInfo *vm = info;
+  return vm->uuid ? vm->uuid : vm->name;
+}
+
+static const gchar *
+vm_object_key (gpointer object)
+{
+  const gchar *uuid = vmnet_vm_get_uuid (object);
+  return uuid ? uuid : vmnet_vm_get_name (object);
+}
+
+static gpointer
+vm_create (gpointer info)
+{
+  return vmnet_vm_new (info);
+}
+
+static void
+vm_update (gpointer object, gpointer info)
+{
+  vmnet_vm_update (object, info);
+}
+
+static const VmnetListSyncFuncs switch_sync = { switch_info_key, switch_object_key, switch_create, switch_update };
+static const VmnetListSyncFuncs pf_sync = { pf_info_key, pf_object_key, pf_create, pf_update };
+static const VmnetListSyncFuncs vm_sync = { vm_info_key, vm_object_key, vm_create, vm_update };
+
+static void
+set_string (VmnetHost *self, gchar **field, gchar *value, guint prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    {
+      g_free (value);
+      return;
+    }
+  g_free (*field);
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+sync_flat_adapters (VmnetHost *self)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_vms = g_list_model_get_n_items (G_LIST_MODEL (self->vms));
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->adapters));
+  gboolean same;
+
+  for (guint i = 0; i < n_vms; i++)
+    {
+      g_autoptr(VmnetVm) vm = g_list_model_get_item (G_LIST_MODEL (self->vms), i);
+      GListModel *adapters = vmnet_vm_get_network_adapters (vm);
+      for (guint j = 0; j < g_list_model_get_n_items (adapters); j++)
+        g_ptr_array_add (all, g_list_model_get_item (adapters, j));
+    }
+
+  same = n_old == all->len;
+  for (guint i = 0; same && i < all->len; i++)
+    {
+      g_autoptr(GObject) old = g_list_model_get_item (G_LIST_MODEL (self->adapters), i);
+      same = old == g_ptr_array_index (all, i);
+    }
+  if (!same)
+    g_list_store_splice (self->adapters, 0, n_old, all->pdata, all->len);
+}
+
+/* The main-context half of a read. */
+static void
+apply_snapshot (VmnetHost *self, Snapshot *snap)
+{
+  gboolean had_conn = self->conn != NULL;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (snap->conn)
+    {
+      g_clear_pointer (&self->conn, vmnet_libvirt_conn_free);
+      self->conn = g_steal_pointer (&snap->conn);
+      if (had_conn)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESOLVED_URI]);
+    }
+  set_string (self, &self->computer_name, g_steal_pointer (&snap->facts->computer_name), PROP_COMPUTER_NAME);
+  set_string (self, &self->hypervisor, g_steal_pointer (&snap->facts->hypervisor), PROP_HYPERVISOR);
+  set_string (self, &self->hypervisor_version, g_steal_pointer (&snap->facts->hypervisor_version), PROP_HYPERVISOR_VERSION);
+  set_string (self, &self->libvirt_version, g_steal_pointer (&snap->facts->libvirt_version), PROP_LIBVIRT_VERSION);
+
+  vmnet_list_store_sync (self->pfs, snap->model->pfs, &pf_sync);
+  vmnet_list_store_sync (self->switches, snap->model->switches, &switch_sync);
+  vmnet_list_store_sync (self->vms, snap->model->vms, &vm_sync);
+  sync_flat_adapters (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+vmnet_host_initable_init (GInitable     *initable,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  VmnetHost *self = VMNET_HOST (initable);
+  g_autoptr(Snapshot) snap = read_host (self, NULL, cancellable, error);
+
+  if (!snap)
+    return FALSE;
+  apply_snapshot (self, snap);
+  return TRUE;
+}
+
+static void
+vmnet_host_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = vmnet_host_initable_init;
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  VmnetHost *self = source_object;
+  VmnetLibvirtConn *conn = task_data;
+  GError *error = NULL;
+  Snapshot *snap = read_host (self, conn, cancellable, &error);
+
+  if (snap)
+    g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Runs read_thread, then applies its snapshot in the host's context before
+ * completing the caller's task. */
+static void
+read_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  VmnetHost *self = VMNET_HOST (source);
+  GError *error = NULL;
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (!snap)
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  apply_snapshot (self, snap);
+  g_task_return_boolean (outer, TRUE);
+}
+
+static void
+start_read (VmnetHost    *self,
+            GTask        *outer,
+            GCancellable *cancellable)
+{
+  g_autoptr(GTask) inner = g_task_new (self, cancellable, read_done, g_object_ref (outer));
+
+  g_task_set_source_tag (inner, start_read);
+  g_task_set_task_data (inner, self->conn, NULL);
+  g_task_run_in_thread (inner, read_thread);
+}
+
+static void
+vmnet_host_async_initable_init_async (GAsyncInitable      *initable,
+                                      int                  io_priority,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  VmnetHost *self = VMNET_HOST (initable);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, vmnet_host_async_initable_init_async);
+  g_task_set_priority (task, io_priority);
+  start_read (self, task, cancellable);
+}
+
+static gboolean
+vmnet_host_async_initable_init_finish (GAsyncInitable  *initable,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, initable), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_async_initable_init_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+vmnet_host_async_initable_iface_init (GAsyncInitableIface *iface)
+{
+  iface->init_async = vmnet_host_async_initable_init_async;
+  iface->init_finish = vmnet_host_async_initable_init_finish;
+}
+
+static void
+vmnet_host_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  VmnetHost *self = VMNET_HOST (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI: g_value_set_string (value, self->uri); break;
+    case PROP_HOST_ROOT: g_value_set_string (value, self->host_root); break;
+    case PROP_RESOLVED_URI: g_value_set_string (value, vmnet_host_get_resolved_uri (self)); break;
+    case PROP_COMPUTER_NAME: g_value_set_string (value, self->computer_name); break;
+    case PROP_HYPERVISOR: g_value_set_string (value, self->hypervisor); break;
+    case PROP_HYPERVISOR_VERSION: g_value_set_string (value, self->hypervisor_version); break;
+    case PROP_LIBVIRT_VERSION: g_value_set_string (value, self->libvirt_version); break;
+    case PROP_IS_REMOTE: g_value_set_boolean (value, vmnet_host_get_is_remote (self)); break;
+    case PROP_IS_PRIVILEGED: g_value_set_boolean (value, vmnet_host_get_is_privileged (self)); break;
+    case PROP_HOST_FACTS_AVAILABLE: g_value_set_boolean (value, vmnet_host_get_host_facts_available (self)); break;
+    case PROP_SWITCHES: g_value_set_object (value, self->switches); break;
+    case PROP_NET_ADAPTERS_SRIOV: g_value_set_object (value, self->pfs); break;
+    case PROP_VMS: g_value_set_object (value, self->vms); break;
+    case PROP_NETWORK_ADAPTERS: g_value_set_object (value, self->adapters); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vmnet_host_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  VmnetHost *self = VMNET_HOST (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI: self->uri = g_value_dup_string (value); break;
+    case PROP_HOST_ROOT: self->host_root = g_value_dup_string (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vmnet_host_finalize (GObject *object)
+{
+  VmnetHost *self = VMNET_HOST (object);
+
+  g_clear_object (&self->adapters);
+  g_clear_object (&self->vms);
+  g_clear_object (&self->switches);
+  g_clear_object (&self->pfs);
+  g_clear_pointer (&self->conn, vmnet_libvirt_conn_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_free (self->uri);
+  g_free (self->host_root);
+  g_free (self->computer_name);
+  g_free (self->hypervisor);
+  g_free (self->hypervisor_version);
+  g_free (self->libvirt_version);
+  G_OBJECT_CLASS (vmnet_host_parent_class)->finalize (object);
+}
+
+static void
+vmnet_host_class_init (VmnetHostClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = vmnet_host_get_property;
+  object_class->set_property = vmnet_host_set_property;
+  object_class->finalize = vmnet_host_finalize;
+
+  /**
+   * VmnetHost:uri:
+   *
+   * The libvirt URI the host was opened with, %VMNET_DEMO_URI for the demo
+   * host, or %NULL for libvirt's default.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL, co);
+  /**
+   * VmnetHost:host-root:
+   *
+   * A directory to read the host's `/sys` and `/proc` from instead of the
+   * machine's own (a fixture tree in tests), or %NULL. When set, these facts
+   * are read whatever the connection, and netlink is not used.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_HOST_ROOT] = g_param_spec_string ("host-root", NULL, NULL, NULL, co);
+  /**
+   * VmnetHost:resolved-uri:
+   *
+   * The URI libvirt reports for the open connection.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_RESOLVED_URI] = g_param_spec_string ("resolved-uri", NULL, NULL, NULL, ro);
+  /**
+   * VmnetHost:computer-name:
+   *
+   * The host's name, as libvirt reports it.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_COMPUTER_NAME] = g_param_spec_string ("computer-name", NULL, NULL, NULL, ro);
+  /**
+   * VmnetHost:hypervisor:
+   *
+   * The hypervisor driver (`QEMU`, `TEST`, …).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_HYPERVISOR] = g_param_spec_string ("hypervisor", NULL, NULL, NULL, ro);
+  /**
+   * VmnetHost:hypervisor-version:
+   *
+   * The hypervisor's version (`major.minor.micro`), or %NULL when unknown.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_HYPERVISOR_VERSION] = g_param_spec_string ("hypervisor-version", NULL, NULL, NULL, ro);
+  /**
+   * VmnetHost:libvirt-version:
+   *
+   * The version of the libvirt serving the connection, or %NULL when unknown.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_LIBVIRT_VERSION] = g_param_spec_string ("libvirt-version", NULL, NULL, NULL, ro);
+  /**
+   * VmnetHost:is-remote:
+   *
+   * Whether the connection goes to another machine.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_IS_REMOTE] = g_param_spec_boolean ("is-remote", NULL, NULL, FALSE, ro);
+  /**
+   * VmnetHost:is-privileged:
+   *
+   * Whether the connection is a system (privileged) one; SR-IOV needs one.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_IS_PRIVILEGED] = g_param_spec_boolean ("is-privileged", NULL, NULL, FALSE, ro);
+  /**
+   * VmnetHost:host-facts-available:
+   *
+   * Whether facts only the host can tell (sysfs, netlink) are read.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_HOST_FACTS_AVAILABLE] = g_param_spec_boolean ("host-facts-available", NULL, NULL, FALSE, ro);
+  /**
+   * VmnetHost:switches:
+   *
+   * The host's virtual switches, a #GListModel of #VmnetSwitch sorted by name.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SWITCHES] = g_param_spec_object ("switches", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  /**
+   * VmnetHost:net-adapters-sriov:
+   *
+   * The host's SR-IOV capable adapters, a #GListModel of #VmnetNetAdapterSriov sorted by name.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_NET_ADAPTERS_SRIOV] = g_param_spec_object ("net-adapters-sriov", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  /**
+   * VmnetHost:vms:
+   *
+   * The host's VMs, a #GListModel of #VmnetVm sorted by name.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_VMS] = g_param_spec_object ("vms", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  /**
+   * VmnetHost:network-adapters:
+   *
+   * Every VM's network adapters, a #GListModel of #VmnetNetworkAdapter, by VM name, then device order.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_NETWORK_ADAPTERS] = g_param_spec_object ("network-adapters", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vmnet_host_init (VmnetHost *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->switches = g_list_store_new (VMNET_TYPE_SWITCH);
+  self->pfs = g_list_store_new (VMNET_TYPE_NET_ADAPTER_SRIOV);
+  self->vms = g_list_store_new (VMNET_TYPE_VM);
+  self->adapters = g_list_store_new (VMNET_TYPE_NETWORK_ADAPTER);
+}
+
+/**
+ * vmnet_host_new_for_uri:
+ * @uri: (nullable): a libvirt URI, %VMNET_DEMO_URI, or %NULL for libvirt's default
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Connects to libvirt at @uri and reads the host. Blocks; see
+ * vmnet_host_new_for_uri_async() for the non-blocking variant.
+ *
+ * Returns: (transfer full): a new #VmnetHost, or %NULL with @error set
+ *   (%VMNET_ERROR_BACKEND_UNAVAILABLE when libvirt cannot be reached)
+ *
+ * Since: 0.1
+ */
+VmnetHost *
+vmnet_host_new_for_uri (const gchar   *uri,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_initable_new (VMNET_TYPE_HOST, cancellable, error, "uri", uri, NULL);
+}
+
+/**
+ * vmnet_host_new_for_uri_async:
+ * @uri: (nullable): a libvirt URI, %VMNET_DEMO_URI, or %NULL for libvirt's default
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the host is ready
+ * @user_data: (closure): data for @callback
+ *
+ * Connects to libvirt at @uri and reads the host in a worker thread.
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_new_for_uri_async (const gchar         *uri,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_async_initable_new_async (VMNET_TYPE_HOST, G_PRIORITY_DEFAULT, cancellable,
+                              callback, user_data, "uri", uri, NULL);
+}
+
+/**
+ * vmnet_host_new_for_uri_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_new_for_uri_async().
+ *
+ * Returns: (transfer full): a new #VmnetHost, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+VmnetHost *
+vmnet_host_new_for_uri_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  GObject *object = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, error);
+
+  return object ? VMNET_HOST (object) : NULL;
+}
+
+/**
+ * vmnet_host_refresh:
+ * @self: a #VmnetHost
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the host again and brings every list and object up to date. On
+ * error nothing changes.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_refresh (VmnetHost     *self,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(Snapshot) snap = NULL;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  snap = read_host (self, self->conn, cancellable, error);
+  if (!snap)
+    return FALSE;
+  apply_snapshot (self, snap);
+  return TRUE;
+}
+
+/**
+ * vmnet_host_refresh_async:
+ * @self: a #VmnetHost
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the refresh is done
+ * @user_data: (closure): data for @callback
+ *
+ * Reads the host again in a worker thread; the objects change in the host's
+ * main context just before @callback runs.
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_refresh_async (VmnetHost           *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vmnet_host_refresh_async);
+  start_read (self, task, cancellable);
+}
+
+/**
+ * vmnet_host_refresh_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_refresh_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_refresh_finish (VmnetHost     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_refresh_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * vmnet_host_get_uri:
+ * @self: a #VmnetHost
+ *
+ * Returns: (nullable): the URI the host was opened with
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_host_get_uri (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return self->uri;
+}
+
+/**
+ * vmnet_host_get_resolved_uri:
+ * @self: a #VmnetHost
+ *
+ * Returns: (nullable): the URI libvirt reports for the connection
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_host_get_resolved_uri (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return self->conn ? vmnet_libvirt_conn_get_uri (self->conn) : NULL;
+}
+
+/**
+ * vmnet_host_get_host_root:
+ * @self: a #VmnetHost
+ *
+ * Returns: (nullable): the directory host facts are read from, if not `/`
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_host_get_host_root (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return self->host_root;
+}
+
+/**
+ * vmnet_host_get_computer_name:
+ * @self: a #VmnetHost
+ *
+ * Returns: (nullable): the host's name
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_host_get_computer_name (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return self->computer_name;
+}
+
+/**
+ * vmnet_host_get_hypervisor:
+ * @self: a #VmnetHost
+ *
+ * Returns: (nullable): the hypervisor driver name
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_host_get_hypervisor (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return self->hypervisor;
+}
+
+/**
+ * vmnet_host_get_hypervisor_version:
+ * @self: a #VmnetHost
+ *
+ * Returns: (nullable): the hypervisor version, or %NULL when unknown
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_host_get_hypervisor_version (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return self->hypervisor_version;
+}
+
+/**
+ * vmnet_host_get_libvirt_version:
+ * @self: a #VmnetHost
+ *
+ * Returns: (nullable): the libvirt version, or %NULL when unknown
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_host_get_libvirt_version (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return self->libvirt_version;
+}
+
+/**
+ * vmnet_host_get_is_remote:
+ * @self: a #VmnetHost
+ *
+ * Returns: %TRUE if the connection goes to another machine
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_get_is_remote (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  return self->conn && vmnet_libvirt_conn_is_remote (self->conn);
+}
+
+/**
+ * vmnet_host_get_is_privileged:
+ * @self: a #VmnetHost
+ *
+ * Returns: %TRUE for a system (privileged) connection
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_get_is_privileged (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  return self->conn && vmnet_libvirt_conn_is_privileged (self->conn);
+}
+
+/**
+ * vmnet_host_get_host_facts_available:
+ * @self: a #VmnetHost
+ *
+ * Returns: %TRUE if facts only the host can tell (sysfs, netlink) are read
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_get_host_facts_available (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  return host_facts_available (self, self->conn);
+}
+
+/**
+ * vmnet_host_get_switches:
+ * @self: a #VmnetHost
+ *
+ * Returns: (transfer none): a #GListModel of #VmnetSwitch
+ *
+ * Since: 0.1
+ */
+GListModel *
+vmnet_host_get_switches (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return G_LIST_MODEL (self->switches);
+}
+
+/**
+ * vmnet_host_get_net_adapters_sriov:
+ * @self: a #VmnetHost
+ *
+ * Returns: (transfer none): a #GListModel of #VmnetNetAdapterSriov
+ *
+ * Since: 0.1
+ */
+GListModel *
+vmnet_host_get_net_adapters_sriov (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return G_LIST_MODEL (self->pfs);
+}
+
+/**
+ * vmnet_host_get_vms:
+ * @self: a #VmnetHost
+ *
+ * Returns: (transfer none): a #GListModel of #VmnetVm
+ *
+ * Since: 0.1
+ */
+GListModel *
+vmnet_host_get_vms (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return G_LIST_MODEL (self->vms);
+}
+
+/**
+ * vmnet_host_get_network_adapters:
+ * @self: a #VmnetHost
+ *
+ * Returns: (transfer none): a #GListModel of every VM's #VmnetNetworkAdapter
+ *
+ * Since: 0.1
+ */
+GListModel *
+vmnet_host_get_network_adapters (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return G_LIST_MODEL (self->adapters);
+}
+
+typedef gboolean (*MatchFunc) (gpointer object, const gchar *name);
+
+static gpointer
+find_in (GListStore *store, MatchFunc match, const gchar *name)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) object = g_list_model_get_item (G_LIST_MODEL (store), i);
+      if (match (object, name))
+        return g_steal_pointer (&object);
+    }
+  return NULL;
+}
+
+static gboolean
+match_switch (gpointer object, const gchar *name)
+{
+  return g_strcmp0 (vmnet_switch_get_name (object), name) == 0;
+}
+
+static gboolean
+match_vm (gpointer object, const gchar *name)
+{
+  return g_strcmp0 (vmnet_vm_get_name (object), name) == 0 ||
+         g_strcmp0 (vmnet_vm_get_uuid (object), name) == 0;
+}
+
+static gboolean
+match_pf (gpointer object, const gchar *name)
+{
+  return g_strcmp0 (vmnet_net_adapter_sriov_get_name (object), name) == 0 ||
+         g_strcmp0 (vmnet_net_adapter_sriov_get_pci_address (object), name) == 0;
+}
+
+/**
+ * vmnet_host_find_switch:
+ * @self: a #VmnetHost
+ * @name: a switch name
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the switch, or %NULL with %VMNET_ERROR_NOT_FOUND
+ *
+ * Since: 0.1
+ */
+VmnetSwitch *
+vmnet_host_find_switch (VmnetHost    *self,
+                        const gchar  *name,
+                        GError      **error)
+{
+  VmnetSwitch *sw;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  sw = find_in (self->switches, match_switch, name);
+  if (!sw)
+    g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                 "no virtual switch '%s' on host '%s'", name, host_label (self));
+  return sw;
+}
+
+/**
+ * vmnet_host_find_vm:
+ * @self: a #VmnetHost
+ * @name: a VM name or UUID
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the VM, or %NULL with %VMNET_ERROR_NOT_FOUND
+ *
+ * Since: 0.1
+ */
+VmnetVm *
+vmnet_host_find_vm (VmnetHost    *self,
+                    const gchar  *name,
+                    GError      **error)
+{
+  VmnetVm *vm;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  vm = find_in (self->vms, match_vm, name);
+  if (!vm)
+    g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                 "no VM '%s' on host '%s'", name, host_label (self));
+  return vm;
+}
+
+/**
+ * vmnet_host_find_net_adapter_sriov:
+ * @self: a #VmnetHost
+ * @name: an adapter name or PCI address
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the adapter, or %NULL with %VMNET_ERROR_NOT_FOUND
+ *
+ * Since: 0.1
+ */
+VmnetNetAdapterSriov *
+vmnet_host_find_net_adapter_sriov (VmnetHost    *self,
+                                   const gchar  *name,
+                                   GError      **error)
+{
+  VmnetNetAdapterSriov *pf;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  pf = find_in (self->pfs, match_pf, name);
+  if (!pf)
+    g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                 "no SR-IOV adapter '%s' on host '%s'", name, host_label (self));
+  return pf;
+}

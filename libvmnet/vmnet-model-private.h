@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The Hyper-V view computed from VmnetHostFacts: one plain record per
+ * public object. Records are immutable once built; the public objects
+ * hold one each and read their properties from it. */
+
+#include <glib.h>
+#include "vmnet-enums.h"
+#include "vmnet-facts-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gchar        *net_adapter_name;
+  gint          function_id;
+  gchar        *pci_address;
+  gint          iommu_group;
+  gchar        *driver;
+  gchar        *mac_address;
+  gint          vlan_id;         /* 0 untagged, -1 unknown */
+  VmnetTernary  spoof_check;
+  VmnetTernary  trust;
+  gchar        *link_state;
+  gchar        *vm_name;
+  gchar        *vm_adapter_name;
+  gint          msix_count;      /* -1 not exposed */
+} VmnetVfInfo;
+
+typedef struct {
+  gchar     *name;
+  gchar     *interface_description;
+  gchar     *pci_address;
+  gchar     *driver;
+  gint64     link_speed;         /* bits/s, -1 unknown */
+  gchar     *link_state;
+  gboolean   enabled;
+  gint       max_vfs;
+  gint       num_vfs;
+  gint       allocated_vfs;
+  gchar     *switch_name;
+  gint       vf_total_msix;      /* -1 not exposed */
+  GPtrArray *vfs;                /* (element-type VmnetVfInfo) */
+} VmnetPfInfo;
+
+typedef struct {
+  gchar           *name;
+  VmnetSwitchType  switch_type;
+  gchar           *net_adapter_name;
+  gchar           *net_adapter_interface_description;
+  gchar           *forward_mode;
+  gboolean         active;
+  gboolean         iov_enabled;
+  gchar           *iov_pool_name;
+  gint             iov_virtual_function_count;
+  gint             iov_virtual_functions_in_use;
+  gint             iov_queue_pair_count;
+  gint             iov_queue_pairs_in_use;
+} VmnetSwitchInfo;
+
+typedef struct {
+  gchar                       *vm_name;
+  gchar                       *vm_uuid;
+  gchar                       *name;
+  gchar                       *mac_address;
+  gchar                       *switch_name;
+  gchar                       *model;
+  gboolean                     failover_ready;
+  guint                        iov_weight;
+  guint                        iov_queue_pairs_requested;
+  guint                        iov_queue_pairs_assigned;
+  VmnetIovInterruptModeration  iov_interrupt_moderation;
+  guint                        iov_usage;
+  gchar                       *virtual_function;
+  gchar                       *settings_error;
+} VmnetAdapterInfo;
+
+typedef struct {
+  gchar        *name;
+  gchar        *uuid;
+  VmnetVmState  state;
+  GPtrArray    *adapters;        /* (element-type VmnetAdapterInfo) */
+} VmnetVmInfo;
+
+typedef struct {
+  GPtrArray *pfs;                /* (element-type VmnetPfInfo), sorted by name */
+  GPtrArray *switches;           /* (element-type VmnetSwitchInfo), sorted by name */
+  GPtrArray *vms;                /* (element-type VmnetVmInfo), sorted by name */
+} VmnetModel;
+
+void        vmnet_vf_info_free      (VmnetVfInfo *info);
+void        vmnet_pf_info_free      (VmnetPfInfo *info);
+void        vmnet_switch_info_free  (VmnetSwitchInfo *info);
+void        vmnet_adapter_info_free (VmnetAdapterInfo *info);
+void        vmnet_vm_info_free      (VmnetVmInfo *info);
+void        vmnet_model_free        (VmnetModel *model);
+
+VmnetModel *vmnet_model_build       (const VmnetHostFacts *facts);
+
+/* The libvmnet metadata namespace in domain XML. */
+#define VMNET_METADATA_NS     "http://libvmnet.org/xmlns/vmnet/1.0"
+#define VMNET_METADATA_PREFIX "vmnet"
+/* A VF-pool network that belongs to switch NAME is called NAME VMNET_IOV_POOL_SUFFIX. */
+#define VMNET_IOV_POOL_SUFFIX "-iov"
+/* Device aliases libvmnet gives: ua-NAME for the adapter, ua-NAME-vf for its VF. */
+#define VMNET_ALIAS_PREFIX    "ua-"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetModel, vmnet_model_free)
+
+G_END_DECLS

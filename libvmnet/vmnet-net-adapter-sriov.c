@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "vmnet-enum-types.h"
+#include "vmnet-object-private.h"
+/**
+ * VmnetNetAdapterSriov:
+ *
+ * An SR-IOV capable physical adapter (PF), as `Get-NetAdapterSriov` shows it:
+ * from libvirt's node devices (`virt_functions`) and, on the host itself,
+ * sysfs (`sriov_totalvfs`, `sriov_numvfs`).
+ *
+ * Its VFs are in the #GListModel of vmnet_net_adapter_sriov_get_virtual_functions().
+ *
+ * Since: 0.1
+ */
+struct _VmnetNetAdapterSriov {
+  GObject parent_instance;
+  VmnetPfInfo *info;
+  GListStore  *vfs;
+};
+
+G_DEFINE_FINAL_TYPE (VmnetNetAdapterSriov, vmnet_net_adapter_sriov, G_TYPE_OBJECT)
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_INTERFACE_DESCRIPTION,
+  PROP_PCI_ADDRESS,
+  PROP_DRIVER,
+  PROP_LINK_SPEED,
+  PROP_LINK_STATE,
+  PROP_ENABLED,
+  PROP_MAX_VFS,
+  PROP_NUM_VFS,
+  PROP_ALLOCATED_VFS,
+  PROP_SWITCH_NAME,
+  PROP_VIRTUAL_FUNCTIONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+static void
+vmnet_net_adapter_sriov_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  VmnetNetAdapterSriov *self = VMNET_NET_ADAPTER_SRIOV (object);
+  const VmnetPfInfo *i = self->info;
+
+  switch (prop_id)
+    {
+    case PROP_NAME: g_value_set_string (value, i->name); break;
+    case PROP_INTERFACE_DESCRIPTION: g_value_set_string (value, i->interface_description); break;
+    case PROP_PCI_ADDRESS: g_value_set_string (value, i->pci_address); break;
+    case PROP_DRIVER: g_value_set_string (value, i->driver); break;
+    case PROP_LINK_SPEED: g_value_set_int64 (value, i->link_speed); break;
+    case PROP_LINK_STATE: g_value_set_string (value, i->link_state); break;
+    case PROP_ENABLED: g_value_set_boolean (value, i->enabled); break;
+    case PROP_MAX_VFS: g_value_set_int (value, i->max_vfs); break;
+    case PROP_NUM_VFS: g_value_set_int (value, i->num_vfs); break;
+    case PROP_ALLOCATED_VFS: g_value_set_int (value, i->allocated_vfs); break;
+    case PROP_SWITCH_NAME: g_value_set_string (value, i->switch_name); break;
+    case PROP_VIRTUAL_FUNCTIONS: g_value_set_object (value, self->vfs); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vmnet_net_adapter_sriov_finalize (GObject *object)
+{
+  VmnetNetAdapterSriov *self = VMNET_NET_ADAPTER_SRIOV (object);
+
+  g_clear_pointer (&self->info, vmnet_pf_info_free);
+  g_clear_object (&self->vfs);
+  G_OBJECT_CLASS (vmnet_net_adapter_sriov_parent_class)->finalize (object);
+}
+
+static void
+vmnet_net_adapter_sriov_class_init (VmnetNetAdapterSriovClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->get_property = vmnet_net_adapter_sriov_get_property;
+  object_class->finalize = vmnet_net_adapter_sriov_finalize;
+
+  /**
+   * VmnetNetAdapterSriov:name:
+   *
+   * The adapter's network interface name (its PCI address when it has none).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  /**
+   * VmnetNetAdapterSriov:interface-description:
+   *
+   * Vendor and product name, or %NULL when unknown.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_INTERFACE_DESCRIPTION] = g_param_spec_string ("interface-description", NULL, NULL, NULL, flags);
+  /**
+   * VmnetNetAdapterSriov:pci-address:
+   *
+   * The PF's PCI address.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_PCI_ADDRESS] = g_param_spec_string ("pci-address", NULL, NULL, NULL, flags);
+  /**
+   * VmnetNetAdapterSriov:driver:
+   *
+   * The PF's kernel driver, or %NULL when unknown.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_DRIVER] = g_param_spec_string ("driver", NULL, NULL, NULL, flags);
+  /**
+   * VmnetNetAdapterSriov:link-speed:
+   *
+   * Link speed in bits per second, or -1 when unknown.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_LINK_SPEED] = g_param_spec_int64 ("link-speed", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  /**
+   * VmnetNetAdapterSriov:link-state:
+   *
+   * The link state (`up`, `down`, …), or %NULL when unknown.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_LINK_STATE] = g_param_spec_string ("link-state", NULL, NULL, NULL, flags);
+  /**
+   * VmnetNetAdapterSriov:enabled:
+   *
+   * Whether VFs are enabled (NumVFs > 0).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ENABLED] = g_param_spec_boolean ("enabled", NULL, NULL, FALSE, flags);
+  /**
+   * VmnetNetAdapterSriov:max-vfs:
+   *
+   * The most VFs the adapter supports (`sriov_totalvfs`), or -1 when unknown.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_VFS] = g_param_spec_int ("max-vfs", NULL, NULL, -1, G_MAXINT, -1, flags);
+  /**
+   * VmnetNetAdapterSriov:num-vfs:
+   *
+   * NumVFs: VFs enabled now (`sriov_numvfs`).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_NUM_VFS] = g_param_spec_int ("num-vfs", NULL, NULL, -1, G_MAXINT, -1, flags);
+  /**
+   * VmnetNetAdapterSriov:allocated-vfs:
+   *
+   * VFs assigned to running VMs.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ALLOCATED_VFS] = g_param_spec_int ("allocated-vfs", NULL, NULL, 0, G_MAXINT, 0, flags);
+  /**
+   * VmnetNetAdapterSriov:switch-name:
+   *
+   * The virtual switch bound to this adapter, or %NULL.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SWITCH_NAME] = g_param_spec_string ("switch-name", NULL, NULL, NULL, flags);
+  /**
+   * VmnetNetAdapterSriov:virtual-functions:
+   *
+   * The adapter's VFs, a #GListModel of #VmnetVirtualFunction in index order.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_VIRTUAL_FUNCTIONS] = g_param_spec_object ("virtual-functions", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vmnet_net_adapter_sriov_init (VmnetNetAdapterSriov *self)
+{
+  self->vfs = g_list_store_new (VMNET_TYPE_VIRTUAL_FUNCTION);
+}
+
+static const gchar *
+vf_info_key (gconstpointer info)
+{
+  return ((const VmnetVfInfo *) info)->pci_address;
+}
+
+static const gchar *
+vf_object_key (gpointer object)
+{
+  return vmnet_virtual_function_get_info (object)->pci_address;
+}
+
+static gpointer
+vf_create (gpointer info)
+{
+  return vmnet_virtual_function_new (info);
+}
+
+static void
+vf_update (gpointer object, gpointer info)
+{
+  vmnet_virtual_function_update (object, info);
+}
+
+static const VmnetListSyncFuncs vf_sync = { vf_info_key, vf_object_key, vf_create, vf_update };
+
+static void
+sync_vfs (VmnetNetAdapterSriov *self, VmnetPfInfo *info)
+{
+  g_autoptr(GPtrArray) vfs = g_steal_pointer (&info->vfs);
+  vmnet_list_store_sync (self->vfs, vfs, &vf_sync);
+}
+
+VmnetNetAdapterSriov *
+vmnet_net_adapter_sriov_new (VmnetPfInfo *info)
+{
+  VmnetNetAdapterSriov *self = g_object_new (VMNET_TYPE_NET_ADAPTER_SRIOV, NULL);
+  sync_vfs (self, info);
+  self->info = info;
+  return self;
+}
+
+void
+vmnet_net_adapter_sriov_update (VmnetNetAdapterSriov *self, VmnetPfInfo *info)
+{
+  sync_vfs (self, info);
+  vmnet_object_replace_info (G_OBJECT (self), (gpointer *) &self->info, info,
+                             (GDestroyNotify) vmnet_pf_info_free);
+}
+
+const VmnetPfInfo *
+vmnet_net_adapter_sriov_get_info (VmnetNetAdapterSriov *self)
+{
+  return self->info;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_name:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: the adapter name
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_net_adapter_sriov_get_name (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), NULL);
+  return self->info->name;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_interface_description:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: (nullable): the description, or %NULL
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_net_adapter_sriov_get_interface_description (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), NULL);
+  return self->info->interface_description;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_pci_address:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: the PCI address
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_net_adapter_sriov_get_pci_address (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), NULL);
+  return self->info->pci_address;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_driver:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: (nullable): the driver, or %NULL
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_net_adapter_sriov_get_driver (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), NULL);
+  return self->info->driver;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_link_speed:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: the link speed, or -1
+ *
+ * Since: 0.1
+ */
+gint64
+vmnet_net_adapter_sriov_get_link_speed (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), -1);
+  return self->info->link_speed;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_link_state:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: (nullable): the link state, or %NULL
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_net_adapter_sriov_get_link_state (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), NULL);
+  return self->info->link_state;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_enabled:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: %TRUE if VFs are enabled
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_net_adapter_sriov_get_enabled (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), FALSE);
+  return self->info->enabled;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_max_vfs:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: the maximum number of VFs
+ *
+ * Since: 0.1
+ */
+gint
+vmnet_net_adapter_sriov_get_max_vfs (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), -1);
+  return self->info->max_vfs;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_num_vfs:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: the number of VFs enabled
+ *
+ * Since: 0.1
+ */
+gint
+vmnet_net_adapter_sriov_get_num_vfs (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), -1);
+  return self->info->num_vfs;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_allocated_vfs:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: the number of VFs in use
+ *
+ * Since: 0.1
+ */
+gint
+vmnet_net_adapter_sriov_get_allocated_vfs (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), -1);
+  return self->info->allocated_vfs;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_switch_name:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Returns: (nullable): the switch name, or %NULL
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_net_adapter_sriov_get_switch_name (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), NULL);
+  return self->info->switch_name;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_virtual_functions:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * The adapter's VFs. The list is owned by the adapter and kept up to date
+ * by vmnet_host_refresh().
+ *
+ * Returns: (transfer none): a #GListModel of #VmnetVirtualFunction
+ *
+ * Since: 0.1
+ */
+GListModel *
+vmnet_net_adapter_sriov_get_virtual_functions (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), NULL);
+  return G_LIST_MODEL (self->vfs);
+}

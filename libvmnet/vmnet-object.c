@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "vmnet-object-private.h"
+
+void
+vmnet_object_replace_info (GObject        *object,
+                           gpointer       *slot,
+                           gpointer        info,
+                           GDestroyNotify  free_info)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  g_autofree GValue *before = NULL;
+  guint n = 0;
+
+  if (*slot == NULL)
+    {
+      *slot = info;
+      return;
+    }
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n);
+  before = g_new0 (GValue, n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!(pspecs[i]->flags & G_PARAM_READABLE) ||
+          G_TYPE_IS_OBJECT (pspecs[i]->value_type) || G_TYPE_IS_INTERFACE (pspecs[i]->value_type))
+        continue;
+      g_value_init (&before[i], pspecs[i]->value_type);
+      g_object_get_property (object, pspecs[i]->name, &before[i]);
+    }
+
+  free_info (*slot);
+  *slot = info;
+
+  g_object_freeze_notify (object);
+  for (guint i = 0; i < n; i++)
+    {
+      GValue after = G_VALUE_INIT;
+
+      if (!G_IS_VALUE (&before[i]))
+        continue;
+      g_value_init (&after, pspecs[i]->value_type);
+      g_object_get_property (object, pspecs[i]->name, &after);
+      if (g_param_values_cmp (pspecs[i], &before[i], &after) != 0)
+        g_object_notify_by_pspec (object, pspecs[i]);
+      g_value_unset (&after);
+      g_value_unset (&before[i]);
+    }
+  g_object_thaw_notify (object);
+}
+
+void
+vmnet_list_store_sync (GListStore               *store,
+                       GPtrArray                *infos,
+                       const VmnetListSyncFuncs *funcs)
+{
+  g_autoptr(GHashTable) existing = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (store));
+  gboolean same = n_old == infos->len;
+
+  for (guint i = 0; i < n_old; i++)
+    {
+      g_autoptr(GObject) object = g_list_model_get_item (G_LIST_MODEL (store), i);
+      const gchar *key = funcs->object_key (object);
+      if (key && !g_hash_table_contains (existing, key))
+        g_hash_table_insert (existing, (gpointer) key, object);
+    }
+
+  for (guint i = 0; i < infos->len; i++)
+    {
+      gpointer info = g_ptr_array_index (infos, i);
+      const gchar *key = funcs->info_key (info);
+      GObject *object = key ? g_hash_table_lookup (existing, key) : NULL;
+
+      if (object)
+        {
+          g_hash_table_remove (existing, key);
+          g_ptr_array_add (items, g_object_ref (object));
+          funcs->update (object, info);
+        }
+      else
+        {
+          g_ptr_array_add (items, funcs->create (info));
+        }
+      infos->pdata[i] = NULL;
+    }
+
+  for (guint i = 0; same && i < items->len; i++)
+    {
+      g_autoptr(GObject) old = g_list_model_get_item (G_LIST_MODEL (store), i);
+      same = old == g_ptr_array_index (items, i);
+    }
+  if (!same)
+    g_list_store_splice (store, 0, n_old, items->pdata, items->len);
+}
