@@ -1,0 +1,111 @@
+#!/bin/bash
+# Boot the libvmnet lab image under TCG and run one guest-side test script.
+#
+# usage: boot.sh --share DIR --test SCRIPT [--timeout SECONDS] [--igb-count 1|2] [--build DIR]
+#   --share DIR     host directory exported to the guest over 9p (mount_tag labshare, /lab)
+#   --test SCRIPT   copied into the share as run-in-guest.sh; the guest runs it as root
+#   --timeout S     hard limit for the whole QEMU run (default 900); the guest gives the
+#                   test S-120 seconds (at least 60)
+#   --igb-count N   number of emulated igb (82576, 7 VFs) PFs, each on its own root port
+#   --build DIR     host build tree, visible read-only in the guest at /lab/build
+# Environment: LAB_IMAGE_DIR = a finished build-image.sh cache dir (else build-image.sh is
+#   run, which reuses its cache), LAB_CACHE_DIR (see build-image.sh).
+# Output: DIR/out/result.txt (+ test.log, dmesg.txt, journal.txt), DIR/host/serial.log.
+# Prints the result file; exits 0 only if its last line is "N passed, 0 failed" with N > 0.
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+say() { echo "boot: $*" >&2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+SHARE= TEST= TIMEOUT=900 IGB=1 BUILD=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --share) SHARE=$2; shift 2 ;;
+        --test) TEST=$2; shift 2 ;;
+        --timeout) TIMEOUT=$2; shift 2 ;;
+        --igb-count) IGB=$2; shift 2 ;;
+        --build) BUILD=$2; shift 2 ;;
+        -h|--help) usage ;;
+        *) say "unknown argument: $1"; usage ;;
+    esac
+done
+[ -n "$SHARE" ] && [ -n "$TEST" ] || usage
+[ -f "$TEST" ] || { say "no such test script: $TEST"; exit 2; }
+case "$IGB" in 1|2) ;; *) say "--igb-count must be 1 or 2"; exit 2 ;; esac
+case "$TIMEOUT" in ''|*[!0-9]*) say "--timeout must be a number of seconds"; exit 2 ;; esac
+[ "$(id -u)" -eq 0 ] || { say "must run as root (unshare, chroot)"; exit 77; }
+[ -z "$BUILD" ] || [ -d "$BUILD" ] || { say "no such build dir: $BUILD"; exit 2; }
+
+IMG_DIR=${LAB_IMAGE_DIR:-$("$LAB_DIR/build-image.sh" | tail -n1)}
+[ -f "$IMG_DIR/complete" ] || { say "no finished lab image in '$IMG_DIR'"; exit 1; }
+TREE=$IMG_DIR/tree
+
+mkdir -p "$SHARE"
+SHARE=$(cd "$SHARE" && pwd)
+rm -rf "$SHARE/out" "$SHARE/host"
+mkdir -p "$SHARE/out" "$SHARE/host"
+cp "$TEST" "$SHARE/run-in-guest.sh"
+cp "$LAB_DIR/lib-guest.sh" "$SHARE/lib-guest.sh"
+GUEST_TIMEOUT=$(( TIMEOUT - 120 )); [ "$GUEST_TIMEOUT" -ge 60 ] || GUEST_TIMEOUT=60
+echo "LAB_TEST_TIMEOUT=$GUEST_TIMEOUT" > "$SHARE/lab.env"
+if [ -n "$BUILD" ]; then BUILD=$(cd "$BUILD" && pwd); mkdir -p "$SHARE/build"; else rm -rf "$SHARE/build" 2>/dev/null || true; fi
+mkdir -p "$TREE/mnt/lab/cache" "$TREE/mnt/lab/share" "$TREE/mnt/lab/build"
+
+# QEMU command line (paths as seen inside the chroot), per shared/LAB.md.
+QEMU=(qemu-system-x86_64
+    -accel tcg,thread=multi -cpu max -M q35,kernel-irqchip=split -smp 2 -m 4096
+    -device intel-iommu,intremap=on,caching-mode=on)
+for i in $(seq 1 "$IGB"); do
+    QEMU+=(-device "pcie-root-port,id=rp$i,chassis=$i,slot=$i" -device "igb,bus=rp$i")
+done
+QEMU+=(-nic none
+    -drive file=/mnt/lab/cache/rootfs.img,if=virtio,format=raw,snapshot=on
+    -kernel /mnt/lab/cache/vmlinuz -initrd /mnt/lab/cache/initrd.img
+    -append "root=/dev/vda rw console=ttyS0 intel_iommu=on iommu=pt fsck.mode=skip"
+    -virtfs local,path=/mnt/lab/share,mount_tag=labshare,security_model=none,multidevs=remap
+    -serial file:/mnt/lab/share/host/serial.log -display none -no-reboot)
+printf '%q ' "${QEMU[@]}" > "$SHARE/host/qemu-cmdline.txt"; echo >> "$SHARE/host/qemu-cmdline.txt"
+
+say "image $IMG_DIR, igb x$IGB, timeout ${TIMEOUT}s; serial log $SHARE/host/serial.log"
+T0=$(date +%s.%N)
+set +e
+# QEMU 10 comes from the lab tree itself: chroot into it in a private mount namespace.
+timeout -k 15 "$TIMEOUT" unshare -m --propagation private /bin/sh -ec '
+    T=$1 C=$2 S=$3 B=$4; shift 4
+    mount --rbind /dev "$T/dev"; mount -t proc proc "$T/proc"; mount --rbind /sys "$T/sys"
+    mount --bind "$C" "$T/mnt/lab/cache"
+    mount --bind "$S" "$T/mnt/lab/share"
+    if [ -n "$B" ]; then mount --bind "$B" "$T/mnt/lab/share/build"; mount -o remount,bind,ro "$T/mnt/lab/share/build"; fi
+    exec chroot "$T" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/var/tmp "$@"
+' sh "$TREE" "$IMG_DIR" "$SHARE" "$BUILD" "${QEMU[@]}" > "$SHARE/host/qemu.log" 2>&1
+rc=$?
+set -e
+T1=$(date +%s.%N)
+WALL=$(awk -v a="$T0" -v b="$T1" 'BEGIN{printf "%.1f", b-a}')
+[ -z "$BUILD" ] || rmdir "$SHARE/build" 2>/dev/null || true
+
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    say "TIMEOUT: QEMU killed after ${TIMEOUT}s"
+elif [ "$rc" -ne 0 ]; then
+    say "QEMU exited with status $rc:"; tail -n 20 "$SHARE/host/qemu.log" >&2
+fi
+# Guest-side timings from the runner's kmsg lines (guest uptime).
+to_test=$(grep -o 'running /lab/run-in-guest.sh.*uptime [0-9.]*s' "$SHARE/host/serial.log" 2>/dev/null | grep -o '[0-9.]*s$' | tail -n1 || true)
+say "wall ${WALL}s (QEMU start to exit); guest uptime at test start: ${to_test:-?}"
+echo "wall_seconds=$WALL boot_to_test=${to_test:-?} qemu_rc=$rc" > "$SHARE/host/timings.txt"
+
+RESULT=$SHARE/out/result.txt
+if [ ! -s "$RESULT" ]; then
+    say "no result file; last lines of the serial log:"
+    tail -n 40 "$SHARE/host/serial.log" >&2 2>/dev/null || true
+    exit 1
+fi
+echo "---- $RESULT"
+cat "$RESULT"
+last=$(tail -n1 "$RESULT")
+if echo "$last" | grep -Eq '^[1-9][0-9]* passed, 0 failed$'; then
+    exit 0
+fi
+say "checks failed; see $SHARE/out/test.log and $SHARE/host/serial.log"
+exit 1

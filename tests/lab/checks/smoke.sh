@@ -1,0 +1,100 @@
+#!/bin/sh
+# Lab smoke test: proves the lab itself works (emulated IOMMU with interrupt remapping,
+# igb SR-IOV PF + VFs in separate IOMMU groups, libvirtd, binaries from the share).
+# Runs inside the lab guest as /lab/run-in-guest.sh.
+. /lab/lib-guest.sh
+
+note "smoke: start"
+
+iommu_enabled() {
+    dmesg | grep -q 'DMAR: IOMMU enabled' || { echo "no 'DMAR: IOMMU enabled' in dmesg"; return 1; }
+    [ -e /sys/class/iommu/dmar0 ] || { echo "/sys/class/iommu/dmar0 missing"; return 1; }
+}
+check iommu-enabled iommu_enabled
+
+irq_remapping() {
+    dmesg | grep -q 'DMAR-IR: Enabled IRQ remapping' || { echo "no 'DMAR-IR: Enabled IRQ remapping' in dmesg"; return 1; }
+    grep -q 'IR-' /proc/interrupts || { echo "no IR- controllers in /proc/interrupts"; return 1; }
+}
+check interrupt-remapping irq_remapping
+
+# The igb PF(s): PCI functions bound to igb that have SR-IOV capability.
+find_pfs() {
+    for d in /sys/bus/pci/drivers/igb/0000:*; do
+        [ -e "$d/sriov_totalvfs" ] && basename "$d"
+    done
+}
+PF=$(find_pfs | head -n1)
+PF_SYS=/sys/bus/pci/devices/$PF
+
+igb_pf() {
+    [ -n "$PF" ] || { lspci -nn; echo "no igb PF bound to igb"; return 1; }
+    total=$(cat "$PF_SYS/sriov_totalvfs")
+    echo "PF $PF sriov_totalvfs=$total"
+    [ "$total" = 7 ] || { echo "sriov_totalvfs=$total, want 7"; return 1; }
+}
+check igb-pf-totalvfs-7 igb_pf
+
+make_vfs() {
+    [ -n "$PF" ] || { echo "no PF"; return 1; }
+    t0=$(date +%s.%N)
+    echo 4 > "$PF_SYS/sriov_numvfs" || { echo "write sriov_numvfs failed"; return 1; }
+    udevadm settle --timeout=30
+    t1=$(date +%s.%N)
+    echo "sriov_numvfs=4 took $(echo "$t0 $t1" | awk '{printf "%.2f", $2-$1}')s"
+    n=$(ls -d "$PF_SYS"/virtfn* 2>/dev/null | wc -l)
+    [ "$n" = 4 ] || { echo "$n virtfn links, want 4"; return 1; }
+}
+check sriov-4-vfs make_vfs
+
+vf_groups() {
+    pg=$(basename "$(readlink "$PF_SYS/iommu_group")")
+    seen=" $pg "
+    for v in "$PF_SYS"/virtfn*; do
+        g=$(basename "$(readlink "$v/iommu_group")") || { echo "$v has no iommu_group"; return 1; }
+        n=$(ls "$v/iommu_group/devices" | wc -l)
+        echo "$(basename "$(readlink "$v")") group $g ($n devices)"
+        [ "$n" = 1 ] || { echo "group $g has $n devices"; return 1; }
+        case "$seen" in *" $g "*) echo "group $g shared"; return 1;; esac
+        seen="$seen$g "
+    done
+}
+check vfs-own-iommu-groups vf_groups
+
+libvirtd_up() {
+    virsh -c qemu:///system version || return 1
+}
+check libvirtd-connect wait_for 60 libvirtd_up
+
+nodedev_lists() {
+    list=$(virsh -c qemu:///system nodedev-list --cap pci) || return 1
+    pfname=pci_$(echo "$PF" | tr ':.' '__')
+    echo "$list" | grep -qx "$pfname" || { echo "$list"; echo "PF $pfname not listed"; return 1; }
+    for v in "$PF_SYS"/virtfn*; do
+        a=pci_$(basename "$(readlink "$v")" | tr ':.' '__')
+        echo "$list" | grep -qx "$a" || { echo "VF $a not listed"; return 1; }
+    done
+    virsh -c qemu:///system nodedev-dumpxml "$pfname" | grep -q "capability type='virt_functions'" \
+        || { echo "PF XML has no virt_functions"; return 1; }
+}
+check nodedev-pf-and-vfs nodedev_lists
+
+nested_assets() {
+    [ -s /opt/vmnet-lab/nested-initrd.img ] && [ -s /opt/vmnet-lab/vmlinuz ]
+}
+check nested-assets nested_assets
+
+# A build tree from the host, if boot.sh was given one (--build DIR) or it was put at /lab/build.
+if [ -d /lab/build ]; then
+    build_bin() {
+        bin=$(find /lab/build -maxdepth 3 -type f -perm -u+x -name 'vmnet*' | head -n1)
+        [ -n "$bin" ] || { echo "no executable vmnet* in /lab/build"; return 1; }
+        echo "running $bin --help"
+        "$bin" --help >/dev/null 2>&1 || "$bin" --version >/dev/null 2>&1 || ldd "$bin"
+    }
+    check share-build-binary build_bin
+else
+    skip share-build-binary "no /lab/build in the share"
+fi
+
+note "smoke: end"
