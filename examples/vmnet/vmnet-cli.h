@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <vmnet/vmnet.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  VMNET_CLI_OUTPUT_TABLE,
+  VMNET_CLI_OUTPUT_LIST,
+  VMNET_CLI_OUTPUT_JSON,
+} VmnetCliOutput;
+
+/* What every command gets: the host, the chosen output, a cancellable. */
+typedef struct {
+  VmnetHost      *host;
+  VmnetCliOutput  output;
+  GCancellable   *cancellable;
+  gchar         **args;          /* positional arguments after the verb */
+} VmnetCli;
+
+typedef struct {
+  const gchar        *name;      /* canonical, lower case: get-vmswitch */
+  const gchar        *args_hint;
+  const gchar        *summary;
+  const GOptionEntry *entries;
+  gboolean          (*run) (VmnetCli *cli, GError **error);
+} VmnetCommand;
+
+/* A column: a PowerShell property name shown for a GObject property. */
+typedef gchar *(*VmnetCliFormat) (const GValue *value);
+
+typedef struct {
+  const gchar    *title;
+  const gchar    *property;
+  gboolean        in_table;
+  VmnetCliFormat  format;        /* table/list text; NULL: the default */
+} VmnetCliColumn;
+
+void vmnet_cli_print_objects (VmnetCli             *cli,
+                              const VmnetCliColumn *columns,
+                              GPtrArray            *objects,
+                              gboolean              single);
+
+gchar *vmnet_cli_format_link_speed (const GValue *value);
+
+gboolean vmnet_cli_no_positional (VmnetCli *cli, GError **error);
+
+extern const VmnetCommand vmnet_cmd_get_vmhost;
+extern const VmnetCommand vmnet_cmd_get_vmswitch;
+extern const VmnetCommand vmnet_cmd_get_vmnetworkadapter;
+extern const VmnetCommand vmnet_cmd_get_netadaptersriov;
+extern const VmnetCommand vmnet_cmd_get_netadaptersriovvf;
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "vmnet-cli.h"
+
+static const VmnetCliColumn host_columns[] = {
+  { "ComputerName", "computer-name", TRUE, NULL },
+  { "Hypervisor", "hypervisor", TRUE, NULL },
+  { "HypervisorVersion", "hypervisor-version", TRUE, NULL },
+  { "LibvirtVersion", "libvirt-version", TRUE, NULL },
+  { "Uri", "resolved-uri", FALSE, NULL },
+  { "IsRemote", "is-remote", FALSE, NULL },
+  { "IsPrivileged", "is-privileged", FALSE, NULL },
+  { "HostFactsAvailable", "host-facts-available", FALSE, NULL },
+  { NULL }
+};
+
+static gboolean
+run_get_vmhost (VmnetCli *cli, GError **error)
+{
+  g_autoptr(GPtrArray) objects = g_ptr_array_new ();
+
+  if (!vmnet_cli_no_positional (cli, error))
+    return FALSE;
+  g_ptr_array_add (objects, cli->host);
+  vmnet_cli_print_objects (cli, host_columns, objects, TRUE);
+  return TRUE;
+}
+
+static const GOptionEntry no_entries[] = { G_OPTION_ENTRY_NULL };
+
+const VmnetCommand vmnet_cmd_get_vmhost = {
+  "get-vmhost", "", "Show the host: name, hypervisor and libvirt versions, connection", no_entries, run_get_vmhost,
+};

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "vmnet-cli.h"
+
+/* An unknown value: a NULL string, -1 where -1 is the property's minimum,
+ * or VMNET_TERNARY_UNKNOWN. */
+static gboolean
+is_unknown (GParamSpec *pspec, const GValue *value)
+{
+  if (G_VALUE_HOLDS_STRING (value))
+    return g_value_get_string (value) == NULL;
+  if (G_VALUE_HOLDS_INT (value))
+    return G_PARAM_SPEC_INT (pspec)->minimum == -1 && g_value_get_int (value) == -1;
+  if (G_VALUE_HOLDS_INT64 (value))
+    return G_PARAM_SPEC_INT64 (pspec)->minimum == -1 && g_value_get_int64 (value) == -1;
+  if (G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY))
+    return g_value_get_enum (value) == VMNET_TERNARY_UNKNOWN;
+  return FALSE;
+}
+
+/* Enum values as PowerShell shows them: the nick with a capital letter. */
+static gchar *
+enum_text (const GValue *value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (G_VALUE_TYPE (value));
+  GEnumValue *ev = g_enum_get_value (klass, g_value_get_enum (value));
+  gchar *text;
+
+  if (!ev)
+    return g_strdup_printf ("%d", g_value_get_enum (value));
+  if (G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY))
+    return g_strdup (g_value_get_enum (value) == VMNET_TERNARY_TRUE ? "True" : "False");
+  text = g_strdup (ev->value_nick);
+  text[0] = g_ascii_toupper (text[0]);
+  return text;
+}
+
+static gchar *
+value_text (const VmnetCliColumn *column, GParamSpec *pspec, const GValue *value)
+{
+  if (is_unknown (pspec, value))
+    return g_strdup ("");
+  if (column->format)
+    return column->format (value);
+  if (G_VALUE_HOLDS_STRING (value))
+    return g_value_dup_string (value);
+  if (G_VALUE_HOLDS_BOOLEAN (value))
+    return g_strdup (g_value_get_boolean (value) ? "True" : "False");
+  if (G_VALUE_HOLDS_ENUM (value))
+    return enum_text (value);
+  if (G_VALUE_HOLDS_INT (value))
+    return g_strdup_printf ("%d", g_value_get_int (value));
+  if (G_VALUE_HOLDS_UINT (value))
+    return g_strdup_printf ("%u", g_value_get_uint (value));
+  if (G_VALUE_HOLDS_INT64 (value))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, g_value_get_int64 (value));
+  return g_strdup_value_contents (value);
+}
+
+static void
+add_json_value (JsonBuilder *builder, GParamSpec *pspec, const GValue *value)
+{
+  if (is_unknown (pspec, value))
+    json_builder_add_null_value (builder);
+  else if (G_VALUE_HOLDS_STRING (value))
+    json_builder_add_string_value (builder, g_value_get_string (value));
+  else if (G_VALUE_HOLDS_BOOLEAN (value))
+    json_builder_add_boolean_value (builder, g_value_get_boolean (value));
+  else if (G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY))
+    json_builder_add_boolean_value (builder, g_value_get_enum (value) == VMNET_TERNARY_TRUE);
+  else if (G_VALUE_HOLDS_ENUM (value))
+    {
+      g_autofree gchar *text = enum_text (value);
+      json_builder_add_string_value (builder, text);
+    }
+  else if (G_VALUE_HOLDS_INT (value))
+    json_builder_add_int_value (builder, g_value_get_int (value));
+  else if (G_VALUE_HOLDS_UINT (value))
+    json_builder_add_int_value (builder, g_value_get_uint (value));
+  else if (G_VALUE_HOLDS_INT64 (value))
+    json_builder_add_int_value (builder, g_value_get_int64 (value));
+  else
+    json_builder_add_null_value (builder);
+}
+
+static GParamSpec *
+column_pspec (GObject *object, const VmnetCliColumn *column)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), column->property);
+  g_assert (pspec != NULL);
+  return pspec;
+}
+
+static void
+print_json (const VmnetCliColumn *columns, GPtrArray *objects, gboolean single)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree gchar *text = NULL;
+
+  if (!single)
+    json_builder_begin_array (builder);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      GObject *object = g_ptr_array_index (objects, i);
+
+      json_builder_begin_object (builder);
+      for (const VmnetCliColumn *c = columns; c->title; c++)
+        {
+          GParamSpec *pspec = column_pspec (object, c);
+          g_auto(GValue) value = G_VALUE_INIT;
+
+          g_value_init (&value, pspec->value_type);
+          g_object_get_property (object, c->property, &value);
+          json_builder_set_member_name (builder, c->title);
+          add_json_value (builder, pspec, &value);
+        }
+      json_builder_end_object (builder);
+    }
+  if (!single)
+    json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  if (!root)
+    root = json_node_init_object (json_node_alloc (), json_object_new ());
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static GPtrArray *
+row_texts (GObject *object, const VmnetCliColumn *columns, gboolean table)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  for (const VmnetCliColumn *c = columns; c->title; c++)
+    {
+      GParamSpec *pspec;
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (table && !c->in_table)
+        continue;
+      pspec = column_pspec (object, c);
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (object, c->property, &value);
+      g_ptr_array_add (texts, value_text (c, pspec, &value));
+    }
+  return texts;
+}
+
+static void
+print_table (const VmnetCliColumn *columns, GPtrArray *objects)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GArray) widths = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  if (objects->len == 0)
+    return;
+
+  for (const VmnetCliColumn *c = columns; c->title; c++)
+    if (c->in_table)
+      {
+        guint w = g_utf8_strlen (c->title, -1);
+        g_ptr_array_add (titles, (gpointer) c->title);
+        g_array_append_val (widths, w);
+      }
+  for (guint i = 0; i < objects->len; i++)
+    {
+      GPtrArray *texts = row_texts (g_ptr_array_index (objects, i), columns, TRUE);
+      for (guint j = 0; j < texts->len; j++)
+        g_array_index (widths, guint, j) = MAX (g_array_index (widths, guint, j),
+                                                g_utf8_strlen (g_ptr_array_index (texts, j), -1));
+      g_ptr_array_add (rows, texts);
+    }
+
+#define APPEND_CELL(text, j)                                                   \
+  G_STMT_START {                                                               \
+    g_string_append (line, (text));                                            \
+    if ((j) + 1 < titles->len)                                                 \
+      for (guint pad = g_utf8_strlen ((text), -1); pad <= g_array_index (widths, guint, (j)); pad++) \
+        g_string_append_c (line, ' ');                                         \
+  } G_STMT_END
+
+  g_print ("\n");
+  for (guint j = 0; j < titles->len; j++)
+    APPEND_CELL ((const gchar *) g_ptr_array_index (titles, j), j);
+  g_print ("%s\n", line->str);
+  g_string_truncate (line, 0);
+  for (guint j = 0; j < titles->len; j++)
+    {
+      g_autofree gchar *dashes = g_strnfill (g_utf8_strlen (g_ptr_array_index (titles, j), -1), '-');
+      APPEND_CELL (dashes, j);
+    }
+  g_print ("%s\n", line->str);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GPtrArray *texts = g_ptr_array_index (rows, i);
+      g_string_truncate (line, 0);
+      for (guint j = 0; j < texts->len; j++)
+        APPEND_CELL ((const gchar *) g_ptr_array_index (texts, j), j);
+      g_print ("%s\n", g_strchomp (line->str));
+    }
+  g_print ("\n");
+#undef APPEND_CELL
+}
+
+static void
+print_list (const VmnetCliColumn *columns, GPtrArray *objects)
+{
+  guint width = 0;
+
+  for (const VmnetCliColumn *c = columns; c->title; c++)
+    width = MAX (width, strlen (c->title));
+
+  for (guint i = 0; i < objects->len; i++)
+    {
+      g_autoptr(GPtrArray) texts = row_texts (g_ptr_array_index (objects, i), columns, FALSE);
+      guint j = 0;
+
+      g_print ("\n");
+      for (const VmnetCliColumn *c = columns; c->title; c++, j++)
+        g_print ("%-*s : %s\n", (int) width, c->title, (const gchar *) g_ptr_array_index (texts, j));
+    }
+  if (objects->len > 0)
+    g_print ("\n");
+}
+
+void
+vmnet_cli_print_objects (VmnetCli             *cli,
+                         const VmnetCliColumn *columns,
+                         GPtrArray            *objects,
+                         gboolean              single)
+{
+  switch (cli->output)
+    {
+    case VMNET_CLI_OUTPUT_JSON:
+      print_json (columns, objects, single);
+      break;
+    case VMNET_CLI_OUTPUT_LIST:
+      print_list (columns, objects);
+      break;
+    case VMNET_CLI_OUTPUT_TABLE:
+      print_table (columns, objects);
+      break;
+    }
+}
+
+gchar *
+vmnet_cli_format_link_speed (const GValue *value)
+{
+  gint64 bps = g_value_get_int64 (value);
+
+  if (bps >= 1000000000 && bps % 1000000000 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " Gbps", bps / 1000000000);
+  if (bps >= 1000000)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " Mbps", bps / 1000000);
+  return g_strdup_printf ("%" G_GINT64_FORMAT " bps", bps);
+}
+
+gboolean
+vmnet_cli_no_positional (VmnetCli *cli, GError **error)
+{
+  if (cli->args && cli->args[0])
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "unexpected argument '%s'", cli->args[0]);
+      return FALSE;
+    }
+  return TRUE;
+}
