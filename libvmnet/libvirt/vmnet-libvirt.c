@@ -118,7 +118,8 @@ vmnet_libvirt_resolve_uri (const gchar *uri, GError **error)
   if (!uri || g_strcmp0 (uri, "demo") != 0)
     return g_strdup (uri);
 
-  bytes = g_resources_lookup_data ("/org/libvmnet/demo-host.xml", G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  bytes = g_resource_lookup_data (vmnet_get_resource (), "/org/libvmnet/demo-host.xml",
+                                 G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (!bytes)
     return NULL;
   data = g_bytes_get_data (bytes, &size);

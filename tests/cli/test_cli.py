@@ -1,0 +1,169 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The vmnet tool against the demo host: exit statuses, JSON, table and list output."""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+VMNET = os.environ.get("VMNET_CLI", "vmnet")
+
+
+def run(*args, env=None):
+    e = dict(os.environ)
+    e.pop("VMNET_DEFAULT_URI", None)
+    if env:
+        e.update(env)
+    return subprocess.run([VMNET, *args], capture_output=True, text=True, env=e, timeout=60)
+
+
+def json_of(*args):
+    p = run("--connect", "demo", "--output", "json", *args)
+    if p.returncode != 0:
+        raise AssertionError(f"vmnet {' '.join(args)} failed ({p.returncode}): {p.stderr}")
+    return json.loads(p.stdout)
+
+
+class TestCli(unittest.TestCase):
+    def test_adapters_all_json(self):
+        adapters = json_of("get-vmnetworkadapter", "--all")
+        self.assertEqual(len(adapters), 10)
+        by = {(a["VMName"], a["Name"]): a for a in adapters}
+        web = by[("web1", "net0")]
+        self.assertEqual(web["IovWeight"], 100)
+        self.assertEqual(web["IovUsage"], 1)
+        self.assertEqual(web["VirtualFunction"], "0000:3b:10.0")
+        self.assertEqual(web["SwitchName"], "SRIOV-Switch")
+        self.assertIs(web["FailoverReady"], True)
+        db = by[("db1", "frontend")]
+        self.assertEqual(db["IovQueuePairsRequested"], 4)
+        self.assertEqual(db["IovInterruptModeration"], "High")
+        app = by[("app1", "net0")]
+        self.assertEqual(app["IovWeight"], 0)
+        self.assertEqual(app["IovQueuePairsRequested"], 1)
+        self.assertEqual(app["IovInterruptModeration"], "Default")
+        self.assertIsNone(app["VirtualFunction"])
+        self.assertIsNone(app["SettingsError"])
+        self.assertIn("iov-weight 'abc'", by[("broken1", "net0")]["SettingsError"])
+
+    def test_verbs_are_case_insensitive(self):
+        a = run("-c", "demo", "-o", "json", "Get-VMNetworkAdapter", "--vm-name", "db1")
+        b = run("-c", "demo", "-o", "json", "get-vmnetworkadapter", "--vm-name", "db1")
+        self.assertEqual(a.returncode, 0, a.stderr)
+        self.assertEqual(json.loads(a.stdout), json.loads(b.stdout))
+        self.assertEqual([x["Name"] for x in json.loads(a.stdout)], ["frontend", "backend"])
+
+    def test_global_options_after_verb(self):
+        p = run("get-vmswitch", "SRIOV-Switch", "--output", "json", "--connect", "demo")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        sw = json.loads(p.stdout)
+        self.assertEqual(len(sw), 1)
+        self.assertEqual(sw[0]["IovVirtualFunctionCount"], 8)
+        self.assertEqual(sw[0]["IovVirtualFunctionsInUse"], 2)
+        self.assertEqual(sw[0]["SwitchType"], "External")
+        self.assertIs(sw[0]["IovEnabled"], True)
+
+    def test_switch_types(self):
+        types = {s["Name"]: s["SwitchType"] for s in json_of("get-vmswitch")}
+        self.assertEqual(types, {"Internal": "Internal", "LAN": "External", "Management": "External",
+                                 "Private": "Private", "SRIOV-Switch": "External"})
+
+    def test_netadaptersriov(self):
+        pfs = {p["Name"]: p for p in json_of("get-netadaptersriov")}
+        self.assertEqual(sorted(pfs), ["enp59s0f0", "enp59s0f1", "enp94s0f0np0"])
+        self.assertEqual(pfs["enp59s0f0"]["NumVFs"], 8)
+        self.assertEqual(pfs["enp59s0f0"]["TotalVFs"], 63)
+        self.assertEqual(pfs["enp59s0f0"]["AllocatedVFs"], 2)
+        self.assertEqual(pfs["enp59s0f0"]["LinkSpeed"], 10_000_000_000)
+        self.assertIs(pfs["enp59s0f1"]["Enabled"], False)
+        self.assertEqual(pfs["enp94s0f0np0"]["NumVFs"], 16)
+        # The test driver does not say which driver is bound: unknown, not guessed.
+        self.assertIsNone(pfs["enp59s0f0"]["Driver"])
+
+    def test_netadaptersriovvf(self):
+        vfs = json_of("get-netadaptersriovvf", "--name", "enp59s0f0")
+        self.assertEqual([v["FunctionID"] for v in vfs], list(range(8)))
+        self.assertEqual(vfs[0]["VmFriendlyName"], "web1")
+        self.assertEqual(vfs[0]["MacAddress"], "52:54:00:00:01:01")
+        self.assertIsNone(vfs[2]["VmFriendlyName"])
+        self.assertIsNone(vfs[2]["SpoofCheck"])
+        self.assertEqual(len(json_of("get-netadaptersriovvf")), 24)
+
+    def test_vmhost(self):
+        h = json_of("get-vmhost")
+        self.assertIsInstance(h, dict)
+        self.assertEqual(h["Hypervisor"], "TEST")
+        self.assertIs(h["IsRemote"], False)
+
+    def test_table_output(self):
+        p = run("-c", "demo", "get-vmswitch")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = [l for l in p.stdout.splitlines() if l.strip()]
+        self.assertTrue(lines[0].startswith("Name"))
+        self.assertIn("IovEnabled", lines[0])
+        self.assertTrue(set(lines[1].replace(" ", "")) == {"-"})
+        row = next(l for l in lines if l.startswith("SRIOV-Switch"))
+        self.assertEqual(row.split()[1], "External")
+        # Columns line up under their titles.
+        self.assertEqual(lines[0].index("IovEnabled"), row.index("True"))
+
+    def test_list_output(self):
+        p = run("-c", "demo", "-o", "list", "get-vmnetworkadapter", "--vm-name", "web1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        fields = {k.strip(): v for k, v in (l.split(" : ", 1) for l in p.stdout.splitlines() if " : " in l)}
+        self.assertEqual(fields["IovWeight"].strip(), "100")
+        self.assertEqual(fields["VMName"].strip(), "web1")
+
+    def test_not_found(self):
+        for args, needle in ((["get-vmnetworkadapter", "--vm-name", "nosuch"], "'nosuch'"),
+                             (["get-vmswitch", "NoSwitch"], "'NoSwitch'"),
+                             (["get-netadaptersriov", "eth9"], "'eth9'"),
+                             (["get-vmnetworkadapter", "--vm-name", "db1", "--name", "zz"], "'zz'")):
+            p = run("-c", "demo", *args)
+            self.assertEqual(p.returncode, 3, args)
+            self.assertEqual(p.stdout, "")
+            self.assertTrue(p.stderr.startswith("vmnet: error: "), p.stderr)
+            self.assertIn(needle, p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1)
+
+    def test_usage_errors(self):
+        self.assertEqual(run("-c", "demo", "get-vmnetworkadapter").returncode, 2)
+        self.assertEqual(run("-c", "demo", "get-vmnetworkadapter", "--all", "--vm-name", "x").returncode, 2)
+        self.assertEqual(run("-c", "demo", "no-such-verb").returncode, 2)
+        self.assertEqual(run("-c", "demo", "-o", "yaml", "get-vmswitch").returncode, 2)
+        self.assertEqual(run("-c", "demo", "get-vmhost", "--bogus").returncode, 2)
+        self.assertEqual(run().returncode, 2)
+        self.assertEqual(run("--help").returncode, 0)
+        self.assertIn("get-vmnetworkadapter", run("--help").stdout)
+        self.assertIn("--vm-name", run("get-vmnetworkadapter", "--help").stdout)
+
+    def test_unreachable_host(self):
+        p = run("-c", "qemu+unix:///system?socket=/nonexistent/sock", "get-vmhost")
+        self.assertEqual(p.returncode, 7)
+        self.assertIn("/nonexistent/sock", p.stderr)
+
+    def test_default_uri_from_environment(self):
+        p = run("-o", "json", "get-vmhost", env={"VMNET_DEFAULT_URI": "demo"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["Hypervisor"], "TEST")
+
+    def test_custom_host_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "h.xml")
+            with open(path, "w") as f:
+                f.write("<node><network><name>solo</name></network></node>")
+            sw = json.loads(run("-c", "test://" + path, "-o", "json", "get-vmswitch").stdout)
+            self.assertEqual([s["Name"] for s in sw], ["solo"])
+            self.assertEqual(sw[0]["SwitchType"], "Private")
+            self.assertEqual(json.loads(run("-c", "test://" + path, "-o", "json",
+                                            "get-vmnetworkadapter", "--all").stdout), [])
+
+    def test_version(self):
+        p = run("--version")
+        self.assertEqual(p.returncode, 0)
+        self.assertRegex(p.stdout, r"^vmnet \d+\.\d+\.\d+$")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
