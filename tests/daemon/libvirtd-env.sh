@@ -51,8 +51,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-LIBVIRTD=${LIBVIRTD:-$(command -v libvirtd || echo /usr/sbin/libvirtd)}
-VIRSH=${VIRSH:-$(command -v virsh || echo /usr/bin/virsh)}
+LIBVIRTD=$(command -v "${LIBVIRTD:-libvirtd}" || echo /usr/sbin/libvirtd)
+VIRSH=$(command -v "${VIRSH:-virsh}" || echo /usr/bin/virsh)
 TIMEOUT=${LIBVIRTD_ENV_TIMEOUT:-60}
 
 check_env() {
