@@ -28,6 +28,9 @@ mkdir -p "$CACHE_ROOT"
 CACHE_ROOT=$(cd "$CACHE_ROOT" && pwd)
 OUT=$CACHE_ROOT/$HASH
 
+# One builder per cache key at a time (a second caller waits, then reuses the result).
+exec 9> "$CACHE_ROOT/.lock-$HASH"
+flock 9
 if [ -f "$OUT/complete" ]; then
     say "cached build in $OUT"
     echo "$OUT"
@@ -200,6 +203,33 @@ say "nested modules: $(tr '\n' ' ' < "$N/lib/modules/order")"
 rm -rf "$N"
 cp "$WORK/nested-initrd.img" "$TREE/opt/vmnet-lab/nested-initrd.img"
 cp "$WORK/vmlinuz" "$TREE/opt/vmnet-lab/vmlinuz"
+
+# Self-test: boot the lab kernel + nested initramfs with the tree's QEMU (plain TCG, ~5 s).
+say "nested initramfs self-test"
+rm -f "$TREE/tmp/nested-selftest.log"
+timeout -k 5 90 unshare -m --propagation private /bin/sh -ec '
+    T=$1; mount --rbind /dev "$T/dev"; mount -t proc proc "$T/proc"
+    exec chroot "$T" /usr/bin/env -i PATH=/usr/bin:/bin qemu-system-x86_64 -accel tcg -M q35 \
+        -m 256 -smp 1 -nic none -display none -no-reboot -monitor none \
+        -kernel /opt/vmnet-lab/vmlinuz -initrd /opt/vmnet-lab/nested-initrd.img \
+        -append "console=ttyS0 panic=-1" -serial file:/tmp/nested-selftest.log' sh "$TREE" \
+    > "$WORK/nested-selftest.qemu.log" 2>&1 &
+qpid=$!
+for _ in $(seq 1 180); do
+    grep -q VMNET-NESTED-READY "$TREE/tmp/nested-selftest.log" 2>/dev/null && break
+    kill -0 "$qpid" 2>/dev/null || break
+    sleep 0.5
+done
+kill "$qpid" 2>/dev/null || true
+wait "$qpid" 2>/dev/null || true
+mv "$TREE/tmp/nested-selftest.log" "$WORK/nested-selftest.log" 2>/dev/null || true
+grep -q VMNET-NESTED-READY "$WORK/nested-selftest.log" 2>/dev/null \
+    || { tail -n 20 "$WORK/nested-selftest.log" >&2 2>/dev/null; die "nested initramfs did not reach its ready marker"; }
+for m in failover net_failover virtio_net igbvf; do
+    grep 'nested-init: modules:' "$WORK/nested-selftest.log" | grep -qw "$m" \
+        || die "nested initramfs: module $m not loaded"
+done
+say "nested initramfs reached VMNET-NESTED-READY"
 T3=$(date +%s)
 
 # ---- ext4 image (no loop device) -------------------------------------------------------
@@ -228,5 +258,15 @@ EOF
 touch "$WORK/complete"
 rm -rf "$OUT"
 mv "$WORK" "$OUT"
+# Drop builds of other cache keys (each is ~2 GB) unless LAB_KEEP_OLD=1.
+if [ "${LAB_KEEP_OLD:-0}" != 1 ]; then
+    for d in "$CACHE_ROOT"/*/; do
+        d=${d%/}
+        case "$(basename "$d")" in "$HASH") continue ;; esac
+        if [ -f "$d/complete" ] && [ -d "$d/tree" ] && echo "$(basename "$d")" | grep -Eq '^[0-9a-f]{16}$'; then
+            say "removing old build $d"; rm -rf "$d"
+        fi
+    done
+fi
 say "build complete in $((T4 - T0))s: $OUT"
 echo "$OUT"
