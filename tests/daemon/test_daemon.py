@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The read model against a real libvirtd (QEMU driver, TCG domains) in a private namespace.
+
+What vmnet reports is checked against what libvirt itself reports, before and after a daemon
+restart, and with several clients at once."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENV_SCRIPT = os.path.join(HERE, "libvirtd-env.sh")
+VMNET = os.environ.get("VMNET_CLI", "vmnet")
+NS = "http://libvmnet.org/xmlns/vmnet/1.0"
+
+try:
+    import libvirt
+except ImportError:  # pragma: no cover
+    libvirt = None
+
+
+def domain_xml(name, nics, settings):
+    ifaces = "".join(
+        f"""<interface type='network'><mac address='{mac}'/><source network='{net}'/>
+            <model type='virtio'/>{"<teaming type='persistent'/>" if alias else ""}
+            {f"<alias name='ua-{alias}'/>" if alias else ""}</interface>"""
+        for mac, net, alias in nics)
+    meta = "".join(f"<vmnet:adapter mac='{mac}' {attrs}/>" for mac, attrs in settings)
+    return f"""<domain type='qemu'>
+      <name>{name}</name>
+      <memory unit='MiB'>64</memory>
+      <vcpu>1</vcpu>
+      <metadata><vmnet:adapters xmlns:vmnet='{NS}'>{meta}</vmnet:adapters></metadata>
+      <os><type arch='x86_64' machine='q35'>hvm</type></os>
+      <devices>
+        <controller type='pci' index='0' model='pcie-root'/>
+        <controller type='pci' index='1' model='pcie-root-port'/>
+        <controller type='pci' index='2' model='pcie-root-port'/>
+        <controller type='pci' index='3' model='pcie-root-port'/>
+        <controller type='pci' index='4' model='pcie-root-port'/>
+        {ifaces}
+      </devices>
+    </domain>"""
+
+
+class DaemonTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if libvirt is None:
+            raise unittest.SkipTest("python3-libvirt is not installed")
+        cls.state = tempfile.mkdtemp(prefix="vmnet-daemon-")
+        p = subprocess.run([ENV_SCRIPT, "start", cls.state], capture_output=True, text=True, timeout=180)
+        if p.returncode == 77:
+            shutil.rmtree(cls.state, ignore_errors=True)
+            raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
+        if p.returncode != 0:
+            raise RuntimeError("cannot start libvirtd: " + p.stderr)
+        cls.uri = p.stdout.strip().splitlines()[-1]
+        try:
+            cls.conn = libvirt.open(cls.uri)
+            cls.populate()
+        except Exception:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.conn.close()
+        except Exception:
+            pass
+        subprocess.run([ENV_SCRIPT, "stop", cls.state], capture_output=True, timeout=120)
+        shutil.rmtree(cls.state, ignore_errors=True)
+
+    @classmethod
+    def populate(cls):
+        c = cls.conn
+        net = c.networkDefineXML("<network><name>sw</name><bridge name='vmnetsw0'/></network>")
+        net.create()
+        net.setAutostart(True)
+        # A VF pool on a PF this machine does not have: defined, cannot start.
+        c.networkDefineXML("<network><name>sw-iov</name><forward mode='hostdev' managed='yes'>"
+                           "<pf dev='vmnet-nopf0'/></forward></network>")
+        c.networkDefineXML("<network><name>nat</name><forward mode='nat'/><bridge name='vmnetnat0'/>"
+                           "<ip address='10.231.0.1' netmask='255.255.255.0'/></network>")
+        cls.doms = {
+            "run1": ([("52:54:00:d0:00:01", "sw", "net0"), ("52:54:00:d0:00:02", "sw", None)],
+                     [("52:54:00:d0:00:01", "iov-weight='100' iov-queue-pairs-requested='2'")]),
+            "off1": ([("52:54:00:d0:01:01", "sw", "front")],
+                     [("52:54:00:d0:01:01", "iov-weight='7' iov-interrupt-moderation='low'")]),
+            "plain": ([("52:54:00:d0:02:01", "sw", None)], []),
+        }
+        for name, (nics, settings) in cls.doms.items():
+            c.defineXML(domain_xml(name, nics, settings))
+        c.lookupByName("run1").create()
+
+    def vmnet(self, *args, check=True):
+        p = subprocess.run([VMNET, "--connect", self.uri, "--output", "json", *args],
+                           capture_output=True, text=True, timeout=120)
+        if check and p.returncode != 0:
+            self.fail(f"vmnet {' '.join(args)}: exit {p.returncode}: {p.stderr}")
+        return json.loads(p.stdout) if p.returncode == 0 else p
+
+    def libvirt_view(self):
+        """(vm, mac) -> (network, weight) as libvirt itself reports them."""
+        import xml.etree.ElementTree as ET
+        view = {}
+        for dom in self.conn.listAllDomains():
+            root = ET.fromstring(dom.XMLDesc())
+            weights = {}
+            meta = root.find(f"metadata/{{{NS}}}adapters")
+            if meta is not None:
+                for a in meta:
+                    weights[a.get("mac")] = int(a.get("iov-weight", "0"))
+            for iface in root.findall("devices/interface"):
+                mac = iface.find("mac").get("address")
+                view[(dom.name(), mac)] = (iface.find("source").get("network"), weights.get(mac, 0))
+        return view
+
+    def vmnet_view(self):
+        return {(a["VMName"], a["MacAddress"]): (a["SwitchName"], a["IovWeight"])
+                for a in self.vmnet("get-vmnetworkadapter", "--all")}
+
+    def test_adapters_match_libvirt(self):
+        self.assertEqual(self.vmnet_view(), self.libvirt_view())
+        adapters = {(a["VMName"], a["Name"]): a for a in self.vmnet("get-vmnetworkadapter", "--all")}
+        self.assertEqual(adapters[("run1", "net0")]["IovQueuePairsRequested"], 2)
+        self.assertIs(adapters[("run1", "net0")]["FailoverReady"], True)
+        self.assertEqual(adapters[("run1", "net1")]["SwitchName"], "sw")
+        self.assertEqual(adapters[("off1", "front")]["IovInterruptModeration"], "Low")
+        self.assertEqual(adapters[("plain", "net0")]["IovWeight"], 0)
+        # No VF can exist here: nothing reports one.
+        self.assertTrue(all(a["IovUsage"] == 0 for a in adapters.values()))
+
+    def test_switches(self):
+        sw = {s["Name"]: s for s in self.vmnet("get-vmswitch")}
+        self.assertEqual(sorted(sw), ["nat", "sw"])
+        self.assertIs(sw["sw"]["IovEnabled"], True)
+        self.assertEqual(sw["sw"]["IovPoolName"], "sw-iov")
+        self.assertEqual(sw["sw"]["SwitchType"], "Private")
+        self.assertIs(sw["sw"]["Active"], True)
+        self.assertEqual(sw["nat"]["SwitchType"], "Internal")
+        self.assertIs(sw["nat"]["Active"], False)
+
+    def test_host(self):
+        h = self.vmnet("get-vmhost")
+        self.assertEqual(h["Hypervisor"], "QEMU")
+        self.assertIs(h["IsRemote"], False)
+        self.assertIs(h["IsPrivileged"], True)
+        self.assertIs(h["HostFactsAvailable"], True)
+        self.assertEqual(h["LibvirtVersion"], "%d.%d.%d" % (
+            self.conn.getLibVersion() // 1000000, self.conn.getLibVersion() // 1000 % 1000,
+            self.conn.getLibVersion() % 1000))
+
+    def test_live_metadata_change(self):
+        dom = self.conn.lookupByName("run1")
+        new = (f"<adapters><adapter mac='52:54:00:d0:00:01' iov-weight='33'/></adapters>")
+        dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, new, "vmnet", NS,
+                        libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        try:
+            a = self.vmnet("get-vmnetworkadapter", "--vm-name", "run1", "--name", "net0")[0]
+            self.assertEqual(a["IovWeight"], 33)
+            self.assertEqual(self.vmnet_view(), self.libvirt_view())
+        finally:
+            dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT,
+                            "<adapters><adapter mac='52:54:00:d0:00:01' iov-weight='100' "
+                            "iov-queue-pairs-requested='2'/></adapters>", "vmnet", NS,
+                            libvirt.VIR_DOMAIN_AFFECT_LIVE)
+
+    def test_concurrent_clients(self):
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(lambda _: self.vmnet("get-vmnetworkadapter", "--all"), range(8)))
+        for r in results[1:]:
+            self.assertEqual(r, results[0])
+
+    def test_zz_survives_daemon_restart(self):
+        before = self.vmnet("get-vmnetworkadapter", "--all")
+        self.conn.close()
+        p = subprocess.run([ENV_SCRIPT, "restart", self.state], capture_output=True, text=True, timeout=180)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        type(self).conn = libvirt.open(self.uri)
+        self.assertTrue(self.conn.lookupByName("run1").isActive())
+        after = self.vmnet("get-vmnetworkadapter", "--all")
+        self.assertEqual(after, before)
+        self.assertEqual(self.vmnet_view(), self.libvirt_view())
+
+    def test_not_found_names_the_vm(self):
+        p = self.vmnet("get-vmnetworkadapter", "--vm-name", "ghost", check=False)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("'ghost'", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
