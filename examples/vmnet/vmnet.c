@@ -203,6 +203,7 @@ main (int argc, char **argv)
     g_option_context_add_main_entries (local, run.command->entries, NULL);
     g_option_context_add_main_entries (local, global_entries, NULL);
     /* argv[0] stays, the verb goes. */
+    g_free (args[1]);
     memmove (&args[1], &args[2], (n - 1) * sizeof (gchar *));
     if (!g_option_context_parse_strv (local, &args, &error))
       goto fail;
