@@ -5,7 +5,7 @@
 #   --share DIR     host directory exported to the guest over 9p (mount_tag labshare, /lab)
 #   --test SCRIPT   copied into the share as run-in-guest.sh; the guest runs it as root
 #   --timeout S     hard limit for the whole QEMU run (default 900); the guest gives the
-#                   test S-120 seconds (at least 60)
+#                   test S-180 seconds (at least 60)
 #   --igb-count N   number of emulated igb (82576, 7 VFs) PFs, each on its own root port
 #   --build DIR     host build tree, visible read-only in the guest at /lab/build
 # Environment: LAB_IMAGE_DIR = a finished build-image.sh cache dir (else build-image.sh is
@@ -47,7 +47,7 @@ rm -rf "$SHARE/out" "$SHARE/host"
 mkdir -p "$SHARE/out" "$SHARE/host"
 cp "$TEST" "$SHARE/run-in-guest.sh"
 cp "$LAB_DIR/lib-guest.sh" "$SHARE/lib-guest.sh"
-GUEST_TIMEOUT=$(( TIMEOUT - 120 )); [ "$GUEST_TIMEOUT" -ge 60 ] || GUEST_TIMEOUT=60
+GUEST_TIMEOUT=$(( TIMEOUT - 180 )); [ "$GUEST_TIMEOUT" -ge 60 ] || GUEST_TIMEOUT=60
 echo "LAB_TEST_TIMEOUT=$GUEST_TIMEOUT" > "$SHARE/lab.env"
 if [ -n "$BUILD" ]; then BUILD=$(cd "$BUILD" && pwd); mkdir -p "$SHARE/build"; else rm -rf "$SHARE/build" 2>/dev/null || true; fi
 mkdir -p "$TREE/mnt/lab/cache" "$TREE/mnt/lab/share" "$TREE/mnt/lab/build"
