@@ -176,12 +176,12 @@ for n in "${sizes[@]}"; do
 
     row() { # label time
         awk -v l="$1" -v t="$2" -v a="$ta" -v n="$n" 'BEGIN {
-            printf "| %-78s | %9.3f s | %9.0f us | %7.2f |\n", l, t, t / n * 1e6, t / a }'
+            printf "| %-84s | %9.3f s | %9.0f us | %7.2f |\n", l, t, t / n * 1e6, t / a }'
     }
     echo
     echo "### $n inactive domains, $((2 * n)) interfaces, median of $runs runs ((d): $shell_runs), load before: $load"
-    printf '| %-78s | %11s | %12s | %7s |\n' "method" "time" "per domain" "x (a)"
-    printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..80})" "-------------" "--------------" "---------"
+    printf '| %-84s | %11s | %12s | %7s |\n' "method" "time" "per domain" "x (a)"
+    printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..86})" "-------------" "--------------" "---------"
     row "(a) naive C floor: ListAllDomains, GetXMLDesc + libxml2 DOM/XPath, sequential" "$ta"
     row "(b) python3-libvirt + ElementTree" "$tb"
     row "(c) one virsh process, dumpxml per domain on stdin (+ awk)" "$tc"
@@ -193,7 +193,7 @@ for n in "${sizes[@]}"; do
     if [ "$vmnet_ok" = 1 ]; then
         row "(e) vmnet get-vmnetworkadapter --all --output json (VMNET_BIN)" "$te"
     else
-        printf '| %-78s | %11s | %12s | %7s |\n' "(e) vmnet CLI: SKIPPED - set VMNET_BIN=/path/to/vmnet to include it" "-" "-" "-"
+        printf '| %-84s | %11s | %12s | %7s |\n' "(e) vmnet CLI: SKIPPED - set VMNET_BIN=/path/to/vmnet to include it" "-" "-" "-"
     fi
     if [ "$shell_n" -lt "$n" ]; then
         echo "(d) was timed on the first $shell_n of $n domains (median $td_sub s) and scaled linearly by $n/$shell_n."

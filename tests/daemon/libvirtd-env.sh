@@ -25,11 +25,19 @@
 # Client URI: qemu+unix:///system?socket=STATEDIR/run/libvirt-sock
 #
 # Environment:
-#   LIBVIRTD_ENV_HOST_UUID   host_uuid for libvirtd.conf (else --host-uuid, else the one
+#   LIBVIRTD_ENV_HOST_UUID   host_uuid for libvirtd.conf (--host-uuid wins over it; else the one
 #                            kept in STATEDIR/host_uuid, else a fresh random one).  Two daemons
 #                            that are to migrate between each other need distinct ones.
 #   LIBVIRTD_ENV_TIMEOUT     seconds to wait for the socket to answer (default 60).
-#   LIBVIRTD_ENV_KEEP_KVM=1  do not hide /dev/kvm inside the namespace (see below).
+#   LIBVIRTD_ENV_KEEP_KVM=1  do not hide /dev/kvm inside the namespace.  By default it is
+#                            hidden (read-only empty file bound over it): /dev/kvm here is
+#                            kvm_pvm, on which guests die, so domains must be type='qemu' (TCG).
+#   LIBVIRTD / VIRSH         the binaries to use (default: from PATH).
+#
+# Needs: root, util-linux (unshare, nsenter), iproute2, iptables (libvirt 9.0 sets firewall
+# rules for every virtual network, isolated ones too), libvirt-daemon,
+# libvirt-daemon-driver-qemu, libvirt-clients, qemu-system-x86.
+# The daemon's log: STATEDIR/log/libvirtd.log; QEMU's: STATEDIR/log/qemu/DOMAIN.log.
 #
 # Exit codes: 0 ok, 1 failure, 2 usage, 77 cannot run here (not root, no unshare, ...).
 set -u
@@ -188,8 +196,9 @@ getent group libvirt >/dev/null || echo "libvirt:x:64057:" >>"$SD/nss/group"
 mount --bind "$SD/nss/passwd" /etc/passwd
 mount --bind "$SD/nss/group" /etc/group
 # /dev/kvm here is kvm_pvm (guests die with "emulation failure"); tests use TCG.  Hide it
-# so the capabilities probe never depends on it (an empty file: QEMU reports no KVM and
-# libvirt does not see a usable KVM, so the capabilities cache stays valid).
+# behind an empty file, bound READ-ONLY so that access(W_OK) fails even for root: then
+# libvirt's "is KVM usable" check and QEMU's probe agree (no KVM) and the capabilities
+# cache stays valid (a mismatch between them makes libvirt re-probe QEMU on every call).
 if [ "$keep_kvm" != 1 ] && [ -e /dev/kvm ]; then
     : >"$SD/run/.nokvm"; chmod 000 "$SD/run/.nokvm"
     mount --bind "$SD/run/.nokvm" /dev/kvm
