@@ -197,7 +197,7 @@ mount --bind "$SD/nss/passwd" /etc/passwd
 mount --bind "$SD/nss/group" /etc/group
 # /dev/kvm here is kvm_pvm (guests die with "emulation failure"); tests use TCG.  Hide it
 # behind an empty file, bound READ-ONLY so that access(W_OK) fails even for root: then
-# libvirt's "is KVM usable" check and QEMU's probe agree (no KVM) and the capabilities
+# the KVM-usable check of libvirt and the probe of QEMU agree (no KVM) and the capabilities
 # cache stays valid (a mismatch between them makes libvirt re-probe QEMU on every call).
 if [ "$keep_kvm" != 1 ] && [ -e /dev/kvm ]; then
     : >"$SD/run/.nokvm"; chmod 000 "$SD/run/.nokvm"
