@@ -77,8 +77,7 @@ check_env() {
         || skip "iptables not found: libvirt 9.0 needs it to start any virtual network (apt-get install iptables)"
 }
 
-mkdir -p "$statedir_arg" || die "cannot create $statedir_arg"
-SD=$(cd "$statedir_arg" && pwd -P) || die "cannot resolve $statedir_arg"
+SD=$(realpath -m "$statedir_arg") || die "cannot resolve $statedir_arg"
 SOCK=$SD/run/libvirt-sock
 URI="qemu+unix:///system?socket=$SOCK"
 
@@ -174,8 +173,9 @@ start_holder() {
     local keep_kvm=${LIBVIRTD_ENV_KEEP_KVM:-0}
     # The inner script runs in the new namespaces; "$0" of it is a marker so we can
     # recognise our holder process.
-    # shellcheck disable=SC2016
-    local inner='
+    # (A quoted here-document: nothing in it is expanded by this shell.)
+    local inner
+    inner=$(cat <<'HOLDER'
 set -e
 SD=$1; keep_kvm=$2
 mount --make-rprivate /
@@ -206,7 +206,8 @@ if [ "$keep_kvm" != 1 ] && [ -e /dev/kvm ]; then
 fi
 ip link set lo up
 exec -a "libvirtd-env-holder $SD" sleep infinity
-'
+HOLDER
+)
     setsid unshare -m -n --propagation private -- /bin/bash -c "$inner" "libvirtd-env-holder $SD" "$SD" "$keep_kvm" \
         </dev/null >>"$SD/log/holder.log" 2>&1 &
     local p=$!

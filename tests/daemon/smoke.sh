@@ -1,7 +1,8 @@
 #!/bin/bash
 # smoke.sh — proves tests/daemon/libvirtd-env.sh: a private libvirtd that runs a real
 # (TCG) QEMU domain, keeps domain/network/metadata state across a daemon restart and a
-# full stop/start, and can run next to a second private daemon.
+# full stop/start, and can run next to a second private daemon (distinct host UUID) and
+# live-migrate a domain to it.  KEEP=1 keeps the state directories for inspection.
 #
 # Exit: 0 all checks passed, 1 a check failed, 77 skipped (reason on stderr/stdout).
 # Prints one "PASS: ..." / "FAIL: ..." line per check and a closing "N passed, N failed".
@@ -138,7 +139,18 @@ check "domain starts on daemon 1 while daemon 2 runs" v start smoke
 "$VIRSH" -q -c "$URI2" net-define "$work/net.xml" >/dev/null 2>&1
 check "same bridge name on daemon 2 (separate network namespaces)" \
     "$VIRSH" -q -c "$URI2" net-start smoke-net
+# Live migration daemon 1 -> daemon 2 over a unix socket that both namespaces see.
+t0=$(date +%s.%N)
+if v migrate --live --persistent --undefinesource smoke "$URI2" \
+        --migrateuri "unix://$work/migrate.sock" --timeout 60 2>"$work/err"; then
+    pass "live migration daemon 1 -> daemon 2 ($(printf '%.2f' "$(echo "$(date +%s.%N) - $t0" | bc)") s)"
+else
+    fail "live migration daemon 1 -> daemon 2: $(cat "$work/err")"
+fi
+check "domain running on daemon 2" test "$("$VIRSH" -q -c "$URI2" domstate smoke 2>/dev/null | head -n1)" = running
+check "metadata travelled with it" bash -c "'$VIRSH' -q -c '$URI2' metadata smoke '$NS' | grep -q 'probe value=\"42\"'"
+check "domain gone from daemon 1" bash -c "! '$VIRSH' -q -c '$URI' list --all --name | grep -qx smoke"
 check "stop daemon 2" "$ENV" stop "$SD2"
-check "daemon 1 unaffected" test "$(state smoke)" = running
+check "daemon 1 still answers" "$VIRSH" -q -c "$URI" uri
 check "stop daemon 1" "$ENV" stop "$SD1"
 finish
