@@ -16,7 +16,7 @@ count() {
   failed=$((failed + fail))
 }
 
-if ! tools/setup.sh _build -Dwerror=true; then
+if ! tools/setup.sh _build -Dwerror=true -Ddocs=true; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
