@@ -18,7 +18,7 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 say() { echo "boot: $*" >&2; }
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-SHARE= TEST= TIMEOUT=900 IGB=1 BUILD=
+SHARE='' TEST='' TIMEOUT=900 IGB=1 BUILD=''
 while [ $# -gt 0 ]; do
     case "$1" in
         --share) SHARE=$2; shift 2 ;;
@@ -53,12 +53,14 @@ if [ -n "$BUILD" ]; then BUILD=$(cd "$BUILD" && pwd); mkdir -p "$SHARE/build"; e
 mkdir -p "$TREE/mnt/lab/cache" "$TREE/mnt/lab/share" "$TREE/mnt/lab/build"
 
 # QEMU command line (paths as seen inside the chroot), per shared/LAB.md.
+# shellcheck disable=SC2054  # the commas are QEMU's
 QEMU=(qemu-system-x86_64
     -accel tcg,thread=multi -cpu max -M q35,kernel-irqchip=split -smp 2 -m 4096
     -device intel-iommu,intremap=on,caching-mode=on)
 for i in $(seq 1 "$IGB"); do
     QEMU+=(-device "pcie-root-port,id=rp$i,chassis=$i,slot=$i" -device "igb,bus=rp$i")
 done
+# shellcheck disable=SC2054
 QEMU+=(-nic none
     -drive file=/mnt/lab/cache/rootfs.img,if=virtio,format=raw,snapshot=on
     -kernel /mnt/lab/cache/vmlinuz -initrd /mnt/lab/cache/initrd.img

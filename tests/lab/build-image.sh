@@ -91,6 +91,7 @@ WORK=$CACHE_ROOT/.build-$HASH
 rm -rf "$WORK"
 mkdir -p "$WORK"
 TREE=$WORK/tree
+# shellcheck disable=SC2154  # rc is assigned inside the trap
 trap 'rc=$?; [ $rc -eq 0 ] || say "failed (exit $rc); partial build left in $WORK"' EXIT
 
 say "debootstrap $SUITE (minbase) into $TREE"
@@ -264,7 +265,7 @@ if [ "${LAB_KEEP_OLD:-0}" != 1 ]; then
         d=${d%/}
         case "$(basename "$d")" in "$HASH") continue ;; esac
         if [ -f "$d/complete" ] && [ -d "$d/tree" ] && echo "$(basename "$d")" | grep -Eq '^[0-9a-f]{16}$'; then
-            say "removing old build $d"; rm -rf "$d"
+            say "removing old build $d"; rm -rf "$d" "$CACHE_ROOT/.lock-$(basename "$d")"
         fi
     done
 fi

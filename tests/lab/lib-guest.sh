@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Guest-side helpers for lab checks. boot.sh copies this file into the share, so a
 # check script (run as /lab/run-in-guest.sh) loads it with:  . /lab/lib-guest.sh
 #

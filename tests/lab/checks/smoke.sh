@@ -90,8 +90,9 @@ check nested-assets nested_assets
 if [ -d /lab/build ] && [ -n "$(ls -A /lab/build 2>/dev/null)" ]; then
     build_binaries() {
         n=0
-        for f in $(find /lab/build -type f \( -name '*.so*' -o -perm -u+x \) \
-                        ! -path '*/meson-private/*' ! -path '*.p/*' 2>/dev/null); do
+        find /lab/build -type f \( -name '*.so*' -o -perm -u+x \) \
+            ! -path '*/meson-private/*' ! -path '*.p/*' > /tmp/lab-build-files 2>/dev/null
+        while IFS= read -r f; do
             [ "$(head -c4 "$f" | tail -c3)" = ELF ] || continue
             n=$((n + 1))
             missing=$(ldd "$f" 2>&1 | grep 'not found')
@@ -105,7 +106,7 @@ if [ -d /lab/build ] && [ -n "$(ls -A /lab/build 2>/dev/null)" ]; then
                     [ "$rc" -lt 124 ] || { echo "$f --help: status $rc"; return 1; } ;;
             esac
             echo "$f: ok"
-        done
+        done < /tmp/lab-build-files
         [ "$n" -gt 0 ] || { echo "no ELF files in /lab/build"; return 1; }
     }
     check share-build-binaries build_binaries
