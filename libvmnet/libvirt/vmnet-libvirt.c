@@ -11,7 +11,7 @@
 #include "vmnet-libvirt-private.h"
 #include "vmnet-libvirt-xml-private.h"
 
-#define FETCH_THREADS 4
+#define FETCH_THREADS 8
 
 struct _VmnetLibvirtConn {
   virConnectPtr ptr;
