@@ -942,40 +942,61 @@ vmnet_host_get_network_adapters (VmnetHost *self)
   return G_LIST_MODEL (self->adapters);
 }
 
-typedef gboolean (*MatchFunc) (gpointer object, const gchar *name);
+typedef gboolean (*MatchFunc) (gpointer object, const gchar *name, gboolean fold_case);
 
+/* An exact match, else the one match that differs only in case (Hyper-V's
+ * names are case-insensitive, libvirt's are not). */
 static gpointer
 find_in (GListStore *store, MatchFunc match, const gchar *name)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  g_autoptr(GObject) folded = NULL;
+  guint n_folded = 0;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GObject) object = g_list_model_get_item (G_LIST_MODEL (store), i);
-      if (match (object, name))
+      if (match (object, name, FALSE))
         return g_steal_pointer (&object);
+      if (match (object, name, TRUE) && n_folded++ == 0)
+        folded = g_steal_pointer (&object);
     }
-  return NULL;
+  return n_folded == 1 ? g_steal_pointer (&folded) : NULL;
 }
 
 static gboolean
-match_switch (gpointer object, const gchar *name)
+same_name (const gchar *a, const gchar *b, gboolean fold_case)
 {
-  return g_strcmp0 (vmnet_switch_get_name (object), name) == 0;
+  g_autofree gchar *fa = NULL;
+  g_autofree gchar *fb = NULL;
+
+  if (!a || !b)
+    return FALSE;
+  if (!fold_case)
+    return g_str_equal (a, b);
+  fa = g_utf8_casefold (a, -1);
+  fb = g_utf8_casefold (b, -1);
+  return g_str_equal (fa, fb);
 }
 
 static gboolean
-match_vm (gpointer object, const gchar *name)
+match_switch (gpointer object, const gchar *name, gboolean fold_case)
 {
-  return g_strcmp0 (vmnet_vm_get_name (object), name) == 0 ||
-         g_strcmp0 (vmnet_vm_get_uuid (object), name) == 0;
+  return same_name (vmnet_switch_get_name (object), name, fold_case);
 }
 
 static gboolean
-match_pf (gpointer object, const gchar *name)
+match_vm (gpointer object, const gchar *name, gboolean fold_case)
 {
-  return g_strcmp0 (vmnet_net_adapter_sriov_get_name (object), name) == 0 ||
-         g_strcmp0 (vmnet_net_adapter_sriov_get_pci_address (object), name) == 0;
+  return same_name (vmnet_vm_get_name (object), name, fold_case) ||
+         same_name (vmnet_vm_get_uuid (object), name, TRUE);
+}
+
+static gboolean
+match_pf (gpointer object, const gchar *name, gboolean fold_case)
+{
+  return same_name (vmnet_net_adapter_sriov_get_name (object), name, fold_case) ||
+         same_name (vmnet_net_adapter_sriov_get_pci_address (object), name, TRUE);
 }
 
 /**

@@ -266,6 +266,21 @@ vmnet_vm_find_network_adapter (VmnetVm      *self,
           (a->mac_address && g_ascii_strcasecmp (a->mac_address, name) == 0))
         return g_steal_pointer (&adapter);
     }
+  /* Hyper-V's names are case-insensitive: accept a unique match in another case. */
+  {
+    VmnetNetworkAdapter *folded = NULL;
+    guint n_folded = 0;
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(VmnetNetworkAdapter) adapter = g_list_model_get_item (list, i);
+        if (g_ascii_strcasecmp (vmnet_network_adapter_get_info (adapter)->name, name) == 0 &&
+            n_folded++ == 0)
+          folded = g_steal_pointer (&adapter);
+      }
+    if (n_folded == 1)
+      return folded;
+    g_clear_object (&folded);
+  }
   g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
                "VM '%s' has no network adapter '%s'", self->info->name, name);
   return NULL;

@@ -2,6 +2,8 @@
 /* The whole read API through libvirt's in-process test driver. */
 #include <string.h>
 
+#include <libvirt/libvirt.h>
+
 #include "vmnet-test-util.h"
 
 static VmnetHost *
@@ -231,8 +233,7 @@ test_bad_uris (void)
 
   host = vmnet_host_new_for_uri ("test:///nonexistent/host.xml", NULL, &error);
   g_assert_null (host);
-  g_assert_nonnull (error);
-  g_assert_true (error->domain == VMNET_ERROR);
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_BACKEND_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "test:///nonexistent/host.xml"));
   g_clear_error (&error);
 
@@ -297,6 +298,90 @@ test_awkward_names (void)
   g_assert_cmpstr (vmnet_network_adapter_get_switch_name (a), ==, "sw & <lab> \"quoted\" 'single'");
 }
 
+static void
+count_notify_named (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  GPtrArray *names = user_data;
+  g_ptr_array_add (names, g_strdup (pspec->name));
+}
+
+/* test:///default is one state shared by every connection of the process:
+ * another connection changes it, a refresh shows the change. */
+static void
+test_refresh_sees_changes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetHost) host = vmnet_host_new_for_uri ("test:///default", NULL, &error);
+  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetVm) added = NULL;
+  g_autoptr(VmnetNetworkAdapter) adapter = NULL;
+  g_autoptr(GPtrArray) notified = g_ptr_array_new_with_free_func (g_free);
+  virConnectPtr conn;
+  virDomainPtr dom, dom2;
+  guint changes = 0, n_before;
+
+  g_assert_no_error (error);
+  conn = virConnectOpen ("test:///default");
+  g_assert_nonnull (conn);
+  dom = virDomainDefineXML (conn,
+    "<domain type='test'><name>refreshed</name><memory>1024</memory><os><type>hvm</type></os><devices>"
+    "<interface type='network'><mac address='52:54:00:ee:00:01'/><source network='default'/>"
+    "<model type='virtio'/></interface></devices></domain>");
+  g_assert_nonnull (dom);
+
+  n_before = g_list_model_get_n_items (vmnet_host_get_vms (host));
+  g_signal_connect (vmnet_host_get_vms (host), "items-changed", G_CALLBACK (count_items_changed), &changes);
+  g_assert_true (vmnet_host_refresh (host, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (vmnet_host_get_vms (host)), ==, n_before + 1);
+
+  vm = vmnet_host_find_vm (host, "refreshed", &error);
+  g_assert_no_error (error);
+  adapter = vmnet_vm_find_network_adapter (vm, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (adapter), ==, 0);
+
+  /* Settings change: only the properties that changed are notified. */
+  g_signal_connect (adapter, "notify", G_CALLBACK (count_notify_named), notified);
+  g_assert_cmpint (virDomainSetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT,
+                                         "<adapters><adapter mac='52:54:00:ee:00:01' iov-weight='60'/></adapters>",
+                                         "vmnet", "http://libvmnet.org/xmlns/vmnet/1.0",
+                                         VIR_DOMAIN_AFFECT_CONFIG), ==, 0);
+  changes = 0;
+  g_assert_true (vmnet_host_refresh (host, NULL, &error));
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_cmpuint (notified->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (notified, 0), ==, "iov-weight");
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (adapter), ==, 60);
+
+  /* State change on the VM object, the same object as before. */
+  g_assert_cmpint (vmnet_vm_get_state (vm), ==, VMNET_VM_STATE_OFF);
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  g_assert_true (vmnet_host_refresh (host, NULL, &error));
+  added = vmnet_host_find_vm (host, "REFRESHED", &error);
+  g_assert_no_error (error);
+  g_assert_true (added == vm);
+  g_assert_cmpint (vmnet_vm_get_state (vm), ==, VMNET_VM_STATE_RUNNING);
+
+  /* A second VM whose name differs only in case makes the loose lookup ambiguous. */
+  dom2 = virDomainDefineXML (conn,
+    "<domain type='test'><name>Refreshed</name><memory>1024</memory><os><type>hvm</type></os></domain>");
+  g_assert_nonnull (dom2);
+  g_assert_true (vmnet_host_refresh (host, NULL, &error));
+  g_clear_object (&added);
+  added = vmnet_host_find_vm (host, "REFRESHED", &error);
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND);
+  g_assert_null (added);
+
+  virDomainDestroy (dom);
+  virDomainUndefine (dom);
+  virDomainUndefine (dom2);
+  virDomainFree (dom);
+  virDomainFree (dom2);
+  virConnectClose (conn);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -311,5 +396,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/host/bad-uris", test_bad_uris);
   g_test_add_func ("/vmnet/host/malformed-metadata", test_malformed_metadata);
   g_test_add_func ("/vmnet/host/awkward-names", test_awkward_names);
+  g_test_add_func ("/vmnet/host/refresh-sees-changes", test_refresh_sees_changes);
   return g_test_run ();
 }

@@ -19,12 +19,16 @@ typedef struct {
   gchar         **args;          /* positional arguments after the verb */
 } VmnetCli;
 
+/* A command: its options live in a struct of options_size bytes that
+ * add_options points its GOptionEntry table at; run gets it back. */
 typedef struct {
-  const gchar        *name;      /* canonical, lower case: get-vmswitch */
-  const gchar        *args_hint;
-  const gchar        *summary;
-  const GOptionEntry *entries;
-  gboolean          (*run) (VmnetCli *cli, GError **error);
+  const gchar  *name;            /* canonical, lower case: get-vmswitch */
+  const gchar  *args_hint;
+  const gchar  *summary;
+  gsize         options_size;
+  void        (*add_options) (GOptionContext *context, gpointer options);
+  void        (*free_options) (gpointer options);
+  gboolean    (*run) (VmnetCli *cli, gpointer options, GError **error);
 } VmnetCommand;
 
 /* A column: a PowerShell property name shown for a GObject property. */

@@ -18,16 +18,32 @@ static const VmnetCliColumn adapter_columns[] = {
   { NULL }
 };
 
-static gchar *opt_vm_name;
-static gchar *opt_name;
-static gboolean opt_all;
+typedef struct {
+  gchar    *vm_name;
+  gchar    *name;
+  gboolean  all;
+} GetOptions;
 
-static const GOptionEntry adapter_entries[] = {
-  { "vm-name", 0, 0, G_OPTION_ARG_STRING, &opt_vm_name, "The VM whose adapters to show", "VM" },
-  { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name, "Only the adapter with this name or MAC address", "ADAPTER" },
-  { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, "Every VM's adapters", NULL },
-  G_OPTION_ENTRY_NULL
-};
+static void
+get_add_options (GOptionContext *context, gpointer options)
+{
+  GetOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM whose adapters to show", "VM" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "Only the adapter with this name or MAC address", "ADAPTER" },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &o->all, "Every VM's adapters", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static void
+get_free_options (gpointer options)
+{
+  GetOptions *o = options;
+  g_free (o->vm_name);
+  g_free (o->name);
+}
 
 static void
 add_adapters (GPtrArray *objects, GListModel *adapters, const gchar *name)
@@ -44,31 +60,32 @@ add_adapters (GPtrArray *objects, GListModel *adapters, const gchar *name)
 }
 
 static gboolean
-run_get_vmnetworkadapter (VmnetCli *cli, GError **error)
+run_get_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
 {
+  GetOptions *o = options;
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (!vmnet_cli_no_positional (cli, error))
     return FALSE;
-  if (!opt_vm_name == !opt_all)
+  if (!o->vm_name == !o->all)
     {
       g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
                            "give either --vm-name VM or --all");
       return FALSE;
     }
 
-  if (opt_all)
+  if (o->all)
     {
-      add_adapters (objects, vmnet_host_get_network_adapters (cli->host), opt_name);
+      add_adapters (objects, vmnet_host_get_network_adapters (cli->host), o->name);
     }
   else
     {
-      g_autoptr(VmnetVm) vm = vmnet_host_find_vm (cli->host, opt_vm_name, error);
+      g_autoptr(VmnetVm) vm = vmnet_host_find_vm (cli->host, o->vm_name, error);
       if (!vm)
         return FALSE;
-      if (opt_name)
+      if (o->name)
         {
-          VmnetNetworkAdapter *a = vmnet_vm_find_network_adapter (vm, opt_name, error);
+          VmnetNetworkAdapter *a = vmnet_vm_find_network_adapter (vm, o->name, error);
           if (!a)
             return FALSE;
           g_ptr_array_add (objects, a);
@@ -84,5 +101,5 @@ run_get_vmnetworkadapter (VmnetCli *cli, GError **error)
 
 const VmnetCommand vmnet_cmd_get_vmnetworkadapter = {
   "get-vmnetworkadapter", "--vm-name VM | --all", "List VM network adapters and their SR-IOV settings",
-  adapter_entries, run_get_vmnetworkadapter,
+  sizeof (GetOptions), get_add_options, get_free_options, run_get_vmnetworkadapter,
 };

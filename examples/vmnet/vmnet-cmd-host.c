@@ -14,7 +14,7 @@ static const VmnetCliColumn host_columns[] = {
 };
 
 static gboolean
-run_get_vmhost (VmnetCli *cli, GError **error)
+run_get_vmhost (VmnetCli *cli, gpointer options, GError **error)
 {
   g_autoptr(GPtrArray) objects = g_ptr_array_new ();
 
@@ -25,8 +25,7 @@ run_get_vmhost (VmnetCli *cli, GError **error)
   return TRUE;
 }
 
-static const GOptionEntry no_entries[] = { G_OPTION_ENTRY_NULL };
-
 const VmnetCommand vmnet_cmd_get_vmhost = {
-  "get-vmhost", "", "Show the host: name, hypervisor and libvirt versions, connection", no_entries, run_get_vmhost,
+  "get-vmhost", "", "Show the host: name, hypervisor and libvirt versions, connection",
+  0, NULL, NULL, run_get_vmhost,
 };

@@ -54,7 +54,7 @@ collect_pfs (VmnetCli *cli, const gchar *const *names, GPtrArray *objects, GErro
 }
 
 static gboolean
-run_get_netadaptersriov (VmnetCli *cli, GError **error)
+run_get_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
 {
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -64,27 +64,48 @@ run_get_netadaptersriov (VmnetCli *cli, GError **error)
   return TRUE;
 }
 
-static const GOptionEntry no_entries[] = { G_OPTION_ENTRY_NULL };
-
 const VmnetCommand vmnet_cmd_get_netadaptersriov = {
-  "get-netadaptersriov", "[NAME…]", "List SR-IOV capable physical adapters", no_entries, run_get_netadaptersriov,
+  "get-netadaptersriov", "[NAME…]", "List SR-IOV capable physical adapters",
+  0, NULL, NULL, run_get_netadaptersriov,
 };
 
-static gchar *opt_pf_name;
+typedef struct {
+  gchar **names;
+} VfOptions;
 
-static const GOptionEntry vf_entries[] = {
-  { "name", 0, 0, G_OPTION_ARG_STRING, &opt_pf_name, "Only the VFs of this physical adapter", "ADAPTER" },
-  G_OPTION_ENTRY_NULL
-};
+static void
+vf_add_options (GOptionContext *context, gpointer options)
+{
+  VfOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->names, "Only the VFs of this physical adapter (repeatable)", "ADAPTER" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static void
+vf_free_options (gpointer options)
+{
+  g_strfreev (((VfOptions *) options)->names);
+}
 
 static gboolean
-run_get_netadaptersriovvf (VmnetCli *cli, GError **error)
+run_get_netadaptersriovvf (VmnetCli *cli, gpointer options, GError **error)
 {
+  VfOptions *o = options;
   g_autoptr(GPtrArray) pfs = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
-  const gchar *names[2] = { opt_pf_name, NULL };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
 
-  if (!collect_pfs (cli, opt_pf_name ? names : (const gchar *const *) cli->args, pfs, error))
+  /* Adapters by --name and as arguments alike. */
+  if (o->names)
+    g_strv_builder_addv (builder, (const gchar **) o->names);
+  if (cli->args)
+    g_strv_builder_addv (builder, (const gchar **) cli->args);
+  names = g_strv_builder_end (builder);
+  if (!collect_pfs (cli, (const gchar *const *) names, pfs, error))
     return FALSE;
   for (guint i = 0; i < pfs->len; i++)
     {
@@ -97,5 +118,6 @@ run_get_netadaptersriovvf (VmnetCli *cli, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_get_netadaptersriovvf = {
-  "get-netadaptersriovvf", "[--name ADAPTER]", "List the virtual functions of SR-IOV adapters", vf_entries, run_get_netadaptersriovvf,
+  "get-netadaptersriovvf", "[--name ADAPTER…] [ADAPTER…]", "List the virtual functions of SR-IOV adapters",
+  sizeof (VfOptions), vf_add_options, vf_free_options, run_get_netadaptersriovvf,
 };

@@ -18,7 +18,7 @@ static const VmnetCliColumn switch_columns[] = {
 };
 
 static gboolean
-run_get_vmswitch (VmnetCli *cli, GError **error)
+run_get_vmswitch (VmnetCli *cli, gpointer options, GError **error)
 {
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
   GListModel *switches = vmnet_host_get_switches (cli->host);
@@ -42,8 +42,7 @@ run_get_vmswitch (VmnetCli *cli, GError **error)
   return TRUE;
 }
 
-static const GOptionEntry no_entries[] = { G_OPTION_ENTRY_NULL };
-
 const VmnetCommand vmnet_cmd_get_vmswitch = {
-  "get-vmswitch", "[NAME…]", "List virtual switches and their SR-IOV state", no_entries, run_get_vmswitch,
+  "get-vmswitch", "[NAME…]", "List virtual switches and their SR-IOV state",
+  0, NULL, NULL, run_get_vmswitch,
 };

@@ -60,6 +60,7 @@ exit_status_for (const GError *error)
 
 typedef struct {
   const VmnetCommand *command;
+  gpointer            options;
   VmnetCli            cli;
   GMainLoop          *loop;
   GError             *error;
@@ -93,7 +94,7 @@ host_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
   run->cli.host = vmnet_host_new_for_uri_finish (result, &run->error);
   if (run->cli.host)
-    run->command->run (&run->cli, &run->error);
+    run->command->run (&run->cli, run->options, &run->error);
   g_main_loop_quit (run->loop);
 }
 
@@ -200,7 +201,9 @@ main (int argc, char **argv)
 
     local = g_option_context_new (param);
     g_option_context_set_summary (local, run.command->summary);
-    g_option_context_add_main_entries (local, run.command->entries, NULL);
+    run.options = g_malloc0 (MAX (run.command->options_size, 1));
+    if (run.command->add_options)
+      run.command->add_options (local, run.options);
     g_option_context_add_main_entries (local, global_entries, NULL);
     /* argv[0] stays, the verb goes. */
     g_free (args[1]);
@@ -222,17 +225,22 @@ main (int argc, char **argv)
   g_source_remove (sigint_id);
   g_main_loop_unref (run.loop);
   g_clear_object (&run.cli.host);
-  g_strfreev (run.cli.args);
 
   if (run.error)
     {
       g_propagate_error (&error, run.error);
       goto fail;
     }
-  return EXIT_OK;
+  status = EXIT_OK;
+  goto out;
 
 fail:
   status = exit_status_for (error);
   g_printerr ("vmnet: error: %s\n", error->message);
+out:
+  g_strfreev (run.cli.args);
+  if (run.options && run.command->free_options)
+    run.command->free_options (run.options);
+  g_free (run.options);
   return status;
 }

@@ -178,8 +178,9 @@ vmnet_libvirt_conn_open (const gchar *uri, GError **error)
     {
       vmnet_libvirt_set_error (error, "cannot connect to libvirt at '%s'",
                                uri ? uri : "(libvirt's default URI)");
-      /* Reaching nothing is a backend problem whatever libvirt calls it. */
-      if (error && *error && (*error)->code == VMNET_ERROR_FAILED)
+      /* Not reaching the host is a backend problem whatever libvirt calls it,
+       * unless libvirt refused us. */
+      if (error && *error && (*error)->code != VMNET_ERROR_ACCESS_DENIED)
         (*error)->code = VMNET_ERROR_BACKEND_UNAVAILABLE;
       return NULL;
     }

@@ -89,6 +89,8 @@ class TestCli(unittest.TestCase):
         self.assertIsNone(vfs[2]["VmFriendlyName"])
         self.assertIsNone(vfs[2]["SpoofCheck"])
         self.assertEqual(len(json_of("get-netadaptersriovvf")), 24)
+        both = json_of("get-netadaptersriovvf", "--name", "enp59s0f0", "enp94s0f0np0")
+        self.assertEqual(len(both), 24)
 
     def test_vmhost(self):
         h = json_of("get-vmhost")
@@ -126,6 +128,11 @@ class TestCli(unittest.TestCase):
             self.assertTrue(p.stderr.startswith("vmnet: error: "), p.stderr)
             self.assertIn(needle, p.stderr)
             self.assertEqual(len(p.stderr.strip().splitlines()), 1)
+
+    def test_names_ignore_case(self):
+        a = json_of("get-vmnetworkadapter", "--vm-name", "WEB1", "--name", "NET0")
+        self.assertEqual([(x["VMName"], x["Name"]) for x in a], [("web1", "net0")])
+        self.assertEqual(json_of("get-vmswitch", "sriov-switch")[0]["Name"], "SRIOV-Switch")
 
     def test_usage_errors(self):
         self.assertEqual(run("-c", "demo", "get-vmnetworkadapter").returncode, 2)

@@ -175,6 +175,7 @@ class DaemonTest(unittest.TestCase):
     def test_concurrent_clients(self):
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(lambda _: self.vmnet("get-vmnetworkadapter", "--all"), range(8)))
+        self.maxDiff = None
         for r in results[1:]:
             self.assertEqual(r, results[0])
 
