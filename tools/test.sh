@@ -21,7 +21,7 @@ if ! tools/setup.sh _build -Dwerror=true -Ddocs=true; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-meson test -C _build --print-errorlogs --no-suite bench --no-suite lab 2>&1 | tee _build/test-summary.log
+meson test -C _build --print-errorlogs --no-suite bench --no-suite bench-large --no-suite lab 2>&1 | tee _build/test-summary.log
 count _build/test-summary.log
 
 # Sanitizers: the C tests and the tool (the GI suites run interpreters not built for ASan).
