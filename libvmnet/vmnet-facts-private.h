@@ -74,6 +74,11 @@ typedef struct {
   guint                        iov_weight;
   guint                        iov_queue_pairs_requested;
   VmnetIovInterruptModeration  iov_interrupt_moderation;
+  gboolean                     allow_teaming;
+  gboolean                     router_guard;
+  gboolean                     dhcp_guard;
+  gboolean                     mac_address_spoofing;
+  gint                         vlan_id;  /* 0: untagged */
   gchar                       *error;   /* why (part of) the entry was rejected */
 } VmnetAdapterSettingsFact;
 

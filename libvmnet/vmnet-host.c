@@ -4,6 +4,7 @@
 #include "vmnet-host.h"
 #include "vmnet-error.h"
 #include "vmnet-object-private.h"
+#include "vmnet-settings-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
 #include "linux/vmnet-linux-private.h"
 
@@ -306,6 +307,24 @@ vmnet_host_initable_iface_init (GInitableIface *iface)
   iface->init = vmnet_host_initable_init;
 }
 
+/* A change to make before reading: set by the calls that change the host. */
+typedef gboolean (*ChangeFunc) (VmnetHost *self, gpointer data, GCancellable *cancellable, GError **error);
+
+typedef struct {
+  VmnetLibvirtConn *conn;
+  ChangeFunc        change;
+  gpointer          change_data;
+  GDestroyNotify    change_data_free;
+} ReadData;
+
+static void
+read_data_free (ReadData *data)
+{
+  if (data->change_data_free)
+    data->change_data_free (data->change_data);
+  g_free (data);
+}
+
 static void
 read_thread (GTask        *task,
              gpointer      source_object,
@@ -313,9 +332,16 @@ read_thread (GTask        *task,
              GCancellable *cancellable)
 {
   VmnetHost *self = source_object;
-  VmnetLibvirtConn *conn = task_data;
+  ReadData *data = task_data;
   GError *error = NULL;
-  Snapshot *snap = read_host (self, conn, cancellable, &error);
+  Snapshot *snap;
+
+  if (data->change && !data->change (self, data->change_data, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  snap = read_host (self, data->conn, cancellable, &error);
 
   if (snap)
     g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
@@ -345,15 +371,31 @@ read_done (GObject      *source,
 }
 
 static void
+start_change_and_read (VmnetHost      *self,
+                       GTask          *outer,
+                       ChangeFunc      change,
+                       gpointer        change_data,
+                       GDestroyNotify  change_data_free,
+                       GCancellable   *cancellable)
+{
+  g_autoptr(GTask) inner = g_task_new (self, cancellable, read_done, g_object_ref (outer));
+  ReadData *data = g_new0 (ReadData, 1);
+
+  data->conn = self->conn;
+  data->change = change;
+  data->change_data = change_data;
+  data->change_data_free = change_data_free;
+  g_task_set_source_tag (inner, start_change_and_read);
+  g_task_set_task_data (inner, data, (GDestroyNotify) read_data_free);
+  g_task_run_in_thread (inner, read_thread);
+}
+
+static void
 start_read (VmnetHost    *self,
             GTask        *outer,
             GCancellable *cancellable)
 {
-  g_autoptr(GTask) inner = g_task_new (self, cancellable, read_done, g_object_ref (outer));
-
-  g_task_set_source_tag (inner, start_read);
-  g_task_set_task_data (inner, self->conn, NULL);
-  g_task_run_in_thread (inner, read_thread);
+  start_change_and_read (self, outer, NULL, NULL, NULL, cancellable);
 }
 
 static void
@@ -729,6 +771,172 @@ vmnet_host_refresh_finish (VmnetHost     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_refresh_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct {
+  gchar               *label;
+  gchar               *vm_uuid;
+  gchar               *mac;
+  VmnetSettingsValues  values;
+} SetAdapterData;
+
+static void
+set_adapter_data_free (SetAdapterData *data)
+{
+  g_free (data->label);
+  g_free (data->vm_uuid);
+  g_free (data->mac);
+  g_free (data);
+}
+
+static SetAdapterData *
+prepare_set_adapter (VmnetHost            *self,
+                     VmnetNetworkAdapter  *adapter,
+                     VmnetAdapterSettings *settings,
+                     GError              **error)
+{
+  const VmnetAdapterInfo *a = vmnet_network_adapter_get_info (adapter);
+  SetAdapterData *data = g_new0 (SetAdapterData, 1);
+
+  data->label = g_strdup_printf ("adapter '%s' of VM '%s'", a->name, a->vm_name);
+  data->vm_uuid = g_strdup (a->vm_uuid);
+  data->mac = g_strdup (a->mac_address);
+  data->values = *vmnet_adapter_settings_get_values (settings);
+
+  if (!vmnet_settings_validate (&data->values, data->label, error))
+    {
+      set_adapter_data_free (data);
+      return NULL;
+    }
+  if (!data->mac || !data->vm_uuid)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "%s has no MAC address to keep settings for", data->label);
+      set_adapter_data_free (data);
+      return NULL;
+    }
+  return data;
+}
+
+static gboolean
+set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  SetAdapterData *data = user_data;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!vmnet_libvirt_conn_set_adapter_settings (self->conn, data->vm_uuid, data->mac, &data->values, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vmnet_host_set_network_adapter:
+ * @self: a #VmnetHost
+ * @adapter: one of the host's adapters
+ * @settings: the changes: only the properties set on it change
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Changes an adapter's settings, like `Set-VMNetworkAdapter`. Every value is
+ * checked first: one out of range fails the call with
+ * %VMNET_ERROR_INVALID_ARGUMENT naming the adapter, the setting and its
+ * allowed range, and nothing changes. The settings are kept in the VM's
+ * libvmnet metadata, in its running and its persistent definition alike;
+ * then the host is read again.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_network_adapter (VmnetHost            *self,
+                                VmnetNetworkAdapter  *adapter,
+                                VmnetAdapterSettings *settings,
+                                GCancellable         *cancellable,
+                                GError              **error)
+{
+  SetAdapterData *data;
+  gboolean ok;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (adapter), FALSE);
+  g_return_val_if_fail (VMNET_IS_ADAPTER_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = prepare_set_adapter (self, adapter, settings, error);
+  if (!data)
+    return FALSE;
+  ok = set_adapter_change (self, data, cancellable, error);
+  set_adapter_data_free (data);
+  return ok && vmnet_host_refresh (self, cancellable, error);
+}
+
+/**
+ * vmnet_host_set_network_adapter_async:
+ * @self: a #VmnetHost
+ * @adapter: one of the host's adapters
+ * @settings: the changes: only the properties set on it change
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_set_network_adapter(). @settings is
+ * read before this returns.
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_set_network_adapter_async (VmnetHost            *self,
+                                      VmnetNetworkAdapter  *adapter,
+                                      VmnetAdapterSettings *settings,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  SetAdapterData *data;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_NETWORK_ADAPTER (adapter));
+  g_return_if_fail (VMNET_IS_ADAPTER_SETTINGS (settings));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vmnet_host_set_network_adapter_async);
+  data = prepare_set_adapter (self, adapter, settings, &error);
+  if (!data)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  start_change_and_read (self, task, set_adapter_change, data,
+                         (GDestroyNotify) set_adapter_data_free, cancellable);
+}
+
+/**
+ * vmnet_host_set_network_adapter_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_set_network_adapter_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_network_adapter_finish (VmnetHost     *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_set_network_adapter_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

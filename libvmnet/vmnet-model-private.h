@@ -71,6 +71,11 @@ typedef struct {
   guint                        iov_queue_pairs_assigned;
   VmnetIovInterruptModeration  iov_interrupt_moderation;
   guint                        iov_usage;
+  gboolean                     allow_teaming;
+  gboolean                     router_guard;
+  gboolean                     dhcp_guard;
+  gboolean                     mac_address_spoofing;
+  gint                         vlan_id;
   gchar                       *virtual_function;
   gchar                       *settings_error;
 } VmnetAdapterInfo;

@@ -534,6 +534,14 @@ build_vms (Builder *b, VmnetModel *model)
           a->iov_weight = s ? s->iov_weight : 0;
           a->iov_queue_pairs_requested = s ? s->iov_queue_pairs_requested : 1;
           a->iov_interrupt_moderation = s ? s->iov_interrupt_moderation : VMNET_IOV_INTERRUPT_MODERATION_DEFAULT;
+          if (s)
+            {
+              a->allow_teaming = s->allow_teaming;
+              a->router_guard = s->router_guard;
+              a->dhcp_guard = s->dhcp_guard;
+              a->mac_address_spoofing = s->mac_address_spoofing;
+              a->vlan_id = s->vlan_id;
+            }
           if (s && s->error)
             a->settings_error = g_strdup (s->error);
           else if (d->metadata_error)

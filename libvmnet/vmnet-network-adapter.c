@@ -34,6 +34,11 @@ enum {
   PROP_IOV_QUEUE_PAIRS_ASSIGNED,
   PROP_IOV_INTERRUPT_MODERATION,
   PROP_IOV_USAGE,
+  PROP_ALLOW_TEAMING,
+  PROP_ROUTER_GUARD,
+  PROP_DHCP_GUARD,
+  PROP_MAC_ADDRESS_SPOOFING,
+  PROP_VLAN_ID,
   PROP_VIRTUAL_FUNCTION,
   PROP_SETTINGS_ERROR,
   N_PROPS
@@ -59,6 +64,11 @@ vmnet_network_adapter_get_property (GObject *object, guint prop_id, GValue *valu
     case PROP_IOV_QUEUE_PAIRS_ASSIGNED: g_value_set_uint (value, i->iov_queue_pairs_assigned); break;
     case PROP_IOV_INTERRUPT_MODERATION: g_value_set_enum (value, i->iov_interrupt_moderation); break;
     case PROP_IOV_USAGE: g_value_set_uint (value, i->iov_usage); break;
+    case PROP_ALLOW_TEAMING: g_value_set_boolean (value, i->allow_teaming); break;
+    case PROP_ROUTER_GUARD: g_value_set_boolean (value, i->router_guard); break;
+    case PROP_DHCP_GUARD: g_value_set_boolean (value, i->dhcp_guard); break;
+    case PROP_MAC_ADDRESS_SPOOFING: g_value_set_boolean (value, i->mac_address_spoofing); break;
+    case PROP_VLAN_ID: g_value_set_int (value, i->vlan_id); break;
     case PROP_VIRTUAL_FUNCTION: g_value_set_string (value, i->virtual_function); break;
     case PROP_SETTINGS_ERROR: g_value_set_string (value, i->settings_error); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -172,6 +182,48 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
    * Since: 0.1
    */
   properties[PROP_IOV_USAGE] = g_param_spec_uint ("iov-usage", NULL, NULL, 0, 1, 0, flags);
+  /**
+   * VmnetNetworkAdapter:allow-teaming:
+   *
+   * AllowTeaming: the guest may team the VF (VF trust on, spoof checking off).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ALLOW_TEAMING] = g_param_spec_boolean ("allow-teaming", NULL, NULL, FALSE, flags);
+  /**
+   * VmnetNetworkAdapter:router-guard:
+   *
+   * RouterGuard: only the software switch can enforce it, so the adapter keeps no VF while it is
+   * on.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ROUTER_GUARD] = g_param_spec_boolean ("router-guard", NULL, NULL, FALSE, flags);
+  /**
+   * VmnetNetworkAdapter:dhcp-guard:
+   *
+   * DhcpGuard: only the software switch can enforce it, so the adapter keeps no VF while it is
+   * on.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_DHCP_GUARD] = g_param_spec_boolean ("dhcp-guard", NULL, NULL, FALSE, flags);
+  /**
+   * VmnetNetworkAdapter:mac-address-spoofing:
+   *
+   * MacAddressSpoofing: the VM may send frames with other source MAC addresses.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAC_ADDRESS_SPOOFING] = g_param_spec_boolean ("mac-address-spoofing", NULL, NULL, FALSE, flags);
+  /**
+   * VmnetNetworkAdapter:vlan-id:
+   *
+   * The access VLAN set for the adapter, 0 for untagged.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_VLAN_ID] = g_param_spec_int ("vlan-id", NULL, NULL, 0, 4094, 0, flags);
   /**
    * VmnetNetworkAdapter:virtual-function:
    *
@@ -381,6 +433,81 @@ vmnet_network_adapter_get_iov_usage (VmnetNetworkAdapter *self)
 {
   g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), 0);
   return self->info->iov_usage;
+}
+
+/**
+ * vmnet_network_adapter_get_allow_teaming:
+ * @self: a #VmnetNetworkAdapter
+ *
+ * Returns: %TRUE if AllowTeaming is on
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_network_adapter_get_allow_teaming (VmnetNetworkAdapter *self)
+{
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), FALSE);
+  return self->info->allow_teaming;
+}
+
+/**
+ * vmnet_network_adapter_get_router_guard:
+ * @self: a #VmnetNetworkAdapter
+ *
+ * Returns: %TRUE if RouterGuard is on
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_network_adapter_get_router_guard (VmnetNetworkAdapter *self)
+{
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), FALSE);
+  return self->info->router_guard;
+}
+
+/**
+ * vmnet_network_adapter_get_dhcp_guard:
+ * @self: a #VmnetNetworkAdapter
+ *
+ * Returns: %TRUE if DhcpGuard is on
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_network_adapter_get_dhcp_guard (VmnetNetworkAdapter *self)
+{
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), FALSE);
+  return self->info->dhcp_guard;
+}
+
+/**
+ * vmnet_network_adapter_get_mac_address_spoofing:
+ * @self: a #VmnetNetworkAdapter
+ *
+ * Returns: %TRUE if MAC address spoofing is allowed
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_network_adapter_get_mac_address_spoofing (VmnetNetworkAdapter *self)
+{
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), FALSE);
+  return self->info->mac_address_spoofing;
+}
+
+/**
+ * vmnet_network_adapter_get_vlan_id:
+ * @self: a #VmnetNetworkAdapter
+ *
+ * Returns: the VLAN, or 0
+ *
+ * Since: 0.1
+ */
+gint
+vmnet_network_adapter_get_vlan_id (VmnetNetworkAdapter *self)
+{
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), -1);
+  return self->info->vlan_id;
 }
 
 /**

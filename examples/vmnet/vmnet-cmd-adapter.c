@@ -12,6 +12,11 @@ static const VmnetCliColumn adapter_columns[] = {
   { "IovQueuePairsAssigned", "iov-queue-pairs-assigned", FALSE, NULL },
   { "IovInterruptModeration", "iov-interrupt-moderation", FALSE, NULL },
   { "VirtualFunction", "virtual-function", TRUE, NULL },
+  { "AllowTeaming", "allow-teaming", FALSE, NULL },
+  { "RouterGuard", "router-guard", FALSE, NULL },
+  { "DhcpGuard", "dhcp-guard", FALSE, NULL },
+  { "MacAddressSpoofing", "mac-address-spoofing", FALSE, NULL },
+  { "VlanId", "vlan-id", FALSE, NULL },
   { "Model", "model", FALSE, NULL },
   { "FailoverReady", "failover-ready", FALSE, NULL },
   { "SettingsError", "settings-error", FALSE, NULL },
@@ -102,4 +107,197 @@ run_get_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
 const VmnetCommand vmnet_cmd_get_vmnetworkadapter = {
   "get-vmnetworkadapter", "--vm-name VM | --all", "List VM network adapters and their SR-IOV settings",
   sizeof (GetOptions), get_add_options, get_free_options, run_get_vmnetworkadapter,
+};
+
+typedef struct {
+  gchar    *vm_name;
+  gchar    *name;
+  gchar    *iov_weight;
+  gchar    *iov_queue_pairs;
+  gchar    *iov_moderation;
+  gchar    *allow_teaming;
+  gchar    *router_guard;
+  gchar    *dhcp_guard;
+  gchar    *mac_spoofing;
+  gchar    *vlan_id;
+  gboolean  untagged;
+} SetOptions;
+
+static void
+set_add_options (GOptionContext *context, gpointer options)
+{
+  SetOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The adapter (name or MAC address); needed when the VM has several", "ADAPTER" },
+    { "iov-weight", 0, 0, G_OPTION_ARG_STRING, &o->iov_weight, "0 turns SR-IOV off, 1 to 100 ask for a VF", "0..100" },
+    { "iov-queue-pairs-requested", 0, 0, G_OPTION_ARG_STRING, &o->iov_queue_pairs, "Queue pairs wanted on the VF", "1..4096" },
+    { "iov-interrupt-moderation", 0, 0, G_OPTION_ARG_STRING, &o->iov_moderation,
+      "default, adaptive, off, low, medium or high", "MODE" },
+    { "allow-teaming", 0, 0, G_OPTION_ARG_STRING, &o->allow_teaming, "Let the guest team the VF", "on|off" },
+    { "router-guard", 0, 0, G_OPTION_ARG_STRING, &o->router_guard, "Drop router advertisements from the VM", "on|off" },
+    { "dhcp-guard", 0, 0, G_OPTION_ARG_STRING, &o->dhcp_guard, "Drop DHCP server messages from the VM", "on|off" },
+    { "mac-address-spoofing", 0, 0, G_OPTION_ARG_STRING, &o->mac_spoofing, "Let the VM send other source MACs", "on|off" },
+    { "vlan-id", 0, 0, G_OPTION_ARG_STRING, &o->vlan_id, "Access VLAN", "1..4094" },
+    { "untagged", 0, 0, G_OPTION_ARG_NONE, &o->untagged, "No VLAN", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static void
+set_free_options (gpointer options)
+{
+  SetOptions *o = options;
+  g_free (o->vm_name);
+  g_free (o->name);
+  g_free (o->iov_weight);
+  g_free (o->iov_queue_pairs);
+  g_free (o->iov_moderation);
+  g_free (o->allow_teaming);
+  g_free (o->router_guard);
+  g_free (o->dhcp_guard);
+  g_free (o->mac_spoofing);
+  g_free (o->vlan_id);
+}
+
+/* The library checks ranges; here only that the text is a number at all. */
+static gboolean
+parse_number (const gchar *option, const gchar *text, const gchar *allowed, gint *out, GError **error)
+{
+  gint64 v;
+
+  if (!g_ascii_string_to_signed (text, 10, G_MININT, G_MAXINT, &v, NULL))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "--%s '%s' is not a whole number: allowed %s", option, text, allowed);
+      return FALSE;
+    }
+  *out = (gint) v;
+  return TRUE;
+}
+
+static gboolean
+parse_on_off (const gchar *option, const gchar *text, gboolean *out, GError **error)
+{
+  if (g_ascii_strcasecmp (text, "on") == 0 || g_ascii_strcasecmp (text, "true") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp (text, "off") == 0 || g_ascii_strcasecmp (text, "false") == 0)
+    *out = FALSE;
+  else
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "--%s '%s' is not on or off", option, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static VmnetAdapterSettings *
+settings_from_options (SetOptions *o, GError **error)
+{
+  g_autoptr(VmnetAdapterSettings) settings = vmnet_adapter_settings_new ();
+  gint n;
+  gboolean b;
+
+  if (o->iov_weight)
+    {
+      if (!parse_number ("iov-weight", o->iov_weight, "0 to 100", &n, error))
+        return NULL;
+      vmnet_adapter_settings_set_iov_weight (settings, n);
+    }
+  if (o->iov_queue_pairs)
+    {
+      if (!parse_number ("iov-queue-pairs-requested", o->iov_queue_pairs, "1 to 4096", &n, error))
+        return NULL;
+      vmnet_adapter_settings_set_iov_queue_pairs_requested (settings, n);
+    }
+  if (o->iov_moderation)
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (VMNET_TYPE_IOV_INTERRUPT_MODERATION);
+      g_autofree gchar *lower = g_ascii_strdown (o->iov_moderation, -1);
+      GEnumValue *ev = g_enum_get_value_by_nick (klass, lower);
+      if (!ev)
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                       "--iov-interrupt-moderation '%s' is not one of default, adaptive, off, low, medium, high",
+                       o->iov_moderation);
+          return NULL;
+        }
+      vmnet_adapter_settings_set_iov_interrupt_moderation (settings, ev->value);
+    }
+#define ON_OFF(field, option, setter)                                 \
+  if (o->field)                                                       \
+    {                                                                 \
+      if (!parse_on_off (option, o->field, &b, error))                \
+        return NULL;                                                  \
+      setter (settings, b);                                           \
+    }
+  ON_OFF (allow_teaming, "allow-teaming", vmnet_adapter_settings_set_allow_teaming)
+  ON_OFF (router_guard, "router-guard", vmnet_adapter_settings_set_router_guard)
+  ON_OFF (dhcp_guard, "dhcp-guard", vmnet_adapter_settings_set_dhcp_guard)
+  ON_OFF (mac_spoofing, "mac-address-spoofing", vmnet_adapter_settings_set_mac_address_spoofing)
+#undef ON_OFF
+  if (o->vlan_id && o->untagged)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                           "give --vlan-id or --untagged, not both");
+      return NULL;
+    }
+  if (o->vlan_id)
+    {
+      if (!parse_number ("vlan-id", o->vlan_id, "1 to 4094", &n, error))
+        return NULL;
+      if (n == 0)
+        {
+          g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                               "--vlan-id 0 is out of range: allowed 1 to 4094 (use --untagged for none)");
+          return NULL;
+        }
+      vmnet_adapter_settings_set_vlan_id (settings, n);
+    }
+  if (o->untagged)
+    vmnet_adapter_settings_set_vlan_id (settings, 0);
+  return g_steal_pointer (&settings);
+}
+
+static gboolean
+run_set_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
+{
+  SetOptions *o = options;
+  g_autoptr(VmnetAdapterSettings) settings = NULL;
+  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetNetworkAdapter) adapter = NULL;
+
+  if (!vmnet_cli_no_positional (cli, error))
+    return FALSE;
+  if (!o->vm_name)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give --vm-name VM");
+      return FALSE;
+    }
+  /* Every value is checked before anything is looked up or written. */
+  settings = settings_from_options (o, error);
+  if (!settings)
+    return FALSE;
+  if (!(o->iov_weight || o->iov_queue_pairs || o->iov_moderation || o->allow_teaming ||
+        o->router_guard || o->dhcp_guard || o->mac_spoofing || o->vlan_id || o->untagged))
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                           "nothing to change: give at least one setting");
+      return FALSE;
+    }
+  vm = vmnet_host_find_vm (cli->host, o->vm_name, error);
+  if (!vm)
+    return FALSE;
+  adapter = vmnet_vm_find_network_adapter (vm, o->name, error);
+  if (!adapter)
+    return FALSE;
+  return vmnet_host_set_network_adapter (cli->host, adapter, settings, cli->cancellable, error);
+}
+
+const VmnetCommand vmnet_cmd_set_vmnetworkadapter = {
+  "set-vmnetworkadapter", "--vm-name VM [--name ADAPTER] SETTING…",
+  "Change a VM network adapter's SR-IOV settings and port policies",
+  sizeof (SetOptions), set_add_options, set_free_options, run_set_vmnetworkadapter,
 };

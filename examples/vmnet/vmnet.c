@@ -10,6 +10,7 @@ static const VmnetCommand *const commands[] = {
   &vmnet_cmd_get_vmhost,
   &vmnet_cmd_get_vmswitch,
   &vmnet_cmd_get_vmnetworkadapter,
+  &vmnet_cmd_set_vmnetworkadapter,
   &vmnet_cmd_get_netadaptersriov,
   &vmnet_cmd_get_netadaptersriovvf,
   NULL

@@ -10,6 +10,7 @@
 #include <vmnet/vmnet-switch.h>
 #include <vmnet/vmnet-net-adapter-sriov.h>
 #include <vmnet/vmnet-vm.h>
+#include <vmnet/vmnet-adapter-settings.h>
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,24 @@ VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_refresh_finish      (VmnetHost            *self,
                                              GAsyncResult         *result,
                                              GError              **error);
+
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_set_network_adapter        (VmnetHost            *self,
+                                                    VmnetNetworkAdapter  *adapter,
+                                                    VmnetAdapterSettings *settings,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_set_network_adapter_async  (VmnetHost            *self,
+                                                    VmnetNetworkAdapter  *adapter,
+                                                    VmnetAdapterSettings *settings,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_set_network_adapter_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_uri               (VmnetHost *self);

@@ -38,6 +38,16 @@ VmnetIovInterruptModeration  vmnet_network_adapter_get_iov_interrupt_moderation 
 VMNET_AVAILABLE_IN_0_1
 guint                        vmnet_network_adapter_get_iov_usage                 (VmnetNetworkAdapter *self);
 VMNET_AVAILABLE_IN_0_1
+gboolean                     vmnet_network_adapter_get_allow_teaming             (VmnetNetworkAdapter *self);
+VMNET_AVAILABLE_IN_0_1
+gboolean                     vmnet_network_adapter_get_router_guard              (VmnetNetworkAdapter *self);
+VMNET_AVAILABLE_IN_0_1
+gboolean                     vmnet_network_adapter_get_dhcp_guard                (VmnetNetworkAdapter *self);
+VMNET_AVAILABLE_IN_0_1
+gboolean                     vmnet_network_adapter_get_mac_address_spoofing      (VmnetNetworkAdapter *self);
+VMNET_AVAILABLE_IN_0_1
+gint                         vmnet_network_adapter_get_vlan_id                   (VmnetNetworkAdapter *self);
+VMNET_AVAILABLE_IN_0_1
 const gchar                 *vmnet_network_adapter_get_virtual_function          (VmnetNetworkAdapter *self);
 VMNET_AVAILABLE_IN_0_1
 const gchar                 *vmnet_network_adapter_get_settings_error            (VmnetNetworkAdapter *self);

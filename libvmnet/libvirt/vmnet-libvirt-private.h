@@ -7,6 +7,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include "vmnet-facts-private.h"
+#include "vmnet-settings-private.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,16 @@ virConnectPtr     vmnet_libvirt_conn_get_ptr       (VmnetLibvirtConn  *conn);
 VmnetHostFacts   *vmnet_libvirt_conn_fetch         (VmnetLibvirtConn  *conn,
                                                     GCancellable      *cancellable,
                                                     GError           **error);
+
+gboolean          vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
+                                                           const gchar               *vm_uuid,
+                                                           const gchar               *mac,
+                                                           const VmnetSettingsValues *values,
+                                                           GError                   **error);
+gchar            *vmnet_libvirt_merge_settings     (const gchar               *old_xml,
+                                                    const gchar               *mac,
+                                                    const VmnetSettingsValues *values,
+                                                    GError                   **error);
 
 gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
                                                     GError           **error);

@@ -11,6 +11,7 @@
 #include "vmnet-error.h"
 #include "vmnet-enum-types.h"
 #include "vmnet-model-private.h"
+#include "vmnet-settings-private.h"
 #include "vmnet-libvirt-xml-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
@@ -342,6 +343,22 @@ parse_interface (xmlNode *node)
   return iface;
 }
 
+/* An on/off attribute. */
+static void
+parse_switch (xmlNode *node, const gchar *name, gboolean *out, GPtrArray *problems)
+{
+  g_autofree gchar *value = prop (node, name);
+
+  if (!value)
+    return;
+  if (g_str_equal (value, "on"))
+    *out = TRUE;
+  else if (g_str_equal (value, "off"))
+    *out = FALSE;
+  else
+    g_ptr_array_add (problems, g_strdup_printf ("%s '%s' is not on or off", name, value));
+}
+
 static void
 parse_settings_node (xmlNode *adapters, VmnetDomainFact *domain)
 {
@@ -368,17 +385,17 @@ parse_settings_node (xmlNode *adapters, VmnetDomainFact *domain)
 
       if (weight)
         {
-          if (parse_int (weight, 0, 100, &v))
+          if (parse_int (weight, 0, VMNET_IOV_WEIGHT_MAX, &v))
             s->iov_weight = (guint) v;
           else
-            g_ptr_array_add (problems, g_strdup_printf ("iov-weight '%s' is not a whole number from 0 to 100", weight));
+            g_ptr_array_add (problems, g_strdup_printf ("iov-weight '%s' is not a whole number from 0 to %d", weight, VMNET_IOV_WEIGHT_MAX));
         }
       if (qp)
         {
-          if (parse_int (qp, 1, 4096, &v))
+          if (parse_int (qp, 1, VMNET_IOV_QUEUE_PAIRS_MAX, &v))
             s->iov_queue_pairs_requested = (guint) v;
           else
-            g_ptr_array_add (problems, g_strdup_printf ("iov-queue-pairs-requested '%s' is not a whole number from 1 to 4096", qp));
+            g_ptr_array_add (problems, g_strdup_printf ("iov-queue-pairs-requested '%s' is not a whole number from 1 to %d", qp, VMNET_IOV_QUEUE_PAIRS_MAX));
         }
       if (mod)
         {
@@ -388,6 +405,21 @@ parse_settings_node (xmlNode *adapters, VmnetDomainFact *domain)
           else
             g_ptr_array_add (problems, g_strdup_printf ("iov-interrupt-moderation '%s' is not one of default, adaptive, off, low, medium, high", mod));
         }
+
+      parse_switch (c, "allow-teaming", &s->allow_teaming, problems);
+      parse_switch (c, "router-guard", &s->router_guard, problems);
+      parse_switch (c, "dhcp-guard", &s->dhcp_guard, problems);
+      parse_switch (c, "mac-address-spoofing", &s->mac_address_spoofing, problems);
+      {
+        g_autofree gchar *vlan = prop (c, "vlan-id");
+        if (vlan)
+          {
+            if (parse_int (vlan, 0, VMNET_VLAN_ID_MAX, &v))
+              s->vlan_id = (gint) v;
+            else
+              g_ptr_array_add (problems, g_strdup_printf ("vlan-id '%s' is not 0 (untagged) or 1 to %d", vlan, VMNET_VLAN_ID_MAX));
+          }
+      }
 
       if (!s->mac)
         {

@@ -172,6 +172,49 @@ class DaemonTest(unittest.TestCase):
                             "iov-queue-pairs-requested='2'/></adapters>", "vmnet", NS,
                             libvirt.VIR_DOMAIN_AFFECT_LIVE)
 
+    def metadata(self, name, flags):
+        try:
+            return self.conn.lookupByName(name).metadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, NS, flags)
+        except libvirt.libvirtError:
+            return None
+
+    def test_set_adapter_running_and_stopped(self):
+        p = subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "run1",
+                            "--name", "net0", "--iov-weight", "80", "--allow-teaming", "on",
+                            "--vlan-id", "12"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        live = self.metadata("run1", libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        config = self.metadata("run1", libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+        for xml in (live, config):
+            self.assertIn('iov-weight="80"', xml)
+            self.assertIn('allow-teaming="on"', xml)
+            self.assertIn('vlan-id="12"', xml)
+            # Untouched settings stay.
+            self.assertIn('iov-queue-pairs-requested="2"', xml)
+        a = self.vmnet("get-vmnetworkadapter", "--vm-name", "run1", "--name", "net0")[0]
+        self.assertEqual((a["IovWeight"], a["AllowTeaming"], a["VlanId"]), (80, True, 12))
+
+        # A VM without metadata gets its first entry; stopped: the persistent definition only.
+        p = subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "plain",
+                            "--iov-weight", "3"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('iov-weight="3"', self.metadata("plain", libvirt.VIR_DOMAIN_AFFECT_CONFIG))
+
+        # Bad input changes nothing, live or persistent.
+        before = (self.conn.lookupByName("run1").XMLDesc(0),
+                  self.conn.lookupByName("run1").XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        p = subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "run1",
+                            "--name", "net0", "--iov-weight", "7", "--vlan-id", "4095"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(before, (self.conn.lookupByName("run1").XMLDesc(0),
+                                  self.conn.lookupByName("run1").XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)))
+
+        # Put run1 back for the other tests.
+        subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "run1", "--name",
+                        "net0", "--iov-weight", "100", "--allow-teaming", "off", "--untagged"],
+                       check=True, capture_output=True, timeout=60)
+
     def test_concurrent_clients(self):
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(lambda _: self.vmnet("get-vmnetworkadapter", "--all"), range(8)))
@@ -188,6 +231,8 @@ class DaemonTest(unittest.TestCase):
         self.assertTrue(self.conn.lookupByName("run1").isActive())
         after = self.vmnet("get-vmnetworkadapter", "--all")
         self.assertEqual(after, before)
+        # Settings written through vmnet survive the restart too.
+        self.assertIn('iov-weight="3"', self.metadata("plain", libvirt.VIR_DOMAIN_AFFECT_CONFIG))
         self.assertEqual(self.vmnet_view(), self.libvirt_view())
 
     def test_not_found_names_the_vm(self):

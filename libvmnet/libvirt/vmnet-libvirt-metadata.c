@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "vmnet-error.h"
+#include "vmnet-model-private.h"
+#include "vmnet-libvirt-private.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+
+/* Merges the set values into the adapter entry for MAC of the <adapters>
+ * element OLD_XML (NULL: none yet) and returns the new element as text.
+ * Always built with libxml2: names and values are escaped by it. */
+gchar *
+vmnet_libvirt_merge_settings (const gchar               *old_xml,
+                              const gchar               *mac,
+                              const VmnetSettingsValues *values,
+                              GError                   **error)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root, *entry = NULL;
+  xmlBuffer *buffer;
+  gchar *out;
+
+  if (old_xml)
+    {
+      doc = xmlReadMemory (old_xml, strlen (old_xml), "metadata", NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+      if (!doc || !xmlDocGetRootElement (doc))
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA,
+                       "the libvmnet metadata is not well-formed XML");
+          return NULL;
+        }
+      root = xmlDocGetRootElement (doc);
+    }
+  else
+    {
+      doc = xmlNewDoc ((const xmlChar *) "1.0");
+      root = xmlNewDocNode (doc, NULL, (const xmlChar *) "adapters", NULL);
+      xmlDocSetRootElement (doc, root);
+    }
+
+  for (xmlNode *c = root->children; c && !entry; c = c->next)
+    {
+      xmlChar *m;
+      if (c->type != XML_ELEMENT_NODE || !xmlStrEqual (c->name, (const xmlChar *) "adapter"))
+        continue;
+      m = xmlGetProp (c, (const xmlChar *) "mac");
+      if (m && g_ascii_strcasecmp ((const gchar *) m, mac) == 0)
+        entry = c;
+      xmlFree (m);
+    }
+  if (!entry)
+    {
+      entry = xmlNewChild (root, root->ns, (const xmlChar *) "adapter", NULL);
+      xmlSetProp (entry, (const xmlChar *) "mac", (const xmlChar *) mac);
+    }
+
+  for (guint f = 0; f < VMNET_SETTINGS_N_FIELDS; f++)
+    {
+      g_autofree gchar *text = NULL;
+      if (!(values->set & (1u << f)))
+        continue;
+      text = vmnet_settings_value_text (values, f);
+      xmlSetProp (entry, (const xmlChar *) vmnet_settings_attribute (f), (const xmlChar *) text);
+    }
+
+  buffer = xmlBufferCreate ();
+  xmlNodeDump (buffer, doc, root, 0, 0);
+  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
+  xmlBufferFree (buffer);
+  return out;
+}
+
+static gchar *
+get_metadata (virDomainPtr dom, unsigned int flags, GError **error)
+{
+  char *xml = virDomainGetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT, VMNET_METADATA_NS, flags);
+  gchar *ret;
+
+  if (!xml)
+    {
+      virErrorPtr err = virGetLastError ();
+      if (err && err->code == VIR_ERR_NO_DOMAIN_METADATA)
+        {
+          virResetLastError ();
+          return g_strdup ("");
+        }
+      vmnet_libvirt_set_error (error, "cannot read the libvmnet metadata");
+      return NULL;
+    }
+  ret = g_strdup (xml);
+  free (xml);
+  return ret;
+}
+
+static gboolean
+set_metadata (virDomainPtr dom, const gchar *xml, unsigned int flags, GError **error)
+{
+  if (virDomainSetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT, xml && *xml ? xml : NULL,
+                            VMNET_METADATA_PREFIX, VMNET_METADATA_NS, flags) < 0)
+    {
+      vmnet_libvirt_set_error (error, "cannot write the libvmnet metadata");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes the settings of one adapter into the live definition (if the VM
+ * runs) and the persistent one (if it has one). Either both change or
+ * neither does. */
+gboolean
+vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
+                                         const gchar               *vm_uuid,
+                                         const gchar               *mac,
+                                         const VmnetSettingsValues *values,
+                                         GError                   **error)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), vm_uuid);
+  g_autofree gchar *old_live = NULL;
+  g_autofree gchar *old_config = NULL;
+  g_autofree gchar *new_live = NULL;
+  g_autofree gchar *new_config = NULL;
+  gboolean active, persistent, ok = FALSE;
+
+  if (!dom)
+    {
+      vmnet_libvirt_set_error (error, "cannot find the VM");
+      return FALSE;
+    }
+  active = virDomainIsActive (dom) == 1;
+  persistent = virDomainIsPersistent (dom) == 1;
+
+  if (active)
+    {
+      old_live = get_metadata (dom, VIR_DOMAIN_AFFECT_LIVE, error);
+      if (!old_live)
+        goto out;
+      new_live = vmnet_libvirt_merge_settings (*old_live ? old_live : NULL, mac, values, error);
+      if (!new_live)
+        goto out;
+    }
+  if (persistent)
+    {
+      old_config = get_metadata (dom, VIR_DOMAIN_AFFECT_CONFIG, error);
+      if (!old_config)
+        goto out;
+      new_config = vmnet_libvirt_merge_settings (*old_config ? old_config : NULL, mac, values, error);
+      if (!new_config)
+        goto out;
+    }
+
+  if (active && !set_metadata (dom, new_live, VIR_DOMAIN_AFFECT_LIVE, error))
+    goto out;
+  if (persistent && !set_metadata (dom, new_config, VIR_DOMAIN_AFFECT_CONFIG, error))
+    {
+      /* Put the live definition back as it was. */
+      if (active)
+        set_metadata (dom, old_live, VIR_DOMAIN_AFFECT_LIVE, NULL);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  virDomainFree (dom);
+  return ok;
+}

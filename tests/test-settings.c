@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Set-VMNetworkAdapter: settings written to the domain metadata, all checked first. */
+#include <string.h>
+#include <libvirt/libvirt.h>
+
+#include "vmnet-libvirt-private.h"
+#include "vmnet-test-util.h"
+
+#define NS "http://libvmnet.org/xmlns/vmnet/1.0"
+
+typedef struct {
+  virConnectPtr conn;
+  virDomainPtr  dom;
+  VmnetHost    *host;
+} Fixture;
+
+/* test:///default is shared by the connections of this process, so what the
+ * library writes is visible to the fixture's own connection. */
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  static guint n;
+  g_autofree gchar *name = g_strdup_printf ("set-%u", ++n);
+  g_autofree gchar *xml = g_strdup_printf (
+    "<domain type='test'><name>%s</name><memory>1024</memory><os><type>hvm</type></os>"
+    "<metadata><vmnet:adapters xmlns:vmnet='" NS "'>"
+    "<vmnet:adapter mac='52:54:00:cc:00:02' iov-weight='9' custom='kept'/>"
+    "</vmnet:adapters></metadata><devices>"
+    "<interface type='network'><mac address='52:54:00:cc:00:01'/><source network='default'/>"
+    "<model type='virtio'/><teaming type='persistent'/><alias name='ua-front'/></interface>"
+    "<interface type='network'><mac address='52:54:00:cc:00:02'/><source network='default'/>"
+    "<model type='virtio'/></interface></devices></domain>", name);
+
+  f->conn = virConnectOpen ("test:///default");
+  g_assert_nonnull (f->conn);
+  f->dom = virDomainDefineXML (f->conn, xml);
+  g_assert_nonnull (f->dom);
+  if (GPOINTER_TO_INT (data))
+    g_assert_cmpint (virDomainCreate (f->dom), ==, 0);
+  f->host = vmnet_host_new_for_uri ("test:///default", NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  if (virDomainIsActive (f->dom) == 1)
+    virDomainDestroy (f->dom);
+  virDomainUndefine (f->dom);
+  virDomainFree (f->dom);
+  virConnectClose (f->conn);
+  g_clear_object (&f->host);
+}
+
+static VmnetNetworkAdapter *
+adapter (Fixture *f, const gchar *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetVm) vm = vmnet_host_find_vm (f->host, virDomainGetName (f->dom), &error);
+  VmnetNetworkAdapter *a;
+
+  g_assert_no_error (error);
+  a = vmnet_vm_find_network_adapter (vm, name, &error);
+  g_assert_no_error (error);
+  return a;
+}
+
+static gchar *
+metadata (Fixture *f, unsigned int flags)
+{
+  char *xml = virDomainGetMetadata (f->dom, VIR_DOMAIN_METADATA_ELEMENT, NS, flags);
+  gchar *ret = g_strdup (xml);
+  free (xml);
+  return ret;
+}
+
+static void
+test_round_trip (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetNetworkAdapter) front = adapter (f, "front");
+  g_autoptr(VmnetNetworkAdapter) second = adapter (f, "net1");
+  g_autoptr(VmnetAdapterSettings) s = vmnet_adapter_settings_new ();
+  g_autofree gchar *live = NULL;
+  g_autofree gchar *config = NULL;
+  gboolean running = GPOINTER_TO_INT (data);
+
+  vmnet_adapter_settings_set_iov_weight (s, 100);
+  vmnet_adapter_settings_set_iov_queue_pairs_requested (s, 4);
+  vmnet_adapter_settings_set_iov_interrupt_moderation (s, VMNET_IOV_INTERRUPT_MODERATION_ADAPTIVE);
+  vmnet_adapter_settings_set_allow_teaming (s, TRUE);
+  vmnet_adapter_settings_set_vlan_id (s, 10);
+  g_assert_true (vmnet_adapter_settings_is_set (s, "iov-weight"));
+  g_assert_false (vmnet_adapter_settings_is_set (s, "router-guard"));
+  g_assert_true (vmnet_host_set_network_adapter (f->host, front, s, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The host was read again: the same object shows the new values. */
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (front), ==, 100);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_queue_pairs_requested (front), ==, 4);
+  g_assert_cmpint (vmnet_network_adapter_get_iov_interrupt_moderation (front), ==, VMNET_IOV_INTERRUPT_MODERATION_ADAPTIVE);
+  g_assert_true (vmnet_network_adapter_get_allow_teaming (front));
+  g_assert_false (vmnet_network_adapter_get_router_guard (front));
+  g_assert_cmpint (vmnet_network_adapter_get_vlan_id (front), ==, 10);
+  /* The other adapter's entry, with an attribute libvmnet does not know, is untouched. */
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (second), ==, 9);
+
+  config = metadata (f, VIR_DOMAIN_AFFECT_CONFIG);
+  g_assert_nonnull (strstr (config, "mac=\"52:54:00:cc:00:01\""));
+  g_assert_nonnull (strstr (config, "iov-weight=\"100\""));
+  g_assert_nonnull (strstr (config, "allow-teaming=\"on\""));
+  g_assert_nonnull (strstr (config, "iov-interrupt-moderation=\"adaptive\""));
+  g_assert_nonnull (strstr (config, "custom=\"kept\""));
+  if (running)
+    {
+      live = metadata (f, VIR_DOMAIN_AFFECT_LIVE);
+      g_assert_cmpstr (live, ==, config);
+    }
+
+  /* Only what is given changes. */
+  g_clear_object (&s);
+  s = vmnet_adapter_settings_new ();
+  g_object_set (s, "router-guard", TRUE, NULL);
+  g_assert_true (vmnet_host_set_network_adapter (f->host, front, s, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vmnet_network_adapter_get_router_guard (front));
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (front), ==, 100);
+  g_assert_cmpint (vmnet_network_adapter_get_vlan_id (front), ==, 10);
+}
+
+typedef struct {
+  const gchar *property;
+  gint         value;
+  const gchar *needle;
+} BadValue;
+
+static const BadValue bad_values[] = {
+  { "iov-weight", 101, "IovWeight 101" },
+  { "iov-weight", -1, "IovWeight -1" },
+  { "iov-queue-pairs-requested", 0, "IovQueuePairsRequested 0" },
+  { "iov-queue-pairs-requested", 4097, "allowed 1 to 4096" },
+  { "vlan-id", 4095, "VLAN 4095" },
+  { "vlan-id", -3, "VLAN -3" },
+};
+
+/* A bad value anywhere in the change: an error naming it, and nothing written. */
+static void
+test_bad_values (Fixture *f, gconstpointer data)
+{
+  g_autoptr(VmnetNetworkAdapter) front = adapter (f, "front");
+  char *before = virDomainGetXMLDesc (f->dom, 0);
+  char *before_inactive = virDomainGetXMLDesc (f->dom, VIR_DOMAIN_XML_INACTIVE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_values); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VmnetAdapterSettings) s = vmnet_adapter_settings_new ();
+      char *after, *after_inactive;
+
+      /* A good value beside the bad one must not be written either. */
+      vmnet_adapter_settings_set_dhcp_guard (s, TRUE);
+      g_object_set (s, bad_values[i].property, bad_values[i].value, NULL);
+      g_assert_false (vmnet_host_set_network_adapter (f->host, front, s, NULL, &error));
+      g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, bad_values[i].needle));
+      g_assert_nonnull (strstr (error->message, "adapter 'front' of VM"));
+      after = virDomainGetXMLDesc (f->dom, 0);
+      after_inactive = virDomainGetXMLDesc (f->dom, VIR_DOMAIN_XML_INACTIVE);
+      g_assert_cmpstr (after, ==, before);
+      g_assert_cmpstr (after_inactive, ==, before_inactive);
+      free (after);
+      free (after_inactive);
+    }
+  g_assert_false (vmnet_network_adapter_get_dhcp_guard (front));
+  free (before);
+  free (before_inactive);
+}
+
+static void
+settings_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (vmnet_host_set_network_adapter_finish (VMNET_HOST (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr(VmnetNetworkAdapter) front = adapter (f, "front");
+  g_autoptr(VmnetAdapterSettings) s = g_object_new (VMNET_TYPE_ADAPTER_SETTINGS, "iov-weight", 42, NULL);
+  gboolean done = FALSE;
+
+  vmnet_host_set_network_adapter_async (f->host, front, s, NULL, settings_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (front), ==, 42);
+}
+
+/* The metadata element is built by libxml2: existing content survives, values are escaped. */
+static void
+test_merge (void)
+{
+  g_autoptr(GError) error = NULL;
+  VmnetSettingsValues v = { 0 };
+  g_autofree gchar *fresh = NULL;
+  g_autofree gchar *merged = NULL;
+
+  v.set = 1u << VMNET_SETTINGS_IOV_WEIGHT;
+  v.iov_weight = 7;
+  fresh = vmnet_libvirt_merge_settings (NULL, "52:54:00:00:00:01", &v, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fresh, ==, "<adapters><adapter mac=\"52:54:00:00:00:01\" iov-weight=\"7\"/></adapters>");
+
+  merged = vmnet_libvirt_merge_settings ("<adapters><adapter mac='52:54:00:00:00:01' note='a&amp;b'/>"
+                                         "<other/></adapters>", "52:54:00:00:00:01", &v, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (merged, "note=\"a&amp;b\""));
+  g_assert_nonnull (strstr (merged, "<other/>"));
+  g_assert_nonnull (strstr (merged, "iov-weight=\"7\""));
+
+  g_assert_null (vmnet_libvirt_merge_settings ("<adapters", "52:54:00:00:00:01", &v, &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/vmnet/settings/merge", test_merge);
+  g_test_add ("/vmnet/settings/round-trip-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_round_trip, fixture_tear_down);
+  g_test_add ("/vmnet/settings/round-trip-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_round_trip, fixture_tear_down);
+  g_test_add ("/vmnet/settings/bad-values-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_bad_values, fixture_tear_down);
+  g_test_add ("/vmnet/settings/bad-values-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_bad_values, fixture_tear_down);
+  g_test_add ("/vmnet/settings/async", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_async, fixture_tear_down);
+  return g_test_run ();
+}
