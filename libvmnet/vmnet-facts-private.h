@@ -79,6 +79,7 @@ typedef struct {
   gboolean                     dhcp_guard;
   gboolean                     mac_address_spoofing;
   gint                         vlan_id;  /* 0: untagged */
+  gchar                       *last_error; /* iov-last-error: the last VF attach failure */
   gchar                       *error;   /* why (part of) the entry was rejected */
 } VmnetAdapterSettingsFact;
 
@@ -122,6 +123,20 @@ typedef struct {
   GPtrArray *vfs;               /* (element-type VmnetVfLinkFact) */
 } VmnetPfLinkFact;
 
+/* Host-wide facts for the SR-IOV checks (sysfs, /proc, the kernel log). */
+typedef struct {
+  gboolean      probed;
+  gchar        *cpu_vendor;            /* "intel", "amd" or NULL */
+  gboolean      iommu_on_cmdline;      /* intel_iommu=on / amd_iommu=on asked for */
+  VmnetTernary  dma_remapping;         /* an IOMMU is active */
+  VmnetTernary  interrupt_remapping;   /* IR- interrupt controllers */
+  VmnetTernary  unsafe_interrupts;     /* vfio_iommu_type1 allow_unsafe_interrupts=Y */
+  VmnetTernary  slat;                  /* ept / npt in the CPU flags */
+  VmnetTernary  slat_disabled;         /* kvm_intel ept=N / kvm_amd npt=0 */
+  VmnetTernary  vfio;                  /* vfio-pci loaded, built in or installed */
+  GPtrArray    *sriov_kernel_errors;   /* (element-type utf8) kernel log lines */
+} VmnetProbeFact;
+
 typedef struct {
   gchar     *computer_name;
   gchar     *hypervisor;
@@ -131,7 +146,10 @@ typedef struct {
   GPtrArray *netdevs;           /* (element-type VmnetNetdevFact) */
   GPtrArray *networks;          /* (element-type VmnetNetworkFact) */
   GPtrArray *domains;           /* (element-type VmnetDomainFact) */
-  gboolean   host_facts;        /* the two below were read */
+  gboolean   privileged;        /* a system connection */
+  VmnetTernary hostdev_vfio;    /* domain capabilities offer PCI hostdev with vfio */
+  gboolean   host_facts;        /* the three below were read */
+  VmnetProbeFact *probe;
   GHashTable *sysfs_pci;        /* address -> VmnetSysfsPciFact */
   GHashTable *pf_links;         /* pf netdev -> VmnetPfLinkFact */
 } VmnetHostFacts;
@@ -154,6 +172,8 @@ VmnetVfLinkFact          *vmnet_vf_link_fact_new      (void);
 void                      vmnet_vf_link_fact_free     (VmnetVfLinkFact *f);
 VmnetPfLinkFact          *vmnet_pf_link_fact_new      (void);
 void                      vmnet_pf_link_fact_free     (VmnetPfLinkFact *f);
+VmnetProbeFact           *vmnet_probe_fact_new        (void);
+void                      vmnet_probe_fact_free       (VmnetProbeFact *f);
 VmnetHostFacts           *vmnet_host_facts_new        (void);
 void                      vmnet_host_facts_free       (VmnetHostFacts *f);
 

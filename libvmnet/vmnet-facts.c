@@ -111,6 +111,7 @@ vmnet_adapter_settings_fact_free (VmnetAdapterSettingsFact *f)
   if (!f)
     return;
   g_free (f->mac);
+  g_free (f->last_error);
   g_free (f->error);
   g_free (f);
 }
@@ -204,10 +205,35 @@ vmnet_pf_link_fact_free (VmnetPfLinkFact *f)
   g_free (f);
 }
 
+VmnetProbeFact *
+vmnet_probe_fact_new (void)
+{
+  VmnetProbeFact *f = g_new0 (VmnetProbeFact, 1);
+  f->dma_remapping = VMNET_TERNARY_UNKNOWN;
+  f->interrupt_remapping = VMNET_TERNARY_UNKNOWN;
+  f->unsafe_interrupts = VMNET_TERNARY_UNKNOWN;
+  f->slat = VMNET_TERNARY_UNKNOWN;
+  f->slat_disabled = VMNET_TERNARY_UNKNOWN;
+  f->vfio = VMNET_TERNARY_UNKNOWN;
+  f->sriov_kernel_errors = g_ptr_array_new_with_free_func (g_free);
+  return f;
+}
+
+void
+vmnet_probe_fact_free (VmnetProbeFact *f)
+{
+  if (!f)
+    return;
+  g_free (f->cpu_vendor);
+  g_ptr_array_unref (f->sriov_kernel_errors);
+  g_free (f);
+}
+
 VmnetHostFacts *
 vmnet_host_facts_new (void)
 {
   VmnetHostFacts *f = g_new0 (VmnetHostFacts, 1);
+  f->hostdev_vfio = VMNET_TERNARY_UNKNOWN;
   f->pci = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_pci_fact_free);
   f->netdevs = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_netdev_fact_free);
   f->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_network_fact_free);
@@ -234,5 +260,6 @@ vmnet_host_facts_free (VmnetHostFacts *f)
   g_ptr_array_unref (f->domains);
   g_hash_table_unref (f->sysfs_pci);
   g_hash_table_unref (f->pf_links);
+  vmnet_probe_fact_free (f->probe);
   g_free (f);
 }

@@ -3,8 +3,10 @@
 
 #include "vmnet-host.h"
 #include "vmnet-error.h"
+#include "vmnet-enum-types.h"
 #include "vmnet-object-private.h"
 #include "vmnet-settings-private.h"
+#include "vmnet-diagnose-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
 #include "linux/vmnet-linux-private.h"
 
@@ -53,6 +55,7 @@ struct _VmnetHost {
   GListStore       *pfs;
   GListStore       *vms;
   GListStore       *adapters;
+  GPtrArray        *host_checks;
 };
 
 static void vmnet_host_initable_iface_init (GInitableIface *iface);
@@ -78,6 +81,8 @@ enum {
   PROP_NET_ADAPTERS_SRIOV,
   PROP_VMS,
   PROP_NETWORK_ADAPTERS,
+  PROP_IOV_SUPPORT,
+  PROP_IOV_SUPPORT_REASONS,
   N_PROPS
 };
 
@@ -280,6 +285,19 @@ apply_snapshot (VmnetHost *self, Snapshot *snap)
   set_string (self, &self->hypervisor_version, g_steal_pointer (&snap->facts->hypervisor_version), PROP_HYPERVISOR_VERSION);
   set_string (self, &self->libvirt_version, g_steal_pointer (&snap->facts->libvirt_version), PROP_LIBVIRT_VERSION);
 
+  {
+    VmnetTernary old_support = vmnet_checks_support (self->host_checks);
+    g_auto(GStrv) old_reasons = vmnet_checks_reasons (self->host_checks);
+    g_auto(GStrv) new_reasons = NULL;
+
+    g_clear_pointer (&self->host_checks, g_ptr_array_unref);
+    self->host_checks = g_steal_pointer (&snap->model->host_checks);
+    new_reasons = vmnet_checks_reasons (self->host_checks);
+    if (old_support != vmnet_checks_support (self->host_checks))
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IOV_SUPPORT]);
+    if (!g_strv_equal ((const gchar * const *) old_reasons, (const gchar * const *) new_reasons))
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IOV_SUPPORT_REASONS]);
+  }
   vmnet_list_store_sync (self->pfs, snap->model->pfs, &pf_sync);
   vmnet_list_store_sync (self->switches, snap->model->switches, &switch_sync);
   vmnet_list_store_sync (self->vms, snap->model->vms, &vm_sync);
@@ -451,6 +469,8 @@ vmnet_host_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_NET_ADAPTERS_SRIOV: g_value_set_object (value, self->pfs); break;
     case PROP_VMS: g_value_set_object (value, self->vms); break;
     case PROP_NETWORK_ADAPTERS: g_value_set_object (value, self->adapters); break;
+    case PROP_IOV_SUPPORT: g_value_set_enum (value, vmnet_checks_support (self->host_checks)); break;
+    case PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_reasons (self->host_checks)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -474,6 +494,7 @@ vmnet_host_finalize (GObject *object)
   VmnetHost *self = VMNET_HOST (object);
 
   g_clear_object (&self->adapters);
+  g_clear_pointer (&self->host_checks, g_ptr_array_unref);
   g_clear_object (&self->vms);
   g_clear_object (&self->switches);
   g_clear_object (&self->pfs);
@@ -615,6 +636,26 @@ vmnet_host_class_init (VmnetHostClass *klass)
    */
   properties[PROP_NETWORK_ADAPTERS] = g_param_spec_object ("network-adapters", NULL, NULL, G_TYPE_LIST_MODEL, ro);
 
+  /**
+   * VmnetHost:iov-support:
+   *
+   * IovSupport: whether the host can do SR-IOV. Unknown when a check cannot
+   * be made from here (a remote connection, libvirt's test driver).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_IOV_SUPPORT] = g_param_spec_enum ("iov-support", NULL, NULL, VMNET_TYPE_TERNARY,
+                                                    VMNET_TERNARY_UNKNOWN, ro);
+  /**
+   * VmnetHost:iov-support-reasons:
+   *
+   * IovSupportReasons: one sentence with its fix for each host check that is
+   * not a pass; vmnet_host_get_iov_checks() has them all with their codes.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_IOV_SUPPORT_REASONS] = g_param_spec_boxed ("iov-support-reasons", NULL, NULL, G_TYPE_STRV, ro);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -626,6 +667,7 @@ vmnet_host_init (VmnetHost *self)
   self->pfs = g_list_store_new (VMNET_TYPE_NET_ADAPTER_SRIOV);
   self->vms = g_list_store_new (VMNET_TYPE_VM);
   self->adapters = g_list_store_new (VMNET_TYPE_NETWORK_ADAPTER);
+  self->host_checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
 }
 
 /**
@@ -1286,4 +1328,52 @@ vmnet_host_find_net_adapter_sriov (VmnetHost    *self,
     g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
                  "no SR-IOV adapter '%s' on host '%s'", name, host_label (self));
   return pf;
+}
+
+/**
+ * vmnet_host_get_iov_support:
+ * @self: a #VmnetHost
+ *
+ * Returns: whether the host can do SR-IOV
+ *
+ * Since: 0.1
+ */
+VmnetTernary
+vmnet_host_get_iov_support (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), VMNET_TERNARY_UNKNOWN);
+  return vmnet_checks_support (self->host_checks);
+}
+
+/**
+ * vmnet_host_dup_iov_support_reasons:
+ * @self: a #VmnetHost
+ *
+ * Returns: (transfer full): the IovSupportReasons
+ *
+ * Since: 0.1
+ */
+GStrv
+vmnet_host_dup_iov_support_reasons (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return vmnet_checks_reasons (self->host_checks);
+}
+
+/**
+ * vmnet_host_get_iov_checks:
+ * @self: a #VmnetHost
+ *
+ * Every host SR-IOV check, passes included, in the order of the checklist:
+ * connection, firmware and IOMMU, adapters.
+ *
+ * Returns: (transfer full) (element-type VmnetIovCheck): the checks
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+vmnet_host_get_iov_checks (VmnetHost *self)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  return vmnet_checks_copy (self->host_checks);
 }

@@ -56,6 +56,11 @@ typedef struct {
   gint             iov_virtual_functions_in_use;
   gint             iov_queue_pair_count;
   gint             iov_queue_pairs_in_use;
+  /* for the checks */
+  gboolean         adapter_sriov_capable;
+  gint             adapter_num_vfs;
+  gboolean         pool_active;
+  GPtrArray       *checks;         /* (element-type VmnetIovCheck) */
 } VmnetSwitchInfo;
 
 typedef struct {
@@ -78,6 +83,11 @@ typedef struct {
   gint                         vlan_id;
   gchar                       *virtual_function;
   gchar                       *settings_error;
+  gchar                       *last_error;     /* the last VF attach failure, from the metadata */
+  VmnetVmState                 vm_state;
+  GPtrArray                   *checks;         /* (element-type VmnetIovCheck) */
+  VmnetOperationalStatus       status;
+  GStrv                        status_description;
 } VmnetAdapterInfo;
 
 typedef struct {
@@ -91,6 +101,7 @@ typedef struct {
   GPtrArray *pfs;                /* (element-type VmnetPfInfo), sorted by name */
   GPtrArray *switches;           /* (element-type VmnetSwitchInfo), sorted by name */
   GPtrArray *vms;                /* (element-type VmnetVmInfo), sorted by name */
+  GPtrArray *host_checks;        /* (element-type VmnetIovCheck) */
 } VmnetModel;
 
 void        vmnet_vf_info_free      (VmnetVfInfo *info);

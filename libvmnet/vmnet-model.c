@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vmnet-model-private.h"
+#include "vmnet-diagnose-private.h"
 
 void
 vmnet_vf_info_free (VmnetVfInfo *info)
@@ -45,6 +46,7 @@ vmnet_switch_info_free (VmnetSwitchInfo *info)
   g_free (info->net_adapter_interface_description);
   g_free (info->forward_mode);
   g_free (info->iov_pool_name);
+  g_clear_pointer (&info->checks, g_ptr_array_unref);
   g_free (info);
 }
 
@@ -61,6 +63,9 @@ vmnet_adapter_info_free (VmnetAdapterInfo *info)
   g_free (info->model);
   g_free (info->virtual_function);
   g_free (info->settings_error);
+  g_free (info->last_error);
+  g_clear_pointer (&info->checks, g_ptr_array_unref);
+  g_strfreev (info->status_description);
   g_free (info);
 }
 
@@ -83,6 +88,7 @@ vmnet_model_free (VmnetModel *model)
   g_ptr_array_unref (model->pfs);
   g_ptr_array_unref (model->switches);
   g_ptr_array_unref (model->vms);
+  g_clear_pointer (&model->host_checks, g_ptr_array_unref);
   g_free (model);
 }
 
@@ -439,7 +445,16 @@ build_switches (Builder *b, VmnetModel *model)
             pf->switch_name = g_strdup (sw->name);
         }
       if (pool)
-        fill_iov (b, sw, pool);
+        {
+          fill_iov (b, sw, pool);
+          sw->pool_active = pool->active;
+        }
+      if (bound)
+        {
+          VmnetPfInfo *pf = g_hash_table_lookup (b->pf_by_name, bound);
+          sw->adapter_sriov_capable = pf != NULL;
+          sw->adapter_num_vfs = pf ? pf->num_vfs : 0;
+        }
 
       g_ptr_array_add (model->switches, sw);
     }
@@ -542,6 +557,9 @@ build_vms (Builder *b, VmnetModel *model)
               a->mac_address_spoofing = s->mac_address_spoofing;
               a->vlan_id = s->vlan_id;
             }
+          a->vm_state = d->state;
+          if (s)
+            a->last_error = g_strdup (s->last_error);
           if (s && s->error)
             a->settings_error = g_strdup (s->error);
           else if (d->metadata_error)
@@ -633,6 +651,7 @@ vmnet_model_build (const VmnetHostFacts *facts)
   g_ptr_array_sort (model->pfs, compare_pf);
   g_ptr_array_sort (model->switches, compare_switch);
   g_ptr_array_sort (model->vms, compare_vm);
+  vmnet_diagnose (facts, model);
 
   g_hash_table_unref (b.pci_by_address);
   g_hash_table_unref (b.pci_by_name);

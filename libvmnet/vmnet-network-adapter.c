@@ -3,6 +3,7 @@
 
 #include "vmnet-enum-types.h"
 #include "vmnet-object-private.h"
+#include "vmnet-diagnose-private.h"
 /**
  * VmnetNetworkAdapter:
  *
@@ -41,6 +42,8 @@ enum {
   PROP_VLAN_ID,
   PROP_VIRTUAL_FUNCTION,
   PROP_SETTINGS_ERROR,
+  PROP_STATUS,
+  PROP_STATUS_DESCRIPTION,
   N_PROPS
 };
 
@@ -71,6 +74,8 @@ vmnet_network_adapter_get_property (GObject *object, guint prop_id, GValue *valu
     case PROP_VLAN_ID: g_value_set_int (value, i->vlan_id); break;
     case PROP_VIRTUAL_FUNCTION: g_value_set_string (value, i->virtual_function); break;
     case PROP_SETTINGS_ERROR: g_value_set_string (value, i->settings_error); break;
+    case PROP_STATUS: g_value_set_enum (value, i->status); break;
+    case PROP_STATUS_DESCRIPTION: g_value_set_boxed (value, i->status_description); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -240,6 +245,25 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
    * Since: 0.1
    */
   properties[PROP_SETTINGS_ERROR] = g_param_spec_string ("settings-error", NULL, NULL, NULL, flags);
+  /**
+   * VmnetNetworkAdapter:status:
+   *
+   * Status: OK (SR-IOV active, or not asked for), Degraded (asked for but not
+   * working), or Stopped (the VM is not running).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, VMNET_TYPE_OPERATIONAL_STATUS,
+                                               VMNET_OPERATIONAL_STATUS_UNKNOWN, flags);
+  /**
+   * VmnetNetworkAdapter:status-description:
+   *
+   * StatusDescription: the status in words ("OK (SR-IOV active)"), then one
+   * sentence with its fix for each reason SR-IOV is not working.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STATUS_DESCRIPTION] = g_param_spec_boxed ("status-description", NULL, NULL, G_TYPE_STRV, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -538,4 +562,51 @@ vmnet_network_adapter_get_settings_error (VmnetNetworkAdapter *self)
 {
   g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), NULL);
   return self->info->settings_error;
+}
+
+/**
+ * vmnet_network_adapter_get_status:
+ * @self: a #VmnetNetworkAdapter
+ *
+ * Returns: the adapter's status
+ *
+ * Since: 0.1
+ */
+VmnetOperationalStatus
+vmnet_network_adapter_get_status (VmnetNetworkAdapter *self)
+{
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), VMNET_OPERATIONAL_STATUS_UNKNOWN);
+  return self->info->status;
+}
+
+/**
+ * vmnet_network_adapter_get_status_description:
+ * @self: a #VmnetNetworkAdapter
+ *
+ * Returns: (transfer none): the StatusDescription
+ *
+ * Since: 0.1
+ */
+const gchar * const *
+vmnet_network_adapter_get_status_description (VmnetNetworkAdapter *self)
+{
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), NULL);
+  return (const gchar * const *) self->info->status_description;
+}
+
+/**
+ * vmnet_network_adapter_get_iov_checks:
+ * @self: a #VmnetNetworkAdapter
+ *
+ * Every SR-IOV check made for the adapter, passes included, in checklist order.
+ *
+ * Returns: (transfer full) (element-type VmnetIovCheck): the checks
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+vmnet_network_adapter_get_iov_checks (VmnetNetworkAdapter *self)
+{
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), NULL);
+  return vmnet_checks_copy (self->info->checks);
 }

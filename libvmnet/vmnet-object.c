@@ -3,6 +3,21 @@
 
 #include "vmnet-object-private.h"
 
+static gboolean
+values_equal (GParamSpec *pspec, const GValue *a, const GValue *b)
+{
+  /* Boxed values compare by pointer in GLib; string arrays by content here. */
+  if (pspec->value_type == G_TYPE_STRV)
+    {
+      const gchar *const *sa = g_value_get_boxed (a);
+      const gchar *const *sb = g_value_get_boxed (b);
+      if (!sa || !sb)
+        return sa == sb;
+      return g_strv_equal (sa, sb);
+    }
+  return g_param_values_cmp (pspec, a, b) == 0;
+}
+
 void
 vmnet_object_replace_info (GObject        *object,
                            gpointer       *slot,
@@ -42,7 +57,7 @@ vmnet_object_replace_info (GObject        *object,
         continue;
       g_value_init (&after, pspecs[i]->value_type);
       g_object_get_property (object, pspecs[i]->name, &after);
-      if (g_param_values_cmp (pspecs[i], &before[i], &after) != 0)
+      if (!values_equal (pspecs[i], &before[i], &after))
         g_object_notify_by_pspec (object, pspecs[i]);
       g_value_unset (&after);
       g_value_unset (&before[i]);

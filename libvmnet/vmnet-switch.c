@@ -3,6 +3,7 @@
 
 #include "vmnet-enum-types.h"
 #include "vmnet-object-private.h"
+#include "vmnet-diagnose-private.h"
 /**
  * VmnetSwitch:
  *
@@ -34,6 +35,8 @@ enum {
   PROP_IOV_VIRTUAL_FUNCTIONS_IN_USE,
   PROP_IOV_QUEUE_PAIR_COUNT,
   PROP_IOV_QUEUE_PAIRS_IN_USE,
+  PROP_IOV_SUPPORT,
+  PROP_IOV_SUPPORT_REASONS,
   N_PROPS
 };
 
@@ -58,6 +61,8 @@ vmnet_switch_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_IOV_VIRTUAL_FUNCTIONS_IN_USE: g_value_set_int (value, i->iov_virtual_functions_in_use); break;
     case PROP_IOV_QUEUE_PAIR_COUNT: g_value_set_int (value, i->iov_queue_pair_count); break;
     case PROP_IOV_QUEUE_PAIRS_IN_USE: g_value_set_int (value, i->iov_queue_pairs_in_use); break;
+    case PROP_IOV_SUPPORT: g_value_set_enum (value, vmnet_checks_support (i->checks)); break;
+    case PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_reasons (i->checks)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -178,6 +183,23 @@ vmnet_switch_class_init (VmnetSwitchClass *klass)
    * Since: 0.1
    */
   properties[PROP_IOV_QUEUE_PAIRS_IN_USE] = g_param_spec_int ("iov-queue-pairs-in-use", NULL, NULL, 0, G_MAXINT, 0, flags);
+  /**
+   * VmnetSwitch:iov-support:
+   *
+   * IovSupport: whether the switch can give VFs (the host included); unknown
+   * when a check cannot be made from here.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_IOV_SUPPORT] = g_param_spec_enum ("iov-support", NULL, NULL, VMNET_TYPE_TERNARY, VMNET_TERNARY_UNKNOWN, flags);
+  /**
+   * VmnetSwitch:iov-support-reasons:
+   *
+   * IovSupportReasons: one sentence with its fix for each check that is not a pass.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_IOV_SUPPORT_REASONS] = g_param_spec_boxed ("iov-support-reasons", NULL, NULL, G_TYPE_STRV, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -386,4 +408,51 @@ vmnet_switch_get_iov_queue_pairs_in_use (VmnetSwitch *self)
 {
   g_return_val_if_fail (VMNET_IS_SWITCH (self), -1);
   return self->info->iov_queue_pairs_in_use;
+}
+
+/**
+ * vmnet_switch_get_iov_support:
+ * @self: a #VmnetSwitch
+ *
+ * Returns: whether the switch can give VFs
+ *
+ * Since: 0.1
+ */
+VmnetTernary
+vmnet_switch_get_iov_support (VmnetSwitch *self)
+{
+  g_return_val_if_fail (VMNET_IS_SWITCH (self), VMNET_TERNARY_UNKNOWN);
+  return vmnet_checks_support (self->info->checks);
+}
+
+/**
+ * vmnet_switch_dup_iov_support_reasons:
+ * @self: a #VmnetSwitch
+ *
+ * Returns: (transfer full): the IovSupportReasons
+ *
+ * Since: 0.1
+ */
+GStrv
+vmnet_switch_dup_iov_support_reasons (VmnetSwitch *self)
+{
+  g_return_val_if_fail (VMNET_IS_SWITCH (self), NULL);
+  return vmnet_checks_reasons (self->info->checks);
+}
+
+/**
+ * vmnet_switch_get_iov_checks:
+ * @self: a #VmnetSwitch
+ *
+ * Every SR-IOV check made for the switch, passes included, in checklist order.
+ *
+ * Returns: (transfer full) (element-type VmnetIovCheck): the checks
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+vmnet_switch_get_iov_checks (VmnetSwitch *self)
+{
+  g_return_val_if_fail (VMNET_IS_SWITCH (self), NULL);
+  return vmnet_checks_copy (self->info->checks);
 }

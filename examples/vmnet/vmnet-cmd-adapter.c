@@ -12,6 +12,8 @@ static const VmnetCliColumn adapter_columns[] = {
   { "IovQueuePairsAssigned", "iov-queue-pairs-assigned", FALSE, NULL },
   { "IovInterruptModeration", "iov-interrupt-moderation", FALSE, NULL },
   { "VirtualFunction", "virtual-function", TRUE, NULL },
+  { "Status", "status", TRUE, NULL },
+  { "StatusDescription", "status-description", FALSE, NULL },
   { "AllowTeaming", "allow-teaming", FALSE, NULL },
   { "RouterGuard", "router-guard", FALSE, NULL },
   { "DhcpGuard", "dhcp-guard", FALSE, NULL },

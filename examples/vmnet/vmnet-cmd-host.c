@@ -6,6 +6,8 @@ static const VmnetCliColumn host_columns[] = {
   { "Hypervisor", "hypervisor", TRUE, NULL },
   { "HypervisorVersion", "hypervisor-version", TRUE, NULL },
   { "LibvirtVersion", "libvirt-version", TRUE, NULL },
+  { "IovSupport", "iov-support", TRUE, NULL },
+  { "IovSupportReasons", "iov-support-reasons", FALSE, NULL },
   { "Uri", "resolved-uri", FALSE, NULL },
   { "IsRemote", "is-remote", FALSE, NULL },
   { "IsPrivileged", "is-privileged", FALSE, NULL },

@@ -14,6 +14,8 @@ static const VmnetCliColumn switch_columns[] = {
   { "IovQueuePairCount", "iov-queue-pair-count", FALSE, NULL },
   { "IovQueuePairsInUse", "iov-queue-pairs-in-use", FALSE, NULL },
   { "IovPoolName", "iov-pool-name", FALSE, NULL },
+  { "IovSupport", "iov-support", FALSE, NULL },
+  { "IovSupportReasons", "iov-support-reasons", FALSE, NULL },
   { NULL }
 };
 

@@ -15,6 +15,8 @@ is_unknown (GParamSpec *pspec, const GValue *value)
     return G_PARAM_SPEC_INT (pspec)->minimum == -1 && g_value_get_int (value) == -1;
   if (G_VALUE_HOLDS_INT64 (value))
     return G_PARAM_SPEC_INT64 (pspec)->minimum == -1 && g_value_get_int64 (value) == -1;
+  if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+    return g_value_get_boxed (value) == NULL;
   if (G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY))
     return g_value_get_enum (value) == VMNET_TERNARY_UNKNOWN;
   return FALSE;
@@ -40,12 +42,20 @@ enum_text (const GValue *value)
 static gchar *
 value_text (const VmnetCliColumn *column, GParamSpec *pspec, const GValue *value)
 {
+  if (G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY) && is_unknown (pspec, value))
+    return g_strdup ("Unknown");
   if (is_unknown (pspec, value))
     return g_strdup ("");
   if (column->format)
     return column->format (value);
   if (G_VALUE_HOLDS_STRING (value))
     return g_value_dup_string (value);
+  if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+    {
+      /* PowerShell shows collections as {a, b}. */
+      g_autofree gchar *joined = g_strjoinv (", ", g_value_get_boxed (value));
+      return g_strdup_printf ("{%s}", joined);
+    }
   if (G_VALUE_HOLDS_BOOLEAN (value))
     return g_strdup (g_value_get_boolean (value) ? "True" : "False");
   if (G_VALUE_HOLDS_ENUM (value))
@@ -66,6 +76,14 @@ add_json_value (JsonBuilder *builder, GParamSpec *pspec, const GValue *value)
     json_builder_add_null_value (builder);
   else if (G_VALUE_HOLDS_STRING (value))
     json_builder_add_string_value (builder, g_value_get_string (value));
+  else if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+    {
+      const gchar *const *strv = g_value_get_boxed (value);
+      json_builder_begin_array (builder);
+      for (guint i = 0; strv[i]; i++)
+        json_builder_add_string_value (builder, strv[i]);
+      json_builder_end_array (builder);
+    }
   else if (G_VALUE_HOLDS_BOOLEAN (value))
     json_builder_add_boolean_value (builder, g_value_get_boolean (value));
   else if (G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY))

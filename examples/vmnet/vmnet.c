@@ -13,6 +13,7 @@ static const VmnetCommand *const commands[] = {
   &vmnet_cmd_set_vmnetworkadapter,
   &vmnet_cmd_get_netadaptersriov,
   &vmnet_cmd_get_netadaptersriovvf,
+  &vmnet_cmd_test_sriov,
   NULL
 };
 
@@ -111,12 +112,15 @@ main (int argc, char **argv)
 {
   g_autofree gchar *opt_connect = NULL;
   g_autofree gchar *opt_output = NULL;
+  g_autofree gchar *opt_host_root = NULL;
   gboolean opt_verbose = FALSE;
   gboolean opt_version = FALSE;
   const GOptionEntry global_entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &opt_connect,
       "libvirt URI of the host, or 'demo' (default: $VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
     { "output", 'o', 0, G_OPTION_ARG_STRING, &opt_output, "Output format: table, list or json", "FORMAT" },
+    { "host-root", 0, 0, G_OPTION_ARG_FILENAME, &opt_host_root,
+      "Read the host's /sys and /proc under DIR (a mounted image, a test fixture)", "DIR" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print debug messages", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
     G_OPTION_ENTRY_NULL
@@ -221,7 +225,8 @@ main (int argc, char **argv)
   run.cli.cancellable = cancellable;
   run.loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
-  vmnet_host_new_for_uri_async (uri, cancellable, host_ready, &run);
+  g_async_initable_new_async (VMNET_TYPE_HOST, G_PRIORITY_DEFAULT, cancellable, host_ready, &run,
+                              "uri", uri, "host-root", opt_host_root, NULL);
   g_main_loop_run (run.loop);
   g_source_remove (sigint_id);
   g_main_loop_unref (run.loop);

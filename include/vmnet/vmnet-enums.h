@@ -84,4 +84,100 @@ typedef enum {
   VMNET_VM_STATE_SAVED = 6,
 } VmnetVmState;
 
+/**
+ * VmnetCheckResult:
+ * @VMNET_CHECK_RESULT_PASS: the condition holds.
+ * @VMNET_CHECK_RESULT_WARN: SR-IOV works, with a caveat.
+ * @VMNET_CHECK_RESULT_FAIL: the condition keeps SR-IOV from working.
+ * @VMNET_CHECK_RESULT_UNKNOWN: it cannot be told from here (for example a remote connection).
+ * @VMNET_CHECK_RESULT_SKIP: not checked, because a check it depends on failed.
+ *
+ * The outcome of one SR-IOV check.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+  VMNET_CHECK_RESULT_PASS,
+  VMNET_CHECK_RESULT_WARN,
+  VMNET_CHECK_RESULT_FAIL,
+  VMNET_CHECK_RESULT_UNKNOWN,
+  VMNET_CHECK_RESULT_SKIP,
+} VmnetCheckResult;
+
+/**
+ * VmnetIovCheckCode:
+ * @VMNET_IOV_CHECK_CONNECTION: the libvirt connection is a privileged (system) one.
+ * @VMNET_IOV_CHECK_HOSTDEV: the hypervisor offers PCI device assignment with vfio.
+ * @VMNET_IOV_CHECK_DMA_REMAPPING: an IOMMU is active (VT-d, AMD-Vi).
+ * @VMNET_IOV_CHECK_INTERRUPT_REMAPPING: interrupt remapping is active, or vfio's unsafe override is set.
+ * @VMNET_IOV_CHECK_SLAT: the CPU has second-level address translation (EPT, NPT) and kvm uses it.
+ * @VMNET_IOV_CHECK_VFIO: the vfio-pci driver is available.
+ * @VMNET_IOV_CHECK_SRIOV_ADAPTER: the host has an SR-IOV capable network adapter.
+ * @VMNET_IOV_CHECK_VFS_ENABLED: an SR-IOV adapter has VFs enabled.
+ * @VMNET_IOV_CHECK_VF_ISOLATION: every VF has an IOMMU group of its own (ACS).
+ * @VMNET_IOV_CHECK_FIRMWARE_RESOURCES: the firmware gave the VFs bus numbers and MMIO space.
+ * @VMNET_IOV_CHECK_HOST_SUPPORT: the host can do SR-IOV (for switches and adapters).
+ * @VMNET_IOV_CHECK_SWITCH_EXTERNAL: the switch is bound to a physical adapter.
+ * @VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV: the switch's adapter is SR-IOV capable.
+ * @VMNET_IOV_CHECK_SWITCH_VFS_ENABLED: the switch's adapter has VFs enabled.
+ * @VMNET_IOV_CHECK_SWITCH_IOV_MODE: the switch was created in SR-IOV mode.
+ * @VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE: the switch's VF pool network is running.
+ * @VMNET_IOV_CHECK_SWITCH_FREE_VFS: the switch has a free VF.
+ * @VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT: the adapter asks for a VF (IovWeight above 0).
+ * @VMNET_IOV_CHECK_ADAPTER_SETTINGS: the adapter's stored settings are valid.
+ * @VMNET_IOV_CHECK_ADAPTER_SWITCH: the adapter's switch can give it a VF.
+ * @VMNET_IOV_CHECK_ADAPTER_FAILOVER: the virtio adapter is set up for failover.
+ * @VMNET_IOV_CHECK_ADAPTER_VM_RUNNING: the VM is running.
+ * @VMNET_IOV_CHECK_ADAPTER_VF: a VF backs the adapter.
+ * @VMNET_IOV_CHECK_ADAPTER_PORT_POLICY: no port policy that only the software switch enforces is on.
+ *
+ * What an SR-IOV check looks at. Values are stable and only ever appended.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+  VMNET_IOV_CHECK_CONNECTION,
+  VMNET_IOV_CHECK_HOSTDEV,
+  VMNET_IOV_CHECK_DMA_REMAPPING,
+  VMNET_IOV_CHECK_INTERRUPT_REMAPPING,
+  VMNET_IOV_CHECK_SLAT,
+  VMNET_IOV_CHECK_VFIO,
+  VMNET_IOV_CHECK_SRIOV_ADAPTER,
+  VMNET_IOV_CHECK_VFS_ENABLED,
+  VMNET_IOV_CHECK_VF_ISOLATION,
+  VMNET_IOV_CHECK_FIRMWARE_RESOURCES,
+  VMNET_IOV_CHECK_HOST_SUPPORT,
+  VMNET_IOV_CHECK_SWITCH_EXTERNAL,
+  VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV,
+  VMNET_IOV_CHECK_SWITCH_VFS_ENABLED,
+  VMNET_IOV_CHECK_SWITCH_IOV_MODE,
+  VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE,
+  VMNET_IOV_CHECK_SWITCH_FREE_VFS,
+  VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT,
+  VMNET_IOV_CHECK_ADAPTER_SETTINGS,
+  VMNET_IOV_CHECK_ADAPTER_SWITCH,
+  VMNET_IOV_CHECK_ADAPTER_FAILOVER,
+  VMNET_IOV_CHECK_ADAPTER_VM_RUNNING,
+  VMNET_IOV_CHECK_ADAPTER_VF,
+  VMNET_IOV_CHECK_ADAPTER_PORT_POLICY,
+} VmnetIovCheckCode;
+
+/**
+ * VmnetOperationalStatus:
+ * @VMNET_OPERATIONAL_STATUS_UNKNOWN: not known.
+ * @VMNET_OPERATIONAL_STATUS_OK: working as configured (SR-IOV active, or not asked for).
+ * @VMNET_OPERATIONAL_STATUS_DEGRADED: working on the software path although SR-IOV was asked for.
+ * @VMNET_OPERATIONAL_STATUS_STOPPED: the VM is not running.
+ *
+ * A VM network adapter's status; the values are Hyper-V's.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+  VMNET_OPERATIONAL_STATUS_UNKNOWN = 0,
+  VMNET_OPERATIONAL_STATUS_OK = 2,
+  VMNET_OPERATIONAL_STATUS_DEGRADED = 3,
+  VMNET_OPERATIONAL_STATUS_STOPPED = 10,
+} VmnetOperationalStatus;
+
 G_END_DECLS

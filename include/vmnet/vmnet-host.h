@@ -11,6 +11,7 @@
 #include <vmnet/vmnet-net-adapter-sriov.h>
 #include <vmnet/vmnet-vm.h>
 #include <vmnet/vmnet-adapter-settings.h>
+#include <vmnet/vmnet-iov-check.h>
 
 G_BEGIN_DECLS
 
@@ -93,6 +94,13 @@ VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_get_is_privileged     (VmnetHost *self);
 VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_get_host_facts_available (VmnetHost *self);
+
+VMNET_AVAILABLE_IN_0_1
+VmnetTernary vmnet_host_get_iov_support          (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+GStrv        vmnet_host_dup_iov_support_reasons  (VmnetHost *self);
+VMNET_AVAILABLE_IN_0_1
+GPtrArray   *vmnet_host_get_iov_checks           (VmnetHost *self);
 
 VMNET_AVAILABLE_IN_0_1
 GListModel  *vmnet_host_get_switches             (VmnetHost *self);

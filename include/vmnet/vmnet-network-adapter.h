@@ -51,5 +51,11 @@ VMNET_AVAILABLE_IN_0_1
 const gchar                 *vmnet_network_adapter_get_virtual_function          (VmnetNetworkAdapter *self);
 VMNET_AVAILABLE_IN_0_1
 const gchar                 *vmnet_network_adapter_get_settings_error            (VmnetNetworkAdapter *self);
+VMNET_AVAILABLE_IN_0_1
+VmnetOperationalStatus       vmnet_network_adapter_get_status                    (VmnetNetworkAdapter *self);
+VMNET_AVAILABLE_IN_0_1
+const gchar * const         *vmnet_network_adapter_get_status_description        (VmnetNetworkAdapter *self);
+VMNET_AVAILABLE_IN_0_1
+GPtrArray                   *vmnet_network_adapter_get_iov_checks                (VmnetNetworkAdapter *self);
 
 G_END_DECLS

@@ -39,5 +39,11 @@ VMNET_AVAILABLE_IN_0_1
 gint             vmnet_switch_get_iov_queue_pair_count          (VmnetSwitch *self);
 VMNET_AVAILABLE_IN_0_1
 gint             vmnet_switch_get_iov_queue_pairs_in_use        (VmnetSwitch *self);
+VMNET_AVAILABLE_IN_0_1
+VmnetTernary     vmnet_switch_get_iov_support                   (VmnetSwitch *self);
+VMNET_AVAILABLE_IN_0_1
+GStrv            vmnet_switch_dup_iov_support_reasons           (VmnetSwitch *self);
+VMNET_AVAILABLE_IN_0_1
+GPtrArray       *vmnet_switch_get_iov_checks                    (VmnetSwitch *self);
 
 G_END_DECLS

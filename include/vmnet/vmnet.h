@@ -7,6 +7,7 @@
 #include <vmnet/vmnet-enums.h>
 #include <vmnet/vmnet-enum-types.h>
 #include <vmnet/vmnet-error.h>
+#include <vmnet/vmnet-iov-check.h>
 #include <vmnet/vmnet-virtual-function.h>
 #include <vmnet/vmnet-net-adapter-sriov.h>
 #include <vmnet/vmnet-switch.h>

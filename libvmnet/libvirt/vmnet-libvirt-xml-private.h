@@ -17,6 +17,7 @@ VmnetNetworkFact *vmnet_libvirt_parse_network  (const gchar       *xml,
                                                 GError           **error);
 VmnetDomainFact  *vmnet_libvirt_parse_domain   (const gchar       *xml,
                                                 GError           **error);
+VmnetTernary      vmnet_libvirt_parse_hostdev_vfio (const gchar *domcaps_xml);
 void              vmnet_libvirt_parse_settings (const gchar       *metadata_xml,
                                                 VmnetDomainFact   *domain);
 

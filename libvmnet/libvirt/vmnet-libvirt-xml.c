@@ -379,6 +379,7 @@ parse_settings_node (xmlNode *adapters, VmnetDomainFact *domain)
       s = vmnet_adapter_settings_fact_new ();
       problems = g_ptr_array_new_with_free_func (g_free);
       s->mac = prop (c, "mac");
+      s->last_error = prop (c, "iov-last-error");
       weight = prop (c, "iov-weight");
       qp = prop (c, "iov-queue-pairs-requested");
       mod = prop (c, "iov-interrupt-moderation");
@@ -500,4 +501,29 @@ vmnet_libvirt_parse_domain (const gchar *xml, GError **error)
     parse_settings_node (meta->nodesetval->nodeTab[0], domain);
 
   return g_steal_pointer (&domain);
+}
+
+/* <domainCapabilities><devices><hostdev supported='yes'> with subsysType pci
+ * and pciBackend vfio. */
+VmnetTernary
+vmnet_libvirt_parse_hostdev_vfio (const gchar *xml)
+{
+  g_autoptr(xmlDoc) doc = parse_doc (xml, "domain capabilities", NULL);
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(xmlXPathObject) supported = NULL;
+  g_autoptr(xmlXPathObject) vfio = NULL;
+  g_autoptr(xmlXPathObject) pci = NULL;
+
+  if (!doc)
+    return VMNET_TERNARY_UNKNOWN;
+  ctx = xmlXPathNewContext (doc);
+  supported = xmlXPathEvalExpression ((const xmlChar *) "/domainCapabilities/devices/hostdev[@supported='yes']", ctx);
+  if (!supported || !supported->nodesetval || supported->nodesetval->nodeNr == 0)
+    return VMNET_TERNARY_FALSE;
+  pci = xmlXPathEvalExpression ((const xmlChar *)
+    "/domainCapabilities/devices/hostdev/enum[@name='subsysType']/value[text()='pci']", ctx);
+  vfio = xmlXPathEvalExpression ((const xmlChar *)
+    "/domainCapabilities/devices/hostdev/enum[@name='pciBackend']/value[text()='vfio']", ctx);
+  return (pci && pci->nodesetval && pci->nodesetval->nodeNr > 0 &&
+          vfio && vfio->nodesetval && vfio->nodesetval->nodeNr > 0) ? VMNET_TERNARY_TRUE : VMNET_TERNARY_FALSE;
 }

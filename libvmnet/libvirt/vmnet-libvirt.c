@@ -386,6 +386,24 @@ version_string (unsigned long v)
   return g_strdup_printf ("%lu.%lu.%lu", v / 1000000, (v / 1000) % 1000, v % 1000);
 }
 
+/* Whether the hypervisor can assign PCI devices with vfio, from its domain
+ * capabilities; unknown where the driver does not report them. */
+static VmnetTernary
+hostdev_vfio (VmnetLibvirtConn *conn)
+{
+  char *xml = virConnectGetDomainCapabilities (conn->ptr, NULL, NULL, NULL, NULL, 0);
+  VmnetTernary result;
+
+  if (!xml)
+    {
+      virResetLastError ();
+      return VMNET_TERNARY_UNKNOWN;
+    }
+  result = vmnet_libvirt_parse_hostdev_vfio (xml);
+  free (xml);
+  return result;
+}
+
 static gboolean
 fetch_host (VmnetLibvirtConn *conn, VmnetHostFacts *facts, GError **error)
 {
@@ -401,6 +419,9 @@ fetch_host (VmnetLibvirtConn *conn, VmnetHostFacts *facts, GError **error)
     }
   facts->computer_name = g_strdup (hostname);
   free (hostname);
+
+  facts->privileged = conn->privileged;
+  facts->hostdev_vfio = hostdev_vfio (conn);
 
   type = virConnectGetType (conn->ptr);
   facts->hypervisor = g_strdup (type);

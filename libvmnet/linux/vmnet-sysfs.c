@@ -136,6 +136,7 @@ vmnet_linux_collect (VmnetHostFacts *facts, const gchar *root, gboolean use_netl
   GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   facts->host_facts = TRUE;
+  facts->probe = vmnet_probe_host (root);
   for (guint i = 0; i < facts->pci->len; i++)
     {
       VmnetPciFact *pci = g_ptr_array_index (facts->pci, i);

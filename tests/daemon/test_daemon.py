@@ -235,6 +235,26 @@ class DaemonTest(unittest.TestCase):
         self.assertIn('iov-weight="3"', self.metadata("plain", libvirt.VIR_DOMAIN_AFFECT_CONFIG))
         self.assertEqual(self.vmnet_view(), self.libvirt_view())
 
+    def test_test_sriov_on_a_real_daemon(self):
+        p = subprocess.run([VMNET, "-c", self.uri, "-o", "json", "test-sriov", "--vm-name", "run1"],
+                           capture_output=True, text=True, timeout=60)
+        checks = {(c["Scope"], c["Object"], c["Check"]): c for c in json.loads(p.stdout)}
+        host = {k[2]: v["Result"] for k, v in checks.items() if k[0] == "Host"}
+        self.assertEqual(host["connection"], "PASS")
+        # QEMU's domain capabilities are read for real.
+        self.assertIn(host["hostdev"], ("PASS", "FAIL"))
+        has_iommu = os.path.isdir("/sys/class/iommu") and bool(os.listdir("/sys/class/iommu"))
+        self.assertEqual(host["dma-remapping"], "PASS" if has_iommu else "FAIL")
+        # No SR-IOV adapter on this machine: SR-IOV cannot work, and the tool says so.
+        self.assertEqual(host["sriov-adapter"], "FAIL")
+        self.assertEqual(p.returncode, 4, p.stderr)
+        adapter = {k[2]: v["Result"] for k, v in checks.items() if k == ("Adapter", "run1/net0", k[2])}
+        self.assertEqual(adapter["adapter-failover"], "PASS")
+        self.assertEqual(adapter["adapter-vm-running"], "PASS")
+        a = self.vmnet("get-vmnetworkadapter", "--vm-name", "run1", "--name", "net0")[0]
+        self.assertEqual(a["Status"], "Degraded")
+        self.assertEqual(a["StatusDescription"][0], "Degraded (SR-IOV not operational)")
+
     def test_not_found_names_the_vm(self):
         p = self.vmnet("get-vmnetworkadapter", "--vm-name", "ghost", check=False)
         self.assertEqual(p.returncode, 3)

@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "vmnet-diagnose-private.h"
+
+/* Check titles, in the order of Part 8: host, firmware/IOMMU, adapter,
+ * switch, VM adapter, policies. */
+#define T_CONNECTION      "Privileged connection"
+#define T_HOSTDEV         "PCI device assignment in libvirt"
+#define T_DMA             "DMA remapping (IOMMU)"
+#define T_IR              "Interrupt remapping"
+#define T_SLAT            "Second-level address translation (EPT/NPT)"
+#define T_VFIO            "vfio-pci driver"
+#define T_SRIOV_ADAPTER   "SR-IOV capable adapter"
+#define T_VFS_ENABLED     "VFs enabled"
+#define T_VF_ISOLATION    "VF isolation (ACS)"
+#define T_FIRMWARE        "Firmware resources for VFs"
+#define T_HOST_SUPPORT    "Host SR-IOV support"
+#define T_SW_EXTERNAL     "External switch"
+#define T_SW_ADAPTER      "Switch adapter is SR-IOV capable"
+#define T_SW_VFS          "Switch adapter has VFs"
+#define T_SW_IOV_MODE     "Switch in SR-IOV mode"
+#define T_SW_POOL         "VF pool running"
+#define T_SW_FREE         "Free VFs"
+#define T_AD_WEIGHT       "IovWeight"
+#define T_AD_SETTINGS     "Stored settings"
+#define T_AD_SWITCH       "Switch can give a VF"
+#define T_AD_FAILOVER     "Failover-ready virtio adapter"
+#define T_AD_RUNNING      "VM running"
+#define T_AD_VF           "Virtual function"
+#define T_AD_POLICY       "Port policies"
+
+#define HOST_FILES_UNKNOWN "Needs the host's own files (sysfs, /proc): the connection is remote or to libvirt's test driver"
+#define HOST_FILES_FIX     "Run the check on the host itself"
+
+/* Takes MESSAGE and FIX. */
+static void
+add (GPtrArray *checks, VmnetIovCheckCode code, VmnetCheckResult result, const gchar *title,
+     gchar *message, gchar *fix)
+{
+  if (result == VMNET_CHECK_RESULT_PASS)
+    g_clear_pointer (&fix, g_free);
+  g_ptr_array_add (checks, vmnet_iov_check_new (code, result, title, message, fix));
+}
+
+static void
+add_unknown (GPtrArray *checks, VmnetIovCheckCode code, const gchar *title)
+{
+  add (checks, code, VMNET_CHECK_RESULT_UNKNOWN, title, g_strdup (HOST_FILES_UNKNOWN), g_strdup (HOST_FILES_FIX));
+}
+
+VmnetTernary
+vmnet_checks_support (GPtrArray *checks)
+{
+  gboolean unknown = FALSE;
+
+  for (guint i = 0; i < checks->len; i++)
+    switch (vmnet_iov_check_get_result (g_ptr_array_index (checks, i)))
+      {
+      case VMNET_CHECK_RESULT_FAIL:
+        return VMNET_TERNARY_FALSE;
+      case VMNET_CHECK_RESULT_UNKNOWN:
+        unknown = TRUE;
+        break;
+      case VMNET_CHECK_RESULT_PASS:
+      case VMNET_CHECK_RESULT_WARN:
+      case VMNET_CHECK_RESULT_SKIP:
+      default:
+        break;
+      }
+  return unknown ? VMNET_TERNARY_UNKNOWN : VMNET_TERNARY_TRUE;
+}
+
+/* "message Fix: fix" for every check that is a fail, warning or unknown. */
+GStrv
+vmnet_checks_reasons (GPtrArray *checks)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (checks, i);
+      VmnetCheckResult r = vmnet_iov_check_get_result (c);
+      g_autofree gchar *line = NULL;
+
+      if (r == VMNET_CHECK_RESULT_PASS || r == VMNET_CHECK_RESULT_SKIP)
+        continue;
+      line = vmnet_iov_check_get_fix (c)
+        ? g_strdup_printf ("%s Fix: %s", vmnet_iov_check_get_message (c), vmnet_iov_check_get_fix (c))
+        : g_strdup (vmnet_iov_check_get_message (c));
+      g_strv_builder_add (b, line);
+    }
+  return g_strv_builder_end (b);
+}
+
+GPtrArray *
+vmnet_checks_copy (GPtrArray *checks)
+{
+  GPtrArray *copy = g_ptr_array_new_full (checks ? checks->len : 0, (GDestroyNotify) vmnet_iov_check_free);
+
+  for (guint i = 0; checks && i < checks->len; i++)
+    g_ptr_array_add (copy, vmnet_iov_check_copy (g_ptr_array_index (checks, i)));
+  return copy;
+}
+
+static const gchar *
+iommu_fix (const VmnetProbeFact *p)
+{
+  if (g_strcmp0 (p->cpu_vendor, "amd") == 0)
+    return "Enable AMD-Vi (IOMMU) in the firmware setup and boot with amd_iommu=on iommu=pt";
+  if (g_strcmp0 (p->cpu_vendor, "intel") == 0)
+    return "Enable VT-d in the firmware setup and boot with intel_iommu=on iommu=pt";
+  return "Enable VT-d (Intel) or AMD-Vi (AMD) in the firmware setup and boot with intel_iommu=on "
+         "or amd_iommu=on, plus iommu=pt";
+}
+
+static void
+host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
+{
+  const VmnetProbeFact *p = facts->probe;
+  gboolean dma_failed;
+
+  if (!p)
+    {
+      add_unknown (checks, VMNET_IOV_CHECK_DMA_REMAPPING, T_DMA);
+      add_unknown (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, T_IR);
+      add_unknown (checks, VMNET_IOV_CHECK_SLAT, T_SLAT);
+      add_unknown (checks, VMNET_IOV_CHECK_VFIO, T_VFIO);
+      return;
+    }
+
+  switch (p->dma_remapping)
+    {
+    case VMNET_TERNARY_TRUE:
+      add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
+           g_strdup ("An IOMMU is active."), NULL);
+      break;
+    case VMNET_TERNARY_FALSE:
+      if (p->iommu_on_cmdline)
+        add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_DMA,
+             g_strdup ("The kernel was asked to use the IOMMU but none is active: it is turned off in the firmware."),
+             g_strdup (g_strcmp0 (p->cpu_vendor, "amd") == 0 ? "Enable AMD-Vi (IOMMU) in the firmware setup"
+                                                     : "Enable VT-d (Intel Virtualization Technology for Directed I/O) in the firmware setup"));
+      else
+        add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_DMA,
+             g_strdup ("No IOMMU is active (no /sys/class/iommu entries, no IOMMU groups), so no device can be assigned to a VM."),
+             g_strdup (iommu_fix (p)));
+      break;
+    case VMNET_TERNARY_UNKNOWN:
+    default:
+      add_unknown (checks, VMNET_IOV_CHECK_DMA_REMAPPING, T_DMA);
+      break;
+    }
+  dma_failed = p->dma_remapping == VMNET_TERNARY_FALSE;
+
+  if (dma_failed)
+    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_SKIP, T_IR,
+         g_strdup ("Not checked: interrupt remapping needs an active IOMMU."), NULL);
+  else if (p->interrupt_remapping == VMNET_TERNARY_TRUE)
+    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_PASS, T_IR,
+         g_strdup ("Interrupt remapping is active (IR- interrupt controllers)."), NULL);
+  else if (p->interrupt_remapping == VMNET_TERNARY_FALSE && p->unsafe_interrupts == VMNET_TERNARY_TRUE)
+    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_WARN, T_IR,
+         g_strdup ("Interrupt remapping is not active; vfio's allow_unsafe_interrupts override is set, so VFs "
+                   "can be assigned, but a VM could send interrupts the host cannot contain."),
+         g_strdup ("Use the override for trusted workloads only; enable interrupt remapping (x2APIC and VT-d/AMD-Vi "
+         "in the firmware) and remove vfio_iommu_type1.allow_unsafe_interrupts=1"));
+  else if (p->interrupt_remapping == VMNET_TERNARY_FALSE)
+    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_IR,
+         g_strdup ("Interrupt remapping is not active (no IR- controllers in /proc/interrupts): vfio refuses to assign devices."),
+         g_strdup ("Enable interrupt remapping in the firmware (x2APIC with VT-d/AMD-Vi); for trusted workloads only, "
+         "vfio_iommu_type1.allow_unsafe_interrupts=1 overrides it"));
+  else
+    add_unknown (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, T_IR);
+
+  if (p->slat == VMNET_TERNARY_FALSE)
+    add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_FAIL, T_SLAT,
+         g_strdup ("The CPU has no second-level address translation (no ept or npt flag)."),
+         g_strdup ("SR-IOV needs a CPU with EPT (Intel) or NPT/RVI (AMD), and virtualization enabled in the firmware"));
+  else if (p->slat_disabled == VMNET_TERNARY_TRUE)
+    add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_FAIL, T_SLAT,
+         g_strdup ("The CPU has SLAT but kvm does not use it (kvm_intel ept=N or kvm_amd npt=0)."),
+         g_strdup ("Load kvm_intel with ept=1 (kvm_amd with npt=1)"));
+  else if (p->slat == VMNET_TERNARY_TRUE)
+    add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_PASS, T_SLAT,
+         g_strdup ("The CPU has second-level address translation."), NULL);
+  else
+    add_unknown (checks, VMNET_IOV_CHECK_SLAT, T_SLAT);
+
+  if (p->vfio == VMNET_TERNARY_TRUE)
+    add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_PASS, T_VFIO,
+         g_strdup ("The vfio-pci driver is available."), NULL);
+  else if (p->vfio == VMNET_TERNARY_FALSE)
+    add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_FAIL, T_VFIO,
+         g_strdup ("The vfio-pci driver is neither loaded nor installed for the running kernel."),
+         g_strdup ("Install a kernel with vfio-pci and load it (modprobe vfio-pci)"));
+  else
+    add_unknown (checks, VMNET_IOV_CHECK_VFIO, T_VFIO);
+}
+
+static guint
+vf_group_size (const VmnetHostFacts *facts, const gchar *address, gint *group)
+{
+  const VmnetSysfsPciFact *sys = facts->host_facts ? g_hash_table_lookup (facts->sysfs_pci, address) : NULL;
+
+  if (sys && sys->iommu_group >= 0)
+    {
+      *group = sys->iommu_group;
+      return sys->iommu_group_size;
+    }
+  for (guint i = 0; i < facts->pci->len; i++)
+    {
+      const VmnetPciFact *pci = g_ptr_array_index (facts->pci, i);
+      if (g_strcmp0 (pci->address, address) == 0 && pci->iommu_group >= 0)
+        {
+          *group = pci->iommu_group;
+          return pci->iommu_group_size;
+        }
+    }
+  *group = -1;
+  return 0;
+}
+
+static void
+host_adapter_checks (const VmnetHostFacts *facts, VmnetModel *model, GPtrArray *checks)
+{
+  g_autoptr(GString) enabled = g_string_new (NULL);
+  g_autoptr(GString) shared = g_string_new (NULL);
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint n_vfs = 0, n_unknown = 0;
+
+  for (guint i = 0; i < model->pfs->len; i++)
+    {
+      VmnetPfInfo *pf = g_ptr_array_index (model->pfs, i);
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", pf->name);
+      if (pf->num_vfs > 0)
+        g_string_append_printf (enabled, "%s%s (%d)", enabled->len ? ", " : "", pf->name, pf->num_vfs);
+      for (guint j = 0; j < pf->vfs->len; j++)
+        {
+          VmnetVfInfo *vf = g_ptr_array_index (pf->vfs, j);
+          gint group;
+          guint size = vf_group_size (facts, vf->pci_address, &group);
+          n_vfs++;
+          if (group < 0)
+            n_unknown++;
+          else if (size > 1)
+            g_string_append_printf (shared, "%s%s (group %d, %u devices)", shared->len ? ", " : "",
+                                    vf->pci_address, group, size);
+        }
+    }
+
+  if (model->pfs->len == 0)
+    add (checks, VMNET_IOV_CHECK_SRIOV_ADAPTER, VMNET_CHECK_RESULT_FAIL, T_SRIOV_ADAPTER,
+         g_strdup ("No network adapter on the host is SR-IOV capable."),
+         g_strdup ("Install a network adapter that supports SR-IOV, and enable SR-IOV for it in the firmware if it has such a setting"));
+  else
+    add (checks, VMNET_IOV_CHECK_SRIOV_ADAPTER, VMNET_CHECK_RESULT_PASS, T_SRIOV_ADAPTER,
+         g_strdup_printf ("SR-IOV capable: %s.", names->str), NULL);
+
+  if (model->pfs->len == 0)
+    add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_SKIP, T_VFS_ENABLED,
+         g_strdup ("Not checked: no SR-IOV capable adapter."), NULL);
+  else if (enabled->len == 0)
+    add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_FAIL, T_VFS_ENABLED,
+         g_strdup_printf ("No SR-IOV adapter has VFs enabled (%s).", names->str),
+         g_strdup ("vmnet set-netadaptersriov ADAPTER --num-vfs N"));
+  else
+    add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_PASS, T_VFS_ENABLED,
+         g_strdup_printf ("VFs enabled on %s.", enabled->str), NULL);
+
+  if (n_vfs == 0)
+    add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_SKIP, T_VF_ISOLATION,
+         g_strdup ("Not checked: no VFs."), NULL);
+  else if (shared->len > 0)
+    add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_FAIL, T_VF_ISOLATION,
+         g_strdup_printf ("VFs share their IOMMU group with other devices (no ACS): %s.", shared->str),
+         g_strdup ("Put the adapter in a slot whose PCIe ports have ACS (Access Control Services), or use a platform "
+         "that provides it; VFs that share a group can only be assigned together"));
+  else if (n_unknown == n_vfs)
+    add_unknown (checks, VMNET_IOV_CHECK_VF_ISOLATION, T_VF_ISOLATION);
+  else
+    add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_PASS, T_VF_ISOLATION,
+         g_strdup ("Every VF has an IOMMU group of its own."), NULL);
+
+  if (!facts->probe)
+    add_unknown (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, T_FIRMWARE);
+  else if (facts->probe->sriov_kernel_errors->len > 0)
+    add (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, VMNET_CHECK_RESULT_FAIL, T_FIRMWARE,
+         g_strdup_printf ("The kernel could not give VFs bus numbers or MMIO space: \"%s\".",
+                          (const gchar *) g_ptr_array_index (facts->probe->sriov_kernel_errors, 0)),
+         g_strdup ("Enable SR-IOV and \"Above 4G decoding\" in the firmware setup; failing that, boot with pci=realloc "
+         "(pci=assign-busses for bus numbers)"));
+  else
+    add (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, VMNET_CHECK_RESULT_PASS, T_FIRMWARE,
+         g_strdup ("The kernel log shows no SR-IOV resource errors."), NULL);
+}
+
+static GPtrArray *
+host_checks (const VmnetHostFacts *facts, VmnetModel *model)
+{
+  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
+
+  if (facts->privileged)
+    add (checks, VMNET_IOV_CHECK_CONNECTION, VMNET_CHECK_RESULT_PASS, T_CONNECTION,
+         g_strdup ("The connection is a system (privileged) one."), NULL);
+  else
+    add (checks, VMNET_IOV_CHECK_CONNECTION, VMNET_CHECK_RESULT_FAIL, T_CONNECTION,
+         g_strdup ("The connection is an unprivileged session: only the system instance of libvirt can assign devices."),
+         g_strdup ("Connect to qemu:///system (or qemu+ssh://HOST/system)"));
+
+  switch (facts->hostdev_vfio)
+    {
+    case VMNET_TERNARY_TRUE:
+      add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_PASS, T_HOSTDEV,
+           g_strdup ("The hypervisor offers PCI device assignment with vfio."), NULL);
+      break;
+    case VMNET_TERNARY_FALSE:
+      add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_FAIL, T_HOSTDEV,
+           g_strdup ("The hypervisor's domain capabilities offer no PCI host device assignment with vfio."),
+           g_strdup ("Install a QEMU built with vfio support and make sure the vfio-pci driver is available"));
+      break;
+    case VMNET_TERNARY_UNKNOWN:
+    default:
+      add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_SKIP, T_HOSTDEV,
+           g_strdup ("Not checked: the libvirt driver does not report domain capabilities."), NULL);
+      break;
+    }
+
+  host_firmware_checks (facts, checks);
+  host_adapter_checks (facts, model, checks);
+  return checks;
+}
+
+static void
+add_host_support (GPtrArray *checks, GPtrArray *host)
+{
+  VmnetTernary support = vmnet_checks_support (host);
+
+  if (support == VMNET_TERNARY_TRUE)
+    add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_PASS, T_HOST_SUPPORT,
+         g_strdup ("The host can do SR-IOV."), NULL);
+  else if (support == VMNET_TERNARY_UNKNOWN)
+    add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_UNKNOWN, T_HOST_SUPPORT,
+         g_strdup ("Whether the host can do SR-IOV is not known from here."),
+         g_strdup ("See the host's IovSupportReasons (vmnet get-vmhost, vmnet test-sriov)"));
+  else
+    {
+      g_auto(GStrv) reasons = NULL;
+      g_autoptr(GPtrArray) fails = g_ptr_array_new ();
+      g_autofree gchar *joined = NULL;
+
+      for (guint i = 0; i < host->len; i++)
+        if (vmnet_iov_check_get_result (g_ptr_array_index (host, i)) == VMNET_CHECK_RESULT_FAIL)
+          g_ptr_array_add (fails, (gpointer) vmnet_iov_check_get_title (g_ptr_array_index (host, i)));
+      g_ptr_array_add (fails, NULL);
+      joined = g_strjoinv (", ", (gchar **) fails->pdata);
+      add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_FAIL, T_HOST_SUPPORT,
+           g_strdup_printf ("The host cannot do SR-IOV: %s.", joined),
+           g_strdup ("See the host's IovSupportReasons (vmnet get-vmhost, vmnet test-sriov)"));
+    }
+}
+
+static void
+switch_checks (VmnetSwitchInfo *sw, GPtrArray *host)
+{
+  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
+  gboolean external = sw->switch_type == VMNET_SWITCH_TYPE_EXTERNAL && sw->net_adapter_name;
+  gboolean blocked = FALSE;
+
+  add_host_support (checks, host);
+
+  if (external)
+    add (checks, VMNET_IOV_CHECK_SWITCH_EXTERNAL, VMNET_CHECK_RESULT_PASS, T_SW_EXTERNAL,
+         g_strdup_printf ("The switch is bound to %s.", sw->net_adapter_name), NULL);
+  else
+    {
+      blocked = TRUE;
+      add (checks, VMNET_IOV_CHECK_SWITCH_EXTERNAL, VMNET_CHECK_RESULT_FAIL, T_SW_EXTERNAL,
+           g_strdup_printf ("Switch '%s' is %s: it has no physical adapter to take VFs from.", sw->name,
+                            sw->switch_type == VMNET_SWITCH_TYPE_PRIVATE ? "Private" :
+                            sw->switch_type == VMNET_SWITCH_TYPE_INTERNAL ? "Internal" : "not bound to an adapter"),
+           g_strdup ("Connect the adapter to an External switch in SR-IOV mode (vmnet new-vmswitch --net-adapter PF --enable-iov)"));
+    }
+
+  if (blocked)
+    add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_SKIP, T_SW_ADAPTER,
+         g_strdup ("Not checked: no physical adapter."), NULL);
+  else if (!sw->adapter_sriov_capable)
+    {
+      blocked = TRUE;
+      add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_FAIL, T_SW_ADAPTER,
+           g_strdup_printf ("Adapter %s of switch '%s' is not SR-IOV capable.", sw->net_adapter_name, sw->name),
+           g_strdup ("Bind an SR-IOV switch to an SR-IOV capable adapter (vmnet get-netadaptersriov lists them)"));
+    }
+  else
+    add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_PASS, T_SW_ADAPTER,
+         g_strdup_printf ("Adapter %s is SR-IOV capable.", sw->net_adapter_name), NULL);
+
+  if (blocked)
+    add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_SKIP, T_SW_VFS,
+         g_strdup ("Not checked: no SR-IOV adapter."), NULL);
+  else if (sw->adapter_num_vfs <= 0)
+    add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_FAIL, T_SW_VFS,
+         g_strdup_printf ("Adapter %s has no VFs enabled.", sw->net_adapter_name),
+         g_strdup_printf ("vmnet set-netadaptersriov %s --num-vfs N", sw->net_adapter_name));
+  else
+    add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_PASS, T_SW_VFS,
+         g_strdup_printf ("Adapter %s has %d VFs enabled.", sw->net_adapter_name, sw->adapter_num_vfs), NULL);
+
+  if (blocked)
+    add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_SKIP, T_SW_IOV_MODE,
+         g_strdup ("Not checked: no SR-IOV adapter."), NULL);
+  else if (!sw->iov_enabled)
+    add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_FAIL, T_SW_IOV_MODE,
+         g_strdup_printf ("Switch '%s' was not created in SR-IOV mode (IovEnabled False, no VF pool), although "
+                          "its adapter can do SR-IOV.", sw->name),
+         g_strdup ("SR-IOV mode is chosen when a switch is created: create a new switch with vmnet new-vmswitch "
+         "--enable-iov and connect the VM adapters to it"));
+  else
+    add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_PASS, T_SW_IOV_MODE,
+         g_strdup_printf ("Switch '%s' is in SR-IOV mode (VF pool '%s').", sw->name, sw->iov_pool_name), NULL);
+
+  if (!sw->iov_enabled)
+    add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_SKIP, T_SW_POOL,
+         g_strdup ("Not checked: the switch has no VF pool."), NULL);
+  else if (!sw->pool_active)
+    add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_FAIL, T_SW_POOL,
+         g_strdup_printf ("The VF pool network '%s' is not running.", sw->iov_pool_name),
+         g_strdup_printf ("virsh net-start %s; virsh net-autostart %s", sw->iov_pool_name, sw->iov_pool_name));
+  else
+    add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_PASS, T_SW_POOL,
+         g_strdup_printf ("The VF pool network '%s' is running.", sw->iov_pool_name), NULL);
+
+  if (!sw->iov_enabled || sw->iov_virtual_function_count <= 0)
+    add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_SKIP, T_SW_FREE,
+         g_strdup ("Not checked: the switch has no VFs."), NULL);
+  else if (sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
+    add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_WARN, T_SW_FREE,
+         g_strdup_printf ("All %d VFs of switch '%s' are in use.", sw->iov_virtual_function_count, sw->name),
+         g_strdup_printf ("Enable more VFs on %s, or lower the IovWeight of adapters that need them less",
+                          sw->net_adapter_name));
+  else
+    add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_PASS, T_SW_FREE,
+         g_strdup_printf ("%d of %d VFs are free.", sw->iov_virtual_function_count - sw->iov_virtual_functions_in_use,
+                          sw->iov_virtual_function_count), NULL);
+
+  g_clear_pointer (&sw->checks, g_ptr_array_unref);
+  sw->checks = checks;
+}
+
+static VmnetSwitchInfo *
+switch_named (VmnetModel *model, const gchar *name)
+{
+  for (guint i = 0; name && i < model->switches->len; i++)
+    {
+      VmnetSwitchInfo *sw = g_ptr_array_index (model->switches, i);
+      if (g_str_equal (sw->name, name))
+        return sw;
+    }
+  return NULL;
+}
+
+static void
+adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
+{
+  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
+  gboolean running = a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED;
+  gboolean direct = g_strcmp0 (a->model, "hostdev") == 0;
+  gboolean blocked = FALSE;
+  g_autoptr(GStrvBuilder) description = g_strv_builder_new ();
+
+  if (a->iov_weight == 0 && !direct)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT, VMNET_CHECK_RESULT_FAIL, T_AD_WEIGHT,
+         g_strdup ("IovWeight is 0: SR-IOV is off for this adapter."),
+         g_strdup_printf ("vmnet set-vmnetworkadapter --vm-name %s --name %s --iov-weight 100", a->vm_name, a->name));
+  else
+    add (checks, VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT, VMNET_CHECK_RESULT_PASS, T_AD_WEIGHT,
+         direct ? g_strdup ("A VF is assigned directly, without a software path.")
+                : g_strdup_printf ("IovWeight %u asks for a VF.", a->iov_weight), NULL);
+
+  if (a->settings_error)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_SETTINGS, VMNET_CHECK_RESULT_WARN, T_AD_SETTINGS,
+         g_strdup_printf ("%s.", a->settings_error),
+         g_strdup_printf ("Set them again: vmnet set-vmnetworkadapter --vm-name %s --name %s …", a->vm_name, a->name));
+  else
+    add (checks, VMNET_IOV_CHECK_ADAPTER_SETTINGS, VMNET_CHECK_RESULT_PASS, T_AD_SETTINGS,
+         g_strdup ("The stored settings are valid."), NULL);
+
+  add_host_support (checks, host);
+
+  if (direct)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_SKIP, T_AD_SWITCH,
+         g_strdup ("Not checked: the VF is assigned directly."), NULL);
+  else if (!sw)
+    {
+      blocked = TRUE;
+      add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_FAIL, T_AD_SWITCH,
+           g_strdup ("The adapter is not connected to a virtual switch."),
+           g_strdup ("Connect it to an External switch in SR-IOV mode"));
+    }
+  else if (vmnet_checks_support (sw->checks) == VMNET_TERNARY_FALSE)
+    {
+      const VmnetIovCheck *first = NULL;
+      blocked = TRUE;
+      for (guint i = 0; i < sw->checks->len && !first; i++)
+        if (vmnet_iov_check_get_result (g_ptr_array_index (sw->checks, i)) == VMNET_CHECK_RESULT_FAIL &&
+            vmnet_iov_check_get_code (g_ptr_array_index (sw->checks, i)) != VMNET_IOV_CHECK_HOST_SUPPORT)
+          first = g_ptr_array_index (sw->checks, i);
+      if (first)
+        add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_FAIL, T_AD_SWITCH,
+             g_strdup_printf ("Switch '%s' cannot give VFs: %s", sw->name, vmnet_iov_check_get_message (first)),
+             g_strdup (vmnet_iov_check_get_fix (first)));
+      else
+        add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_SKIP, T_AD_SWITCH,
+             g_strdup_printf ("Not checked: the host cannot do SR-IOV."), NULL);
+    }
+  else
+    add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_PASS, T_AD_SWITCH,
+         g_strdup_printf ("Switch '%s' is in SR-IOV mode.", sw->name), NULL);
+
+  if (direct)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_SKIP, T_AD_FAILOVER,
+         g_strdup ("Not checked: the VF is assigned directly, without a virtio partner."), NULL);
+  else if (!a->failover_ready)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_FAIL, T_AD_FAILOVER,
+         g_strdup ("The adapter was created without failover (a virtio device with <teaming type='persistent'/> "
+                   "and a ua- alias), so a VF cannot be hot-plugged beside it; the pairing needs a VM restart."),
+         g_strdup ("Give the interface <model type='virtio'/>, <teaming type='persistent'/> and <alias name='ua-NAME'/> "
+         "in the VM's persistent definition (virsh edit), then restart the VM"));
+  else
+    add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_PASS, T_AD_FAILOVER,
+         g_strdup ("The virtio adapter is ready to team with a VF."), NULL);
+
+  if (running)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VM_RUNNING, VMNET_CHECK_RESULT_PASS, T_AD_RUNNING,
+         g_strdup_printf ("VM '%s' is running.", a->vm_name), NULL);
+  else
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VM_RUNNING, VMNET_CHECK_RESULT_FAIL, T_AD_RUNNING,
+         g_strdup_printf ("VM '%s' is not running: VFs are given to running VMs only.", a->vm_name),
+         g_strdup_printf ("Start the VM (virsh start %s)", a->vm_name));
+
+  if (a->iov_usage)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_PASS, T_AD_VF,
+         g_strdup_printf ("VF %s backs the adapter.", a->virtual_function), NULL);
+  else if (a->last_error)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
+         g_strdup_printf ("The last VF attach failed: %s", a->last_error),
+         g_strdup ("Fix the cause libvirt names; the VF is attached again when the situation changes"));
+  else if (blocked || a->iov_weight == 0 || !running)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_SKIP, T_AD_VF,
+         g_strdup ("No VF: see the checks above."), NULL);
+  else if (sw && sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
+         g_strdup_printf ("No free VF on switch '%s' (%d of %d in use).", sw->name,
+                          sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count),
+         g_strdup_printf ("Enable more VFs on %s, or lower the IovWeight of other adapters", sw->net_adapter_name));
+  else if (a->failover_ready)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_WARN, T_AD_VF,
+         g_strdup ("No VF attached yet, although one is free."),
+         g_strdup ("vmnetd attaches VFs as they become free; vmnet set-vmnetworkadapter re-applies the setting now"));
+  else
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_SKIP, T_AD_VF,
+         g_strdup ("No VF: see the checks above."), NULL);
+
+  if (a->router_guard || a->dhcp_guard)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_FAIL, T_AD_POLICY,
+         g_strdup_printf ("%s%s%s on: only the software switch can enforce %s, so SR-IOV is off for this adapter.",
+                          a->router_guard ? "RouterGuard" : "", a->router_guard && a->dhcp_guard ? " and " : "",
+                          a->dhcp_guard ? "DhcpGuard" : "", a->router_guard && a->dhcp_guard ? "them" : "it"),
+         g_strdup_printf ("Turn it off if the VM is trusted: vmnet set-vmnetworkadapter --vm-name %s --name %s%s%s",
+                          a->vm_name, a->name, a->router_guard ? " --router-guard off" : "",
+                          a->dhcp_guard ? " --dhcp-guard off" : ""));
+  else
+    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
+         g_strdup ("No port policy keeps SR-IOV off."), NULL);
+
+  /* Status and StatusDescription, as Hyper-V words them. */
+  if (a->iov_usage)
+    {
+      a->status = VMNET_OPERATIONAL_STATUS_OK;
+      g_strv_builder_add (description, "OK (SR-IOV active)");
+    }
+  else if (a->iov_weight == 0 && !direct)
+    {
+      a->status = running ? VMNET_OPERATIONAL_STATUS_OK : VMNET_OPERATIONAL_STATUS_STOPPED;
+      g_strv_builder_add (description, running ? "OK (SR-IOV off: IovWeight 0)" : "Stopped (VM not running)");
+    }
+  else if (!running)
+    {
+      a->status = VMNET_OPERATIONAL_STATUS_STOPPED;
+      g_strv_builder_add (description, "Stopped (VM not running)");
+    }
+  else
+    {
+      a->status = VMNET_OPERATIONAL_STATUS_DEGRADED;
+      g_strv_builder_add (description, "Degraded (SR-IOV not operational)");
+    }
+  {
+    g_auto(GStrv) reasons = NULL;
+    /* The weight and VM-running checks are said by the status itself. */
+    g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+    for (guint i = 0; i < checks->len; i++)
+      {
+        VmnetIovCheckCode code = vmnet_iov_check_get_code (g_ptr_array_index (checks, i));
+        if (code != VMNET_IOV_CHECK_ADAPTER_VM_RUNNING &&
+            !(code == VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT && a->iov_weight == 0))
+          g_ptr_array_add (rest, g_ptr_array_index (checks, i));
+      }
+    reasons = vmnet_checks_reasons (rest);
+    g_strv_builder_addv (description, (const gchar **) reasons);
+  }
+
+  g_clear_pointer (&a->checks, g_ptr_array_unref);
+  a->checks = checks;
+  g_strfreev (a->status_description);
+  a->status_description = g_strv_builder_end (description);
+}
+
+void
+vmnet_diagnose (const VmnetHostFacts *facts, VmnetModel *model)
+{
+  g_clear_pointer (&model->host_checks, g_ptr_array_unref);
+  model->host_checks = host_checks (facts, model);
+
+  for (guint i = 0; i < model->switches->len; i++)
+    switch_checks (g_ptr_array_index (model->switches, i), model->host_checks);
+
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      VmnetVmInfo *vm = g_ptr_array_index (model->vms, i);
+      for (guint j = 0; j < vm->adapters->len; j++)
+        {
+          VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, j);
+          adapter_checks (a, switch_named (model, a->switch_name), model->host_checks);
+        }
+    }
+}

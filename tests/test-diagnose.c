@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Part 8 scenarios: a fixture machine each (sysfs and /proc trees plus a
+ * libvirt test-driver host), and the exact checks for host, switch and adapter. */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "vmnet-test-util.h"
+
+typedef struct {
+  const gchar *cpu_vendor;   /* "intel", "amd" */
+  gboolean     slat;
+  gboolean     kvm_slat_off;
+  gboolean     iommu;
+  gboolean     iommu_cmdline;
+  gboolean     interrupt_remapping;
+  gboolean     unsafe_override;
+  gboolean     vfio;
+  const gchar *kernel_error;
+  gboolean     sriov_nic;
+  guint        num_vfs;
+  gboolean     shared_group;
+  gboolean     iov_switch;
+  gboolean     router_guard;
+  gboolean     vf_attached;
+  gboolean     vm_running;
+} Machine;
+
+static const Machine good = {
+  .cpu_vendor = "intel", .slat = TRUE, .iommu = TRUE, .iommu_cmdline = TRUE,
+  .interrupt_remapping = TRUE, .vfio = TRUE, .sriov_nic = TRUE, .num_vfs = 2,
+  .iov_switch = TRUE, .vf_attached = TRUE, .vm_running = TRUE,
+};
+
+static void
+put (const gchar *root, const gchar *path, const gchar *contents)
+{
+  g_autofree gchar *dir = g_path_get_dirname (path);
+  g_autofree gchar *base = g_path_get_basename (path);
+  g_autofree gchar *full_dir = g_build_filename (root, dir, NULL);
+  g_autofree gchar *p = vmnet_test_write_file (full_dir, base, contents);
+}
+
+static gchar *
+build_root (const Machine *m)
+{
+  g_autoptr(GError) error = NULL;
+  gchar *root = g_dir_make_tmp ("machine-XXXXXX", &error);
+  g_autofree gchar *cpuinfo = NULL;
+
+  g_assert_no_error (error);
+  if (g_str_equal (m->cpu_vendor, "intel"))
+    cpuinfo = g_strdup_printf ("processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme de pse tsc msr vmx\n"
+                               "vmx flags\t: vnmi preemption_timer%s vpid\n\n", m->slat ? " ept" : "");
+  else
+    cpuinfo = g_strdup_printf ("processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu vme svm%s\n\n",
+                               m->slat ? " npt" : "");
+  put (root, "proc/cpuinfo", cpuinfo);
+  put (root, "proc/cmdline", m->iommu_cmdline ? "BOOT_IMAGE=/vmlinuz root=/dev/sda1 intel_iommu=on iommu=pt\n"
+                                              : "BOOT_IMAGE=/vmlinuz root=/dev/sda1\n");
+  put (root, "proc/interrupts", m->interrupt_remapping
+       ? "           CPU0\n  0:         42   IR-IO-APIC    2-edge      timer\n 24:  0  DMAR-MSI  0-edge  dmar0\n"
+       : "           CPU0\n  0:         42   IO-APIC    2-edge      timer\n");
+  put (root, "proc/sys/kernel/osrelease", "6.1.0-test\n");
+  put (root, "lib/modules/6.1.0-test/modules.dep",
+       m->vfio ? "kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/vfio.ko\n" : "kernel/drivers/net/e1000e.ko:\n");
+  put (root, "sys/module/kvm/parameters/halt_poll_ns", "0\n");
+  if (m->kvm_slat_off)
+    put (root, "sys/module/kvm_intel/parameters/ept", "N\n");
+  if (m->iommu)
+    put (root, "sys/class/iommu/dmar0/uevent", "\n");
+  if (m->unsafe_override)
+    put (root, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
+  put (root, "dev/kmsg", m->kernel_error
+       ? g_strdup_printf ("6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n3,101,2000,-;%s\n", m->kernel_error)
+       : "6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n");
+
+  if (m->sriov_nic)
+    {
+      vmnet_test_sysfs_add_pci (root, "0000:01:00.0", "igb", m->iommu ? 10 : -1, "enp1s0");
+      vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_totalvfs", "7");
+      vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_numvfs", m->num_vfs ? "2" : "0");
+      for (guint i = 0; i < m->num_vfs; i++)
+        {
+          g_autofree gchar *vf = g_strdup_printf ("0000:01:10.%u", i * 2);
+          vmnet_test_sysfs_add_pci (root, vf, "vfio-pci", !m->iommu ? -1 : m->shared_group ? 10 : 11 + (gint) i, NULL);
+          vmnet_test_sysfs_add_vf (root, "0000:01:00.0", i, vf);
+        }
+    }
+  return root;
+}
+
+static gchar *
+build_xml (const Machine *m)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  const gchar *nic = m->sriov_nic ? "enp1s0" : "eno1";
+
+  if (m->sriov_nic)
+    {
+      g_string_append (body,
+        "<device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>"
+        "<class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>"
+        "<product id='0x10c9'>82576 Gigabit Network Connection</product><vendor id='0x8086'>Intel Corporation</vendor>"
+        "<capability type='virt_functions' maxCount='7'>");
+      for (guint i = 0; i < m->num_vfs; i++)
+        g_string_append_printf (body, "<address domain='0x0000' bus='0x01' slot='0x10' function='0x%u'/>", i * 2);
+      g_string_append (body, "</capability></capability></device>"
+        "<device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent><capability type='net'>"
+        "<interface>enp1s0</interface><address>52:54:00:12:34:56</address><link speed='1000' state='up'/></capability></device>");
+    }
+  else
+    g_string_append (body,
+      "<device><name>pci_0000_00_1f_6</name><parent>computer</parent><capability type='pci'>"
+      "<class>0x020000</class><domain>0</domain><bus>0</bus><slot>31</slot><function>6</function>"
+      "<product id='0x15bb'>I219-LM</product><vendor id='0x8086'>Intel Corporation</vendor></capability></device>"
+      "<device><name>net_eno1</name><parent>pci_0000_00_1f_6</parent><capability type='net'>"
+      "<interface>eno1</interface><address>52:54:00:12:34:57</address></capability></device>");
+
+  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward></network>", nic);
+  if (m->iov_switch)
+    g_string_append_printf (body, "<network><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='%s'/></forward></network>", nic);
+
+  g_string_append_printf (body,
+    "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>vm1</name>"
+    "<memory>1024</memory><os><type>hvm</type></os>"
+    "<metadata><vmnet:adapters xmlns:vmnet='http://libvmnet.org/xmlns/vmnet/1.0'>"
+    "<vmnet:adapter mac='52:54:00:aa:00:01' iov-weight='100'%s/></vmnet:adapters></metadata><devices>"
+    "<interface type='network'><mac address='52:54:00:aa:00:01'/><source network='sw'/><model type='virtio'/>"
+    "<teaming type='persistent'/><alias name='ua-net0'/></interface>",
+    m->router_guard ? " router-guard='on'" : "");
+  if (m->vf_attached)
+    g_string_append (body,
+      "<interface type='hostdev' managed='yes'><mac address='52:54:00:aa:00:01'/>"
+      "<source><address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x0'/></source>"
+      "<teaming type='transient' persistent='ua-net0'/><alias name='ua-net0-vf'/></interface>");
+  g_string_append_printf (body, "</devices>%s</domain>",
+                          m->vm_running ? "" : "<test:runstate>5</test:runstate>");
+  return vmnet_test_host_xml (body->str);
+}
+
+typedef struct {
+  gchar     *root;
+  gchar     *uri;
+  VmnetHost *host;
+} Opened;
+
+static void
+opened_free (Opened *o)
+{
+  g_clear_object (&o->host);
+  g_free (o->root);
+  g_free (o->uri);
+  g_free (o);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Opened, opened_free)
+
+static Opened *
+open_machine (const Machine *m)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *xml = build_xml (m);
+  Opened *o = g_new0 (Opened, 1);
+
+  o->root = build_root (m);
+  o->uri = vmnet_test_uri_for_xml (xml);
+  o->host = g_initable_new (VMNET_TYPE_HOST, NULL, &error, "uri", o->uri, "host-root", o->root, NULL);
+  g_assert_no_error (error);
+  return o;
+}
+
+/* EXPECTED: "code=result ..." for every check that is not a pass; the rest must pass. */
+static void
+assert_checks (GPtrArray *checks, const gchar *expected)
+{
+  g_autoptr(GEnumClass) codes = g_type_class_ref (VMNET_TYPE_IOV_CHECK_CODE);
+  g_autoptr(GEnumClass) results = g_type_class_ref (VMNET_TYPE_CHECK_RESULT);
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (checks, i);
+      if (vmnet_iov_check_get_result (c) == VMNET_CHECK_RESULT_PASS)
+        {
+          g_assert_null (vmnet_iov_check_get_fix (c));
+          continue;
+        }
+      g_assert_nonnull (vmnet_iov_check_get_fix (c) || vmnet_iov_check_get_result (c) == VMNET_CHECK_RESULT_SKIP
+                        ? "ok" : NULL);
+      g_string_append_printf (got, "%s%s=%s", got->len ? " " : "",
+                              g_enum_get_value (codes, vmnet_iov_check_get_code (c))->value_nick,
+                              g_enum_get_value (results, vmnet_iov_check_get_result (c))->value_nick);
+    }
+  g_assert_cmpstr (got->str, ==, expected);
+}
+
+static GPtrArray *
+host_checks (Opened *o)
+{
+  return vmnet_host_get_iov_checks (o->host);
+}
+
+static GPtrArray *
+switch_checks (Opened *o)
+{
+  g_autoptr(VmnetSwitch) sw = vmnet_host_find_switch (o->host, "sw", NULL);
+  return vmnet_switch_get_iov_checks (sw);
+}
+
+static VmnetNetworkAdapter *
+the_adapter (Opened *o)
+{
+  g_autoptr(VmnetVm) vm = vmnet_host_find_vm (o->host, "vm1", NULL);
+  return vmnet_vm_find_network_adapter (vm, "net0", NULL);
+}
+
+static GPtrArray *
+adapter_checks (Opened *o)
+{
+  g_autoptr(VmnetNetworkAdapter) a = the_adapter (o);
+  return vmnet_network_adapter_get_iov_checks (a);
+}
+
+/* vmnet test-sriov on the same machine: its exit status. */
+static gint
+test_sriov (Opened *o, const gchar *vm)
+{
+  g_autoptr(GError) error = NULL;
+  const gchar *cli = g_getenv ("VMNET_CLI");
+  gint status = -1;
+  const gchar *argv[] = { cli, "--connect", o->uri, "--host-root", o->root, "--output", "json",
+                          "test-sriov", vm ? "--vm-name" : NULL, vm, NULL };
+  g_autofree gchar *out = NULL;
+
+  if (!cli)
+    return -1;
+  g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_true (g_str_has_prefix (out, "["));
+  return WEXITSTATUS (status);
+}
+
+#define CHECK(get, expected) G_STMT_START { g_autoptr(GPtrArray) _c = get (o); assert_checks (_c, expected); } G_STMT_END
+
+static void
+test_good_machine (void)
+{
+  g_autoptr(Opened) o = open_machine (&good);
+  g_autoptr(VmnetNetworkAdapter) a = the_adapter (o);
+  g_auto(GStrv) reasons = vmnet_host_dup_iov_support_reasons (o->host);
+
+  CHECK (host_checks, "hostdev=skip");
+  g_assert_cmpint (vmnet_host_get_iov_support (o->host), ==, VMNET_TERNARY_TRUE);
+  g_assert_cmpuint (g_strv_length (reasons), ==, 0);
+  CHECK (switch_checks, "");
+  CHECK (adapter_checks, "");
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_OK);
+  g_assert_cmpstr (vmnet_network_adapter_get_status_description (a)[0], ==, "OK (SR-IOV active)");
+  g_assert_null (vmnet_network_adapter_get_status_description (a)[1]);
+  if (g_getenv ("VMNET_CLI"))
+    {
+      g_assert_cmpint (test_sriov (o, NULL), ==, 0);
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 0);
+    }
+}
+
+static void
+test_old_machine (void)
+{
+  Machine m = { .cpu_vendor = "intel", .vm_running = TRUE };
+  g_autoptr(Opened) o = open_machine (&m);
+  g_autoptr(VmnetNetworkAdapter) a = the_adapter (o);
+
+  CHECK (host_checks, "hostdev=skip dma-remapping=fail interrupt-remapping=skip slat=fail vfio=fail "
+                      "sriov-adapter=fail vfs-enabled=skip vf-isolation=skip");
+  g_assert_cmpint (vmnet_host_get_iov_support (o->host), ==, VMNET_TERNARY_FALSE);
+  CHECK (switch_checks, "host-support=fail switch-adapter-sriov=fail switch-vfs-enabled=skip "
+                        "switch-iov-mode=skip switch-pool-active=skip switch-free-vfs=skip");
+  CHECK (adapter_checks, "host-support=fail adapter-switch=fail adapter-vf=skip");
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+  if (g_getenv ("VMNET_CLI"))
+    g_assert_cmpint (test_sriov (o, NULL), ==, 4);
+}
+
+static void
+test_firmware_off (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+
+  m.iommu = FALSE;
+  o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip dma-remapping=fail interrupt-remapping=skip vf-isolation=unknown");
+  checks = host_checks (o);
+  /* Asked for on the command line but not there: the firmware has it off. */
+  g_assert_nonnull (strstr (vmnet_iov_check_get_message (g_ptr_array_index (checks, 2)), "firmware"));
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (g_ptr_array_index (checks, 2)), "VT-d"));
+}
+
+static void
+test_no_interrupt_remapping (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(Opened) o2 = NULL;
+
+  m.interrupt_remapping = FALSE;
+  o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip interrupt-remapping=fail");
+  g_assert_cmpint (vmnet_host_get_iov_support (o->host), ==, VMNET_TERNARY_FALSE);
+
+  /* The unsafe override lets vfio assign devices: a warning, not a failure. */
+  m.unsafe_override = TRUE;
+  o2 = open_machine (&m);
+  {
+    Opened *saved = o;
+    o = o2;
+    CHECK (host_checks, "hostdev=skip interrupt-remapping=warn");
+    o = saved;
+  }
+  g_assert_cmpint (vmnet_host_get_iov_support (o2->host), ==, VMNET_TERNARY_TRUE);
+}
+
+static void
+test_slat_off_in_kvm (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+
+  m.kvm_slat_off = TRUE;
+  o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip slat=fail");
+}
+
+static void
+test_no_sriov_nic (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+
+  m.sriov_nic = FALSE;
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip sriov-adapter=fail vfs-enabled=skip vf-isolation=skip");
+  /* A VF pool exists (and runs) on the onboard NIC, which cannot give VFs. */
+  CHECK (switch_checks, "host-support=fail switch-adapter-sriov=fail switch-vfs-enabled=skip "
+                        "switch-iov-mode=skip switch-free-vfs=skip");
+}
+
+static void
+test_no_vfs (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+
+  m.num_vfs = 0;
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip vfs-enabled=fail vf-isolation=skip");
+  CHECK (switch_checks, "host-support=fail switch-vfs-enabled=fail switch-free-vfs=skip");
+  a = the_adapter (o);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+}
+
+/* The subtle case of Part 8: everything is fine, but the switch is not in SR-IOV mode. */
+static void
+test_switch_not_iov (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  g_autoptr(VmnetSwitch) sw = NULL;
+  const gchar *const *description;
+
+  m.iov_switch = FALSE;
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip");
+  CHECK (switch_checks, "switch-iov-mode=fail switch-pool-active=skip switch-free-vfs=skip");
+  CHECK (adapter_checks, "adapter-switch=fail adapter-vf=skip");
+  sw = vmnet_host_find_switch (o->host, "sw", NULL);
+  g_assert_false (vmnet_switch_get_iov_enabled (sw));
+  g_assert_cmpint (vmnet_switch_get_iov_virtual_function_count (sw), ==, 0);
+  g_assert_cmpint (vmnet_switch_get_iov_support (sw), ==, VMNET_TERNARY_FALSE);
+  a = the_adapter (o);
+  description = vmnet_network_adapter_get_status_description (a);
+  g_assert_cmpstr (description[0], ==, "Degraded (SR-IOV not operational)");
+  g_assert_nonnull (strstr (description[1], "not created in SR-IOV mode"));
+  g_assert_nonnull (strstr (description[1], "Fix: "));
+  if (g_getenv ("VMNET_CLI"))
+    {
+      g_assert_cmpint (test_sriov (o, NULL), ==, 0);
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
+    }
+}
+
+static void
+test_router_guard (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+
+  m.router_guard = TRUE;
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vf=warn adapter-port-policy=fail");
+  a = the_adapter (o);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+  g_assert_nonnull (strstr (vmnet_network_adapter_get_status_description (a)[2], "RouterGuard"));
+}
+
+static void
+test_shared_group_and_kernel_error (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+
+  m.shared_group = TRUE;
+  m.kernel_error = "pci 0000:01:00.0: not enough MMIO resources for SR-IOV";
+  o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip vf-isolation=fail firmware-resources=fail");
+  checks = host_checks (o);
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (g_ptr_array_index (checks, 9)), "pci=realloc"));
+}
+
+static void
+test_vm_stopped (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+
+  m.vm_running = FALSE;
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vm-running=fail adapter-vf=skip");
+  a = the_adapter (o);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_STOPPED);
+}
+
+/* This machine's own /sys and /proc: no crash, and answers that agree with the files. */
+static void
+test_this_machine (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *xml = vmnet_test_host_xml ("");
+  g_autofree gchar *uri = vmnet_test_uri_for_xml (xml);
+  g_autoptr(VmnetHost) host = g_initable_new (VMNET_TYPE_HOST, NULL, &error, "uri", uri, "host-root", "/", NULL);
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autofree gchar *interrupts = NULL;
+  g_autoptr(GDir) iommu = g_dir_open ("/sys/class/iommu", 0, NULL);
+  gboolean has_iommu = iommu && g_dir_read_name (iommu);
+
+  g_assert_no_error (error);
+  checks = vmnet_host_get_iov_checks (host);
+  g_assert_cmpuint (checks->len, ==, 10);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (checks, i);
+      g_test_message ("%s: %d %s", vmnet_iov_check_get_title (c), vmnet_iov_check_get_result (c),
+                      vmnet_iov_check_get_message (c));
+      if (vmnet_iov_check_get_code (c) == VMNET_IOV_CHECK_DMA_REMAPPING && !has_iommu)
+        {
+          g_autoptr(GDir) groups = g_dir_open ("/sys/kernel/iommu_groups", 0, NULL);
+          gboolean has_groups = groups && g_dir_read_name (groups);
+          g_assert_cmpint (vmnet_iov_check_get_result (c), ==,
+                           has_groups ? VMNET_CHECK_RESULT_PASS : VMNET_CHECK_RESULT_FAIL);
+        }
+      if (vmnet_iov_check_get_code (c) == VMNET_IOV_CHECK_DMA_REMAPPING && has_iommu)
+        g_assert_cmpint (vmnet_iov_check_get_result (c), ==, VMNET_CHECK_RESULT_PASS);
+      if (vmnet_iov_check_get_code (c) == VMNET_IOV_CHECK_INTERRUPT_REMAPPING &&
+          g_file_get_contents ("/proc/interrupts", &interrupts, NULL, NULL) && strstr (interrupts, "IR-"))
+        g_assert_cmpint (vmnet_iov_check_get_result (c), ==, VMNET_CHECK_RESULT_PASS);
+      /* The test host has no adapters: that much is certain. */
+      if (vmnet_iov_check_get_code (c) == VMNET_IOV_CHECK_SRIOV_ADAPTER)
+        g_assert_cmpint (vmnet_iov_check_get_result (c), ==, VMNET_CHECK_RESULT_FAIL);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/vmnet/diagnose/good-machine", test_good_machine);
+  g_test_add_func ("/vmnet/diagnose/old-machine", test_old_machine);
+  g_test_add_func ("/vmnet/diagnose/firmware-off", test_firmware_off);
+  g_test_add_func ("/vmnet/diagnose/no-interrupt-remapping", test_no_interrupt_remapping);
+  g_test_add_func ("/vmnet/diagnose/slat-off-in-kvm", test_slat_off_in_kvm);
+  g_test_add_func ("/vmnet/diagnose/no-sriov-nic", test_no_sriov_nic);
+  g_test_add_func ("/vmnet/diagnose/no-vfs", test_no_vfs);
+  g_test_add_func ("/vmnet/diagnose/switch-not-iov", test_switch_not_iov);
+  g_test_add_func ("/vmnet/diagnose/router-guard", test_router_guard);
+  g_test_add_func ("/vmnet/diagnose/shared-group-and-kernel-error", test_shared_group_and_kernel_error);
+  g_test_add_func ("/vmnet/diagnose/vm-stopped", test_vm_stopped);
+  g_test_add_func ("/vmnet/diagnose/this-machine", test_this_machine);
+  return g_test_run ();
+}
