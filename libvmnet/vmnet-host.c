@@ -128,6 +128,7 @@ read_host (VmnetHost        *self,
            GError          **error)
 {
   g_autoptr(Snapshot) snap = g_new0 (Snapshot, 1);
+  gint64 t0 = g_get_monotonic_time (), t1, t2;
 
   if (!conn)
     {
@@ -142,10 +143,15 @@ read_host (VmnetHost        *self,
       g_prefix_error (error, "host '%s': ", host_label (self));
       return NULL;
     }
+  t1 = g_get_monotonic_time ();
   if (host_facts_available (self, conn))
     vmnet_linux_collect (snap->facts, self->host_root ? self->host_root : "/",
                          self->host_root == NULL);
+  t2 = g_get_monotonic_time ();
   snap->model = vmnet_model_build (snap->facts);
+  g_debug ("read host '%s': libvirt %.1f ms (%u VMs, %u networks, %u PCI devices), host files %.1f ms, model %.1f ms",
+           host_label (self), (t1 - t0) / 1000.0, snap->facts->domains->len, snap->facts->networks->len,
+           snap->facts->pci->len, (t2 - t1) / 1000.0, (g_get_monotonic_time () - t2) / 1000.0);
   return g_steal_pointer (&snap);
 }
 

@@ -18,7 +18,5 @@ VmnetNetworkFact *vmnet_libvirt_parse_network  (const gchar       *xml,
 VmnetDomainFact  *vmnet_libvirt_parse_domain   (const gchar       *xml,
                                                 GError           **error);
 VmnetTernary      vmnet_libvirt_parse_hostdev_vfio (const gchar *domcaps_xml);
-void              vmnet_libvirt_parse_settings (const gchar       *metadata_xml,
-                                                VmnetDomainFact   *domain);
 
 G_END_DECLS

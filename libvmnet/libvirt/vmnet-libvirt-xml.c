@@ -300,54 +300,14 @@ vmnet_libvirt_parse_network (const gchar *xml, GError **error)
   return g_steal_pointer (&net);
 }
 
-static VmnetIfaceFact *
-parse_interface (xmlNode *node)
-{
-  VmnetIfaceFact *iface = vmnet_iface_fact_new ();
-  xmlNode *source = child (node, "source");
-  xmlNode *teaming = child (node, "teaming");
-  xmlNode *vlan = child (node, "vlan");
-  g_autofree gchar *queues = prop (child (node, "driver"), "queues");
-  gint64 v;
-
-  iface->type = prop (node, "type");
-  iface->mac = prop (child (node, "mac"), "address");
-  iface->network = prop (source, "network");
-  iface->source_dev = prop (source, "bridge");
-  if (!iface->source_dev)
-    iface->source_dev = prop (source, "dev");
-  iface->model = prop (child (node, "model"), "type");
-  iface->alias = prop (child (node, "alias"), "name");
-  if (g_strcmp0 (iface->type, "hostdev") == 0)
-    iface->hostdev_address = pci_address_of (child (source, "address"));
-
-  if (teaming)
-    {
-      g_autofree gchar *type = prop (teaming, "type");
-      if (g_strcmp0 (type, "persistent") == 0)
-        iface->teaming = VMNET_TEAMING_PERSISTENT;
-      else if (g_strcmp0 (type, "transient") == 0)
-        {
-          iface->teaming = VMNET_TEAMING_TRANSIENT;
-          iface->teaming_persistent = prop (teaming, "persistent");
-        }
-    }
-  if (vlan)
-    {
-      g_autofree gchar *id = prop (child (vlan, "tag"), "id");
-      if (parse_int (id, 0, 4095, &v))
-        iface->vlan_id = (gint) v;
-    }
-  if (parse_int (queues, 1, G_MAXINT, &v))
-    iface->queues = (gint) v;
-  return iface;
-}
+/* Attributes, from a DOM node or from SAX. */
+typedef gchar *(*AttrFunc) (gconstpointer source, const gchar *name);
 
 /* An on/off attribute. */
 static void
-parse_switch (xmlNode *node, const gchar *name, gboolean *out, GPtrArray *problems)
+parse_switch (AttrFunc attr, gconstpointer source, const gchar *name, gboolean *out, GPtrArray *problems)
 {
-  g_autofree gchar *value = prop (node, name);
+  g_autofree gchar *value = attr (source, name);
 
   if (!value)
     return;
@@ -359,147 +319,332 @@ parse_switch (xmlNode *node, const gchar *name, gboolean *out, GPtrArray *proble
     g_ptr_array_add (problems, g_strdup_printf ("%s '%s' is not on or off", name, value));
 }
 
-static void
-parse_settings_node (xmlNode *adapters, VmnetDomainFact *domain)
+/* One <vmnet:adapter> entry; NULL without a MAC address. */
+static VmnetAdapterSettingsFact *
+parse_settings_entry (AttrFunc attr, gconstpointer source)
 {
-  GEnumClass *moderation = g_type_class_ref (VMNET_TYPE_IOV_INTERRUPT_MODERATION);
+  g_autoptr(GEnumClass) moderation = g_type_class_ref (VMNET_TYPE_IOV_INTERRUPT_MODERATION);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  VmnetAdapterSettingsFact *s;
+  g_autofree gchar *mac = attr (source, "mac");
+  g_autofree gchar *weight = NULL;
+  g_autofree gchar *qp = NULL;
+  g_autofree gchar *mod = NULL;
+  g_autofree gchar *vlan = NULL;
+  gint64 v;
 
-  for (xmlNode *c = adapters->children; c; c = c->next)
+  if (!mac)
+    return NULL;
+  s = vmnet_adapter_settings_fact_new ();
+  s->mac = g_steal_pointer (&mac);
+  s->last_error = attr (source, "iov-last-error");
+  weight = attr (source, "iov-weight");
+  qp = attr (source, "iov-queue-pairs-requested");
+  mod = attr (source, "iov-interrupt-moderation");
+  vlan = attr (source, "vlan-id");
+
+  if (weight)
     {
-      VmnetAdapterSettingsFact *s;
-      g_autofree gchar *weight = NULL;
-      g_autofree gchar *qp = NULL;
-      g_autofree gchar *mod = NULL;
-      GPtrArray *problems;
-      gint64 v;
+      if (parse_int (weight, 0, VMNET_IOV_WEIGHT_MAX, &v))
+        s->iov_weight = (guint) v;
+      else
+        g_ptr_array_add (problems, g_strdup_printf ("iov-weight '%s' is not a whole number from 0 to %d", weight, VMNET_IOV_WEIGHT_MAX));
+    }
+  if (qp)
+    {
+      if (parse_int (qp, 1, VMNET_IOV_QUEUE_PAIRS_MAX, &v))
+        s->iov_queue_pairs_requested = (guint) v;
+      else
+        g_ptr_array_add (problems, g_strdup_printf ("iov-queue-pairs-requested '%s' is not a whole number from 1 to %d", qp, VMNET_IOV_QUEUE_PAIRS_MAX));
+    }
+  if (mod)
+    {
+      GEnumValue *ev = g_enum_get_value_by_nick (moderation, mod);
+      if (ev)
+        s->iov_interrupt_moderation = ev->value;
+      else
+        g_ptr_array_add (problems, g_strdup_printf ("iov-interrupt-moderation '%s' is not one of default, adaptive, off, low, medium, high", mod));
+    }
+  parse_switch (attr, source, "allow-teaming", &s->allow_teaming, problems);
+  parse_switch (attr, source, "router-guard", &s->router_guard, problems);
+  parse_switch (attr, source, "dhcp-guard", &s->dhcp_guard, problems);
+  parse_switch (attr, source, "mac-address-spoofing", &s->mac_address_spoofing, problems);
+  if (vlan)
+    {
+      if (parse_int (vlan, 0, VMNET_VLAN_ID_MAX, &v))
+        s->vlan_id = (gint) v;
+      else
+        g_ptr_array_add (problems, g_strdup_printf ("vlan-id '%s' is not 0 (untagged) or 1 to %d", vlan, VMNET_VLAN_ID_MAX));
+    }
 
-      if (c->type != XML_ELEMENT_NODE || !g_str_equal ((const gchar *) c->name, "adapter"))
-        continue;
+  if (problems->len > 0)
+    {
+      g_autofree gchar *joined = NULL;
+      g_ptr_array_add (problems, NULL);
+      joined = g_strjoinv ("; ", (gchar **) problems->pdata);
+      s->error = g_strdup_printf ("invalid libvmnet settings, defaults used: %s", joined);
+    }
+  return s;
+}
 
-      s = vmnet_adapter_settings_fact_new ();
-      problems = g_ptr_array_new_with_free_func (g_free);
-      s->mac = prop (c, "mac");
-      s->last_error = prop (c, "iov-last-error");
-      weight = prop (c, "iov-weight");
-      qp = prop (c, "iov-queue-pairs-requested");
-      mod = prop (c, "iov-interrupt-moderation");
+/* Domains are the many: they are read with SAX, building no tree, keeping
+ * only the name, UUID, interfaces and the libvmnet metadata. */
 
-      if (weight)
+typedef struct {
+  const xmlChar **attrs;   /* localname, prefix, URI, value, end; five per attribute */
+  int             n;
+} SaxAttrs;
+
+/* Attribute values reach SAX with entity references as written. */
+static gchar *
+decode_entities (const gchar *start, const gchar *end)
+{
+  GString *out = g_string_sized_new (end - start);
+
+  for (const gchar *p = start; p < end; p++)
+    {
+      const gchar *semi;
+      if (*p != '&' || !(semi = memchr (p, ';', end - p)))
         {
-          if (parse_int (weight, 0, VMNET_IOV_WEIGHT_MAX, &v))
-            s->iov_weight = (guint) v;
-          else
-            g_ptr_array_add (problems, g_strdup_printf ("iov-weight '%s' is not a whole number from 0 to %d", weight, VMNET_IOV_WEIGHT_MAX));
-        }
-      if (qp)
-        {
-          if (parse_int (qp, 1, VMNET_IOV_QUEUE_PAIRS_MAX, &v))
-            s->iov_queue_pairs_requested = (guint) v;
-          else
-            g_ptr_array_add (problems, g_strdup_printf ("iov-queue-pairs-requested '%s' is not a whole number from 1 to %d", qp, VMNET_IOV_QUEUE_PAIRS_MAX));
-        }
-      if (mod)
-        {
-          GEnumValue *ev = g_enum_get_value_by_nick (moderation, mod);
-          if (ev)
-            s->iov_interrupt_moderation = ev->value;
-          else
-            g_ptr_array_add (problems, g_strdup_printf ("iov-interrupt-moderation '%s' is not one of default, adaptive, off, low, medium, high", mod));
-        }
-
-      parse_switch (c, "allow-teaming", &s->allow_teaming, problems);
-      parse_switch (c, "router-guard", &s->router_guard, problems);
-      parse_switch (c, "dhcp-guard", &s->dhcp_guard, problems);
-      parse_switch (c, "mac-address-spoofing", &s->mac_address_spoofing, problems);
-      {
-        g_autofree gchar *vlan = prop (c, "vlan-id");
-        if (vlan)
-          {
-            if (parse_int (vlan, 0, VMNET_VLAN_ID_MAX, &v))
-              s->vlan_id = (gint) v;
-            else
-              g_ptr_array_add (problems, g_strdup_printf ("vlan-id '%s' is not 0 (untagged) or 1 to %d", vlan, VMNET_VLAN_ID_MAX));
-          }
-      }
-
-      if (!s->mac)
-        {
-          vmnet_adapter_settings_fact_free (s);
-          g_ptr_array_unref (problems);
+          g_string_append_c (out, *p);
           continue;
         }
-      if (problems->len > 0)
+      if (g_str_has_prefix (p, "&amp;"))
+        g_string_append_c (out, '&');
+      else if (g_str_has_prefix (p, "&lt;"))
+        g_string_append_c (out, '<');
+      else if (g_str_has_prefix (p, "&gt;"))
+        g_string_append_c (out, '>');
+      else if (g_str_has_prefix (p, "&quot;"))
+        g_string_append_c (out, '"');
+      else if (g_str_has_prefix (p, "&apos;"))
+        g_string_append_c (out, '\'');
+      else if (p[1] == '#')
         {
-          g_autofree gchar *joined = NULL;
-          g_ptr_array_add (problems, NULL);
-          joined = g_strjoinv ("; ", (gchar **) problems->pdata);
-          s->error = g_strdup_printf ("invalid libvmnet settings, defaults used: %s", joined);
+          gunichar c = (gunichar) (p[2] == 'x' ? g_ascii_strtoull (p + 3, NULL, 16)
+                                               : g_ascii_strtoull (p + 2, NULL, 10));
+          g_string_append_unichar (out, c);
         }
-      g_ptr_array_unref (problems);
-      g_ptr_array_add (domain->settings, s);
+      else
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+      p = semi;
     }
-  g_type_class_unref (moderation);
+  return g_string_free (out, FALSE);
 }
 
-void
-vmnet_libvirt_parse_settings (const gchar *metadata_xml, VmnetDomainFact *domain)
+static gchar *
+sax_attr (gconstpointer source, const gchar *name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(xmlDoc) doc = parse_doc (metadata_xml, "libvmnet metadata", &error);
+  const SaxAttrs *a = source;
 
-  if (!doc)
+  for (int i = 0; i < a->n; i++)
     {
-      domain->metadata_error = g_strdup (error->message);
-      return;
+      const xmlChar **at = a->attrs + i * 5;
+      if (at[2] == NULL && g_str_equal ((const gchar *) at[0], name))
+        {
+          const gchar *start = (const gchar *) at[3], *end = (const gchar *) at[4];
+          return memchr (start, '&', end - start) ? decode_entities (start, end) : g_strndup (start, end - start);
+        }
     }
-  parse_settings_node (xmlDocGetRootElement (doc), domain);
+  return NULL;
 }
 
-static VmnetVmState
-state_from_xml (xmlNode *root)
+static gchar *
+sax_pci_address (gconstpointer source)
 {
-  g_autofree gchar *id = prop (root, "id");
-  return id ? VMNET_VM_STATE_RUNNING : VMNET_VM_STATE_OFF;
+  g_autofree gchar *d = sax_attr (source, "domain");
+  g_autofree gchar *b = sax_attr (source, "bus");
+  g_autofree gchar *sl = sax_attr (source, "slot");
+  g_autofree gchar *f = sax_attr (source, "function");
+  guint64 dv, bv, sv, fv;
+
+  if (!parse_number (d, 0xffff, &dv) || !parse_number (b, 0xff, &bv) ||
+      !parse_number (sl, 0x1f, &sv) || !parse_number (f, 0x7, &fv))
+    return NULL;
+  return g_strdup_printf ("%04x:%02x:%02x.%x", (guint) dv, (guint) bv, (guint) sv, (guint) fv);
+}
+
+typedef enum {
+  IN_OTHER,
+  IN_NAME,
+  IN_UUID,
+} TextTarget;
+
+typedef struct {
+  VmnetDomainFact *domain;
+  guint            depth;
+  const gchar     *path[6];     /* local names of the open elements, up to depth 5 */
+  VmnetIfaceFact  *iface;       /* the <interface> being read */
+  gboolean         in_adapters; /* inside <vmnet:adapters> */
+  TextTarget       text;
+  GString         *buffer;
+} SaxState;
+
+static gboolean
+at (SaxState *st, guint depth, const gchar *name)
+{
+  return st->depth == depth && g_str_equal (st->path[depth - 1], name);
+}
+
+static void
+sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+           int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+           const xmlChar **attributes)
+{
+  SaxState *st = ctx;
+  SaxAttrs a = { attributes, nb_attributes };
+  const gchar *name = (const gchar *) localname;
+  const gchar *parent = st->depth > 0 && st->depth <= G_N_ELEMENTS (st->path) ? st->path[st->depth - 1] : NULL;
+
+  st->depth++;
+  if (st->depth <= G_N_ELEMENTS (st->path))
+    st->path[st->depth - 1] = name;
+
+  switch (st->depth)
+    {
+    case 1:
+      {
+        g_autofree gchar *id = sax_attr (&a, "id");
+        st->domain->state = id ? VMNET_VM_STATE_RUNNING : VMNET_VM_STATE_OFF;
+      }
+      break;
+    case 2:
+      if (g_str_equal (name, "name") || g_str_equal (name, "uuid"))
+        {
+          st->text = g_str_equal (name, "name") ? IN_NAME : IN_UUID;
+          g_string_truncate (st->buffer, 0);
+        }
+      break;
+    case 3:
+      if (g_strcmp0 (parent, "devices") == 0 && g_str_equal (name, "interface"))
+        {
+          st->iface = vmnet_iface_fact_new ();
+          st->iface->type = sax_attr (&a, "type");
+        }
+      else if (g_strcmp0 (parent, "metadata") == 0 && g_str_equal (name, "adapters") &&
+               g_strcmp0 ((const gchar *) uri, VMNET_METADATA_NS) == 0)
+        st->in_adapters = TRUE;
+      break;
+    case 4:
+      if (st->in_adapters && g_str_equal (name, "adapter"))
+        {
+          VmnetAdapterSettingsFact *s = parse_settings_entry (sax_attr, &a);
+          if (s)
+            g_ptr_array_add (st->domain->settings, s);
+        }
+      else if (st->iface)
+        {
+          VmnetIfaceFact *f = st->iface;
+          if (g_str_equal (name, "mac") && !f->mac)
+            f->mac = sax_attr (&a, "address");
+          else if (g_str_equal (name, "source"))
+            {
+              f->network = sax_attr (&a, "network");
+              f->source_dev = sax_attr (&a, "bridge");
+              if (!f->source_dev)
+                f->source_dev = sax_attr (&a, "dev");
+            }
+          else if (g_str_equal (name, "model") && !f->model)
+            f->model = sax_attr (&a, "type");
+          else if (g_str_equal (name, "alias") && !f->alias)
+            f->alias = sax_attr (&a, "name");
+          else if (g_str_equal (name, "teaming"))
+            {
+              g_autofree gchar *type = sax_attr (&a, "type");
+              if (g_strcmp0 (type, "persistent") == 0)
+                f->teaming = VMNET_TEAMING_PERSISTENT;
+              else if (g_strcmp0 (type, "transient") == 0)
+                {
+                  f->teaming = VMNET_TEAMING_TRANSIENT;
+                  f->teaming_persistent = sax_attr (&a, "persistent");
+                }
+            }
+          else if (g_str_equal (name, "driver"))
+            {
+              g_autofree gchar *queues = sax_attr (&a, "queues");
+              gint64 v;
+              if (parse_int (queues, 1, G_MAXINT, &v))
+                f->queues = (gint) v;
+            }
+        }
+      break;
+    case 5:
+      if (st->iface && g_strcmp0 (parent, "source") == 0 && g_str_equal (name, "address") &&
+          g_strcmp0 (st->iface->type, "hostdev") == 0 && !st->iface->hostdev_address)
+        st->iface->hostdev_address = sax_pci_address (&a);
+      else if (st->iface && g_strcmp0 (parent, "vlan") == 0 && g_str_equal (name, "tag") && !st->iface->vlan_id)
+        {
+          g_autofree gchar *id = sax_attr (&a, "id");
+          gint64 v;
+          if (parse_int (id, 0, 4095, &v))
+            st->iface->vlan_id = (gint) v;
+        }
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+sax_end (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+  SaxState *st = ctx;
+
+  if (st->text != IN_OTHER && st->depth == 2)
+    {
+      gchar **field = st->text == IN_NAME ? &st->domain->name : &st->domain->uuid;
+      g_free (*field);
+      *field = g_strstrip (g_strdup (st->buffer->str));
+      st->text = IN_OTHER;
+    }
+  if (st->iface && at (st, 3, "interface"))
+    g_ptr_array_add (st->domain->interfaces, g_steal_pointer (&st->iface));
+  if (st->in_adapters && st->depth == 3)
+    st->in_adapters = FALSE;
+  st->depth--;
+}
+
+static void
+sax_characters (void *ctx, const xmlChar *ch, int len)
+{
+  SaxState *st = ctx;
+
+  if (st->text != IN_OTHER && st->depth == 2)
+    g_string_append_len (st->buffer, (const gchar *) ch, len);
+}
+
+static void
+sax_error (void *ctx, const char *msg, ...)
+{
 }
 
 VmnetDomainFact *
 vmnet_libvirt_parse_domain (const gchar *xml, GError **error)
 {
-  g_autoptr(xmlDoc) doc = parse_doc (xml, "domain", error);
-  g_autoptr(VmnetDomainFact) domain = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(xmlXPathObject) ifaces = NULL;
-  g_autoptr(xmlXPathObject) meta = NULL;
-  xmlNode *root;
+  xmlSAXHandler handler = { 0 };
+  g_autoptr(VmnetDomainFact) domain = vmnet_domain_fact_new ();
+  SaxState st = { .domain = domain, .buffer = g_string_new (NULL) };
+  int rc;
 
-  if (!doc)
-    return NULL;
+  handler.initialized = XML_SAX2_MAGIC;
+  handler.startElementNs = sax_start;
+  handler.endElementNs = sax_end;
+  handler.characters = sax_characters;
+  handler.error = sax_error;
+  handler.warning = sax_error;
 
-  root = xmlDocGetRootElement (doc);
-  domain = vmnet_domain_fact_new ();
-  domain->name = text (child (root, "name"));
-  domain->uuid = text (child (root, "uuid"));
-  domain->state = state_from_xml (root);
-  if (!domain->name)
+  rc = xmlSAXUserParseMemory (&handler, &st, xml, strlen (xml));
+  g_string_free (st.buffer, TRUE);
+  g_clear_pointer (&st.iface, vmnet_iface_fact_free);
+  if (rc != 0 || st.depth != 0 || !domain->name)
     {
-      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA,
-                           "domain XML without a name");
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA,
+                   rc != 0 || st.depth != 0 ? "malformed domain XML" : "domain XML without a name");
       return NULL;
     }
-
-  ctx = xmlXPathNewContext (doc);
-  xmlXPathRegisterNs (ctx, (const xmlChar *) VMNET_METADATA_PREFIX,
-                      (const xmlChar *) VMNET_METADATA_NS);
-
-  ifaces = xmlXPathEvalExpression ((const xmlChar *) "/domain/devices/interface", ctx);
-  if (ifaces && ifaces->nodesetval)
-    for (int i = 0; i < ifaces->nodesetval->nodeNr; i++)
-      g_ptr_array_add (domain->interfaces, parse_interface (ifaces->nodesetval->nodeTab[i]));
-
-  meta = xmlXPathEvalExpression ((const xmlChar *) "/domain/metadata/" VMNET_METADATA_PREFIX ":adapters", ctx);
-  if (meta && meta->nodesetval && meta->nodesetval->nodeNr > 0)
-    parse_settings_node (meta->nodesetval->nodeTab[0], domain);
-
   return g_steal_pointer (&domain);
 }
 
