@@ -462,6 +462,30 @@ switch_named (VmnetModel *model, const gchar *name)
   return NULL;
 }
 
+/* What kind of trouble keeps SR-IOV from working, from the first failed check:
+ * the configuration (host, switch, policies), a resource (no free VF, the
+ * attach failed) or the guest (no failover pairing until it restarts). */
+static const gchar *
+degraded_kind (GPtrArray *checks)
+{
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (checks, i);
+      if (vmnet_iov_check_get_result (c) != VMNET_CHECK_RESULT_FAIL)
+        continue;
+      switch (vmnet_iov_check_get_code (c))
+        {
+        case VMNET_IOV_CHECK_ADAPTER_VF:
+          return "Degraded (SR-IOV resource error)";
+        case VMNET_IOV_CHECK_ADAPTER_FAILOVER:
+          return "Degraded (SR-IOV guest error)";
+        default:
+          return "Degraded (SR-IOV configuration error)";
+        }
+    }
+  return "Degraded (SR-IOV not operational)";
+}
+
 static void
 adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
 {
@@ -595,7 +619,7 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
   else
     {
       a->status = VMNET_OPERATIONAL_STATUS_DEGRADED;
-      g_strv_builder_add (description, "Degraded (SR-IOV not operational)");
+      g_strv_builder_add (description, degraded_kind (checks));
     }
   {
     g_auto(GStrv) reasons = NULL;

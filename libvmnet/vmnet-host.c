@@ -311,13 +311,27 @@ apply_snapshot (VmnetHost *self, Snapshot *snap)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The demo host comes with host files of its own unless the caller gave some. */
+static gboolean
+prepare_demo (VmnetHost *self, GError **error)
+{
+  if (g_strcmp0 (self->uri, VMNET_DEMO_URI) != 0 || self->host_root)
+    return TRUE;
+  self->host_root = vmnet_libvirt_demo_root (error);
+  return self->host_root != NULL;
+}
+
 static gboolean
 vmnet_host_initable_init (GInitable     *initable,
                           GCancellable  *cancellable,
                           GError       **error)
 {
   VmnetHost *self = VMNET_HOST (initable);
-  g_autoptr(Snapshot) snap = read_host (self, NULL, cancellable, error);
+  g_autoptr(Snapshot) snap = NULL;
+
+  if (!prepare_demo (self, error))
+    return FALSE;
+  snap = read_host (self, NULL, cancellable, error);
 
   if (!snap)
     return FALSE;
@@ -434,6 +448,14 @@ vmnet_host_async_initable_init_async (GAsyncInitable      *initable,
 
   g_task_set_source_tag (task, vmnet_host_async_initable_init_async);
   g_task_set_priority (task, io_priority);
+  {
+    GError *error = NULL;
+    if (!prepare_demo (self, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
   start_read (self, task, cancellable);
 }
 
@@ -540,7 +562,8 @@ vmnet_host_class_init (VmnetHostClass *klass)
    *
    * A directory to read the host's `/sys` and `/proc` from instead of the
    * machine's own (a fixture tree in tests), or %NULL. When set, these facts
-   * are read whatever the connection, and netlink is not used.
+   * are read whatever the connection, and netlink is not used. The demo host
+   * brings a tree of its own when none is given.
    *
    * Since: 0.1
    */

@@ -387,7 +387,7 @@ test_switch_not_iov (void)
   g_assert_cmpint (vmnet_switch_get_iov_support (sw), ==, VMNET_TERNARY_FALSE);
   a = the_adapter (o);
   description = vmnet_network_adapter_get_status_description (a);
-  g_assert_cmpstr (description[0], ==, "Degraded (SR-IOV not operational)");
+  g_assert_cmpstr (description[0], ==, "Degraded (SR-IOV configuration error)");
   g_assert_nonnull (strstr (description[1], "not created in SR-IOV mode"));
   g_assert_nonnull (strstr (description[1], "Fix: "));
   if (g_getenv ("VMNET_CLI"))

@@ -26,12 +26,33 @@ test_demo_host (void)
   g_assert_nonnull (vmnet_host_get_libvirt_version (host));
   g_assert_false (vmnet_host_get_is_remote (host));
   g_assert_true (vmnet_host_get_is_privileged (host));
-  /* The test driver describes an imaginary machine: this machine's sysfs must not leak in. */
-  g_assert_false (vmnet_host_get_host_facts_available (host));
+  /* The test driver describes an imaginary machine: its host files come with
+   * the demo, never from this machine. */
+  g_assert_true (vmnet_host_get_host_facts_available (host));
+  g_assert_nonnull (vmnet_host_get_host_root (host));
+  g_assert_cmpstr (vmnet_host_get_host_root (host), !=, "/");
+  g_assert_true (g_file_test (vmnet_host_get_host_root (host), G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (vmnet_host_get_iov_support (host), ==, VMNET_TERNARY_TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (vmnet_host_get_switches (host)), ==, 5);
   g_assert_cmpuint (g_list_model_get_n_items (vmnet_host_get_net_adapters_sriov (host)), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (vmnet_host_get_vms (host)), ==, 8);
   g_assert_cmpuint (g_list_model_get_n_items (vmnet_host_get_network_adapters (host)), ==, 10);
+}
+
+/* Any other test-driver host has no host files unless given some. */
+static void
+test_test_driver_has_no_host_files (void)
+{
+  g_autofree gchar *xml = vmnet_test_host_xml ("<network><name>n</name></network>");
+  g_autoptr(VmnetHost) host = vmnet_test_open_host (xml, NULL);
+  g_autoptr(GPtrArray) checks = vmnet_host_get_iov_checks (host);
+
+  g_assert_false (vmnet_host_get_host_facts_available (host));
+  /* No SR-IOV adapter is certain from libvirt alone; the rest is unknown. */
+  g_assert_cmpint (vmnet_host_get_iov_support (host), ==, VMNET_TERNARY_FALSE);
+  /* DMA remapping: unknown, never guessed. */
+  g_assert_cmpint (vmnet_iov_check_get_code (g_ptr_array_index (checks, 2)), ==, VMNET_IOV_CHECK_DMA_REMAPPING);
+  g_assert_cmpint (vmnet_iov_check_get_result (g_ptr_array_index (checks, 2)), ==, VMNET_CHECK_RESULT_UNKNOWN);
 }
 
 static void
@@ -388,6 +409,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/vmnet/host/demo", test_demo_host);
   g_test_add_func ("/vmnet/host/demo-switches", test_demo_switches);
+  g_test_add_func ("/vmnet/host/test-driver-has-no-host-files", test_test_driver_has_no_host_files);
   g_test_add_func ("/vmnet/host/demo-adapters", test_demo_adapters);
   g_test_add_func ("/vmnet/host/demo-pfs", test_demo_pfs);
   g_test_add_func ("/vmnet/host/refresh-keeps-identity", test_refresh_keeps_identity);

@@ -36,6 +36,7 @@ gchar            *vmnet_libvirt_merge_settings     (const gchar               *o
                                                     const VmnetSettingsValues *values,
                                                     GError                   **error);
 
+gchar            *vmnet_libvirt_demo_root          (GError           **error);
 gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
                                                     GError           **error);
 void              vmnet_libvirt_set_error          (GError           **error,

@@ -142,6 +142,71 @@ vmnet_libvirt_resolve_uri (const gchar *uri, GError **error)
   return g_strconcat ("test://", path, NULL);
 }
 
+/* The demo host's /sys and /proc: a machine where SR-IOV can work, so the
+ * demo shows every check. Written once per content, like the host XML. */
+static const gchar *const demo_root_files[] = {
+  "dev/kmsg",
+  "proc/cmdline",
+  "proc/cpuinfo",
+  "proc/interrupts",
+  "proc/sys/kernel/osrelease",
+  "sys/bus/pci/drivers/vfio-pci/new_id",
+  "sys/class/iommu/dmar0/uevent",
+  "sys/kernel/iommu_groups/30/type",
+  "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+  NULL
+};
+
+gchar *
+vmnet_libvirt_demo_root (GError **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autofree gchar *dir = NULL;
+  g_autofree gchar *marker = NULL;
+
+  for (guint i = 0; demo_root_files[i]; i++)
+    {
+      g_autofree gchar *path = g_strconcat ("/org/libvmnet/demo-root/", demo_root_files[i], NULL);
+      GBytes *bytes = g_resource_lookup_data (vmnet_get_resource (), path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      gsize size;
+      const guchar *data;
+
+      if (!bytes)
+        return NULL;
+      data = g_bytes_get_data (bytes, &size);
+      g_checksum_update (sum, (const guchar *) demo_root_files[i], -1);
+      g_checksum_update (sum, data, size);
+      g_ptr_array_add (contents, bytes);
+    }
+
+  dir = g_strdup_printf ("%s/libvmnet/demo-root-%.12s", g_get_user_runtime_dir (), g_checksum_get_string (sum));
+  marker = g_build_filename (dir, ".complete", NULL);
+  if (g_file_test (marker, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&dir);
+
+  for (guint i = 0; demo_root_files[i]; i++)
+    {
+      g_autofree gchar *path = g_build_filename (dir, demo_root_files[i], NULL);
+      g_autofree gchar *parent = g_path_get_dirname (path);
+      gsize size;
+      const gchar *data = g_bytes_get_data (g_ptr_array_index (contents, i), &size);
+
+      if (g_mkdir_with_parents (parent, 0700) < 0)
+        {
+          int saved = errno;
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED,
+                       "cannot create '%s' for the demo host: %s", parent, g_strerror (saved));
+          return NULL;
+        }
+      if (!g_file_set_contents (path, data, size, error))
+        return NULL;
+    }
+  if (!g_file_set_contents (marker, "", 0, error))
+    return NULL;
+  return g_steal_pointer (&dir);
+}
+
 static void
 classify_uri (VmnetLibvirtConn *conn)
 {

@@ -253,7 +253,7 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(adapter["adapter-vm-running"], "PASS")
         a = self.vmnet("get-vmnetworkadapter", "--vm-name", "run1", "--name", "net0")[0]
         self.assertEqual(a["Status"], "Degraded")
-        self.assertEqual(a["StatusDescription"][0], "Degraded (SR-IOV not operational)")
+        self.assertEqual(a["StatusDescription"][0], "Degraded (SR-IOV configuration error)")
 
     def test_not_found_names_the_vm(self):
         p = self.vmnet("get-vmnetworkadapter", "--vm-name", "ghost", check=False)
