@@ -52,6 +52,9 @@ gboolean vmnet_cli_no_positional (VmnetCli *cli, GError **error);
 
 extern const VmnetCommand vmnet_cmd_get_vmhost;
 extern const VmnetCommand vmnet_cmd_get_vmswitch;
+extern const VmnetCommand vmnet_cmd_new_vmswitch;
+extern const VmnetCommand vmnet_cmd_remove_vmswitch;
+extern const VmnetCommand vmnet_cmd_set_vmswitch;
 extern const VmnetCommand vmnet_cmd_get_vmnetworkadapter;
 extern const VmnetCommand vmnet_cmd_set_vmnetworkadapter;
 extern const VmnetCommand vmnet_cmd_get_netadaptersriov;

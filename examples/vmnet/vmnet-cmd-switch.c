@@ -48,3 +48,167 @@ const VmnetCommand vmnet_cmd_get_vmswitch = {
   "get-vmswitch", "[NAME…]", "List virtual switches and their SR-IOV state",
   0, NULL, NULL, run_get_vmswitch,
 };
+
+typedef struct {
+  gchar    *name;
+  gchar    *net_adapter;
+  gchar    *bridge;
+  gboolean  enable_iov;
+} NewOptions;
+
+static void
+new_add_options (GOptionContext *context, gpointer options)
+{
+  NewOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The switch name", "NAME" },
+    { "net-adapter", 0, 0, G_OPTION_ARG_STRING, &o->net_adapter,
+      "The physical adapter to bind to (the PF of the VF pool with --enable-iov)", "ADAPTER" },
+    { "bridge", 0, 0, G_OPTION_ARG_STRING, &o->bridge, "An existing host bridge for the software path", "BRIDGE" },
+    { "enable-iov", 0, 0, G_OPTION_ARG_NONE, &o->enable_iov, "Create the switch in SR-IOV mode (cannot be changed later)", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static void
+new_free_options (gpointer options)
+{
+  NewOptions *o = options;
+  g_free (o->name);
+  g_free (o->net_adapter);
+  g_free (o->bridge);
+}
+
+static gboolean
+run_new_vmswitch (VmnetCli *cli, gpointer options, GError **error)
+{
+  NewOptions *o = options;
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
+  VmnetSwitch *sw;
+
+  if (!vmnet_cli_no_positional (cli, error))
+    return FALSE;
+  if (!o->name)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give --name NAME");
+      return FALSE;
+    }
+  sw = vmnet_host_new_switch (cli->host, o->name, o->net_adapter, o->bridge, o->enable_iov,
+                              cli->cancellable, error);
+  if (!sw)
+    return FALSE;
+  g_ptr_array_add (objects, sw);
+  vmnet_cli_print_objects (cli, switch_columns, objects, FALSE);
+  return TRUE;
+}
+
+const VmnetCommand vmnet_cmd_new_vmswitch = {
+  "new-vmswitch", "--name NAME (--net-adapter PF | --bridge BR) [--enable-iov]",
+  "Create an External switch, in SR-IOV mode with --enable-iov",
+  sizeof (NewOptions), new_add_options, new_free_options, run_new_vmswitch,
+};
+
+typedef struct {
+  gboolean force;
+} RemoveOptions;
+
+static void
+remove_add_options (GOptionContext *context, gpointer options)
+{
+  RemoveOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o->force, "Remove it even while VM adapters are connected", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static gboolean
+run_remove_vmswitch (VmnetCli *cli, gpointer options, GError **error)
+{
+  RemoveOptions *o = options;
+  g_autoptr(VmnetSwitch) sw = NULL;
+
+  if (!cli->args || !cli->args[0] || cli->args[1])
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give one switch name");
+      return FALSE;
+    }
+  sw = vmnet_host_find_switch (cli->host, cli->args[0], error);
+  if (!sw)
+    return FALSE;
+  return vmnet_host_remove_switch (cli->host, sw, o->force, cli->cancellable, error);
+}
+
+const VmnetCommand vmnet_cmd_remove_vmswitch = {
+  "remove-vmswitch", "NAME [--force]", "Remove a switch and its VF pool",
+  sizeof (RemoveOptions), remove_add_options, NULL, run_remove_vmswitch,
+};
+
+typedef struct {
+  gchar *enable_iov;
+} SetOptions;
+
+static void
+set_add_options (GOptionContext *context, gpointer options)
+{
+  SetOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "enable-iov", 0, 0, G_OPTION_ARG_STRING, &o->enable_iov, "SR-IOV mode (fixed at creation)", "on|off" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static void
+set_free_options (gpointer options)
+{
+  g_free (((SetOptions *) options)->enable_iov);
+}
+
+/* Like Hyper-V, SR-IOV mode is chosen when a switch is created. */
+static gboolean
+run_set_vmswitch (VmnetCli *cli, gpointer options, GError **error)
+{
+  SetOptions *o = options;
+  g_autoptr(VmnetSwitch) sw = NULL;
+  gboolean want;
+
+  if (!cli->args || !cli->args[0] || cli->args[1])
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give one switch name");
+      return FALSE;
+    }
+  if (!o->enable_iov)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "nothing to change: give --enable-iov on|off");
+      return FALSE;
+    }
+  if (g_ascii_strcasecmp (o->enable_iov, "on") == 0 || g_ascii_strcasecmp (o->enable_iov, "true") == 0)
+    want = TRUE;
+  else if (g_ascii_strcasecmp (o->enable_iov, "off") == 0 || g_ascii_strcasecmp (o->enable_iov, "false") == 0)
+    want = FALSE;
+  else
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "--enable-iov '%s' is not on or off", o->enable_iov);
+      return FALSE;
+    }
+  sw = vmnet_host_find_switch (cli->host, cli->args[0], error);
+  if (!sw)
+    return FALSE;
+  if (vmnet_switch_get_iov_enabled (sw) != want)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "switch '%s': SR-IOV mode is chosen when a switch is created and cannot be changed; "
+                   "create a new switch%s and connect the adapters to it",
+                   vmnet_switch_get_name (sw), want ? " with new-vmswitch --enable-iov" : " without --enable-iov");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const VmnetCommand vmnet_cmd_set_vmswitch = {
+  "set-vmswitch", "NAME --enable-iov on|off", "Change a switch (SR-IOV mode is fixed at creation)",
+  sizeof (SetOptions), set_add_options, set_free_options, run_set_vmswitch,
+};

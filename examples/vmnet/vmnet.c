@@ -9,6 +9,9 @@
 static const VmnetCommand *const commands[] = {
   &vmnet_cmd_get_vmhost,
   &vmnet_cmd_get_vmswitch,
+  &vmnet_cmd_new_vmswitch,
+  &vmnet_cmd_set_vmswitch,
+  &vmnet_cmd_remove_vmswitch,
   &vmnet_cmd_get_vmnetworkadapter,
   &vmnet_cmd_set_vmnetworkadapter,
   &vmnet_cmd_get_netadaptersriov,

@@ -75,6 +75,21 @@ gboolean     vmnet_host_set_network_adapter_finish (VmnetHost            *self,
                                                     GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
+VmnetSwitch *vmnet_host_new_switch                 (VmnetHost            *self,
+                                                    const gchar          *name,
+                                                    const gchar          *net_adapter,
+                                                    const gchar          *bridge,
+                                                    gboolean              enable_iov,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_remove_switch              (VmnetHost            *self,
+                                                    VmnetSwitch          *sw,
+                                                    gboolean              force,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+
+VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_uri               (VmnetHost *self);
 VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_resolved_uri      (VmnetHost *self);

@@ -36,6 +36,21 @@ gchar            *vmnet_libvirt_merge_settings     (const gchar               *o
                                                     const VmnetSettingsValues *values,
                                                     GError                   **error);
 
+gchar            *vmnet_libvirt_switch_xml         (const gchar *name,
+                                                    const gchar *net_adapter,
+                                                    const gchar *bridge);
+gchar            *vmnet_libvirt_pool_xml           (const gchar *name,
+                                                    const gchar *pf);
+gboolean          vmnet_libvirt_conn_create_switch (VmnetLibvirtConn *conn,
+                                                    const gchar      *name,
+                                                    const gchar      *net_adapter,
+                                                    const gchar      *bridge,
+                                                    const gchar      *pool_pf,
+                                                    GError          **error);
+gboolean          vmnet_libvirt_conn_remove_switch (VmnetLibvirtConn *conn,
+                                                    const gchar      *name,
+                                                    const gchar      *pool_name,
+                                                    GError          **error);
 gchar            *vmnet_libvirt_demo_root          (GError           **error);
 gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
                                                     GError           **error);

@@ -255,6 +255,27 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(a["Status"], "Degraded")
         self.assertEqual(a["StatusDescription"][0], "Degraded (SR-IOV configuration error)")
 
+    def test_switch_create_and_remove(self):
+        sw = self.vmnet("new-vmswitch", "--name", "ext & co", "--bridge", "vmnetext0")[0]
+        self.assertEqual((sw["Name"], sw["SwitchType"], sw["IovEnabled"]), ("ext & co", "External", False))
+        net = self.conn.networkLookupByName("ext & co")
+        self.assertTrue(net.isActive())
+        self.assertTrue(net.autostart())
+        self.assertIn("<bridge name='vmnetext0'", net.XMLDesc())
+        # SR-IOV mode needs an SR-IOV capable adapter; this machine has none.
+        p = self.vmnet("new-vmswitch", "--name", "iov", "--net-adapter", "lo", "--enable-iov", check=False)
+        self.assertEqual(p.returncode, 4)
+        self.assertRaises(libvirt.libvirtError, self.conn.networkLookupByName, "iov")
+        self.assertRaises(libvirt.libvirtError, self.conn.networkLookupByName, "iov-iov")
+        # In use: refused, nothing removed.
+        p = self.vmnet("remove-vmswitch", "sw", check=False)
+        self.assertEqual(p.returncode, 5)
+        self.assertIn("run1", p.stderr)
+        self.assertTrue(self.conn.networkLookupByName("sw").isActive())
+        p = subprocess.run([VMNET, "-c", self.uri, "remove-vmswitch", "ext & co"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRaises(libvirt.libvirtError, self.conn.networkLookupByName, "ext & co")
+
     def test_not_found_names_the_vm(self):
         p = self.vmnet("get-vmnetworkadapter", "--vm-name", "ghost", check=False)
         self.assertEqual(p.returncode, 3)
