@@ -70,9 +70,13 @@ build_root (const Machine *m)
     put (root, "sys/class/iommu/dmar0/uevent", "\n");
   if (m->unsafe_override)
     put (root, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
-  put (root, "dev/kmsg", m->kernel_error
-       ? g_strdup_printf ("6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n3,101,2000,-;%s\n", m->kernel_error)
-       : "6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n");
+  {
+    g_autofree gchar *kmsg = g_strdup_printf ("6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n%s%s%s",
+                                              m->kernel_error ? "3,101,2000,-;" : "",
+                                              m->kernel_error ? m->kernel_error : "",
+                                              m->kernel_error ? "\n" : "");
+    put (root, "dev/kmsg", kmsg);
+  }
 
   if (m->sriov_nic)
     {
