@@ -1257,6 +1257,81 @@ vmnet_host_remove_switch (VmnetHost     *self,
 }
 
 /**
+ * vmnet_host_set_net_adapter_sriov_num_vfs:
+ * @self: a #VmnetHost
+ * @adapter: one of the host's SR-IOV adapters
+ * @num_vfs: the VFs to enable, 0 to turn them off
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sets NumVFs, like `Set-NetAdapterSriov -NumVFs`: writes `sriov_numvfs`
+ * (0 first, then @num_vfs), then reads the host again. Only on the host itself
+ * (%VMNET_ERROR_REMOTE_UNSUPPORTED otherwise). More than the adapter's maximum
+ * is %VMNET_ERROR_INVALID_ARGUMENT. While any VF is assigned to a running VM
+ * this fails with %VMNET_ERROR_BUSY naming the VMs and changes nothing: the
+ * kernel itself would pull the device from under them.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_net_adapter_sriov_num_vfs (VmnetHost            *self,
+                                          VmnetNetAdapterSriov *adapter,
+                                          gint                  num_vfs,
+                                          GCancellable         *cancellable,
+                                          GError              **error)
+{
+  const VmnetPfInfo *pf;
+  g_autoptr(GPtrArray) users = g_ptr_array_new ();
+  GListModel *vfs;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (adapter), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  pf = vmnet_net_adapter_sriov_get_info (adapter);
+  if (num_vfs < 0 || (pf->max_vfs >= 0 && num_vfs > pf->max_vfs))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "adapter '%s': NumVFs %d is out of range: allowed 0 to %d", pf->name, num_vfs, pf->max_vfs);
+      return FALSE;
+    }
+  if (!host_facts_available (self, self->conn))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_REMOTE_UNSUPPORTED,
+                   "adapter '%s': NumVFs can only be changed on the host itself, not through '%s'",
+                   pf->name, host_label (self));
+      return FALSE;
+    }
+  /* The VF records now live in the adapter's VF objects. */
+  vfs = vmnet_net_adapter_sriov_get_virtual_functions (adapter);
+  for (guint i = 0; i < g_list_model_get_n_items (vfs); i++)
+    {
+      g_autoptr(VmnetVirtualFunction) vf = g_list_model_get_item (vfs, i);
+      const gchar *vm = vmnet_virtual_function_get_vm_name (vf);
+      if (vm && !g_ptr_array_find_with_equal_func (users, vm, g_str_equal, NULL))
+        g_ptr_array_add (users, (gpointer) vm);
+    }
+  if (users->len > 0 || pf->allocated_vfs > 0)
+    {
+      g_autofree gchar *joined = NULL;
+      g_ptr_array_add (users, NULL);
+      joined = g_strjoinv (", ", (gchar **) users->pdata);
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_BUSY,
+                   "adapter '%s': %d VF(s) are in use%s%s: give them back first (IovWeight 0 or stop the VMs)",
+                   pf->name, pf->allocated_vfs, users->len > 1 ? " by VMs " : "", joined);
+      return FALSE;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!vmnet_sysfs_set_num_vfs (self->host_root ? self->host_root : "/", pf->pci_address, pf->name,
+                                num_vfs, error))
+    return FALSE;
+  return vmnet_host_refresh (self, cancellable, error);
+}
+
+/**
  * vmnet_host_get_uri:
  * @self: a #VmnetHost
  *

@@ -59,6 +59,9 @@ extern const VmnetCommand vmnet_cmd_get_vmnetworkadapter;
 extern const VmnetCommand vmnet_cmd_set_vmnetworkadapter;
 extern const VmnetCommand vmnet_cmd_get_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_get_netadaptersriovvf;
+extern const VmnetCommand vmnet_cmd_set_netadaptersriov;
+extern const VmnetCommand vmnet_cmd_enable_netadaptersriov;
+extern const VmnetCommand vmnet_cmd_disable_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_test_sriov;
 
 G_END_DECLS

@@ -121,3 +121,102 @@ const VmnetCommand vmnet_cmd_get_netadaptersriovvf = {
   "get-netadaptersriovvf", "[--name ADAPTER…] [ADAPTER…]", "List the virtual functions of SR-IOV adapters",
   sizeof (VfOptions), vf_add_options, vf_free_options, run_get_netadaptersriovvf,
 };
+
+typedef struct {
+  gchar *num_vfs;
+} NumVfsOptions;
+
+static void
+num_vfs_add_options (GOptionContext *context, gpointer options)
+{
+  NumVfsOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "num-vfs", 0, 0, G_OPTION_ARG_STRING, &o->num_vfs, "VFs to enable (enable: default the maximum)", "N" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static void
+num_vfs_free_options (gpointer options)
+{
+  g_free (((NumVfsOptions *) options)->num_vfs);
+}
+
+static VmnetNetAdapterSriov *
+one_adapter (VmnetCli *cli, GError **error)
+{
+  if (!cli->args || !cli->args[0] || cli->args[1])
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give one adapter name");
+      return NULL;
+    }
+  return vmnet_host_find_net_adapter_sriov (cli->host, cli->args[0], error);
+}
+
+static gboolean
+apply_num_vfs (VmnetCli *cli, VmnetNetAdapterSriov *pf, const gchar *text, gint fallback, GError **error)
+{
+  gint64 n = fallback;
+
+  if (text && !g_ascii_string_to_signed (text, 10, G_MININT, G_MAXINT, &n, NULL))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "--num-vfs '%s' is not a whole number: allowed 0 to %d", text,
+                   vmnet_net_adapter_sriov_get_max_vfs (pf));
+      return FALSE;
+    }
+  return vmnet_host_set_net_adapter_sriov_num_vfs (cli->host, pf, (gint) n, cli->cancellable, error);
+}
+
+static gboolean
+run_set_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
+{
+  NumVfsOptions *o = options;
+  g_autoptr(VmnetNetAdapterSriov) pf = one_adapter (cli, error);
+
+  if (!pf)
+    return FALSE;
+  if (!o->num_vfs)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "nothing to change: give --num-vfs N");
+      return FALSE;
+    }
+  return apply_num_vfs (cli, pf, o->num_vfs, 0, error);
+}
+
+const VmnetCommand vmnet_cmd_set_netadaptersriov = {
+  "set-netadaptersriov", "ADAPTER --num-vfs N", "Set how many VFs an SR-IOV adapter has (host-local)",
+  sizeof (NumVfsOptions), num_vfs_add_options, num_vfs_free_options, run_set_netadaptersriov,
+};
+
+static gboolean
+run_enable_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
+{
+  NumVfsOptions *o = options;
+  g_autoptr(VmnetNetAdapterSriov) pf = one_adapter (cli, error);
+
+  if (!pf)
+    return FALSE;
+  return apply_num_vfs (cli, pf, o->num_vfs, vmnet_net_adapter_sriov_get_max_vfs (pf), error);
+}
+
+const VmnetCommand vmnet_cmd_enable_netadaptersriov = {
+  "enable-netadaptersriov", "ADAPTER [--num-vfs N]", "Enable VFs on an SR-IOV adapter (all it has, by default)",
+  sizeof (NumVfsOptions), num_vfs_add_options, num_vfs_free_options, run_enable_netadaptersriov,
+};
+
+static gboolean
+run_disable_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
+{
+  g_autoptr(VmnetNetAdapterSriov) pf = one_adapter (cli, error);
+
+  if (!pf)
+    return FALSE;
+  return vmnet_host_set_net_adapter_sriov_num_vfs (cli->host, pf, 0, cli->cancellable, error);
+}
+
+const VmnetCommand vmnet_cmd_disable_netadaptersriov = {
+  "disable-netadaptersriov", "ADAPTER", "Turn an SR-IOV adapter's VFs off",
+  0, NULL, NULL, run_disable_netadaptersriov,
+};

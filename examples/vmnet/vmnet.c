@@ -16,6 +16,9 @@ static const VmnetCommand *const commands[] = {
   &vmnet_cmd_set_vmnetworkadapter,
   &vmnet_cmd_get_netadaptersriov,
   &vmnet_cmd_get_netadaptersriovvf,
+  &vmnet_cmd_set_netadaptersriov,
+  &vmnet_cmd_enable_netadaptersriov,
+  &vmnet_cmd_disable_netadaptersriov,
   &vmnet_cmd_test_sriov,
   NULL
 };

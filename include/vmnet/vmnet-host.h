@@ -90,6 +90,13 @@ gboolean     vmnet_host_remove_switch              (VmnetHost            *self,
                                                     GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_set_net_adapter_sriov_num_vfs (VmnetHost            *self,
+                                                       VmnetNetAdapterSriov *adapter,
+                                                       gint                  num_vfs,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
+
+VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_uri               (VmnetHost *self);
 VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_resolved_uri      (VmnetHost *self);

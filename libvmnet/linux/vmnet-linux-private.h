@@ -12,6 +12,11 @@ VmnetSysfsPciFact *vmnet_sysfs_read_pci     (const gchar      *root,
                                              const gchar      *address);
 VmnetPfLinkFact   *vmnet_netlink_read_pf    (const gchar      *netdev,
                                              GError          **error);
+gboolean           vmnet_sysfs_set_num_vfs  (const gchar      *root,
+                                             const gchar      *address,
+                                             const gchar      *pf_name,
+                                             gint              n,
+                                             GError          **error);
 VmnetProbeFact    *vmnet_probe_host         (const gchar      *root);
 void               vmnet_linux_collect      (VmnetHostFacts   *facts,
                                              const gchar      *root,

@@ -2,7 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "vmnet-error.h"
 
 #include "vmnet-linux-private.h"
 
@@ -202,4 +206,54 @@ vmnet_linux_collect (VmnetHostFacts *facts, const gchar *root, gboolean use_netl
     }
 
   g_hash_table_unref (seen);
+}
+
+static gboolean
+write_numvfs (const gchar *path, gint n, const gchar *pf_name, GError **error)
+{
+  g_autofree gchar *text = g_strdup_printf ("%d\n", n);
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  ssize_t written;
+  int saved;
+
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, VMNET_ERROR, saved == EACCES || saved == EPERM ? VMNET_ERROR_ACCESS_DENIED : VMNET_ERROR_FAILED,
+                   "adapter '%s': cannot open %s: %s", pf_name, path, g_strerror (saved));
+      return FALSE;
+    }
+  written = write (fd, text, strlen (text));
+  saved = errno;
+  close (fd);
+  if (written == (ssize_t) strlen (text))
+    return TRUE;
+
+  if (saved == ENOMEM || saved == ERANGE || saved == ENOSPC)
+    g_set_error (error, VMNET_ERROR, VMNET_ERROR_NO_RESOURCES,
+                 "adapter '%s': the kernel could not create %d VFs (%s): the firmware left no bus numbers or "
+                 "MMIO space for them; enable SR-IOV and \"Above 4G decoding\" in the firmware setup, or boot "
+                 "with pci=realloc", pf_name, n, g_strerror (saved));
+  else
+    g_set_error (error, VMNET_ERROR, saved == EBUSY ? VMNET_ERROR_BUSY : VMNET_ERROR_FAILED,
+                 "adapter '%s': writing %d to %s failed: %s", pf_name, n, path, g_strerror (saved));
+  return FALSE;
+}
+
+/* The kernel takes a new VF count only from 0: write 0, then N. */
+gboolean
+vmnet_sysfs_set_num_vfs (const gchar *root, const gchar *address, const gchar *pf_name,
+                         gint n, GError **error)
+{
+  g_autofree gchar *path = g_build_filename (root, "sys/bus/pci/devices", address, "sriov_numvfs", NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "adapter '%s': %s does not exist, so its VFs cannot be changed here", pf_name, path);
+      return FALSE;
+    }
+  if (!write_numvfs (path, 0, pf_name, error))
+    return FALSE;
+  return n == 0 || write_numvfs (path, n, pf_name, error);
 }
