@@ -852,6 +852,10 @@ typedef struct {
   gchar               *vm_uuid;
   gchar               *mac;
   VmnetSettingsValues  values;
+  /* What the change means for the VF of a running VM. */
+  gchar               *attach_xml;      /* hot-plug this VF */
+  gchar               *detach_alias;    /* unplug the VF with this alias */
+  gboolean             clear_last_error;
 } SetAdapterData;
 
 static void
@@ -860,7 +864,41 @@ set_adapter_data_free (SetAdapterData *data)
   g_free (data->label);
   g_free (data->vm_uuid);
   g_free (data->mac);
+  g_free (data->attach_xml);
+  g_free (data->detach_alias);
   g_free (data);
+}
+
+#define VALUE(v, field, FIELD, current) \
+  (((v)->set & (1u << VMNET_SETTINGS_##FIELD)) ? (v)->field : (current))
+
+/* Realization: a running VM's adapter with IovWeight above 0, failover-ready,
+ * on a switch in SR-IOV mode and without a policy only the software switch
+ * enforces, gets a VF hot-plugged beside it; otherwise its VF goes. */
+static void
+plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
+{
+  const VmnetSettingsValues *v = &data->values;
+  g_autoptr(VmnetSwitch) sw = a->switch_name ? vmnet_host_find_switch (self, a->switch_name, NULL) : NULL;
+  gboolean running = a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED;
+  gint weight = VALUE (v, iov_weight, IOV_WEIGHT, (gint) a->iov_weight);
+  gboolean guarded = VALUE (v, router_guard, ROUTER_GUARD, a->router_guard) ||
+                     VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard);
+  gint vlan = VALUE (v, vlan_id, VLAN_ID, a->vlan_id);
+  gboolean want = running && sw && vmnet_switch_get_iov_enabled (sw) && weight > 0 && !guarded &&
+                  a->failover_ready;
+  gboolean has = a->iov_usage && a->vf_alias != NULL;
+
+  if (want && !has)
+    {
+      g_autofree gchar *adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
+      g_autofree gchar *vf_alias = g_strconcat (adapter_alias, "-vf", NULL);
+      data->attach_xml = vmnet_libvirt_vf_interface_xml (a->mac_address, vmnet_switch_get_iov_pool_name (sw),
+                                                         adapter_alias, vf_alias, vlan);
+    }
+  else if (!want && has)
+    data->detach_alias = g_strdup (a->vf_alias);
+  data->clear_last_error = a->last_error != NULL && (!want || !has);
 }
 
 static SetAdapterData *
@@ -889,6 +927,7 @@ prepare_set_adapter (VmnetHost            *self,
       set_adapter_data_free (data);
       return NULL;
     }
+  plan_vf (self, a, data);
   return data;
 }
 
@@ -899,11 +938,31 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+  /* The VF goes first: if it cannot, nothing has changed. */
+  if (data->detach_alias &&
+      !vmnet_libvirt_conn_detach_vf (self->conn, data->vm_uuid, data->detach_alias, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
   if (!vmnet_libvirt_conn_set_adapter_settings (self->conn, data->vm_uuid, data->mac, &data->values, error))
     {
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
     }
+  /* A VF is a desire, not a guarantee: a failed attach is kept for the status. */
+  if (data->attach_xml)
+    {
+      g_autoptr(GError) attach_error = NULL;
+      if (!vmnet_libvirt_conn_attach_vf (self->conn, data->vm_uuid, data->attach_xml, &attach_error))
+        {
+          g_debug ("%s: %s", data->label, attach_error->message);
+          vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, attach_error->message, NULL);
+          return TRUE;
+        }
+    }
+  if (data->clear_last_error)
+    vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, NULL, NULL);
   return TRUE;
 }
 

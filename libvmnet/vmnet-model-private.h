@@ -82,6 +82,7 @@ typedef struct {
   gboolean                     mac_address_spoofing;
   gint                         vlan_id;
   gchar                       *virtual_function;
+  gchar                       *vf_alias;       /* the teamed VF's device alias */
   gchar                       *settings_error;
   gchar                       *last_error;     /* the last VF attach failure, from the metadata */
   VmnetVmState                 vm_state;

@@ -62,6 +62,7 @@ vmnet_adapter_info_free (VmnetAdapterInfo *info)
   g_free (info->switch_name);
   g_free (info->model);
   g_free (info->virtual_function);
+  g_free (info->vf_alias);
   g_free (info->settings_error);
   g_free (info->last_error);
   g_clear_pointer (&info->checks, g_ptr_array_unref);
@@ -569,7 +570,10 @@ build_vms (Builder *b, VmnetModel *model)
             {
               vf_iface = teamed_vf_of (d, iface);
               if (vf_iface)
-                vf_address = vf_iface->hostdev_address;
+                {
+                  vf_address = vf_iface->hostdev_address;
+                  a->vf_alias = g_strdup (vf_iface->alias);
+                }
               else if (iface->hostdev_address)
                 vf_address = iface->hostdev_address;
             }

@@ -225,11 +225,28 @@ test_merge (void)
   g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
 }
 
+/* The VF partner of a failover pair, checked structurally. */
+static void
+test_vf_interface_xml (void)
+{
+  g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml ("52:54:00:00:00:01", "sw&co-iov", "ua-net0", "ua-net0-vf", 10);
+  g_autofree gchar *plain = vmnet_libvirt_vf_interface_xml ("52:54:00:00:00:01", "p-iov", "ua-a", "ua-a-vf", 0);
+
+  g_assert_true (g_str_has_prefix (xml, "<interface type=\"network\">"));
+  g_assert_nonnull (strstr (xml, "<mac address=\"52:54:00:00:00:01\"/>"));
+  g_assert_nonnull (strstr (xml, "<source network=\"sw&amp;co-iov\"/>"));
+  g_assert_nonnull (strstr (xml, "<teaming type=\"transient\" persistent=\"ua-net0\"/>"));
+  g_assert_nonnull (strstr (xml, "<alias name=\"ua-net0-vf\"/>"));
+  g_assert_nonnull (strstr (xml, "<tag id=\"10\"/>"));
+  g_assert_null (strstr (plain, "<vlan"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/vmnet/settings/merge", test_merge);
+  g_test_add_func ("/vmnet/settings/vf-interface-xml", test_vf_interface_xml);
   g_test_add ("/vmnet/settings/round-trip-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_round_trip, fixture_tear_down);
   g_test_add ("/vmnet/settings/round-trip-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_round_trip, fixture_tear_down);
   g_test_add ("/vmnet/settings/bad-values-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_bad_values, fixture_tear_down);

@@ -15,11 +15,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 /* Merges the set values into the adapter entry for MAC of the <adapters>
  * element OLD_XML (NULL: none yet) and returns the new element as text.
  * Always built with libxml2: names and values are escaped by it. */
+static gchar *merge (const gchar *old_xml, const gchar *mac, const VmnetSettingsValues *values,
+                     gboolean set_last_error, const gchar *last_error, GError **error);
+
 gchar *
 vmnet_libvirt_merge_settings (const gchar               *old_xml,
                               const gchar               *mac,
                               const VmnetSettingsValues *values,
                               GError                   **error)
+{
+  return merge (old_xml, mac, values, FALSE, NULL, error);
+}
+
+static gchar *
+merge (const gchar *old_xml, const gchar *mac, const VmnetSettingsValues *values,
+       gboolean set_last_error, const gchar *last_error, GError **error)
 {
   g_autoptr(xmlDoc) doc = NULL;
   xmlNode *root, *entry = NULL;
@@ -61,7 +71,7 @@ vmnet_libvirt_merge_settings (const gchar               *old_xml,
       xmlSetProp (entry, (const xmlChar *) "mac", (const xmlChar *) mac);
     }
 
-  for (guint f = 0; f < VMNET_SETTINGS_N_FIELDS; f++)
+  for (guint f = 0; values && f < VMNET_SETTINGS_N_FIELDS; f++)
     {
       g_autofree gchar *text = NULL;
       if (!(values->set & (1u << f)))
@@ -69,6 +79,10 @@ vmnet_libvirt_merge_settings (const gchar               *old_xml,
       text = vmnet_settings_value_text (values, f);
       xmlSetProp (entry, (const xmlChar *) vmnet_settings_attribute (f), (const xmlChar *) text);
     }
+  if (set_last_error && last_error)
+    xmlSetProp (entry, (const xmlChar *) "iov-last-error", (const xmlChar *) last_error);
+  else if (set_last_error)
+    xmlUnsetProp (entry, (const xmlChar *) "iov-last-error");
 
   buffer = xmlBufferCreate ();
   xmlNodeDump (buffer, doc, root, 0, 0);
@@ -167,6 +181,33 @@ vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
   ok = TRUE;
 
 out:
+  virDomainFree (dom);
+  return ok;
+}
+
+/* The last VF attach failure is a fact of the running VM: live metadata only. */
+gboolean
+vmnet_libvirt_conn_set_last_error (VmnetLibvirtConn *conn,
+                                   const gchar      *vm_uuid,
+                                   const gchar      *mac,
+                                   const gchar      *message,
+                                   GError          **error)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), vm_uuid);
+  g_autofree gchar *old = NULL;
+  g_autofree gchar *new = NULL;
+  gboolean ok = FALSE;
+
+  if (!dom)
+    {
+      vmnet_libvirt_set_error (error, "cannot find the VM");
+      return FALSE;
+    }
+  old = get_metadata (dom, VIR_DOMAIN_AFFECT_LIVE, error);
+  if (old)
+    new = merge (*old ? old : NULL, mac, NULL, TRUE, message, error);
+  if (new)
+    ok = set_metadata (dom, new, VIR_DOMAIN_AFFECT_LIVE, error);
   virDomainFree (dom);
   return ok;
 }

@@ -51,6 +51,24 @@ gboolean          vmnet_libvirt_conn_remove_switch (VmnetLibvirtConn *conn,
                                                     const gchar      *name,
                                                     const gchar      *pool_name,
                                                     GError          **error);
+gchar            *vmnet_libvirt_vf_interface_xml   (const gchar *mac,
+                                                    const gchar *pool,
+                                                    const gchar *adapter_alias,
+                                                    const gchar *vf_alias,
+                                                    gint         vlan_id);
+gboolean          vmnet_libvirt_conn_attach_vf     (VmnetLibvirtConn *conn,
+                                                    const gchar      *vm_uuid,
+                                                    const gchar      *xml,
+                                                    GError          **error);
+gboolean          vmnet_libvirt_conn_detach_vf     (VmnetLibvirtConn *conn,
+                                                    const gchar      *vm_uuid,
+                                                    const gchar      *vf_alias,
+                                                    GError          **error);
+gboolean          vmnet_libvirt_conn_set_last_error (VmnetLibvirtConn *conn,
+                                                     const gchar      *vm_uuid,
+                                                     const gchar      *mac,
+                                                     const gchar      *message,
+                                                     GError          **error);
 gchar            *vmnet_libvirt_demo_root          (GError           **error);
 gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
                                                     GError           **error);

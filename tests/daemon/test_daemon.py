@@ -235,6 +235,27 @@ class DaemonTest(unittest.TestCase):
         self.assertIn('iov-weight="3"', self.metadata("plain", libvirt.VIR_DOMAIN_AFFECT_CONFIG))
         self.assertEqual(self.vmnet_view(), self.libvirt_view())
 
+    def test_vf_attach_failure_is_reported(self):
+        # sw is in SR-IOV mode, but its pool cannot start here (no such PF): the setting is kept,
+        # the VF is not there, and the adapter's status carries libvirt's reason.
+        p = subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "run1", "--name", "net0",
+                            "--iov-weight", "90"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        a = self.vmnet("get-vmnetworkadapter", "--vm-name", "run1", "--name", "net0")[0]
+        self.assertEqual(a["IovWeight"], 90)
+        self.assertEqual(a["IovUsage"], 0)
+        self.assertEqual(a["StatusDescription"][0], "Degraded (SR-IOV configuration error)")
+        self.assertTrue(any("The last VF attach failed" in d and "sw-iov" in d for d in a["StatusDescription"]),
+                        a["StatusDescription"])
+        live = self.metadata("run1", libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        self.assertIn("iov-last-error", live)
+        # Only the running definition knows about the failure.
+        self.assertNotIn("iov-last-error", self.metadata("run1", libvirt.VIR_DOMAIN_AFFECT_CONFIG))
+        # The VM still has exactly its two virtio interfaces.
+        self.assertEqual(self.conn.lookupByName("run1").XMLDesc().count("<interface "), 2)
+        subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "run1", "--name", "net0",
+                        "--iov-weight", "100"], check=True, capture_output=True, timeout=60)
+
     def test_test_sriov_on_a_real_daemon(self):
         p = subprocess.run([VMNET, "-c", self.uri, "-o", "json", "test-sriov", "--vm-name", "run1"],
                            capture_output=True, text=True, timeout=60)

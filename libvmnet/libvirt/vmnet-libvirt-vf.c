@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <libxml/tree.h>
+
+#include "vmnet-error.h"
+#include "vmnet-model-private.h"
+#include "vmnet-libvirt-private.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+
+/* The VF partner of a failover pair: an interface from the switch's VF pool
+ * with the adapter's MAC, teamed (transient) with the virtio adapter's alias,
+ * and an alias of its own to detach it by (by XML it would match the virtio
+ * device too: same MAC). */
+gchar *
+vmnet_libvirt_vf_interface_xml (const gchar *mac, const gchar *pool, const gchar *adapter_alias,
+                                const gchar *vf_alias, gint vlan_id)
+{
+  g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *) "1.0");
+  xmlNode *root = xmlNewDocNode (doc, NULL, (const xmlChar *) "interface", NULL);
+  xmlNode *n;
+  xmlChar *mem = NULL;
+  int size = 0;
+  gchar *out;
+
+  xmlDocSetRootElement (doc, root);
+  xmlSetProp (root, (const xmlChar *) "type", (const xmlChar *) "network");
+  n = xmlNewChild (root, NULL, (const xmlChar *) "mac", NULL);
+  xmlSetProp (n, (const xmlChar *) "address", (const xmlChar *) mac);
+  n = xmlNewChild (root, NULL, (const xmlChar *) "source", NULL);
+  xmlSetProp (n, (const xmlChar *) "network", (const xmlChar *) pool);
+  if (vlan_id > 0)
+    {
+      g_autofree gchar *id = g_strdup_printf ("%d", vlan_id);
+      xmlNode *tag;
+      n = xmlNewChild (root, NULL, (const xmlChar *) "vlan", NULL);
+      tag = xmlNewChild (n, NULL, (const xmlChar *) "tag", NULL);
+      xmlSetProp (tag, (const xmlChar *) "id", (const xmlChar *) id);
+    }
+  n = xmlNewChild (root, NULL, (const xmlChar *) "teaming", NULL);
+  xmlSetProp (n, (const xmlChar *) "type", (const xmlChar *) "transient");
+  xmlSetProp (n, (const xmlChar *) "persistent", (const xmlChar *) adapter_alias);
+  n = xmlNewChild (root, NULL, (const xmlChar *) "alias", NULL);
+  xmlSetProp (n, (const xmlChar *) "name", (const xmlChar *) vf_alias);
+
+  xmlDocDumpFormatMemory (doc, &mem, &size, 1);
+  /* Without the XML declaration. */
+  out = g_strdup (g_strstr_len ((const gchar *) mem, size, "<interface"));
+  xmlFree (mem);
+  return out;
+}
+
+static virDomainPtr
+lookup (VmnetLibvirtConn *conn, const gchar *uuid, GError **error)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), uuid);
+
+  if (!dom)
+    vmnet_libvirt_set_error (error, "cannot find the VM");
+  return dom;
+}
+
+gboolean
+vmnet_libvirt_conn_attach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *xml, GError **error)
+{
+  virDomainPtr dom = lookup (conn, vm_uuid, error);
+  gboolean ok;
+
+  if (!dom)
+    return FALSE;
+  /* Live only: a VF is a desire, given again after every start. */
+  ok = virDomainAttachDeviceFlags (dom, xml, VIR_DOMAIN_AFFECT_LIVE) == 0;
+  if (!ok)
+    vmnet_libvirt_set_error (error, "cannot attach a VF");
+  virDomainFree (dom);
+  return ok;
+}
+
+gboolean
+vmnet_libvirt_conn_detach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *vf_alias, GError **error)
+{
+  virDomainPtr dom = lookup (conn, vm_uuid, error);
+  gboolean ok;
+
+  if (!dom)
+    return FALSE;
+  ok = virDomainDetachDeviceAlias (dom, vf_alias, VIR_DOMAIN_AFFECT_LIVE) == 0;
+  if (!ok)
+    vmnet_libvirt_set_error (error, "cannot detach VF '%s'", vf_alias);
+  virDomainFree (dom);
+  return ok;
+}
