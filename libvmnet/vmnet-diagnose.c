@@ -513,6 +513,9 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
          g_strdup ("The stored settings are valid."), NULL);
 
   add_host_support (checks, host);
+  /* No VF can come while the host cannot do SR-IOV, or a policy keeps it off. */
+  if (vmnet_checks_support (host) == VMNET_TERNARY_FALSE || a->router_guard || a->dhcp_guard)
+    blocked = TRUE;
 
   if (direct)
     add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_SKIP, T_AD_SWITCH,

@@ -284,7 +284,10 @@ test_old_machine (void)
   CHECK (adapter_checks, "host-support=fail adapter-switch=fail adapter-vf=skip");
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
   if (g_getenv ("VMNET_CLI"))
-    g_assert_cmpint (test_sriov (o, NULL), ==, 4);
+    {
+      g_assert_cmpint (test_sriov (o, NULL), ==, 4);
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
+    }
 }
 
 static void
@@ -295,8 +298,16 @@ test_firmware_off (void)
   g_autoptr(GPtrArray) checks = NULL;
 
   m.iommu = FALSE;
+  m.vf_attached = FALSE;
   o = open_machine (&m);
   CHECK (host_checks, "hostdev=skip dma-remapping=fail interrupt-remapping=skip vf-isolation=unknown");
+  CHECK (switch_checks, "host-support=fail");
+  CHECK (adapter_checks, "host-support=fail adapter-switch=skip adapter-vf=skip");
+  if (g_getenv ("VMNET_CLI"))
+    {
+      g_assert_cmpint (test_sriov (o, NULL), ==, 4);
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
+    }
   checks = host_checks (o);
   /* Asked for on the command line but not there: the firmware has it off. */
   g_assert_nonnull (strstr (vmnet_iov_check_get_message (g_ptr_array_index (checks, 2)), "firmware"));
@@ -313,7 +324,12 @@ test_no_interrupt_remapping (void)
   m.interrupt_remapping = FALSE;
   o = open_machine (&m);
   CHECK (host_checks, "hostdev=skip interrupt-remapping=fail");
+  CHECK (switch_checks, "host-support=fail");
+  /* The VF in the fixture stays reported; the switch is not blamed for the host. */
+  CHECK (adapter_checks, "host-support=fail adapter-switch=skip");
   g_assert_cmpint (vmnet_host_get_iov_support (o->host), ==, VMNET_TERNARY_FALSE);
+  if (g_getenv ("VMNET_CLI"))
+    g_assert_cmpint (test_sriov (o, NULL), ==, 4);
 
   /* The unsafe override lets vfio assign devices: a warning, not a failure. */
   m.unsafe_override = TRUE;
@@ -322,6 +338,10 @@ test_no_interrupt_remapping (void)
     Opened *saved = o;
     o = o2;
     CHECK (host_checks, "hostdev=skip interrupt-remapping=warn");
+    CHECK (switch_checks, "");
+    CHECK (adapter_checks, "");
+    if (g_getenv ("VMNET_CLI"))
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 0);
     o = saved;
   }
   g_assert_cmpint (vmnet_host_get_iov_support (o2->host), ==, VMNET_TERNARY_TRUE);
@@ -336,6 +356,11 @@ test_slat_off_in_kvm (void)
   m.kvm_slat_off = TRUE;
   o = open_machine (&m);
   CHECK (host_checks, "hostdev=skip slat=fail");
+  CHECK (switch_checks, "host-support=fail");
+  /* The VF in the fixture stays reported; the switch is not blamed for the host. */
+  CHECK (adapter_checks, "host-support=fail adapter-switch=skip");
+  if (g_getenv ("VMNET_CLI"))
+    g_assert_cmpint (test_sriov (o, NULL), ==, 4);
 }
 
 static void
@@ -351,6 +376,12 @@ test_no_sriov_nic (void)
   /* A VF pool exists (and runs) on the onboard NIC, which cannot give VFs. */
   CHECK (switch_checks, "host-support=fail switch-adapter-sriov=fail switch-vfs-enabled=skip "
                         "switch-iov-mode=skip switch-free-vfs=skip");
+  CHECK (adapter_checks, "host-support=fail adapter-switch=fail adapter-vf=skip");
+  if (g_getenv ("VMNET_CLI"))
+    {
+      g_assert_cmpint (test_sriov (o, NULL), ==, 4);
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
+    }
 }
 
 static void
@@ -365,6 +396,9 @@ test_no_vfs (void)
   o = open_machine (&m);
   CHECK (host_checks, "hostdev=skip vfs-enabled=fail vf-isolation=skip");
   CHECK (switch_checks, "host-support=fail switch-vfs-enabled=fail switch-free-vfs=skip");
+  CHECK (adapter_checks, "host-support=fail adapter-switch=fail adapter-vf=skip");
+  if (g_getenv ("VMNET_CLI"))
+    g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
   a = the_adapter (o);
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
 }
@@ -411,10 +445,25 @@ test_router_guard (void)
   m.router_guard = TRUE;
   m.vf_attached = FALSE;
   o = open_machine (&m);
-  CHECK (adapter_checks, "adapter-vf=warn adapter-port-policy=fail");
+  CHECK (host_checks, "hostdev=skip");
+  CHECK (switch_checks, "");
+  /* The policy keeps the VF away: no VF is waiting for it. */
+  CHECK (adapter_checks, "adapter-vf=skip adapter-port-policy=fail");
+  if (g_getenv ("VMNET_CLI"))
+    {
+      g_assert_cmpint (test_sriov (o, NULL), ==, 0);
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
+    }
   a = the_adapter (o);
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
-  g_assert_nonnull (strstr (vmnet_network_adapter_get_status_description (a)[2], "RouterGuard"));
+  {
+    const gchar *const *d = vmnet_network_adapter_get_status_description (a);
+    g_assert_cmpstr (d[0], ==, "Degraded (SR-IOV configuration error)");
+    g_assert_nonnull (d[1]);
+    g_assert_nonnull (strstr (d[1], "RouterGuard"));
+    g_assert_nonnull (strstr (d[1], "--router-guard off"));
+    g_assert_null (d[2]);
+  }
 }
 
 static void
@@ -428,6 +477,11 @@ test_shared_group_and_kernel_error (void)
   m.kernel_error = "pci 0000:01:00.0: not enough MMIO resources for SR-IOV";
   o = open_machine (&m);
   CHECK (host_checks, "hostdev=skip vf-isolation=fail firmware-resources=fail");
+  CHECK (switch_checks, "host-support=fail");
+  /* The VF in the fixture stays reported; the switch is not blamed for the host. */
+  CHECK (adapter_checks, "host-support=fail adapter-switch=skip");
+  if (g_getenv ("VMNET_CLI"))
+    g_assert_cmpint (test_sriov (o, NULL), ==, 4);
   checks = host_checks (o);
   g_assert_nonnull (strstr (vmnet_iov_check_get_fix (g_ptr_array_index (checks, 9)), "pci=realloc"));
 }
@@ -442,7 +496,11 @@ test_vm_stopped (void)
   m.vm_running = FALSE;
   m.vf_attached = FALSE;
   o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip");
+  CHECK (switch_checks, "");
   CHECK (adapter_checks, "adapter-vm-running=fail adapter-vf=skip");
+  if (g_getenv ("VMNET_CLI"))
+    g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
   a = the_adapter (o);
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_STOPPED);
 }
