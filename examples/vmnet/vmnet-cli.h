@@ -49,6 +49,8 @@ void vmnet_cli_print_objects (VmnetCli             *cli,
 gchar *vmnet_cli_format_link_speed (const GValue *value);
 
 gboolean vmnet_cli_no_positional (VmnetCli *cli, GError **error);
+gboolean vmnet_cli_parse_on_off (const gchar *option, const gchar *text, gboolean *out, GError **error);
+const gchar *vmnet_cli_one_name (VmnetCli *cli, const gchar *what, GError **error);
 
 extern const VmnetCommand vmnet_cmd_get_vmhost;
 extern const VmnetCommand vmnet_cmd_get_vmswitch;

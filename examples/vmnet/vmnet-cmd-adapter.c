@@ -179,22 +179,6 @@ parse_number (const gchar *option, const gchar *text, const gchar *allowed, gint
   return TRUE;
 }
 
-static gboolean
-parse_on_off (const gchar *option, const gchar *text, gboolean *out, GError **error)
-{
-  if (g_ascii_strcasecmp (text, "on") == 0 || g_ascii_strcasecmp (text, "true") == 0)
-    *out = TRUE;
-  else if (g_ascii_strcasecmp (text, "off") == 0 || g_ascii_strcasecmp (text, "false") == 0)
-    *out = FALSE;
-  else
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
-                   "--%s '%s' is not on or off", option, text);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static VmnetAdapterSettings *
 settings_from_options (SetOptions *o, GError **error)
 {
@@ -231,7 +215,7 @@ settings_from_options (SetOptions *o, GError **error)
 #define ON_OFF(field, option, setter)                                 \
   if (o->field)                                                       \
     {                                                                 \
-      if (!parse_on_off (option, o->field, &b, error))                \
+      if (!vmnet_cli_parse_on_off (option, o->field, &b, error))                \
         return NULL;                                                  \
       setter (settings, b);                                           \
     }

@@ -146,12 +146,9 @@ num_vfs_free_options (gpointer options)
 static VmnetNetAdapterSriov *
 one_adapter (VmnetCli *cli, GError **error)
 {
-  if (!cli->args || !cli->args[0] || cli->args[1])
-    {
-      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give one adapter name");
-      return NULL;
-    }
-  return vmnet_host_find_net_adapter_sriov (cli->host, cli->args[0], error);
+  const gchar *name = vmnet_cli_one_name (cli, "adapter", error);
+
+  return name ? vmnet_host_find_net_adapter_sriov (cli->host, name, error) : NULL;
 }
 
 static gboolean

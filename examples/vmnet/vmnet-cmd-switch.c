@@ -130,12 +130,11 @@ run_remove_vmswitch (VmnetCli *cli, gpointer options, GError **error)
   RemoveOptions *o = options;
   g_autoptr(VmnetSwitch) sw = NULL;
 
-  if (!cli->args || !cli->args[0] || cli->args[1])
-    {
-      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give one switch name");
-      return FALSE;
-    }
-  sw = vmnet_host_find_switch (cli->host, cli->args[0], error);
+  const gchar *name = vmnet_cli_one_name (cli, "switch", error);
+
+  if (!name)
+    return FALSE;
+  sw = vmnet_host_find_switch (cli->host, name, error);
   if (!sw)
     return FALSE;
   return vmnet_host_remove_switch (cli->host, sw, o->force, cli->cancellable, error);
@@ -175,26 +174,18 @@ run_set_vmswitch (VmnetCli *cli, gpointer options, GError **error)
   g_autoptr(VmnetSwitch) sw = NULL;
   gboolean want;
 
-  if (!cli->args || !cli->args[0] || cli->args[1])
-    {
-      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give one switch name");
-      return FALSE;
-    }
+  const gchar *name = vmnet_cli_one_name (cli, "switch", error);
+
+  if (!name)
+    return FALSE;
   if (!o->enable_iov)
     {
       g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "nothing to change: give --enable-iov on|off");
       return FALSE;
     }
-  if (g_ascii_strcasecmp (o->enable_iov, "on") == 0 || g_ascii_strcasecmp (o->enable_iov, "true") == 0)
-    want = TRUE;
-  else if (g_ascii_strcasecmp (o->enable_iov, "off") == 0 || g_ascii_strcasecmp (o->enable_iov, "false") == 0)
-    want = FALSE;
-  else
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "--enable-iov '%s' is not on or off", o->enable_iov);
-      return FALSE;
-    }
-  sw = vmnet_host_find_switch (cli->host, cli->args[0], error);
+  if (!vmnet_cli_parse_on_off ("enable-iov", o->enable_iov, &want, error))
+    return FALSE;
+  sw = vmnet_host_find_switch (cli->host, name, error);
   if (!sw)
     return FALSE;
   if (vmnet_switch_get_iov_enabled (sw) != want)

@@ -292,3 +292,30 @@ vmnet_cli_no_positional (VmnetCli *cli, GError **error)
     }
   return TRUE;
 }
+
+gboolean
+vmnet_cli_parse_on_off (const gchar *option, const gchar *text, gboolean *out, GError **error)
+{
+  if (g_ascii_strcasecmp (text, "on") == 0 || g_ascii_strcasecmp (text, "true") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp (text, "off") == 0 || g_ascii_strcasecmp (text, "false") == 0)
+    *out = FALSE;
+  else
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "--%s '%s' is not on or off", option, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const gchar *
+vmnet_cli_one_name (VmnetCli *cli, const gchar *what, GError **error)
+{
+  if (!cli->args || !cli->args[0] || cli->args[1])
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give one %s name", what);
+      return NULL;
+    }
+  return cli->args[0];
+}

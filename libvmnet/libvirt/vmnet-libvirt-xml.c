@@ -98,6 +98,18 @@ parse_number (const gchar *s, guint64 max, guint64 *out)
   return TRUE;
 }
 
+/* "0000:3b:10.0" from the four numbers as libvirt writes them (decimal or 0x-hex). */
+static gchar *
+pci_address_from (const gchar *d, const gchar *b, const gchar *sl, const gchar *f)
+{
+  guint64 dv, bv, sv, fv;
+
+  if (!parse_number (d, 0xffff, &dv) || !parse_number (b, 0xff, &bv) ||
+      !parse_number (sl, 0x1f, &sv) || !parse_number (f, 0x7, &fv))
+    return NULL;
+  return g_strdup_printf ("%04x:%02x:%02x.%x", (guint) dv, (guint) bv, (guint) sv, (guint) fv);
+}
+
 /* <address domain='0x0000' bus='0x3b' slot='0x10' function='0x0'/> */
 static gchar *
 pci_address_of (xmlNode *addr)
@@ -106,17 +118,11 @@ pci_address_of (xmlNode *addr)
   g_autofree gchar *b = prop (addr, "bus");
   g_autofree gchar *s = prop (addr, "slot");
   g_autofree gchar *f = prop (addr, "function");
-  guint64 dv, bv, sv, fv;
 
-  if (!d || !b || !s || !f ||
-      !parse_number (d, 0xffff, &dv) ||
-      !parse_number (b, 0xff, &bv) ||
-      !parse_number (s, 0x1f, &sv) ||
-      !parse_number (f, 0x7, &fv))
-    return NULL;
-  return g_strdup_printf ("%04x:%02x:%02x.%x", (guint) dv, (guint) bv, (guint) sv, (guint) fv);
+  return pci_address_from (d, b, s, f);
 }
 
+/* <domain>0</domain><bus>59</bus>… inside a node device's pci capability */
 static gchar *
 pci_address_from_numbers (xmlNode *cap)
 {
@@ -124,15 +130,8 @@ pci_address_from_numbers (xmlNode *cap)
   g_autofree gchar *b = text (child (cap, "bus"));
   g_autofree gchar *s = text (child (cap, "slot"));
   g_autofree gchar *f = text (child (cap, "function"));
-  guint64 dv, bv, sv, fv;
 
-  if (!d || !b || !s || !f ||
-      !parse_number (d, 0xffff, &dv) ||
-      !parse_number (b, 0xff, &bv) ||
-      !parse_number (s, 0x1f, &sv) ||
-      !parse_number (f, 0x7, &fv))
-    return NULL;
-  return g_strdup_printf ("%04x:%02x:%02x.%x", (guint) dv, (guint) bv, (guint) sv, (guint) fv);
+  return pci_address_from (d, b, s, f);
 }
 
 static void
@@ -459,12 +458,8 @@ sax_pci_address (gconstpointer source)
   g_autofree gchar *b = sax_attr (source, "bus");
   g_autofree gchar *sl = sax_attr (source, "slot");
   g_autofree gchar *f = sax_attr (source, "function");
-  guint64 dv, bv, sv, fv;
 
-  if (!parse_number (d, 0xffff, &dv) || !parse_number (b, 0xff, &bv) ||
-      !parse_number (sl, 0x1f, &sv) || !parse_number (f, 0x7, &fv))
-    return NULL;
-  return g_strdup_printf ("%04x:%02x:%02x.%x", (guint) dv, (guint) bv, (guint) sv, (guint) fv);
+  return pci_address_from (d, b, sl, f);
 }
 
 typedef enum {
