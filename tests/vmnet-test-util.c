@@ -26,12 +26,27 @@ vmnet_test_host_xml (const gchar *body)
                           "  <memory>8388608</memory>\n%s</node>\n", body);
 }
 
+/* Host files of this process only: test programs run side by side. */
+static const gchar *
+process_dir (void)
+{
+  static gchar *dir;
+
+  if (!dir)
+    {
+      g_autoptr(GError) error = NULL;
+      dir = g_dir_make_tmp ("vmnet-test-XXXXXX", &error);
+      g_assert_no_error (error);
+    }
+  return dir;
+}
+
 gchar *
 vmnet_test_uri_for_xml (const gchar *xml)
 {
   static guint counter;
   g_autofree gchar *name = g_strdup_printf ("host-%u.xml", ++counter);
-  g_autofree gchar *path = vmnet_test_write_file (g_get_tmp_dir (), name, xml);
+  g_autofree gchar *path = vmnet_test_write_file (process_dir (), name, xml);
 
   return g_strconcat ("test://", path, NULL);
 }
