@@ -1390,6 +1390,137 @@ vmnet_host_set_net_adapter_sriov_num_vfs (VmnetHost            *self,
   return vmnet_host_refresh (self, cancellable, error);
 }
 
+static gboolean
+valid_adapter_name (const gchar *name)
+{
+  gsize len = strlen (name);
+
+  if (len == 0 || len > 60)
+    return FALSE;
+  for (const gchar *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* A locally administered QEMU-style MAC no adapter on the host has. */
+static gchar *
+new_mac (VmnetHost *self)
+{
+  GListModel *adapters = G_LIST_MODEL (self->adapters);
+
+  for (;;)
+    {
+      guint32 r = g_random_int ();
+      g_autofree gchar *mac = g_strdup_printf ("52:54:00:%02x:%02x:%02x", (r >> 16) & 0xff, (r >> 8) & 0xff, r & 0xff);
+      gboolean taken = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (adapters) && !taken; i++)
+        {
+          g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, i);
+          taken = g_ascii_strcasecmp (vmnet_network_adapter_get_mac_address (a) ? vmnet_network_adapter_get_mac_address (a) : "", mac) == 0;
+        }
+      if (!taken)
+        return g_steal_pointer (&mac);
+    }
+}
+
+/**
+ * vmnet_host_add_network_adapter:
+ * @self: a #VmnetHost
+ * @vm: one of the host's VMs
+ * @sw: the switch to connect the adapter to
+ * @name: (nullable): the adapter name (letters, digits, `-`, `_`), or %NULL for `netN`
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Adds a virtio network adapter, like `Add-VMNetworkAdapter`, with a new MAC
+ * address and the user alias `ua-NAME`. On a switch in SR-IOV mode it is
+ * created ready for failover (`<teaming type='persistent'/>`), so a VF can be
+ * teamed with it while the VM runs. A running VM gets it at once and keeps it;
+ * a stopped one in its definition.
+ *
+ * Returns: (transfer full): the new adapter, or %NULL with %VMNET_ERROR_INVALID_ARGUMENT,
+ *   %VMNET_ERROR_ALREADY_EXISTS or libvirt's error
+ *
+ * Since: 0.1
+ */
+VmnetNetworkAdapter *
+vmnet_host_add_network_adapter (VmnetHost     *self,
+                                VmnetVm       *vm,
+                                VmnetSwitch   *sw,
+                                const gchar   *name,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_autofree gchar *chosen = NULL;
+  g_autofree gchar *alias = NULL;
+  g_autofree gchar *mac = NULL;
+  g_autofree gchar *xml = NULL;
+  g_autoptr(VmnetNetworkAdapter) existing = NULL;
+  g_autoptr(VmnetVm) after = NULL;
+  gchar *uuid;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  g_return_val_if_fail (VMNET_IS_VM (vm), NULL);
+  g_return_val_if_fail (VMNET_IS_SWITCH (sw), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (name && !valid_adapter_name (name))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "adapter name '%s' of VM '%s' is not allowed: 1 to 60 letters, digits, '-' or '_' "
+                   "(it becomes the libvirt alias ua-NAME)", name, vmnet_vm_get_name (vm));
+      return NULL;
+    }
+  if (name)
+    {
+      existing = vmnet_vm_find_network_adapter (vm, name, NULL);
+      if (existing)
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS,
+                       "VM '%s' has a network adapter '%s' already", vmnet_vm_get_name (vm), name);
+          return NULL;
+        }
+      chosen = g_strdup (name);
+    }
+  else
+    {
+      for (guint k = g_list_model_get_n_items (vmnet_vm_get_network_adapters (vm)); !chosen; k++)
+        {
+          g_autofree gchar *candidate = g_strdup_printf ("net%u", k);
+          g_autoptr(VmnetNetworkAdapter) taken = vmnet_vm_find_network_adapter (vm, candidate, NULL);
+          if (!taken)
+            chosen = g_steal_pointer (&candidate);
+        }
+    }
+  if (g_strcmp0 (vmnet_switch_get_forward_mode (sw), "hostdev") == 0)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "switch '%s' is only a VF pool: connect adapters to a switch with a software path",
+                   vmnet_switch_get_name (sw));
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  alias = g_strconcat (VMNET_ALIAS_PREFIX, chosen, NULL);
+  mac = new_mac (self);
+  xml = vmnet_libvirt_adapter_interface_xml (mac, vmnet_switch_get_name (sw), alias, vmnet_switch_get_iov_enabled (sw));
+  uuid = g_strdup (vmnet_vm_get_uuid (vm));
+  if (!vmnet_libvirt_conn_add_interface (self->conn, uuid, xml, error))
+    {
+      g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
+      g_free (uuid);
+      return NULL;
+    }
+  g_free (uuid);
+  if (!vmnet_host_refresh (self, cancellable, error))
+    return NULL;
+  after = vmnet_host_find_vm (self, vmnet_vm_get_uuid (vm), error);
+  return after ? vmnet_vm_find_network_adapter (after, mac, error) : NULL;
+}
+
 /**
  * vmnet_host_get_uri:
  * @self: a #VmnetHost

@@ -241,12 +241,68 @@ test_vf_interface_xml (void)
   g_assert_null (strstr (plain, "<vlan"));
 }
 
+/* Add-VMNetworkAdapter: failover-ready on an SR-IOV switch, plain elsewhere. */
+static void
+test_add_adapter (void)
+{
+  g_autofree gchar *xml = vmnet_test_host_xml (
+    "<network><name>sw</name><forward mode='bridge'><interface dev='eth0'/></forward></network>"
+    "<network><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='eth0'/></forward></network>"
+    "<network><name>plain</name></network>"
+    "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>off</name>"
+    "<memory>1024</memory><os><type>hvm</type></os><devices>"
+    "<interface type='network'><mac address='52:54:00:bb:00:01'/><source network='plain'/></interface>"
+    "</devices><test:runstate>5</test:runstate></domain>"
+    "<domain type='test'><name>on</name><memory>1024</memory><os><type>hvm</type></os></domain>");
+  g_autoptr(VmnetHost) host = vmnet_test_open_host (xml, NULL);
+  g_autoptr(VmnetVm) off = vmnet_host_find_vm (host, "off", NULL);
+  g_autoptr(VmnetVm) on = vmnet_host_find_vm (host, "on", NULL);
+  g_autoptr(VmnetSwitch) sw = vmnet_host_find_switch (host, "sw", NULL);
+  g_autoptr(VmnetSwitch) plain = vmnet_host_find_switch (host, "plain", NULL);
+  g_autoptr(VmnetNetworkAdapter) fast = NULL;
+  g_autoptr(VmnetNetworkAdapter) slow = NULL;
+  g_autoptr(VmnetNetworkAdapter) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fast = vmnet_host_add_network_adapter (host, off, sw, "fast", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vmnet_network_adapter_get_name (fast), ==, "fast");
+  g_assert_cmpstr (vmnet_network_adapter_get_switch_name (fast), ==, "sw");
+  g_assert_cmpstr (vmnet_network_adapter_get_model (fast), ==, "virtio");
+  g_assert_true (vmnet_network_adapter_get_failover_ready (fast));
+  g_assert_true (g_str_has_prefix (vmnet_network_adapter_get_mac_address (fast), "52:54:00:"));
+
+  slow = vmnet_host_add_network_adapter (host, off, plain, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vmnet_network_adapter_get_name (slow), ==, "net2");
+  g_assert_false (vmnet_network_adapter_get_failover_ready (slow));
+  g_assert_cmpstr (vmnet_network_adapter_get_mac_address (slow), !=, vmnet_network_adapter_get_mac_address (fast));
+  g_assert_cmpuint (g_list_model_get_n_items (vmnet_vm_get_network_adapters (off)), ==, 3);
+
+  /* Bad names and duplicates change nothing. */
+  none = vmnet_host_add_network_adapter (host, off, sw, "a b", NULL, &error);
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  none = vmnet_host_add_network_adapter (host, off, sw, "fast", NULL, &error);
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (vmnet_vm_get_network_adapters (off)), ==, 3);
+
+  /* The test driver cannot hot-plug: libvirt's error, nothing added. */
+  none = vmnet_host_add_network_adapter (host, on, sw, NULL, NULL, &error);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == VMNET_ERROR);
+  g_assert_nonnull (strstr (error->message, "VM 'on'"));
+  g_assert_cmpuint (g_list_model_get_n_items (vmnet_vm_get_network_adapters (on)), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/vmnet/settings/merge", test_merge);
   g_test_add_func ("/vmnet/settings/vf-interface-xml", test_vf_interface_xml);
+  g_test_add_func ("/vmnet/settings/add-adapter", test_add_adapter);
   g_test_add ("/vmnet/settings/round-trip-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_round_trip, fixture_tear_down);
   g_test_add ("/vmnet/settings/round-trip-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_round_trip, fixture_tear_down);
   g_test_add ("/vmnet/settings/bad-values-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_bad_values, fixture_tear_down);

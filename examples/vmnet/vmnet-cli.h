@@ -59,6 +59,7 @@ extern const VmnetCommand vmnet_cmd_remove_vmswitch;
 extern const VmnetCommand vmnet_cmd_set_vmswitch;
 extern const VmnetCommand vmnet_cmd_get_vmnetworkadapter;
 extern const VmnetCommand vmnet_cmd_set_vmnetworkadapter;
+extern const VmnetCommand vmnet_cmd_add_vmnetworkadapter;
 extern const VmnetCommand vmnet_cmd_get_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_get_netadaptersriovvf;
 extern const VmnetCommand vmnet_cmd_set_netadaptersriov;

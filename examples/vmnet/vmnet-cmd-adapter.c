@@ -287,3 +287,67 @@ const VmnetCommand vmnet_cmd_set_vmnetworkadapter = {
   "Change a VM network adapter's SR-IOV settings and port policies",
   sizeof (SetOptions), set_add_options, set_free_options, run_set_vmnetworkadapter,
 };
+
+typedef struct {
+  gchar *vm_name;
+  gchar *switch_name;
+  gchar *name;
+} AddOptions;
+
+static void
+add_add_options (GOptionContext *context, gpointer options)
+{
+  AddOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
+    { "switch-name", 0, 0, G_OPTION_ARG_STRING, &o->switch_name, "The switch to connect it to", "SWITCH" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The adapter name (default netN)", "NAME" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static void
+add_free_options (gpointer options)
+{
+  AddOptions *o = options;
+  g_free (o->vm_name);
+  g_free (o->switch_name);
+  g_free (o->name);
+}
+
+static gboolean
+run_add_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
+{
+  AddOptions *o = options;
+  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetSwitch) sw = NULL;
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
+  VmnetNetworkAdapter *a;
+
+  if (!vmnet_cli_no_positional (cli, error))
+    return FALSE;
+  if (!o->vm_name || !o->switch_name)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give --vm-name VM and --switch-name SWITCH");
+      return FALSE;
+    }
+  vm = vmnet_host_find_vm (cli->host, o->vm_name, error);
+  if (!vm)
+    return FALSE;
+  sw = vmnet_host_find_switch (cli->host, o->switch_name, error);
+  if (!sw)
+    return FALSE;
+  a = vmnet_host_add_network_adapter (cli->host, vm, sw, o->name, cli->cancellable, error);
+  if (!a)
+    return FALSE;
+  g_ptr_array_add (objects, a);
+  vmnet_cli_print_objects (cli, adapter_columns, objects, FALSE);
+  return TRUE;
+}
+
+const VmnetCommand vmnet_cmd_add_vmnetworkadapter = {
+  "add-vmnetworkadapter", "--vm-name VM --switch-name SWITCH [--name NAME]",
+  "Add a virtio network adapter (failover-ready on an SR-IOV switch)",
+  sizeof (AddOptions), add_add_options, add_free_options, run_add_vmnetworkadapter,
+};

@@ -13,6 +13,7 @@ static const VmnetCommand *const commands[] = {
   &vmnet_cmd_set_vmswitch,
   &vmnet_cmd_remove_vmswitch,
   &vmnet_cmd_get_vmnetworkadapter,
+  &vmnet_cmd_add_vmnetworkadapter,
   &vmnet_cmd_set_vmnetworkadapter,
   &vmnet_cmd_get_netadaptersriov,
   &vmnet_cmd_get_netadaptersriovvf,

@@ -97,6 +97,14 @@ gboolean     vmnet_host_set_net_adapter_sriov_num_vfs (VmnetHost            *sel
                                                        GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
+VmnetNetworkAdapter *vmnet_host_add_network_adapter (VmnetHost    *self,
+                                                     VmnetVm      *vm,
+                                                     VmnetSwitch  *sw,
+                                                     const gchar  *name,
+                                                     GCancellable *cancellable,
+                                                     GError      **error);
+
+VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_uri               (VmnetHost *self);
 VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_resolved_uri      (VmnetHost *self);

@@ -69,6 +69,14 @@ gboolean          vmnet_libvirt_conn_set_last_error (VmnetLibvirtConn *conn,
                                                      const gchar      *mac,
                                                      const gchar      *message,
                                                      GError          **error);
+gchar            *vmnet_libvirt_adapter_interface_xml (const gchar *mac,
+                                                       const gchar *network,
+                                                       const gchar *alias,
+                                                       gboolean     failover);
+gboolean          vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn,
+                                                    const gchar      *vm_uuid,
+                                                    const gchar      *xml,
+                                                    GError          **error);
 gchar            *vmnet_libvirt_demo_root          (GError           **error);
 gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
                                                     GError           **error);

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "vmnet-error.h"
@@ -89,6 +91,95 @@ vmnet_libvirt_conn_detach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
   ok = virDomainDetachDeviceAlias (dom, vf_alias, VIR_DOMAIN_AFFECT_LIVE) == 0;
   if (!ok)
     vmnet_libvirt_set_error (error, "cannot detach VF '%s'", vf_alias);
+  virDomainFree (dom);
+  return ok;
+}
+
+/* A VM network adapter: virtio on the switch's network, ready for failover
+ * when the switch is in SR-IOV mode. */
+gchar *
+vmnet_libvirt_adapter_interface_xml (const gchar *mac, const gchar *network, const gchar *alias, gboolean failover)
+{
+  g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *) "1.0");
+  xmlNode *root = xmlNewDocNode (doc, NULL, (const xmlChar *) "interface", NULL);
+  xmlNode *n;
+  xmlChar *mem = NULL;
+  int size = 0;
+  gchar *out;
+
+  xmlDocSetRootElement (doc, root);
+  xmlSetProp (root, (const xmlChar *) "type", (const xmlChar *) "network");
+  n = xmlNewChild (root, NULL, (const xmlChar *) "mac", NULL);
+  xmlSetProp (n, (const xmlChar *) "address", (const xmlChar *) mac);
+  n = xmlNewChild (root, NULL, (const xmlChar *) "source", NULL);
+  xmlSetProp (n, (const xmlChar *) "network", (const xmlChar *) network);
+  n = xmlNewChild (root, NULL, (const xmlChar *) "model", NULL);
+  xmlSetProp (n, (const xmlChar *) "type", (const xmlChar *) "virtio");
+  if (failover)
+    {
+      n = xmlNewChild (root, NULL, (const xmlChar *) "teaming", NULL);
+      xmlSetProp (n, (const xmlChar *) "type", (const xmlChar *) "persistent");
+    }
+  n = xmlNewChild (root, NULL, (const xmlChar *) "alias", NULL);
+  xmlSetProp (n, (const xmlChar *) "name", (const xmlChar *) alias);
+
+  xmlDocDumpFormatMemory (doc, &mem, &size, 1);
+  out = g_strdup (g_strstr_len ((const gchar *) mem, size, "<interface"));
+  xmlFree (mem);
+  return out;
+}
+
+/* Running: attach live (and to the persistent definition). Stopped: add the
+ * interface to the persistent definition and define it again, as virsh edit
+ * does. Either the interface is added or nothing changed. */
+gboolean
+vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *xml, GError **error)
+{
+  virDomainPtr dom = lookup (conn, vm_uuid, error);
+  gboolean ok = FALSE;
+
+  if (!dom)
+    return FALSE;
+  if (virDomainIsActive (dom) == 1)
+    {
+      unsigned int flags = VIR_DOMAIN_AFFECT_LIVE;
+      if (virDomainIsPersistent (dom) == 1)
+        flags |= VIR_DOMAIN_AFFECT_CONFIG;
+      ok = virDomainAttachDeviceFlags (dom, xml, flags) == 0;
+      if (!ok)
+        vmnet_libvirt_set_error (error, "cannot add the network adapter");
+    }
+  else
+    {
+      char *def = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+      g_autoptr(xmlDoc) doc = def ? xmlReadMemory (def, strlen (def), "domain", NULL, XML_PARSE_NONET) : NULL;
+      g_autoptr(xmlDoc) iface = xmlReadMemory (xml, strlen (xml), "interface", NULL, XML_PARSE_NONET);
+      xmlNode *devices = NULL;
+
+      free (def);
+      if (doc)
+        for (xmlNode *c = xmlDocGetRootElement (doc)->children; c && !devices; c = c->next)
+          if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "devices"))
+            devices = c;
+      if (!doc || !devices || !iface)
+        vmnet_libvirt_set_error (error, "cannot read the VM's definition");
+      else
+        {
+          xmlChar *mem = NULL;
+          int size = 0;
+          virDomainPtr defined;
+
+          xmlAddChild (devices, xmlDocCopyNode (xmlDocGetRootElement (iface), doc, 1));
+          xmlDocDumpMemory (doc, &mem, &size);
+          defined = virDomainDefineXML (vmnet_libvirt_conn_get_ptr (conn), (const char *) mem);
+          xmlFree (mem);
+          ok = defined != NULL;
+          if (!ok)
+            vmnet_libvirt_set_error (error, "cannot add the network adapter");
+          else
+            virDomainFree (defined);
+        }
+    }
   virDomainFree (dom);
   return ok;
 }

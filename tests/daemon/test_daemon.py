@@ -43,6 +43,10 @@ def domain_xml(name, nics, settings):
         <controller type='pci' index='2' model='pcie-root-port'/>
         <controller type='pci' index='3' model='pcie-root-port'/>
         <controller type='pci' index='4' model='pcie-root-port'/>
+        <controller type='pci' index='5' model='pcie-root-port'/>
+        <controller type='pci' index='6' model='pcie-root-port'/>
+        <controller type='pci' index='7' model='pcie-root-port'/>
+        <controller type='pci' index='8' model='pcie-root-port'/>
         {ifaces}
       </devices>
     </domain>"""
@@ -94,10 +98,12 @@ class DaemonTest(unittest.TestCase):
             "off1": ([("52:54:00:d0:01:01", "sw", "front")],
                      [("52:54:00:d0:01:01", "iov-weight='7' iov-interrupt-moderation='low'")]),
             "plain": ([("52:54:00:d0:02:01", "sw", None)], []),
+            "run2": ([], []),
         }
         for name, (nics, settings) in cls.doms.items():
             c.defineXML(domain_xml(name, nics, settings))
         c.lookupByName("run1").create()
+        c.lookupByName("run2").create()
 
     def vmnet(self, *args, check=True):
         p = subprocess.run([VMNET, "--connect", self.uri, "--output", "json", *args],
@@ -234,6 +240,20 @@ class DaemonTest(unittest.TestCase):
         # Settings written through vmnet survive the restart too.
         self.assertIn('iov-weight="3"', self.metadata("plain", libvirt.VIR_DOMAIN_AFFECT_CONFIG))
         self.assertEqual(self.vmnet_view(), self.libvirt_view())
+
+    def test_add_adapter_running_and_stopped(self):
+        a = self.vmnet("add-vmnetworkadapter", "--vm-name", "run2", "--switch-name", "sw", "--name", "extra")[0]
+        self.assertIs(a["FailoverReady"], True)
+        dom = self.conn.lookupByName("run2")
+        live, config = dom.XMLDesc(), dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        for xml in (live, config):
+            self.assertIn("<alias name='ua-extra'/>", xml)
+            self.assertIn(a["MacAddress"], xml)
+        # QEMU got a failover-ready virtio device (teaming persistent) hot-plugged.
+        self.assertIn("<teaming type='persistent'/>", live.split("ua-extra")[0].rsplit("<interface", 1)[1])
+        b = self.vmnet("add-vmnetworkadapter", "--vm-name", "off1", "--switch-name", "sw")[0]
+        self.assertEqual(b["Name"], "net1")
+        self.assertIn("<alias name='ua-net1'/>", self.conn.lookupByName("off1").XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
 
     def test_vf_attach_failure_is_reported(self):
         # sw is in SR-IOV mode, but its pool cannot start here (no such PF): the setting is kept,
