@@ -21,6 +21,7 @@
 #define T_SW_EXTERNAL     "External switch"
 #define T_SW_ADAPTER      "Switch adapter is SR-IOV capable"
 #define T_SW_VFS          "Switch adapter has VFs"
+#define T_SW_UP           "Switch adapter is up"
 #define T_SW_IOV_MODE     "Switch in SR-IOV mode"
 #define T_SW_POOL         "VF pool running"
 #define T_SW_FREE         "Free VFs"
@@ -408,6 +409,18 @@ switch_checks (VmnetSwitchInfo *sw, GPtrArray *host)
   else
     add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_PASS, T_SW_VFS,
          g_strdup_printf ("Adapter %s has %d VFs enabled.", sw->net_adapter_name, sw->adapter_num_vfs), NULL);
+
+  /* libvirt refuses to configure a VF of a PF that is not online. */
+  if (blocked || sw->adapter_num_vfs <= 0)
+    ;
+  else if (g_strcmp0 (sw->adapter_link_state, "down") == 0 || g_strcmp0 (sw->adapter_link_state, "lowerlayerdown") == 0)
+    add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_UP, VMNET_CHECK_RESULT_FAIL, T_SW_UP,
+         g_strdup_printf ("Adapter %s is %s: libvirt cannot configure its VFs (MAC, VLAN) while the PF is offline.",
+                          sw->net_adapter_name, sw->adapter_link_state),
+         g_strdup_printf ("ip link set %s up, and keep it up in the host's network configuration", sw->net_adapter_name));
+  else if (sw->adapter_link_state)
+    add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_UP, VMNET_CHECK_RESULT_PASS, T_SW_UP,
+         g_strdup_printf ("Adapter %s is %s.", sw->net_adapter_name, sw->adapter_link_state), NULL);
 
   if (blocked)
     add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_SKIP, T_SW_IOV_MODE,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "vmnet-host.h"
@@ -10,6 +11,7 @@
 #include "vmnet-settings-private.h"
 #include "vmnet-diagnose-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
+#include "libvirt/vmnet-libvirt-xml-private.h"
 #include "linux/vmnet-linux-private.h"
 
 /**
@@ -856,6 +858,12 @@ typedef struct {
   gchar               *attach_xml;      /* hot-plug this VF */
   gchar               *detach_alias;    /* unplug the VF with this alias */
   gboolean             clear_last_error;
+  /* AllowTeaming on the VF (netlink on the PF; only on the host itself). */
+  gchar               *host_root;       /* where sysfs is; NULL: not host-local */
+  gchar               *adapter_alias;   /* find the attached VF by its partner */
+  gchar               *vf_address;      /* the VF the adapter has now */
+  gint                 teaming;         /* -1 leave, else the value to apply */
+  gchar               *restore_address; /* a released VF to give trust off / spoofchk on */
 } SetAdapterData;
 
 static void
@@ -866,6 +874,10 @@ set_adapter_data_free (SetAdapterData *data)
   g_free (data->mac);
   g_free (data->attach_xml);
   g_free (data->detach_alias);
+  g_free (data->host_root);
+  g_free (data->adapter_alias);
+  g_free (data->vf_address);
+  g_free (data->restore_address);
   g_free (data);
 }
 
@@ -888,6 +900,21 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
   gboolean want = running && sw && vmnet_switch_get_iov_enabled (sw) && weight > 0 && !guarded &&
                   a->failover_ready;
   gboolean has = a->iov_usage && a->vf_alias != NULL;
+  gboolean allow = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
+
+  data->teaming = -1;
+  if (host_facts_available (self, self->conn) && !self->host_root)
+    {
+      data->host_root = g_strdup ("/");
+      data->adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
+      if (want && (!has || allow != a->allow_teaming))
+        {
+          data->teaming = allow;
+          data->vf_address = g_strdup (has ? a->virtual_function : NULL);
+        }
+      if (!want && has && a->allow_teaming)
+        data->restore_address = g_strdup (a->virtual_function);
+    }
 
   if (want && !has)
     {
@@ -931,6 +958,52 @@ prepare_set_adapter (VmnetHost            *self,
   return data;
 }
 
+/* The VF libvirt picked from the pool: the hostdev teamed with the adapter, in the live XML. */
+static gchar *
+attached_vf_address (VmnetHost *self, SetAdapterData *data)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (self->conn), data->vm_uuid);
+  g_autoptr(VmnetDomainFact) d = NULL;
+  char *xml;
+
+  if (!dom)
+    {
+      virResetLastError ();
+      return NULL;
+    }
+  xml = virDomainGetXMLDesc (dom, 0);
+  virDomainFree (dom);
+  if (!xml)
+    {
+      virResetLastError ();
+      return NULL;
+    }
+  d = vmnet_libvirt_parse_domain (xml, NULL);
+  free (xml);
+  for (guint i = 0; d && i < d->interfaces->len; i++)
+    {
+      VmnetIfaceFact *iface = g_ptr_array_index (d->interfaces, i);
+      if (iface->teaming == VMNET_TEAMING_TRANSIENT && iface->hostdev_address &&
+          g_strcmp0 (iface->teaming_persistent, data->adapter_alias) == 0)
+        return g_strdup (iface->hostdev_address);
+    }
+  return NULL;
+}
+
+static gboolean
+apply_teaming (SetAdapterData *data, const gchar *vf_address, gboolean allow, GError **error)
+{
+  g_autofree gchar *pf = NULL;
+  guint index;
+
+  if (!vmnet_sysfs_vf_position (data->host_root, vf_address, &pf, &index))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "no PF found for VF %s", vf_address);
+      return FALSE;
+    }
+  return vmnet_netlink_set_vf_teaming (pf, index, allow, error);
+}
+
 static gboolean
 set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
@@ -950,6 +1023,8 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
     }
+  if (data->restore_address)
+    apply_teaming (data, data->restore_address, FALSE, NULL);
   /* A VF is a desire, not a guarantee: a failed attach is kept for the status. */
   if (data->attach_xml)
     {
@@ -958,6 +1033,19 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
         {
           g_debug ("%s: %s", data->label, attach_error->message);
           vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, attach_error->message, NULL);
+          return TRUE;
+        }
+    }
+  if (data->teaming >= 0)
+    {
+      g_autoptr(GError) teaming_error = NULL;
+      g_autofree gchar *address = data->vf_address ? g_strdup (data->vf_address)
+                                                   : attached_vf_address (self, data);
+      if (!address || !apply_teaming (data, address, data->teaming, &teaming_error))
+        {
+          g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
+                                                       teaming_error ? teaming_error->message : "VF not found");
+          vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, message, NULL);
           return TRUE;
         }
     }

@@ -59,6 +59,7 @@ typedef struct {
   /* for the checks */
   gboolean         adapter_sriov_capable;
   gint             adapter_num_vfs;
+  gchar           *adapter_link_state;  /* "up", "down", NULL unknown */
   gboolean         pool_active;
   GPtrArray       *checks;         /* (element-type VmnetIovCheck) */
 } VmnetSwitchInfo;

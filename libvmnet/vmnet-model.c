@@ -46,6 +46,7 @@ vmnet_switch_info_free (VmnetSwitchInfo *info)
   g_free (info->net_adapter_interface_description);
   g_free (info->forward_mode);
   g_free (info->iov_pool_name);
+  g_free (info->adapter_link_state);
   g_clear_pointer (&info->checks, g_ptr_array_unref);
   g_free (info);
 }
@@ -455,6 +456,7 @@ build_switches (Builder *b, VmnetModel *model)
           VmnetPfInfo *pf = g_hash_table_lookup (b->pf_by_name, bound);
           sw->adapter_sriov_capable = pf != NULL;
           sw->adapter_num_vfs = pf ? pf->num_vfs : 0;
+          sw->adapter_link_state = g_strdup (pf ? pf->link_state : NULL);
         }
 
       g_ptr_array_add (model->switches, sw);

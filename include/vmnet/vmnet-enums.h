@@ -130,6 +130,7 @@ typedef enum {
  * @VMNET_IOV_CHECK_ADAPTER_VM_RUNNING: the VM is running.
  * @VMNET_IOV_CHECK_ADAPTER_VF: a VF backs the adapter.
  * @VMNET_IOV_CHECK_ADAPTER_PORT_POLICY: no port policy that only the software switch enforces is on.
+ * @VMNET_IOV_CHECK_SWITCH_ADAPTER_UP: the switch's physical adapter is up (libvirt configures VFs only on a PF that is online).
  *
  * What an SR-IOV check looks at. Values are stable and only ever appended.
  *
@@ -160,6 +161,7 @@ typedef enum {
   VMNET_IOV_CHECK_ADAPTER_VM_RUNNING,
   VMNET_IOV_CHECK_ADAPTER_VF,
   VMNET_IOV_CHECK_ADAPTER_PORT_POLICY,
+  VMNET_IOV_CHECK_SWITCH_ADAPTER_UP,
 } VmnetIovCheckCode;
 
 /**

@@ -37,6 +37,11 @@ ensure_initialized (void)
       virInitialize ();
       virSetErrorFunc (NULL, silent_error_func);
       xmlInitParser ();
+      /* GLib creates the C locale of g_ascii_strtoll() on first use; a thread
+       * waiting for that can come back with errno set, and GLib then rejects a
+       * valid number ("“50” is not a signed number"). Create it before the
+       * fetch threads exist. */
+      (void) g_ascii_strtoll ("0", NULL, 10);
       g_once_init_leave (&once, 1);
     }
 }

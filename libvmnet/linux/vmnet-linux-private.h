@@ -17,6 +17,14 @@ gboolean           vmnet_sysfs_set_num_vfs  (const gchar      *root,
                                              const gchar      *pf_name,
                                              gint              n,
                                              GError          **error);
+gboolean           vmnet_sysfs_vf_position (const gchar      *root,
+                                             const gchar      *vf_address,
+                                             gchar           **pf_netdev,
+                                             guint            *index);
+gboolean           vmnet_netlink_set_vf_teaming (const gchar  *pf_netdev,
+                                                 guint         vf,
+                                                 gboolean      allow,
+                                                 GError      **error);
 VmnetProbeFact    *vmnet_probe_host         (const gchar      *root);
 void               vmnet_linux_collect      (VmnetHostFacts   *facts,
                                              const gchar      *root,

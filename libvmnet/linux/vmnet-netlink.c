@@ -100,3 +100,55 @@ vmnet_netlink_read_pf (const gchar *netdev, GError **error)
   free_sock (sock);
   return g_steal_pointer (&fact);
 }
+
+/* Trust on / spoof checking off for AllowTeaming, and back. */
+gboolean
+vmnet_netlink_set_vf_teaming (const gchar *pf_netdev, guint vf, gboolean allow, GError **error)
+{
+  struct nl_sock *sock = nl_socket_alloc ();
+  struct rtnl_link *orig = NULL, *change = NULL;
+  struct rtnl_link_vf *vf_data = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (!sock)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_FAILED, "out of memory for a netlink socket");
+      return FALSE;
+    }
+  rc = nl_connect (sock, NETLINK_ROUTE);
+  if (rc >= 0)
+    rc = rtnl_link_get_kernel (sock, 0, pf_netdev, &orig);
+  if (rc < 0)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "netlink: cannot read link '%s': %s",
+                   pf_netdev, nl_geterror (rc));
+      goto out;
+    }
+  change = rtnl_link_alloc ();
+  vf_data = rtnl_link_vf_alloc ();
+  rtnl_link_vf_set_index (vf_data, vf);
+  rtnl_link_vf_set_trust (vf_data, allow ? 1 : 0);
+  rtnl_link_vf_set_spoofchk (vf_data, allow ? 0 : 1);
+  rc = rtnl_link_vf_add (change, vf_data);
+  if (rc >= 0)
+    rc = rtnl_link_change (sock, orig, change, 0);
+  if (rc < 0)
+    {
+      g_set_error (error, VMNET_ERROR, rc == -NLE_PERM ? VMNET_ERROR_ACCESS_DENIED : VMNET_ERROR_FAILED,
+                   "netlink: cannot set trust %s / spoof checking %s on VF %u of '%s': %s",
+                   allow ? "on" : "off", allow ? "off" : "on", vf, pf_netdev, nl_geterror (rc));
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  if (vf_data)
+    rtnl_link_vf_put (vf_data);
+  if (change)
+    rtnl_link_put (change);
+  if (orig)
+    rtnl_link_put (orig);
+  nl_socket_free (sock);
+  return ok;
+}

@@ -257,3 +257,23 @@ vmnet_sysfs_set_num_vfs (const gchar *root, const gchar *address, const gchar *p
     return FALSE;
   return n == 0 || write_numvfs (path, n, pf_name, error);
 }
+
+/* Which PF netdev and VF index a VF's PCI address is, from physfn and virtfnN. */
+gboolean
+vmnet_sysfs_vf_position (const gchar *root, const gchar *vf_address, gchar **pf_netdev, guint *index)
+{
+  g_autofree gchar *physfn = g_build_filename (root, "sys/bus/pci/devices", vf_address, "physfn", NULL);
+  g_autofree gchar *pf = link_basename (physfn);
+  g_autoptr(VmnetSysfsPciFact) f = pf ? vmnet_sysfs_read_pci (root, pf) : NULL;
+
+  if (!f || f->netdevs->len == 0)
+    return FALSE;
+  for (guint i = 0; i < f->vf_addresses->len; i++)
+    if (g_str_equal (g_ptr_array_index (f->vf_addresses, i), vf_address))
+      {
+        *pf_netdev = g_strdup (g_ptr_array_index (f->netdevs, 0));
+        *index = i;
+        return TRUE;
+      }
+  return FALSE;
+}

@@ -1,0 +1,154 @@
+#!/bin/sh
+# libvmnet on a real SR-IOV host (the lab's emulated 82576 behind an emulated IOMMU):
+# the flows of the SR-IOV walkthrough through the vmnet tool built on the host.
+# Needs boot.sh --build BUILD_DIR. Runs inside the lab guest as /lab/run-in-guest.sh.
+. /lab/lib-guest.sh
+
+B=/lab/build
+export LD_LIBRARY_PATH=$B/libvmnet
+VMNET="$B/examples/vmnet/vmnet --connect qemu:///system"
+J="python3 -c"
+
+note "libvmnet: start"
+wait_for 90 virsh -c qemu:///system uri >/dev/null 2>&1
+
+PF_ADDR=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done | head -n1)
+PF=$(ls "/sys/bus/pci/devices/$PF_ADDR/net" | head -n1)
+note "PF $PF ($PF_ADDR)"
+
+get_pf() {
+    $VMNET -o json get-netadaptersriov "$PF" > /tmp/pf.json || return 1
+    $J "import json; p=json.load(open('/tmp/pf.json'))[0]; print(p); assert p['TotalVFs']==7 and p['Driver']=='igb', p"
+}
+check get-netadaptersriov-82576-max-7 get_pf
+
+set_vfs() {
+    $VMNET set-netadaptersriov "$PF" --num-vfs 4 || return 1
+    udevadm settle --timeout=30
+    [ "$(cat /sys/bus/pci/devices/$PF_ADDR/sriov_numvfs)" = 4 ] || { echo "sriov_numvfs is not 4"; return 1; }
+    $VMNET -o json get-netadaptersriovvf --name "$PF" > /tmp/vfs.json || return 1
+    $J "
+import json
+v=json.load(open('/tmp/vfs.json'))
+print([(x['FunctionID'], x['PciAddress'], x['IommuGroup']) for x in v])
+assert [x['FunctionID'] for x in v]==[0,1,2,3], v
+assert all(x['PciAddress'] for x in v)
+groups=[x['IommuGroup'] for x in v]
+assert None not in groups and len(set(groups))==4, groups"
+}
+check set-netadaptersriov-4-vfs set_vfs
+
+test_sriov_host() {
+    $VMNET -o json test-sriov > /tmp/checks.json
+    rc=$?
+    $J "
+import json
+c={x['Check']: x['Result'] for x in json.load(open('/tmp/checks.json')) if x['Scope']=='Host'}
+print(c)
+for k in ('connection','hostdev','dma-remapping','interrupt-remapping','vfio','sriov-adapter','vfs-enabled','vf-isolation'):
+    assert c[k]=='PASS', (k, c[k])" || return 1
+    echo "test-sriov exit $rc"
+}
+check test-sriov-host-passes test_sriov_host
+
+pf_down_is_diagnosed() {
+    ip link set "$PF" down
+    $VMNET -o json test-sriov > /tmp/checks.json
+    $J "
+import json
+c=[x for x in json.load(open('/tmp/checks.json')) if x['Scope']=='Switch' and x['Check']=='switch-adapter-up']
+print(c)
+assert c and c[0]['Result']=='FAIL' and 'ip link set' in c[0]['Fix'], c" || return 1
+    ip link set "$PF" up
+}
+
+new_switch() {
+    $VMNET -o json new-vmswitch --name lab --net-adapter "$PF" --enable-iov > /tmp/sw.json || return 1
+    $J "
+import json
+s=json.load(open('/tmp/sw.json'))[0]
+print(s)
+assert s['IovEnabled'] and s['IovVirtualFunctionCount']==4 and s['IovVirtualFunctionsInUse']==0, s"
+    virsh -c qemu:///system net-info lab-iov | grep -q 'Active: *yes' || { echo "pool not active"; return 1; }
+}
+check new-vmswitch-enable-iov new_switch
+check pf-down-is-diagnosed pf_down_is_diagnosed
+
+cat > /tmp/nested.xml <<'XML'
+<domain type='qemu'>
+  <name>nested1</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <controller type='pci' index='0' model='pcie-root'/>
+    <controller type='pci' index='1' model='pcie-root-port'/>
+    <controller type='pci' index='2' model='pcie-root-port'/>
+    <controller type='pci' index='3' model='pcie-root-port'/>
+    <controller type='pci' index='4' model='pcie-root-port'/>
+    <controller type='pci' index='5' model='pcie-root-port'/>
+    <controller type='pci' index='6' model='pcie-root-port'/>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+
+vf_attach() {
+    virsh -c qemu:///system define /tmp/nested.xml >/dev/null || return 1
+    $VMNET -o json add-vmnetworkadapter --vm-name nested1 --switch-name lab --name net0 > /tmp/a.json || return 1
+    MAC=$($J "import json; print(json.load(open('/tmp/a.json'))[0]['MacAddress'])")
+    echo "$MAC" > /tmp/mac
+    virsh -c qemu:///system start --paused nested1 >/dev/null || return 1
+    $VMNET set-vmnetworkadapter --vm-name nested1 --name net0 --iov-weight 100 || return 1
+    $VMNET -o json get-vmnetworkadapter --vm-name nested1 > /tmp/a.json || return 1
+    $J "
+import json
+a=json.load(open('/tmp/a.json'))[0]
+print(a['IovUsage'], a['VirtualFunction'], a['Status'], a['StatusDescription'])
+assert a['IovUsage']==1 and a['VirtualFunction'], a
+assert a['StatusDescription'][0]=='OK (SR-IOV active)', a" || return 1
+    virsh -c qemu:///system dumpxml nested1 > /tmp/live.xml
+    grep -q "<interface type='hostdev'" /tmp/live.xml || { echo "no hostdev interface"; return 1; }
+    grep -q "teaming type='transient' persistent='ua-net0'" /tmp/live.xml || { echo "no transient teaming"; return 1; }
+    ip link show "$PF" | grep -i "$MAC" || { ip link show "$PF"; echo "VF MAC $MAC not set on the PF"; return 1; }
+    $VMNET -o json get-vmswitch lab > /tmp/sw.json
+    $J "import json; s=json.load(open('/tmp/sw.json'))[0]; print(s['IovVirtualFunctionsInUse']); assert s['IovVirtualFunctionsInUse']==1, s"
+}
+check vf-attached-with-failover vf_attach
+
+vf_line() {
+    $VMNET -o json get-netadaptersriovvf --name "$PF" > /tmp/vfs.json
+    idx=$($J "import json; print([v['FunctionID'] for v in json.load(open('/tmp/vfs.json')) if v['VmFriendlyName']=='nested1'][0])")
+    ip link show "$PF" | grep "vf $idx "
+}
+
+allow_teaming() {
+    $VMNET set-vmnetworkadapter --vm-name nested1 --name net0 --allow-teaming on || return 1
+    line=$(vf_line) || return 1
+    echo "$line"
+    echo "$line" | grep -q "spoof checking off" || { echo "spoof checking not off"; return 1; }
+    echo "$line" | grep -q "trust on" || { echo "trust not on"; return 1; }
+    $VMNET set-vmnetworkadapter --vm-name nested1 --name net0 --allow-teaming off || return 1
+    line=$(vf_line) || return 1
+    echo "$line"
+    echo "$line" | grep -q "spoof checking on" || { echo "spoof checking not restored"; return 1; }
+    echo "$line" | grep -q "trust off" || { echo "trust not restored"; return 1; }
+}
+check allow-teaming-trust-and-spoofchk allow_teaming
+
+numvfs_busy() {
+    $VMNET set-netadaptersriov "$PF" --num-vfs 2
+    rc=$?
+    [ "$rc" = 5 ] || { echo "exit $rc, want 5 (busy)"; return 1; }
+    [ "$(cat /sys/bus/pci/devices/$PF_ADDR/sriov_numvfs)" = 4 ] || { echo "sriov_numvfs changed"; return 1; }
+}
+check set-netadaptersriov-busy-while-in-use numvfs_busy
+
+destroy_frees() {
+    virsh -c qemu:///system destroy nested1 >/dev/null || return 1
+    $VMNET -o json get-vmswitch lab > /tmp/sw.json
+    $J "import json; s=json.load(open('/tmp/sw.json'))[0]; print(s['IovVirtualFunctionsInUse']); assert s['IovVirtualFunctionsInUse']==0, s"
+}
+check destroy-frees-the-vf destroy_frees
+
+note "libvmnet: done"
