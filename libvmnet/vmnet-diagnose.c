@@ -567,8 +567,8 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
     add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_FAIL, T_AD_FAILOVER,
          g_strdup ("The adapter was created without failover (a virtio device with <teaming type='persistent'/> "
                    "and a ua- alias), so a VF cannot be hot-plugged beside it; the pairing needs a VM restart."),
-         g_strdup ("Give the interface <model type='virtio'/>, <teaming type='persistent'/> and <alias name='ua-NAME'/> "
-         "in the VM's persistent definition (virsh edit), then restart the VM"));
+         g_strdup ("Setting IovWeight above 0 (vmnet set-vmnetworkadapter) makes the persistent definition ready "
+         "(<teaming type='persistent'/> and a ua- alias on the virtio device); then restart the VM"));
   else
     add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_PASS, T_AD_FAILOVER,
          g_strdup ("The virtio adapter is ready to team with a VF."), NULL);

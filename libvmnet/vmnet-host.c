@@ -864,6 +864,7 @@ typedef struct {
   gchar               *vf_address;      /* the VF the adapter has now */
   gint                 teaming;         /* -1 leave, else the value to apply */
   gchar               *restore_address; /* a released VF to give trust off / spoofchk on */
+  gchar               *failover_alias;  /* make the persistent definition failover-ready */
 } SetAdapterData;
 
 static void
@@ -878,6 +879,7 @@ set_adapter_data_free (SetAdapterData *data)
   g_free (data->adapter_alias);
   g_free (data->vf_address);
   g_free (data->restore_address);
+  g_free (data->failover_alias);
   g_free (data);
 }
 
@@ -901,6 +903,12 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
                   a->failover_ready;
   gboolean has = a->iov_usage && a->vf_alias != NULL;
   gboolean allow = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
+
+  /* A virtio adapter created without failover on an SR-IOV switch: its
+   * persistent definition is fixed; the pairing starts when the VM restarts. */
+  if (weight > 0 && !a->failover_ready && g_strcmp0 (a->model, "virtio") == 0 &&
+      sw && vmnet_switch_get_iov_enabled (sw))
+    data->failover_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
 
   data->teaming = -1;
   if (host_facts_available (self, self->conn) && !self->host_root)
@@ -1014,6 +1022,12 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
   /* The VF goes first: if it cannot, nothing has changed. */
   if (data->detach_alias &&
       !vmnet_libvirt_conn_detach_vf (self->conn, data->vm_uuid, data->detach_alias, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
+  if (data->failover_alias &&
+      !vmnet_libvirt_conn_fix_failover (self->conn, data->vm_uuid, data->mac, data->failover_alias, error))
     {
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;

@@ -296,6 +296,75 @@ test_add_adapter (void)
   g_assert_cmpuint (g_list_model_get_n_items (vmnet_vm_get_network_adapters (on)), ==, 0);
 }
 
+/* An adapter created without failover on an SR-IOV switch: asking for a VF
+ * fixes its persistent definition; the running VM pairs after a restart. */
+static void
+test_failover_fixed (void)
+{
+  g_autoptr(GError) error = NULL;
+  virConnectPtr conn = virConnectOpen ("test:///default");
+  virNetworkPtr sw, pool;
+  virDomainPtr dom;
+  g_autoptr(VmnetHost) host = NULL;
+  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  g_autoptr(VmnetAdapterSettings) s = vmnet_adapter_settings_new ();
+  char *inactive, *live;
+
+  sw = virNetworkDefineXML (conn, "<network><name>fo</name><forward mode='bridge'><interface dev='eth9'/></forward></network>");
+  pool = virNetworkDefineXML (conn, "<network><name>fo-iov</name><forward mode='hostdev' managed='yes'><pf dev='eth9'/></forward></network>");
+  dom = virDomainDefineXML (conn,
+    "<domain type='test'><name>legacy</name><memory>1024</memory><os><type>hvm</type></os><devices>"
+    "<interface type='network'><mac address='52:54:00:cc:01:01'/><source network='fo'/><model type='virtio'/></interface>"
+    "</devices></domain>");
+  g_assert_nonnull (sw);
+  g_assert_nonnull (pool);
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virNetworkCreate (sw), ==, 0);
+  g_assert_cmpint (virNetworkCreate (pool), ==, 0);
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+
+  host = vmnet_host_new_for_uri ("test:///default", NULL, &error);
+  g_assert_no_error (error);
+  vm = vmnet_host_find_vm (host, "legacy", NULL);
+  a = vmnet_vm_find_network_adapter (vm, NULL, NULL);
+  g_assert_false (vmnet_network_adapter_get_failover_ready (a));
+
+  vmnet_adapter_settings_set_iov_weight (s, 100);
+  g_assert_true (vmnet_host_set_network_adapter (host, a, s, NULL, &error));
+  g_assert_no_error (error);
+
+  inactive = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  live = virDomainGetXMLDesc (dom, 0);
+  g_assert_nonnull (strstr (inactive, "<teaming type='persistent'/>"));
+  g_assert_nonnull (strstr (inactive, "<alias name='ua-net0'/>"));
+  /* The running VM keeps its hardware until it restarts; the status says so. */
+  g_assert_null (strstr (live, "<teaming"));
+  g_assert_false (vmnet_network_adapter_get_failover_ready (a));
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (a), ==, 100);
+  free (inactive);
+  free (live);
+
+  /* After a restart the adapter is ready for failover, under the same name. */
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  g_assert_true (vmnet_host_refresh (host, NULL, &error));
+  g_assert_true (vmnet_network_adapter_get_failover_ready (a));
+  g_assert_cmpstr (vmnet_network_adapter_get_name (a), ==, "net0");
+
+  virDomainDestroy (dom);
+  virDomainUndefine (dom);
+  virDomainFree (dom);
+  virNetworkDestroy (pool);
+  virNetworkUndefine (pool);
+  virNetworkFree (pool);
+  virNetworkDestroy (sw);
+  virNetworkUndefine (sw);
+  virNetworkFree (sw);
+  virConnectClose (conn);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -303,6 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/settings/merge", test_merge);
   g_test_add_func ("/vmnet/settings/vf-interface-xml", test_vf_interface_xml);
   g_test_add_func ("/vmnet/settings/add-adapter", test_add_adapter);
+  g_test_add_func ("/vmnet/settings/failover-fixed", test_failover_fixed);
   g_test_add ("/vmnet/settings/round-trip-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_round_trip, fixture_tear_down);
   g_test_add ("/vmnet/settings/round-trip-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_round_trip, fixture_tear_down);
   g_test_add ("/vmnet/settings/bad-values-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_bad_values, fixture_tear_down);

@@ -183,3 +183,81 @@ vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, 
   virDomainFree (dom);
   return ok;
 }
+
+/* Makes the persistent definition of the virtio interface with MAC ready for
+ * failover: <teaming type='persistent'/> and the alias ua-NAME. Takes effect
+ * when the VM next starts. */
+gboolean
+vmnet_libvirt_conn_fix_failover (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *mac,
+                                 const gchar *alias, GError **error)
+{
+  virDomainPtr dom = lookup (conn, vm_uuid, error);
+  char *def;
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *devices = NULL, *target = NULL;
+  gboolean ok = FALSE;
+
+  if (!dom)
+    return FALSE;
+  def = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  if (def)
+    doc = xmlReadMemory (def, strlen (def), "domain", NULL, XML_PARSE_NONET);
+  free (def);
+  if (doc)
+    for (xmlNode *c = xmlDocGetRootElement (doc)->children; c && !devices; c = c->next)
+      if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "devices"))
+        devices = c;
+  for (xmlNode *c = devices ? devices->children : NULL; c && !target; c = c->next)
+    {
+      if (c->type != XML_ELEMENT_NODE || !xmlStrEqual (c->name, (const xmlChar *) "interface"))
+        continue;
+      for (xmlNode *m = c->children; m; m = m->next)
+        {
+          xmlChar *address;
+          if (m->type != XML_ELEMENT_NODE || !xmlStrEqual (m->name, (const xmlChar *) "mac"))
+            continue;
+          address = xmlGetProp (m, (const xmlChar *) "address");
+          if (address && g_ascii_strcasecmp ((const gchar *) address, mac) == 0)
+            target = c;
+          xmlFree (address);
+        }
+    }
+  if (!target)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                   "no interface with MAC %s in the VM's persistent definition", mac);
+      virDomainFree (dom);
+      return FALSE;
+    }
+
+  {
+    xmlNode *teaming = NULL, *alias_node = NULL;
+    xmlChar *mem = NULL;
+    int size = 0;
+    virDomainPtr defined;
+
+    for (xmlNode *c = target->children; c; c = c->next)
+      if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "teaming"))
+        teaming = c;
+      else if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "alias"))
+        alias_node = c;
+    if (!teaming)
+      teaming = xmlNewChild (target, NULL, (const xmlChar *) "teaming", NULL);
+    xmlSetProp (teaming, (const xmlChar *) "type", (const xmlChar *) "persistent");
+    xmlUnsetProp (teaming, (const xmlChar *) "persistent");
+    if (!alias_node)
+      alias_node = xmlNewChild (target, NULL, (const xmlChar *) "alias", NULL);
+    xmlSetProp (alias_node, (const xmlChar *) "name", (const xmlChar *) alias);
+
+    xmlDocDumpMemory (doc, &mem, &size);
+    defined = virDomainDefineXML (vmnet_libvirt_conn_get_ptr (conn), (const char *) mem);
+    xmlFree (mem);
+    ok = defined != NULL;
+    if (!ok)
+      vmnet_libvirt_set_error (error, "cannot make the adapter ready for failover");
+    else
+      virDomainFree (defined);
+  }
+  virDomainFree (dom);
+  return ok;
+}
