@@ -865,6 +865,7 @@ typedef struct {
   gint                 teaming;         /* -1 leave, else the value to apply */
   gchar               *restore_address; /* a released VF to give trust off / spoofchk on */
   gchar               *failover_alias;  /* make the persistent definition failover-ready */
+  gint                 queues;          /* virtio <driver queues> for the persistent definition, 0: leave */
 } SetAdapterData;
 
 static void
@@ -909,6 +910,9 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
   if (weight > 0 && !a->failover_ready && g_strcmp0 (a->model, "virtio") == 0 &&
       sw && vmnet_switch_get_iov_enabled (sw))
     data->failover_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
+  /* The software path gets as many queues as the VF is asked for. */
+  if ((v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) && g_strcmp0 (a->model, "virtio") == 0)
+    data->queues = v->iov_queue_pairs_requested;
 
   data->teaming = -1;
   if (host_facts_available (self, self->conn) && !self->host_root)
@@ -1026,8 +1030,9 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
     }
-  if (data->failover_alias &&
-      !vmnet_libvirt_conn_fix_failover (self->conn, data->vm_uuid, data->mac, data->failover_alias, error))
+  if ((data->failover_alias || data->queues > 0) &&
+      !vmnet_libvirt_conn_update_interface (self->conn, data->vm_uuid, data->mac, data->failover_alias,
+                                            data->queues, error))
     {
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;

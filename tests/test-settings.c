@@ -331,10 +331,13 @@ test_failover_fixed (void)
   g_assert_false (vmnet_network_adapter_get_failover_ready (a));
 
   vmnet_adapter_settings_set_iov_weight (s, 100);
+  vmnet_adapter_settings_set_iov_queue_pairs_requested (s, 4);
   g_assert_true (vmnet_host_set_network_adapter (host, a, s, NULL, &error));
   g_assert_no_error (error);
 
   inactive = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  /* The software path gets the same number of queues. */
+  g_assert_nonnull (strstr (inactive, "queues='4'"));
   live = virDomainGetXMLDesc (dom, 0);
   g_assert_nonnull (strstr (inactive, "<teaming type='persistent'/>"));
   g_assert_nonnull (strstr (inactive, "<alias name='ua-net0'/>"));

@@ -77,11 +77,12 @@ gboolean          vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid,
                                                     const gchar      *xml,
                                                     GError          **error);
-gboolean          vmnet_libvirt_conn_fix_failover  (VmnetLibvirtConn *conn,
-                                                    const gchar      *vm_uuid,
-                                                    const gchar      *mac,
-                                                    const gchar      *alias,
-                                                    GError          **error);
+gboolean          vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn,
+                                                       const gchar      *vm_uuid,
+                                                       const gchar      *mac,
+                                                       const gchar      *alias,
+                                                       gint              queues,
+                                                       GError          **error);
 gchar            *vmnet_libvirt_demo_root          (GError           **error);
 gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
                                                     GError           **error);

@@ -184,12 +184,13 @@ vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, 
   return ok;
 }
 
-/* Makes the persistent definition of the virtio interface with MAC ready for
- * failover: <teaming type='persistent'/> and the alias ua-NAME. Takes effect
+/* Changes the persistent definition of the virtio interface with MAC: with
+ * ALIAS, makes it ready for failover (<teaming type='persistent'/> and that
+ * alias); with QUEUES > 0, gives it <driver queues='QUEUES'/>. Takes effect
  * when the VM next starts. */
 gboolean
-vmnet_libvirt_conn_fix_failover (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *mac,
-                                 const gchar *alias, GError **error)
+vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *mac,
+                                     const gchar *alias, gint queues, GError **error)
 {
   virDomainPtr dom = lookup (conn, vm_uuid, error);
   char *def;
@@ -231,7 +232,7 @@ vmnet_libvirt_conn_fix_failover (VmnetLibvirtConn *conn, const gchar *vm_uuid, c
     }
 
   {
-    xmlNode *teaming = NULL, *alias_node = NULL;
+    xmlNode *teaming = NULL, *alias_node = NULL, *driver = NULL;
     xmlChar *mem = NULL;
     int size = 0;
     virDomainPtr defined;
@@ -241,20 +242,32 @@ vmnet_libvirt_conn_fix_failover (VmnetLibvirtConn *conn, const gchar *vm_uuid, c
         teaming = c;
       else if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "alias"))
         alias_node = c;
-    if (!teaming)
-      teaming = xmlNewChild (target, NULL, (const xmlChar *) "teaming", NULL);
-    xmlSetProp (teaming, (const xmlChar *) "type", (const xmlChar *) "persistent");
-    xmlUnsetProp (teaming, (const xmlChar *) "persistent");
-    if (!alias_node)
-      alias_node = xmlNewChild (target, NULL, (const xmlChar *) "alias", NULL);
-    xmlSetProp (alias_node, (const xmlChar *) "name", (const xmlChar *) alias);
+      else if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "driver"))
+        driver = c;
+    if (alias)
+      {
+        if (!teaming)
+          teaming = xmlNewChild (target, NULL, (const xmlChar *) "teaming", NULL);
+        xmlSetProp (teaming, (const xmlChar *) "type", (const xmlChar *) "persistent");
+        xmlUnsetProp (teaming, (const xmlChar *) "persistent");
+        if (!alias_node)
+          alias_node = xmlNewChild (target, NULL, (const xmlChar *) "alias", NULL);
+        xmlSetProp (alias_node, (const xmlChar *) "name", (const xmlChar *) alias);
+      }
+    if (queues > 0)
+      {
+        g_autofree gchar *text = g_strdup_printf ("%d", queues);
+        if (!driver)
+          driver = xmlNewChild (target, NULL, (const xmlChar *) "driver", NULL);
+        xmlSetProp (driver, (const xmlChar *) "queues", (const xmlChar *) text);
+      }
 
     xmlDocDumpMemory (doc, &mem, &size);
     defined = virDomainDefineXML (vmnet_libvirt_conn_get_ptr (conn), (const char *) mem);
     xmlFree (mem);
     ok = defined != NULL;
     if (!ok)
-      vmnet_libvirt_set_error (error, "cannot make the adapter ready for failover");
+      vmnet_libvirt_set_error (error, "cannot update the adapter's persistent definition");
     else
       virDomainFree (defined);
   }
