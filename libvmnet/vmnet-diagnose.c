@@ -584,6 +584,13 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
   if (a->iov_usage)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_PASS, T_AD_VF,
          g_strdup_printf ("VF %s backs the adapter.", a->virtual_function), NULL);
+  else if (running && !blocked && a->iov_weight > 0 && sw &&
+           sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
+         g_strdup_printf ("No free VF on switch '%s' (%d of %d in use)%s%s", sw->name,
+                          sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count,
+                          a->last_error ? "; the last attach failed: " : ".", a->last_error ? a->last_error : ""),
+         g_strdup_printf ("Enable more VFs on %s, or lower the IovWeight of other adapters", sw->net_adapter_name));
   else if (a->last_error)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("The last VF attach failed: %s", a->last_error),

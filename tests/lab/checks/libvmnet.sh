@@ -136,6 +136,30 @@ allow_teaming() {
 }
 check allow-teaming-trust-and-spoofchk allow_teaming
 
+more_adapters_than_vfs() {
+    sed 's/nested1/nested2/' /tmp/nested.xml | sed 's#</devices>#<controller type="pci" index="7" model="pcie-root-port"/><controller type="pci" index="8" model="pcie-root-port"/><controller type="pci" index="9" model="pcie-root-port"/><controller type="pci" index="10" model="pcie-root-port"/></devices>#' > /tmp/nested2.xml
+    virsh -c qemu:///system define /tmp/nested2.xml >/dev/null || return 1
+    for n in a b c d; do
+        $VMNET add-vmnetworkadapter --vm-name nested2 --switch-name lab --name "$n" >/dev/null || return 1
+    done
+    virsh -c qemu:///system start --paused nested2 >/dev/null || return 1
+    for n in a b c d; do
+        $VMNET set-vmnetworkadapter --vm-name nested2 --name "$n" --iov-weight 50 || return 1
+    done
+    $VMNET -o json get-vmnetworkadapter --vm-name nested2 > /tmp/n2.json
+    $VMNET -o json get-vmswitch lab > /tmp/sw.json
+    $J "
+import json
+a=json.load(open('/tmp/n2.json')); s=json.load(open('/tmp/sw.json'))[0]
+print([(x['Name'], x['IovUsage'], x['Status']) for x in a], s['IovVirtualFunctionsInUse'])
+assert s['IovVirtualFunctionsInUse']==4, s
+assert sum(x['IovUsage'] for x in a)==3, a
+waiting=[x for x in a if x['IovUsage']==0]
+assert len(waiting)==1 and waiting[0]['Status']=='Degraded', waiting
+assert any('No free VF' in d for d in waiting[0]['StatusDescription']), waiting[0]['StatusDescription']"
+}
+check more-adapters-than-vfs more_adapters_than_vfs
+
 numvfs_busy() {
     $VMNET set-netadaptersriov "$PF" --num-vfs 2
     rc=$?
@@ -146,6 +170,7 @@ check set-netadaptersriov-busy-while-in-use numvfs_busy
 
 destroy_frees() {
     virsh -c qemu:///system destroy nested1 >/dev/null || return 1
+    virsh -c qemu:///system destroy nested2 >/dev/null || return 1
     $VMNET -o json get-vmswitch lab > /tmp/sw.json
     $J "import json; s=json.load(open('/tmp/sw.json'))[0]; print(s['IovVirtualFunctionsInUse']); assert s['IovVirtualFunctionsInUse']==0, s"
 }
