@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "vmnet-host.h"
@@ -11,7 +10,6 @@
 #include "vmnet-settings-private.h"
 #include "vmnet-diagnose-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
-#include "libvirt/vmnet-libvirt-xml-private.h"
 #include "linux/vmnet-linux-private.h"
 
 /**
@@ -970,38 +968,6 @@ prepare_set_adapter (VmnetHost            *self,
   return data;
 }
 
-/* The VF libvirt picked from the pool: the hostdev teamed with the adapter, in the live XML. */
-static gchar *
-attached_vf_address (VmnetHost *self, SetAdapterData *data)
-{
-  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (self->conn), data->vm_uuid);
-  g_autoptr(VmnetDomainFact) d = NULL;
-  char *xml;
-
-  if (!dom)
-    {
-      virResetLastError ();
-      return NULL;
-    }
-  xml = virDomainGetXMLDesc (dom, 0);
-  virDomainFree (dom);
-  if (!xml)
-    {
-      virResetLastError ();
-      return NULL;
-    }
-  d = vmnet_libvirt_parse_domain (xml, NULL);
-  free (xml);
-  for (guint i = 0; d && i < d->interfaces->len; i++)
-    {
-      VmnetIfaceFact *iface = g_ptr_array_index (d->interfaces, i);
-      if (iface->teaming == VMNET_TEAMING_TRANSIENT && iface->hostdev_address &&
-          g_strcmp0 (iface->teaming_persistent, data->adapter_alias) == 0)
-        return g_strdup (iface->hostdev_address);
-    }
-  return NULL;
-}
-
 static gboolean
 apply_teaming (SetAdapterData *data, const gchar *vf_address, gboolean allow, GError **error)
 {
@@ -1059,7 +1025,8 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
     {
       g_autoptr(GError) teaming_error = NULL;
       g_autofree gchar *address = data->vf_address ? g_strdup (data->vf_address)
-                                                   : attached_vf_address (self, data);
+                                                   : vmnet_libvirt_conn_teamed_vf (self->conn, data->vm_uuid,
+                                                                                   data->adapter_alias);
       if (!address || !apply_teaming (data, address, data->teaming, &teaming_error))
         {
           g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
@@ -1201,20 +1168,6 @@ switch_data_free (SwitchData *data)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwitchData, switch_data_free)
 
 static gboolean
-network_exists (VmnetHost *self, const gchar *name)
-{
-  virNetworkPtr net = virNetworkLookupByName (vmnet_libvirt_conn_get_ptr (self->conn), name);
-
-  if (!net)
-    {
-      virResetLastError ();
-      return FALSE;
-    }
-  virNetworkFree (net);
-  return TRUE;
-}
-
-static gboolean
 new_switch_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
   SwitchData *data = user_data;
@@ -1223,11 +1176,11 @@ new_switch_change (VmnetHost *self, gpointer user_data, GCancellable *cancellabl
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   /* Asked of libvirt itself: another client may have made one since the last read. */
-  if (network_exists (self, data->name) || (data->pool_pf && network_exists (self, pool_name)))
+  if (vmnet_libvirt_conn_network_exists (self->conn, data->name) || (data->pool_pf && vmnet_libvirt_conn_network_exists (self->conn, pool_name)))
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS,
                    "a virtual switch (libvirt network) named '%s' exists already on host '%s'",
-                   network_exists (self, data->name) ? data->name : pool_name, host_label (self));
+                   vmnet_libvirt_conn_network_exists (self->conn, data->name) ? data->name : pool_name, host_label (self));
       return FALSE;
     }
   if (!vmnet_libvirt_conn_create_switch (self->conn, data->name, data->net_adapter, data->bridge,
@@ -1566,7 +1519,6 @@ vmnet_host_add_network_adapter (VmnetHost     *self,
   g_autofree gchar *xml = NULL;
   g_autoptr(VmnetNetworkAdapter) existing = NULL;
   g_autoptr(VmnetVm) after = NULL;
-  gchar *uuid;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
   g_return_val_if_fail (VMNET_IS_VM (vm), NULL);
@@ -1614,14 +1566,11 @@ vmnet_host_add_network_adapter (VmnetHost     *self,
   alias = g_strconcat (VMNET_ALIAS_PREFIX, chosen, NULL);
   mac = new_mac (self);
   xml = vmnet_libvirt_adapter_interface_xml (mac, vmnet_switch_get_name (sw), alias, vmnet_switch_get_iov_enabled (sw));
-  uuid = g_strdup (vmnet_vm_get_uuid (vm));
-  if (!vmnet_libvirt_conn_add_interface (self->conn, uuid, xml, error))
+  if (!vmnet_libvirt_conn_add_interface (self->conn, vmnet_vm_get_uuid (vm), xml, error))
     {
       g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
-      g_free (uuid);
       return NULL;
     }
-  g_free (uuid);
   if (!vmnet_host_refresh (self, cancellable, error))
     return NULL;
   after = vmnet_host_find_vm (self, vmnet_vm_get_uuid (vm), error);

@@ -135,7 +135,7 @@ vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
                                          const VmnetSettingsValues *values,
                                          GError                   **error)
 {
-  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), vm_uuid);
+  virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
   g_autofree gchar *old_live = NULL;
   g_autofree gchar *old_config = NULL;
   g_autofree gchar *new_live = NULL;
@@ -143,10 +143,7 @@ vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
   gboolean active, persistent, ok = FALSE;
 
   if (!dom)
-    {
-      vmnet_libvirt_set_error (error, "cannot find the VM");
-      return FALSE;
-    }
+    return FALSE;
   active = virDomainIsActive (dom) == 1;
   persistent = virDomainIsPersistent (dom) == 1;
 
@@ -193,16 +190,13 @@ vmnet_libvirt_conn_set_last_error (VmnetLibvirtConn *conn,
                                    const gchar      *message,
                                    GError          **error)
 {
-  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), vm_uuid);
+  virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
   g_autofree gchar *old = NULL;
   g_autofree gchar *new = NULL;
   gboolean ok = FALSE;
 
   if (!dom)
-    {
-      vmnet_libvirt_set_error (error, "cannot find the VM");
-      return FALSE;
-    }
+    return FALSE;
   old = get_metadata (dom, VIR_DOMAIN_AFFECT_LIVE, error);
   if (old)
     new = merge (*old ? old : NULL, mac, NULL, TRUE, message, error);

@@ -21,6 +21,14 @@ gboolean          vmnet_libvirt_conn_is_remote     (VmnetLibvirtConn  *conn);
 gboolean          vmnet_libvirt_conn_is_privileged (VmnetLibvirtConn  *conn);
 gboolean          vmnet_libvirt_conn_is_test       (VmnetLibvirtConn  *conn);
 virConnectPtr     vmnet_libvirt_conn_get_ptr       (VmnetLibvirtConn  *conn);
+virDomainPtr      vmnet_libvirt_conn_lookup_vm     (VmnetLibvirtConn  *conn,
+                                                    const gchar       *uuid,
+                                                    GError           **error);
+gboolean          vmnet_libvirt_conn_network_exists (VmnetLibvirtConn *conn,
+                                                     const gchar      *name);
+gchar            *vmnet_libvirt_conn_teamed_vf     (VmnetLibvirtConn  *conn,
+                                                    const gchar       *vm_uuid,
+                                                    const gchar       *adapter_alias);
 
 VmnetHostFacts   *vmnet_libvirt_conn_fetch         (VmnetLibvirtConn  *conn,
                                                     GCancellable      *cancellable,

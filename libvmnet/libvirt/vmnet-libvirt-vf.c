@@ -9,8 +9,22 @@
 #include "vmnet-error.h"
 #include "vmnet-model-private.h"
 #include "vmnet-libvirt-private.h"
+#include "vmnet-libvirt-xml-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+
+/* The document's root element as text, without the XML declaration. */
+static gchar *
+element_string (xmlDoc *doc)
+{
+  xmlBuffer *buffer = xmlBufferCreate ();
+  gchar *out;
+
+  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, 1);
+  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
+  xmlBufferFree (buffer);
+  return out;
+}
 
 /* The VF partner of a failover pair: an interface from the switch's VF pool
  * with the adapter's MAC, teamed (transient) with the virtio adapter's alias,
@@ -23,9 +37,6 @@ vmnet_libvirt_vf_interface_xml (const gchar *mac, const gchar *pool, const gchar
   g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *) "1.0");
   xmlNode *root = xmlNewDocNode (doc, NULL, (const xmlChar *) "interface", NULL);
   xmlNode *n;
-  xmlChar *mem = NULL;
-  int size = 0;
-  gchar *out;
 
   xmlDocSetRootElement (doc, root);
   xmlSetProp (root, (const xmlChar *) "type", (const xmlChar *) "network");
@@ -46,23 +57,10 @@ vmnet_libvirt_vf_interface_xml (const gchar *mac, const gchar *pool, const gchar
   xmlSetProp (n, (const xmlChar *) "persistent", (const xmlChar *) adapter_alias);
   n = xmlNewChild (root, NULL, (const xmlChar *) "alias", NULL);
   xmlSetProp (n, (const xmlChar *) "name", (const xmlChar *) vf_alias);
-
-  xmlDocDumpFormatMemory (doc, &mem, &size, 1);
-  /* Without the XML declaration. */
-  out = g_strdup (g_strstr_len ((const gchar *) mem, size, "<interface"));
-  xmlFree (mem);
-  return out;
+  return element_string (doc);
 }
 
-static virDomainPtr
-lookup (VmnetLibvirtConn *conn, const gchar *uuid, GError **error)
-{
-  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), uuid);
-
-  if (!dom)
-    vmnet_libvirt_set_error (error, "cannot find the VM");
-  return dom;
-}
+#define lookup vmnet_libvirt_conn_lookup_vm
 
 gboolean
 vmnet_libvirt_conn_attach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *xml, GError **error)
@@ -103,9 +101,6 @@ vmnet_libvirt_adapter_interface_xml (const gchar *mac, const gchar *network, con
   g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *) "1.0");
   xmlNode *root = xmlNewDocNode (doc, NULL, (const xmlChar *) "interface", NULL);
   xmlNode *n;
-  xmlChar *mem = NULL;
-  int size = 0;
-  gchar *out;
 
   xmlDocSetRootElement (doc, root);
   xmlSetProp (root, (const xmlChar *) "type", (const xmlChar *) "network");
@@ -122,21 +117,65 @@ vmnet_libvirt_adapter_interface_xml (const gchar *mac, const gchar *network, con
     }
   n = xmlNewChild (root, NULL, (const xmlChar *) "alias", NULL);
   xmlSetProp (n, (const xmlChar *) "name", (const xmlChar *) alias);
-
-  xmlDocDumpFormatMemory (doc, &mem, &size, 1);
-  out = g_strdup (g_strstr_len ((const gchar *) mem, size, "<interface"));
-  xmlFree (mem);
-  return out;
+  return element_string (doc);
 }
 
-/* Running: attach live (and to the persistent definition). Stopped: add the
- * interface to the persistent definition and define it again, as virsh edit
- * does. Either the interface is added or nothing changed. */
+/* Edits the persistent definition and defines it again, as virsh edit does:
+ * the change is in place or nothing changed. */
+typedef gboolean (*EditFunc) (xmlNode *devices, gconstpointer data, GError **error);
+
+static gboolean
+edit_definition (VmnetLibvirtConn *conn, virDomainPtr dom, EditFunc edit, gconstpointer data,
+                 const gchar *what, GError **error)
+{
+  char *def = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  g_autoptr(xmlDoc) doc = def ? xmlReadMemory (def, strlen (def), "domain", NULL, XML_PARSE_NONET) : NULL;
+  xmlNode *devices = NULL;
+  xmlChar *mem = NULL;
+  int size = 0;
+  virDomainPtr defined;
+
+  free (def);
+  for (xmlNode *c = doc ? xmlDocGetRootElement (doc)->children : NULL; c && !devices; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "devices"))
+      devices = c;
+  if (!devices)
+    {
+      vmnet_libvirt_set_error (error, "cannot read the VM's definition");
+      return FALSE;
+    }
+  if (!edit (devices, data, error))
+    return FALSE;
+  xmlDocDumpMemory (doc, &mem, &size);
+  defined = virDomainDefineXML (vmnet_libvirt_conn_get_ptr (conn), (const char *) mem);
+  xmlFree (mem);
+  if (!defined)
+    {
+      vmnet_libvirt_set_error (error, "cannot %s", what);
+      return FALSE;
+    }
+  virDomainFree (defined);
+  return TRUE;
+}
+
+static gboolean
+append_interface (xmlNode *devices, gconstpointer data, GError **error)
+{
+  const gchar *xml = data;
+  g_autoptr(xmlDoc) iface = xmlReadMemory (xml, strlen (xml), "interface", NULL, XML_PARSE_NONET);
+
+  g_return_val_if_fail (iface != NULL, FALSE);
+  xmlAddChild (devices, xmlDocCopyNode (xmlDocGetRootElement (iface), devices->doc, 1));
+  return TRUE;
+}
+
+/* Running: attach live (and to the persistent definition). Stopped: add it to
+ * the definition. Either the interface is added or nothing changed. */
 gboolean
 vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *xml, GError **error)
 {
   virDomainPtr dom = lookup (conn, vm_uuid, error);
-  gboolean ok = FALSE;
+  gboolean ok;
 
   if (!dom)
     return FALSE;
@@ -150,38 +189,72 @@ vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, 
         vmnet_libvirt_set_error (error, "cannot add the network adapter");
     }
   else
-    {
-      char *def = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-      g_autoptr(xmlDoc) doc = def ? xmlReadMemory (def, strlen (def), "domain", NULL, XML_PARSE_NONET) : NULL;
-      g_autoptr(xmlDoc) iface = xmlReadMemory (xml, strlen (xml), "interface", NULL, XML_PARSE_NONET);
-      xmlNode *devices = NULL;
-
-      free (def);
-      if (doc)
-        for (xmlNode *c = xmlDocGetRootElement (doc)->children; c && !devices; c = c->next)
-          if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "devices"))
-            devices = c;
-      if (!doc || !devices || !iface)
-        vmnet_libvirt_set_error (error, "cannot read the VM's definition");
-      else
-        {
-          xmlChar *mem = NULL;
-          int size = 0;
-          virDomainPtr defined;
-
-          xmlAddChild (devices, xmlDocCopyNode (xmlDocGetRootElement (iface), doc, 1));
-          xmlDocDumpMemory (doc, &mem, &size);
-          defined = virDomainDefineXML (vmnet_libvirt_conn_get_ptr (conn), (const char *) mem);
-          xmlFree (mem);
-          ok = defined != NULL;
-          if (!ok)
-            vmnet_libvirt_set_error (error, "cannot add the network adapter");
-          else
-            virDomainFree (defined);
-        }
-    }
+    ok = edit_definition (conn, dom, append_interface, xml, "add the network adapter", error);
   virDomainFree (dom);
   return ok;
+}
+
+typedef struct {
+  const gchar *mac;
+  const gchar *alias;
+  gint         queues;
+} InterfaceUpdate;
+
+static xmlNode *
+child_named (xmlNode *node, const gchar *name)
+{
+  for (xmlNode *c = node->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) name))
+      return c;
+  return NULL;
+}
+
+static gboolean
+update_interface (xmlNode *devices, gconstpointer data, GError **error)
+{
+  const InterfaceUpdate *u = data;
+  xmlNode *target = NULL;
+
+  for (xmlNode *c = devices->children; c && !target; c = c->next)
+    {
+      xmlNode *mac;
+      xmlChar *address;
+
+      if (c->type != XML_ELEMENT_NODE || !xmlStrEqual (c->name, (const xmlChar *) "interface") ||
+          !(mac = child_named (c, "mac")))
+        continue;
+      address = xmlGetProp (mac, (const xmlChar *) "address");
+      if (address && g_ascii_strcasecmp ((const gchar *) address, u->mac) == 0)
+        target = c;
+      xmlFree (address);
+    }
+  if (!target)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                   "no interface with MAC %s in the VM's persistent definition", u->mac);
+      return FALSE;
+    }
+  if (u->alias)
+    {
+      xmlNode *teaming = child_named (target, "teaming");
+      xmlNode *alias = child_named (target, "alias");
+      if (!teaming)
+        teaming = xmlNewChild (target, NULL, (const xmlChar *) "teaming", NULL);
+      xmlSetProp (teaming, (const xmlChar *) "type", (const xmlChar *) "persistent");
+      xmlUnsetProp (teaming, (const xmlChar *) "persistent");
+      if (!alias)
+        alias = xmlNewChild (target, NULL, (const xmlChar *) "alias", NULL);
+      xmlSetProp (alias, (const xmlChar *) "name", (const xmlChar *) u->alias);
+    }
+  if (u->queues > 0)
+    {
+      g_autofree gchar *text = g_strdup_printf ("%d", u->queues);
+      xmlNode *driver = child_named (target, "driver");
+      if (!driver)
+        driver = xmlNewChild (target, NULL, (const xmlChar *) "driver", NULL);
+      xmlSetProp (driver, (const xmlChar *) "queues", (const xmlChar *) text);
+    }
+  return TRUE;
 }
 
 /* Changes the persistent definition of the virtio interface with MAC: with
@@ -193,84 +266,40 @@ vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn, const gchar *vm_uui
                                      const gchar *alias, gint queues, GError **error)
 {
   virDomainPtr dom = lookup (conn, vm_uuid, error);
-  char *def;
-  g_autoptr(xmlDoc) doc = NULL;
-  xmlNode *devices = NULL, *target = NULL;
-  gboolean ok = FALSE;
+  InterfaceUpdate u = { mac, alias, queues };
+  gboolean ok;
 
   if (!dom)
     return FALSE;
-  def = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-  if (def)
-    doc = xmlReadMemory (def, strlen (def), "domain", NULL, XML_PARSE_NONET);
-  free (def);
-  if (doc)
-    for (xmlNode *c = xmlDocGetRootElement (doc)->children; c && !devices; c = c->next)
-      if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "devices"))
-        devices = c;
-  for (xmlNode *c = devices ? devices->children : NULL; c && !target; c = c->next)
-    {
-      if (c->type != XML_ELEMENT_NODE || !xmlStrEqual (c->name, (const xmlChar *) "interface"))
-        continue;
-      for (xmlNode *m = c->children; m; m = m->next)
-        {
-          xmlChar *address;
-          if (m->type != XML_ELEMENT_NODE || !xmlStrEqual (m->name, (const xmlChar *) "mac"))
-            continue;
-          address = xmlGetProp (m, (const xmlChar *) "address");
-          if (address && g_ascii_strcasecmp ((const gchar *) address, mac) == 0)
-            target = c;
-          xmlFree (address);
-        }
-    }
-  if (!target)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
-                   "no interface with MAC %s in the VM's persistent definition", mac);
-      virDomainFree (dom);
-      return FALSE;
-    }
-
-  {
-    xmlNode *teaming = NULL, *alias_node = NULL, *driver = NULL;
-    xmlChar *mem = NULL;
-    int size = 0;
-    virDomainPtr defined;
-
-    for (xmlNode *c = target->children; c; c = c->next)
-      if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "teaming"))
-        teaming = c;
-      else if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "alias"))
-        alias_node = c;
-      else if (c->type == XML_ELEMENT_NODE && xmlStrEqual (c->name, (const xmlChar *) "driver"))
-        driver = c;
-    if (alias)
-      {
-        if (!teaming)
-          teaming = xmlNewChild (target, NULL, (const xmlChar *) "teaming", NULL);
-        xmlSetProp (teaming, (const xmlChar *) "type", (const xmlChar *) "persistent");
-        xmlUnsetProp (teaming, (const xmlChar *) "persistent");
-        if (!alias_node)
-          alias_node = xmlNewChild (target, NULL, (const xmlChar *) "alias", NULL);
-        xmlSetProp (alias_node, (const xmlChar *) "name", (const xmlChar *) alias);
-      }
-    if (queues > 0)
-      {
-        g_autofree gchar *text = g_strdup_printf ("%d", queues);
-        if (!driver)
-          driver = xmlNewChild (target, NULL, (const xmlChar *) "driver", NULL);
-        xmlSetProp (driver, (const xmlChar *) "queues", (const xmlChar *) text);
-      }
-
-    xmlDocDumpMemory (doc, &mem, &size);
-    defined = virDomainDefineXML (vmnet_libvirt_conn_get_ptr (conn), (const char *) mem);
-    xmlFree (mem);
-    ok = defined != NULL;
-    if (!ok)
-      vmnet_libvirt_set_error (error, "cannot update the adapter's persistent definition");
-    else
-      virDomainFree (defined);
-  }
+  ok = edit_definition (conn, dom, update_interface, &u, "update the adapter's persistent definition", error);
   virDomainFree (dom);
   return ok;
+}
+
+/* The PCI address of the VF teamed with the adapter whose alias is ADAPTER_ALIAS, from the live XML. */
+gchar *
+vmnet_libvirt_conn_teamed_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *adapter_alias)
+{
+  virDomainPtr dom = lookup (conn, vm_uuid, NULL);
+  g_autoptr(VmnetDomainFact) d = NULL;
+  char *xml;
+
+  virResetLastError ();
+  if (!dom)
+    return NULL;
+  xml = virDomainGetXMLDesc (dom, 0);
+  virDomainFree (dom);
+  virResetLastError ();
+  if (!xml)
+    return NULL;
+  d = vmnet_libvirt_parse_domain (xml, NULL);
+  free (xml);
+  for (guint i = 0; d && i < d->interfaces->len; i++)
+    {
+      VmnetIfaceFact *iface = g_ptr_array_index (d->interfaces, i);
+      if (iface->teaming == VMNET_TEAMING_TRANSIENT && iface->hostdev_address &&
+          g_strcmp0 (iface->teaming_persistent, adapter_alias) == 0)
+        return g_strdup (iface->hostdev_address);
+    }
+  return NULL;
 }

@@ -16,6 +16,9 @@
 struct _VmnetLibvirtConn {
   virConnectPtr ptr;
   gchar        *uri;
+  GMutex        lock;
+  gboolean      hostdev_known;   /* domain capabilities are read once per connection */
+  VmnetTernary  hostdev_vfio;
   gboolean      remote;
   gboolean      privileged;
   gboolean      test;
@@ -237,6 +240,7 @@ vmnet_libvirt_conn_open (const gchar *uri, GError **error)
   g_autofree gchar *resolved = NULL;
   char *actual;
 
+  g_mutex_init (&conn->lock);
   ensure_initialized ();
 
   resolved = vmnet_libvirt_resolve_uri (uri, error);
@@ -270,6 +274,7 @@ vmnet_libvirt_conn_free (VmnetLibvirtConn *conn)
     return;
   if (conn->ptr)
     virConnectClose (conn->ptr);
+  g_mutex_clear (&conn->lock);
   g_free (conn->uri);
   g_free (conn);
 }
@@ -302,6 +307,28 @@ virConnectPtr
 vmnet_libvirt_conn_get_ptr (VmnetLibvirtConn *conn)
 {
   return conn->ptr;
+}
+
+virDomainPtr
+vmnet_libvirt_conn_lookup_vm (VmnetLibvirtConn *conn, const gchar *uuid, GError **error)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (conn->ptr, uuid);
+
+  if (!dom)
+    vmnet_libvirt_set_error (error, "cannot find the VM");
+  return dom;
+}
+
+gboolean
+vmnet_libvirt_conn_network_exists (VmnetLibvirtConn *conn, const gchar *name)
+{
+  virNetworkPtr net = virNetworkLookupByName (conn->ptr, name);
+
+  virResetLastError ();
+  if (!net)
+    return FALSE;
+  virNetworkFree (net);
+  return TRUE;
 }
 
 /* Fetching: every object's XML is fetched and parsed by a few threads at
@@ -461,17 +488,17 @@ version_string (unsigned long v)
 static VmnetTernary
 hostdev_vfio (VmnetLibvirtConn *conn)
 {
-  char *xml = virConnectGetDomainCapabilities (conn->ptr, NULL, NULL, NULL, NULL, 0);
-  VmnetTernary result;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&conn->lock);
+  char *xml;
 
-  if (!xml)
-    {
-      virResetLastError ();
-      return VMNET_TERNARY_UNKNOWN;
-    }
-  result = vmnet_libvirt_parse_hostdev_vfio (xml);
+  if (conn->hostdev_known)
+    return conn->hostdev_vfio;
+  xml = virConnectGetDomainCapabilities (conn->ptr, NULL, NULL, NULL, NULL, 0);
+  conn->hostdev_vfio = xml ? vmnet_libvirt_parse_hostdev_vfio (xml) : VMNET_TERNARY_UNKNOWN;
+  conn->hostdev_known = TRUE;
+  virResetLastError ();
   free (xml);
-  return result;
+  return conn->hostdev_vfio;
 }
 
 static gboolean
