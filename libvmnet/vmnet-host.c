@@ -9,6 +9,8 @@
 #include "vmnet-object-private.h"
 #include "vmnet-settings-private.h"
 #include "vmnet-diagnose-private.h"
+#include "vmnet-host-private.h"
+#include "vmnet-reconcile-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
 #include "linux/vmnet-linux-private.h"
 
@@ -58,6 +60,12 @@ struct _VmnetHost {
   GListStore       *vms;
   GListStore       *adapters;
   GPtrArray        *host_checks;
+
+  /* Reconciling: what is remembered per adapter between passes, and a
+   * counter that moves whenever VFs may have come free. */
+  GMutex            memory_lock;
+  GHashTable       *memory;
+  guint             generation;
 };
 
 static void vmnet_host_initable_iface_init (GInitableIface *iface);
@@ -89,6 +97,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_VF_ACTION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* What a worker thread produces for the main context to apply. */
 typedef struct {
@@ -530,6 +545,8 @@ vmnet_host_finalize (GObject *object)
   g_clear_object (&self->pfs);
   g_clear_pointer (&self->conn, vmnet_libvirt_conn_free);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->memory, g_hash_table_unref);
+  g_mutex_clear (&self->memory_lock);
   g_free (self->uri);
   g_free (self->host_root);
   g_free (self->computer_name);
@@ -688,6 +705,26 @@ vmnet_host_class_init (VmnetHostClass *klass)
   properties[PROP_IOV_SUPPORT_REASONS] = g_param_spec_boxed ("iov-support-reasons", NULL, NULL, G_TYPE_STRV, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VmnetHost::vf-action:
+   * @host: the host
+   * @action: what happened
+   * @vm_name: the VM
+   * @adapter_name: its network adapter
+   * @virtual_function: (nullable): the VF's PCI address, when known
+   * @reason: why, in a sentence
+   *
+   * Emitted, after the host's objects are up to date, for each VF that
+   * reconciling attached or detached, each adapter that starts waiting for
+   * a free VF, and each attach or detach that failed.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_VF_ACTION] =
+    g_signal_new ("vf-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 5, VMNET_TYPE_VF_ACTION, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                  G_TYPE_STRING);
 }
 
 static void
@@ -699,6 +736,9 @@ vmnet_host_init (VmnetHost *self)
   self->vms = g_list_store_new (VMNET_TYPE_VM);
   self->adapters = g_list_store_new (VMNET_TYPE_NETWORK_ADAPTER);
   self->host_checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
+  g_mutex_init (&self->memory_lock);
+  self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->generation = 1;
 }
 
 /**
@@ -893,13 +933,11 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
 {
   const VmnetSettingsValues *v = &data->values;
   g_autoptr(VmnetSwitch) sw = a->switch_name ? vmnet_host_find_switch (self, a->switch_name, NULL) : NULL;
-  gboolean running = a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED;
   gint weight = VALUE (v, iov_weight, IOV_WEIGHT, (gint) a->iov_weight);
   gboolean guarded = VALUE (v, router_guard, ROUTER_GUARD, a->router_guard) ||
                      VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard);
   gint vlan = VALUE (v, vlan_id, VLAN_ID, a->vlan_id);
-  gboolean want = running && sw && vmnet_switch_get_iov_enabled (sw) && weight > 0 && !guarded &&
-                  a->failover_ready;
+  gboolean want = vmnet_adapter_wants_vf (a, sw && vmnet_switch_get_iov_enabled (sw), weight, guarded);
   gboolean has = a->iov_usage && a->vf_alias != NULL;
   gboolean allow = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
 
@@ -969,12 +1007,12 @@ prepare_set_adapter (VmnetHost            *self,
 }
 
 static gboolean
-apply_teaming (SetAdapterData *data, const gchar *vf_address, gboolean allow, GError **error)
+apply_teaming (const gchar *host_root, const gchar *vf_address, gboolean allow, GError **error)
 {
   g_autofree gchar *pf = NULL;
   guint index;
 
-  if (!vmnet_sysfs_vf_position (data->host_root, vf_address, &pf, &index))
+  if (!vmnet_sysfs_vf_position (host_root, vf_address, &pf, &index))
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "no PF found for VF %s", vf_address);
       return FALSE;
@@ -1009,7 +1047,7 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       return FALSE;
     }
   if (data->restore_address)
-    apply_teaming (data, data->restore_address, FALSE, NULL);
+    apply_teaming (data->host_root, data->restore_address, FALSE, NULL);
   /* A VF is a desire, not a guarantee: a failed attach is kept for the status. */
   if (data->attach_xml)
     {
@@ -1027,7 +1065,7 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       g_autofree gchar *address = data->vf_address ? g_strdup (data->vf_address)
                                                    : vmnet_libvirt_conn_teamed_vf (self->conn, data->vm_uuid,
                                                                                    data->adapter_alias);
-      if (!address || !apply_teaming (data, address, data->teaming, &teaming_error))
+      if (!address || !apply_teaming (data->host_root, address, data->teaming, &teaming_error))
         {
           g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
                                                        teaming_error ? teaming_error->message : "VF not found");
@@ -1077,6 +1115,7 @@ vmnet_host_set_network_adapter (VmnetHost            *self,
   data = prepare_set_adapter (self, adapter, settings, error);
   if (!data)
     return FALSE;
+  vmnet_host_resources_changed (self);
   ok = set_adapter_change (self, data, cancellable, error);
   set_adapter_data_free (data);
   return ok && vmnet_host_refresh (self, cancellable, error);
@@ -1120,6 +1159,7 @@ vmnet_host_set_network_adapter_async (VmnetHost            *self,
       g_task_return_error (task, error);
       return;
     }
+  vmnet_host_resources_changed (self);
   start_change_and_read (self, task, set_adapter_change, data,
                          (GDestroyNotify) set_adapter_data_free, cancellable);
 }
@@ -1144,6 +1184,327 @@ vmnet_host_set_network_adapter_finish (VmnetHost     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_set_network_adapter_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Reconciling. */
+
+typedef struct {
+  gchar     *vm_uuid;     /* only this VM; NULL: all */
+  GPtrArray *steps;       /* (element-type VmnetStep) */
+} ReconcileData;
+
+static void
+reconcile_data_free (ReconcileData *data)
+{
+  g_free (data->vm_uuid);
+  g_clear_pointer (&data->steps, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+remember_failure (VmnetHost *self, const VmnetStep *step, guint generation)
+{
+  VmnetAdapterMemory *m;
+
+  g_mutex_lock (&self->memory_lock);
+  m = g_hash_table_lookup (self->memory, step->key);
+  if (m)
+    {
+      m->failed_generation = generation;
+      m->failed_weight = step->iov_weight;
+    }
+  g_mutex_unlock (&self->memory_lock);
+}
+
+static void
+forget_adapter (VmnetHost *self, const VmnetStep *step)
+{
+  g_mutex_lock (&self->memory_lock);
+  g_hash_table_remove (self->memory, step->key);
+  g_mutex_unlock (&self->memory_lock);
+}
+
+static void
+set_step_result (VmnetStep *step, VmnetVfAction action, const gchar *reason)
+{
+  step->action = action;
+  step->report = TRUE;
+  if (reason)
+    {
+      g_free (step->reason);
+      step->reason = g_strdup (reason);
+    }
+}
+
+/* Carries out one step on the host; failures end up in the step. */
+static void
+execute_step (VmnetHost *self, VmnetStep *step, guint generation, gboolean local)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, step->adapter_name, NULL);
+
+  switch (step->kind)
+    {
+    case VMNET_STEP_DETACH:
+      if (!vmnet_libvirt_conn_detach_vf (self->conn, step->vm_uuid, step->vf_alias, &error))
+        {
+          set_step_result (step, VMNET_VF_ACTION_FAILED, error->message);
+          return;
+        }
+      if (local && step->allow_teaming && step->virtual_function)
+        apply_teaming ("/", step->virtual_function, FALSE, NULL);
+      set_step_result (step, VMNET_VF_ACTION_DETACHED, NULL);
+      break;
+
+    case VMNET_STEP_ATTACH:
+      {
+        g_autofree gchar *vf_alias = g_strconcat (adapter_alias, "-vf", NULL);
+        g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml (step->mac, step->pool, adapter_alias, vf_alias,
+                                                                step->vlan_id);
+
+        if (!vmnet_libvirt_conn_attach_vf (self->conn, step->vm_uuid, xml, &error))
+          {
+            /* A VF is a desire, not a guarantee: the failure is kept for the
+             * status, and tried again when the situation changes. */
+            if (g_strcmp0 (step->last_error, error->message) != 0)
+              vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, error->message, NULL);
+            remember_failure (self, step, generation);
+            set_step_result (step, VMNET_VF_ACTION_FAILED, error->message);
+            return;
+          }
+        g_free (step->virtual_function);
+        step->virtual_function = vmnet_libvirt_conn_teamed_vf (self->conn, step->vm_uuid, adapter_alias);
+        if (local && step->allow_teaming && step->virtual_function &&
+            !apply_teaming ("/", step->virtual_function, TRUE, &error))
+          {
+            g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
+                                                         error->message);
+            vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, message, NULL);
+          }
+        else if (step->last_error)
+          vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, NULL, NULL);
+        forget_adapter (self, step);
+        set_step_result (step, VMNET_VF_ACTION_ATTACHED, NULL);
+      }
+      break;
+
+    case VMNET_STEP_WAIT:
+      if (step->news)
+        set_step_result (step, VMNET_VF_ACTION_WAITING, NULL);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Reads the host, plans, carries the plan out and reads again if anything
+ * was done. Safe on any thread. */
+static Snapshot *
+reconcile_run (VmnetHost *self, ReconcileData *data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(Snapshot) snap = read_host (self, self->conn, cancellable, error);
+  guint generation = g_atomic_int_get (&self->generation);
+  gboolean local = host_facts_available (self, self->conn) && !self->host_root;
+  gboolean acted = FALSE;
+
+  if (!snap)
+    return NULL;
+  g_mutex_lock (&self->memory_lock);
+  data->steps = vmnet_reconcile_plan (snap->model, data->vm_uuid, self->memory, generation,
+                                      g_get_monotonic_time ());
+  g_mutex_unlock (&self->memory_lock);
+
+  for (guint i = 0; i < data->steps->len; i++)
+    {
+      VmnetStep *step = g_ptr_array_index (data->steps, i);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      execute_step (self, step, generation, local);
+      acted |= step->kind != VMNET_STEP_WAIT;
+    }
+  if (!acted)
+    return g_steal_pointer (&snap);
+  g_clear_pointer (&snap, snapshot_free);
+  return read_host (self, self->conn, cancellable, error);
+}
+
+static void
+emit_actions (VmnetHost *self, GPtrArray *steps)
+{
+  for (guint i = 0; i < steps->len; i++)
+    {
+      VmnetStep *step = g_ptr_array_index (steps, i);
+
+      if (step->report)
+        g_signal_emit (self, signals[SIGNAL_VF_ACTION], 0, step->action, step->vm_name, step->adapter_name,
+                       step->virtual_function, step->reason);
+    }
+}
+
+static ReconcileData *
+prepare_reconcile (VmnetHost *self, VmnetVm *vm)
+{
+  ReconcileData *data = g_new0 (ReconcileData, 1);
+
+  data->vm_uuid = vm ? g_strdup (vmnet_vm_get_uuid (vm)) : NULL;
+  return data;
+}
+
+/**
+ * vmnet_host_reconcile:
+ * @self: a #VmnetHost
+ * @vm: (nullable): only this VM's adapters, or %NULL for all
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Brings the VFs in line with the adapters' settings, once: an adapter that
+ * no longer wants its VF (IovWeight 0, VM stopping, a port policy only the
+ * software switch enforces) loses it; adapters of running VMs that want one
+ * get a free VF, the highest IovWeight first and, among equals, the one that
+ * has waited longest. No VF is taken from an adapter that still wants it.
+ * An attach that fails leaves the adapter on its software path, with the
+ * reason in its status; it is tried again once VFs may have come free.
+ * #VmnetHost::vf-action is emitted for everything done; then the host is
+ * read again.
+ *
+ * #VmnetReconciler runs this whenever libvirt reports a change.
+ *
+ * Returns: %TRUE on success (also when some attach failed: see
+ *   #VmnetHost::vf-action), %FALSE with @error set if the host could not be
+ *   read
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_reconcile (VmnetHost     *self,
+                      VmnetVm       *vm,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  ReconcileData *data;
+  g_autoptr(Snapshot) snap = NULL;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (vm == NULL || VMNET_IS_VM (vm), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = prepare_reconcile (self, vm);
+  snap = reconcile_run (self, data, cancellable, error);
+  if (snap)
+    {
+      apply_snapshot (self, snap);
+      emit_actions (self, data->steps);
+    }
+  reconcile_data_free (data);
+  return snap != NULL;
+}
+
+static void
+reconcile_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  Snapshot *snap = reconcile_run (source_object, task_data, cancellable, &error);
+
+  if (snap)
+    g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+reconcile_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  VmnetHost *self = VMNET_HOST (source);
+  ReconcileData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (!snap)
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  apply_snapshot (self, snap);
+  emit_actions (self, data->steps);
+  g_task_return_boolean (outer, TRUE);
+}
+
+/**
+ * vmnet_host_reconcile_async:
+ * @self: a #VmnetHost
+ * @vm: (nullable): only this VM's adapters, or %NULL for all
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_reconcile(): libvirt is called from a
+ * worker thread; objects change and signals are emitted in the host's
+ * context.
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_reconcile_async (VmnetHost           *self,
+                            VmnetVm             *vm,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (vm == NULL || VMNET_IS_VM (vm));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vmnet_host_reconcile_async);
+  inner = g_task_new (self, cancellable, reconcile_done, g_object_ref (task));
+  g_task_set_task_data (inner, prepare_reconcile (self, vm), (GDestroyNotify) reconcile_data_free);
+  g_task_run_in_thread (inner, reconcile_thread);
+}
+
+/**
+ * vmnet_host_reconcile_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_reconcile_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_reconcile_finish (VmnetHost     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_reconcile_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* VFs may have come free (a VM stopped, a device went, a switch changed):
+ * adapters whose attach failed are tried again on the next pass. */
+void
+vmnet_host_resources_changed (VmnetHost *self)
+{
+  g_atomic_int_inc (&self->generation);
+}
+
+VmnetLibvirtConn *
+vmnet_host_get_libvirt_conn (VmnetHost *self)
+{
+  return self->conn;
 }
 
 typedef struct {

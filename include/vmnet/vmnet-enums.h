@@ -182,4 +182,22 @@ typedef enum {
   VMNET_OPERATIONAL_STATUS_STOPPED = 10,
 } VmnetOperationalStatus;
 
+/**
+ * VmnetVfAction:
+ * @VMNET_VF_ACTION_ATTACHED: a VF was hot-plugged beside the adapter.
+ * @VMNET_VF_ACTION_DETACHED: the adapter's VF was unplugged; its software path carries on.
+ * @VMNET_VF_ACTION_WAITING: the adapter wants a VF and none is free for it.
+ * @VMNET_VF_ACTION_FAILED: attaching or detaching failed; the reason says why.
+ *
+ * What reconciling did for an adapter (see #VmnetHost::vf-action).
+ *
+ * Since: 0.1
+ */
+typedef enum {
+  VMNET_VF_ACTION_ATTACHED,
+  VMNET_VF_ACTION_DETACHED,
+  VMNET_VF_ACTION_WAITING,
+  VMNET_VF_ACTION_FAILED,
+} VmnetVfAction;
+
 G_END_DECLS

@@ -75,6 +75,22 @@ gboolean     vmnet_host_set_network_adapter_finish (VmnetHost            *self,
                                                     GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_reconcile                  (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_reconcile_async            (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_reconcile_finish           (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+VMNET_AVAILABLE_IN_0_1
 VmnetSwitch *vmnet_host_new_switch                 (VmnetHost            *self,
                                                     const gchar          *name,
                                                     const gchar          *net_adapter,

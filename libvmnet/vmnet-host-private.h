@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "vmnet-host.h"
+#include "libvirt/vmnet-libvirt-private.h"
+
+G_BEGIN_DECLS
+
+void              vmnet_host_resources_changed (VmnetHost *self);
+VmnetLibvirtConn *vmnet_host_get_libvirt_conn  (VmnetHost *self);
+
+G_END_DECLS

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include "config.h"
+
+#include "vmnet-reconcile-private.h"
+
+gboolean
+vmnet_adapter_wants_vf (const VmnetAdapterInfo *a,
+                        gboolean                switch_iov_enabled,
+                        guint                   iov_weight,
+                        gboolean                guarded)
+{
+  gboolean running = a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED;
+
+  return running && switch_iov_enabled && iov_weight > 0 && !guarded && a->failover_ready;
+}
+
+void
+vmnet_step_free (VmnetStep *step)
+{
+  g_free (step->key);
+  g_free (step->vm_name);
+  g_free (step->vm_uuid);
+  g_free (step->adapter_name);
+  g_free (step->mac);
+  g_free (step->switch_name);
+  g_free (step->pool);
+  g_free (step->vf_alias);
+  g_free (step->virtual_function);
+  g_free (step->last_error);
+  g_free (step->reason);
+  g_free (step);
+}
+
+static VmnetStep *
+step_new (VmnetStepKind kind, const VmnetAdapterInfo *a, const gchar *key)
+{
+  VmnetStep *step = g_new0 (VmnetStep, 1);
+
+  step->kind = kind;
+  step->key = g_strdup (key);
+  step->vm_name = g_strdup (a->vm_name);
+  step->vm_uuid = g_strdup (a->vm_uuid);
+  step->adapter_name = g_strdup (a->name);
+  step->mac = g_strdup (a->mac_address);
+  step->switch_name = g_strdup (a->switch_name);
+  step->vf_alias = g_strdup (a->vf_alias);
+  step->virtual_function = g_strdup (a->virtual_function);
+  step->vlan_id = a->vlan_id;
+  step->allow_teaming = a->allow_teaming;
+  step->iov_weight = a->iov_weight;
+  step->last_error = g_strdup (a->last_error);
+  return step;
+}
+
+typedef struct {
+  const VmnetAdapterInfo *adapter;
+  const VmnetSwitchInfo  *sw;
+  gchar                  *key;
+  gint64                  since;
+  gboolean                news;
+} Candidate;
+
+static void
+candidate_free (Candidate *c)
+{
+  g_free (c->key);
+  g_free (c);
+}
+
+static gint
+candidate_compare (gconstpointer pa, gconstpointer pb)
+{
+  const Candidate *a = *(const Candidate **) pa;
+  const Candidate *b = *(const Candidate **) pb;
+  gint c;
+
+  if (a->adapter->iov_weight != b->adapter->iov_weight)
+    return a->adapter->iov_weight > b->adapter->iov_weight ? -1 : 1;
+  if (a->since != b->since)
+    return a->since < b->since ? -1 : 1;
+  c = g_strcmp0 (a->adapter->vm_name, b->adapter->vm_name);
+  return c ? c : g_strcmp0 (a->adapter->name, b->adapter->name);
+}
+
+static gchar *
+adapter_key (const VmnetAdapterInfo *a)
+{
+  return g_strdup_printf ("%s/%s", a->vm_uuid, a->mac_address);
+}
+
+/* VFs a switch can still give: -1 when the host cannot tell (remote, test driver). */
+static gint
+free_vfs (const VmnetSwitchInfo *sw)
+{
+  if (sw->iov_virtual_function_count == 0 && !sw->adapter_sriov_capable)
+    return -1;
+  return MAX (sw->iov_virtual_function_count - sw->iov_virtual_functions_in_use, 0);
+}
+
+static const VmnetSwitchInfo *
+find_switch (const VmnetModel *model, const gchar *name)
+{
+  for (guint i = 0; name && i < model->switches->len; i++)
+    {
+      const VmnetSwitchInfo *sw = g_ptr_array_index (model->switches, i);
+      if (g_strcmp0 (sw->name, name) == 0)
+        return sw;
+    }
+  return NULL;
+}
+
+static VmnetAdapterMemory *
+memory_get (GHashTable *memory, const gchar *key)
+{
+  VmnetAdapterMemory *m = g_hash_table_lookup (memory, key);
+
+  if (!m)
+    {
+      m = g_new0 (VmnetAdapterMemory, 1);
+      g_hash_table_insert (memory, g_strdup (key), m);
+    }
+  return m;
+}
+
+/* Returns: (element-type VmnetStep): the detaches, then attaches and waits
+ * in rank order. @memory (key → VmnetAdapterMemory)
+ * is updated: waiting times start, entries of adapters that no longer want a
+ * VF go. */
+GPtrArray *
+vmnet_reconcile_plan (const VmnetModel *model,
+                      const gchar      *only_vm_uuid,
+                      GHashTable       *memory,
+                      guint             generation,
+                      gint64            now)
+{
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_step_free);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  g_autoptr(GHashTable) free_count = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < model->switches->len; i++)
+    {
+      const VmnetSwitchInfo *sw = g_ptr_array_index (model->switches, i);
+      if (sw->iov_enabled)
+        g_hash_table_insert (free_count, sw->name, GINT_TO_POINTER (free_vfs (sw)));
+    }
+
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const VmnetVmInfo *vm = g_ptr_array_index (model->vms, i);
+
+      for (guint j = 0; j < vm->adapters->len; j++)
+        {
+          const VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, j);
+          const VmnetSwitchInfo *sw = find_switch (model, a->switch_name);
+          gboolean mine = !only_vm_uuid || g_strcmp0 (only_vm_uuid, a->vm_uuid) == 0;
+          gboolean want, has;
+          g_autofree gchar *key = NULL;
+
+          if (!a->mac_address || !a->vm_uuid || g_strcmp0 (a->model, "hostdev") == 0)
+            continue;
+          key = adapter_key (a);
+          want = vmnet_adapter_wants_vf (a, sw && sw->iov_enabled, a->iov_weight, a->router_guard || a->dhcp_guard);
+          has = a->iov_usage && a->vf_alias != NULL;
+          g_hash_table_add (seen, g_strdup (key));
+
+          if (has && !want)
+            {
+              if (mine)
+                {
+                  VmnetStep *step = step_new (VMNET_STEP_DETACH, a, key);
+                  step->reason = g_strdup (!(a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED)
+                                           ? "VM not running"
+                                           : a->iov_weight == 0 ? "IovWeight 0"
+                                           : (a->router_guard || a->dhcp_guard) ? "RouterGuard or DhcpGuard on"
+                                           : "switch not in SR-IOV mode");
+                  g_ptr_array_add (steps, step);
+                  if (sw && sw->iov_enabled)
+                    {
+                      gint n = GPOINTER_TO_INT (g_hash_table_lookup (free_count, sw->name));
+                      if (n >= 0)
+                        g_hash_table_insert (free_count, sw->name, GINT_TO_POINTER (n + 1));
+                    }
+                }
+              g_hash_table_remove (memory, key);
+            }
+          else if (want && !has)
+            {
+              VmnetAdapterMemory *m = memory_get (memory, key);
+              Candidate *c;
+
+              if (m->failed_generation == generation && generation != 0 && m->failed_weight == a->iov_weight)
+                continue;   /* failed already, and nothing has changed since */
+              c = g_new0 (Candidate, 1);
+              if (!m->waiting_since)
+                {
+                  m->waiting_since = now;
+                  c->news = TRUE;
+                }
+              c->adapter = a;
+              c->sw = sw;
+              c->key = g_steal_pointer (&key);
+              c->since = m->waiting_since;
+              g_ptr_array_add (candidates, c);
+            }
+          else if (!want)
+            g_hash_table_remove (memory, key);
+        }
+    }
+
+  g_ptr_array_sort (candidates, candidate_compare);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *c = g_ptr_array_index (candidates, i);
+      gint n = GPOINTER_TO_INT (g_hash_table_lookup (free_count, c->sw->name));
+      gboolean mine = !only_vm_uuid || g_strcmp0 (only_vm_uuid, c->adapter->vm_uuid) == 0;
+      VmnetStep *step;
+
+      if (n > 0)
+        g_hash_table_insert (free_count, c->sw->name, GINT_TO_POINTER (n - 1));
+      if (!mine)
+        continue;
+      step = step_new (n != 0 ? VMNET_STEP_ATTACH : VMNET_STEP_WAIT, c->adapter, c->key);
+      step->pool = g_strdup (c->sw->iov_pool_name);
+      step->news = c->news;
+      if (n != 0)
+        step->reason = g_strdup_printf ("IovWeight %u, rank %u on switch '%s'", c->adapter->iov_weight, i + 1,
+                                        c->sw->name);
+      else
+        step->reason = g_strdup_printf ("No free VF on switch '%s' (%d of %d in use); IovWeight %u waits",
+                                        c->sw->name, c->sw->iov_virtual_functions_in_use,
+                                        c->sw->iov_virtual_function_count, c->adapter->iov_weight);
+      g_ptr_array_add (steps, step);
+    }
+
+  /* Forget adapters that are gone (only a full pass sees them all). */
+  if (!only_vm_uuid)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, memory);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (seen, key))
+          g_hash_table_iter_remove (&iter);
+    }
+
+  return steps;
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Who gets a VF: the reconcile planner on hand-made models. */
+#include "vmnet-reconcile-private.h"
+
+typedef struct {
+  VmnetModel *model;
+  GHashTable *memory;
+} Fixture;
+
+static VmnetSwitchInfo *
+add_switch (Fixture *f, const gchar *name, gint vfs, gint in_use)
+{
+  VmnetSwitchInfo *sw = g_new0 (VmnetSwitchInfo, 1);
+
+  sw->name = g_strdup (name);
+  sw->iov_enabled = TRUE;
+  sw->iov_pool_name = g_strconcat (name, "-iov", NULL);
+  sw->adapter_sriov_capable = vfs >= 0;
+  sw->iov_virtual_function_count = MAX (vfs, 0);
+  sw->iov_virtual_functions_in_use = in_use;
+  g_ptr_array_add (f->model->switches, sw);
+  return sw;
+}
+
+/* One VM per adapter, named after it; uuid "u-NAME", MAC "m-NAME". */
+static VmnetAdapterInfo *
+add_adapter (Fixture *f, const gchar *vm, const gchar *sw, guint weight)
+{
+  VmnetVmInfo *v = NULL;
+  VmnetAdapterInfo *a = g_new0 (VmnetAdapterInfo, 1);
+
+  for (guint i = 0; i < f->model->vms->len; i++)
+    if (g_str_equal (((VmnetVmInfo *) g_ptr_array_index (f->model->vms, i))->name, vm))
+      v = g_ptr_array_index (f->model->vms, i);
+  if (!v)
+    {
+      v = g_new0 (VmnetVmInfo, 1);
+      v->name = g_strdup (vm);
+      v->uuid = g_strconcat ("u-", vm, NULL);
+      v->state = VMNET_VM_STATE_RUNNING;
+      v->adapters = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_adapter_info_free);
+      g_ptr_array_add (f->model->vms, v);
+    }
+  a->vm_name = g_strdup (vm);
+  a->vm_uuid = g_strdup (v->uuid);
+  a->name = g_strdup_printf ("net%u", v->adapters->len);
+  a->mac_address = g_strdup_printf ("m-%s-%u", vm, v->adapters->len);
+  a->switch_name = g_strdup (sw);
+  a->model = g_strdup ("virtio");
+  a->failover_ready = TRUE;
+  a->iov_weight = weight;
+  a->vlan_id = 0;
+  a->vm_state = v->state;
+  g_ptr_array_add (v->adapters, a);
+  return a;
+}
+
+static void
+give_vf (VmnetAdapterInfo *a, const gchar *address)
+{
+  a->iov_usage = 1;
+  a->virtual_function = g_strdup (address);
+  a->vf_alias = g_strconcat ("ua-", a->name, "-vf", NULL);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->model = g_new0 (VmnetModel, 1);
+  f->model->pfs = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_pf_info_free);
+  f->model->switches = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_switch_info_free);
+  f->model->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vm_info_free);
+  f->model->host_checks = g_ptr_array_new ();
+  f->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  vmnet_model_free (f->model);
+  g_hash_table_unref (f->memory);
+}
+
+/* "KIND:VM" for each step, space separated. */
+static gchar *
+describe (GPtrArray *steps)
+{
+  GString *s = g_string_new (NULL);
+  static const gchar *kinds[] = { "detach", "attach", "wait" };
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      VmnetStep *step = g_ptr_array_index (steps, i);
+      g_string_append_printf (s, "%s%s:%s", i ? " " : "", kinds[step->kind], step->vm_name);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static gchar *
+plan (Fixture *f, const gchar *only_vm, guint generation, gint64 now)
+{
+  g_autoptr(GPtrArray) steps = vmnet_reconcile_plan (f->model, only_vm, f->memory, generation, now);
+  return describe (steps);
+}
+
+static void
+test_weight_wins (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *got = NULL;
+
+  add_switch (f, "sw", 4, 2);
+  add_adapter (f, "low", "sw", 10);
+  add_adapter (f, "high", "sw", 100);
+  add_adapter (f, "mid", "sw", 50);
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "attach:high attach:mid wait:low");
+}
+
+static void
+test_ties_go_to_longest_waiting (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *first = NULL, *second = NULL;
+  VmnetAdapterMemory *m;
+
+  add_switch (f, "sw", 2, 2);
+  add_adapter (f, "b-early", "sw", 50);
+  first = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (first, ==, "wait:b-early");
+  /* "a-late" sorts first by name but started waiting later. */
+  add_adapter (f, "a-late", "sw", 50);
+  ((VmnetSwitchInfo *) g_ptr_array_index (f->model->switches, 0))->iov_virtual_functions_in_use = 1;
+  second = plan (f, NULL, 1, 2000);
+  g_assert_cmpstr (second, ==, "attach:b-early wait:a-late");
+  m = g_hash_table_lookup (f->memory, "u-a-late/m-a-late-0");
+  g_assert_nonnull (m);
+  g_assert_cmpint (m->waiting_since, ==, 2000);
+}
+
+static void
+test_waiting_reported_once (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) first = NULL, second = NULL;
+
+  add_switch (f, "sw", 1, 1);
+  add_adapter (f, "vm", "sw", 50);
+  first = vmnet_reconcile_plan (f->model, NULL, f->memory, 1, 1000);
+  second = vmnet_reconcile_plan (f->model, NULL, f->memory, 1, 2000);
+  g_assert_cmpuint (first->len, ==, 1);
+  g_assert_cmpuint (second->len, ==, 1);
+  g_assert_true (((VmnetStep *) g_ptr_array_index (first, 0))->news);
+  g_assert_false (((VmnetStep *) g_ptr_array_index (second, 0))->news);
+}
+
+static void
+test_no_preemption (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *got = NULL;
+
+  add_switch (f, "sw", 1, 1);
+  give_vf (add_adapter (f, "holder", "sw", 1), "0000:01:10.0");
+  add_adapter (f, "heavy", "sw", 100);
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "wait:heavy");
+}
+
+static void
+test_freed_vf_handed_on_in_same_pass (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *got = NULL;
+  VmnetAdapterInfo *a;
+
+  add_switch (f, "sw", 1, 1);
+  a = add_adapter (f, "giver", "sw", 0);
+  give_vf (a, "0000:01:10.0");
+  add_adapter (f, "taker", "sw", 30);
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "detach:giver attach:taker");
+}
+
+static void
+test_policies_and_state (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *got = NULL;
+  VmnetAdapterInfo *a;
+
+  add_switch (f, "sw", 8, 0);
+  a = add_adapter (f, "guarded", "sw", 100);
+  a->dhcp_guard = TRUE;
+  give_vf (a, "0000:01:10.0");
+  a = add_adapter (f, "nofailover", "sw", 100);
+  a->failover_ready = FALSE;
+  a = add_adapter (f, "paused", "sw", 100);
+  a->vm_state = VMNET_VM_STATE_PAUSED;
+  a = add_adapter (f, "off", "sw", 100);
+  a->vm_state = VMNET_VM_STATE_OFF;
+  add_adapter (f, "plain", "nat", 100);
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "detach:guarded attach:paused");
+}
+
+static void
+test_failed_attach_waits_for_change (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *first = NULL, *same = NULL, *changed = NULL, *reweighted = NULL;
+  VmnetAdapterMemory *m;
+
+  add_switch (f, "sw", 4, 0);
+  add_adapter (f, "vm", "sw", 50);
+  first = plan (f, NULL, 7, 1000);
+  g_assert_cmpstr (first, ==, "attach:vm");
+  m = g_hash_table_lookup (f->memory, "u-vm/m-vm-0");
+  g_assert_nonnull (m);
+  m->failed_generation = 7;
+  m->failed_weight = 50;
+  same = plan (f, NULL, 7, 2000);
+  g_assert_cmpstr (same, ==, "");
+  changed = plan (f, NULL, 8, 3000);
+  g_assert_cmpstr (changed, ==, "attach:vm");
+  m->failed_generation = 8;
+  ((VmnetAdapterInfo *) g_ptr_array_index (((VmnetVmInfo *) g_ptr_array_index (f->model->vms, 0))->adapters, 0))->iov_weight = 60;
+  reweighted = plan (f, NULL, 8, 4000);
+  g_assert_cmpstr (reweighted, ==, "attach:vm");
+}
+
+static void
+test_unknown_pool_size (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *got = NULL;
+
+  add_switch (f, "remote", -1, 0);
+  add_adapter (f, "a", "remote", 10);
+  add_adapter (f, "b", "remote", 20);
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "attach:b attach:a");
+}
+
+static void
+test_one_vm_keeps_global_order (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *got = NULL;
+
+  add_switch (f, "sw", 2, 1);
+  add_adapter (f, "other", "sw", 90);
+  add_adapter (f, "mine", "sw", 10);
+  got = plan (f, "u-mine", 1, 1000);
+  /* The only free VF goes to the heavier adapter, on its own pass. */
+  g_assert_cmpstr (got, ==, "wait:mine");
+  g_assert_true (g_hash_table_contains (f->memory, "u-other/m-other-0"));
+}
+
+static void
+test_forgets_gone_adapters (Fixture *f, gconstpointer data)
+{
+  VmnetAdapterMemory *stale = g_new0 (VmnetAdapterMemory, 1);
+  g_autoptr(GPtrArray) steps = NULL;
+
+  stale->waiting_since = 5;
+  g_hash_table_insert (f->memory, g_strdup ("u-gone/m-gone-0"), stale);
+  add_switch (f, "sw", 0, 0);
+  add_adapter (f, "here", "sw", 10);
+  steps = vmnet_reconcile_plan (f->model, NULL, f->memory, 1, 1000);
+  g_assert_false (g_hash_table_contains (f->memory, "u-gone/m-gone-0"));
+  g_assert_true (g_hash_table_contains (f->memory, "u-here/m-here-0"));
+  g_assert_cmpuint (steps->len, ==, 1);
+  g_assert_cmpint (((VmnetStep *) g_ptr_array_index (steps, 0))->kind, ==, VMNET_STEP_WAIT);
+  g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 0))->pool, ==, "sw-iov");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/reconcile/weight-wins", test_weight_wins);
+  ADD ("/reconcile/ties-go-to-longest-waiting", test_ties_go_to_longest_waiting);
+  ADD ("/reconcile/waiting-reported-once", test_waiting_reported_once);
+  ADD ("/reconcile/no-preemption", test_no_preemption);
+  ADD ("/reconcile/freed-vf-handed-on", test_freed_vf_handed_on_in_same_pass);
+  ADD ("/reconcile/policies-and-state", test_policies_and_state);
+  ADD ("/reconcile/failed-attach-waits-for-change", test_failed_attach_waits_for_change);
+  ADD ("/reconcile/unknown-pool-size", test_unknown_pool_size);
+  ADD ("/reconcile/one-vm-keeps-global-order", test_one_vm_keeps_global_order);
+  ADD ("/reconcile/forgets-gone-adapters", test_forgets_gone_adapters);
+  return g_test_run ();
+}
