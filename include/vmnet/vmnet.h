@@ -15,5 +15,6 @@
 #include <vmnet/vmnet-vm.h>
 #include <vmnet/vmnet-adapter-settings.h>
 #include <vmnet/vmnet-host.h>
+#include <vmnet/vmnet-reconciler.h>
 
 #undef __VMNET_H_INSIDE__

@@ -99,6 +99,27 @@ void              vmnet_libvirt_set_error          (GError           **error,
                                                     ...) G_GNUC_PRINTF (2, 3);
 gint              vmnet_libvirt_error_code_for     (gint               vir_code);
 
+/* Events (vmnet-libvirt-events.c). */
+typedef enum {
+  VMNET_LIBVIRT_EVENT_DEMAND,      /* a VM started, arrived, resumed or changed: it may want VFs */
+  VMNET_LIBVIRT_EVENT_RESOURCES,   /* VFs may have come free: a VM stopped, a device or network went */
+  VMNET_LIBVIRT_EVENT_CLOSED,      /* the connection is gone */
+} VmnetLibvirtEventKind;
+
+typedef void (*VmnetLibvirtEventFunc) (VmnetLibvirtEventKind  kind,
+                                       const gchar           *vm_uuid,
+                                       const gchar           *what,
+                                       gpointer               user_data);
+
+typedef struct _VmnetLibvirtWatch VmnetLibvirtWatch;
+
+void               vmnet_libvirt_event_loop_register (void);
+VmnetLibvirtWatch *vmnet_libvirt_conn_watch          (VmnetLibvirtConn      *conn,
+                                                      VmnetLibvirtEventFunc  func,
+                                                      gpointer               user_data,
+                                                      GError               **error);
+void               vmnet_libvirt_watch_free          (VmnetLibvirtWatch     *watch);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetLibvirtConn, vmnet_libvirt_conn_free)
 
 G_END_DECLS
