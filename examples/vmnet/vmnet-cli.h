@@ -66,5 +66,11 @@ extern const VmnetCommand vmnet_cmd_set_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_enable_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_disable_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_test_sriov;
+extern const VmnetCommand vmnet_cmd_reconcile_vmhost;
+extern const VmnetCommand vmnet_cmd_start_vm;
+extern const VmnetCommand vmnet_cmd_save_vm;
+extern const VmnetCommand vmnet_cmd_restore_vm;
+extern const VmnetCommand vmnet_cmd_compare_vm;
+extern const VmnetCommand vmnet_cmd_move_vm;
 
 G_END_DECLS

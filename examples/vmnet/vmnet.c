@@ -21,6 +21,12 @@ static const VmnetCommand *const commands[] = {
   &vmnet_cmd_enable_netadaptersriov,
   &vmnet_cmd_disable_netadaptersriov,
   &vmnet_cmd_test_sriov,
+  &vmnet_cmd_reconcile_vmhost,
+  &vmnet_cmd_start_vm,
+  &vmnet_cmd_save_vm,
+  &vmnet_cmd_restore_vm,
+  &vmnet_cmd_compare_vm,
+  &vmnet_cmd_move_vm,
   NULL
 };
 

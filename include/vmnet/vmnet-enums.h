@@ -200,4 +200,40 @@ typedef enum {
   VMNET_VF_ACTION_FAILED,
 } VmnetVfAction;
 
+/**
+ * VmnetMovePhase:
+ * @VMNET_MOVE_PHASE_PREFLIGHT: checking the destination; nothing has changed yet.
+ * @VMNET_MOVE_PHASE_DETACH: taking the VM's VFs out; the virtio path carries the traffic.
+ * @VMNET_MOVE_PHASE_MIGRATE: libvirt migrates the VM; the progress counts bytes.
+ * @VMNET_MOVE_PHASE_ATTACH: giving the VM VFs on the destination, if any are free.
+ * @VMNET_MOVE_PHASE_ROLLBACK: the migration failed; the VFs go back on the source.
+ * @VMNET_MOVE_PHASE_DONE: finished.
+ *
+ * Where vmnet_host_move_vm() is.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+  VMNET_MOVE_PHASE_PREFLIGHT,
+  VMNET_MOVE_PHASE_DETACH,
+  VMNET_MOVE_PHASE_MIGRATE,
+  VMNET_MOVE_PHASE_ATTACH,
+  VMNET_MOVE_PHASE_ROLLBACK,
+  VMNET_MOVE_PHASE_DONE,
+} VmnetMovePhase;
+
+/**
+ * VmnetMoveFlags:
+ * @VMNET_MOVE_FLAGS_NONE: the VM is paused while its memory is copied.
+ * @VMNET_MOVE_FLAGS_LIVE: live migration: the VM keeps running while its memory is copied.
+ *
+ * How vmnet_host_move_vm() moves a running VM.
+ *
+ * Since: 0.1
+ */
+typedef enum /*< flags >*/ {
+  VMNET_MOVE_FLAGS_NONE = 0,
+  VMNET_MOVE_FLAGS_LIVE = 1 << 0,
+} VmnetMoveFlags;
+
 G_END_DECLS

@@ -90,6 +90,56 @@ gboolean     vmnet_host_reconcile_finish           (VmnetHost            *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 
+/**
+ * VmnetMoveProgressFunc:
+ * @phase: where the move is
+ * @processed: bytes migrated so far (%VMNET_MOVE_PHASE_MIGRATE), else 0
+ * @total: bytes to migrate as libvirt estimates them, else 0
+ * @user_data: the data given to vmnet_host_move_vm()
+ *
+ * Told when a move enters a phase, and a few times a second while libvirt
+ * migrates.
+ *
+ * Since: 0.1
+ */
+typedef void (*VmnetMoveProgressFunc) (VmnetMovePhase phase,
+                                       guint64        processed,
+                                       guint64        total,
+                                       gpointer       user_data);
+
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_compare_vm                 (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    VmnetHost            *destination,
+                                                    gint                 *free_vfs,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_move_vm                    (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *destination_uri,
+                                                    const gchar          *migrate_uri,
+                                                    VmnetMoveFlags        flags,
+                                                    VmnetMoveProgressFunc progress,
+                                                    gpointer              user_data,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_save_vm                    (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *path,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+VmnetVm     *vmnet_host_restore_vm                 (VmnetHost            *self,
+                                                    const gchar          *path,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_start_vm                   (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+
 VMNET_AVAILABLE_IN_0_1
 VmnetSwitch *vmnet_host_new_switch                 (VmnetHost            *self,
                                                     const gchar          *name,

@@ -99,6 +99,29 @@ void              vmnet_libvirt_set_error          (GError           **error,
                                                     ...) G_GNUC_PRINTF (2, 3);
 gint              vmnet_libvirt_error_code_for     (gint               vir_code);
 
+/* VM state changes (vmnet-libvirt-lifecycle.c). */
+gboolean          vmnet_libvirt_conn_save_vm       (VmnetLibvirtConn *conn,
+                                                    const gchar      *vm_uuid,
+                                                    const gchar      *path,
+                                                    GError          **error);
+gchar            *vmnet_libvirt_conn_restore_vm    (VmnetLibvirtConn *conn,
+                                                    const gchar      *path,
+                                                    GError          **error);
+gboolean          vmnet_libvirt_conn_start_vm      (VmnetLibvirtConn *conn,
+                                                    const gchar      *vm_uuid,
+                                                    GError          **error);
+gboolean          vmnet_libvirt_conn_migrate_vm    (VmnetLibvirtConn *conn,
+                                                    VmnetLibvirtConn *dest,
+                                                    const gchar      *vm_uuid,
+                                                    const gchar      *migrate_uri,
+                                                    gboolean          live,
+                                                    gboolean          offline,
+                                                    GError          **error);
+gboolean          vmnet_libvirt_conn_job_progress  (VmnetLibvirtConn *conn,
+                                                    const gchar      *vm_uuid,
+                                                    guint64          *processed,
+                                                    guint64          *total);
+
 /* Events (vmnet-libvirt-events.c). */
 typedef enum {
   VMNET_LIBVIRT_EVENT_DEMAND,      /* a VM started, arrived, resumed or changed: it may want VFs */

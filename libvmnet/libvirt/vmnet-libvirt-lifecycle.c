@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "vmnet-error.h"
+#include "vmnet-libvirt-private.h"
+
+/* Save, restore, start and migrate: the state changes around which VFs are
+ * taken out and given back. */
+
+gboolean
+vmnet_libvirt_conn_save_vm (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *path, GError **error)
+{
+  virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
+  gboolean ok;
+
+  if (!dom)
+    return FALSE;
+  ok = (path ? virDomainSave (dom, path) : virDomainManagedSave (dom, 0)) == 0;
+  if (!ok)
+    vmnet_libvirt_set_error (error, "cannot save the VM%s%s", path ? " to " : "", path ? path : "");
+  virDomainFree (dom);
+  return ok;
+}
+
+/* The UUID of the VM a save file holds, then the VM restored from it. */
+gchar *
+vmnet_libvirt_conn_restore_vm (VmnetLibvirtConn *conn, const gchar *path, GError **error)
+{
+  virConnectPtr ptr = vmnet_libvirt_conn_get_ptr (conn);
+  char *xml = virDomainSaveImageGetXMLDesc (ptr, path, 0);
+  const gchar *start, *end;
+  g_autofree gchar *uuid = NULL;
+
+  if (!xml)
+    {
+      vmnet_libvirt_set_error (error, "cannot read the save file %s", path);
+      return NULL;
+    }
+  /* libvirt's own output: one <uuid> element at the top level. */
+  start = strstr (xml, "<uuid>");
+  end = start ? strstr (start, "</uuid>") : NULL;
+  if (start && end)
+    uuid = g_strndup (start + 6, end - start - 6);
+  free (xml);
+  if (!uuid)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA, "the save file %s names no VM", path);
+      return NULL;
+    }
+  if (virDomainRestore (ptr, path) < 0)
+    {
+      vmnet_libvirt_set_error (error, "cannot restore the VM from %s", path);
+      return NULL;
+    }
+  return g_steal_pointer (&uuid);
+}
+
+gboolean
+vmnet_libvirt_conn_start_vm (VmnetLibvirtConn *conn, const gchar *vm_uuid, GError **error)
+{
+  virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
+  gboolean ok;
+
+  if (!dom)
+    return FALSE;
+  ok = virDomainCreate (dom) == 0;
+  if (!ok)
+    vmnet_libvirt_set_error (error, "cannot start the VM");
+  virDomainFree (dom);
+  return ok;
+}
+
+/* Managed direct migration: this client drives both daemons. The VM stays
+ * defined on the destination and leaves the source. */
+gboolean
+vmnet_libvirt_conn_migrate_vm (VmnetLibvirtConn *conn,
+                               VmnetLibvirtConn *dest,
+                               const gchar      *vm_uuid,
+                               const gchar      *migrate_uri,
+                               gboolean          live,
+                               gboolean          offline,
+                               GError          **error)
+{
+  virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
+  virTypedParameterPtr params = NULL;
+  int nparams = 0, maxparams = 0;
+  unsigned int flags = VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
+  virDomainPtr moved;
+
+  if (!dom)
+    return FALSE;
+  if (offline)
+    flags |= VIR_MIGRATE_OFFLINE;
+  else if (live)
+    flags |= VIR_MIGRATE_LIVE;
+  if (migrate_uri)
+    virTypedParamsAddString (&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI, migrate_uri);
+  moved = virDomainMigrate3 (dom, vmnet_libvirt_conn_get_ptr (dest), params, nparams, flags);
+  if (!moved)
+    vmnet_libvirt_set_error (error, "migration to '%s' failed", vmnet_libvirt_conn_get_uri (dest));
+  else
+    virDomainFree (moved);
+  virTypedParamsFree (params, nparams);
+  virDomainFree (dom);
+  return moved != NULL;
+}
+
+/* How far the VM's current job (a migration) is: bytes processed and total. */
+gboolean
+vmnet_libvirt_conn_job_progress (VmnetLibvirtConn *conn, const gchar *vm_uuid, guint64 *processed, guint64 *total)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), vm_uuid);
+  virDomainJobInfo info;
+  gboolean ok;
+
+  if (!dom)
+    {
+      virResetLastError ();
+      return FALSE;
+    }
+  ok = virDomainGetJobInfo (dom, &info) == 0 && info.type != VIR_DOMAIN_JOB_NONE;
+  if (ok)
+    {
+      *processed = info.dataProcessed;
+      *total = info.dataTotal;
+    }
+  virResetLastError ();
+  virDomainFree (dom);
+  return ok;
+}

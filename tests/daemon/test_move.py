@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""move-vm, compare-vm, save-vm/restore-vm and start-vm between two real libvirtds (QEMU driver,
+TCG domains, separate namespaces, distinct host UUIDs, migration over a unix socket)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_daemon import ENV_SCRIPT, NS, VMNET, domain_xml, libvirt  # noqa: E402
+
+
+def start_daemon(state, host_uuid):
+    p = subprocess.run([ENV_SCRIPT, "start", state, "--host-uuid", host_uuid], capture_output=True, text=True,
+                       timeout=180)
+    if p.returncode == 77:
+        raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
+    if p.returncode != 0:
+        raise RuntimeError("cannot start libvirtd: " + p.stderr)
+    return p.stdout.strip().splitlines()[-1]
+
+
+def add_switch(conn, name, bridge):
+    conn.networkDefineXML(f"<network><name>{name}</name><bridge name='{bridge}'/></network>").create()
+    conn.networkDefineXML(f"<network><name>{name}-iov</name><forward mode='hostdev' managed='yes'>"
+                          "<pf dev='vmnet-nopf0'/></forward></network>")
+
+
+class MoveTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if libvirt is None:
+            raise unittest.SkipTest("python3-libvirt is not installed")
+        cls.work = tempfile.mkdtemp(prefix="vmnet-move-")
+        cls.states = [os.path.join(cls.work, "src"), os.path.join(cls.work, "dst")]
+        try:
+            cls.src_uri = start_daemon(cls.states[0], "22222222-0000-0000-0000-000000000001")
+            cls.dst_uri = start_daemon(cls.states[1], "22222222-0000-0000-0000-000000000002")
+        except Exception:
+            cls.tearDownClass()
+            raise
+        cls.src = libvirt.open(cls.src_uri)
+        cls.dst = libvirt.open(cls.dst_uri)
+        add_switch(cls.src, "sw", "vmnetmv0")
+        add_switch(cls.dst, "sw", "vmnetmv0")
+        cls.src.networkDefineXML("<network><name>lab-only</name><bridge name='vmnetlo0'/></network>").create()
+        for name, mac, net, weight in (("mover", "52:54:00:f0:00:01", "sw", 50),
+                                       ("stranded", "52:54:00:f0:01:01", "lab-only", 10),
+                                       ("sleeper", "52:54:00:f0:02:01", "sw", 20)):
+            cls.src.defineXML(domain_xml(name, [(mac, net, "net0")], [(mac, f"iov-weight='{weight}'")])).create()
+
+    @classmethod
+    def tearDownClass(cls):
+        for c in ("src", "dst"):
+            try:
+                getattr(cls, c).close()
+            except Exception:
+                pass
+        for state in getattr(cls, "states", []):
+            subprocess.run([ENV_SCRIPT, "stop", state], capture_output=True, timeout=120)
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def vmnet(self, uri, *args):
+        return subprocess.run([VMNET, "-c", uri, "-o", "json", *args], capture_output=True, text=True, timeout=240)
+
+    def names(self, conn):
+        return sorted(d.name() for d in conn.listAllDomains())
+
+    def test_compare_refuses_missing_switch(self):
+        before = (self.names(self.src), self.names(self.dst))
+        p = self.vmnet(self.src_uri, "compare-vm", "--vm-name", "stranded", "--destination", self.dst_uri)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("no switch 'lab-only'", p.stderr)
+        p = self.vmnet(self.src_uri, "move-vm", "--vm-name", "stranded", "--destination", self.dst_uri, "--live")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("no switch 'lab-only'", p.stderr)
+        # Nothing was touched.
+        self.assertEqual((self.names(self.src), self.names(self.dst)), before)
+        self.assertTrue(self.src.lookupByName("stranded").isActive())
+
+    def test_compare_reports_destination(self):
+        p = self.vmnet(self.src_uri, "compare-vm", "--vm-name", "mover", "--destination", self.dst_uri)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertEqual((r["VMName"], r["Compatible"]), ("mover", True))
+        # A remote-style connection cannot count the destination's VFs: unknown, not guessed.
+        self.assertIsNone(r["DestinationFreeVFs"])
+
+    def test_failed_migration_keeps_vm_on_source(self):
+        p = self.vmnet(self.src_uri, "move-vm", "--vm-name", "sleeper", "--destination", self.dst_uri, "--live",
+                       "--migrate-uri", "unix:///nonexistent/dir/migrate.sock")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertFalse(r["Succeeded"])
+        self.assertIn("migration", r["Error"])
+        self.assertEqual([ph["Phase"] for ph in r["Phases"]], ["Preflight", "Detach", "Migrate", "Rollback"])
+        self.assertTrue(self.src.lookupByName("sleeper").isActive())
+        self.assertNotIn("sleeper", self.names(self.dst))
+
+    def test_move_live(self):
+        sock = os.path.join(self.work, "migrate.sock")
+        p = self.vmnet(self.src_uri, "move-vm", "--vm-name", "mover", "--destination", self.dst_uri, "--live",
+                       "--migrate-uri", "unix://" + sock)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertTrue(r["Succeeded"])
+        self.assertEqual([ph["Phase"] for ph in r["Phases"]], ["Preflight", "Detach", "Migrate", "Attach"])
+        migrate = r["Phases"][2]
+        self.assertGreater(migrate["Seconds"], 0)
+        self.assertNotIn("mover", self.names(self.src))
+        dom = self.dst.lookupByName("mover")
+        self.assertTrue(dom.isActive())
+        self.assertTrue(dom.isPersistent())
+        # Settings and the failover-ready adapter travelled with it.
+        self.assertIn('iov-weight="50"', dom.metadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, NS,
+                                                      libvirt.VIR_DOMAIN_AFFECT_CONFIG))
+        self.assertIn("<alias name='ua-net0'/>", dom.XMLDesc())
+        # The destination reconciled it: no VF can be given here, and the reason is recorded.
+        a = json.loads(self.vmnet(self.dst_uri, "get-vmnetworkadapter", "--vm-name", "mover").stdout)[0]
+        self.assertEqual((a["IovWeight"], a["IovUsage"]), (50, 0))
+        self.assertTrue(any("sw-iov" in d for d in a["StatusDescription"]), a["StatusDescription"])
+
+    def test_save_restore_and_managed_save(self):
+        path = os.path.join(self.work, "stranded.save")
+        p = self.vmnet(self.src_uri, "save-vm", "--vm-name", "stranded", "--path", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse(self.src.lookupByName("stranded").isActive())
+        self.assertGreater(os.path.getsize(path), 0)
+        p = self.vmnet(self.src_uri, "restore-vm", "--path", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        dom = self.src.lookupByName("stranded")
+        self.assertTrue(dom.isActive())
+        self.assertIn('iov-weight="10"', dom.metadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, NS,
+                                                      libvirt.VIR_DOMAIN_AFFECT_LIVE))
+        p = self.vmnet(self.src_uri, "save-vm", "--vm-name", "stranded")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(self.src.lookupByName("stranded").hasManagedSaveImage())
+        p = self.vmnet(self.src_uri, "start-vm", "--vm-name", "stranded")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        dom = self.src.lookupByName("stranded")
+        self.assertTrue(dom.isActive())
+        self.assertFalse(dom.hasManagedSaveImage())
+        p = self.vmnet(self.src_uri, "restore-vm", "--path", os.path.join(self.work, "missing.save"))
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("missing.save", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
