@@ -554,5 +554,75 @@ class PrivateHost(unittest.TestCase):
         self.assertEqual(cm.exception.domain, "vmnet-error-quark")
 
 
+class Reconcile(unittest.TestCase):
+    """Host.reconcile and Reconciler through GI, on the shared test:///default driver (the
+    test driver cannot attach VFs, so every attach fails with its reason)."""
+
+    NS = "http://libvmnet.org/xmlns/vmnet/1.0"
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            import libvirt
+        except ImportError:
+            raise unittest.SkipTest("python3-libvirt is not installed")
+        cls.conn = libvirt.open("test:///default")
+        cls.conn.networkDefineXML("<network><name>gisw</name><bridge name='gisw0'/></network>").create()
+        cls.conn.networkDefineXML("<network><name>gisw-iov</name><forward mode='hostdev' managed='yes'>"
+                                  "<pf dev='nopf0'/></forward></network>")
+        cls.dom = cls.conn.defineXML(f"""<domain type='test'><name>gi-rec</name><memory>1024</memory>
+          <os><type>hvm</type></os>
+          <metadata><vmnet:adapters xmlns:vmnet='{cls.NS}'>
+            <vmnet:adapter mac='52:54:00:9a:00:01' iov-weight='40'/></vmnet:adapters></metadata>
+          <devices><interface type='network'><mac address='52:54:00:9a:00:01'/><source network='gisw'/>
+            <model type='virtio'/><teaming type='persistent'/><alias name='ua-net0'/></interface></devices>
+          </domain>""")
+        cls.dom.create()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dom.destroy()
+        cls.dom.undefine()
+        for name in ("gisw", "gisw-iov"):
+            net = cls.conn.networkLookupByName(name)
+            if net.isActive():
+                net.destroy()
+            net.undefine()
+        cls.conn.close()
+
+    def test_host_reconcile_reports_actions(self):
+        host = Vmnet.Host.new_for_uri("test:///default", None)
+        actions = []
+        host.connect("vf-action", lambda h, *args: actions.append(args))
+        self.assertTrue(host.reconcile(None, None))
+        mine = [a for a in actions if a[1] == "gi-rec"]
+        self.assertEqual(len(mine), 1, actions)
+        action, vm, adapter, vf, reason = mine[0]
+        self.assertEqual(action, Vmnet.VfAction.FAILED)
+        self.assertEqual(adapter, "net0")
+        self.assertTrue(reason)
+        # Kept for the status: the adapter reads Degraded with the reason.
+        a = host.find_vm("gi-rec").find_network_adapter("net0")
+        self.assertEqual(a.props.status, Vmnet.OperationalStatus.DEGRADED)
+        self.assertTrue(any(reason in d for d in a.props.status_description), a.props.status_description)
+
+    def test_reconciler(self):
+        r = Vmnet.Reconciler.new("test:///default")
+        self.assertFalse(r.props.connected)
+        failed = []
+        r.connect("vf-action", lambda r, action, vm, *rest: failed.append(vm)
+                  if action == Vmnet.VfAction.FAILED else None)
+        r.start()
+        ctx = GLib.MainContext.default()
+        deadline = GLib.get_monotonic_time() + 10 * 1000000
+        while r.props.passes < 1 and GLib.get_monotonic_time() < deadline:
+            ctx.iteration(True)
+        self.assertGreaterEqual(r.props.passes, 1)
+        self.assertTrue(r.props.connected)
+        self.assertIsInstance(r.props.host, Vmnet.Host)
+        r.stop()
+        self.assertFalse(r.props.connected)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
