@@ -137,8 +137,9 @@ main (int argc, char **argv)
     }
   if (!uri && g_getenv ("VMNET_DEFAULT_URI"))
     uri = g_strdup (g_getenv ("VMNET_DEFAULT_URI"));
-  if (verbose)
-    g_log_set_debug_enabled (TRUE);
+  /* Our own log domains only: libvirt-glib's event loop logs every timer. */
+  if (verbose && !g_getenv ("G_MESSAGES_DEBUG"))
+    g_setenv ("G_MESSAGES_DEBUG", "vmnetd Vmnet Vmnet-Libvirt Vmnet-Linux", TRUE);
 
   d.loop = g_main_loop_new (NULL, FALSE);
   d.reconciler = vmnet_reconciler_new (uri);

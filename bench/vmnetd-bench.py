@@ -1,0 +1,178 @@
+#!/usr/bin/python3
+"""vmnetd-bench.py VMNETD VMNET [--domains N] [--idle SECONDS] — what vmnetd costs.
+
+On a private libvirtd (tests/daemon/libvirtd-env.sh) with N defined domains (bench/populate.py)
+and a few running ones on an SR-IOV switch whose pool cannot give VFs here:
+  1. idle wakeups: context switches of all of vmnetd's threads over --idle seconds once it has
+     settled, against a baseline measured at the same time: a python3-libvirt client holding
+     one connection with the same keepalive (5 s, 3) on libvirt's default event loop;
+  2. memory: vmnetd's VmRSS and VmHWM after settling;
+  3. resync after a libvirtd restart: from the restarted daemon answering to vmnetd's first
+     finished pass (includes its reconnect backoff, 0.5 s after the loss is noticed);
+  4. one pass by hand: `vmnet reconcile-vmhost` on the same host, median of 5.
+Prints a markdown table for doc/benchmarks.md. Exit 77 when a private libvirtd cannot run.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+ENV = os.path.join(TOP, "tests", "daemon", "libvirtd-env.sh")
+NS = "http://libvmnet.org/xmlns/vmnet/1.0"
+
+BASELINE = r'''
+import sys, threading, time, libvirt
+libvirt.virEventRegisterDefaultImpl()
+conn = libvirt.open(sys.argv[1])
+conn.setKeepAlive(5, 3)
+print("ready", flush=True)
+while True:
+    libvirt.virEventRunDefaultImpl()
+'''
+
+
+def ctxt(pid):
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/status") as f:
+            for line in f:
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+    return total
+
+
+def status_kb(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return -1
+
+
+class Log:
+    def __init__(self, proc):
+        self.events = []          # (monotonic, line)
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
+
+    def _read(self, proc):
+        for line in proc.stdout:
+            with self.cond:
+                self.events.append((time.monotonic(), line.rstrip()))
+                self.cond.notify_all()
+
+    def wait(self, pattern, after=0.0, timeout=120):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for t, line in self.events:
+                    if t >= after and re.search(pattern, line):
+                        return t
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise RuntimeError(f"no {pattern!r} from vmnetd:\n" + "\n".join(l for _, l in self.events[-20:]))
+                self.cond.wait(left)
+
+    def count(self, pattern):
+        with self.cond:
+            return sum(1 for _, line in self.events if re.search(pattern, line))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("vmnetd")
+    ap.add_argument("vmnet")
+    ap.add_argument("--domains", type=int, default=200)
+    ap.add_argument("--idle", type=int, default=60)
+    a = ap.parse_args()
+
+    import libvirt
+    state = tempfile.mkdtemp(prefix="vmnetd-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    p = subprocess.run([ENV, "start", state], capture_output=True, text=True, timeout=180)
+    if p.returncode == 77:
+        print("SKIP: " + p.stderr.strip())
+        return 77
+    if p.returncode != 0:
+        print(p.stderr, file=sys.stderr)
+        return 1
+    uri = p.stdout.strip().splitlines()[-1]
+    procs = []
+    try:
+        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "populate.py"), uri, str(a.domains)],
+                       check=True, capture_output=True, timeout=1800)
+        c = libvirt.open(uri)
+        c.networkDefineXML("<network><name>sw</name><bridge name='vmnetbsw0'/></network>").create()
+        c.networkDefineXML("<network><name>sw-iov</name><forward mode='hostdev' managed='yes'>"
+                           "<pf dev='vmnet-nopf0'/></forward></network>")
+        for i in range(3):
+            mac = f"52:54:00:be:00:{i:02x}"
+            c.defineXML(f"""<domain type='qemu'><name>run-{i}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+              <metadata><vmnet:adapters xmlns:vmnet='{NS}'><vmnet:adapter mac='{mac}' iov-weight='50'/>
+              </vmnet:adapters></metadata><os><type arch='x86_64' machine='q35'>hvm</type></os><devices>
+              <controller type='pci' index='0' model='pcie-root'/>
+              <controller type='pci' index='1' model='pcie-root-port'/>
+              <controller type='pci' index='2' model='pcie-root-port'/>
+              <interface type='network'><mac address='{mac}'/><source network='sw'/><model type='virtio'/>
+              <teaming type='persistent'/><alias name='ua-net0'/></interface></devices></domain>""").create()
+        c.close()
+
+        d = subprocess.Popen([a.vmnetd, "--connect", uri, "--verbose"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, env={**os.environ, "G_MESSAGES_DEBUG": "vmnetd"})
+        procs.append(d)
+        log = Log(d)
+        log.wait(r"pass \d+ done")
+        time.sleep(3)
+        base = subprocess.Popen(["/usr/bin/python3", "-c", BASELINE, uri], stdout=subprocess.PIPE, text=True)
+        procs.append(base)
+        base.stdout.readline()
+        time.sleep(1)
+        passes0 = log.count(r"pass \d+ done")
+        c0, b0 = ctxt(d.pid), ctxt(base.pid)
+        time.sleep(a.idle)
+        c1, b1 = ctxt(d.pid), ctxt(base.pid)
+        passes1 = log.count(r"pass \d+ done")
+        rss, hwm = status_kb(d.pid, "VmRSS"), status_kb(d.pid, "VmHWM")
+
+        r = subprocess.run([ENV, "restart", state], capture_output=True, text=True, timeout=180)
+        if r.returncode != 0:
+            raise RuntimeError(r.stderr)
+        answered = time.monotonic()
+        lost = log.wait(r"lost the connection", after=answered - 60)
+        t_pass = log.wait(r"pass \d+ done", after=answered)
+
+        one = []
+        for _ in range(5):
+            t0 = time.monotonic()
+            subprocess.run([a.vmnet, "-c", uri, "reconcile-vmhost"], check=True, capture_output=True, timeout=120)
+            one.append(time.monotonic() - t0)
+
+        n = a.domains + 3
+        print(f"\n| vmnetd, {n} VMs ({a.domains} defined, 3 running on an SR-IOV switch) | value |")
+        print("|---|---|")
+        print(f"| idle wakeups over {a.idle} s (context switches, all threads) | {c1 - c0} |")
+        print(f"| baseline: python3-libvirt client, same keepalive, same {a.idle} s | {b1 - b0} |")
+        print(f"| ratio vmnetd / baseline | {(c1 - c0) / max(b1 - b0, 1):.2f} |")
+        print(f"| reconcile passes while idle | {passes1 - passes0} |")
+        print(f"| VmRSS / VmHWM after settling | {rss / 1024:.1f} MiB / {hwm / 1024:.1f} MiB |")
+        print(f"| libvirtd restart: loss noticed (before the new daemon answered) | {answered - lost:.2f} s earlier |")
+        print(f"| libvirtd restart: new daemon answering -> resync pass done | {t_pass - answered:.2f} s |")
+        print(f"| one pass by hand, `vmnet reconcile-vmhost` (process incl.), median of 5 | {statistics.median(one) * 1000:.0f} ms |")
+        return 0
+    finally:
+        for pr in procs:
+            pr.kill()
+            pr.wait()
+        subprocess.run([ENV, "stop", state], capture_output=True, timeout=120)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
