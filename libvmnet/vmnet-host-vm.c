@@ -423,3 +423,65 @@ vmnet_host_move_vm (VmnetHost             *self,
   report (progress, user_data, VMNET_MOVE_PHASE_DONE, 0, 0);
   return vmnet_host_refresh (self, cancellable, error);
 }
+
+/**
+ * vmnet_host_checkpoint_vm:
+ * @self: a #VmnetHost
+ * @vm: a running VM of @self
+ * @name: the checkpoint's name
+ * @memory_file: (nullable) (type filename): where to write the VM's memory
+ *   (an external memory snapshot), or %NULL for libvirt's internal snapshot
+ *   (which needs qcow2 disks)
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Takes a checkpoint with the VM's memory, like `Checkpoint-VM`. Its VFs are
+ * unplugged first (their state cannot be saved) and given back afterwards,
+ * whether the checkpoint worked or not; the VM keeps running.
+ *
+ * Returns: %TRUE when the checkpoint was taken
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_checkpoint_vm (VmnetHost     *self,
+                          VmnetVm       *vm,
+                          const gchar   *name,
+                          const gchar   *memory_file,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autofree gchar *uuid = NULL;
+  g_autoptr(VmnetVm) current = NULL;
+  g_autoptr(VmnetVm) back = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!*name)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "VM '%s': a checkpoint needs a name", vmnet_vm_get_name (vm));
+      return FALSE;
+    }
+  uuid = g_strdup (vmnet_vm_get_uuid (vm));
+  if (!vmnet_host_refresh (self, cancellable, error))
+    return FALSE;
+  current = fresh_vm (self, uuid);
+  if (!current)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);
+      return FALSE;
+    }
+  if (!detach_vfs (self, current, cancellable, error))
+    return FALSE;
+  ok = vmnet_libvirt_conn_checkpoint_vm (vmnet_host_get_libvirt_conn (self), uuid, name, memory_file, error);
+  if (!ok)
+    g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (current));
+  vmnet_host_resources_changed (self);
+  back = give_back (self, uuid, cancellable, ok ? error : NULL);
+  return ok && back != NULL;
+}

@@ -70,6 +70,7 @@ extern const VmnetCommand vmnet_cmd_reconcile_vmhost;
 extern const VmnetCommand vmnet_cmd_start_vm;
 extern const VmnetCommand vmnet_cmd_save_vm;
 extern const VmnetCommand vmnet_cmd_restore_vm;
+extern const VmnetCommand vmnet_cmd_checkpoint_vm;
 extern const VmnetCommand vmnet_cmd_compare_vm;
 extern const VmnetCommand vmnet_cmd_move_vm;
 

@@ -233,6 +233,60 @@ const VmnetCommand vmnet_cmd_restore_vm = {
   sizeof (SaveOptions), save_add_options, save_free_options, run_restore_vm,
 };
 
+/* checkpoint-vm */
+
+typedef struct {
+  gchar *vm_name;
+  gchar *name;
+  gchar *memory_file;
+} CheckpointOptions;
+
+static void
+checkpoint_add_options (GOptionContext *context, gpointer options)
+{
+  CheckpointOptions *o = options;
+  const GOptionEntry entries[] = {
+    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The checkpoint's name", "NAME" },
+    { "memory-file", 0, 0, G_OPTION_ARG_FILENAME, &o->memory_file,
+      "Write the VM's memory to FILE (external snapshot; default: libvirt's internal snapshot, which needs qcow2 disks)",
+      "FILE" },
+    { NULL }
+  };
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static void
+checkpoint_free_options (gpointer options)
+{
+  CheckpointOptions *o = options;
+  g_free (o->vm_name);
+  g_free (o->name);
+  g_free (o->memory_file);
+}
+
+static gboolean
+run_checkpoint_vm (VmnetCli *cli, gpointer options, GError **error)
+{
+  CheckpointOptions *o = options;
+  g_autoptr(VmnetVm) vm = NULL;
+
+  if (!vmnet_cli_no_positional (cli, error) || !(vm = need_vm (cli, o->vm_name, error)))
+    return FALSE;
+  if (!o->name)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give --name NAME");
+      return FALSE;
+    }
+  return vmnet_host_checkpoint_vm (cli->host, vm, o->name, o->memory_file, cli->cancellable, error);
+}
+
+const VmnetCommand vmnet_cmd_checkpoint_vm = {
+  "checkpoint-vm", "--vm-name VM --name NAME [--memory-file FILE]",
+  "Take a checkpoint with the VM's memory; its VFs go out first and come back after",
+  sizeof (CheckpointOptions), checkpoint_add_options, checkpoint_free_options, run_checkpoint_vm,
+};
+
 /* compare-vm, move-vm */
 
 typedef struct {

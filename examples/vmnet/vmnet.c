@@ -25,6 +25,7 @@ static const VmnetCommand *const commands[] = {
   &vmnet_cmd_start_vm,
   &vmnet_cmd_save_vm,
   &vmnet_cmd_restore_vm,
+  &vmnet_cmd_checkpoint_vm,
   &vmnet_cmd_compare_vm,
   &vmnet_cmd_move_vm,
   NULL

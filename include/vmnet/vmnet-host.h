@@ -135,6 +135,13 @@ VmnetVm     *vmnet_host_restore_vm                 (VmnetHost            *self,
                                                     GCancellable         *cancellable,
                                                     GError              **error);
 VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_checkpoint_vm              (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *name,
+                                                    const gchar          *memory_file,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_start_vm                   (VmnetHost            *self,
                                                     VmnetVm              *vm,
                                                     GCancellable         *cancellable,

@@ -5,6 +5,7 @@
 
 #include "vmnet-error.h"
 #include "vmnet-libvirt-private.h"
+#include "vmnet-libvirt-xml-private.h"
 
 /* Save, restore, start and migrate: the state changes around which VFs are
  * taken out and given back. */
@@ -129,4 +130,41 @@ vmnet_libvirt_conn_job_progress (VmnetLibvirtConn *conn, const gchar *vm_uuid, g
   virResetLastError ();
   virDomainFree (dom);
   return ok;
+}
+
+/* A checkpoint with the VM's memory: libvirt's internal snapshot, or, with
+ * @memory_file, an external memory snapshot (the VM keeps running). */
+gboolean
+vmnet_libvirt_conn_checkpoint_vm (VmnetLibvirtConn *conn,
+                                  const gchar      *vm_uuid,
+                                  const gchar      *name,
+                                  const gchar      *memory_file,
+                                  GError          **error)
+{
+  virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root;
+  g_autofree gchar *xml = NULL;
+  virDomainSnapshotPtr snap;
+
+  if (!dom)
+    return FALSE;
+  doc = xmlNewDoc ((const xmlChar *) "1.0");
+  root = xmlNewDocNode (doc, NULL, (const xmlChar *) "domainsnapshot", NULL);
+  xmlDocSetRootElement (doc, root);
+  xmlNewTextChild (root, NULL, (const xmlChar *) "name", (const xmlChar *) name);
+  if (memory_file)
+    {
+      xmlNode *memory = xmlNewChild (root, NULL, (const xmlChar *) "memory", NULL);
+      xmlSetProp (memory, (const xmlChar *) "snapshot", (const xmlChar *) "external");
+      xmlSetProp (memory, (const xmlChar *) "file", (const xmlChar *) memory_file);
+    }
+  xml = vmnet_libvirt_xml_element_string (doc);
+  snap = virDomainSnapshotCreateXML (dom, xml, 0);
+  if (!snap)
+    vmnet_libvirt_set_error (error, "cannot create checkpoint '%s'", name);
+  else
+    virDomainSnapshotFree (snap);
+  virDomainFree (dom);
+  return snap != NULL;
 }

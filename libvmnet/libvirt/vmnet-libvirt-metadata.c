@@ -9,8 +9,8 @@
 #include "vmnet-error.h"
 #include "vmnet-model-private.h"
 #include "vmnet-libvirt-private.h"
+#include "vmnet-libvirt-xml-private.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 
 /* Merges the set values into the adapter entry for MAC of the <adapters>
  * element OLD_XML (NULL: none yet) and returns the new element as text.

@@ -7,21 +7,7 @@
 #include "vmnet-error.h"
 #include "vmnet-model-private.h"
 #include "vmnet-libvirt-private.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
-
-static gchar *
-dump (xmlDoc *doc)
-{
-  xmlChar *mem = NULL;
-  int size = 0;
-  gchar *out;
-
-  xmlDocDumpFormatMemory (doc, &mem, &size, 1);
-  out = g_strndup ((const gchar *) mem, size);
-  xmlFree (mem);
-  return out;
-}
+#include "vmnet-libvirt-xml-private.h"
 
 /* The software path of a switch: macvtap on the adapter, or an existing bridge. */
 gchar *
@@ -45,7 +31,7 @@ vmnet_libvirt_switch_xml (const gchar *name, const gchar *net_adapter, const gch
       xmlNode *i = xmlNewChild (forward, NULL, (const xmlChar *) "interface", NULL);
       xmlSetProp (i, (const xmlChar *) "dev", (const xmlChar *) net_adapter);
     }
-  return dump (doc);
+  return vmnet_libvirt_xml_element_string (doc);
 }
 
 /* The VF pool of an SR-IOV switch: libvirt hands out the PF's VFs atomically. */
@@ -63,7 +49,7 @@ vmnet_libvirt_pool_xml (const gchar *name, const gchar *pf)
   xmlSetProp (forward, (const xmlChar *) "managed", (const xmlChar *) "yes");
   pf_node = xmlNewChild (forward, NULL, (const xmlChar *) "pf", NULL);
   xmlSetProp (pf_node, (const xmlChar *) "dev", (const xmlChar *) pf);
-  return dump (doc);
+  return vmnet_libvirt_xml_element_string (doc);
 }
 
 static void

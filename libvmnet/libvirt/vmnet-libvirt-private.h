@@ -117,6 +117,11 @@ gboolean          vmnet_libvirt_conn_migrate_vm    (VmnetLibvirtConn *conn,
                                                     gboolean          live,
                                                     gboolean          offline,
                                                     GError          **error);
+gboolean          vmnet_libvirt_conn_checkpoint_vm (VmnetLibvirtConn *conn,
+                                                    const gchar      *vm_uuid,
+                                                    const gchar      *name,
+                                                    const gchar      *memory_file,
+                                                    GError          **error);
 gboolean          vmnet_libvirt_conn_job_progress  (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid,
                                                     guint64          *processed,

@@ -11,21 +11,6 @@
 #include "vmnet-libvirt-private.h"
 #include "vmnet-libvirt-xml-private.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
-
-/* The document's root element as text, without the XML declaration. */
-static gchar *
-element_string (xmlDoc *doc)
-{
-  xmlBuffer *buffer = xmlBufferCreate ();
-  gchar *out;
-
-  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, 1);
-  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
-  xmlBufferFree (buffer);
-  return out;
-}
-
 /* The VF partner of a failover pair: an interface from the switch's VF pool
  * with the adapter's MAC, teamed (transient) with the virtio adapter's alias,
  * and an alias of its own to detach it by (by XML it would match the virtio
@@ -57,7 +42,7 @@ vmnet_libvirt_vf_interface_xml (const gchar *mac, const gchar *pool, const gchar
   xmlSetProp (n, (const xmlChar *) "persistent", (const xmlChar *) adapter_alias);
   n = xmlNewChild (root, NULL, (const xmlChar *) "alias", NULL);
   xmlSetProp (n, (const xmlChar *) "name", (const xmlChar *) vf_alias);
-  return element_string (doc);
+  return vmnet_libvirt_xml_element_string (doc);
 }
 
 #define lookup vmnet_libvirt_conn_lookup_vm
@@ -117,7 +102,7 @@ vmnet_libvirt_adapter_interface_xml (const gchar *mac, const gchar *network, con
     }
   n = xmlNewChild (root, NULL, (const xmlChar *) "alias", NULL);
   xmlSetProp (n, (const xmlChar *) "name", (const xmlChar *) alias);
-  return element_string (doc);
+  return vmnet_libvirt_xml_element_string (doc);
 }
 
 /* Edits the persistent definition and defines it again, as virsh edit does:

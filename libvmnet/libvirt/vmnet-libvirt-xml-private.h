@@ -5,6 +5,7 @@
  * call parses its own document. */
 
 #include <glib.h>
+#include <libxml/tree.h>
 #include "vmnet-facts-private.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,10 @@ VmnetNetworkFact *vmnet_libvirt_parse_network  (const gchar       *xml,
 VmnetDomainFact  *vmnet_libvirt_parse_domain   (const gchar       *xml,
                                                 GError           **error);
 VmnetTernary      vmnet_libvirt_parse_hostdev_vfio (const gchar *domcaps_xml);
+
+/* The document's root element as text, without the XML declaration. */
+gchar *vmnet_libvirt_xml_element_string (xmlDoc *doc);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 
 G_END_DECLS

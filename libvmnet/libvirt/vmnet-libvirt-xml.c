@@ -14,7 +14,6 @@
 #include "vmnet-settings-private.h"
 #include "vmnet-libvirt-xml-private.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathObject, xmlXPathFreeObject)
 
@@ -666,4 +665,16 @@ vmnet_libvirt_parse_hostdev_vfio (const gchar *xml)
     "/domainCapabilities/devices/hostdev/enum[@name='pciBackend']/value[text()='vfio']", ctx);
   return (pci && pci->nodesetval && pci->nodesetval->nodeNr > 0 &&
           vfio && vfio->nodesetval && vfio->nodesetval->nodeNr > 0) ? VMNET_TERNARY_TRUE : VMNET_TERNARY_FALSE;
+}
+
+gchar *
+vmnet_libvirt_xml_element_string (xmlDoc *doc)
+{
+  xmlBuffer *buffer = xmlBufferCreate ();
+  gchar *out;
+
+  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, 1);
+  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
+  xmlBufferFree (buffer);
+  return out;
 }
