@@ -612,13 +612,17 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
          g_strdup ("No VF: see the checks above."), NULL);
 
   if (a->router_guard || a->dhcp_guard)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_FAIL, T_AD_POLICY,
-         g_strdup_printf ("%s%s%s on: only the software switch can enforce %s, so SR-IOV is off for this adapter.",
+    {
+      const gchar *enforced = a->filter && g_str_has_prefix (a->filter, "vmnet-") ? a->filter : NULL;
+      add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_FAIL, T_AD_POLICY,
+         g_strdup_printf ("%s%s%s on: only the software switch can enforce %s, so SR-IOV is off for this adapter.%s%s%s",
                           a->router_guard ? "RouterGuard" : "", a->router_guard && a->dhcp_guard ? " and " : "",
-                          a->dhcp_guard ? "DhcpGuard" : "", a->router_guard && a->dhcp_guard ? "them" : "it"),
+                          a->dhcp_guard ? "DhcpGuard" : "", a->router_guard && a->dhcp_guard ? "them" : "it",
+                          enforced ? " Enforced by nwfilter '" : "", enforced ? enforced : "", enforced ? "'." : ""),
          g_strdup_printf ("Turn it off if the VM is trusted: vmnet set-vmnetworkadapter --vm-name %s --name %s%s%s",
                           a->vm_name, a->name, a->router_guard ? " --router-guard off" : "",
                           a->dhcp_guard ? " --dhcp-guard off" : ""));
+    }
   else
     add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
          g_strdup ("No port policy keeps SR-IOV off."), NULL);

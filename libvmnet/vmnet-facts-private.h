@@ -66,6 +66,7 @@ typedef struct {
   gchar        *teaming_persistent;
   gint          vlan_id;        /* 0: none */
   gint          queues;         /* <driver queues>, 0: unset */
+  gchar        *filter;         /* <filterref filter>, NULL: none */
 } VmnetIfaceFact;
 
 /* One adapter's settings from the libvmnet metadata. */

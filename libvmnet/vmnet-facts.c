@@ -93,6 +93,7 @@ vmnet_iface_fact_free (VmnetIfaceFact *f)
   g_free (f->alias);
   g_free (f->hostdev_address);
   g_free (f->teaming_persistent);
+  g_free (f->filter);
   g_free (f);
 }
 

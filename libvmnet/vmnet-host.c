@@ -904,6 +904,8 @@ typedef struct {
   gchar               *restore_address; /* a released VF to give trust off / spoofchk on */
   gchar               *failover_alias;  /* make the persistent definition failover-ready */
   gint                 queues;          /* virtio <driver queues> for the persistent definition, 0: leave */
+  gboolean             set_filter;      /* RouterGuard/DhcpGuard changed: the software path's nwfilter */
+  const gchar         *filter;          /* the filter they need, NULL: none */
 } SetAdapterData;
 
 static void
@@ -946,6 +948,15 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
   if (weight > 0 && !a->failover_ready && g_strcmp0 (a->model, "virtio") == 0 &&
       sw && vmnet_switch_get_iov_enabled (sw))
     data->failover_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
+  /* RouterGuard and DhcpGuard are enforced by the software switch (nwfilter;
+   * the test driver has none). */
+  if ((v->set & ((1u << VMNET_SETTINGS_ROUTER_GUARD) | (1u << VMNET_SETTINGS_DHCP_GUARD))) &&
+      !vmnet_libvirt_conn_is_test (self->conn))
+    {
+      data->set_filter = TRUE;
+      data->filter = vmnet_libvirt_guard_filter (VALUE (v, router_guard, ROUTER_GUARD, a->router_guard),
+                                                 VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard));
+    }
   /* The software path gets as many queues as the VF is asked for. */
   if ((v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) && g_strcmp0 (a->model, "virtio") == 0)
     data->queues = v->iov_queue_pairs_requested;
@@ -1003,6 +1014,15 @@ prepare_set_adapter (VmnetHost            *self,
       return NULL;
     }
   plan_vf (self, a, data);
+  if (data->set_filter && !vmnet_libvirt_is_own_filter (a->filter))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "%s uses nwfilter '%s', which libvmnet does not manage: RouterGuard and DhcpGuard "
+                   "need their own filter there; remove it from the interface first",
+                   data->label, a->filter);
+      set_adapter_data_free (data);
+      return NULL;
+    }
   return data;
 }
 
@@ -1034,9 +1054,14 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
     }
-  if ((data->failover_alias || data->queues > 0) &&
+  if (data->filter && !vmnet_libvirt_conn_ensure_guard_filters (self->conn, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
+  if ((data->failover_alias || data->queues > 0 || data->set_filter) &&
       !vmnet_libvirt_conn_update_interface (self->conn, data->vm_uuid, data->mac, data->failover_alias,
-                                            data->queues, error))
+                                            data->queues, data->set_filter, data->filter, error))
     {
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;

@@ -86,6 +86,7 @@ typedef struct {
   gchar                       *vf_alias;       /* the teamed VF's device alias */
   gchar                       *settings_error;
   gchar                       *last_error;     /* the last VF attach failure, from the metadata */
+  gchar                       *filter;         /* the software path's nwfilter, NULL: none */
   VmnetVmState                 vm_state;
   GPtrArray                   *checks;         /* (element-type VmnetIovCheck) */
   VmnetOperationalStatus       status;

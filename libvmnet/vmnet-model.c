@@ -66,6 +66,7 @@ vmnet_adapter_info_free (VmnetAdapterInfo *info)
   g_free (info->vf_alias);
   g_free (info->settings_error);
   g_free (info->last_error);
+  g_free (info->filter);
   g_clear_pointer (&info->checks, g_ptr_array_unref);
   g_strfreev (info->status_description);
   g_free (info);
@@ -561,6 +562,7 @@ build_vms (Builder *b, VmnetModel *model)
               a->vlan_id = s->vlan_id;
             }
           a->vm_state = d->state;
+          a->filter = g_strdup (iface->filter);
           if (s)
             a->last_error = g_strdup (s->last_error);
           if (s && s->error)

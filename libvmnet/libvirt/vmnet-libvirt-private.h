@@ -90,7 +90,14 @@ gboolean          vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn,
                                                        const gchar      *mac,
                                                        const gchar      *alias,
                                                        gint              queues,
+                                                       gboolean          set_filter,
+                                                       const gchar      *filter,
                                                        GError          **error);
+const gchar      *vmnet_libvirt_guard_filter       (gboolean          router_guard,
+                                                    gboolean          dhcp_guard);
+gboolean          vmnet_libvirt_is_own_filter      (const gchar      *name);
+gboolean          vmnet_libvirt_conn_ensure_guard_filters (VmnetLibvirtConn *conn,
+                                                           GError          **error);
 gchar            *vmnet_libvirt_demo_root          (GError           **error);
 gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
                                                     GError           **error);

@@ -183,6 +183,8 @@ typedef struct {
   const gchar *mac;
   const gchar *alias;
   gint         queues;
+  gboolean     set_filter;
+  const gchar *filter;
 } InterfaceUpdate;
 
 static xmlNode *
@@ -194,30 +196,57 @@ child_named (xmlNode *node, const gchar *name)
   return NULL;
 }
 
-static gboolean
-update_interface (xmlNode *devices, gconstpointer data, GError **error)
+/* The software-path interface with MAC among DEVICES (not its VF: same MAC). */
+static xmlNode *
+find_interface (xmlNode *devices, const gchar *mac)
 {
-  const InterfaceUpdate *u = data;
-  xmlNode *target = NULL;
-
-  for (xmlNode *c = devices->children; c && !target; c = c->next)
+  for (xmlNode *c = devices->children; c; c = c->next)
     {
-      xmlNode *mac;
-      xmlChar *address;
+      xmlNode *m;
+      xmlChar *address, *type;
+      gboolean match;
 
       if (c->type != XML_ELEMENT_NODE || !xmlStrEqual (c->name, (const xmlChar *) "interface") ||
-          !(mac = child_named (c, "mac")))
+          !(m = child_named (c, "mac")))
         continue;
-      address = xmlGetProp (mac, (const xmlChar *) "address");
-      if (address && g_ascii_strcasecmp ((const gchar *) address, u->mac) == 0)
-        target = c;
+      address = xmlGetProp (m, (const xmlChar *) "address");
+      type = xmlGetProp (c, (const xmlChar *) "type");
+      match = address && g_ascii_strcasecmp ((const gchar *) address, mac) == 0 &&
+              !xmlStrEqual (type, (const xmlChar *) "hostdev");
       xmlFree (address);
+      xmlFree (type);
+      if (match)
+        return c;
     }
-  if (!target)
+  return NULL;
+}
+
+static gboolean
+edit_interface (xmlNode *target, const InterfaceUpdate *u, GError **error)
+{
+  if (u->set_filter)
     {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
-                   "no interface with MAC %s in the VM's persistent definition", u->mac);
-      return FALSE;
+      xmlNode *ref = child_named (target, "filterref");
+      xmlChar *current = ref ? xmlGetProp (ref, (const xmlChar *) "filter") : NULL;
+      gboolean own = vmnet_libvirt_is_own_filter ((const gchar *) current);
+
+      if (!own)
+        g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                     "the interface uses nwfilter '%s', which libvmnet does not manage; "
+                     "RouterGuard and DhcpGuard need its own filter there", (const gchar *) current);
+      xmlFree (current);
+      if (!own)
+        return FALSE;
+      if (ref)
+        {
+          xmlUnlinkNode (ref);
+          xmlFreeNode (ref);
+        }
+      if (u->filter)
+        {
+          ref = xmlNewChild (target, NULL, (const xmlChar *) "filterref", NULL);
+          xmlSetProp (ref, (const xmlChar *) "filter", (const xmlChar *) u->filter);
+        }
     }
   if (u->alias)
     {
@@ -242,21 +271,74 @@ update_interface (xmlNode *devices, gconstpointer data, GError **error)
   return TRUE;
 }
 
-/* Changes the persistent definition of the virtio interface with MAC: with
- * ALIAS, makes it ready for failover (<teaming type='persistent'/> and that
- * alias); with QUEUES > 0, gives it <driver queues='QUEUES'/>. Takes effect
- * when the VM next starts. */
+static gboolean
+update_interface (xmlNode *devices, gconstpointer data, GError **error)
+{
+  const InterfaceUpdate *u = data;
+  xmlNode *target = find_interface (devices, u->mac);
+
+  if (!target)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                   "no interface with MAC %s in the VM's persistent definition", u->mac);
+      return FALSE;
+    }
+  return edit_interface (target, u, error);
+}
+
+/* The running VM's interface gets the new filter at once. */
+static gboolean
+update_live_filter (virDomainPtr dom, const InterfaceUpdate *u, GError **error)
+{
+  char *xml = virDomainGetXMLDesc (dom, 0);
+  g_autoptr(xmlDoc) doc = xml ? xmlReadMemory (xml, strlen (xml), "domain", NULL, XML_PARSE_NONET) : NULL;
+  InterfaceUpdate filter_only = { u->mac, NULL, 0, TRUE, u->filter };
+  xmlNode *devices, *target;
+  g_autoptr(xmlDoc) one = NULL;
+  g_autofree gchar *device = NULL;
+
+  free (xml);
+  devices = doc ? child_named (xmlDocGetRootElement (doc), "devices") : NULL;
+  target = devices ? find_interface (devices, u->mac) : NULL;
+  if (!target)
+    {
+      vmnet_libvirt_set_error (error, "no interface with MAC %s in the running VM", u->mac);
+      return FALSE;
+    }
+  if (!edit_interface (target, &filter_only, error))
+    return FALSE;
+  one = xmlNewDoc ((const xmlChar *) "1.0");
+  xmlDocSetRootElement (one, xmlDocCopyNode (target, one, 1));
+  device = vmnet_libvirt_xml_element_string (one);
+  if (virDomainUpdateDeviceFlags (dom, device, VIR_DOMAIN_AFFECT_LIVE) < 0)
+    {
+      vmnet_libvirt_set_error (error, "cannot change the running adapter's filter");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Changes the virtio interface with MAC: with ALIAS, makes its persistent
+ * definition ready for failover (<teaming type='persistent'/> and that
+ * alias; from the next start); with QUEUES > 0, gives it <driver
+ * queues='QUEUES'/> (from the next start); with SET_FILTER, gives it the
+ * nwfilter FILTER (NULL: none) in the persistent definition and, when the VM
+ * runs, at once. A filter libvmnet does not manage is never replaced. */
 gboolean
 vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *mac,
-                                     const gchar *alias, gint queues, GError **error)
+                                     const gchar *alias, gint queues, gboolean set_filter, const gchar *filter,
+                                     GError **error)
 {
   virDomainPtr dom = lookup (conn, vm_uuid, error);
-  InterfaceUpdate u = { mac, alias, queues };
-  gboolean ok;
+  InterfaceUpdate u = { mac, alias, queues, set_filter, filter };
+  gboolean ok = TRUE;
 
   if (!dom)
     return FALSE;
-  ok = edit_definition (conn, dom, update_interface, &u, "update the adapter's persistent definition", error);
+  if (set_filter && virDomainIsActive (dom) == 1)
+    ok = update_live_filter (dom, &u, error);
+  if (ok && (alias || queues > 0 || set_filter) && virDomainIsPersistent (dom) == 1)
+    ok = edit_definition (conn, dom, update_interface, &u, "update the adapter's persistent definition", error);
   virDomainFree (dom);
   return ok;
 }

@@ -556,6 +556,8 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
                   f->teaming_persistent = sax_attr (&a, "persistent");
                 }
             }
+          else if (g_str_equal (name, "filterref") && !f->filter)
+            f->filter = sax_attr (&a, "filter");
           else if (g_str_equal (name, "driver"))
             {
               g_autofree gchar *queues = sax_attr (&a, "queues");

@@ -6,6 +6,7 @@ What vmnet reports is checked against what libvirt itself reports, before and af
 restart, and with several clients at once."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -275,6 +276,53 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(self.conn.lookupByName("run1").XMLDesc().count("<interface "), 2)
         subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "run1", "--name", "net0",
                         "--iov-weight", "100"], check=True, capture_output=True, timeout=60)
+
+    def test_guards_enforced_by_nwfilter(self):
+        c = self.conn
+        dom = c.defineXML(domain_xml("guarded", [("52:54:00:d0:03:01", "sw", "net0")], []))
+        dom.create()
+
+        def filters():
+            live, config = dom.XMLDesc(), dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+            return [re.findall(r"<filterref filter='([^']+)'", x) for x in (live, config)]
+
+        def set_guards(*args):
+            p = subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "guarded", *args],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+
+        set_guards("--router-guard", "on")
+        self.assertEqual(filters(), [["vmnet-router-guard"], ["vmnet-router-guard"]])
+        self.assertIn("vmnet-router-guard", c.listNWFilters())
+        # Enforced now, in the daemon's own firewall: router advertisements from the VM are dropped.
+        with open(os.path.join(self.state, "holder.pid")) as f:
+            holder = f.read().strip()
+        rules = subprocess.run(["nsenter", "-t", holder, "-n", "ip6tables", "-S"], capture_output=True,
+                               text=True).stdout
+        self.assertRegex(rules, r"icmpv6-type 134 -j DROP")
+        set_guards("--dhcp-guard", "on")
+        self.assertEqual(filters(), [["vmnet-guards"], ["vmnet-guards"]])
+        p = subprocess.run([VMNET, "-c", self.uri, "-o", "json", "test-sriov", "--vm-name", "guarded"],
+                           capture_output=True, text=True, timeout=60)
+        policy = [x for x in json.loads(p.stdout) if x["Check"] == "adapter-port-policy"][0]
+        self.assertEqual(policy["Result"], "FAIL")
+        self.assertIn("Enforced by nwfilter 'vmnet-guards'", policy["Message"])
+        set_guards("--router-guard", "off", "--dhcp-guard", "off")
+        self.assertEqual(filters(), [[], []])
+
+        # A filter libvmnet does not manage is never replaced: refused, nothing written.
+        foreign = domain_xml("foreign", [("52:54:00:d0:04:01", "sw", "net0")], []).replace(
+            "<model type='virtio'/>", "<model type='virtio'/><filterref filter='clean-traffic'/>")
+        fdom = c.defineXML(foreign)
+        before = fdom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        p = subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "foreign",
+                            "--dhcp-guard", "on"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertIn("clean-traffic", p.stderr)
+        self.assertEqual(fdom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), before)
+        dom.destroy()
+        dom.undefine()
+        fdom.undefine()
 
     def test_test_sriov_on_a_real_daemon(self):
         p = subprocess.run([VMNET, "-c", self.uri, "-o", "json", "test-sriov", "--vm-name", "run1"],
