@@ -18,7 +18,7 @@
  *
  * Nothing is polled: between events the only traffic is libvirt's
  * keepalive. When the connection is lost, the reconciler connects again
- * with a growing delay (0.5 s doubling up to 30 s) and then runs a full
+ * with a growing delay (0.5 s doubling up to 8 s) and then runs a full
  * pass. Stopping it leaves every VF where it is.
  *
  * libvirt delivers events through GLib's global-default main context
@@ -29,7 +29,7 @@
  */
 
 #define BACKOFF_FIRST_MS 500
-#define BACKOFF_MAX_MS   30000
+#define BACKOFF_MAX_MS   8000
 
 struct _VmnetReconciler {
   GObject            parent_instance;

@@ -131,7 +131,7 @@ libvirtd_restart_resync() {
     unit=libvirtd
     systemctl is-active --quiet virtqemud && unit=virtqemud
     systemctl restart "$unit" || return 1
-    wait_for 60 sh -c "[ \$(grep -c 'full resync' '$LOG') -gt $connects ]" || { tail -n 5 "$LOG"; echo "no resync"; return 1; }
+    wait_for 240 sh -c "[ \$(grep -c 'full resync' '$LOG') -gt $connects ]" || { tail -n 5 "$LOG"; echo "no resync"; return 1; }
     sleep 3
     grep -q "lost the connection" "$LOG" || { echo "loss not logged"; return 1; }
     # Nothing leaked, nothing given twice.
