@@ -7,7 +7,11 @@
 #include "vmnet-error.h"
 #include "vmnet-object-private.h"
 
-/* Unplugs every VF of @vm; if one will not go, the others come back. */
+/* How long a guest gets to let go of its VFs before a save or a move. */
+#define RELEASE_TIMEOUT_MS 30000
+
+/* Unplugs every VF of @vm and waits until the guest has let go of each; if
+ * one will not go, the others come back. */
 static gboolean
 detach_vfs (VmnetHost *self, VmnetVm *vm, GCancellable *cancellable, GError **error)
 {
@@ -22,7 +26,8 @@ detach_vfs (VmnetHost *self, VmnetVm *vm, GCancellable *cancellable, GError **er
 
       if (!a->iov_usage || !a->vf_alias)
         continue;
-      if (!vmnet_libvirt_conn_detach_vf (conn, a->vm_uuid, a->vf_alias, error))
+      if (!vmnet_libvirt_conn_detach_vf (conn, a->vm_uuid, a->vf_alias, error) ||
+          !vmnet_libvirt_conn_wait_device_gone (conn, a->vm_uuid, a->vf_alias, RELEASE_TIMEOUT_MS, error))
         {
           g_prefix_error (error, "VM '%s' adapter '%s': ", a->vm_name, a->name);
           if (detached)

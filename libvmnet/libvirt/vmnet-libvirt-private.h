@@ -72,6 +72,11 @@ gboolean          vmnet_libvirt_conn_detach_vf     (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid,
                                                     const gchar      *vf_alias,
                                                     GError          **error);
+gboolean          vmnet_libvirt_conn_wait_device_gone (VmnetLibvirtConn *conn,
+                                                       const gchar      *vm_uuid,
+                                                       const gchar      *alias,
+                                                       guint             timeout_ms,
+                                                       GError          **error);
 gboolean          vmnet_libvirt_conn_set_last_error (VmnetLibvirtConn *conn,
                                                      const gchar      *vm_uuid,
                                                      const gchar      *mac,

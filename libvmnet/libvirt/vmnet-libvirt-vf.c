@@ -78,6 +78,38 @@ vmnet_libvirt_conn_detach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
   return ok;
 }
 
+/* libvirt's detach by alias only asks the guest to let go; this waits until
+ * the device has left the running VM (the guest OS must acknowledge it). */
+gboolean
+vmnet_libvirt_conn_wait_device_gone (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *alias,
+                                     guint timeout_ms, GError **error)
+{
+  virDomainPtr dom = lookup (conn, vm_uuid, error);
+  g_autofree gchar *needle = g_strdup_printf ("<alias name='%s'/>", alias);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gboolean gone = FALSE;
+
+  if (!dom)
+    return FALSE;
+  while (!gone)
+    {
+      char *xml = virDomainGetXMLDesc (dom, 0);
+
+      gone = !xml || !strstr (xml, needle) || virDomainIsActive (dom) != 1;
+      free (xml);
+      virResetLastError ();
+      if (gone || g_get_monotonic_time () >= deadline)
+        break;
+      g_usleep (100 * 1000);
+    }
+  virDomainFree (dom);
+  if (!gone)
+    g_set_error (error, VMNET_ERROR, VMNET_ERROR_BUSY,
+                 "the guest has not released '%s' after %u s: its OS must acknowledge the unplug",
+                 alias, timeout_ms / 1000);
+  return gone;
+}
+
 /* A VM network adapter: virtio on the switch's network, ready for failover
  * when the switch is in SR-IOV mode. */
 gchar *
