@@ -145,6 +145,27 @@ class TestCli(unittest.TestCase):
         self.assertIn("get-vmnetworkadapter", run("--help").stdout)
         self.assertIn("--vm-name", run("get-vmnetworkadapter", "--help").stdout)
 
+    def test_state_change_verbs_usage(self):
+        for args in (("save-vm",), ("restore-vm",), ("start-vm",), ("checkpoint-vm", "--vm-name", "web1"),
+                     ("compare-vm", "--vm-name", "web1"), ("move-vm", "--vm-name", "web1"), ("move-vm",)):
+            p = run("-c", "demo", *args)
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+            self.assertIn("give --", p.stderr)
+        self.assertEqual(run("-c", "demo", "save-vm", "--vm-name", "nosuch").returncode, 3)
+        # Every demo host is a fresh copy: the destination already has a VM of that name.
+        p = run("-c", "demo", "compare-vm", "--vm-name", "web1", "--destination", "demo")
+        self.assertEqual(p.returncode, 5, p.stderr)
+        self.assertIn("a VM of that name is there already", p.stderr)
+        p = run("-c", "demo", "move-vm", "--vm-name", "web1", "--destination", "qemu+unix:///system?socket=/nonexistent/s")
+        self.assertEqual(p.returncode, 7, p.stderr)
+
+    def test_reconcile_on_demo(self):
+        # The demo's VFs are where they belong: a pass changes nothing.
+        self.assertEqual(json_of("reconcile-vmhost"), [])
+        p = run("-c", "demo", "reconcile-vmhost", "--vm-name", "web1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Nothing to do", p.stdout)
+
     def test_unreachable_host(self):
         p = run("-c", "qemu+unix:///system?socket=/nonexistent/sock", "get-vmhost")
         self.assertEqual(p.returncode, 7)
