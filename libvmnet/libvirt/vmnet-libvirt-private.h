@@ -39,6 +39,13 @@ gboolean          vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn     
                                                            const gchar               *mac,
                                                            const VmnetSettingsValues *values,
                                                            GError                   **error);
+gboolean          vmnet_libvirt_conn_set_vm_scope  (VmnetLibvirtConn          *conn,
+                                                    const gchar               *vm_uuid,
+                                                    const gchar               *scope,
+                                                    GError                   **error);
+gchar            *vmnet_libvirt_merge_scope        (const gchar               *old_xml,
+                                                    const gchar               *scope,
+                                                    GError                   **error);
 gchar            *vmnet_libvirt_merge_settings     (const gchar               *old_xml,
                                                     const gchar               *mac,
                                                     const VmnetSettingsValues *values,
