@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vmnet-error.h"
@@ -1474,6 +1475,7 @@ vmnet_auth_store_generate_rules_for (VmnetAuthStore    *self,
                                      GError           **error)
 {
   GString *s = g_string_new (NULL);
+  GPtrArray *entries[N_OPERATIONS + 1];
   gboolean first;
 
   g_string_append_printf (s,
@@ -1494,13 +1496,13 @@ vmnet_auth_store_generate_rules_for (VmnetAuthStore    *self,
     {
       if (!vms[i].uuid || !vms[i].scope || g_str_equal (vms[i].scope, VMNET_AUTH_DEFAULT_SCOPE))
         continue;
-      g_string_append (s, first ? "\n        " : ",\n        ");
+      g_string_append (s, first ? "\n        // " : ",\n        // ");
+      for (const gchar *p = vms[i].name ? vms[i].name : ""; *p; p++)
+        g_string_append_c (s, g_ascii_isprint (*p) ? *p : '?');
+      g_string_append (s, "\n        ");
       append_js_string (s, vms[i].uuid);
       g_string_append (s, ": ");
       append_js_string (s, vms[i].scope);
-      g_string_append (s, " // ");
-      for (const gchar *p = vms[i].name ? vms[i].name : ""; *p; p++)
-        g_string_append_c (s, g_ascii_isprint (*p) ? *p : '?');
       first = FALSE;
     }
   g_string_append (s, first ? "};\n" : "\n    };\n");
@@ -1527,39 +1529,75 @@ vmnet_auth_store_generate_rules_for (VmnetAuthStore    *self,
   g_string_append (s, "\n    };\n");
 
   /* permission: [[scope, isGroup, name], …] of the assignments granting it. */
-  g_string_append (s, "    var grants = {");
-  first = TRUE;
-  for (guint op = 0; op < N_OPERATIONS; op++)
+  for (guint op = 0; op <= N_OPERATIONS; op++)
     {
-      g_autoptr(GString) list = g_string_new (NULL);
-
+      entries[op] = g_ptr_array_new_with_free_func (g_free);
       for (guint i = 0; i < self->scopes->len; i++)
         {
           Scope *sc = g_ptr_array_index (self->scopes, i);
-          if (catalog[op].kind == OP_HOST && sc->parent)
+          if (op < N_OPERATIONS && catalog[op].kind == OP_HOST && sc->parent)
             continue;
           for (guint j = 0; j < sc->assigns->len; j++)
             {
               Assign *a = g_ptr_array_index (sc->assigns, j);
               Role *r = find_role (self, a->role);
-              if (!r || !(r->ops & (1u << op)))
+              GString *e;
+
+              /* entries[N_OPERATIONS]: every assignment of a defined role. */
+              if (!r || (op < N_OPERATIONS && !(r->ops & (1u << op))))
                 continue;
-              g_string_append (list, list->len ? ", [" : "[");
-              append_js_string (list, sc->name);
-              g_string_append (list, a->group ? ", 1, " : ", 0, ");
-              append_js_string (list, a->user ? a->user : a->group);
-              g_string_append_c (list, ']');
+              e = g_string_new ("[");
+              append_js_string (e, sc->name);
+              g_string_append (e, a->group ? ", 1, " : ", 0, ");
+              append_js_string (e, a->user ? a->user : a->group);
+              g_string_append_c (e, ']');
+              g_ptr_array_add (entries[op], g_string_free (e, FALSE));
             }
         }
+    }
+  g_string_append (s, "    var grants = {");
+  first = TRUE;
+  for (guint op = 0; op < N_OPERATIONS; op++)
+    {
       g_string_append_printf (s, "%s\n        // %s\n", first ? "" : ",", catalog[op].name);
       for (guint p = 0; catalog[op].permissions[p]; p++)
         {
-          g_string_append_printf (s, "%s        \"%s\": [%s]", p ? ",\n" : "",
-                                  catalog[op].permissions[p], list->str);
+          const gchar *perm = catalog[op].permissions[p];
+          g_autoptr(GPtrArray) list = g_ptr_array_new ();
+          g_autofree gchar *joined = NULL;
+
+          g_ptr_array_extend (list, entries[op], NULL, NULL);
+          /* Seeing an object (OBJECT.getattr) comes with every operation on it,
+           * and opening a connection (connect.getattr) with every role
+           * assignment: libvirt looks an object up before it checks the
+           * permission asked for. */
+          if (g_str_equal (perm, "connect.getattr"))
+            g_ptr_array_extend (list, entries[N_OPERATIONS], NULL, NULL);
+          else if (g_str_has_suffix (perm, ".getattr"))
+            for (guint other = 0; other < N_OPERATIONS; other++)
+              {
+                gsize prefix = strlen (perm) - strlen ("getattr");
+                gboolean same_object = FALSE;
+
+                for (guint q = 0; !same_object && catalog[other].permissions[q]; q++)
+                  same_object = strncmp (catalog[other].permissions[q], perm, prefix) == 0;
+                if (other != op && same_object)
+                  g_ptr_array_extend (list, entries[other], NULL, NULL);
+              }
+          /* Once each. */
+          for (guint i = 0; i < list->len; i++)
+            for (guint j = list->len - 1; j > i; j--)
+              if (g_str_equal (g_ptr_array_index (list, i), g_ptr_array_index (list, j)))
+                g_ptr_array_remove_index (list, j);
+          g_ptr_array_add (list, NULL);
+          joined = g_strjoinv (", ", (gchar **) list->pdata);
+          g_string_append_printf (s, "%s        \"%s\": [%s]", p ? ",\n" : "", perm, joined);
         }
       first = FALSE;
     }
   g_string_append (s, "\n    };\n");
+  for (guint op = 0; op <= N_OPERATIONS; op++)
+    g_ptr_array_unref (entries[op]);
 
   g_string_append (s,
     "    var permission = action.id.substring(16);\n"
@@ -1626,6 +1664,50 @@ vmnet_auth_store_generate_rules (VmnetAuthStore *self, GListModel *vms, GError *
                                               list->len, error);
 }
 
+static gboolean
+polkitd_runs (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const gchar *entry;
+
+  while (proc && (entry = g_dir_read_name (proc)))
+    {
+      g_autofree gchar *comm_path = NULL;
+      g_autofree gchar *comm = NULL;
+
+      if (!g_ascii_isdigit (entry[0]))
+        continue;
+      comm_path = g_build_filename ("/proc", entry, "comm", NULL);
+      if (g_file_get_contents (comm_path, &comm, NULL, NULL) && g_str_equal (g_strchomp (comm), "polkitd"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* polkitd reloads a rules directory when it changes (inotify), a few
+ * milliseconds later. Reading the new file moves its access time past its
+ * modification time (relatime), so that is waited for, at most two seconds,
+ * when a polkitd runs: then the very next libvirt call is decided by it. */
+static void
+wait_until_read (const gchar *path)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  struct stat st;
+
+  if (!polkitd_runs ())
+    return;
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (stat (path, &st) < 0)
+        return;
+      if (st.st_atim.tv_sec > st.st_mtim.tv_sec ||
+          (st.st_atim.tv_sec == st.st_mtim.tv_sec && st.st_atim.tv_nsec > st.st_mtim.tv_nsec))
+        return;
+      g_usleep (2000);
+    }
+  g_debug ("polkitd did not read %s within 2 s (noatime mount?)", path);
+}
+
 /**
  * vmnet_auth_store_export:
  * @self: a #VmnetAuthStore
@@ -1636,7 +1718,9 @@ vmnet_auth_store_generate_rules (VmnetAuthStore *self, GListModel *vms, GError *
  *
  * Writes the polkit rules of the store, replacing the file atomically
  * (polkitd never reads half a file). polkitd applies a changed file by
- * itself, at once; libvirtd needs no restart.
+ * itself; libvirtd needs no restart. When a polkitd runs on this machine,
+ * this returns once it has read the new file (at most two seconds), so the
+ * very next libvirt call is decided by the new rules.
  *
  * Returns: %TRUE on success
  *
@@ -1651,6 +1735,10 @@ vmnet_auth_store_export (VmnetAuthStore *self, GListModel *vms, const gchar *pat
   rules = vmnet_auth_store_generate_rules (self, vms, error);
   if (!rules)
     return FALSE;
-  return write_atomically (path ? path : vmnet_auth_get_default_rules_path (), rules,
-                           "polkit rules", error);
+  if (!path)
+    path = vmnet_auth_get_default_rules_path ();
+  if (!write_atomically (path, rules, "polkit rules", error))
+    return FALSE;
+  wait_until_read (path);
+  return TRUE;
 }
