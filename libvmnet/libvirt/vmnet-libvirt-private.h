@@ -104,6 +104,11 @@ gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
 void              vmnet_libvirt_set_error          (GError           **error,
                                                     const gchar       *format,
                                                     ...) G_GNUC_PRINTF (2, 3);
+void              vmnet_libvirt_set_error_for      (GError           **error,
+                                                    const gchar       *operation,
+                                                    const gchar       *object,
+                                                    const gchar       *format,
+                                                    ...) G_GNUC_PRINTF (4, 5);
 gint              vmnet_libvirt_error_code_for     (gint               vir_code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetLibvirtConn, vmnet_libvirt_conn_free)

@@ -118,8 +118,12 @@ class AuthTest(unittest.TestCase):
             disk = os.path.join(images, name + ".qcow2")
             subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "16M"], check=True)
             cls.conn.defineXML(domain_xml(name, disk))
-        # An inactive network for the switch probes.
+        # An inactive network for the switch probes, and a VM with an adapter on it (never started).
         cls.conn.networkDefineXML("<network><name>r-net</name></network>")
+        xml = domain_xml("nic-vm", os.path.join(images, "r-vm0.qcow2")).replace(
+            "</devices>", "<interface type='network'><mac address='52:54:00:00:07:01'/>"
+                          "<source network='r-net'/><model type='virtio'/></interface></devices>")
+        cls.conn.defineXML(xml)
 
     @classmethod
     def tearDownClass(cls):
@@ -336,6 +340,28 @@ except libvirt.libvirtError as e:
         self.assertEqual(self.probe("vmnt-bob", [["Start and stop VMs", "live-vm"]])["results"], ["denied"])
         with open(self.store, "w") as f:
             f.write(base)
+
+    def test_8_access_denied_names_the_operation_and_the_object(self):
+        self.reset_store()
+        self.vmnet("new-vmrole", "--name", "Reader", "--operation", "Read service configuration",
+                   "--operation", "Read VM configuration")
+        self.vmnet("grant-vmrole", "--role", "Reader", "--user", "vmnt-bob")
+        adapters = json.loads(self.vmnet("get-vmnetworkadapter", "--vm-name", "nic-vm", "--output", "json",
+                                         user="vmnt-bob").stdout)
+        self.assertEqual(len(adapters), 1)
+        p = self.vmnet("set-vmnetworkadapter", "--vm-name", "nic-vm", "--iov-weight", "50",
+                       user="vmnt-bob", check=False)
+        self.assertEqual(p.returncode, 6, p.stderr)
+        self.assertIn("VM 'nic-vm'", p.stderr)
+        self.assertIn("'Create or change VMs'", p.stderr)
+        p = self.vmnet("new-vmswitch", "--name", "bob-sw", "--bridge", "virbr-bob", user="vmnt-bob", check=False)
+        self.assertEqual(p.returncode, 6, p.stderr)
+        self.assertIn("'Change virtual switches'", p.stderr)
+        self.assertIn("network 'bob-sw'", p.stderr)
+        # Nobody at all: the connection itself is refused, naming what is missing.
+        p = self.vmnet("get-vmhost", user="vmnt-r3", check=False)
+        self.assertEqual(p.returncode, 6, p.stderr)
+        self.assertIn("'Read service configuration'", p.stderr)
 
     def test_7_random_stores_polkit_equals_evaluator(self):
         seed = int(os.environ.get("VMNET_AUTH_SEED", random.randrange(1 << 30)))
