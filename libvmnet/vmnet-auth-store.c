@@ -23,7 +23,8 @@
  * it directly to explain a decision.
  *
  * A store only holds valid content: loading rejects a malformed file with
- * the line at fault, and every change is checked before it is made.
+ * the line at fault, and every change is checked before it is made. A store
+ * is a plain object: use it from one thread at a time.
  *
  * Since: 0.1
  */
@@ -1684,17 +1685,32 @@ polkitd_runs (void)
   return FALSE;
 }
 
+/* A directory polkitd reads rules from belongs to the polkitd user. */
+static gboolean
+polkit_rules_dir (const gchar *path)
+{
+  g_autofree gchar *dir = g_path_get_dirname (path);
+  struct passwd pw, *found = NULL;
+  gchar buf[1024];
+  struct stat st;
+
+  return stat (dir, &st) == 0 &&
+         getpwuid_r (st.st_uid, &pw, buf, sizeof buf, &found) == 0 && found &&
+         g_str_equal (pw.pw_name, "polkitd");
+}
+
 /* polkitd reloads a rules directory when it changes (inotify), a few
  * milliseconds later. Reading the new file moves its access time past its
  * modification time (relatime), so that is waited for, at most two seconds,
- * when a polkitd runs: then the very next libvirt call is decided by it. */
+ * when the file is in polkitd's directory and a polkitd runs: then the very
+ * next libvirt call is decided by it. */
 static void
 wait_until_read (const gchar *path)
 {
   gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   struct stat st;
 
-  if (!polkitd_runs ())
+  if (!polkit_rules_dir (path) || !polkitd_runs ())
     return;
   while (g_get_monotonic_time () < deadline)
     {
@@ -1718,7 +1734,8 @@ wait_until_read (const gchar *path)
  *
  * Writes the polkit rules of the store, replacing the file atomically
  * (polkitd never reads half a file). polkitd applies a changed file by
- * itself; libvirtd needs no restart. When a polkitd runs on this machine,
+ * itself; libvirtd needs no restart. When the file is in a directory of
+ * polkitd's (owned by the polkitd user) and a polkitd runs on this machine,
  * this returns once it has read the new file (at most two seconds), so the
  * very next libvirt call is decided by the new rules.
  *

@@ -5,7 +5,7 @@ libvirtd with access_drivers = [ "polkit" ] (tests/auth/polkit-env.sh), non-root
 the store edited with the vmnet tool and its rules enforced by polkit through libvirt.
 
 VMNET_AUTH_SEED sets the seed of the random stores of scenario 7 (printed either way);
-VMNET_AUTH_STORES how many there are (default 30)."""
+VMNET_AUTH_STORES how many there are (default 25)."""
 import json
 import os
 import random
@@ -365,7 +365,7 @@ except libvirt.libvirtError as e:
 
     def test_7_random_stores_polkit_equals_evaluator(self):
         seed = int(os.environ.get("VMNET_AUTH_SEED", random.randrange(1 << 30)))
-        n_stores = int(os.environ.get("VMNET_AUTH_STORES", "30"))
+        n_stores = int(os.environ.get("VMNET_AUTH_STORES", "25"))
         print(f"\nscenario 7: seed {seed} (VMNET_AUTH_SEED={seed} repeats it), {n_stores} stores",
               file=sys.stderr)
         rng = random.Random(seed)
