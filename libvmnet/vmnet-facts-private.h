@@ -92,6 +92,7 @@ typedef struct {
   GPtrArray    *interfaces;     /* (element-type VmnetIfaceFact) */
   GPtrArray    *settings;       /* (element-type VmnetAdapterSettingsFact) */
   gchar        *metadata_error; /* the metadata element as a whole is unusable */
+  gchar        *scope;          /* the authorization scope (metadata), NULL: default */
 } VmnetDomainFact;
 
 /* Host-local facts of one PCI function (sysfs, netlink). */

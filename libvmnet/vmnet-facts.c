@@ -137,6 +137,7 @@ vmnet_domain_fact_free (VmnetDomainFact *f)
   g_ptr_array_unref (f->interfaces);
   g_ptr_array_unref (f->settings);
   g_free (f->metadata_error);
+  g_free (f->scope);
   g_free (f);
 }
 

@@ -1964,6 +1964,48 @@ vmnet_host_add_network_adapter (VmnetHost     *self,
 }
 
 /**
+ * vmnet_host_set_vm_scope:
+ * @self: a #VmnetHost
+ * @vm: one of the host's VMs
+ * @scope: (nullable): the authorization scope to place it in, %NULL or
+ *   %VMNET_AUTH_DEFAULT_SCOPE for the default scope
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Places a VM in an authorization scope (Hyper-V's SetScope.vbs step). The
+ * scope is kept in the VM's libvmnet metadata, in its live and persistent
+ * definitions, so it travels with the VM. The polkit rules name the VMs of
+ * each VM scope: export them again afterwards (vmnet_auth_store_export()).
+ * That the scope exists in the authorization store is the caller's to check.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_vm_scope (VmnetHost     *self,
+                         VmnetVm       *vm,
+                         const gchar   *scope,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (scope && g_str_equal (scope, VMNET_AUTH_DEFAULT_SCOPE))
+    scope = NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!vmnet_libvirt_conn_set_vm_scope (self->conn, vmnet_vm_get_uuid (vm), scope, error))
+    {
+      g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
+      return FALSE;
+    }
+  return vmnet_host_refresh (self, cancellable, error);
+}
+
+/**
  * vmnet_host_get_uri:
  * @self: a #VmnetHost
  *

@@ -97,6 +97,7 @@ typedef struct {
   gchar        *name;
   gchar        *uuid;
   VmnetVmState  state;
+  gchar        *scope;           /* NULL: the default scope */
   GPtrArray    *adapters;        /* (element-type VmnetAdapterInfo) */
 } VmnetVmInfo;
 

@@ -79,6 +79,7 @@ vmnet_vm_info_free (VmnetVmInfo *info)
     return;
   g_free (info->name);
   g_free (info->uuid);
+  g_free (info->scope);
   g_clear_pointer (&info->adapters, g_ptr_array_unref);
   g_free (info);
 }
@@ -526,6 +527,7 @@ build_vms (Builder *b, VmnetModel *model)
       vm->name = g_strdup (d->name);
       vm->uuid = g_strdup (d->uuid);
       vm->state = d->state;
+      vm->scope = g_strdup (d->scope);
       vm->adapters = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_adapter_info_free);
 
       for (guint j = 0; j < d->interfaces->len; j++)

@@ -22,6 +22,7 @@ enum {
   PROP_NAME,
   PROP_UUID,
   PROP_STATE,
+  PROP_SCOPE,
   PROP_NETWORK_ADAPTERS,
   N_PROPS
 };
@@ -38,6 +39,7 @@ vmnet_vm_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec
     case PROP_NAME: g_value_set_string (value, i->name); break;
     case PROP_UUID: g_value_set_string (value, i->uuid); break;
     case PROP_STATE: g_value_set_enum (value, i->state); break;
+    case PROP_SCOPE: g_value_set_string (value, i->scope ? i->scope : "default"); break;
     case PROP_NETWORK_ADAPTERS: g_value_set_object (value, self->adapters); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -86,6 +88,15 @@ vmnet_vm_class_init (VmnetVmClass *klass)
    * Since: 0.1
    */
   properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, VMNET_TYPE_VM_STATE, VMNET_VM_STATE_OTHER, flags);
+  /**
+   * VmnetVm:scope:
+   *
+   * The authorization scope the VM is placed in ("default" unless it was
+   * placed in a VM scope), kept in its libvmnet metadata.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SCOPE] = g_param_spec_string ("scope", NULL, NULL, NULL, flags);
   /**
    * VmnetVm:network-adapters:
    *
@@ -284,4 +295,20 @@ vmnet_vm_find_network_adapter (VmnetVm      *self,
   g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
                "VM '%s' has no network adapter '%s'", self->info->name, name);
   return NULL;
+}
+
+/**
+ * vmnet_vm_get_scope:
+ * @self: a #VmnetVm
+ *
+ * Returns: the authorization scope the VM is placed in,
+ *   %VMNET_AUTH_DEFAULT_SCOPE unless it was placed in a VM scope
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_vm_get_scope (VmnetVm *self)
+{
+  g_return_val_if_fail (VMNET_IS_VM (self), NULL);
+  return self->info->scope ? self->info->scope : "default";
 }

@@ -11,7 +11,8 @@ packages=(
   libglib2.0-dev libvirt-dev libvirt-glib-1.0-dev libxml2-dev libjson-glib-dev
   libnl-3-dev libnl-route-3-dev gobject-introspection libgirepository1.0-dev
   gir1.2-glib-2.0 python3-gi gjs gi-docgen
-  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
+  polkitd dbus-daemon
   python3-libvirt dnsmasq-base iproute2 iptables util-linux
 )
 

@@ -73,5 +73,18 @@ extern const VmnetCommand vmnet_cmd_restore_vm;
 extern const VmnetCommand vmnet_cmd_checkpoint_vm;
 extern const VmnetCommand vmnet_cmd_compare_vm;
 extern const VmnetCommand vmnet_cmd_move_vm;
+extern const VmnetCommand vmnet_cmd_get_vmrole;
+extern const VmnetCommand vmnet_cmd_new_vmrole;
+extern const VmnetCommand vmnet_cmd_set_vmrole;
+extern const VmnetCommand vmnet_cmd_remove_vmrole;
+extern const VmnetCommand vmnet_cmd_grant_vmrole;
+extern const VmnetCommand vmnet_cmd_revoke_vmrole;
+extern const VmnetCommand vmnet_cmd_get_vmroleassignment;
+extern const VmnetCommand vmnet_cmd_new_vmscope;
+extern const VmnetCommand vmnet_cmd_remove_vmscope;
+extern const VmnetCommand vmnet_cmd_set_vmscope;
+extern const VmnetCommand vmnet_cmd_get_vmscope;
+extern const VmnetCommand vmnet_cmd_test_vmaccess;
+extern const VmnetCommand vmnet_cmd_export_vmauthorization;
 
 G_END_DECLS

@@ -28,6 +28,19 @@ static const VmnetCommand *const commands[] = {
   &vmnet_cmd_checkpoint_vm,
   &vmnet_cmd_compare_vm,
   &vmnet_cmd_move_vm,
+  &vmnet_cmd_get_vmrole,
+  &vmnet_cmd_new_vmrole,
+  &vmnet_cmd_set_vmrole,
+  &vmnet_cmd_remove_vmrole,
+  &vmnet_cmd_grant_vmrole,
+  &vmnet_cmd_revoke_vmrole,
+  &vmnet_cmd_get_vmroleassignment,
+  &vmnet_cmd_new_vmscope,
+  &vmnet_cmd_remove_vmscope,
+  &vmnet_cmd_set_vmscope,
+  &vmnet_cmd_get_vmscope,
+  &vmnet_cmd_test_vmaccess,
+  &vmnet_cmd_export_vmauthorization,
   NULL
 };
 

@@ -12,6 +12,7 @@
 #include <vmnet/vmnet-vm.h>
 #include <vmnet/vmnet-adapter-settings.h>
 #include <vmnet/vmnet-iov-check.h>
+#include <vmnet/vmnet-auth.h>
 
 G_BEGIN_DECLS
 
@@ -176,6 +177,13 @@ VmnetNetworkAdapter *vmnet_host_add_network_adapter (VmnetHost    *self,
                                                      const gchar  *name,
                                                      GCancellable *cancellable,
                                                      GError      **error);
+
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_set_vm_scope              (VmnetHost     *self,
+                                                   VmnetVm       *vm,
+                                                   const gchar   *scope,
+                                                   GCancellable  *cancellable,
+                                                   GError       **error);
 
 VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_uri               (VmnetHost *self);

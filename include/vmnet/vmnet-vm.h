@@ -23,6 +23,8 @@ const gchar         *vmnet_vm_get_uuid                 (VmnetVm *self);
 VMNET_AVAILABLE_IN_0_1
 VmnetVmState         vmnet_vm_get_state                (VmnetVm *self);
 VMNET_AVAILABLE_IN_0_1
+const gchar         *vmnet_vm_get_scope                (VmnetVm *self);
+VMNET_AVAILABLE_IN_0_1
 GListModel          *vmnet_vm_get_network_adapters     (VmnetVm *self);
 VMNET_AVAILABLE_IN_0_1
 VmnetNetworkAdapter *vmnet_vm_find_network_adapter     (VmnetVm      *self,

@@ -14,6 +14,7 @@
 #include <vmnet/vmnet-network-adapter.h>
 #include <vmnet/vmnet-vm.h>
 #include <vmnet/vmnet-adapter-settings.h>
+#include <vmnet/vmnet-auth.h>
 #include <vmnet/vmnet-host.h>
 #include <vmnet/vmnet-reconciler.h>
 

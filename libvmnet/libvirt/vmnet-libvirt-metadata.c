@@ -105,7 +105,7 @@ get_metadata (virDomainPtr dom, unsigned int flags, GError **error)
           virResetLastError ();
           return g_strdup ("");
         }
-      vmnet_libvirt_set_error (error, "cannot read the libvmnet metadata");
+      vmnet_libvirt_set_error_for (error, "Read VM configuration", "this VM", "cannot read the libvmnet metadata");
       return NULL;
     }
   ret = g_strdup (xml);
@@ -119,7 +119,7 @@ set_metadata (virDomainPtr dom, const gchar *xml, unsigned int flags, GError **e
   if (virDomainSetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT, xml && *xml ? xml : NULL,
                             VMNET_METADATA_PREFIX, VMNET_METADATA_NS, flags) < 0)
     {
-      vmnet_libvirt_set_error (error, "cannot write the libvmnet metadata");
+      vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot write the libvmnet metadata");
       return FALSE;
     }
   return TRUE;
@@ -202,6 +202,88 @@ vmnet_libvirt_conn_set_last_error (VmnetLibvirtConn *conn,
     new = merge (*old ? old : NULL, mac, NULL, TRUE, message, error);
   if (new)
     ok = set_metadata (dom, new, VIR_DOMAIN_AFFECT_LIVE, error);
+  virDomainFree (dom);
+  return ok;
+}
+
+/* Sets or removes (SCOPE NULL) the scope attribute of the <adapters> element. */
+gchar *
+vmnet_libvirt_merge_scope (const gchar *old_xml, const gchar *scope, GError **error)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root;
+  xmlBuffer *buffer;
+  gchar *out;
+
+  if (old_xml && *old_xml)
+    {
+      doc = xmlReadMemory (old_xml, strlen (old_xml), "metadata", NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+      if (!doc || !xmlDocGetRootElement (doc))
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA,
+                       "the libvmnet metadata is not well-formed XML");
+          return NULL;
+        }
+      root = xmlDocGetRootElement (doc);
+    }
+  else
+    {
+      doc = xmlNewDoc ((const xmlChar *) "1.0");
+      root = xmlNewDocNode (doc, NULL, (const xmlChar *) "adapters", NULL);
+      xmlDocSetRootElement (doc, root);
+    }
+  if (scope)
+    xmlSetProp (root, (const xmlChar *) "scope", (const xmlChar *) scope);
+  else
+    xmlUnsetProp (root, (const xmlChar *) "scope");
+
+  buffer = xmlBufferCreate ();
+  xmlNodeDump (buffer, doc, root, 0, 0);
+  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
+  xmlBufferFree (buffer);
+  return out;
+}
+
+/* The VM's authorization scope lives in its metadata, live and persistent,
+ * so it travels with the VM. Either both change or neither does. */
+gboolean
+vmnet_libvirt_conn_set_vm_scope (VmnetLibvirtConn *conn,
+                                 const gchar      *vm_uuid,
+                                 const gchar      *scope,
+                                 GError          **error)
+{
+  virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
+  g_autofree gchar *old_live = NULL;
+  g_autofree gchar *old_config = NULL;
+  g_autofree gchar *new_live = NULL;
+  g_autofree gchar *new_config = NULL;
+  gboolean active, persistent, ok = FALSE;
+
+  if (!dom)
+    return FALSE;
+  active = virDomainIsActive (dom) == 1;
+  persistent = virDomainIsPersistent (dom) == 1;
+
+  if (active &&
+      (!(old_live = get_metadata (dom, VIR_DOMAIN_AFFECT_LIVE, error)) ||
+       !(new_live = vmnet_libvirt_merge_scope (old_live, scope, error))))
+    goto out;
+  if (persistent &&
+      (!(old_config = get_metadata (dom, VIR_DOMAIN_AFFECT_CONFIG, error)) ||
+       !(new_config = vmnet_libvirt_merge_scope (old_config, scope, error))))
+    goto out;
+  if (active && !set_metadata (dom, new_live, VIR_DOMAIN_AFFECT_LIVE, error))
+    goto out;
+  if (persistent && !set_metadata (dom, new_config, VIR_DOMAIN_AFFECT_CONFIG, error))
+    {
+      if (active)
+        set_metadata (dom, old_live, VIR_DOMAIN_AFFECT_LIVE, NULL);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
   virDomainFree (dom);
   return ok;
 }

@@ -39,6 +39,13 @@ gboolean          vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn     
                                                            const gchar               *mac,
                                                            const VmnetSettingsValues *values,
                                                            GError                   **error);
+gboolean          vmnet_libvirt_conn_set_vm_scope  (VmnetLibvirtConn          *conn,
+                                                    const gchar               *vm_uuid,
+                                                    const gchar               *scope,
+                                                    GError                   **error);
+gchar            *vmnet_libvirt_merge_scope        (const gchar               *old_xml,
+                                                    const gchar               *scope,
+                                                    GError                   **error);
 gchar            *vmnet_libvirt_merge_settings     (const gchar               *old_xml,
                                                     const gchar               *mac,
                                                     const VmnetSettingsValues *values,
@@ -109,6 +116,11 @@ gchar            *vmnet_libvirt_resolve_uri        (const gchar       *uri,
 void              vmnet_libvirt_set_error          (GError           **error,
                                                     const gchar       *format,
                                                     ...) G_GNUC_PRINTF (2, 3);
+void              vmnet_libvirt_set_error_for      (GError           **error,
+                                                    const gchar       *operation,
+                                                    const gchar       *object,
+                                                    const gchar       *format,
+                                                    ...) G_GNUC_PRINTF (4, 5);
 gint              vmnet_libvirt_error_code_for     (gint               vir_code);
 
 /* VM state changes (vmnet-libvirt-lifecycle.c). */

@@ -58,7 +58,7 @@ vmnet_libvirt_conn_attach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
   /* Live only: a VF is a desire, given again after every start. */
   ok = virDomainAttachDeviceFlags (dom, xml, VIR_DOMAIN_AFFECT_LIVE) == 0;
   if (!ok)
-    vmnet_libvirt_set_error (error, "cannot attach a VF");
+    vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot attach a VF");
   virDomainFree (dom);
   return ok;
 }
@@ -73,7 +73,7 @@ vmnet_libvirt_conn_detach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
     return FALSE;
   ok = virDomainDetachDeviceAlias (dom, vf_alias, VIR_DOMAIN_AFFECT_LIVE) == 0;
   if (!ok)
-    vmnet_libvirt_set_error (error, "cannot detach VF '%s'", vf_alias);
+    vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot detach VF '%s'", vf_alias);
   virDomainFree (dom);
   return ok;
 }
@@ -158,7 +158,7 @@ edit_definition (VmnetLibvirtConn *conn, virDomainPtr dom, EditFunc edit, gconst
       devices = c;
   if (!devices)
     {
-      vmnet_libvirt_set_error (error, "cannot read the VM's definition");
+      vmnet_libvirt_set_error_for (error, "Read VM configuration", "this VM", "cannot read the VM's definition");
       return FALSE;
     }
   if (!edit (devices, data, error))
@@ -168,7 +168,7 @@ edit_definition (VmnetLibvirtConn *conn, virDomainPtr dom, EditFunc edit, gconst
   xmlFree (mem);
   if (!defined)
     {
-      vmnet_libvirt_set_error (error, "cannot %s", what);
+      vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot %s", what);
       return FALSE;
     }
   virDomainFree (defined);
@@ -203,7 +203,7 @@ vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, 
         flags |= VIR_DOMAIN_AFFECT_CONFIG;
       ok = virDomainAttachDeviceFlags (dom, xml, flags) == 0;
       if (!ok)
-        vmnet_libvirt_set_error (error, "cannot add the network adapter");
+        vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot add the network adapter");
     }
   else
     ok = edit_definition (conn, dom, append_interface, xml, "add the network adapter", error);

@@ -520,7 +520,11 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
         }
       else if (g_strcmp0 (parent, "metadata") == 0 && g_str_equal (name, "adapters") &&
                g_strcmp0 ((const gchar *) uri, VMNET_METADATA_NS) == 0)
-        st->in_adapters = TRUE;
+        {
+          st->in_adapters = TRUE;
+          g_free (st->domain->scope);
+          st->domain->scope = sax_attr (&a, "scope");
+        }
       break;
     case 4:
       if (st->in_adapters && g_str_equal (name, "adapter"))

@@ -91,23 +91,50 @@ vmnet_libvirt_error_code_for (gint vir_code)
     }
 }
 
-void
-vmnet_libvirt_set_error (GError **error, const gchar *format, ...)
+static void
+set_error_valist (GError **error, const gchar *operation, const gchar *object,
+                  const gchar *format, va_list args)
 {
   virErrorPtr err = virGetLastError ();
-  g_autofree gchar *context = NULL;
-  va_list args;
+  g_autofree gchar *context = g_strdup_vprintf (format, args);
 
-  va_start (args, format);
-  context = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (err && err->message)
+  if (err && err->code == VIR_ERR_ACCESS_DENIED && operation)
+    /* libvirt does not say which permission failed: we know what the call needs. */
+    g_set_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
+                 "%s: access denied: the operation '%s' on %s is not granted to this user (%s)",
+                 context, operation, object ? object : "it", err->message);
+  else if (err && err->message)
     g_set_error (error, VMNET_ERROR, vmnet_libvirt_error_code_for (err->code),
                  "%s: %s", context, err->message);
   else
     g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "%s", context);
   virResetLastError ();
+}
+
+void
+vmnet_libvirt_set_error (GError **error, const gchar *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  set_error_valist (error, NULL, NULL, format, args);
+  va_end (args);
+}
+
+/* As vmnet_libvirt_set_error(); an access denied names OPERATION (one of
+ * vmnet_auth_get_operations()) and OBJECT ("VM 'web1'"). */
+void
+vmnet_libvirt_set_error_for (GError      **error,
+                             const gchar  *operation,
+                             const gchar  *object,
+                             const gchar  *format,
+                             ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  set_error_valist (error, operation, object, format, args);
+  va_end (args);
 }
 
 /* "demo" names the host description embedded in the library. libvirt's test
@@ -250,8 +277,8 @@ vmnet_libvirt_conn_open (const gchar *uri, GError **error)
   conn->ptr = virConnectOpen (resolved);
   if (!conn->ptr)
     {
-      vmnet_libvirt_set_error (error, "cannot connect to libvirt at '%s'",
-                               uri ? uri : "(libvirt's default URI)");
+      vmnet_libvirt_set_error_for (error, "Read service configuration", "the host",
+                                   "cannot connect to libvirt at '%s'", uri ? uri : "(libvirt's default URI)");
       /* Not reaching the host is a backend problem whatever libvirt calls it,
        * unless libvirt refused us. */
       if (error && *error && (*error)->code != VMNET_ERROR_ACCESS_DENIED)
@@ -315,7 +342,10 @@ vmnet_libvirt_conn_lookup_vm (VmnetLibvirtConn *conn, const gchar *uuid, GError 
   virDomainPtr dom = virDomainLookupByUUIDString (conn->ptr, uuid);
 
   if (!dom)
-    vmnet_libvirt_set_error (error, "cannot find the VM");
+    {
+      g_autofree gchar *object = g_strdup_printf ("VM %s", uuid);
+      vmnet_libvirt_set_error_for (error, "Read VM configuration", object, "cannot find the VM");
+    }
   return dom;
 }
 
@@ -375,8 +405,8 @@ fetch_item (Item *item)
       /* Network interfaces come and go with VMs (taps, macvtaps): one that
        * vanished between listing and reading is skipped, whatever libvirt says. */
       if (!xml && !is_gone () && !g_str_has_prefix (virNodeDeviceGetName (item->object), "net_"))
-        vmnet_libvirt_set_error (&item->error, "cannot read node device '%s'",
-                                 virNodeDeviceGetName (item->object));
+        vmnet_libvirt_set_error_for (&item->error, "Read service configuration", "the host's devices",
+                                     "cannot read node device '%s'", virNodeDeviceGetName (item->object));
       if (xml)
         {
           VmnetPciFact *pci = NULL;
@@ -391,16 +421,19 @@ fetch_item (Item *item)
     case ITEM_NETWORK:
       xml = virNetworkGetXMLDesc (item->object, 0);
       if (!xml && !is_gone ())
-        vmnet_libvirt_set_error (&item->error, "cannot read network '%s'",
-                                 virNetworkGetName (item->object));
+        vmnet_libvirt_set_error_for (&item->error, "Read service configuration", "the host's switches",
+                                     "cannot read network '%s'", virNetworkGetName (item->object));
       if (xml)
         item->fact = vmnet_libvirt_parse_network (xml, &item->error);
       break;
     case ITEM_DOMAIN:
       xml = virDomainGetXMLDesc (item->object, 0);
       if (!xml && !is_gone ())
-        vmnet_libvirt_set_error (&item->error, "cannot read VM '%s'",
-                                 virDomainGetName (item->object));
+        {
+          g_autofree gchar *object = g_strdup_printf ("VM '%s'", virDomainGetName (item->object));
+          vmnet_libvirt_set_error_for (&item->error, "Read VM configuration", object,
+                                       "cannot read VM '%s'", virDomainGetName (item->object));
+        }
       if (xml)
         item->fact = vmnet_libvirt_parse_domain (xml, &item->error);
       break;
@@ -513,7 +546,8 @@ fetch_host (VmnetLibvirtConn *conn, VmnetHostFacts *facts, GError **error)
   hostname = virConnectGetHostname (conn->ptr);
   if (!hostname)
     {
-      vmnet_libvirt_set_error (error, "cannot read the host name of '%s'", conn->uri);
+      vmnet_libvirt_set_error_for (error, "Read service configuration", "the host",
+                                   "cannot read the host name of '%s'", conn->uri);
       return FALSE;
     }
   facts->computer_name = g_strdup (hostname);
@@ -560,20 +594,23 @@ vmnet_libvirt_conn_fetch (VmnetLibvirtConn *conn,
                                          VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET);
   if (n_devs < 0)
     {
-      vmnet_libvirt_set_error (error, "cannot list the node devices of '%s'", conn->uri);
+      vmnet_libvirt_set_error_for (error, "Read service configuration", "the host",
+                                   "cannot list the node devices of '%s'", conn->uri);
       return NULL;
     }
   n_doms = -1;
   n_nets = virConnectListAllNetworks (conn->ptr, &nets, 0);
   if (n_nets < 0)
     {
-      vmnet_libvirt_set_error (&first_error, "cannot list the networks of '%s'", conn->uri);
+      vmnet_libvirt_set_error_for (&first_error, "Read service configuration", "the host",
+                                   "cannot list the networks of '%s'", conn->uri);
       goto out;
     }
   n_doms = virConnectListAllDomains (conn->ptr, &doms, 0);
   if (n_doms < 0)
     {
-      vmnet_libvirt_set_error (&first_error, "cannot list the VMs of '%s'", conn->uri);
+      vmnet_libvirt_set_error_for (&first_error, "Read service configuration", "the host",
+                                   "cannot list the VMs of '%s'", conn->uri);
       goto out;
     }
   listed = TRUE;

@@ -622,6 +622,45 @@ class Reconcile(unittest.TestCase):
         self.assertIsInstance(r.props.host, Vmnet.Host)
         r.stop()
         self.assertFalse(r.props.connected)
+class Authorization(unittest.TestCase):
+    """The authorization store through GI (against a real polkit: tests/auth)."""
+
+    def test_default_store_and_operations(self):
+        store = Vmnet.AuthStore.new()
+        roles = store.get_roles()
+        self.assertEqual([r.props.name for r in roles], ["Administrator"])
+        self.assertEqual(list(roles[0].props.operations), list(Vmnet.auth_get_operations()))
+        self.assertIn("domain.snapshot", Vmnet.auth_operation_get_permissions("Take snapshots"))
+        self.assertFalse(Vmnet.auth_operation_get_permissions("Fly"))  # NULL: [] in Python
+        check = store.test_access("root", "Take snapshots", None)
+        self.assertTrue(check.props.allowed)
+
+    def test_scopes_and_errors(self):
+        store = Vmnet.AuthStore.new()
+        store.add_role("Operator", ["Start and stop VMs"], "operators")
+        store.add_scope("Test", None, None)
+        store.grant("Operator", "alice", None, "Test")
+        self.assertTrue(store.test_access("alice", "start and stop vms", "Test").props.allowed)
+        self.assertFalse(store.test_access("alice", "Start and stop VMs", None).props.allowed)
+        with self.assertRaises(GLib.Error) as cm:
+            store.grant("Operator", "Alice", None, "Test")
+        self.assertEqual(cm.exception.code, Vmnet.Error.INVALID_ARGUMENT)
+        with self.assertRaises(GLib.Error) as cm:
+            Vmnet.AuthStore.new_from_data(store.to_data() + "[scope Test]\n", "x.conf")
+        self.assertEqual(cm.exception.code, Vmnet.Error.INVALID_DATA)
+        self.assertRegex(cm.exception.message, r"^x\.conf:\d+: scope 'Test' is defined twice")
+
+    def test_vm_scope_and_rules(self):
+        host = Vmnet.Host.new_for_uri("demo", None)
+        vm = host.find_vm("web1")
+        self.assertEqual(vm.props.scope, "default")
+        host.set_vm_scope(vm, "Test", None)
+        vm = host.find_vm("web1")
+        self.assertEqual(vm.get_scope(), "Test")
+        store = Vmnet.AuthStore.new()
+        store.add_scope("Test", None, None)
+        rules = store.generate_rules(host.get_vms())
+        self.assertIn('"%s": "Test"' % vm.props.uuid, rules)
 
 
 if __name__ == "__main__":
