@@ -11,7 +11,7 @@ B=/lab/build
 export LD_LIBRARY_PATH=$B/libvmnet GI_TYPELIB_PATH=$B/introspection
 V="virsh -c qemu:///system"
 VMNET="$B/examples/vmnet/vmnet --connect qemu:///system"
-N=${LATENCY_RUNS:-7}
+N=${LATENCY_RUNS:-5}
 
 wait_for 90 $V uri >/dev/null 2>&1
 PF_ADDR=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done | head -n1)
