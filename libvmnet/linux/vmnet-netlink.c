@@ -136,8 +136,10 @@ vmnet_netlink_set_vf_teaming (const gchar *pf_netdev, guint vf, gboolean allow, 
   if (rc < 0)
     {
       g_set_error (error, VMNET_ERROR, rc == -NLE_PERM ? VMNET_ERROR_ACCESS_DENIED : VMNET_ERROR_FAILED,
-                   "netlink: cannot set trust %s / spoof checking %s on VF %u of '%s': %s",
-                   allow ? "on" : "off", allow ? "off" : "on", vf, pf_netdev, nl_geterror (rc));
+                   "netlink: cannot set trust %s / spoof checking %s on VF %u of '%s': %s%s",
+                   allow ? "on" : "off", allow ? "off" : "on", vf, pf_netdev, nl_geterror (rc),
+                   rc == -NLE_PERM ? " (the operation 'Configure SR-IOV on adapters' on this VF needs root "
+                                     "on the host)" : "");
       goto out;
     }
   ok = TRUE;

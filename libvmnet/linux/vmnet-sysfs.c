@@ -219,8 +219,14 @@ write_numvfs (const gchar *path, gint n, const gchar *pf_name, GError **error)
   if (fd < 0)
     {
       saved = errno;
-      g_set_error (error, VMNET_ERROR, saved == EACCES || saved == EPERM ? VMNET_ERROR_ACCESS_DENIED : VMNET_ERROR_FAILED,
-                   "adapter '%s': cannot open %s: %s", pf_name, path, g_strerror (saved));
+      if (saved == EACCES || saved == EPERM)
+        g_set_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
+                     "adapter '%s': cannot open %s: access denied: the operation 'Change physical SR-IOV "
+                     "adapters' on adapter '%s' needs root on the host (%s)", pf_name, path, pf_name,
+                     g_strerror (saved));
+      else
+        g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED,
+                     "adapter '%s': cannot open %s: %s", pf_name, path, g_strerror (saved));
       return FALSE;
     }
   written = write (fd, text, strlen (text));

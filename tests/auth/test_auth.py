@@ -409,8 +409,9 @@ except libvirt.libvirtError as e:
                                      + store.to_data())
                     compared += 1
                     allowed += real_allowed
-        print(f"scenario 7: {compared} (user, operation, object) decisions equal, {allowed} of them allowed, "
-              f"{unobservable} where the user cannot connect at all", file=sys.stderr)
+        print(f"scenario 7: {compared + unobservable} (user, operation, object) decisions, polkit through "
+              f"libvirt = the evaluator for each: {allowed} allowed, {compared - allowed} denied by a call, "
+              f"{unobservable} denied with the connection itself (no role at all)", file=sys.stderr)
         self.assertGreater(allowed, 0)
         self.assertGreater(compared - allowed, 0)
         for vm in vm_scopes:
@@ -445,4 +446,7 @@ except libvirt.libvirtError as e:
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    result = unittest.main(verbosity=2, exit=False).result
+    if result.skipped and result.wasSuccessful() and len(result.skipped) >= result.testsRun:
+        sys.exit(77)            # cannot run here (not root, no polkitd, …): said above why
+    sys.exit(0 if result.wasSuccessful() else 1)
