@@ -7,6 +7,8 @@
 G_BEGIN_DECLS
 
 void              vmnet_host_resources_changed (VmnetHost *self);
+void              vmnet_host_forget_failures   (VmnetHost   *self,
+                                                const gchar *vm_uuid);
 VmnetLibvirtConn *vmnet_host_get_libvirt_conn  (VmnetHost *self);
 
 G_END_DECLS

@@ -1526,6 +1526,22 @@ vmnet_host_resources_changed (VmnetHost *self)
   g_atomic_int_inc (&self->generation);
 }
 
+/* The VM's adapters whose attach failed are tried again on the next pass. */
+void
+vmnet_host_forget_failures (VmnetHost *self, const gchar *vm_uuid)
+{
+  g_autofree gchar *prefix = g_strconcat (vm_uuid, "/", NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_mutex_lock (&self->memory_lock);
+  g_hash_table_iter_init (&iter, self->memory);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_str_has_prefix (key, prefix))
+      ((VmnetAdapterMemory *) value)->failed_generation = 0;
+  g_mutex_unlock (&self->memory_lock);
+}
+
 VmnetLibvirtConn *
 vmnet_host_get_libvirt_conn (VmnetHost *self)
 {

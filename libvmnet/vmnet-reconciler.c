@@ -183,6 +183,12 @@ on_event (VmnetLibvirtEventKind kind, const gchar *vm_uuid, const gchar *what, g
       if (self->host)
         vmnet_host_resources_changed (self->host);
       break;
+    case VMNET_LIBVIRT_EVENT_VM_RUNNING:
+      /* An attach that failed while the VM was arriving or paused gets
+       * another try now. */
+      if (self->host && vm_uuid)
+        vmnet_host_forget_failures (self->host, vm_uuid);
+      break;
     case VMNET_LIBVIRT_EVENT_DEMAND:
     default:
       break;

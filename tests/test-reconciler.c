@@ -185,6 +185,18 @@ test_follows_events (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count (f->failed, "rec-c/net0"), ==, 1);
   g_assert_cmpuint (count (f->failed, "rec-a/net0"), ==, 2);
 
+  /* A VM that resumes (or arrives by migration) gets another try: its attach
+   * may have failed while it was paused; the others' failures stand. */
+  {
+    virDomainPtr c = virDomainLookupByName (f->conn, "rec-c");
+    g_assert_cmpint (virDomainSuspend (c), ==, 0);
+    g_assert_cmpint (virDomainResume (c), ==, 0);
+    virDomainFree (c);
+  }
+  settle (f);
+  g_assert_cmpuint (count (f->failed, "rec-c/net0"), ==, 2);
+  g_assert_cmpuint (count (f->failed, "rec-a/net0"), ==, 2);
+
   /* Stopped: events change nothing any more. */
   vmnet_reconciler_stop (f->reconciler);
   g_assert_false (vmnet_reconciler_get_connected (f->reconciler));

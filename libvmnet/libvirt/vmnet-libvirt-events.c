@@ -44,12 +44,12 @@ on_lifecycle (virConnectPtr conn, virDomainPtr dom, int event, int detail, void 
   switch (event)
     {
     case VIR_DOMAIN_EVENT_STARTED:
-      emit (opaque, VMNET_LIBVIRT_EVENT_DEMAND, dom,
+      emit (opaque, VMNET_LIBVIRT_EVENT_VM_RUNNING, dom,
             detail == VIR_DOMAIN_EVENT_STARTED_MIGRATED ? "arrived by migration"
             : detail == VIR_DOMAIN_EVENT_STARTED_RESTORED ? "restored" : "started");
       break;
     case VIR_DOMAIN_EVENT_RESUMED:
-      emit (opaque, VMNET_LIBVIRT_EVENT_DEMAND, dom, "resumed");
+      emit (opaque, VMNET_LIBVIRT_EVENT_VM_RUNNING, dom, "resumed");
       break;
     case VIR_DOMAIN_EVENT_DEFINED:
       emit (opaque, VMNET_LIBVIRT_EVENT_DEMAND, dom, "defined");

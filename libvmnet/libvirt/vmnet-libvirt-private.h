@@ -153,7 +153,8 @@ gboolean          vmnet_libvirt_conn_job_progress  (VmnetLibvirtConn *conn,
 
 /* Events (vmnet-libvirt-events.c). */
 typedef enum {
-  VMNET_LIBVIRT_EVENT_DEMAND,      /* a VM started, arrived, resumed or changed: it may want VFs */
+  VMNET_LIBVIRT_EVENT_DEMAND,      /* a VM's definition or settings changed: it may want VFs */
+  VMNET_LIBVIRT_EVENT_VM_RUNNING,  /* a VM started, arrived, was restored or resumed */
   VMNET_LIBVIRT_EVENT_RESOURCES,   /* VFs may have come free: a VM stopped, a device or network went */
   VMNET_LIBVIRT_EVENT_CLOSED,      /* the connection is gone */
 } VmnetLibvirtEventKind;
