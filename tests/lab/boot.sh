@@ -64,7 +64,7 @@ done
 QEMU+=(-nic none
     -drive file=/mnt/lab/cache/rootfs.img,if=virtio,format=raw,snapshot=on
     -kernel /mnt/lab/cache/vmlinuz -initrd /mnt/lab/cache/initrd.img
-    -append "root=/dev/vda rw console=ttyS0 intel_iommu=on iommu=pt fsck.mode=skip"
+    -append "root=/dev/vda rw console=ttyS0 intel_iommu=on iommu=pt fsck.mode=skip no_timer_check panic=5"
     -virtfs local,path=/mnt/lab/share,mount_tag=labshare,security_model=none,multidevs=remap
     -serial file:/mnt/lab/share/host/serial.log -display none -no-reboot)
 printf '%q ' "${QEMU[@]}" > "$SHARE/host/qemu-cmdline.txt"; echo >> "$SHARE/host/qemu-cmdline.txt"
