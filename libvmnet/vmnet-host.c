@@ -939,7 +939,8 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
   gboolean guarded = VALUE (v, router_guard, ROUTER_GUARD, a->router_guard) ||
                      VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard);
   gint vlan = VALUE (v, vlan_id, VLAN_ID, a->vlan_id);
-  gboolean want = vmnet_adapter_wants_vf (a, sw && vmnet_switch_get_iov_enabled (sw), weight, guarded);
+  gboolean want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a), sw && vmnet_switch_get_iov_enabled (sw),
+                                          weight, guarded);
   gboolean has = a->iov_usage && a->vf_alias != NULL;
   gboolean allow = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
 
@@ -1328,17 +1329,21 @@ execute_step (VmnetHost *self, VmnetStep *step, guint generation, gboolean local
 static Snapshot *
 reconcile_run (VmnetHost *self, ReconcileData *data, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(Snapshot) snap = read_host (self, self->conn, cancellable, error);
+  g_autoptr(Snapshot) snap = NULL;
   guint generation = g_atomic_int_get (&self->generation);
   gboolean local = host_facts_available (self, self->conn) && !self->host_root;
-  gboolean acted = FALSE;
+  gboolean acted = data->steps != NULL;   /* planned already: read afterwards in any case */
 
-  if (!snap)
-    return NULL;
-  g_mutex_lock (&self->memory_lock);
-  data->steps = vmnet_reconcile_plan (snap->model, data->vm_uuid, self->memory, generation,
-                                      g_get_monotonic_time ());
-  g_mutex_unlock (&self->memory_lock);
+  if (!data->steps)
+    {
+      snap = read_host (self, self->conn, cancellable, error);
+      if (!snap)
+        return NULL;
+      g_mutex_lock (&self->memory_lock);
+      data->steps = vmnet_reconcile_plan (snap->model, data->vm_uuid, FALSE, self->memory, generation,
+                                          g_get_monotonic_time ());
+      g_mutex_unlock (&self->memory_lock);
+    }
 
   for (guint i = 0; i < data->steps->len; i++)
     {
@@ -1516,6 +1521,90 @@ vmnet_host_reconcile_finish (VmnetHost     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_reconcile_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+borrowed_vm_free (gpointer data)
+{
+  VmnetVmInfo *vm = data;
+
+  g_ptr_array_unref (vm->adapters);
+  g_free (vm);
+}
+
+/* The host as its objects have it now, as a model whose records are
+ * borrowed from them. */
+static VmnetModel *
+borrowed_model (VmnetHost *self)
+{
+  VmnetModel *m = g_new0 (VmnetModel, 1);
+  GListModel *switches = G_LIST_MODEL (self->switches), *vms = G_LIST_MODEL (self->vms);
+
+  m->pfs = g_ptr_array_new ();
+  m->switches = g_ptr_array_new ();
+  m->vms = g_ptr_array_new_with_free_func (borrowed_vm_free);
+  for (guint i = 0; i < g_list_model_get_n_items (switches); i++)
+    {
+      g_autoptr(VmnetSwitch) sw = g_list_model_get_item (switches, i);
+      g_ptr_array_add (m->switches, (gpointer) vmnet_switch_get_info (sw));
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
+    {
+      g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
+      GListModel *adapters = vmnet_vm_get_network_adapters (vm);
+      VmnetVmInfo *info = g_new0 (VmnetVmInfo, 1);
+
+      info->adapters = g_ptr_array_new ();
+      for (guint j = 0; j < g_list_model_get_n_items (adapters); j++)
+        {
+          g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, j);
+          g_ptr_array_add (info->adapters, (gpointer) vmnet_network_adapter_get_info (a));
+        }
+      g_ptr_array_add (m->vms, info);
+    }
+  return m;
+}
+
+/* A VM has just started (or arrived, or resumed): its adapters are planned
+ * from what the host's objects already know, so the VFs are attached before
+ * the host is read again; the read follows. Returns %FALSE, doing nothing,
+ * when the objects do not know the VM yet (a full pass is needed). */
+gboolean
+vmnet_host_reconcile_started_vm_async (VmnetHost           *self,
+                                       const gchar         *vm_uuid,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetModel) model = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
+  ReconcileData *data;
+
+  for (guint i = 0; !vm && i < g_list_model_get_n_items (G_LIST_MODEL (self->vms)); i++)
+    {
+      g_autoptr(VmnetVm) candidate = g_list_model_get_item (G_LIST_MODEL (self->vms), i);
+      if (g_strcmp0 (vmnet_vm_get_uuid (candidate), vm_uuid) == 0)
+        vm = g_steal_pointer (&candidate);
+    }
+  if (!vm)
+    return FALSE;
+
+  data = g_new0 (ReconcileData, 1);
+  data->vm_uuid = g_strdup (vm_uuid);
+  model = borrowed_model (self);
+  g_mutex_lock (&self->memory_lock);
+  data->steps = vmnet_reconcile_plan (model, vm_uuid, TRUE, self->memory, g_atomic_int_get (&self->generation),
+                                      g_get_monotonic_time ());
+  g_mutex_unlock (&self->memory_lock);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vmnet_host_reconcile_async);
+  inner = g_task_new (self, cancellable, reconcile_done, g_object_ref (task));
+  g_task_set_task_data (inner, data, (GDestroyNotify) reconcile_data_free);
+  g_task_run_in_thread (inner, reconcile_thread);
+  return TRUE;
 }
 
 /* VFs may have come free (a VM stopped, a device went, a switch changed):

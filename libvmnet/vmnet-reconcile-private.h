@@ -47,7 +47,9 @@ typedef struct {
   guint  failed_weight;          /* IovWeight at that failure */
 } VmnetAdapterMemory;
 
+gboolean   vmnet_adapter_is_running (const VmnetAdapterInfo *adapter);
 gboolean   vmnet_adapter_wants_vf (const VmnetAdapterInfo *adapter,
+                                   gboolean                running,
                                    gboolean                switch_iov_enabled,
                                    guint                   iov_weight,
                                    gboolean                guarded);
@@ -56,6 +58,7 @@ void       vmnet_step_free        (VmnetStep *step);
 
 GPtrArray *vmnet_reconcile_plan   (const VmnetModel *model,
                                    const gchar      *only_vm_uuid,
+                                   gboolean          only_vm_running,
                                    GHashTable       *memory,
                                    guint             generation,
                                    gint64            now);

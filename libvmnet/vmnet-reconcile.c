@@ -5,13 +5,18 @@
 #include "vmnet-reconcile-private.h"
 
 gboolean
+vmnet_adapter_is_running (const VmnetAdapterInfo *a)
+{
+  return a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED;
+}
+
+gboolean
 vmnet_adapter_wants_vf (const VmnetAdapterInfo *a,
+                        gboolean                running,
                         gboolean                switch_iov_enabled,
                         guint                   iov_weight,
                         gboolean                guarded)
 {
-  gboolean running = a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED;
-
   return running && switch_iov_enabled && iov_weight > 0 && !guarded && a->failover_ready;
 }
 
@@ -124,12 +129,14 @@ memory_get (GHashTable *memory, const gchar *key)
 }
 
 /* Returns: (element-type VmnetStep): the detaches, then attaches and waits
- * in rank order. @memory (key → VmnetAdapterMemory)
+ * in rank order. With @only_vm_running, @only_vm_uuid's adapters count as
+ * running whatever the model says (the VM has just started). @memory (key → VmnetAdapterMemory)
  * is updated: waiting times start, entries of adapters that no longer want a
  * VF go. */
 GPtrArray *
 vmnet_reconcile_plan (const VmnetModel *model,
                       const gchar      *only_vm_uuid,
+                      gboolean          only_vm_running,
                       GHashTable       *memory,
                       guint             generation,
                       gint64            now)
@@ -161,7 +168,8 @@ vmnet_reconcile_plan (const VmnetModel *model,
           if (!a->mac_address || !a->vm_uuid || g_strcmp0 (a->model, "hostdev") == 0)
             continue;
           key = adapter_key (a);
-          want = vmnet_adapter_wants_vf (a, sw && sw->iov_enabled, a->iov_weight, a->router_guard || a->dhcp_guard);
+          want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a) || (mine && only_vm_uuid && only_vm_running),
+                                         sw && sw->iov_enabled, a->iov_weight, a->router_guard || a->dhcp_guard);
           has = a->iov_usage && a->vf_alias != NULL;
           g_hash_table_add (seen, g_strdup (key));
 
@@ -170,7 +178,7 @@ vmnet_reconcile_plan (const VmnetModel *model,
               if (mine)
                 {
                   VmnetStep *step = step_new (VMNET_STEP_DETACH, a, key);
-                  step->reason = g_strdup (!(a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED)
+                  step->reason = g_strdup (!vmnet_adapter_is_running (a)
                                            ? "VM not running"
                                            : a->iov_weight == 0 ? "IovWeight 0"
                                            : (a->router_guard || a->dhcp_guard) ? "RouterGuard or DhcpGuard on"

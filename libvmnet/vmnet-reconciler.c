@@ -185,9 +185,20 @@ on_event (VmnetLibvirtEventKind kind, const gchar *vm_uuid, const gchar *what, g
       break;
     case VMNET_LIBVIRT_EVENT_VM_RUNNING:
       /* An attach that failed while the VM was arriving or paused gets
-       * another try now. */
+       * another try now. When nothing else is under way, the VM's VFs are
+       * attached from what is known already and the host read afterwards:
+       * a started VM gets its VF as fast as libvirt can attach it. */
       if (self->host && vm_uuid)
-        vmnet_host_forget_failures (self->host, vm_uuid);
+        {
+          vmnet_host_forget_failures (self->host, vm_uuid);
+          if (!self->pass_running && !self->pass_source &&
+              vmnet_host_reconcile_started_vm_async (self->host, vm_uuid, self->cancellable, pass_done,
+                                                     g_object_ref (self)))
+            {
+              self->pass_running = TRUE;
+              return;
+            }
+        }
       break;
     case VMNET_LIBVIRT_EVENT_DEMAND:
     default:

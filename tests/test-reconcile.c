@@ -99,7 +99,7 @@ describe (GPtrArray *steps)
 static gchar *
 plan (Fixture *f, const gchar *only_vm, guint generation, gint64 now)
 {
-  g_autoptr(GPtrArray) steps = vmnet_reconcile_plan (f->model, only_vm, f->memory, generation, now);
+  g_autoptr(GPtrArray) steps = vmnet_reconcile_plan (f->model, only_vm, FALSE, f->memory, generation, now);
   return describe (steps);
 }
 
@@ -143,8 +143,8 @@ test_waiting_reported_once (Fixture *f, gconstpointer data)
 
   add_switch (f, "sw", 1, 1);
   add_adapter (f, "vm", "sw", 50);
-  first = vmnet_reconcile_plan (f->model, NULL, f->memory, 1, 1000);
-  second = vmnet_reconcile_plan (f->model, NULL, f->memory, 1, 2000);
+  first = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
+  second = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 2000);
   g_assert_cmpuint (first->len, ==, 1);
   g_assert_cmpuint (second->len, ==, 1);
   g_assert_true (((VmnetStep *) g_ptr_array_index (first, 0))->news);
@@ -258,7 +258,7 @@ test_forgets_gone_adapters (Fixture *f, gconstpointer data)
   g_hash_table_insert (f->memory, g_strdup ("u-gone/m-gone-0"), stale);
   add_switch (f, "sw", 0, 0);
   add_adapter (f, "here", "sw", 10);
-  steps = vmnet_reconcile_plan (f->model, NULL, f->memory, 1, 1000);
+  steps = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
   g_assert_false (g_hash_table_contains (f->memory, "u-gone/m-gone-0"));
   g_assert_true (g_hash_table_contains (f->memory, "u-here/m-here-0"));
   g_assert_cmpuint (steps->len, ==, 1);

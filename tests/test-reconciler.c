@@ -130,6 +130,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   drop (f, "rec-a");
   drop (f, "rec-b");
   drop (f, "rec-c");
+  drop (f, "rec-d");
   for (const gchar *const *name = (const gchar *const[]) { "rsw", "rsw-iov", NULL }; *name; name++)
     if ((net = virNetworkLookupByName (f->conn, *name)))
       {
@@ -183,6 +184,20 @@ test_follows_events (Fixture *f, gconstpointer data)
   virDomainFree (define (f, "rec-c", "52:54:00:ab:00:03", 70, TRUE));
   settle (f);
   g_assert_cmpuint (count (f->failed, "rec-c/net0"), ==, 1);
+  g_assert_cmpuint (count (f->failed, "rec-a/net0"), ==, 2);
+
+  /* A known VM that starts is handled from what the reconciler knows, then
+   * the host is read: the attach is tried (and fails here) all the same. */
+  virDomainFree (define (f, "rec-d", "52:54:00:ab:00:04", 30, FALSE));
+  settle (f);
+  g_assert_cmpuint (count (f->failed, "rec-d/net0"), ==, 0);
+  {
+    virDomainPtr d = virDomainLookupByName (f->conn, "rec-d");
+    g_assert_cmpint (virDomainCreate (d), ==, 0);
+    virDomainFree (d);
+  }
+  settle (f);
+  g_assert_cmpuint (count (f->failed, "rec-d/net0"), ==, 1);
   g_assert_cmpuint (count (f->failed, "rec-a/net0"), ==, 2);
 
   /* A VM that resumes (or arrives by migration) gets another try: its attach
