@@ -81,6 +81,9 @@ note "PF $PF ($PF_ADDR)"
 check set-netadaptersriov-4-vfs vmnet_set_4_vfs
 check new-vmswitch-enable-iov vmnet_new_iov_switch "$SWITCH"
 
+# The nested kernel: the lab kernel as an ELF booted through PVH where the image has it.
+NKERNEL=/opt/vmnet-lab/vmlinux; [ -e "$NKERNEL" ] || NKERNEL=/opt/vmnet-lab/vmlinuz
+NCMDLINE=$(cat /opt/vmnet-lab/nested-cmdline 2>/dev/null || echo "console=ttyS0 panic=0")
 cat > /tmp/$VM.xml <<XML
 <domain type='qemu'>
   <name>$VM</name>
@@ -88,9 +91,9 @@ cat > /tmp/$VM.xml <<XML
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>/opt/vmnet-lab/vmlinuz</kernel>
+    <kernel>$NKERNEL</kernel>
     <initrd>/opt/vmnet-lab/nested-initrd.img</initrd>
-    <cmdline>console=ttyS0 panic=0</cmdline>
+    <cmdline>$NCMDLINE</cmdline>
   </os>
   <on_reboot>destroy</on_reboot>
   <devices>
@@ -172,6 +175,11 @@ detach_vf() {
     t0=$(now)
     $VMNET set-vmnetworkadapter --vm-name "$VM" --name net0 --iov-weight 0 || return 1
     t_call=$(since "$t0")
+    # What the tool reports right after the call returned (the unplug is asynchronous in QEMU).
+    nested_adapter && $J "
+import json
+a=json.load(open('/tmp/na.json'))[0]
+print('right after the call: IovUsage', a['IovUsage'], 'VirtualFunction', a['VirtualFunction'], a['StatusDescription'])"
     nested_log_wait 'failover primary slave:[^ ]+ unregistered' 60 || return 1
     t_unreg=$(since "$t0")
     wait_for 60 vf_gone
