@@ -96,6 +96,7 @@ cat > /tmp/$VM.xml <<XML
     <initrd>/opt/vmnet-lab/nested-initrd.img</initrd>
     <cmdline>$NCMDLINE</cmdline>
   </os>
+  <features><acpi/><apic/></features>
   <on_reboot>destroy</on_reboot>
   <devices>
     <controller type='pci' index='0' model='pcie-root'/>
