@@ -46,7 +46,7 @@ SHARE=$(cd "$SHARE" && pwd)
 rm -rf "$SHARE/out" "$SHARE/host"
 mkdir -p "$SHARE/out" "$SHARE/host"
 cp "$TEST" "$SHARE/run-in-guest.sh"
-cp "$LAB_DIR/lib-guest.sh" "$SHARE/lib-guest.sh"
+cp "$LAB_DIR/lib-guest.sh" "$LAB_DIR/lib-vmnet.sh" "$SHARE/"
 GUEST_TIMEOUT=$(( TIMEOUT - 180 )); [ "$GUEST_TIMEOUT" -ge 60 ] || GUEST_TIMEOUT=60
 echo "LAB_TEST_TIMEOUT=$GUEST_TIMEOUT" > "$SHARE/lab.env"
 if [ -n "$BUILD" ]; then BUILD=$(cd "$BUILD" && pwd); mkdir -p "$SHARE/build"; else rm -rf "$SHARE/build" 2>/dev/null || true; fi

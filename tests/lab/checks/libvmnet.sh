@@ -3,17 +3,10 @@
 # the flows of the SR-IOV walkthrough through the vmnet tool built on the host.
 # Needs boot.sh --build BUILD_DIR. Runs inside the lab guest as /lab/run-in-guest.sh.
 . /lab/lib-guest.sh
-
-B=/lab/build
-export LD_LIBRARY_PATH=$B/libvmnet
-VMNET="$B/examples/vmnet/vmnet --connect qemu:///system"
-J="python3 -c"
+. /lab/lib-vmnet.sh
 
 note "libvmnet: start"
-wait_for 90 virsh -c qemu:///system uri >/dev/null 2>&1
-
-PF_ADDR=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done | head -n1)
-PF=$(ls "/sys/bus/pci/devices/$PF_ADDR/net" | head -n1)
+vmnet_wait_libvirtd
 note "PF $PF ($PF_ADDR)"
 
 get_pf() {
@@ -22,21 +15,7 @@ get_pf() {
 }
 check get-netadaptersriov-82576-max-7 get_pf
 
-set_vfs() {
-    $VMNET set-netadaptersriov "$PF" --num-vfs 4 || return 1
-    udevadm settle --timeout=30
-    [ "$(cat /sys/bus/pci/devices/$PF_ADDR/sriov_numvfs)" = 4 ] || { echo "sriov_numvfs is not 4"; return 1; }
-    $VMNET -o json get-netadaptersriovvf --name "$PF" > /tmp/vfs.json || return 1
-    $J "
-import json
-v=json.load(open('/tmp/vfs.json'))
-print([(x['FunctionID'], x['PciAddress'], x['IommuGroup']) for x in v])
-assert [x['FunctionID'] for x in v]==[0,1,2,3], v
-assert all(x['PciAddress'] for x in v)
-groups=[x['IommuGroup'] for x in v]
-assert None not in groups and len(set(groups))==4, groups"
-}
-check set-netadaptersriov-4-vfs set_vfs
+check set-netadaptersriov-4-vfs vmnet_set_4_vfs
 
 test_sriov_host() {
     $VMNET -o json test-sriov > /tmp/checks.json
@@ -62,16 +41,7 @@ assert c and c[0]['Result']=='FAIL' and 'ip link set' in c[0]['Fix'], c" || retu
     ip link set "$PF" up
 }
 
-new_switch() {
-    $VMNET -o json new-vmswitch --name lab --net-adapter "$PF" --enable-iov > /tmp/sw.json || return 1
-    $J "
-import json
-s=json.load(open('/tmp/sw.json'))[0]
-print(s)
-assert s['IovEnabled'] and s['IovVirtualFunctionCount']==4 and s['IovVirtualFunctionsInUse']==0, s"
-    virsh -c qemu:///system net-info lab-iov | grep -q 'Active: *yes' || { echo "pool not active"; return 1; }
-}
-check new-vmswitch-enable-iov new_switch
+check new-vmswitch-enable-iov vmnet_new_iov_switch lab
 check pf-down-is-diagnosed pf_down_is_diagnosed
 
 cat > /tmp/nested.xml <<'XML'

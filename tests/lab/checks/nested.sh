@@ -1,0 +1,256 @@
+#!/bin/sh
+# libvmnet with a live OS in the nested domain: the minimal nested Linux (the lab kernel +
+# the busybox initramfs with failover, net_failover, virtio_net and igbvf) acknowledges
+# PCI hot-unplug, so IovWeight 0 really detaches the VF. One nested guest is booted once
+# (~100-125 s under TCG inside TCG); every check below runs against it.
+# Needs boot.sh --build BUILD_DIR. Runs inside the lab guest as /lab/run-in-guest.sh.
+#
+# To add a check against the running nested guest, append it to the section
+# "checks against the running nested guest" as   nested_check NAME FUNCTION
+# (it fails at once when the nested guest never came up). Helpers:
+#   nested_log_mark                 remember where the nested console log ends now
+#   nested_log_wait PATTERN SECS    wait until the log after the mark matches PATTERN (grep -E)
+#   nested_adapter [FIELD]          get-vmnetworkadapter of net0 as JSON in /tmp/na.json,
+#                                   or the value of FIELD
+#   pool_connections NET            the live <network connections='N'> of NET (0 if absent)
+#   vf_driver PCI                   the driver bound to a PCI device on the lab host, or none
+#   domain_state                    virsh domstate of the nested domain
+#   now / since T                   timestamps and elapsed seconds (one decimal)
+#   state_set KEY VALUE / state_get KEY   values kept across checks (each check runs in a
+#                                   subshell, so plain variables set inside one are lost)
+. /lab/lib-guest.sh
+. /lab/lib-vmnet.sh
+
+SWITCH=lab
+POOL=$SWITCH-iov
+VM=nested-linux
+NLOG=/var/tmp/$VM.console.log
+EVENTS=/var/tmp/$VM.events.log
+NESTED_UP=0
+NESTED_BOOT_TIMEOUT=${NESTED_BOOT_TIMEOUT:-1200}  # 2-4 min on a quiet host; 15 min seen on a loaded one
+NESTED_MARK=0
+STATE=/var/tmp/$VM.state
+rm -rf "$STATE"; mkdir -p "$STATE"
+state_set() { printf '%s\n' "$2" > "$STATE/$1"; }
+state_get() { cat "$STATE/$1" 2>/dev/null; }
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+nested_log_mark() {
+    NESTED_MARK=$(wc -l < "$NLOG" 2>/dev/null || echo 0)
+}
+nested_log_has() {
+    tail -n "+$((NESTED_MARK + 1))" "$NLOG" 2>/dev/null | grep -E -- "$1" >/dev/null
+}
+nested_log_wait() {
+    wait_for "$2" nested_log_has "$1" && return 0
+    echo "--- nested console, last lines:"
+    tail -n 15 "$NLOG" 2>/dev/null
+    echo "no '$1' in the nested console log within $2 s"
+    return 1
+}
+
+nested_adapter() {
+    $VMNET -o json get-vmnetworkadapter --vm-name "$VM" --name net0 > /tmp/na.json || return 1
+    [ $# -eq 0 ] || $J "import json,sys; v=json.load(open('/tmp/na.json'))[0][sys.argv[1]]; print('' if v is None else v)" "$1"
+}
+pool_connections() {
+    n=$($VIRSH net-dumpxml "$1" | sed -n "s/^<network[^>]* connections='\([0-9]*\)'.*/\1/p")
+    echo "${n:-0}"
+}
+vf_driver() {
+    if [ -e "/sys/bus/pci/devices/$1/driver" ]; then basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; else echo none; fi
+}
+domain_state() { $VIRSH domstate "$VM" 2>/dev/null | head -n1; }
+
+# A check that needs the nested guest up: fails at once (no long timeouts) when it is not.
+nested_check() {
+    if [ "$NESTED_UP" != 1 ]; then
+        _n=$1; shift
+        check "$_n" sh -c 'echo "nested guest not up"; exit 1'
+        return 1
+    fi
+    check "$@"
+}
+
+note "nested: start"
+vmnet_wait_libvirtd
+note "PF $PF ($PF_ADDR)"
+
+# ---- setup: VFs, an SR-IOV switch, the nested domain with a failover-ready adapter ------
+check set-netadaptersriov-4-vfs vmnet_set_4_vfs
+check new-vmswitch-enable-iov vmnet_new_iov_switch "$SWITCH"
+
+# The nested kernel: the lab kernel as an ELF booted through PVH where the image has it.
+NKERNEL=/opt/vmnet-lab/vmlinux; [ -e "$NKERNEL" ] || NKERNEL=/opt/vmnet-lab/vmlinuz
+NCMDLINE=$(cat /opt/vmnet-lab/nested-cmdline 2>/dev/null || echo "console=ttyS0 panic=0")
+cat > /tmp/$VM.xml <<XML
+<domain type='qemu'>
+  <name>$VM</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>$NKERNEL</kernel>
+    <initrd>/opt/vmnet-lab/nested-initrd.img</initrd>
+    <cmdline>$NCMDLINE</cmdline>
+  </os>
+  <features><acpi/><apic/></features>
+  <on_reboot>destroy</on_reboot>
+  <devices>
+    <controller type='pci' index='0' model='pcie-root'/>
+    <controller type='pci' index='1' model='pcie-root-port'/>
+    <controller type='pci' index='2' model='pcie-root-port'/>
+    <controller type='pci' index='3' model='pcie-root-port'/>
+    <controller type='pci' index='4' model='pcie-root-port'/>
+    <controller type='pci' index='5' model='pcie-root-port'/>
+    <controller type='pci' index='6' model='pcie-root-port'/>
+    <controller type='usb' model='none'/>
+    <serial type='file'>
+      <source path='$NLOG'/>
+      <target port='0'/>
+    </serial>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+
+nested_start() {
+    rm -f "$NLOG"
+    $VIRSH define /tmp/$VM.xml >/dev/null || return 1
+    $VMNET -o json add-vmnetworkadapter --vm-name "$VM" --switch-name "$SWITCH" --name net0 > /tmp/na.json || return 1
+    $J "
+import json
+a=json.load(open('/tmp/na.json'))[0]
+print(a['MacAddress'], a['Model'], a['FailoverReady'])
+assert a['FailoverReady'], a" || return 1
+    $VIRSH dumpxml --inactive "$VM" | grep -q "<teaming type='persistent'/>" || { echo "no persistent teaming in the definition"; return 1; }
+    $VIRSH event --domain "$VM" --all --loop --timestamp > "$EVENTS" 2>&1 &
+    state_set events-pid $!
+    state_set t-start "$(now)"
+    $VIRSH start "$VM" >/dev/null || return 1
+    [ "$(domain_state)" = running ] || { echo "state $(domain_state)"; return 1; }
+}
+check nested-domain-starts nested_start
+
+nested_qemu_cpu() {
+    p=$(cat "/run/libvirt/qemu/$VM.pid" 2>/dev/null) && awk '{ printf "%.0f", ($14 + $15) / 100 }' "/proc/$p/stat" 2>/dev/null
+}
+# CPU seconds per thread of the nested QEMU ("CPU 0/TCG", the main loop, ...).
+nested_qemu_threads() {
+    p=$(cat "/run/libvirt/qemu/$VM.pid" 2>/dev/null) || return 0
+    for t in /proc/"$p"/task/*; do
+        printf '%s=%s ' "$(tr ' ' _ < "$t/comm")" "$(sed 's/.*) //' "$t/stat" | awk '{ printf "%.0f", ($12 + $13) / 100 }')"
+    done
+}
+nested_boot() {
+    t0=$(state_get t-start); [ -n "$t0" ] || { echo "not started"; return 1; }
+    # The kernel boots quietly (nested-cmdline): show progress from the outside meanwhile.
+    start=$(date +%s); next=$((start + 60))
+    until nested_log_has 'VMNET-NESTED-READY'; do
+        now_s=$(date +%s)
+        if [ $((now_s - start)) -ge "$NESTED_BOOT_TIMEOUT" ]; then
+            echo "--- nested console, last lines:"; tail -n 15 "$NLOG" 2>/dev/null
+            echo "--- $($VIRSH qemu-monitor-command --hmp "$VM" 'info registers' 2>&1 | grep -m1 -o 'RIP=[0-9a-f]*')"
+            echo "no VMNET-NESTED-READY after ${NESTED_BOOT_TIMEOUT} s (domain $(domain_state), QEMU cpu $(nested_qemu_cpu) s, console $(wc -c < "$NLOG") bytes)"
+            return 1
+        fi
+        if [ "$now_s" -ge "$next" ]; then
+            note "nested boot: $((now_s - start)) s, QEMU cpu $(nested_qemu_cpu) s ($(nested_qemu_threads)), load $(cut -d' ' -f1-3 /proc/loadavg)"
+            next=$((now_s + 60))
+        fi
+        sleep 2
+    done
+    note "timing: nested Linux boot (virsh start to VMNET-NESTED-READY) $(since "$t0") s, QEMU cpu $(nested_qemu_cpu) s ($(nested_qemu_threads)), load $(cut -d' ' -f1-3 /proc/loadavg); nested $(grep -o 'VMNET-NESTED-READY.*' "$NLOG")"
+    grep -E 'nested-init: modules:|failover (master|standby)' "$NLOG"
+    grep -E 'failover master:[^ ]+ registered' "$NLOG" >/dev/null || { echo "no failover master"; return 1; }
+    grep -E 'failover standby slave:[^ ]+ registered' "$NLOG" >/dev/null || { echo "no failover standby"; return 1; }
+}
+check nested-linux-boots-with-failover-pair nested_boot && NESTED_UP=1
+
+# ---- checks against the running nested guest ---------------------------------------------
+attach_vf() {
+    nested_log_mark
+    t0=$(now)
+    $VMNET set-vmnetworkadapter --vm-name "$VM" --name net0 --iov-weight 100 || return 1
+    t_call=$(since "$t0")
+    nested_log_wait 'failover primary slave:[^ ]+ registered' 60 || return 1
+    t_pair=$(since "$t0")
+    nested_adapter || return 1
+    $J "
+import json
+a=json.load(open('/tmp/na.json'))[0]
+print(a['IovWeight'], a['IovUsage'], a['VirtualFunction'], a['StatusDescription'])
+assert a['IovUsage']==1 and a['VirtualFunction'], a
+assert a['StatusDescription'][0]=='OK (SR-IOV active)', a" || return 1
+    VF=$(nested_adapter VirtualFunction); state_set vf "$VF"
+    c=$(pool_connections "$POOL"); [ "$c" = 1 ] || { echo "pool connections $c, want 1"; return 1; }
+    d=$(vf_driver "$VF"); [ "$d" = vfio-pci ] || { echo "VF $VF driver $d, want vfio-pci"; return 1; }
+    tail -n "+$((NESTED_MARK + 1))" "$NLOG" | grep -E 'failover|igbvf' | head -n 8
+    note "timing: attach (--iov-weight 100): call ${t_call} s, failover primary registered after ${t_pair} s; VF $VF"
+}
+nested_check iov-weight-100-attaches-vf attach_vf
+
+vf_gone() {
+    [ "$(nested_adapter IovUsage)" = 0 ] && [ -z "$(nested_adapter VirtualFunction)" ] &&
+        [ "$(pool_connections "$POOL")" = 0 ] && [ "$(vf_driver "$(state_get vf)")" = igbvf ]
+}
+detach_vf() {
+    VF=$(state_get vf); [ -n "$VF" ] || { echo "no VF attached before"; return 1; }
+    nested_log_mark
+    t0=$(now)
+    $VMNET set-vmnetworkadapter --vm-name "$VM" --name net0 --iov-weight 0 || return 1
+    t_call=$(since "$t0")
+    # What the tool reports right after the call returned (the unplug is asynchronous in QEMU).
+    nested_adapter && $J "
+import json
+a=json.load(open('/tmp/na.json'))[0]
+print('right after the call: IovUsage', a['IovUsage'], 'VirtualFunction', a['VirtualFunction'], a['StatusDescription'])"
+    nested_log_wait 'failover primary slave:[^ ]+ unregistered' 60 || return 1
+    t_unreg=$(since "$t0")
+    wait_for 60 vf_gone
+    t_clean=$(since "$t0")
+    tail -n "+$((NESTED_MARK + 1))" "$NLOG" | grep -E 'failover|igbvf' | head -n 8
+    nested_adapter || return 1
+    $J "
+import json
+a=json.load(open('/tmp/na.json'))[0]
+print(a['IovWeight'], a['IovUsage'], a['VirtualFunction'], a['Status'], a['StatusDescription'])
+assert a['IovWeight']==0 and a['IovUsage']==0 and not a['VirtualFunction'], a
+assert a['Status']=='Ok' and a['StatusDescription'][0]=='OK (SR-IOV off: IovWeight 0)', a" || return 1
+    c=$(pool_connections "$POOL"); [ "$c" = 0 ] || { echo "pool connections $c, want 0"; return 1; }
+    d=$(vf_driver "$VF"); [ "$d" = igbvf ] || { echo "VF $VF driver $d, want igbvf"; return 1; }
+    s=$(domain_state); [ "$s" = running ] || { echo "domain state '$s'"; return 1; }
+    $VIRSH domiflist "$VM" > /tmp/domiflist.txt; cat /tmp/domiflist.txt
+    mac=$(nested_adapter MacAddress)
+    [ "$(grep -ci -- "$mac" /tmp/domiflist.txt)" = 1 ] || { echo "want exactly one interface with $mac"; return 1; }
+    grep -i -- "$mac" /tmp/domiflist.txt | grep -q ' virtio ' || { echo "the virtio interface is gone"; return 1; }
+    $VIRSH dumpxml "$VM" | grep -q "<interface type='hostdev'" && { echo "hostdev interface still in the live XML"; return 1; }
+    grep -q "device-removed.*ua-net0-vf" "$EVENTS" || { cat "$EVENTS"; echo "no device-removed event for ua-net0-vf"; return 1; }
+    note "timing: detach (--iov-weight 0): call ${t_call} s, failover primary unregistered after ${t_unreg} s, VF back on igbvf and pool released after ${t_clean} s"
+}
+nested_check iov-weight-0-detaches-vf detach_vf
+
+reattach_vf() {
+    nested_log_mark
+    t0=$(now)
+    $VMNET set-vmnetworkadapter --vm-name "$VM" --name net0 --iov-weight 100 || return 1
+    nested_log_wait 'failover primary slave:[^ ]+ registered' 60 || return 1
+    t_pair=$(since "$t0")
+    [ "$(nested_adapter IovUsage)" = 1 ] || { cat /tmp/na.json; echo "IovUsage is not 1"; return 1; }
+    VF=$(nested_adapter VirtualFunction); state_set vf "$VF"
+    c=$(pool_connections "$POOL"); [ "$c" = 1 ] || { echo "pool connections $c, want 1"; return 1; }
+    d=$(vf_driver "$VF"); [ "$d" = vfio-pci ] || { echo "VF $VF driver $d, want vfio-pci"; return 1; }
+    note "timing: re-attach (--iov-weight 100): failover primary registered after ${t_pair} s; VF $VF"
+}
+nested_check iov-weight-100-again-reattaches-vf reattach_vf
+
+# (Append further checks against the running nested guest here; it holds a VF now.)
+
+# ---- wrap-up -------------------------------------------------------------------------------
+p=$(state_get events-pid); [ -z "$p" ] || kill "$p" 2>/dev/null
+cp "$NLOG" /lab/out/nested-console.log 2>/dev/null
+cp "$EVENTS" /lab/out/nested-events.log 2>/dev/null
+cp "/var/log/libvirt/qemu/$VM.log" /lab/out/nested-qemu.log 2>/dev/null
+note "nested: done"
