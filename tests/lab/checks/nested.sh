@@ -246,6 +246,53 @@ reattach_vf() {
 }
 nested_check iov-weight-100-again-reattaches-vf reattach_vf
 
+# Save and restore of a VM holding a VF (a plain `virsh save` hangs): save-vm takes the VF out
+# first, the guest lets go of it, the VM is saved; restore-vm brings it back with a VF.
+has_vf() { [ "$(nested_adapter IovUsage)" = 1 ]; }
+save_restore_with_vf() {
+    has_vf || { echo "the nested guest holds no VF before save-vm"; return 1; }
+    nested_log_mark
+    t0=$(now)
+    timeout 300 $VMNET save-vm --vm-name "$VM" --path /var/tmp/$VM.save || { echo "save-vm failed or hung"; return 1; }
+    t_save=$(since "$t0")
+    nested_log_has 'failover primary slave:[^ ]+ unregistered' || { echo "the guest never released the VF"; return 1; }
+    s=$(domain_state); [ "$s" = "shut off" ] || { echo "domain state '$s' after save-vm"; return 1; }
+    c=$(pool_connections "$POOL"); [ "$c" = 0 ] || { echo "pool connections $c after save, want 0"; return 1; }
+    [ -s /var/tmp/$VM.save ] || { echo "empty save file"; return 1; }
+    t0=$(now)
+    timeout 300 $VMNET restore-vm --path /var/tmp/$VM.save || { echo "restore-vm failed"; return 1; }
+    t_restore=$(since "$t0")
+    s=$(domain_state); [ "$s" = running ] || { echo "domain state '$s' after restore-vm"; return 1; }
+    wait_for 60 has_vf || { cat /tmp/na.json; echo "no VF after restore"; return 1; }
+    c=$(pool_connections "$POOL"); [ "$c" = 1 ] || { echo "pool connections $c after restore, want 1"; return 1; }
+    nested_log_wait 'failover primary slave:[^ ]+ registered' 90 || return 1
+    note "timing: save-vm with a VF ${t_save} s (VF out first), restore-vm ${t_restore} s (VF back, paired in the guest after $(since "$t0") s)"
+}
+nested_check save-restore-vm-with-vf save_restore_with_vf
+
+# vmnetd: weight 0 from another client takes the VF out for real; raising it again is an event
+# the service answers with a VF (the guest pairs it again).
+vmnetd_weight_events() {
+    G_MESSAGES_DEBUG="vmnetd Vmnet" $B/examples/vmnetd/vmnetd --connect qemu:///system > /lab/out/nested-vmnetd.log 2>&1 &
+    echo $! > "$STATE/vmnetd-pid"
+    wait_for 60 grep -q "full resync" /lab/out/nested-vmnetd.log || { echo "vmnetd did not start"; return 1; }
+    $VMNET set-vmnetworkadapter --vm-name "$VM" --name net0 --iov-weight 0 || return 1
+    wait_for 60 vf_gone || { echo "VF still attached"; return 1; }
+    # The metadata alone says IovWeight 40: vmnetd sees the change and attaches.
+    nested_log_mark
+    t0=$(now)
+    $VIRSH metadata "$VM" http://libvmnet.org/xmlns/vmnet/1.0 --live > /tmp/meta.xml || return 1
+    cat /tmp/meta.xml
+    sed -i 's/iov-weight="0"/iov-weight="40"/' /tmp/meta.xml
+    $VIRSH metadata "$VM" http://libvmnet.org/xmlns/vmnet/1.0 --key vmnet --set "$(cat /tmp/meta.xml)" --live --config || return 1
+    wait_for 60 has_vf || { tail -n 5 /lab/out/nested-vmnetd.log; echo "vmnetd gave no VF"; return 1; }
+    nested_log_wait 'failover primary slave:[^ ]+ registered' 90 || return 1
+    grep -q "VM '$VM' adapter 'net0': VF .* attached" /lab/out/nested-vmnetd.log || { echo "no log line"; return 1; }
+    note "timing: metadata change -> VF attached by vmnetd and paired in the guest $(since "$t0") s"
+    kill -TERM "$(cat "$STATE/vmnetd-pid")"
+}
+nested_check vmnetd-answers-a-weight-change vmnetd_weight_events
+
 # (Append further checks against the running nested guest here; it holds a VF now.)
 
 # ---- wrap-up -------------------------------------------------------------------------------
