@@ -42,21 +42,6 @@ detach_vfs (VmnetHost *self, VmnetVm *vm, GCancellable *cancellable, GError **er
   return TRUE;
 }
 
-/* The current object for @vm after a refresh. */
-static VmnetVm *
-fresh_vm (VmnetHost *self, const gchar *uuid)
-{
-  GListModel *vms = vmnet_host_get_vms (self);
-
-  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
-    {
-      g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
-      if (g_strcmp0 (vmnet_vm_get_uuid (vm), uuid) == 0)
-        return g_steal_pointer (&vm);
-    }
-  return NULL;
-}
-
 /**
  * vmnet_host_save_vm:
  * @self: a #VmnetHost
@@ -91,7 +76,7 @@ vmnet_host_save_vm (VmnetHost     *self,
   uuid = g_strdup (vmnet_vm_get_uuid (vm));
   if (!vmnet_host_refresh (self, cancellable, error))
     return FALSE;
-  current = fresh_vm (self, uuid);
+  current = vmnet_host_find_vm (self, uuid, NULL);
   if (!current)
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);
@@ -118,7 +103,7 @@ give_back (VmnetHost *self, const gchar *uuid, GCancellable *cancellable, GError
 
   if (!vmnet_host_refresh (self, cancellable, error))
     return NULL;
-  vm = fresh_vm (self, uuid);
+  vm = vmnet_host_find_vm (self, uuid, NULL);
   if (!vm)
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);
@@ -475,7 +460,7 @@ vmnet_host_checkpoint_vm (VmnetHost     *self,
   uuid = g_strdup (vmnet_vm_get_uuid (vm));
   if (!vmnet_host_refresh (self, cancellable, error))
     return FALSE;
-  current = fresh_vm (self, uuid);
+  current = vmnet_host_find_vm (self, uuid, NULL);
   if (!current)
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);

@@ -1582,12 +1582,7 @@ vmnet_host_reconcile_started_vm_async (VmnetHost           *self,
   g_autoptr(GTask) inner = NULL;
   ReconcileData *data;
 
-  for (guint i = 0; !vm && i < g_list_model_get_n_items (G_LIST_MODEL (self->vms)); i++)
-    {
-      g_autoptr(VmnetVm) candidate = g_list_model_get_item (G_LIST_MODEL (self->vms), i);
-      if (g_strcmp0 (vmnet_vm_get_uuid (candidate), vm_uuid) == 0)
-        vm = g_steal_pointer (&candidate);
-    }
+  vm = vmnet_host_find_vm (self, vm_uuid, NULL);
   if (!vm)
     return FALSE;
 
