@@ -21,6 +21,10 @@ PF=$(ls "/sys/bus/pci/devices/$PF_ADDR/net" | head -n1)
 note "PF $PF ($PF_ADDR)"
 
 setup() {
+    # After checks/libvmnet.sh in the same boot (meson's lab-libvmnet runs both): its VMs and
+    # switch go first.
+    for vm in nested1 nested2; do $V destroy "$vm"; $V undefine "$vm"; done >/dev/null 2>&1
+    $VMNET remove-vmswitch lab --force >/dev/null 2>&1
     # libvirt refuses VFs of a PF that is down.
     ip link set "$PF" up
     $VMNET set-netadaptersriov "$PF" --num-vfs 2 || return 1
