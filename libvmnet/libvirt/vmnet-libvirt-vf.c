@@ -344,7 +344,7 @@ update_live_filter (virDomainPtr dom, const InterfaceUpdate *u, GError **error)
   device = vmnet_libvirt_xml_element_string (one);
   if (virDomainUpdateDeviceFlags (dom, device, VIR_DOMAIN_AFFECT_LIVE) < 0)
     {
-      vmnet_libvirt_set_error (error, "cannot change the running adapter's filter");
+      vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot change the running adapter's filter");
       return FALSE;
     }
   return TRUE;
