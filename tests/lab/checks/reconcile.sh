@@ -129,6 +129,10 @@ hostdevs() { # VM -> number of hostdev interfaces in its live XML
     $V dumpxml "$1" | grep -c "<interface type='hostdev'"
 }
 
+vf_count_is() {
+    [ "$($VMNET -o json get-vmswitch lab | $J "import json,sys; print(json.load(sys.stdin)[0]['IovVirtualFunctionCount'])")" = "$1" ]
+}
+
 libvirtd_restart_resync() {
     before=$(in_use)
     connects=$(grep -c "full resync" "$LOG")
@@ -136,8 +140,10 @@ libvirtd_restart_resync() {
     systemctl is-active --quiet virtqemud && unit=virtqemud
     systemctl restart "$unit" || return 1
     wait_for 240 sh -c "[ \$(grep -c 'full resync' '$LOG') -gt $connects ]" || { tail -n 5 "$LOG"; echo "no resync"; return 1; }
-    sleep 3
     grep -q "lost the connection" "$LOG" || { echo "loss not logged"; return 1; }
+    # A restarted libvirtd lists node devices a while after it answers: until then the switch
+    # cannot count its VFs.
+    wait_for 120 vf_count_is 2 || { echo "the switch does not count its VFs again"; return 1; }
     # Nothing leaked, nothing given twice.
     [ "$(in_use)" = "$before" ] || { echo "in use $before -> $(in_use)"; return 1; }
     [ "$(pool_connections)" = "$before" ] || { echo "pool connections $(pool_connections), want $before"; return 1; }
@@ -153,7 +159,9 @@ check libvirtd-restart-resync-no-leak libvirtd_restart_resync
 sigterm_leaves_vfs() {
     before=$(in_use)
     kill -TERM "$VMNETD_PID"
-    wait_for 30 sh -c "! kill -0 $VMNETD_PID 2>/dev/null" || { echo "vmnetd still running"; return 1; }
+    # Gone, or a zombie: the script's shell reaps it only after this check.
+    wait_for 30 sh -c "! kill -0 $VMNETD_PID 2>/dev/null || grep -q '^State:.*Z' /proc/$VMNETD_PID/status" ||
+        { echo "vmnetd still running"; return 1; }
     grep -q "VFs left in place" "$LOG" || return 1
     [ "$(in_use)" = "$before" ] || { echo "in use $before -> $(in_use)"; return 1; }
     has_vf heavy && has_vf hold
