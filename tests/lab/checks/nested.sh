@@ -108,7 +108,7 @@ cat > /tmp/$VM.xml <<XML
     <controller type='pci' index='6' model='pcie-root-port'/>
     <controller type='usb' model='none'/>
     <serial type='file'>
-      <source path='$NLOG'/>
+      <source path='$NLOG' append='on'/>
       <target port='0'/>
     </serial>
     <memballoon model='none'/>
@@ -265,6 +265,7 @@ save_restore_with_vf() {
     s=$(domain_state); [ "$s" = running ] || { echo "domain state '$s' after restore-vm"; return 1; }
     wait_for 60 has_vf || { cat /tmp/na.json; echo "no VF after restore"; return 1; }
     c=$(pool_connections "$POOL"); [ "$c" = 1 ] || { echo "pool connections $c after restore, want 1"; return 1; }
+    # The restored QEMU appends to the same console file (append='on').
     nested_log_wait 'failover primary slave:[^ ]+ registered' 90 || return 1
     note "timing: save-vm with a VF ${t_save} s (VF out first), restore-vm ${t_restore} s (VF back, paired in the guest after $(since "$t0") s)"
 }
