@@ -27,7 +27,7 @@ count _build/test-summary.log
 # Sanitizers: the C tests and the tool (the GI suites run interpreters not built for ASan).
 if tools/setup.sh _build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
      -Dintrospection=false >/dev/null; then
-  meson test -C _build-asan --print-errorlogs --suite unit --suite libvirt --suite cli --suite daemon \
+  meson test -C _build-asan --print-errorlogs --timeout-multiplier 3 --suite unit --suite libvirt --suite cli --suite daemon \
     2>&1 | tee _build-asan/test-summary.log
   count _build-asan/test-summary.log
 else
