@@ -78,17 +78,56 @@ vmnet_libvirt_conn_attach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
   return ok;
 }
 
+/* Whether the running VM still has a device with this alias. */
+static gboolean
+live_has_alias (virDomainPtr dom, const gchar *alias)
+{
+  g_autoptr(VmnetDomainFact) d = NULL;
+  char *xml = virDomainGetXMLDesc (dom, 0);
+
+  if (!xml)
+    {
+      virResetLastError ();
+      return FALSE;
+    }
+  d = vmnet_libvirt_parse_domain (xml, NULL);
+  free (xml);
+  for (guint i = 0; d && i < d->interfaces->len; i++)
+    if (g_strcmp0 (((VmnetIfaceFact *) g_ptr_array_index (d->interfaces, i))->alias, alias) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Unplugging a PCI device is asynchronous: QEMU asks the guest, and libvirt
+ * removes the device (and gives the VF back to the pool and the host driver)
+ * only when the guest's OS has let it go. Wait for that, as libvirt's own
+ * synchronous detach does (5 s there; guests under emulation need longer),
+ * so the caller reads the host after the VF is gone. A paused VM cannot
+ * answer; a guest that does not answer in time keeps the request pending and
+ * its VF shows as still in use. */
+#define VF_DETACH_WAIT_US (30 * G_USEC_PER_SEC)
+
 gboolean
 vmnet_libvirt_conn_detach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *vf_alias, GError **error)
 {
   virDomainPtr dom = lookup (conn, vm_uuid, error);
   gboolean ok;
+  int state = VIR_DOMAIN_NOSTATE;
 
   if (!dom)
     return FALSE;
   ok = virDomainDetachDeviceAlias (dom, vf_alias, VIR_DOMAIN_AFFECT_LIVE) == 0;
   if (!ok)
     vmnet_libvirt_set_error (error, "cannot detach VF '%s'", vf_alias);
+  else if (virDomainGetState (dom, &state, NULL, 0) == 0 && state == VIR_DOMAIN_RUNNING)
+    {
+      gint64 deadline = g_get_monotonic_time () + VF_DETACH_WAIT_US;
+      while (live_has_alias (dom, vf_alias) && g_get_monotonic_time () < deadline)
+        g_usleep (G_USEC_PER_SEC / 10);
+      if (live_has_alias (dom, vf_alias))
+        g_debug ("VF '%s' not released by the guest yet; the unplug request stays pending", vf_alias);
+    }
+  virResetLastError ();
   virDomainFree (dom);
   return ok;
 }
