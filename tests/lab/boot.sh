@@ -105,6 +105,8 @@ if [ ! -s "$RESULT" ]; then
 fi
 echo "---- $RESULT"
 cat "$RESULT"
+# Timings the checks noted ("note timing: ...").
+sed -n 's/.*lab: timing: /timing: /p' "$SHARE/out/test.log" 2>/dev/null || true
 last=$(tail -n1 "$RESULT")
 if echo "$last" | grep -Eq '^[1-9][0-9]* passed, 0 failed$'; then
     exit 0
