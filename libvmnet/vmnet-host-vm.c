@@ -7,11 +7,9 @@
 #include "vmnet-error.h"
 #include "vmnet-object-private.h"
 
-/* How long a guest gets to let go of its VFs before a save or a move. */
-#define RELEASE_TIMEOUT_MS 30000
-
-/* Unplugs every VF of @vm and waits until the guest has let go of each; if
- * one will not go, the others come back. */
+/* Unplugs every VF of @vm (the detach waits for the guest to let go); if
+ * one is still there, the others come back: a VM holding a VF cannot be
+ * saved or moved. */
 static gboolean
 detach_vfs (VmnetHost *self, VmnetVm *vm, GCancellable *cancellable, GError **error)
 {
@@ -27,7 +25,7 @@ detach_vfs (VmnetHost *self, VmnetVm *vm, GCancellable *cancellable, GError **er
       if (!a->iov_usage || !a->vf_alias)
         continue;
       if (!vmnet_libvirt_conn_detach_vf (conn, a->vm_uuid, a->vf_alias, error) ||
-          !vmnet_libvirt_conn_wait_device_gone (conn, a->vm_uuid, a->vf_alias, RELEASE_TIMEOUT_MS, error))
+          !vmnet_libvirt_conn_wait_device_gone (conn, a->vm_uuid, a->vf_alias, 0, error))
         {
           g_prefix_error (error, "VM '%s' adapter '%s': ", a->vm_name, a->name);
           if (detached)

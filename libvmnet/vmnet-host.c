@@ -1117,7 +1117,11 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
  * %VMNET_ERROR_INVALID_ARGUMENT naming the adapter, the setting and its
  * allowed range, and nothing changes. The settings are kept in the VM's
  * libvmnet metadata, in its running and its persistent definition alike;
- * then the host is read again.
+ * then the host is read again. When the change takes a running VM's VF away
+ * (IovWeight 0, a port policy), the call waits up to 30 s for the guest to
+ * release the device, so the host read afterwards shows the VF free again;
+ * a guest that does not answer in time keeps the unplug pending, and the VF
+ * shows as in use until it does.
  *
  * Returns: %TRUE on success
  *
