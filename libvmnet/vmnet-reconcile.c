@@ -94,11 +94,13 @@ adapter_key (const VmnetAdapterInfo *a)
   return g_strdup_printf ("%s/%s", a->vm_uuid, a->mac_address);
 }
 
-/* VFs a switch can still give: -1 when the host cannot tell (remote, test driver). */
+/* VFs a switch can still give: -1 when the host cannot tell (remote, test
+ * driver, or no VFs seen: a restarted libvirtd lists node devices and pool
+ * connections late, and an attempt libvirt refuses costs little). */
 static gint
 free_vfs (const VmnetSwitchInfo *sw)
 {
-  if (sw->iov_virtual_function_count == 0 && !sw->adapter_sriov_capable)
+  if (sw->iov_virtual_function_count == 0)
     return -1;
   return MAX (sw->iov_virtual_function_count - sw->iov_virtual_functions_in_use, 0);
 }

@@ -225,13 +225,19 @@ test_failed_attach_waits_for_change (Fixture *f, gconstpointer data)
 static void
 test_unknown_pool_size (Fixture *f, gconstpointer data)
 {
-  g_autofree gchar *got = NULL;
+  g_autofree gchar *got = NULL, *none_seen = NULL;
 
   add_switch (f, "remote", -1, 0);
   add_adapter (f, "a", "remote", 10);
   add_adapter (f, "b", "remote", 20);
   got = plan (f, NULL, 1, 1000);
   g_assert_cmpstr (got, ==, "attach:b attach:a");
+  /* A local PF with no VFs seen (e.g. libvirtd just restarted): libvirt decides too. */
+  add_switch (f, "local", 0, 0);
+  add_adapter (f, "c", "local", 5);
+  g_hash_table_remove_all (f->memory);
+  none_seen = plan (f, "u-c", 1, 2000);
+  g_assert_cmpstr (none_seen, ==, "attach:c");
 }
 
 static void
@@ -256,7 +262,7 @@ test_forgets_gone_adapters (Fixture *f, gconstpointer data)
 
   stale->waiting_since = 5;
   g_hash_table_insert (f->memory, g_strdup ("u-gone/m-gone-0"), stale);
-  add_switch (f, "sw", 0, 0);
+  add_switch (f, "sw", 1, 1);
   add_adapter (f, "here", "sw", 10);
   steps = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
   g_assert_false (g_hash_table_contains (f->memory, "u-gone/m-gone-0"));
