@@ -40,6 +40,20 @@ detach_vfs (VmnetHost *self, VmnetVm *vm, GCancellable *cancellable, GError **er
   return TRUE;
 }
 
+/* The host read again, and the VM with this UUID as it is now. */
+static VmnetVm *
+refreshed_vm (VmnetHost *self, const gchar *uuid, GCancellable *cancellable, GError **error)
+{
+  VmnetVm *vm;
+
+  if (!vmnet_host_refresh (self, cancellable, error))
+    return NULL;
+  vm = vmnet_host_find_vm (self, uuid, NULL);
+  if (!vm)
+    g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);
+  return vm;
+}
+
 /**
  * vmnet_host_save_vm:
  * @self: a #VmnetHost
@@ -72,14 +86,9 @@ vmnet_host_save_vm (VmnetHost     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   uuid = g_strdup (vmnet_vm_get_uuid (vm));
-  if (!vmnet_host_refresh (self, cancellable, error))
-    return FALSE;
-  current = vmnet_host_find_vm (self, uuid, NULL);
+  current = refreshed_vm (self, uuid, cancellable, error);
   if (!current)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);
-      return FALSE;
-    }
+    return FALSE;
   if (!detach_vfs (self, current, cancellable, error))
     return FALSE;
   if (!vmnet_libvirt_conn_save_vm (vmnet_host_get_libvirt_conn (self), uuid, path, error))
@@ -97,16 +106,10 @@ vmnet_host_save_vm (VmnetHost     *self,
 static VmnetVm *
 give_back (VmnetHost *self, const gchar *uuid, GCancellable *cancellable, GError **error)
 {
-  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetVm) vm = refreshed_vm (self, uuid, cancellable, error);
 
-  if (!vmnet_host_refresh (self, cancellable, error))
-    return NULL;
-  vm = vmnet_host_find_vm (self, uuid, NULL);
   if (!vm)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);
-      return NULL;
-    }
+    return NULL;
   if (!vmnet_host_reconcile (self, vm, cancellable, error))
     return NULL;
   return g_steal_pointer (&vm);
@@ -456,14 +459,9 @@ vmnet_host_checkpoint_vm (VmnetHost     *self,
       return FALSE;
     }
   uuid = g_strdup (vmnet_vm_get_uuid (vm));
-  if (!vmnet_host_refresh (self, cancellable, error))
-    return FALSE;
-  current = vmnet_host_find_vm (self, uuid, NULL);
+  current = refreshed_vm (self, uuid, cancellable, error);
   if (!current)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);
-      return FALSE;
-    }
+    return FALSE;
   if (!detach_vfs (self, current, cancellable, error))
     return FALSE;
   ok = vmnet_libvirt_conn_checkpoint_vm (vmnet_host_get_libvirt_conn (self), uuid, name, memory_file, error);

@@ -365,9 +365,16 @@ vmnet_host_initable_iface_init (GInitableIface *iface)
 /* A change to make before reading: set by the calls that change the host. */
 typedef gboolean (*ChangeFunc) (VmnetHost *self, gpointer data, GCancellable *cancellable, GError **error);
 
+/* Or a worker that makes the whole snapshot itself, and what to do in the
+ * host's context once it is applied. */
+typedef Snapshot *(*ProduceFunc) (VmnetHost *self, gpointer data, GCancellable *cancellable, GError **error);
+typedef void (*AppliedFunc) (VmnetHost *self, gpointer data);
+
 typedef struct {
   VmnetLibvirtConn *conn;
   ChangeFunc        change;
+  ProduceFunc       produce;
+  AppliedFunc       applied;
   gpointer          change_data;
   GDestroyNotify    change_data_free;
 } ReadData;
@@ -391,12 +398,12 @@ read_thread (GTask        *task,
   GError *error = NULL;
   Snapshot *snap;
 
-  if (data->change && !data->change (self, data->change_data, cancellable, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  snap = read_host (self, data->conn, cancellable, &error);
+  if (data->produce)
+    snap = data->produce (self, data->change_data, cancellable, &error);
+  else if (data->change && !data->change (self, data->change_data, cancellable, &error))
+    snap = NULL;
+  else
+    snap = read_host (self, data->conn, cancellable, &error);
 
   if (snap)
     g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
@@ -413,6 +420,7 @@ read_done (GObject      *source,
 {
   g_autoptr(GTask) outer = user_data;
   VmnetHost *self = VMNET_HOST (source);
+  ReadData *data = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
   g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -422,7 +430,20 @@ read_done (GObject      *source,
       return;
     }
   apply_snapshot (self, snap);
+  if (data->applied)
+    data->applied (self, data->change_data);
   g_task_return_boolean (outer, TRUE);
+}
+
+static void
+start_task (VmnetHost *self, GTask *outer, ReadData *data, GCancellable *cancellable)
+{
+  g_autoptr(GTask) inner = g_task_new (self, cancellable, read_done, g_object_ref (outer));
+
+  data->conn = self->conn;
+  g_task_set_source_tag (inner, start_task);
+  g_task_set_task_data (inner, data, (GDestroyNotify) read_data_free);
+  g_task_run_in_thread (inner, read_thread);
 }
 
 static void
@@ -433,16 +454,12 @@ start_change_and_read (VmnetHost      *self,
                        GDestroyNotify  change_data_free,
                        GCancellable   *cancellable)
 {
-  g_autoptr(GTask) inner = g_task_new (self, cancellable, read_done, g_object_ref (outer));
   ReadData *data = g_new0 (ReadData, 1);
 
-  data->conn = self->conn;
   data->change = change;
   data->change_data = change_data;
   data->change_data_free = change_data_free;
-  g_task_set_source_tag (inner, start_change_and_read);
-  g_task_set_task_data (inner, data, (GDestroyNotify) read_data_free);
-  g_task_run_in_thread (inner, read_thread);
+  start_task (self, outer, data, cancellable);
 }
 
 static void
@@ -1331,8 +1348,9 @@ execute_step (VmnetHost *self, VmnetStep *step, guint generation, gboolean local
 /* Reads the host, plans, carries the plan out and reads again if anything
  * was done. Safe on any thread. */
 static Snapshot *
-reconcile_run (VmnetHost *self, ReconcileData *data, GCancellable *cancellable, GError **error)
+reconcile_run (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
+  ReconcileData *data = user_data;
   g_autoptr(Snapshot) snap = NULL;
   guint generation = g_atomic_int_get (&self->generation);
   gboolean local = host_facts_available (self, self->conn) && !self->host_root;
@@ -1436,39 +1454,21 @@ vmnet_host_reconcile (VmnetHost     *self,
 }
 
 static void
-reconcile_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+reconcile_applied (VmnetHost *self, gpointer data)
 {
-  GError *error = NULL;
-  Snapshot *snap = reconcile_run (source_object, task_data, cancellable, &error);
-
-  if (snap)
-    g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
-  else
-    g_task_return_error (task, error);
+  emit_actions (self, ((ReconcileData *) data)->steps);
 }
 
 static void
-reconcile_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+start_reconcile (VmnetHost *self, GTask *outer, ReconcileData *data, GCancellable *cancellable)
 {
-  g_autoptr(GTask) outer = user_data;
-  VmnetHost *self = VMNET_HOST (source);
-  ReconcileData *data = g_task_get_task_data (G_TASK (result));
-  GError *error = NULL;
-  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
+  ReadData *read = g_new0 (ReadData, 1);
 
-  if (!snap)
-    {
-      g_task_return_error (outer, error);
-      return;
-    }
-  apply_snapshot (self, snap);
-  emit_actions (self, data->steps);
-  g_task_return_boolean (outer, TRUE);
+  read->produce = reconcile_run;
+  read->applied = reconcile_applied;
+  read->change_data = data;
+  read->change_data_free = (GDestroyNotify) reconcile_data_free;
+  start_task (self, outer, read, cancellable);
 }
 
 /**
@@ -1493,16 +1493,13 @@ vmnet_host_reconcile_async (VmnetHost           *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) inner = NULL;
 
   g_return_if_fail (VMNET_IS_HOST (self));
   g_return_if_fail (vm == NULL || VMNET_IS_VM (vm));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vmnet_host_reconcile_async);
-  inner = g_task_new (self, cancellable, reconcile_done, g_object_ref (task));
-  g_task_set_task_data (inner, prepare_reconcile (self, vm), (GDestroyNotify) reconcile_data_free);
-  g_task_run_in_thread (inner, reconcile_thread);
+  start_reconcile (self, task, prepare_reconcile (self, vm), cancellable);
 }
 
 /**
@@ -1583,7 +1580,6 @@ vmnet_host_reconcile_started_vm_async (VmnetHost           *self,
   g_autoptr(VmnetVm) vm = NULL;
   g_autoptr(VmnetModel) model = NULL;
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) inner = NULL;
   ReconcileData *data;
 
   vm = vmnet_host_find_vm (self, vm_uuid, NULL);
@@ -1600,9 +1596,7 @@ vmnet_host_reconcile_started_vm_async (VmnetHost           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vmnet_host_reconcile_async);
-  inner = g_task_new (self, cancellable, reconcile_done, g_object_ref (task));
-  g_task_set_task_data (inner, data, (GDestroyNotify) reconcile_data_free);
-  g_task_run_in_thread (inner, reconcile_thread);
+  start_reconcile (self, task, data, cancellable);
   return TRUE;
 }
 

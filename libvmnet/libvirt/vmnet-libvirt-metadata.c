@@ -27,33 +27,52 @@ vmnet_libvirt_merge_settings (const gchar               *old_xml,
   return merge (old_xml, mac, values, FALSE, NULL, error);
 }
 
+/* The libvmnet metadata element from its text, or a new empty one. */
+static xmlDoc *
+metadata_doc (const gchar *old_xml, GError **error)
+{
+  xmlDoc *doc;
+
+  if (!old_xml || !*old_xml)
+    {
+      doc = xmlNewDoc ((const xmlChar *) "1.0");
+      xmlDocSetRootElement (doc, xmlNewDocNode (doc, NULL, (const xmlChar *) "adapters", NULL));
+      return doc;
+    }
+  doc = xmlReadMemory (old_xml, strlen (old_xml), "metadata", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!doc || !xmlDocGetRootElement (doc))
+    {
+      g_clear_pointer (&doc, xmlFreeDoc);
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA, "the libvmnet metadata is not well-formed XML");
+    }
+  return doc;
+}
+
+/* The element as libvirt is given it: unindented, no XML declaration. */
+static gchar *
+metadata_text (xmlDoc *doc)
+{
+  xmlBuffer *buffer = xmlBufferCreate ();
+  gchar *out;
+
+  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, 0);
+  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
+  xmlBufferFree (buffer);
+  return out;
+}
+
 static gchar *
 merge (const gchar *old_xml, const gchar *mac, const VmnetSettingsValues *values,
        gboolean set_last_error, const gchar *last_error, GError **error)
 {
   g_autoptr(xmlDoc) doc = NULL;
   xmlNode *root, *entry = NULL;
-  xmlBuffer *buffer;
-  gchar *out;
 
-  if (old_xml)
-    {
-      doc = xmlReadMemory (old_xml, strlen (old_xml), "metadata", NULL,
-                           XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-      if (!doc || !xmlDocGetRootElement (doc))
-        {
-          g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA,
-                       "the libvmnet metadata is not well-formed XML");
-          return NULL;
-        }
-      root = xmlDocGetRootElement (doc);
-    }
-  else
-    {
-      doc = xmlNewDoc ((const xmlChar *) "1.0");
-      root = xmlNewDocNode (doc, NULL, (const xmlChar *) "adapters", NULL);
-      xmlDocSetRootElement (doc, root);
-    }
+  doc = metadata_doc (old_xml, error);
+  if (!doc)
+    return NULL;
+  root = xmlDocGetRootElement (doc);
 
   for (xmlNode *c = root->children; c && !entry; c = c->next)
     {
@@ -84,11 +103,7 @@ merge (const gchar *old_xml, const gchar *mac, const VmnetSettingsValues *values
   else if (set_last_error)
     xmlUnsetProp (entry, (const xmlChar *) "iov-last-error");
 
-  buffer = xmlBufferCreate ();
-  xmlNodeDump (buffer, doc, root, 0, 0);
-  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
-  xmlBufferFree (buffer);
-  return out;
+  return metadata_text (doc);
 }
 
 static gchar *
@@ -212,37 +227,17 @@ vmnet_libvirt_merge_scope (const gchar *old_xml, const gchar *scope, GError **er
 {
   g_autoptr(xmlDoc) doc = NULL;
   xmlNode *root;
-  xmlBuffer *buffer;
-  gchar *out;
 
-  if (old_xml && *old_xml)
-    {
-      doc = xmlReadMemory (old_xml, strlen (old_xml), "metadata", NULL,
-                           XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-      if (!doc || !xmlDocGetRootElement (doc))
-        {
-          g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA,
-                       "the libvmnet metadata is not well-formed XML");
-          return NULL;
-        }
-      root = xmlDocGetRootElement (doc);
-    }
-  else
-    {
-      doc = xmlNewDoc ((const xmlChar *) "1.0");
-      root = xmlNewDocNode (doc, NULL, (const xmlChar *) "adapters", NULL);
-      xmlDocSetRootElement (doc, root);
-    }
+  doc = metadata_doc (old_xml, error);
+  if (!doc)
+    return NULL;
+  root = xmlDocGetRootElement (doc);
   if (scope)
     xmlSetProp (root, (const xmlChar *) "scope", (const xmlChar *) scope);
   else
     xmlUnsetProp (root, (const xmlChar *) "scope");
 
-  buffer = xmlBufferCreate ();
-  xmlNodeDump (buffer, doc, root, 0, 0);
-  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
-  xmlBufferFree (buffer);
-  return out;
+  return metadata_text (doc);
 }
 
 /* The VM's authorization scope lives in its metadata, live and persistent,
