@@ -32,6 +32,7 @@
 #define T_AD_RUNNING      "VM running"
 #define T_AD_VF           "Virtual function"
 #define T_AD_POLICY       "Port policies"
+#define T_AD_VLAN         "VLAN on the software path"
 
 #define HOST_FILES_UNKNOWN "Needs the host's own files (sysfs, /proc): the connection is remote or to libvirt's test driver"
 #define HOST_FILES_FIX     "Run the check on the host itself"
@@ -499,6 +500,65 @@ degraded_kind (GPtrArray *checks)
   return "Degraded (SR-IOV not operational)";
 }
 
+/* A VLAN the VF carries but the virtio partner does not would change the
+ * VM's network whenever failover switches paths. */
+static void
+vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo *sw, gboolean running)
+{
+  const VmnetPortVlanFact *p = a->port_facts;
+  const gchar *uplink = sw && sw->net_adapter_name ? sw->net_adapter_name : "the bridge's uplink";
+
+  if (a->vlan_id == 0)
+    ;
+  else if (a->software_path == VMNET_SOFTWARE_PATH_MACVTAP)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
+         g_strdup_printf ("VLAN %d cannot be set on the software path: switch '%s' connects VMs through macvtap, "
+                          "which carries no per-adapter VLAN.", a->vlan_id, a->switch_name ? a->switch_name : "?"),
+         g_strdup ("Connect the adapter to a switch over a Linux bridge (vmnet new-vmswitch --bridge BR), "
+                   "or set it untagged (--untagged)"));
+  else if (!running)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_SKIP, T_AD_VLAN,
+         g_strdup_printf ("Not checked: VLAN %d is set on the software path when the VM runs.", a->vlan_id), NULL);
+  else if (!a->port_read || !a->port)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_SKIP, T_AD_VLAN,
+         g_strdup_printf ("Not checked: the software path's port is seen on the host itself only (VLAN %d is set "
+                          "there by vmnetd).", a->vlan_id), NULL);
+  else if (!p)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
+         g_strdup_printf ("'%s' is not a bridge port, so VLAN %d is not set on the software path.", a->port,
+                          a->vlan_id), NULL);
+  else if (p->default_pvid < 0)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
+         g_strdup_printf ("The kernel's bridge cannot filter VLANs (built without CONFIG_BRIDGE_VLAN_FILTERING), "
+                          "so VLAN %d holds on the VF only, not on port %s of the software path.", a->vlan_id,
+                          p->name),
+         g_strdup ("Run a kernel with bridge VLAN filtering (distribution kernels have it)"));
+  else if (p->pvid != a->vlan_id || p->n_vlans != 1 || !p->pvid_untagged)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
+         p->pvid > 0
+         ? g_strdup_printf ("Port %s on bridge %s is in VLAN %d%s, not an access port of VLAN %d.", p->name,
+                            p->bridge ? p->bridge : "?", p->pvid, p->n_vlans > 1 ? " and others" : "", a->vlan_id)
+         : g_strdup_printf ("Port %s on bridge %s has no VLAN, not VLAN %d.", p->name, p->bridge ? p->bridge : "?",
+                            a->vlan_id),
+         g_strdup_printf ("vmnetd sets it when the VM starts; now: vmnet reconcile-vmhost --vm-name %s", a->vm_name));
+  else if (p->vlan_filtering != VMNET_TERNARY_TRUE)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
+         g_strdup_printf ("Port %s is in VLAN %d, but bridge %s does not filter VLANs, so the software path is "
+                          "not separated.", p->name, a->vlan_id, p->bridge ? p->bridge : "?"),
+         g_strdup_printf ("ip link set dev %s type bridge vlan_filtering 1; bridge vlan add dev %s vid %d "
+                          "(the uplink carries the VLAN tagged)", p->bridge ? p->bridge : "BRIDGE", uplink,
+                          a->vlan_id));
+  else
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_PASS, T_AD_VLAN,
+         g_strdup_printf ("Port %s on bridge %s is an access port of VLAN %d%s.", p->name, p->bridge, a->vlan_id,
+                          a->iov_usage && a->vf_vlan_id == a->vlan_id ? ", as is the VF" : ""), NULL);
+  if (a->iov_usage && a->vf_vlan_id != a->vlan_id)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
+         g_strdup_printf ("The VF carries VLAN %d, the adapter is set to VLAN %d.", a->vf_vlan_id, a->vlan_id),
+         g_strdup_printf ("vmnet reconcile-vmhost --vm-name %s plugs the VF again with the adapter's VLAN",
+                          a->vm_name));
+}
+
 static void
 adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
 {
@@ -626,6 +686,9 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
   else
     add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
          g_strdup ("No port policy keeps SR-IOV off."), NULL);
+
+  if (a->vlan_id > 0 || (a->iov_usage && a->vf_vlan_id != a->vlan_id))
+    vlan_check (checks, a, sw, running);
 
   /* Status and StatusDescription, as Hyper-V words them. */
   if (a->iov_usage)

@@ -67,6 +67,7 @@ typedef struct {
   gint          vlan_id;        /* 0: none */
   gint          queues;         /* <driver queues>, 0: unset */
   gchar        *filter;         /* <filterref filter>, NULL: none */
+  gchar        *target_dev;     /* live <target dev>: the tap or macvtap */
 } VmnetIfaceFact;
 
 /* One adapter's settings from the libvmnet metadata. */
@@ -125,6 +126,17 @@ typedef struct {
   GPtrArray *vfs;               /* (element-type VmnetVfLinkFact) */
 } VmnetPfLinkFact;
 
+/* A bridge port's VLANs (netlink), with its bridge's VLAN settings. */
+typedef struct {
+  gchar        *name;
+  gchar        *bridge;
+  gint          pvid;           /* 0: none */
+  guint         n_vlans;        /* VLANs the port is a member of */
+  gboolean      pvid_untagged;
+  VmnetTernary  vlan_filtering; /* the bridge's */
+  gint          default_pvid;   /* the bridge's; -1: the kernel has no bridge VLANs */
+} VmnetPortVlanFact;
+
 /* Host-wide facts for the SR-IOV checks (sysfs, /proc, the kernel log). */
 typedef struct {
   gboolean      probed;
@@ -154,6 +166,7 @@ typedef struct {
   VmnetProbeFact *probe;
   GHashTable *sysfs_pci;        /* address -> VmnetSysfsPciFact */
   GHashTable *pf_links;         /* pf netdev -> VmnetPfLinkFact */
+  GHashTable *ports;            /* bridge port name -> VmnetPortVlanFact; NULL: not read */
 } VmnetHostFacts;
 
 VmnetPciFact             *vmnet_pci_fact_new          (void);
@@ -174,6 +187,8 @@ VmnetVfLinkFact          *vmnet_vf_link_fact_new      (void);
 void                      vmnet_vf_link_fact_free     (VmnetVfLinkFact *f);
 VmnetPfLinkFact          *vmnet_pf_link_fact_new      (void);
 void                      vmnet_pf_link_fact_free     (VmnetPfLinkFact *f);
+VmnetPortVlanFact        *vmnet_port_vlan_fact_new    (void);
+void                      vmnet_port_vlan_fact_free   (VmnetPortVlanFact *f);
 VmnetProbeFact           *vmnet_probe_fact_new        (void);
 void                      vmnet_probe_fact_free       (VmnetProbeFact *f);
 VmnetHostFacts           *vmnet_host_facts_new        (void);

@@ -94,6 +94,7 @@ vmnet_iface_fact_free (VmnetIfaceFact *f)
   g_free (f->hostdev_address);
   g_free (f->teaming_persistent);
   g_free (f->filter);
+  g_free (f->target_dev);
   g_free (f);
 }
 
@@ -231,6 +232,25 @@ vmnet_probe_fact_free (VmnetProbeFact *f)
   g_free (f);
 }
 
+VmnetPortVlanFact *
+vmnet_port_vlan_fact_new (void)
+{
+  VmnetPortVlanFact *f = g_new0 (VmnetPortVlanFact, 1);
+  f->vlan_filtering = VMNET_TERNARY_UNKNOWN;
+  f->default_pvid = -1;
+  return f;
+}
+
+void
+vmnet_port_vlan_fact_free (VmnetPortVlanFact *f)
+{
+  if (!f)
+    return;
+  g_free (f->name);
+  g_free (f->bridge);
+  g_free (f);
+}
+
 VmnetHostFacts *
 vmnet_host_facts_new (void)
 {
@@ -262,6 +282,7 @@ vmnet_host_facts_free (VmnetHostFacts *f)
   g_ptr_array_unref (f->domains);
   g_hash_table_unref (f->sysfs_pci);
   g_hash_table_unref (f->pf_links);
+  g_clear_pointer (&f->ports, g_hash_table_unref);
   vmnet_probe_fact_free (f->probe);
   g_free (f);
 }

@@ -923,6 +923,8 @@ typedef struct {
   gint                 queues;          /* virtio <driver queues> for the persistent definition, 0: leave */
   gboolean             set_filter;      /* RouterGuard/DhcpGuard changed: the software path's nwfilter */
   const gchar         *filter;          /* the filter they need, NULL: none */
+  gchar               *port;            /* the software path's bridge port to give the VLAN, NULL: none */
+  guint                port_vlan;
 } SetAdapterData;
 
 static void
@@ -938,6 +940,7 @@ set_adapter_data_free (SetAdapterData *data)
   g_free (data->vf_address);
   g_free (data->restore_address);
   g_free (data->failover_alias);
+  g_free (data->port);
   g_free (data);
 }
 
@@ -960,6 +963,8 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
                                           weight, guarded);
   gboolean has = a->iov_usage && a->vf_alias != NULL;
   gboolean allow = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
+  /* libvirt sets a VF's VLAN when it is plugged: another VLAN means another plug. */
+  gboolean replug = want && has && a->vf_vlan_id != vlan;
 
   /* A virtio adapter created without failover on an SR-IOV switch: its
    * persistent definition is fixed; the pairing starts when the VM restarts. */
@@ -984,23 +989,31 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
     {
       data->host_root = g_strdup ("/");
       data->adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
-      if (want && (!has || allow != a->allow_teaming))
+      if (want && (!has || replug || allow != a->allow_teaming))
         {
           data->teaming = allow;
-          data->vf_address = g_strdup (has ? a->virtual_function : NULL);
+          data->vf_address = g_strdup (has && !replug ? a->virtual_function : NULL);
         }
-      if (!want && has && a->allow_teaming)
+      if ((!want || replug) && has && a->allow_teaming)
         data->restore_address = g_strdup (a->virtual_function);
+      /* The software path: the tap's port on its bridge, where the kernel
+       * can filter VLANs (the status says so otherwise). */
+      if ((v->set & (1u << VMNET_SETTINGS_VLAN_ID)) && a->port && a->port_facts &&
+          a->port_facts->default_pvid >= 0)
+        {
+          data->port = g_strdup (a->port);
+          data->port_vlan = (guint) vlan;
+        }
     }
 
-  if (want && !has)
+  if ((want && !has) || replug)
     {
       g_autofree gchar *adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
       g_autofree gchar *vf_alias = g_strconcat (adapter_alias, "-vf", NULL);
       data->attach_xml = vmnet_libvirt_vf_interface_xml (a->mac_address, vmnet_switch_get_iov_pool_name (sw),
                                                          adapter_alias, vf_alias, vlan);
     }
-  else if (!want && has)
+  if ((!want && has) || replug)
     data->detach_alias = g_strdup (a->vf_alias);
   data->clear_last_error = a->last_error != NULL && (!want || !has);
 }
@@ -1028,6 +1041,16 @@ prepare_set_adapter (VmnetHost            *self,
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
                    "%s has no MAC address to keep settings for", data->label);
+      set_adapter_data_free (data);
+      return NULL;
+    }
+  if ((data->values.set & (1u << VMNET_SETTINGS_VLAN_ID)) && data->values.vlan_id > 0 &&
+      a->software_path == VMNET_SOFTWARE_PATH_MACVTAP)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "%s: switch '%s' connects VMs through macvtap, which carries no per-adapter VLAN, so VLAN %d "
+                   "would hold on the VF only; use a switch over a Linux bridge (vmnet new-vmswitch --bridge BR)",
+                   data->label, a->switch_name, data->values.vlan_id);
       set_adapter_data_free (data);
       return NULL;
     }
@@ -1068,6 +1091,11 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
   /* The VF goes first: if it cannot, nothing has changed. */
   if (data->detach_alias &&
       !vmnet_libvirt_conn_detach_vf (self->conn, data->vm_uuid, data->detach_alias, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
+  if (data->port && !vmnet_netlink_set_port_vlan (data->port, data->port_vlan, error))
     {
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
@@ -1345,8 +1373,32 @@ execute_step (VmnetHost *self, VmnetStep *step, guint generation, gboolean local
     }
 }
 
+/* Running adapters' bridge ports get their VLAN; returns whether any changed. */
+static gboolean
+set_port_vlans (const VmnetModel *model, const gchar *vm_uuid)
+{
+  g_autoptr(GPtrArray) steps = vmnet_reconcile_port_vlans (model, vm_uuid);
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VmnetPortStep *step = g_ptr_array_index (steps, i);
+      g_autoptr(GError) error = NULL;
+
+      if (vmnet_netlink_set_port_vlan (step->port, step->vlan_id, &error))
+        {
+          g_info ("adapter '%s' of VM '%s': port %s is an access port of VLAN %u", step->adapter_name,
+                  step->vm_name, step->port, step->vlan_id);
+          changed = TRUE;
+        }
+      else
+        g_info ("adapter '%s' of VM '%s': %s", step->adapter_name, step->vm_name, error->message);
+    }
+  return changed;
+}
+
 /* Reads the host, plans, carries the plan out and reads again if anything
- * was done. Safe on any thread. */
+ * was done; then the software paths get their VLANs. Safe on any thread. */
 static Snapshot *
 reconcile_run (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
@@ -1376,10 +1428,19 @@ reconcile_run (VmnetHost *self, gpointer user_data, GCancellable *cancellable, G
       execute_step (self, step, generation, local);
       acted |= step->kind != VMNET_STEP_WAIT;
     }
-  if (!acted)
-    return g_steal_pointer (&snap);
-  g_clear_pointer (&snap, snapshot_free);
-  return read_host (self, self->conn, cancellable, error);
+  if (acted)
+    {
+      g_clear_pointer (&snap, snapshot_free);
+      snap = read_host (self, self->conn, cancellable, error);
+      if (!snap)
+        return NULL;
+    }
+  if (local && set_port_vlans (snap->model, data->vm_uuid))
+    {
+      g_clear_pointer (&snap, snapshot_free);
+      snap = read_host (self, self->conn, cancellable, error);
+    }
+  return g_steal_pointer (&snap);
 }
 
 static void

@@ -64,6 +64,13 @@ typedef struct {
   GPtrArray       *checks;         /* (element-type VmnetIovCheck) */
 } VmnetSwitchInfo;
 
+/* How an adapter's software path reaches the network. */
+typedef enum {
+  VMNET_SOFTWARE_PATH_UNKNOWN,
+  VMNET_SOFTWARE_PATH_BRIDGE,   /* a tap on a Linux bridge */
+  VMNET_SOFTWARE_PATH_MACVTAP,  /* macvtap on the switch's adapter */
+} VmnetSoftwarePath;
+
 typedef struct {
   gchar                       *vm_name;
   gchar                       *vm_uuid;
@@ -87,6 +94,12 @@ typedef struct {
   gchar                       *settings_error;
   gchar                       *last_error;     /* the last VF attach failure, from the metadata */
   gchar                       *filter;         /* the software path's nwfilter, NULL: none */
+  VmnetSoftwarePath            software_path;
+  gint                         vf_vlan_id;     /* the attached VF's VLAN, 0: none */
+  /* The software path's bridge port (running VMs on the host itself). */
+  gchar                       *port;           /* the tap, NULL: unknown */
+  gboolean                     port_read;      /* the host's bridge ports were read */
+  VmnetPortVlanFact           *port_facts;     /* NULL: not a bridge port, or not read */
   VmnetVmState                 vm_state;
   GPtrArray                   *checks;         /* (element-type VmnetIovCheck) */
   VmnetOperationalStatus       status;

@@ -67,6 +67,8 @@ vmnet_adapter_info_free (VmnetAdapterInfo *info)
   g_free (info->settings_error);
   g_free (info->last_error);
   g_free (info->filter);
+  g_free (info->port);
+  vmnet_port_vlan_fact_free (info->port_facts);
   g_clear_pointer (&info->checks, g_ptr_array_unref);
   g_strfreev (info->status_description);
   g_free (info);
@@ -483,6 +485,35 @@ switch_name_for (Builder *b, const VmnetIfaceFact *iface)
   return NULL;
 }
 
+static VmnetSoftwarePath
+software_path_of (Builder *b, const VmnetIfaceFact *iface)
+{
+  const VmnetNetworkFact *net;
+
+  if (g_strcmp0 (iface->type, "bridge") == 0)
+    return VMNET_SOFTWARE_PATH_BRIDGE;
+  if (g_strcmp0 (iface->type, "direct") == 0)
+    return VMNET_SOFTWARE_PATH_MACVTAP;
+  net = iface->network ? g_hash_table_lookup (b->networks_by_name, iface->network) : NULL;
+  if (!net || is_hostdev_pool (net))
+    return VMNET_SOFTWARE_PATH_UNKNOWN;
+  if (net->bridge || !net->forward_mode || g_str_equal (net->forward_mode, "nat") ||
+      g_str_equal (net->forward_mode, "route") || g_str_equal (net->forward_mode, "open"))
+    return VMNET_SOFTWARE_PATH_BRIDGE;
+  return net->forward_devs->len > 0 ? VMNET_SOFTWARE_PATH_MACVTAP : VMNET_SOFTWARE_PATH_UNKNOWN;
+}
+
+static VmnetPortVlanFact *
+port_facts_copy (const VmnetPortVlanFact *f)
+{
+  VmnetPortVlanFact *copy = vmnet_port_vlan_fact_new ();
+
+  *copy = *f;
+  copy->name = g_strdup (f->name);
+  copy->bridge = g_strdup (f->bridge);
+  return copy;
+}
+
 static const VmnetAdapterSettingsFact *
 settings_for (const VmnetDomainFact *d, const gchar *mac)
 {
@@ -565,6 +596,16 @@ build_vms (Builder *b, VmnetModel *model)
             }
           a->vm_state = d->state;
           a->filter = g_strdup (iface->filter);
+          a->software_path = software_path_of (b, iface);
+          if (running && iface->target_dev)
+            {
+              const VmnetPortVlanFact *port = facts->ports ? g_hash_table_lookup (facts->ports, iface->target_dev)
+                                                           : NULL;
+              a->port = g_strdup (iface->target_dev);
+              a->port_read = facts->ports != NULL;
+              if (port)
+                a->port_facts = port_facts_copy (port);
+            }
           if (s)
             a->last_error = g_strdup (s->last_error);
           if (s && s->error)
@@ -579,6 +620,7 @@ build_vms (Builder *b, VmnetModel *model)
                 {
                   vf_address = vf_iface->hostdev_address;
                   a->vf_alias = g_strdup (vf_iface->alias);
+                  a->vf_vlan_id = vf_iface->vlan_id;
                 }
               else if (iface->hostdev_address)
                 vf_address = iface->hostdev_address;

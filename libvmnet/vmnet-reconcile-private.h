@@ -40,6 +40,14 @@ typedef struct {
   gboolean       report;
 } VmnetStep;
 
+/* A software path's bridge port to make an access port of its adapter's VLAN. */
+typedef struct {
+  gchar *vm_name;
+  gchar *adapter_name;
+  gchar *port;
+  guint  vlan_id;
+} VmnetPortStep;
+
 /* What the planner remembers between passes, per adapter key. */
 typedef struct {
   gint64 waiting_since;          /* monotonic µs; 0: not waiting */
@@ -62,6 +70,10 @@ GPtrArray *vmnet_reconcile_plan   (const VmnetModel *model,
                                    GHashTable       *memory,
                                    guint             generation,
                                    gint64            now);
+
+void       vmnet_port_step_free   (VmnetPortStep *step);
+GPtrArray *vmnet_reconcile_port_vlans (const VmnetModel *model,
+                                       const gchar      *only_vm_uuid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetStep, vmnet_step_free)
 

@@ -175,6 +175,19 @@ vmnet_reconcile_plan (const VmnetModel *model,
           has = a->iov_usage && a->vf_alias != NULL;
           g_hash_table_add (seen, g_strdup (key));
 
+          /* libvirt sets a VF's VLAN when it is plugged: another VLAN, another plug. */
+          if (has && want && mine && a->vf_vlan_id != a->vlan_id)
+            {
+              VmnetStep *step = step_new (VMNET_STEP_DETACH, a, key);
+              gint n = GPOINTER_TO_INT (g_hash_table_lookup (free_count, sw->name));
+
+              step->reason = g_strdup_printf ("VLAN %d set, the VF carries %d", a->vlan_id, a->vf_vlan_id);
+              g_ptr_array_add (steps, step);
+              if (n >= 0)
+                g_hash_table_insert (free_count, sw->name, GINT_TO_POINTER (n + 1));
+              has = FALSE;
+            }
+
           if (has && !want)
             {
               if (mine)
@@ -256,5 +269,49 @@ vmnet_reconcile_plan (const VmnetModel *model,
           g_hash_table_iter_remove (&iter);
     }
 
+  return steps;
+}
+
+void
+vmnet_port_step_free (VmnetPortStep *step)
+{
+  g_free (step->vm_name);
+  g_free (step->adapter_name);
+  g_free (step->port);
+  g_free (step);
+}
+
+/* Returns: (element-type VmnetPortStep): the bridge ports of running
+ * adapters (of @only_vm_uuid, or all) that are not yet the access port of
+ * their adapter's VLAN, where the kernel's bridge can filter VLANs. A new
+ * tap starts in its bridge's default VLAN. */
+GPtrArray *
+vmnet_reconcile_port_vlans (const VmnetModel *model, const gchar *only_vm_uuid)
+{
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_port_step_free);
+
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const VmnetVmInfo *vm = g_ptr_array_index (model->vms, i);
+
+      for (guint j = 0; j < vm->adapters->len; j++)
+        {
+          const VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, j);
+          const VmnetPortVlanFact *p = a->port_facts;
+          VmnetPortStep *step;
+
+          if ((only_vm_uuid && g_strcmp0 (only_vm_uuid, a->vm_uuid) != 0) || !vmnet_adapter_is_running (a) ||
+              a->vlan_id <= 0 || a->software_path != VMNET_SOFTWARE_PATH_BRIDGE || !p ||
+              p->default_pvid < 0 ||
+              (p->pvid == a->vlan_id && p->pvid_untagged && p->n_vlans == 1))
+            continue;
+          step = g_new0 (VmnetPortStep, 1);
+          step->vm_name = g_strdup (a->vm_name);
+          step->adapter_name = g_strdup (a->name);
+          step->port = g_strdup (a->port);
+          step->vlan_id = (guint) a->vlan_id;
+          g_ptr_array_add (steps, step);
+        }
+    }
   return steps;
 }

@@ -272,6 +272,88 @@ test_forgets_gone_adapters (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 0))->pool, ==, "sw-iov");
 }
 
+static void
+test_vlan_change_replugs_vf (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree gchar *got = NULL;
+  VmnetAdapterInfo *a;
+
+  add_switch (f, "sw", 2, 2);
+  a = add_adapter (f, "tagged", "sw", 50);
+  give_vf (a, "0000:01:10.0");
+  a->vf_vlan_id = 10;
+  a->vlan_id = 20;
+  add_adapter (f, "other", "sw", 10);    /* waits: the freed VF is the replugged adapter's */
+  steps = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
+  got = describe (steps);
+  g_assert_cmpstr (got, ==, "detach:tagged attach:tagged wait:other");
+  g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 0))->reason, ==, "VLAN 20 set, the VF carries 10");
+  g_assert_cmpint (((VmnetStep *) g_ptr_array_index (steps, 1))->vlan_id, ==, 20);
+
+  /* Same VLAN on both: nothing to do. */
+  a->vf_vlan_id = 20;
+  g_clear_pointer (&got, g_free);
+  got = plan (f, NULL, 1, 2000);
+  g_assert_cmpstr (got, ==, "wait:other");
+}
+
+static VmnetPortVlanFact *
+port (const gchar *name, gint pvid, guint n_vlans, gboolean untagged)
+{
+  VmnetPortVlanFact *p = vmnet_port_vlan_fact_new ();
+
+  p->name = g_strdup (name);
+  p->bridge = g_strdup ("br0");
+  p->pvid = pvid;
+  p->n_vlans = n_vlans;
+  p->pvid_untagged = untagged;
+  p->vlan_filtering = VMNET_TERNARY_FALSE;
+  p->default_pvid = 1;
+  return p;
+}
+
+static void
+test_port_vlans (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) all = NULL, one = NULL;
+  GString *got = g_string_new (NULL);
+  struct { const gchar *vm; gint vlan; VmnetSoftwarePath path; VmnetPortVlanFact *p; } cases[] = {
+    { "fresh", 10, VMNET_SOFTWARE_PATH_BRIDGE, port ("vnet0", 1, 1, TRUE) },     /* new tap: default VLAN */
+    { "done", 10, VMNET_SOFTWARE_PATH_BRIDGE, port ("vnet1", 10, 1, TRUE) },
+    { "extra", 10, VMNET_SOFTWARE_PATH_BRIDGE, port ("vnet2", 10, 2, TRUE) },    /* also in another VLAN */
+    { "tagged", 10, VMNET_SOFTWARE_PATH_BRIDGE, port ("vnet3", 10, 1, FALSE) },  /* egress tagged */
+    { "untagged", 0, VMNET_SOFTWARE_PATH_BRIDGE, port ("vnet4", 1, 1, TRUE) },
+    { "macvtap", 10, VMNET_SOFTWARE_PATH_MACVTAP, port ("macvtap0", 0, 0, FALSE) },
+    { "unseen", 10, VMNET_SOFTWARE_PATH_BRIDGE, NULL },                          /* remote host */
+    { "nokernel", 10, VMNET_SOFTWARE_PATH_BRIDGE, port ("vnet5", 0, 0, FALSE) }, /* no bridge VLANs */
+  };
+
+  cases[G_N_ELEMENTS (cases) - 1].p->default_pvid = -1;
+
+  add_switch (f, "sw", 0, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VmnetAdapterInfo *a = add_adapter (f, cases[i].vm, "sw", 0);
+      a->vlan_id = cases[i].vlan;
+      a->software_path = cases[i].path;
+      a->port_facts = cases[i].p;
+      a->port = cases[i].p ? g_strdup (cases[i].p->name) : NULL;
+    }
+  all = vmnet_reconcile_port_vlans (f->model, NULL);
+  for (guint i = 0; i < all->len; i++)
+    {
+      VmnetPortStep *step = g_ptr_array_index (all, i);
+      g_string_append_printf (got, "%s%s:%s=%u", i ? " " : "", step->vm_name, step->port, step->vlan_id);
+    }
+  g_assert_cmpstr (got->str, ==, "fresh:vnet0=10 extra:vnet2=10 tagged:vnet3=10");
+  g_string_free (got, TRUE);
+
+  one = vmnet_reconcile_port_vlans (f->model, "u-extra");
+  g_assert_cmpuint (one->len, ==, 1);
+  g_assert_cmpstr (((VmnetPortStep *) g_ptr_array_index (one, 0))->vm_name, ==, "extra");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -287,5 +369,7 @@ main (int argc, char **argv)
   ADD ("/reconcile/unknown-pool-size", test_unknown_pool_size);
   ADD ("/reconcile/one-vm-keeps-global-order", test_one_vm_keeps_global_order);
   ADD ("/reconcile/forgets-gone-adapters", test_forgets_gone_adapters);
+  ADD ("/reconcile/vlan-change-replugs-vf", test_vlan_change_replugs_vf);
+  ADD ("/reconcile/port-vlans", test_port_vlans);
   return g_test_run ();
 }

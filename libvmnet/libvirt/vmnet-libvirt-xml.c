@@ -562,6 +562,8 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
             }
           else if (g_str_equal (name, "filterref") && !f->filter)
             f->filter = sax_attr (&a, "filter");
+          else if (g_str_equal (name, "target") && !f->target_dev)
+            f->target_dev = sax_attr (&a, "dev");
           else if (g_str_equal (name, "driver"))
             {
               g_autofree gchar *queues = sax_attr (&a, "queues");

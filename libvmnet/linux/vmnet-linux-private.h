@@ -25,6 +25,10 @@ gboolean           vmnet_netlink_set_vf_teaming (const gchar  *pf_netdev,
                                                  guint         vf,
                                                  gboolean      allow,
                                                  GError      **error);
+GHashTable        *vmnet_netlink_read_bridge_ports (GError **error);
+gboolean           vmnet_netlink_set_port_vlan (const gchar  *port,
+                                                guint         vid,
+                                                GError      **error);
 VmnetProbeFact    *vmnet_probe_host         (const gchar      *root);
 void               vmnet_linux_collect      (VmnetHostFacts   *facts,
                                              const gchar      *root,

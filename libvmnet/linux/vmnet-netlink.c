@@ -4,6 +4,9 @@
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/sriov.h>
+#include <net/if.h>
+#include <linux/if_bridge.h>
+#include <linux/rtnetlink.h>
 
 #include "vmnet-error.h"
 #include "vmnet-linux-private.h"
@@ -151,6 +154,290 @@ out:
     rtnl_link_put (change);
   if (orig)
     rtnl_link_put (orig);
+  nl_socket_free (sock);
+  return ok;
+}
+
+/* Bridge ports and their VLANs. */
+
+typedef struct {
+  GHashTable *ports;            /* name -> VmnetPortVlanFact */
+  GHashTable *bridge_of;        /* port name -> master ifindex */
+  const gchar *only;            /* NULL: every port */
+} PortDump;
+
+static gboolean
+open_route_socket (struct nl_sock **out, GError **error)
+{
+  struct nl_sock *sock = nl_socket_alloc ();
+  int rc;
+
+  if (!sock)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_FAILED, "out of memory for a netlink socket");
+      return FALSE;
+    }
+  rc = nl_connect (sock, NETLINK_ROUTE);
+  if (rc < 0)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "netlink: %s", nl_geterror (rc));
+      nl_socket_free (sock);
+      return FALSE;
+    }
+  *out = sock;
+  return TRUE;
+}
+
+static int
+on_port (struct nl_msg *msg, void *arg)
+{
+  PortDump *dump = arg;
+  struct nlmsghdr *h = nlmsg_hdr (msg);
+  struct ifinfomsg *ifi = nlmsg_data (h);
+  struct nlattr *tb[IFLA_MAX + 1];
+  VmnetPortVlanFact *f;
+  const gchar *name;
+  guint32 master;
+
+  if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse (h, sizeof *ifi, tb, IFLA_MAX, NULL) < 0 ||
+      !tb[IFLA_IFNAME] || !tb[IFLA_MASTER])
+    return NL_OK;
+  name = nla_get_string (tb[IFLA_IFNAME]);
+  master = nla_get_u32 (tb[IFLA_MASTER]);
+  if (master == (guint32) ifi->ifi_index || (dump->only && g_strcmp0 (dump->only, name) != 0))
+    return NL_OK;   /* the bridge itself */
+
+  f = vmnet_port_vlan_fact_new ();
+  f->name = g_strdup (name);
+  if (tb[IFLA_AF_SPEC])
+    {
+      struct nlattr *a;
+      int rem;
+      nla_for_each_nested (a, tb[IFLA_AF_SPEC], rem)
+        {
+          const struct bridge_vlan_info *vi;
+          if (nla_type (a) != IFLA_BRIDGE_VLAN_INFO || nla_len (a) < (int) sizeof *vi)
+            continue;
+          vi = nla_data (a);
+          f->n_vlans++;
+          if (vi->flags & BRIDGE_VLAN_INFO_PVID)
+            {
+              f->pvid = vi->vid;
+              f->pvid_untagged = (vi->flags & BRIDGE_VLAN_INFO_UNTAGGED) != 0;
+            }
+        }
+    }
+  g_hash_table_replace (dump->bridge_of, f->name, GUINT_TO_POINTER (master));
+  g_hash_table_replace (dump->ports, f->name, f);
+  return NL_OK;
+}
+
+typedef struct {
+  gchar        *name;
+  VmnetTernary  vlan_filtering;
+  gint          default_pvid;
+} BridgeInfo;
+
+static int
+on_bridge (struct nl_msg *msg, void *arg)
+{
+  BridgeInfo *info = arg;
+  struct nlmsghdr *h = nlmsg_hdr (msg);
+  struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *br[IFLA_BR_MAX + 1];
+
+  if (h->nlmsg_type != RTM_NEWLINK ||
+      nlmsg_parse (h, sizeof (struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
+    return NL_OK;
+  if (tb[IFLA_IFNAME])
+    info->name = g_strdup (nla_get_string (tb[IFLA_IFNAME]));
+  if (!tb[IFLA_LINKINFO] || nla_parse_nested (li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0 ||
+      !li[IFLA_INFO_KIND] || g_strcmp0 (nla_get_string (li[IFLA_INFO_KIND]), "bridge") != 0 ||
+      !li[IFLA_INFO_DATA] || nla_parse_nested (br, IFLA_BR_MAX, li[IFLA_INFO_DATA], NULL) < 0)
+    return NL_OK;
+  if (br[IFLA_BR_VLAN_FILTERING])
+    info->vlan_filtering = nla_get_u8 (br[IFLA_BR_VLAN_FILTERING]) ? VMNET_TERNARY_TRUE : VMNET_TERNARY_FALSE;
+  if (br[IFLA_BR_VLAN_DEFAULT_PVID])
+    info->default_pvid = nla_get_u16 (br[IFLA_BR_VLAN_DEFAULT_PVID]);
+  return NL_OK;
+}
+
+static int
+send_link_request (struct nl_sock *sock, int type, int flags, int family, int ifindex, guint32 ext_mask,
+                   nl_recvmsg_msg_cb_t cb, void *arg)
+{
+  struct ifinfomsg ifi = { .ifi_family = family, .ifi_index = ifindex };
+  struct nl_msg *msg = nlmsg_alloc_simple (type, flags);
+  int rc;
+
+  if (!msg)
+    return -NLE_NOMEM;
+  rc = nlmsg_append (msg, &ifi, sizeof ifi, NLMSG_ALIGNTO);
+  if (rc >= 0 && ext_mask)
+    rc = nla_put_u32 (msg, IFLA_EXT_MASK, ext_mask);
+  if (rc >= 0)
+    rc = nl_send_auto (sock, msg);
+  nlmsg_free (msg);
+  if (rc < 0)
+    return rc;
+  nl_socket_modify_cb (sock, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
+  return nl_recvmsgs_default (sock);
+}
+
+static GHashTable *
+read_ports (struct nl_sock *sock, const gchar *only, GError **error)
+{
+  g_autoptr(GHashTable) ports = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) vmnet_port_vlan_fact_free);
+  g_autoptr(GHashTable) bridge_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) bridges = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  PortDump dump = { ports, bridge_of, only };
+  GHashTableIter iter;
+  gpointer key, value;
+  int rc;
+
+  rc = send_link_request (sock, RTM_GETLINK, NLM_F_DUMP, AF_BRIDGE, 0, RTEXT_FILTER_BRVLAN, on_port, &dump);
+  if (rc < 0)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "netlink: cannot list bridge ports: %s",
+                   nl_geterror (rc));
+      return NULL;
+    }
+  g_hash_table_iter_init (&iter, bridge_of);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      VmnetPortVlanFact *f = g_hash_table_lookup (ports, key);
+      BridgeInfo *info = g_hash_table_lookup (bridges, value);
+
+      if (!info)
+        {
+          info = g_new0 (BridgeInfo, 1);
+          info->vlan_filtering = VMNET_TERNARY_UNKNOWN;
+          info->default_pvid = -1;
+          if (send_link_request (sock, RTM_GETLINK, 0, AF_UNSPEC, GPOINTER_TO_INT (value), 0, on_bridge, info) < 0)
+            g_clear_pointer (&info->name, g_free);
+          g_hash_table_insert (bridges, value, info);
+        }
+      f->bridge = g_strdup (info->name);
+      f->vlan_filtering = info->vlan_filtering;
+      f->default_pvid = info->default_pvid;
+    }
+  g_hash_table_iter_init (&iter, bridges);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_free (((BridgeInfo *) value)->name);
+  return g_steal_pointer (&ports);
+}
+
+/* Every bridge port of the host's network namespace, by name. */
+GHashTable *
+vmnet_netlink_read_bridge_ports (GError **error)
+{
+  struct nl_sock *sock;
+  GHashTable *ports;
+
+  if (!open_route_socket (&sock, error))
+    return NULL;
+  ports = read_ports (sock, NULL, error);
+  nl_socket_free (sock);
+  return ports;
+}
+
+static int
+change_port_vlans (struct nl_sock *sock, int type, int ifindex, const guint16 *vids, guint n, guint16 flags)
+{
+  struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = ifindex };
+  struct nl_msg *msg = nlmsg_alloc_simple (type, NLM_F_ACK);
+  struct nlattr *spec;
+  int rc;
+
+  if (!msg)
+    return -NLE_NOMEM;
+  rc = nlmsg_append (msg, &ifi, sizeof ifi, NLMSG_ALIGNTO);
+  spec = rc >= 0 ? nla_nest_start (msg, IFLA_AF_SPEC) : NULL;
+  if (!spec)
+    rc = -NLE_NOMEM;
+  for (guint i = 0; rc >= 0 && i < n; i++)
+    {
+      struct bridge_vlan_info vi = { .flags = flags, .vid = vids[i] };
+      rc = nla_put (msg, IFLA_BRIDGE_VLAN_INFO, sizeof vi, &vi);
+    }
+  if (rc >= 0)
+    {
+      nla_nest_end (msg, spec);
+      rc = nl_send_sync (sock, msg);   /* frees msg */
+    }
+  else
+    nlmsg_free (msg);
+  return rc;
+}
+
+static int
+on_port_vids (struct nl_msg *msg, void *arg)
+{
+  GArray *vids = arg;
+  struct nlmsghdr *h = nlmsg_hdr (msg);
+  struct nlattr *tb[IFLA_MAX + 1], *a;
+  int rem;
+
+  if (h->nlmsg_type != RTM_NEWLINK ||
+      nlmsg_parse (h, sizeof (struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_AF_SPEC])
+    return NL_OK;
+  nla_for_each_nested (a, tb[IFLA_AF_SPEC], rem)
+    if (nla_type (a) == IFLA_BRIDGE_VLAN_INFO && nla_len (a) >= (int) sizeof (struct bridge_vlan_info))
+      {
+        guint16 vid = ((const struct bridge_vlan_info *) nla_data (a))->vid;
+        g_array_append_val (vids, vid);
+      }
+  return NL_OK;
+}
+
+/* Makes bridge port @port an access port of VLAN @vid: its only VLAN, the
+ * port's PVID, untagged on egress. @vid 0 gives the port back its bridge's
+ * default VLAN. The bridge enforces it while its vlan_filtering is on. */
+gboolean
+vmnet_netlink_set_port_vlan (const gchar *port, guint vid, GError **error)
+{
+  g_autoptr(GHashTable) ports = NULL;
+  g_autoptr(GArray) current = g_array_new (FALSE, FALSE, sizeof (guint16));
+  g_autoptr(GArray) stale = g_array_new (FALSE, FALSE, sizeof (guint16));
+  struct nl_sock *sock;
+  VmnetPortVlanFact *f;
+  guint16 want;
+  int ifindex, rc = 0;
+  gboolean ok = FALSE;
+
+  if (!open_route_socket (&sock, error))
+    return FALSE;
+  ports = read_ports (sock, port, error);
+  if (!ports)
+    goto out;
+  f = g_hash_table_lookup (ports, port);
+  ifindex = f ? (int) if_nametoindex (port) : 0;
+  if (!f || ifindex <= 0)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "'%s' is not a bridge port", port);
+      goto out;
+    }
+  want = vid > 0 ? vid : (f->default_pvid > 0 ? (guint16) f->default_pvid : 0);
+  rc = send_link_request (sock, RTM_GETLINK, 0, AF_BRIDGE, ifindex, RTEXT_FILTER_BRVLAN, on_port_vids, current);
+  for (guint i = 0; rc >= 0 && i < current->len; i++)
+    if (g_array_index (current, guint16, i) != want)
+      g_array_append_val (stale, g_array_index (current, guint16, i));
+  if (rc >= 0 && want > 0)
+    rc = change_port_vlans (sock, RTM_SETLINK, ifindex, &want, 1,
+                            BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED);
+  if (rc >= 0 && stale->len > 0)
+    rc = change_port_vlans (sock, RTM_DELLINK, ifindex, (const guint16 *) (gpointer) stale->data, stale->len, 0);
+  if (rc < 0)
+    {
+      g_set_error (error, VMNET_ERROR, rc == -NLE_PERM ? VMNET_ERROR_ACCESS_DENIED : VMNET_ERROR_FAILED,
+                   "netlink: cannot make bridge port '%s' %s%u: %s", port,
+                   vid > 0 ? "an access port of VLAN " : "untagged, in its bridge's default VLAN ",
+                   want, nl_geterror (rc));
+      goto out;
+    }
+  ok = TRUE;
+
+out:
   nl_socket_free (sock);
   return ok;
 }

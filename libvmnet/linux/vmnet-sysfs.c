@@ -134,6 +134,19 @@ worth_reading (const VmnetPciFact *pci)
   return pci->sriov_capable || pci->pf_address || (pci->pci_class >> 16) == 0x02;
 }
 
+static gboolean
+has_running_ports (const VmnetHostFacts *facts)
+{
+  for (guint i = 0; i < facts->domains->len; i++)
+    {
+      const VmnetDomainFact *d = g_ptr_array_index (facts->domains, i);
+      for (guint j = 0; j < d->interfaces->len; j++)
+        if (((const VmnetIfaceFact *) g_ptr_array_index (d->interfaces, j))->target_dev)
+          return TRUE;
+    }
+  return FALSE;
+}
+
 void
 vmnet_linux_collect (VmnetHostFacts *facts, const gchar *root, gboolean use_netlink)
 {
@@ -202,6 +215,13 @@ vmnet_linux_collect (VmnetHostFacts *facts, const gchar *root, gboolean use_netl
               continue;
             }
           g_hash_table_replace (facts->pf_links, links->pf_netdev, links);
+        }
+      if (has_running_ports (facts))
+        {
+          g_autoptr(GError) error = NULL;
+          facts->ports = vmnet_netlink_read_bridge_ports (&error);
+          if (!facts->ports)
+            g_debug ("no bridge port VLANs: %s", error->message);
         }
     }
 
