@@ -925,6 +925,9 @@ typedef struct {
   const gchar         *filter;          /* the filter they need, NULL: none */
   gchar               *port;            /* the software path's bridge port to give the VLAN, NULL: none */
   guint                port_vlan;
+  gchar               *sysfs_root;      /* MSI-X vectors for the VF to attach: where sysfs is, */
+  gchar               *vectors_vf;      /* the VF the pool hands out next, */
+  gint                 vectors;         /* its vectors (0: default) */
 } SetAdapterData;
 
 static void
@@ -941,7 +944,36 @@ set_adapter_data_free (SetAdapterData *data)
   g_free (data->restore_address);
   g_free (data->failover_alias);
   g_free (data->port);
+  g_free (data->sysfs_root);
+  g_free (data->vectors_vf);
   g_free (data);
+}
+
+static void
+borrowed_pf_free (gpointer data)
+{
+  VmnetPfInfo *pf = data;
+
+  g_ptr_array_unref (pf->vfs);
+  g_free (pf);
+}
+
+/* A PF's record with its VFs' records, all borrowed from the objects; free
+ * with borrowed_pf_free(). */
+static VmnetPfInfo *
+borrowed_pf (VmnetNetAdapterSriov *object)
+{
+  GListModel *vfs = vmnet_net_adapter_sriov_get_virtual_functions (object);
+  VmnetPfInfo *pf = g_new (VmnetPfInfo, 1);
+
+  *pf = *vmnet_net_adapter_sriov_get_info (object);
+  pf->vfs = g_ptr_array_new ();
+  for (guint i = 0; i < g_list_model_get_n_items (vfs); i++)
+    {
+      g_autoptr(VmnetVirtualFunction) vf = g_list_model_get_item (vfs, i);
+      g_ptr_array_add (pf->vfs, (gpointer) vmnet_virtual_function_get_info (vf));
+    }
+  return pf;
 }
 
 #define VALUE(v, field, FIELD, current) \
@@ -963,8 +995,24 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
                                           weight, guarded);
   gboolean has = a->iov_usage && a->vf_alias != NULL;
   gboolean allow = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
-  /* libvirt sets a VF's VLAN when it is plugged: another VLAN means another plug. */
-  gboolean replug = want && has && a->vf_vlan_id != vlan;
+  guint queue_pairs = (guint) VALUE (v, iov_queue_pairs_requested, IOV_QUEUE_PAIRS_REQUESTED,
+                                    (gint) a->iov_queue_pairs_requested);
+  g_autoptr(VmnetNetAdapterSriov) pf_object = NULL;
+  VmnetPfInfo *pf = NULL;
+  gboolean replug;
+
+  if (sw && vmnet_switch_get_info (sw)->iov_pf && host_facts_available (self, self->conn))
+    pf_object = vmnet_host_find_net_adapter_sriov (self, vmnet_switch_get_info (sw)->iov_pf, NULL);
+  if (pf_object)
+    pf = borrowed_pf (pf_object);
+  /* libvirt sets a VF's VLAN when it is plugged, and a VF's MSI-X vectors
+   * change only while no driver holds it: either change means another plug. */
+  replug = want && has &&
+           (a->vf_vlan_id != vlan ||
+            ((v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) && queue_pairs > 1 && pf &&
+             pf->vf_total_msix > 0 &&
+             a->iov_queue_pairs_assigned !=
+               vmnet_queue_pairs_of_vectors (vmnet_vectors_for_queue_pairs (queue_pairs, pf->vf_total_msix))));
 
   /* A virtio adapter created without failover on an SR-IOV switch: its
    * persistent definition is fixed; the pairing starts when the VM restarts. */
@@ -1012,10 +1060,14 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
       g_autofree gchar *vf_alias = g_strconcat (adapter_alias, "-vf", NULL);
       data->attach_xml = vmnet_libvirt_vf_interface_xml (a->mac_address, vmnet_switch_get_iov_pool_name (sw),
                                                          adapter_alias, vf_alias, vlan);
+      vmnet_plan_vectors (pf, 0, queue_pairs, &data->vectors_vf, &data->vectors);
+      if (data->vectors_vf)
+        data->sysfs_root = g_strdup (self->host_root ? self->host_root : "/");
     }
   if ((!want && has) || replug)
     data->detach_alias = g_strdup (a->vf_alias);
   data->clear_last_error = a->last_error != NULL && (!want || !has);
+  g_clear_pointer (&pf, borrowed_pf_free);
 }
 
 static SetAdapterData *
@@ -1081,6 +1133,24 @@ apply_teaming (const gchar *host_root, const gchar *vf_address, gboolean allow, 
   return vmnet_netlink_set_vf_teaming (pf, index, allow, error);
 }
 
+/* Attaches a VF from a pool; with @vectors_vf, that VF gets its MSI-X
+ * vectors first (best effort: what it has is reported as granted). */
+static gboolean
+attach_vf (VmnetHost *self, const gchar *vm_uuid, const gchar *xml, const gchar *sysfs_root,
+           const gchar *vectors_vf, gint vectors, GError **error)
+{
+  g_autoptr(GError) vectors_error = NULL;
+
+  if (vectors_vf && vectors >= 0 &&
+      !vmnet_sysfs_set_vf_vectors (sysfs_root, vectors_vf, vectors, &vectors_error))
+    g_info ("%s", vectors_error->message);
+  if (vmnet_libvirt_conn_attach_vf (self->conn, vm_uuid, xml, error))
+    return TRUE;
+  if (vectors_vf && vectors >= 0)
+    vmnet_sysfs_reprobe (sysfs_root, vectors_vf);
+  return FALSE;
+}
+
 static gboolean
 set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
@@ -1123,7 +1193,8 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
   if (data->attach_xml)
     {
       g_autoptr(GError) attach_error = NULL;
-      if (!vmnet_libvirt_conn_attach_vf (self->conn, data->vm_uuid, data->attach_xml, &attach_error))
+      if (!attach_vf (self, data->vm_uuid, data->attach_xml, data->sysfs_root, data->vectors_vf, data->vectors,
+                      &attach_error))
         {
           g_debug ("%s: %s", data->label, attach_error->message);
           vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, attach_error->message, NULL);
@@ -1337,7 +1408,9 @@ execute_step (VmnetHost *self, VmnetStep *step, guint generation, gboolean local
         g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml (step->mac, step->pool, adapter_alias, vf_alias,
                                                                 step->vlan_id);
 
-        if (!vmnet_libvirt_conn_attach_vf (self->conn, step->vm_uuid, xml, &error))
+        if (!attach_vf (self, step->vm_uuid, xml, host_facts_available (self, self->conn)
+                                                   ? (self->host_root ? self->host_root : "/") : NULL,
+                        step->vectors_vf, step->vectors, &error))
           {
             /* A VF is a desire, not a guarantee: the failure is kept for the
              * status, and tried again when the situation changes. */
@@ -1602,13 +1675,18 @@ borrowed_model (VmnetHost *self)
   VmnetModel *m = g_new0 (VmnetModel, 1);
   GListModel *switches = G_LIST_MODEL (self->switches), *vms = G_LIST_MODEL (self->vms);
 
-  m->pfs = g_ptr_array_new ();
+  m->pfs = g_ptr_array_new_with_free_func (borrowed_pf_free);
   m->switches = g_ptr_array_new ();
   m->vms = g_ptr_array_new_with_free_func (borrowed_vm_free);
   for (guint i = 0; i < g_list_model_get_n_items (switches); i++)
     {
       g_autoptr(VmnetSwitch) sw = g_list_model_get_item (switches, i);
       g_ptr_array_add (m->switches, (gpointer) vmnet_switch_get_info (sw));
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->pfs)); i++)
+    {
+      g_autoptr(VmnetNetAdapterSriov) pf = g_list_model_get_item (G_LIST_MODEL (self->pfs), i);
+      g_ptr_array_add (m->pfs, borrowed_pf (pf));
     }
   for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
     {

@@ -52,6 +52,7 @@ typedef struct {
   gboolean         active;
   gboolean         iov_enabled;
   gchar           *iov_pool_name;
+  gchar           *iov_pf;           /* the pool's PF netdev */
   gint             iov_virtual_function_count;
   gint             iov_virtual_functions_in_use;
   gint             iov_queue_pair_count;
@@ -129,6 +130,12 @@ void        vmnet_vm_info_free      (VmnetVmInfo *info);
 void        vmnet_model_free        (VmnetModel *model);
 
 VmnetModel *vmnet_model_build       (const VmnetHostFacts *facts);
+
+guint              vmnet_queue_pairs_of_vectors  (gint               msix_count);
+gint               vmnet_vectors_for_queue_pairs (guint              queue_pairs,
+                                                  gint               total_msix);
+const VmnetVfInfo *vmnet_pf_next_free_vf         (const VmnetPfInfo *pf,
+                                                  guint              skip);
 
 /* The libvmnet metadata namespace in domain XML. */
 #define VMNET_METADATA_NS     "http://libvmnet.org/xmlns/vmnet/1.0"

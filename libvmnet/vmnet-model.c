@@ -46,6 +46,7 @@ vmnet_switch_info_free (VmnetSwitchInfo *info)
   g_free (info->net_adapter_interface_description);
   g_free (info->forward_mode);
   g_free (info->iov_pool_name);
+  g_free (info->iov_pf);
   g_free (info->adapter_link_state);
   g_clear_pointer (&info->checks, g_ptr_array_unref);
   g_free (info);
@@ -389,19 +390,21 @@ fill_iov (Builder *b, VmnetSwitchInfo *sw, const VmnetNetworkFact *pool)
 
   sw->iov_enabled = TRUE;
   sw->iov_pool_name = g_strdup (pool->name);
+  sw->iov_pf = g_strdup (pool->pf_dev);
   pf = pool->pf_dev ? g_hash_table_lookup (b->pf_by_name, pool->pf_dev) : NULL;
   if (!pf)
     return;
 
   sw->iov_virtual_function_count = pf->num_vfs;
-  sw->iov_queue_pair_count = pf->vf_total_msix > 0 ? pf->vf_total_msix : pf->num_vfs;
+  sw->iov_queue_pair_count = pf->vf_total_msix > 0 ? MAX (pf->vf_total_msix - pf->num_vfs, pf->num_vfs)
+                                                  : pf->num_vfs;
   for (guint i = 0; i < pf->vfs->len; i++)
     {
       VmnetVfInfo *vf = g_ptr_array_index (pf->vfs, i);
       if (!vf->vm_name)
         continue;
       sw->iov_virtual_functions_in_use++;
-      sw->iov_queue_pairs_in_use += vf->msix_count > 0 ? vf->msix_count : 1;
+      sw->iov_queue_pairs_in_use += vmnet_queue_pairs_of_vectors (vf->msix_count);
     }
   /* Another client may hold VFs we cannot see; the pool's count is authoritative. */
   if (pool->connections > sw->iov_virtual_functions_in_use)
@@ -630,7 +633,7 @@ build_vms (Builder *b, VmnetModel *model)
               VmnetVfInfo *vf = g_hash_table_lookup (b->vf_by_address, vf_address);
               a->iov_usage = 1;
               a->virtual_function = g_strdup (vf_address);
-              a->iov_queue_pairs_assigned = vf && vf->msix_count > 0 ? (guint) vf->msix_count : 1;
+              a->iov_queue_pairs_assigned = vmnet_queue_pairs_of_vectors (vf ? vf->msix_count : -1);
             }
           g_ptr_array_add (vm->adapters, a);
         }
@@ -714,4 +717,34 @@ vmnet_model_build (const VmnetHostFacts *facts)
   g_hash_table_unref (b.pf_by_vf);
   g_hash_table_unref (b.vf_by_address);
   return model;
+}
+
+/* A VF's MSI-X vectors: one per queue pair, and one for its mailbox and
+ * link events. */
+guint
+vmnet_queue_pairs_of_vectors (gint msix_count)
+{
+  return msix_count > 1 ? (guint) msix_count - 1 : 1;
+}
+
+gint
+vmnet_vectors_for_queue_pairs (guint queue_pairs, gint total_msix)
+{
+  return (gint) MIN ((gint64) queue_pairs + 1, (gint64) total_msix);
+}
+
+/* The VF libvirt's pool on @pf hands out next: its first VF no VM holds, in
+ * VF order, after @skip others; NULL if none. */
+const VmnetVfInfo *
+vmnet_pf_next_free_vf (const VmnetPfInfo *pf, guint skip)
+{
+  for (guint i = 0; pf && i < pf->vfs->len; i++)
+    {
+      const VmnetVfInfo *vf = g_ptr_array_index (pf->vfs, i);
+      if (vf->vm_name)
+        continue;
+      if (skip-- == 0)
+        return vf;
+    }
+  return NULL;
 }

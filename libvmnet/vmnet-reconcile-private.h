@@ -35,6 +35,8 @@ typedef struct {
   gchar         *last_error;     /* what the metadata holds now */
   gchar         *reason;
   gboolean       news;           /* wait: started waiting in this pass */
+  gchar         *vectors_vf;     /* attach: the VF the pool hands out next, to get... */
+  gint           vectors;        /* ...this many MSI-X vectors first; 0: the default, -1: leave */
   /* Filled in when the step is carried out. */
   VmnetVfAction  action;
   gboolean       report;
@@ -63,6 +65,12 @@ gboolean   vmnet_adapter_wants_vf (const VmnetAdapterInfo *adapter,
                                    gboolean                guarded);
 
 void       vmnet_step_free        (VmnetStep *step);
+
+void       vmnet_plan_vectors     (const VmnetPfInfo *pf,
+                                   guint              skip,
+                                   guint              queue_pairs,
+                                   gchar            **vf_address,
+                                   gint              *vectors);
 
 GPtrArray *vmnet_reconcile_plan   (const VmnetModel *model,
                                    const gchar      *only_vm_uuid,

@@ -34,6 +34,7 @@ vmnet_step_free (VmnetStep *step)
   g_free (step->virtual_function);
   g_free (step->last_error);
   g_free (step->reason);
+  g_free (step->vectors_vf);
   g_free (step);
 }
 
@@ -117,6 +118,40 @@ find_switch (const VmnetModel *model, const gchar *name)
   return NULL;
 }
 
+static const VmnetPfInfo *
+find_pf (const VmnetModel *model, const gchar *name)
+{
+  for (guint i = 0; name && i < model->pfs->len; i++)
+    {
+      const VmnetPfInfo *pf = g_ptr_array_index (model->pfs, i);
+      if (g_strcmp0 (pf->name, name) == 0)
+        return pf;
+    }
+  return NULL;
+}
+
+/* Where the PF shares out MSI-X vectors (sriov_vf_total_msix), the VF the
+ * pool will hand out (the @skip-th free one) gets the vectors for
+ * @queue_pairs before libvirt binds it; one queue pair means the device's
+ * default (0). @vectors is -1 when there is nothing to do. */
+void
+vmnet_plan_vectors (const VmnetPfInfo *pf, guint skip, guint queue_pairs, gchar **vf_address, gint *vectors)
+{
+  const VmnetVfInfo *vf;
+  gint want;
+
+  *vf_address = NULL;
+  *vectors = -1;
+  if (!pf || pf->vf_total_msix <= 0 || !(vf = vmnet_pf_next_free_vf (pf, skip)) || !vf->pci_address ||
+      vf->msix_count < 0)
+    return;
+  want = queue_pairs > 1 ? vmnet_vectors_for_queue_pairs (queue_pairs, pf->vf_total_msix) : 0;
+  if (want == vf->msix_count)
+    return;
+  *vf_address = g_strdup (vf->pci_address);
+  *vectors = want;
+}
+
 static VmnetAdapterMemory *
 memory_get (GHashTable *memory, const gchar *key)
 {
@@ -147,6 +182,7 @@ vmnet_reconcile_plan (const VmnetModel *model,
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
   g_autoptr(GHashTable) free_count = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) attaching = g_hash_table_new (g_str_hash, g_str_equal);   /* switch -> attaches so far */
 
   for (guint i = 0; i < model->switches->len; i++)
     {
@@ -247,6 +283,13 @@ vmnet_reconcile_plan (const VmnetModel *model,
       step = step_new (n != 0 ? VMNET_STEP_ATTACH : VMNET_STEP_WAIT, c->adapter, c->key);
       step->pool = g_strdup (c->sw->iov_pool_name);
       step->news = c->news;
+      if (n != 0)
+        {
+          guint k = GPOINTER_TO_UINT (g_hash_table_lookup (attaching, c->sw->name));
+          vmnet_plan_vectors (find_pf (model, c->sw->iov_pf), k, c->adapter->iov_queue_pairs_requested,
+                              &step->vectors_vf, &step->vectors);
+          g_hash_table_insert (attaching, c->sw->name, GUINT_TO_POINTER (k + 1));
+        }
       if (n != 0)
         step->reason = g_strdup_printf ("IovWeight %u, rank %u on switch '%s'", c->adapter->iov_weight, i + 1,
                                         c->sw->name);

@@ -23,6 +23,7 @@ typedef struct {
   gboolean     router_guard;
   gboolean     vf_attached;
   gboolean     vm_running;
+  gint         vf_total_msix;  /* 0: not exposed */
 } Machine;
 
 static const Machine good = {
@@ -86,8 +87,19 @@ build_root (const Machine *m)
       for (guint i = 0; i < m->num_vfs; i++)
         {
           g_autofree gchar *vf = g_strdup_printf ("0000:01:10.%u", i * 2);
-          vmnet_test_sysfs_add_pci (root, vf, "vfio-pci", !m->iommu ? -1 : m->shared_group ? 10 : 11 + (gint) i, NULL);
+          /* VFs handed out are on vfio-pci, free ones on their host driver. */
+          vmnet_test_sysfs_add_pci (root, vf, m->vf_attached && i == 0 ? "vfio-pci" : "igbvf",
+                                    !m->iommu ? -1 : m->shared_group ? 10 : 11 + (gint) i, NULL);
           vmnet_test_sysfs_add_vf (root, "0000:01:00.0", i, vf);
+          if (m->vf_total_msix > 0)
+            vmnet_test_sysfs_set (root, vf, "sriov_vf_msix_count", m->vf_attached && i == 0 ? "5" : "2");
+        }
+      if (m->vf_total_msix > 0)
+        {
+          g_autofree gchar *total = g_strdup_printf ("%d", m->vf_total_msix);
+          vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_vf_total_msix", total);
+          put (root, "sys/bus/pci/drivers/igbvf/unbind", "");
+          put (root, "sys/bus/pci/drivers_probe", "");
         }
     }
   return root;
@@ -268,6 +280,61 @@ test_good_machine (void)
       g_assert_cmpint (test_sriov (o, NULL), ==, 0);
       g_assert_cmpint (test_sriov (o, "vm1"), ==, 0);
     }
+}
+
+static gchar *
+fixture_file (Opened *o, const gchar *path)
+{
+  g_autofree gchar *full = g_build_filename (o->root, path, NULL);
+  gchar *contents = NULL;
+
+  g_assert_true (g_file_get_contents (full, &contents, NULL, NULL));
+  return contents;
+}
+
+/* IovQueuePairsRequested where the PF shares out MSI-X vectors: the VF the
+ * pool hands out next gets them before the attach (its host driver lets go
+ * first), and IovQueuePairsAssigned reports what the VF has. */
+static void
+test_queue_pair_vectors (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) held = NULL;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  g_autoptr(VmnetSwitch) sw = NULL;
+  g_autoptr(VmnetAdapterSettings) settings = vmnet_adapter_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *count = NULL, *unbind = NULL, *probe = NULL, *other = NULL;
+
+  m.vf_total_msix = 64;
+  held = open_machine (&m);
+  a = the_adapter (held);
+  sw = vmnet_host_find_switch (held->host, "sw", NULL);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_queue_pairs_assigned (a), ==, 4);   /* 5 vectors */
+  g_assert_cmpint (vmnet_switch_get_iov_queue_pair_count (sw), ==, 62);
+  g_assert_cmpint (vmnet_switch_get_iov_queue_pairs_in_use (sw), ==, 4);
+  g_clear_object (&a);
+
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  a = the_adapter (o);
+  vmnet_adapter_settings_set_iov_queue_pairs_requested (settings, 4);
+  g_assert_true (vmnet_host_set_network_adapter (o->host, a, settings, NULL, &error));
+  g_assert_no_error (error);
+  count = fixture_file (o, "sys/bus/pci/devices/0000:01:10.0/sriov_vf_msix_count");
+  g_assert_cmpstr (count, ==, "5\n");
+  unbind = fixture_file (o, "sys/bus/pci/drivers/igbvf/unbind");
+  g_assert_cmpstr (unbind, ==, "0000:01:10.0");
+  other = fixture_file (o, "sys/bus/pci/devices/0000:01:10.2/sriov_vf_msix_count");
+  g_assert_cmpstr (other, ==, "2\n");
+  /* The test driver cannot take a VF from a pool: the VF goes back to its host driver. */
+  probe = fixture_file (o, "sys/bus/pci/drivers_probe");
+  g_assert_cmpstr (probe, ==, "0000:01:10.0");
+  g_clear_object (&a);
+  a = the_adapter (o);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_usage (a), ==, 0);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_queue_pairs_requested (a), ==, 4);
 }
 
 static void
@@ -561,5 +628,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/diagnose/shared-group-and-kernel-error", test_shared_group_and_kernel_error);
   g_test_add_func ("/vmnet/diagnose/vm-stopped", test_vm_stopped);
   g_test_add_func ("/vmnet/diagnose/this-machine", test_this_machine);
+  g_test_add_func ("/vmnet/diagnose/queue-pair-vectors", test_queue_pair_vectors);
   return g_test_run ();
 }

@@ -354,6 +354,74 @@ test_port_vlans (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((VmnetPortStep *) g_ptr_array_index (one, 0))->vm_name, ==, "extra");
 }
 
+static VmnetPfInfo *
+add_pf (Fixture *f, VmnetSwitchInfo *sw, gint total_msix, guint n_vfs)
+{
+  VmnetPfInfo *pf = g_new0 (VmnetPfInfo, 1);
+
+  pf->name = g_strdup ("enp1s0");
+  pf->vf_total_msix = total_msix;
+  pf->vfs = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vf_info_free);
+  for (guint i = 0; i < n_vfs; i++)
+    {
+      VmnetVfInfo *vf = g_new0 (VmnetVfInfo, 1);
+      vf->function_id = (gint) i;
+      vf->pci_address = g_strdup_printf ("0000:01:10.%u", i);
+      vf->msix_count = 3;
+      g_ptr_array_add (pf->vfs, vf);
+    }
+  g_ptr_array_add (f->model->pfs, pf);
+  g_free (sw->iov_pf);
+  sw->iov_pf = g_strdup (pf->name);
+  return pf;
+}
+
+static void
+test_vectors (Fixture *f, gconstpointer data)
+{
+  VmnetSwitchInfo *sw = add_switch (f, "sw", 3, 1);
+  VmnetPfInfo *pf = add_pf (f, sw, 64, 3);
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree gchar *vf = NULL;
+  gint vectors;
+  struct { guint skip, queue_pairs; const gchar *vf; gint vectors; } cases[] = {
+    { 0, 4, "0000:01:10.1", 5 },     /* one per queue pair, one for the mailbox */
+    { 1, 4, "0000:01:10.2", 5 },     /* the second attach of a pass gets the next free VF */
+    { 2, 4, NULL, -1 },              /* no third free VF */
+    { 0, 1, "0000:01:10.1", 0 },     /* one queue pair: the device's default */
+    { 0, 2, NULL, -1 },              /* 3 vectors already */
+    { 0, 100, "0000:01:10.1", 64 },  /* no more than the PF shares out */
+  };
+
+  ((VmnetVfInfo *) g_ptr_array_index (pf->vfs, 0))->vm_name = g_strdup ("holder");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      vmnet_plan_vectors (pf, cases[i].skip, cases[i].queue_pairs, &vf, &vectors);
+      g_assert_cmpstr (vf, ==, cases[i].vf);
+      g_assert_cmpint (vectors, ==, cases[i].vectors);
+      g_clear_pointer (&vf, g_free);
+    }
+  g_assert_cmpuint (vmnet_queue_pairs_of_vectors (5), ==, 4);
+  g_assert_cmpuint (vmnet_queue_pairs_of_vectors (1), ==, 1);
+  g_assert_cmpuint (vmnet_queue_pairs_of_vectors (-1), ==, 1);
+
+  /* A PF that does not share out vectors (sriov_vf_total_msix 0 or absent). */
+  pf->vf_total_msix = 0;
+  vmnet_plan_vectors (pf, 0, 4, &vf, &vectors);
+  g_assert_null (vf);
+  pf->vf_total_msix = 64;
+
+  /* The planner: each attach of a pass is given the VF the pool hands out for it. */
+  add_adapter (f, "a", "sw", 90)->iov_queue_pairs_requested = 4;
+  add_adapter (f, "b", "sw", 50)->iov_queue_pairs_requested = 8;
+  steps = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
+  g_assert_cmpuint (steps->len, ==, 2);
+  g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 0))->vectors_vf, ==, "0000:01:10.1");
+  g_assert_cmpint (((VmnetStep *) g_ptr_array_index (steps, 0))->vectors, ==, 5);
+  g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 1))->vectors_vf, ==, "0000:01:10.2");
+  g_assert_cmpint (((VmnetStep *) g_ptr_array_index (steps, 1))->vectors, ==, 9);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,5 +439,6 @@ main (int argc, char **argv)
   ADD ("/reconcile/forgets-gone-adapters", test_forgets_gone_adapters);
   ADD ("/reconcile/vlan-change-replugs-vf", test_vlan_change_replugs_vf);
   ADD ("/reconcile/port-vlans", test_port_vlans);
+  ADD ("/reconcile/vectors", test_vectors);
   return g_test_run ();
 }

@@ -25,6 +25,12 @@ gboolean           vmnet_netlink_set_vf_teaming (const gchar  *pf_netdev,
                                                  guint         vf,
                                                  gboolean      allow,
                                                  GError      **error);
+gboolean           vmnet_sysfs_set_vf_vectors (const gchar  *root,
+                                               const gchar  *vf_address,
+                                               gint          count,
+                                               GError      **error);
+void               vmnet_sysfs_reprobe      (const gchar      *root,
+                                             const gchar      *vf_address);
 GHashTable        *vmnet_netlink_read_bridge_ports (GError **error);
 gboolean           vmnet_netlink_set_port_vlan (const gchar  *port,
                                                 guint         vid,

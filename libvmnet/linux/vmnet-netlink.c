@@ -164,6 +164,7 @@ typedef struct {
   GHashTable *ports;            /* name -> VmnetPortVlanFact */
   GHashTable *bridge_of;        /* port name -> master ifindex */
   const gchar *only;            /* NULL: every port */
+  GArray      *vids;            /* (element-type guint16) with @only: its VLANs */
 } PortDump;
 
 static gboolean
@@ -220,6 +221,8 @@ on_port (struct nl_msg *msg, void *arg)
             continue;
           vi = nla_data (a);
           f->n_vlans++;
+          if (dump->vids)
+            g_array_append_val (dump->vids, vi->vid);
           if (vi->flags & BRIDGE_VLAN_INFO_PVID)
             {
               f->pvid = vi->vid;
@@ -283,14 +286,15 @@ send_link_request (struct nl_sock *sock, int type, int flags, int family, int if
   return nl_recvmsgs_default (sock);
 }
 
+/* Kernels list bridge ports' VLANs in dumps only. */
 static GHashTable *
-read_ports (struct nl_sock *sock, const gchar *only, GError **error)
+read_ports (struct nl_sock *sock, const gchar *only, GArray *vids, GError **error)
 {
   g_autoptr(GHashTable) ports = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                        (GDestroyNotify) vmnet_port_vlan_fact_free);
   g_autoptr(GHashTable) bridge_of = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) bridges = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  PortDump dump = { ports, bridge_of, only };
+  PortDump dump = { ports, bridge_of, only, vids };
   GHashTableIter iter;
   gpointer key, value;
   int rc;
@@ -336,7 +340,7 @@ vmnet_netlink_read_bridge_ports (GError **error)
 
   if (!open_route_socket (&sock, error))
     return NULL;
-  ports = read_ports (sock, NULL, error);
+  ports = read_ports (sock, NULL, NULL, error);
   nl_socket_free (sock);
   return ports;
 }
@@ -370,26 +374,6 @@ change_port_vlans (struct nl_sock *sock, int type, int ifindex, const guint16 *v
   return rc;
 }
 
-static int
-on_port_vids (struct nl_msg *msg, void *arg)
-{
-  GArray *vids = arg;
-  struct nlmsghdr *h = nlmsg_hdr (msg);
-  struct nlattr *tb[IFLA_MAX + 1], *a;
-  int rem;
-
-  if (h->nlmsg_type != RTM_NEWLINK ||
-      nlmsg_parse (h, sizeof (struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_AF_SPEC])
-    return NL_OK;
-  nla_for_each_nested (a, tb[IFLA_AF_SPEC], rem)
-    if (nla_type (a) == IFLA_BRIDGE_VLAN_INFO && nla_len (a) >= (int) sizeof (struct bridge_vlan_info))
-      {
-        guint16 vid = ((const struct bridge_vlan_info *) nla_data (a))->vid;
-        g_array_append_val (vids, vid);
-      }
-  return NL_OK;
-}
-
 /* Makes bridge port @port an access port of VLAN @vid: its only VLAN, the
  * port's PVID, untagged on egress. @vid 0 gives the port back its bridge's
  * default VLAN. The bridge enforces it while its vlan_filtering is on. */
@@ -407,7 +391,7 @@ vmnet_netlink_set_port_vlan (const gchar *port, guint vid, GError **error)
 
   if (!open_route_socket (&sock, error))
     return FALSE;
-  ports = read_ports (sock, port, error);
+  ports = read_ports (sock, port, current, error);
   if (!ports)
     goto out;
   f = g_hash_table_lookup (ports, port);
@@ -418,8 +402,7 @@ vmnet_netlink_set_port_vlan (const gchar *port, guint vid, GError **error)
       goto out;
     }
   want = vid > 0 ? vid : (f->default_pvid > 0 ? (guint16) f->default_pvid : 0);
-  rc = send_link_request (sock, RTM_GETLINK, 0, AF_BRIDGE, ifindex, RTEXT_FILTER_BRVLAN, on_port_vids, current);
-  for (guint i = 0; rc >= 0 && i < current->len; i++)
+  for (guint i = 0; i < current->len; i++)
     if (g_array_index (current, guint16, i) != want)
       g_array_append_val (stale, g_array_index (current, guint16, i));
   if (rc >= 0 && want > 0)

@@ -303,3 +303,81 @@ vmnet_sysfs_vf_position (const gchar *root, const gchar *vf_address, gchar **pf_
       }
   return FALSE;
 }
+
+static gboolean
+write_attr (const gchar *path, const gchar *text, GError **error)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gsize len = strlen (text);
+  ssize_t written;
+  int saved;
+
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, VMNET_ERROR, saved == EACCES || saved == EPERM ? VMNET_ERROR_ACCESS_DENIED : VMNET_ERROR_FAILED,
+                   "cannot open %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  written = write (fd, text, len);
+  saved = errno;
+  close (fd);
+  if (written != (ssize_t) len)
+    {
+      g_autofree gchar *shown = g_strchomp (g_strdup (text));
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "cannot write '%s' to %s: %s", shown, path,
+                   written < 0 ? g_strerror (saved) : "short write");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Gives a VF @count MSI-X vectors. The kernel takes a new count only while
+ * no driver is bound to the VF: its host driver lets go of it first (libvirt
+ * binds it to vfio-pci next). */
+gboolean
+vmnet_sysfs_set_vf_vectors (const gchar *root, const gchar *vf_address, gint count, GError **error)
+{
+  g_autofree gchar *dev = g_build_filename (root, "sys/bus/pci/devices", vf_address, NULL);
+  g_autofree gchar *attr = g_build_filename (dev, "sriov_vf_msix_count", NULL);
+  g_autofree gchar *driver = g_build_filename (dev, "driver", NULL);
+  g_autofree gchar *unbind = g_build_filename (dev, "driver", "unbind", NULL);
+  g_autofree gchar *text = g_strdup_printf ("%d\n", count);
+  g_autofree gchar *name = link_basename (driver);
+  gboolean unbound = FALSE;
+
+  if (!g_file_test (attr, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED, "VF %s: %s does not exist", vf_address, attr);
+      return FALSE;
+    }
+  if (name && g_strcmp0 (name, "vfio-pci") != 0)
+    {
+      if (!write_attr (unbind, vf_address, error))
+        {
+          g_prefix_error (error, "VF %s: ", vf_address);
+          return FALSE;
+        }
+      unbound = TRUE;
+    }
+  if (!write_attr (attr, text, error))
+    {
+      g_prefix_error (error, "VF %s: %d MSI-X vectors refused: ", vf_address, count);
+      if (unbound)
+        vmnet_sysfs_reprobe (root, vf_address);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Lets the kernel bind a VF without driver to its host driver again (a VF
+ * with a driver stays as it is). */
+void
+vmnet_sysfs_reprobe (const gchar *root, const gchar *vf_address)
+{
+  g_autofree gchar *probe = g_build_filename (root, "sys/bus/pci/drivers_probe", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!write_attr (probe, vf_address, &error))
+    g_debug ("VF %s: %s", vf_address, error->message);
+}
