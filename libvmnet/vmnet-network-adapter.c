@@ -166,7 +166,8 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:iov-queue-pairs-assigned:
    *
-   * IovQueuePairsAssigned: queue pairs of the VF in use, 0 without a VF.
+   * IovQueuePairsAssigned: queue pairs of the VF in use (its MSI-X vectors less the one for
+   * its mailbox, where the PF shares out vectors; else 1), 0 without a VF.
    *
    * Since: 0.1
    */

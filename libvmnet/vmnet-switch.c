@@ -169,8 +169,8 @@ vmnet_switch_class_init (VmnetSwitchClass *klass)
   /**
    * VmnetSwitch:iov-queue-pair-count:
    *
-   * Queue pairs the switch's VFs offer: the PF's per-VF MSI-X budget where its driver exposes
-   * one, else one per VF.
+   * Queue pairs the switch's VFs offer: where the PF shares out MSI-X vectors
+   * (`sriov_vf_total_msix`), its total less one per VF for their mailboxes; else one per VF.
    *
    * Since: 0.1
    */
