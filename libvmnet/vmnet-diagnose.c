@@ -503,14 +503,12 @@ degraded_kind (GPtrArray *checks)
 /* A VLAN the VF carries but the virtio partner does not would change the
  * VM's network whenever failover switches paths. */
 static void
-vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo *sw, gboolean running)
+software_path_vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo *sw, gboolean running)
 {
   const VmnetPortVlanFact *p = a->port_facts;
   const gchar *uplink = sw && sw->net_adapter_name ? sw->net_adapter_name : "the bridge's uplink";
 
-  if (a->vlan_id == 0)
-    ;
-  else if (a->software_path == VMNET_SOFTWARE_PATH_MACVTAP)
+  if (a->software_path == VMNET_SOFTWARE_PATH_MACVTAP)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
          g_strdup_printf ("VLAN %d cannot be set on the software path: switch '%s' connects VMs through macvtap, "
                           "which carries no per-adapter VLAN.", a->vlan_id, a->switch_name ? a->switch_name : "?"),
@@ -552,6 +550,13 @@ vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo 
     add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_PASS, T_AD_VLAN,
          g_strdup_printf ("Port %s on bridge %s is an access port of VLAN %d%s.", p->name, p->bridge, a->vlan_id,
                           a->iov_usage && a->vf_vlan_id == a->vlan_id ? ", as is the VF" : ""), NULL);
+}
+
+static void
+vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo *sw, gboolean running)
+{
+  if (a->vlan_id > 0)
+    software_path_vlan_check (checks, a, sw, running);
   if (a->iov_usage && a->vf_vlan_id != a->vlan_id)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
          g_strdup_printf ("The VF carries VLAN %d, the adapter is set to VLAN %d.", a->vf_vlan_id, a->vlan_id),

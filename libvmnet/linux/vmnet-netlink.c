@@ -24,28 +24,40 @@ put_link (struct rtnl_link *link)
   rtnl_link_put (link);
 }
 
-/* Reads IFLA_VFINFO_LIST of a PF: MAC, VLAN, spoof check, trust, link state per VF. */
-VmnetPfLinkFact *
-vmnet_netlink_read_pf (const gchar *netdev, GError **error)
+static gboolean
+open_route_socket (struct nl_sock **out, GError **error)
 {
-  g_autoptr(VmnetPfLinkFact) fact = NULL;
   struct nl_sock *sock = nl_socket_alloc ();
-  struct rtnl_link *link = NULL;
-  uint32_t num_vf = 0;
   int rc;
 
   if (!sock)
     {
       g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_FAILED, "out of memory for a netlink socket");
-      return NULL;
+      return FALSE;
     }
   rc = nl_connect (sock, NETLINK_ROUTE);
   if (rc < 0)
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "netlink: %s", nl_geterror (rc));
-      free_sock (sock);
-      return NULL;
+      nl_socket_free (sock);
+      return FALSE;
     }
+  *out = sock;
+  return TRUE;
+}
+
+/* Reads IFLA_VFINFO_LIST of a PF: MAC, VLAN, spoof check, trust, link state per VF. */
+VmnetPfLinkFact *
+vmnet_netlink_read_pf (const gchar *netdev, GError **error)
+{
+  g_autoptr(VmnetPfLinkFact) fact = NULL;
+  struct nl_sock *sock;
+  struct rtnl_link *link = NULL;
+  uint32_t num_vf = 0;
+  int rc;
+
+  if (!open_route_socket (&sock, error))
+    return NULL;
   rc = rtnl_link_get_kernel (sock, 0, netdev, &link);
   if (rc < 0)
     {
@@ -108,20 +120,15 @@ vmnet_netlink_read_pf (const gchar *netdev, GError **error)
 gboolean
 vmnet_netlink_set_vf_teaming (const gchar *pf_netdev, guint vf, gboolean allow, GError **error)
 {
-  struct nl_sock *sock = nl_socket_alloc ();
+  struct nl_sock *sock;
   struct rtnl_link *orig = NULL, *change = NULL;
   struct rtnl_link_vf *vf_data = NULL;
   gboolean ok = FALSE;
   int rc;
 
-  if (!sock)
-    {
-      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_FAILED, "out of memory for a netlink socket");
-      return FALSE;
-    }
-  rc = nl_connect (sock, NETLINK_ROUTE);
-  if (rc >= 0)
-    rc = rtnl_link_get_kernel (sock, 0, pf_netdev, &orig);
+  if (!open_route_socket (&sock, error))
+    return FALSE;
+  rc = rtnl_link_get_kernel (sock, 0, pf_netdev, &orig);
   if (rc < 0)
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "netlink: cannot read link '%s': %s",
@@ -166,28 +173,6 @@ typedef struct {
   const gchar *only;            /* NULL: every port */
   GArray      *vids;            /* (element-type guint16) with @only: its VLANs */
 } PortDump;
-
-static gboolean
-open_route_socket (struct nl_sock **out, GError **error)
-{
-  struct nl_sock *sock = nl_socket_alloc ();
-  int rc;
-
-  if (!sock)
-    {
-      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_FAILED, "out of memory for a netlink socket");
-      return FALSE;
-    }
-  rc = nl_connect (sock, NETLINK_ROUTE);
-  if (rc < 0)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "netlink: %s", nl_geterror (rc));
-      nl_socket_free (sock);
-      return FALSE;
-    }
-  *out = sock;
-  return TRUE;
-}
 
 static int
 on_port (struct nl_msg *msg, void *arg)
