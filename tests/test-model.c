@@ -313,6 +313,85 @@ test_model_stopped_vm_holds_no_vf (void)
   g_assert_cmpint (switch_named (model, "sw")->iov_virtual_functions_in_use, ==, 0);
 }
 
+/* The adapter-vlan check of a running VM's adapter with VLAN 10, from what
+ * netlink says of its tap (a table made here as the reader would). */
+#define VLAN_DOMAIN_XML \
+  "<domain type='kvm' id='8'><name>tagged</name><uuid>5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80002</uuid>" \
+  "<metadata><vmnet:adapters xmlns:vmnet='" NS "'><vmnet:adapter mac='52:54:00:00:02:01' vlan-id='10'/>" \
+  "</vmnet:adapters></metadata><devices>" \
+  "<interface type='network'><mac address='52:54:00:00:02:01'/><source network='%s' bridge='br0'/>" \
+  "<target dev='vnet7'/><model type='virtio'/></interface></devices></domain>"
+
+static gchar *
+vlan_check_of (const gchar *network, gboolean ports_read, gint pvid, guint n_vlans, VmnetTernary filtering,
+               gint default_pvid)
+{
+  g_autofree gchar *dom = g_strdup_printf (VLAN_DOMAIN_XML, network);
+  const gchar *nets[] = { sw_xml, "<network><name>bridged</name><bridge name='br0'/></network>", NULL };
+  const gchar *doms[] = { dom, NULL };
+  g_autoptr(VmnetHostFacts) facts = facts_from (NULL, nets, doms);
+  g_autoptr(VmnetModel) model = NULL;
+  g_autoptr(GEnumClass) results = g_type_class_ref (VMNET_TYPE_CHECK_RESULT);
+  VmnetAdapterInfo *a;
+
+  g_assert_cmpstr (((VmnetIfaceFact *) g_ptr_array_index (((VmnetDomainFact *) g_ptr_array_index (facts->domains, 0))->interfaces, 0))->target_dev, ==, "vnet7");
+  if (ports_read)
+    {
+      facts->ports = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) vmnet_port_vlan_fact_free);
+      if (pvid >= 0)
+        {
+          VmnetPortVlanFact *p = vmnet_port_vlan_fact_new ();
+          p->name = g_strdup ("vnet7");
+          p->bridge = g_strdup ("br0");
+          p->pvid = pvid;
+          p->n_vlans = n_vlans;
+          p->pvid_untagged = TRUE;
+          p->vlan_filtering = filtering;
+          p->default_pvid = default_pvid;
+          g_hash_table_insert (facts->ports, p->name, p);
+        }
+    }
+  model = vmnet_model_build (facts);
+  a = g_ptr_array_index (((VmnetVmInfo *) g_ptr_array_index (model->vms, 0))->adapters, 0);
+  for (guint i = 0; i < a->checks->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (a->checks, i);
+      if (vmnet_iov_check_get_code (c) == VMNET_IOV_CHECK_ADAPTER_VLAN)
+        return g_strdup_printf ("%s: %s", g_enum_get_value (results, vmnet_iov_check_get_result (c))->value_nick,
+                                vmnet_iov_check_get_message (c));
+    }
+  return g_strdup ("none");
+}
+
+static void
+test_model_vlan_check (void)
+{
+  struct {
+    const gchar *network; gboolean read; gint pvid; guint n; VmnetTernary filtering; gint def; const gchar *expected;
+  } cases[] = {
+    { "bridged", TRUE, 10, 1, VMNET_TERNARY_TRUE, 1, "pass: Port vnet7 on bridge br0 is an access port of VLAN 10." },
+    { "bridged", TRUE, 10, 1, VMNET_TERNARY_FALSE, 1,
+      "warn: Port vnet7 is in VLAN 10, but bridge br0 does not filter VLANs, so the software path is not separated." },
+    { "bridged", TRUE, 1, 1, VMNET_TERNARY_TRUE, 1, "warn: Port vnet7 on bridge br0 is in VLAN 1, not an access port of VLAN 10." },
+    { "bridged", TRUE, 10, 2, VMNET_TERNARY_TRUE, 1,
+      "warn: Port vnet7 on bridge br0 is in VLAN 10 and others, not an access port of VLAN 10." },
+    { "bridged", TRUE, 0, 0, VMNET_TERNARY_FALSE, -1,
+      "warn: The kernel's bridge cannot filter VLANs (built without CONFIG_BRIDGE_VLAN_FILTERING), so VLAN 10 holds on the VF only, not on port vnet7 of the software path." },
+    { "bridged", TRUE, -1, 0, VMNET_TERNARY_TRUE, 1, "warn: 'vnet7' is not a bridge port, so VLAN 10 is not set on the software path." },
+    { "bridged", FALSE, -1, 0, VMNET_TERNARY_TRUE, 1,
+      "skip: Not checked: the software path's port is seen on the host itself only (VLAN 10 is set there by vmnetd)." },
+    { "sw", TRUE, 0, 0, VMNET_TERNARY_TRUE, 1,
+      "warn: VLAN 10 cannot be set on the software path: switch 'sw' connects VMs through macvtap, which carries no per-adapter VLAN." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree gchar *got = vlan_check_of (cases[i].network, cases[i].read, cases[i].pvid, cases[i].n,
+                                             cases[i].filtering, cases[i].def);
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -325,5 +404,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/model/switches", test_model_switches);
   g_test_add_func ("/vmnet/model/adapters", test_model_adapters);
   g_test_add_func ("/vmnet/model/stopped-vm-holds-no-vf", test_model_stopped_vm_holds_no_vf);
+  g_test_add_func ("/vmnet/model/vlan-check", test_model_vlan_check);
   return g_test_run ();
 }
