@@ -26,6 +26,8 @@ import json, sys
 print(' '.join('%d:%s' % (v['vlan'], ','.join(sorted(v.get('flags', [])))) for e in json.load(sys.stdin) for v in e['vlans']))"
 }
 
+vlan_port_is_10() { [ "$(vlan_port 2>/dev/null)" = "10:Egress Untagged,PVID" ]; }
+
 vlan_check_result() {
     $VMNET -o json test-sriov --vm-name vlan1 > /tmp/vlan-checks.json
     $J "
@@ -57,6 +59,17 @@ vlan_software_path() {
     $VMNET reconcile-vmhost --vm-name vlan1 > /dev/null || return 1
     got=$(vlan_port); echo "after reconcile-vmhost: $got"
     [ "$got" = "10:Egress Untagged,PVID" ] || return 1
+    # vmnetd does the same when the VM starts.
+    G_MESSAGES_DEBUG="vmnetd Vmnet" $B/examples/vmnetd/vmnetd --connect qemu:///system --verbose \
+        > /lab/out/vmnetd-vlan.log 2>&1 &
+    vmnetd_pid=$!
+    sleep 3
+    $VIRSH destroy vlan1 > /dev/null && $VIRSH start --paused vlan1 > /dev/null || { kill $vmnetd_pid; return 1; }
+    t0=$(date +%s%N)
+    wait_for 30 vlan_port_is_10
+    got=$(vlan_port); echo "after restart under vmnetd: $got ($(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+    kill $vmnetd_pid; wait $vmnetd_pid 2>/dev/null
+    [ "$got" = "10:Egress Untagged,PVID" ] || { grep -i vlan /lab/out/vmnetd-vlan.log | tail -5; return 1; }
     $VMNET set-vmnetworkadapter --vm-name vlan1 --untagged || return 1
     got=$(vlan_port); echo "after --untagged: $got"
     [ "$got" = "1:Egress Untagged,PVID" ] || return 1
