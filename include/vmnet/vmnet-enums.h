@@ -131,7 +131,7 @@ typedef enum {
  * @VMNET_IOV_CHECK_ADAPTER_VF: a VF backs the adapter.
  * @VMNET_IOV_CHECK_ADAPTER_PORT_POLICY: no port policy that only the software switch enforces is on.
  * @VMNET_IOV_CHECK_SWITCH_ADAPTER_UP: the switch's physical adapter is up (libvirt configures VFs only on a PF that is online).
- * @VMNET_IOV_CHECK_ADAPTER_VLAN: the adapter's VLAN is in effect on its software path, not only on the VF (Since: 0.2).
+ * @VMNET_IOV_CHECK_ADAPTER_VLAN: the adapter's VLAN is in effect on its software path, not only on the VF.
  *
  * What an SR-IOV check looks at. Values are stable and only ever appended.
  *
