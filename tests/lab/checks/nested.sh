@@ -2,7 +2,8 @@
 # libvmnet with a live OS in the nested domain: the minimal nested Linux (the lab kernel +
 # the busybox initramfs with failover, net_failover, virtio_net and igbvf) acknowledges
 # PCI hot-unplug, so IovWeight 0 really detaches the VF. One nested guest is booted once
-# (~100-125 s under TCG inside TCG); every check below runs against it.
+# (~3 min from `virsh start` under TCG inside TCG on a quiet host); every check below runs
+# against it.
 # Needs boot.sh --build BUILD_DIR. Runs inside the lab guest as /lab/run-in-guest.sh.
 #
 # NESTED_PHASE=start only sets up and starts the nested domain (its boot goes on meanwhile);
