@@ -47,6 +47,8 @@ rm -rf "$SHARE/out" "$SHARE/host"
 mkdir -p "$SHARE/out" "$SHARE/host"
 cp "$TEST" "$SHARE/run-in-guest.sh"
 cp "$LAB_DIR/lib-guest.sh" "$LAB_DIR/lib-vmnet.sh" "$SHARE/"
+# The check scripts too, for a test that runs several of them (checks/all.sh).
+rm -rf "$SHARE/checks"; mkdir -p "$SHARE/checks"; cp "$LAB_DIR"/checks/*.sh "$SHARE/checks/"
 GUEST_TIMEOUT=$(( TIMEOUT - 180 )); [ "$GUEST_TIMEOUT" -ge 60 ] || GUEST_TIMEOUT=60
 echo "LAB_TEST_TIMEOUT=$GUEST_TIMEOUT" > "$SHARE/lab.env"
 if [ -n "$BUILD" ]; then BUILD=$(cd "$BUILD" && pwd); mkdir -p "$SHARE/build"; else rm -rf "$SHARE/build" 2>/dev/null || true; fi
@@ -56,6 +58,8 @@ mkdir -p "$TREE/mnt/lab/cache" "$TREE/mnt/lab/share" "$TREE/mnt/lab/build"
 # no_timer_check: on a loaded host the kernel's IO-APIC timer check can miss its window and
 # panic ("timer doesn't work through Interrupt-remapped IO-APIC"); panic=1 then reboots, and
 # -no-reboot turns that into a prompt exit instead of a hang until --timeout.
+# mitigations=off: nothing untrusted runs in the lab; kernel entries (the nested QEMU's
+# syscalls and faults) are cheaper without retpolines and RSB filling.
 # shellcheck disable=SC2054  # the commas are QEMU's
 QEMU=(qemu-system-x86_64
     -accel tcg,thread=multi -cpu max -M q35,kernel-irqchip=split -smp 2 -m 4096
@@ -67,7 +71,7 @@ done
 QEMU+=(-nic none
     -drive file=/mnt/lab/cache/rootfs.img,if=virtio,format=raw,snapshot=on
     -kernel /mnt/lab/cache/vmlinuz -initrd /mnt/lab/cache/initrd.img
-    -append "root=/dev/vda rw console=ttyS0 intel_iommu=on iommu=pt fsck.mode=skip no_timer_check panic=1"
+    -append "root=/dev/vda rw console=ttyS0 intel_iommu=on iommu=pt fsck.mode=skip no_timer_check panic=1 mitigations=off"
     -virtfs local,path=/mnt/lab/share,mount_tag=labshare,security_model=none,multidevs=remap
     -serial file:/mnt/lab/share/host/serial.log -display none -no-reboot)
 printf '%q ' "${QEMU[@]}" > "$SHARE/host/qemu-cmdline.txt"; echo >> "$SHARE/host/qemu-cmdline.txt"

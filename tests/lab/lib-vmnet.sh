@@ -4,7 +4,8 @@
 # script loads it after lib-guest.sh with:  . /lab/lib-vmnet.sh
 #
 #   VMNET, VIRSH, J     the tool (on qemu:///system), virsh, "python3 -c"
-#   PF, PF_ADDR         the first igb PF with SR-IOV: its netdev and PCI address
+#   PF, PF_ADDR         the igb PF with SR-IOV to use (the VMNET_PF_INDEX-th, default the
+#                       first; boot.sh --igb-count 2 gives two): its netdev and PCI address
 #   vmnet_wait_libvirtd         wait (up to 90 s) until libvirtd answers
 #   vmnet_set_4_vfs             set-netadaptersriov PF --num-vfs 4, checked (sysfs, 4 VFs,
 #                               each in its own IOMMU group)
@@ -21,7 +22,8 @@ vmnet_wait_libvirtd() {
     wait_for 90 virsh -c qemu:///system uri >/dev/null 2>&1
 }
 
-PF_ADDR=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done | head -n1)
+PF_ADDR=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done |
+    sed -n "${VMNET_PF_INDEX:-1}p")
 PF=$(ls "/sys/bus/pci/devices/$PF_ADDR/net" 2>/dev/null | head -n1)
 
 vmnet_set_4_vfs() {

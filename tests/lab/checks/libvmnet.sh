@@ -35,7 +35,7 @@ pf_down_is_diagnosed() {
     $VMNET -o json test-sriov > /tmp/checks.json
     $J "
 import json
-c=[x for x in json.load(open('/tmp/checks.json')) if x['Scope']=='Switch' and x['Check']=='switch-adapter-up']
+c=[x for x in json.load(open('/tmp/checks.json')) if x['Scope']=='Switch' and x['Object']=='lab' and x['Check']=='switch-adapter-up']
 print(c)
 assert c and c[0]['Result']=='FAIL' and 'ip link set' in c[0]['Fix'], c" || return 1
     ip link set "$PF" up

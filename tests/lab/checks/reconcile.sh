@@ -21,7 +21,7 @@ PF=$(ls "/sys/bus/pci/devices/$PF_ADDR/net" | head -n1)
 note "PF $PF ($PF_ADDR)"
 
 setup() {
-    # After checks/libvmnet.sh in the same boot (meson's lab-libvmnet runs both): its VMs and
+    # After checks/libvmnet.sh in the same boot (checks/all.sh runs both): its VMs and
     # switch go first.
     for vm in nested1 nested2; do $V destroy "$vm"; $V undefine "$vm"; done >/dev/null 2>&1
     $VMNET remove-vmswitch lab --force >/dev/null 2>&1
