@@ -4,7 +4,8 @@
 # first on the second PF (switch nest) and the other checks run on the first PF meanwhile:
 #   1. nested.sh, start phase: 4 VFs and switch nest on PF 2, nested domain started
 #   2. smoke.sh: the lab itself (IOMMU, interrupt remapping, VFs, libvirt, build binaries)
-#   3. libvmnet.sh: the walkthrough's flows on PF 1 (paused nested domains)
+#   3. libvmnet.sh: the walkthrough's flows on PF 1 (paused nested domains); vlan.sh: VLAN on
+#      the software path (a bridge of its own)
 #   4. reconcile.sh: vmnetd on PF 1 (restarts libvirtd; the nested domain keeps running)
 #   5. nested.sh, checks phase: waits for the nested Linux, then attach/detach/save/restore/vmnetd
 # Every script records its own PASS/FAIL lines. Runs inside the lab guest as /lab/run-in-guest.sh.
@@ -19,6 +20,7 @@ part() { # NAME SCRIPT [VAR=VALUE...]
 part nested-start nested.sh NESTED_PHASE=start VMNET_PF_INDEX=2 NESTED_SWITCH=nest
 part smoke smoke.sh
 part libvmnet libvmnet.sh
+part vlan vlan.sh
 part reconcile reconcile.sh
 # libvirtd was restarted by reconcile.sh: give it time to list PF 2's VFs again (the nested
 # guest is most likely still booting meanwhile).

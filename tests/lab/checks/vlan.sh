@@ -1,7 +1,11 @@
+#!/bin/sh
 # VLAN on the software path (a kernel with bridge VLAN filtering, unlike many CI hosts): the tap of
 # a VM on a switch over a Linux bridge becomes an access port of the adapter's VLAN, through
-# set-vmnetworkadapter and, after a restart made a new tap, through a reconcile pass.
-# Sourced after lib-guest.sh and lib-vmnet.sh.
+# set-vmnetworkadapter and, after a restart made a new tap, through reconcile-vmhost and vmnetd.
+# Needs boot.sh --build BUILD_DIR. Runs inside the lab guest (checks/all.sh, or alone).
+. /lab/lib-guest.sh
+. /lab/lib-vmnet.sh
+vmnet_wait_libvirtd
 
 cat > /tmp/vlan1.xml <<'XML'
 <domain type='qemu'>
