@@ -6,38 +6,20 @@
 # Python GI process sees the start event and attaches the VF itself, timed from `virsh start`
 # returning to its vf-action "attached". Prints a markdown table for doc/benchmarks.md.
 . /lab/lib-guest.sh
+. /lab/lib-vmnet.sh
 
-B=/lab/build
-export LD_LIBRARY_PATH=$B/libvmnet GI_TYPELIB_PATH=$B/introspection
-V="virsh -c qemu:///system"
-VMNET="$B/examples/vmnet/vmnet --connect qemu:///system"
+export GI_TYPELIB_PATH=$B/introspection
+V=$VIRSH
 N=${LATENCY_RUNS:-5}
 
-wait_for 90 $V uri >/dev/null 2>&1
-PF_ADDR=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done | head -n1)
-PF=$(ls "/sys/bus/pci/devices/$PF_ADDR/net" | head -n1)
+vmnet_wait_libvirtd
 
 setup() {
     ip link set "$PF" up
     $VMNET set-netadaptersriov "$PF" --num-vfs 1 || return 1
     udevadm settle --timeout=30
     $VMNET new-vmswitch --name lab --net-adapter "$PF" --enable-iov >/dev/null || return 1
-    cat > /tmp/lat.xml <<'XML'
-<domain type='qemu'>
-  <name>lat</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <devices>
-    <controller type='pci' index='0' model='pcie-root'/>
-    <controller type='pci' index='1' model='pcie-root-port'/>
-    <controller type='pci' index='2' model='pcie-root-port'/>
-    <controller type='pci' index='3' model='pcie-root-port'/>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-XML
-    $V define /tmp/lat.xml >/dev/null || return 1
+    vmnet_define_vm lat || return 1
     $VMNET add-vmnetworkadapter --vm-name lat --switch-name lab --name net0 >/dev/null || return 1
     $VMNET set-vmnetworkadapter --vm-name lat --iov-weight 100
 }

@@ -11,6 +11,8 @@
 #                               each in its own IOMMU group)
 #   vmnet_new_iov_switch NAME   new-vmswitch --enable-iov on PF, checked (4 VFs, none in use,
 #                               the pool network NAME-iov active)
+#   vmnet_define_vm NAME [N]    define a diskless 64 MiB q35 domain (type qemu, for paused
+#                               starts) with N pcie-root-ports (default 3) for hot-plugs
 
 B=/lab/build
 export LD_LIBRARY_PATH=$B/libvmnet
@@ -49,4 +51,21 @@ s=json.load(open('/tmp/sw.json'))[0]
 print(s)
 assert s['IovEnabled'] and s['IovVirtualFunctionCount']==4 and s['IovVirtualFunctionsInUse']==0, s" || return 1
     $VIRSH net-info "$1-iov" | grep -q 'Active: *yes' || { echo "pool not active"; return 1; }
+}
+
+vmnet_define_vm() {
+    _ports=""; _i=1
+    while [ "$_i" -le "${2:-3}" ]; do
+        _ports="$_ports<controller type='pci' index='$_i' model='pcie-root-port'/>"; _i=$((_i + 1))
+    done
+    cat > "/tmp/$1.xml" <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices><controller type='pci' index='0' model='pcie-root'/>$_ports<memballoon model='none'/></devices>
+</domain>
+XML
+    $VIRSH define "/tmp/$1.xml" > /dev/null
 }

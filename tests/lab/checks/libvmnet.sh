@@ -44,27 +44,8 @@ assert c and c[0]['Result']=='FAIL' and 'ip link set' in c[0]['Fix'], c" || retu
 check new-vmswitch-enable-iov vmnet_new_iov_switch lab
 check pf-down-is-diagnosed pf_down_is_diagnosed
 
-cat > /tmp/nested.xml <<'XML'
-<domain type='qemu'>
-  <name>nested1</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <devices>
-    <controller type='pci' index='0' model='pcie-root'/>
-    <controller type='pci' index='1' model='pcie-root-port'/>
-    <controller type='pci' index='2' model='pcie-root-port'/>
-    <controller type='pci' index='3' model='pcie-root-port'/>
-    <controller type='pci' index='4' model='pcie-root-port'/>
-    <controller type='pci' index='5' model='pcie-root-port'/>
-    <controller type='pci' index='6' model='pcie-root-port'/>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-XML
-
 vf_attach() {
-    virsh -c qemu:///system define /tmp/nested.xml >/dev/null || return 1
+    vmnet_define_vm nested1 6 || return 1
     $VMNET -o json add-vmnetworkadapter --vm-name nested1 --switch-name lab --name net0 > /tmp/a.json || return 1
     MAC=$($J "import json; print(json.load(open('/tmp/a.json'))[0]['MacAddress'])")
     echo "$MAC" > /tmp/mac
@@ -107,8 +88,7 @@ allow_teaming() {
 check allow-teaming-trust-and-spoofchk allow_teaming
 
 more_adapters_than_vfs() {
-    sed 's/nested1/nested2/' /tmp/nested.xml | sed 's#</devices>#<controller type="pci" index="7" model="pcie-root-port"/><controller type="pci" index="8" model="pcie-root-port"/><controller type="pci" index="9" model="pcie-root-port"/><controller type="pci" index="10" model="pcie-root-port"/></devices>#' > /tmp/nested2.xml
-    virsh -c qemu:///system define /tmp/nested2.xml >/dev/null || return 1
+    vmnet_define_vm nested2 10 || return 1
     for n in a b c d; do
         $VMNET add-vmnetworkadapter --vm-name nested2 --switch-name lab --name "$n" >/dev/null || return 1
     done

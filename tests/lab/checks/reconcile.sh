@@ -31,22 +31,7 @@ setup() {
     udevadm settle --timeout=30
     $VMNET new-vmswitch --name lab --net-adapter "$PF" --enable-iov >/dev/null || return 1
     for vm in hold light heavy mid late; do
-        sed "s/NAME/$vm/" > /tmp/$vm.xml <<'XML'
-<domain type='qemu'>
-  <name>NAME</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <devices>
-    <controller type='pci' index='0' model='pcie-root'/>
-    <controller type='pci' index='1' model='pcie-root-port'/>
-    <controller type='pci' index='2' model='pcie-root-port'/>
-    <controller type='pci' index='3' model='pcie-root-port'/>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-XML
-        $V define /tmp/$vm.xml >/dev/null || return 1
+        vmnet_define_vm "$vm" || return 1
         $VMNET add-vmnetworkadapter --vm-name "$vm" --switch-name lab --name net0 >/dev/null || return 1
     done
     # Settings of stopped VMs are stored; VFs come when they run.

@@ -7,21 +7,6 @@
 . /lab/lib-vmnet.sh
 vmnet_wait_libvirtd
 
-cat > /tmp/vlan1.xml <<'XML'
-<domain type='qemu'>
-  <name>vlan1</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <devices>
-    <controller type='pci' index='0' model='pcie-root'/>
-    <controller type='pci' index='1' model='pcie-root-port'/>
-    <controller type='pci' index='2' model='pcie-root-port'/>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-XML
-
 # "VID:FLAGS" of the VM's tap on its bridge, e.g. "10:Egress Untagged,PVID".
 vlan_port() {
     tap=$($VIRSH domiflist vlan1 | awk 'NR > 2 && $1 != "" { print $1; exit }')
@@ -44,7 +29,7 @@ vlan_software_path() {
     ip link add vmnetbr0 type bridge vlan_filtering 1 || return 1
     ip link set vmnetbr0 up
     $VMNET new-vmswitch --name brsw --bridge vmnetbr0 > /dev/null || return 1
-    $VIRSH define /tmp/vlan1.xml > /dev/null || return 1
+    vmnet_define_vm vlan1 || return 1
     $VMNET add-vmnetworkadapter --vm-name vlan1 --switch-name brsw --name net0 > /dev/null || return 1
     $VIRSH start --paused vlan1 > /dev/null || return 1
     got=$(vlan_port); echo "new tap: $got"
