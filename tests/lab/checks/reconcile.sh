@@ -5,19 +5,13 @@
 # started paused (no guest OS is needed to attach a VF, nor to free it by destroying the VM).
 # Needs boot.sh --build BUILD_DIR. Runs inside the lab guest as /lab/run-in-guest.sh.
 . /lab/lib-guest.sh
+. /lab/lib-vmnet.sh
 
-B=/lab/build
-export LD_LIBRARY_PATH=$B/libvmnet
-V="virsh -c qemu:///system"
-VMNET="$B/examples/vmnet/vmnet --connect qemu:///system"
-J="python3 -c"
+V=$VIRSH
 LOG=/lab/out/vmnetd.log
 
 note "reconcile: start"
-wait_for 90 $V uri >/dev/null 2>&1
-
-PF_ADDR=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done | head -n1)
-PF=$(ls "/sys/bus/pci/devices/$PF_ADDR/net" | head -n1)
+vmnet_wait_libvirtd
 note "PF $PF ($PF_ADDR)"
 
 setup() {
