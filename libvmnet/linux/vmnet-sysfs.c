@@ -134,14 +134,17 @@ worth_reading (const VmnetPciFact *pci)
   return pci->sriov_capable || pci->pf_address || (pci->pci_class >> 16) == 0x02;
 }
 
+/* Bridge ports are read only for running VMs with an adapter in a VLAN. */
 static gboolean
-has_running_ports (const VmnetHostFacts *facts)
+needs_ports (const VmnetHostFacts *facts)
 {
   for (guint i = 0; i < facts->domains->len; i++)
     {
       const VmnetDomainFact *d = g_ptr_array_index (facts->domains, i);
-      for (guint j = 0; j < d->interfaces->len; j++)
-        if (((const VmnetIfaceFact *) g_ptr_array_index (d->interfaces, j))->target_dev)
+      if (d->state == VMNET_VM_STATE_OFF)
+        continue;
+      for (guint j = 0; j < d->settings->len; j++)
+        if (((const VmnetAdapterSettingsFact *) g_ptr_array_index (d->settings, j))->vlan_id > 0)
           return TRUE;
     }
   return FALSE;
@@ -216,7 +219,7 @@ vmnet_linux_collect (VmnetHostFacts *facts, const gchar *root, gboolean use_netl
             }
           g_hash_table_replace (facts->pf_links, links->pf_netdev, links);
         }
-      if (has_running_ports (facts))
+      if (needs_ports (facts))
         {
           g_autoptr(GError) error = NULL;
           facts->ports = vmnet_netlink_read_bridge_ports (&error);
