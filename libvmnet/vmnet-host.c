@@ -1044,10 +1044,8 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
         }
       if ((!want || replug) && has && a->allow_teaming)
         data->restore_address = g_strdup (a->virtual_function);
-      /* The software path: the tap's port on its bridge, where the kernel
-       * can filter VLANs (the status says so otherwise). */
-      if ((v->set & (1u << VMNET_SETTINGS_VLAN_ID)) && a->port && a->port_facts &&
-          a->port_facts->default_pvid >= 0)
+      /* The software path: the tap's port on its bridge. */
+      if ((v->set & (1u << VMNET_SETTINGS_VLAN_ID)) && a->port && a->software_path == VMNET_SOFTWARE_PATH_BRIDGE)
         {
           data->port = g_strdup (a->port);
           data->port_vlan = (guint) vlan;
@@ -1155,6 +1153,7 @@ static gboolean
 set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
   SetAdapterData *data = user_data;
+  g_autoptr(GError) port_error = NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -1165,9 +1164,13 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
     }
-  if (data->port && !vmnet_netlink_set_port_vlan (data->port, data->port_vlan, error))
+  /* A kernel without bridge VLANs, or a tap that is no bridge port: the
+   * setting is kept and the adapter-vlan check says why. */
+  if (data->port && !vmnet_netlink_set_port_vlan (data->port, data->port_vlan, &port_error) &&
+      !g_error_matches (port_error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED) &&
+      !g_error_matches (port_error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND))
     {
-      g_prefix_error (error, "%s: ", data->label);
+      g_propagate_prefixed_error (error, g_steal_pointer (&port_error), "%s: ", data->label);
       return FALSE;
     }
   if (data->filter && !vmnet_libvirt_conn_ensure_guard_filters (self->conn, error))

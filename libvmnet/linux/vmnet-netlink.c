@@ -397,7 +397,9 @@ vmnet_netlink_set_port_vlan (const gchar *port, guint vid, GError **error)
     rc = change_port_vlans (sock, RTM_DELLINK, ifindex, (const guint16 *) (gpointer) stale->data, stale->len, 0);
   if (rc < 0)
     {
-      g_set_error (error, VMNET_ERROR, rc == -NLE_PERM ? VMNET_ERROR_ACCESS_DENIED : VMNET_ERROR_FAILED,
+      g_set_error (error, VMNET_ERROR,
+                   rc == -NLE_PERM ? VMNET_ERROR_ACCESS_DENIED
+                   : rc == -NLE_OPNOTSUPP ? VMNET_ERROR_NOT_SUPPORTED : VMNET_ERROR_FAILED,
                    "netlink: cannot make bridge port '%s' %s%u: %s", port,
                    vid > 0 ? "an access port of VLAN " : "untagged, in its bridge's default VLAN ",
                    want, nl_geterror (rc));
