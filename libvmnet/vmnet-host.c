@@ -958,21 +958,32 @@ borrowed_pf_free (gpointer data)
   g_free (pf);
 }
 
+typedef gconstpointer (*InfoGetter) (gpointer object);
+
+/* The records of a list's objects, borrowed from them. */
+static GPtrArray *
+borrowed_infos (GListModel *list, InfoGetter get_info)
+{
+  GPtrArray *infos = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GObject) object = g_list_model_get_item (list, i);
+      g_ptr_array_add (infos, (gpointer) get_info (object));
+    }
+  return infos;
+}
+
 /* A PF's record with its VFs' records, all borrowed from the objects; free
  * with borrowed_pf_free(). */
 static VmnetPfInfo *
 borrowed_pf (VmnetNetAdapterSriov *object)
 {
-  GListModel *vfs = vmnet_net_adapter_sriov_get_virtual_functions (object);
   VmnetPfInfo *pf = g_new (VmnetPfInfo, 1);
 
   *pf = *vmnet_net_adapter_sriov_get_info (object);
-  pf->vfs = g_ptr_array_new ();
-  for (guint i = 0; i < g_list_model_get_n_items (vfs); i++)
-    {
-      g_autoptr(VmnetVirtualFunction) vf = g_list_model_get_item (vfs, i);
-      g_ptr_array_add (pf->vfs, (gpointer) vmnet_virtual_function_get_info (vf));
-    }
+  pf->vfs = borrowed_infos (vmnet_net_adapter_sriov_get_virtual_functions (object),
+                            (InfoGetter) vmnet_virtual_function_get_info);
   return pf;
 }
 
@@ -1001,7 +1012,8 @@ plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
   VmnetPfInfo *pf = NULL;
   gboolean replug;
 
-  if (sw && vmnet_switch_get_info (sw)->iov_pf && host_facts_available (self, self->conn))
+  /* The PF's VFs matter only for a VF to plug (its MSI-X vectors). */
+  if (want && vmnet_switch_get_info (sw)->iov_pf && host_facts_available (self, self->conn))
     pf_object = vmnet_host_find_net_adapter_sriov (self, vmnet_switch_get_info (sw)->iov_pf, NULL);
   if (pf_object)
     pf = borrowed_pf (pf_object);
@@ -1676,33 +1688,23 @@ static VmnetModel *
 borrowed_model (VmnetHost *self)
 {
   VmnetModel *m = g_new0 (VmnetModel, 1);
-  GListModel *switches = G_LIST_MODEL (self->switches), *vms = G_LIST_MODEL (self->vms);
+  GListModel *pfs = G_LIST_MODEL (self->pfs), *vms = G_LIST_MODEL (self->vms);
 
+  m->switches = borrowed_infos (G_LIST_MODEL (self->switches), (InfoGetter) vmnet_switch_get_info);
   m->pfs = g_ptr_array_new_with_free_func (borrowed_pf_free);
-  m->switches = g_ptr_array_new ();
   m->vms = g_ptr_array_new_with_free_func (borrowed_vm_free);
-  for (guint i = 0; i < g_list_model_get_n_items (switches); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (pfs); i++)
     {
-      g_autoptr(VmnetSwitch) sw = g_list_model_get_item (switches, i);
-      g_ptr_array_add (m->switches, (gpointer) vmnet_switch_get_info (sw));
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->pfs)); i++)
-    {
-      g_autoptr(VmnetNetAdapterSriov) pf = g_list_model_get_item (G_LIST_MODEL (self->pfs), i);
+      g_autoptr(VmnetNetAdapterSriov) pf = g_list_model_get_item (pfs, i);
       g_ptr_array_add (m->pfs, borrowed_pf (pf));
     }
   for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
     {
       g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
-      GListModel *adapters = vmnet_vm_get_network_adapters (vm);
       VmnetVmInfo *info = g_new0 (VmnetVmInfo, 1);
 
-      info->adapters = g_ptr_array_new ();
-      for (guint j = 0; j < g_list_model_get_n_items (adapters); j++)
-        {
-          g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, j);
-          g_ptr_array_add (info->adapters, (gpointer) vmnet_network_adapter_get_info (a));
-        }
+      info->adapters = borrowed_infos (vmnet_vm_get_network_adapters (vm),
+                                       (InfoGetter) vmnet_network_adapter_get_info);
       g_ptr_array_add (m->vms, info);
     }
   return m;

@@ -159,7 +159,7 @@ vmnet_libvirt_conn_checkpoint_vm (VmnetLibvirtConn *conn,
       xmlSetProp (memory, (const xmlChar *) "snapshot", (const xmlChar *) "external");
       xmlSetProp (memory, (const xmlChar *) "file", (const xmlChar *) memory_file);
     }
-  xml = vmnet_libvirt_xml_element_string (doc);
+  xml = vmnet_libvirt_xml_element_string (doc, TRUE);
   snap = virDomainSnapshotCreateXML (dom, xml, 0);
   if (!snap)
     vmnet_libvirt_set_error_for (error, "Take snapshots", "this VM", "cannot create checkpoint '%s'", name);

@@ -49,19 +49,6 @@ metadata_doc (const gchar *old_xml, GError **error)
   return doc;
 }
 
-/* The element as libvirt is given it: unindented, no XML declaration. */
-static gchar *
-metadata_text (xmlDoc *doc)
-{
-  xmlBuffer *buffer = xmlBufferCreate ();
-  gchar *out;
-
-  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, 0);
-  out = g_strdup ((const gchar *) xmlBufferContent (buffer));
-  xmlBufferFree (buffer);
-  return out;
-}
-
 static gchar *
 merge (const gchar *old_xml, const gchar *mac, const VmnetSettingsValues *values,
        gboolean set_last_error, const gchar *last_error, GError **error)
@@ -103,7 +90,7 @@ merge (const gchar *old_xml, const gchar *mac, const VmnetSettingsValues *values
   else if (set_last_error)
     xmlUnsetProp (entry, (const xmlChar *) "iov-last-error");
 
-  return metadata_text (doc);
+  return vmnet_libvirt_xml_element_string (doc, FALSE);
 }
 
 static gchar *
@@ -237,7 +224,7 @@ vmnet_libvirt_merge_scope (const gchar *old_xml, const gchar *scope, GError **er
   else
     xmlUnsetProp (root, (const xmlChar *) "scope");
 
-  return metadata_text (doc);
+  return vmnet_libvirt_xml_element_string (doc, FALSE);
 }
 
 /* The VM's authorization scope lives in its metadata, live and persistent,

@@ -31,7 +31,7 @@ vmnet_libvirt_switch_xml (const gchar *name, const gchar *net_adapter, const gch
       xmlNode *i = xmlNewChild (forward, NULL, (const xmlChar *) "interface", NULL);
       xmlSetProp (i, (const xmlChar *) "dev", (const xmlChar *) net_adapter);
     }
-  return vmnet_libvirt_xml_element_string (doc);
+  return vmnet_libvirt_xml_element_string (doc, TRUE);
 }
 
 /* The VF pool of an SR-IOV switch: libvirt hands out the PF's VFs atomically. */
@@ -49,7 +49,7 @@ vmnet_libvirt_pool_xml (const gchar *name, const gchar *pf)
   xmlSetProp (forward, (const xmlChar *) "managed", (const xmlChar *) "yes");
   pf_node = xmlNewChild (forward, NULL, (const xmlChar *) "pf", NULL);
   xmlSetProp (pf_node, (const xmlChar *) "dev", (const xmlChar *) pf);
-  return vmnet_libvirt_xml_element_string (doc);
+  return vmnet_libvirt_xml_element_string (doc, TRUE);
 }
 
 static void

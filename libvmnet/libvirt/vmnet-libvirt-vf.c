@@ -42,7 +42,7 @@ vmnet_libvirt_vf_interface_xml (const gchar *mac, const gchar *pool, const gchar
   xmlSetProp (n, (const xmlChar *) "persistent", (const xmlChar *) adapter_alias);
   n = xmlNewChild (root, NULL, (const xmlChar *) "alias", NULL);
   xmlSetProp (n, (const xmlChar *) "name", (const xmlChar *) vf_alias);
-  return vmnet_libvirt_xml_element_string (doc);
+  return vmnet_libvirt_xml_element_string (doc, TRUE);
 }
 
 #define lookup vmnet_libvirt_conn_lookup_vm
@@ -176,7 +176,7 @@ vmnet_libvirt_adapter_interface_xml (const gchar *mac, const gchar *network, con
     }
   n = xmlNewChild (root, NULL, (const xmlChar *) "alias", NULL);
   xmlSetProp (n, (const xmlChar *) "name", (const xmlChar *) alias);
-  return vmnet_libvirt_xml_element_string (doc);
+  return vmnet_libvirt_xml_element_string (doc, TRUE);
 }
 
 /* Edits the persistent definition and defines it again, as virsh edit does:
@@ -383,7 +383,7 @@ update_live_filter (virDomainPtr dom, const InterfaceUpdate *u, GError **error)
     return FALSE;
   one = xmlNewDoc ((const xmlChar *) "1.0");
   xmlDocSetRootElement (one, xmlDocCopyNode (target, one, 1));
-  device = vmnet_libvirt_xml_element_string (one);
+  device = vmnet_libvirt_xml_element_string (one, TRUE);
   if (virDomainUpdateDeviceFlags (dom, device, VIR_DOMAIN_AFFECT_LIVE) < 0)
     {
       vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot change the running adapter's filter");

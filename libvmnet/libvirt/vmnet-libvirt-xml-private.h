@@ -21,7 +21,7 @@ VmnetDomainFact  *vmnet_libvirt_parse_domain   (const gchar       *xml,
 VmnetTernary      vmnet_libvirt_parse_hostdev_vfio (const gchar *domcaps_xml);
 
 /* The document's root element as text, without the XML declaration. */
-gchar *vmnet_libvirt_xml_element_string (xmlDoc *doc);
+gchar *vmnet_libvirt_xml_element_string (xmlDoc *doc, gboolean indent);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 

@@ -675,13 +675,15 @@ vmnet_libvirt_parse_hostdev_vfio (const gchar *xml)
           vfio && vfio->nodesetval && vfio->nodesetval->nodeNr > 0) ? VMNET_TERNARY_TRUE : VMNET_TERNARY_FALSE;
 }
 
+/* The root element as libvirt is given it, without XML declaration;
+ * @indent for device and network XML, not for metadata. */
 gchar *
-vmnet_libvirt_xml_element_string (xmlDoc *doc)
+vmnet_libvirt_xml_element_string (xmlDoc *doc, gboolean indent)
 {
   xmlBuffer *buffer = xmlBufferCreate ();
   gchar *out;
 
-  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, 1);
+  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, indent ? 1 : 0);
   out = g_strdup ((const gchar *) xmlBufferContent (buffer));
   xmlBufferFree (buffer);
   return out;

@@ -187,6 +187,14 @@ class DaemonTest(unittest.TestCase):
                             "iov-queue-pairs-requested='2'/></adapters>", "vmnet", NS,
                             libvirt.VIR_DOMAIN_AFFECT_LIVE)
 
+    def assert_refused(self, dom, args, expected):
+        """vmnet ARGS exits 4 (NOT_SUPPORTED) naming EXPECTED, and DOM's definition is unchanged."""
+        before = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        p = subprocess.run([VMNET, "-c", self.uri, *args], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertIn(expected, p.stderr)
+        self.assertEqual(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), before)
+
     def metadata(self, name, flags):
         try:
             return self.conn.lookupByName(name).metadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, NS, flags)
@@ -322,12 +330,8 @@ class DaemonTest(unittest.TestCase):
         foreign = domain_xml("foreign", [("52:54:00:d0:04:01", "sw", "net0")], []).replace(
             "<model type='virtio'/>", "<model type='virtio'/><filterref filter='clean-traffic'/>")
         fdom = c.defineXML(foreign)
-        before = fdom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-        p = subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "foreign",
-                            "--dhcp-guard", "on"], capture_output=True, text=True, timeout=60)
-        self.assertEqual(p.returncode, 4, p.stderr)
-        self.assertIn("clean-traffic", p.stderr)
-        self.assertEqual(fdom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), before)
+        self.assert_refused(fdom, ["set-vmnetworkadapter", "--vm-name", "foreign", "--dhcp-guard", "on"],
+                            "clean-traffic")
         dom.destroy()
         dom.undefine()
         fdom.undefine()
@@ -413,12 +417,8 @@ class DaemonTest(unittest.TestCase):
                            "</forward></network>")
         mdom = c.defineXML(domain_xml("onmacvtap", [("52:54:00:d0:06:01", "mv", "net0")], []))
         try:
-            before = mdom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-            p = subprocess.run([VMNET, "-c", self.uri, "set-vmnetworkadapter", "--vm-name", "onmacvtap",
-                                "--vlan-id", "10"], capture_output=True, text=True, timeout=60)
-            self.assertEqual(p.returncode, 4, p.stderr)
-            self.assertIn("switch 'mv' connects VMs through macvtap", p.stderr)
-            self.assertEqual(mdom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), before)
+            self.assert_refused(mdom, ["set-vmnetworkadapter", "--vm-name", "onmacvtap", "--vlan-id", "10"],
+                                "switch 'mv' connects VMs through macvtap")
         finally:
             mdom.undefine()
             c.networkLookupByName("mv").undefine()
