@@ -715,7 +715,7 @@ vmnet_host_class_init (VmnetHostClass *klass)
    * VmnetHost:iov-support-reasons:
    *
    * IovSupportReasons: one sentence with its fix for each host check that is
-   * not a pass; vmnet_host_get_iov_checks() has them all with their codes.
+   * not a pass; vmnet_host_dup_iov_checks() has them all with their codes.
    *
    * Since: 0.1
    */
@@ -1883,7 +1883,7 @@ prepare_new_switch (VmnetHost    *self,
 }
 
 /**
- * vmnet_host_new_switch:
+ * vmnet_host_create_switch:
  * @self: a #VmnetHost
  * @name: the switch name
  * @net_adapter: (nullable): the physical adapter to bind to (macvtap), or the PF
@@ -1908,7 +1908,7 @@ prepare_new_switch (VmnetHost    *self,
  * Since: 0.1
  */
 VmnetSwitch *
-vmnet_host_new_switch (VmnetHost     *self,
+vmnet_host_create_switch (VmnetHost     *self,
                        const gchar   *name,
                        const gchar   *net_adapter,
                        const gchar   *bridge,
@@ -2626,7 +2626,7 @@ vmnet_host_dup_iov_support_reasons (VmnetHost *self)
 }
 
 /**
- * vmnet_host_get_iov_checks:
+ * vmnet_host_dup_iov_checks:
  * @self: a #VmnetHost
  *
  * Every host SR-IOV check, passes included, in the order of the checklist:
@@ -2637,7 +2637,7 @@ vmnet_host_dup_iov_support_reasons (VmnetHost *self)
  * Since: 0.1
  */
 GPtrArray *
-vmnet_host_get_iov_checks (VmnetHost *self)
+vmnet_host_dup_iov_checks (VmnetHost *self)
 {
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
   return vmnet_checks_copy (self->host_checks);

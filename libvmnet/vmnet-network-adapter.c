@@ -596,7 +596,7 @@ vmnet_network_adapter_get_status_description (VmnetNetworkAdapter *self)
 }
 
 /**
- * vmnet_network_adapter_get_iov_checks:
+ * vmnet_network_adapter_dup_iov_checks:
  * @self: a #VmnetNetworkAdapter
  *
  * Every SR-IOV check made for the adapter, passes included, in checklist order.
@@ -606,7 +606,7 @@ vmnet_network_adapter_get_status_description (VmnetNetworkAdapter *self)
  * Since: 0.1
  */
 GPtrArray *
-vmnet_network_adapter_get_iov_checks (VmnetNetworkAdapter *self)
+vmnet_network_adapter_dup_iov_checks (VmnetNetworkAdapter *self)
 {
   g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (self), NULL);
   return vmnet_checks_copy (self->info->checks);

@@ -441,7 +441,7 @@ vmnet_switch_dup_iov_support_reasons (VmnetSwitch *self)
 }
 
 /**
- * vmnet_switch_get_iov_checks:
+ * vmnet_switch_dup_iov_checks:
  * @self: a #VmnetSwitch
  *
  * Every SR-IOV check made for the switch, passes included, in checklist order.
@@ -451,7 +451,7 @@ vmnet_switch_dup_iov_support_reasons (VmnetSwitch *self)
  * Since: 0.1
  */
 GPtrArray *
-vmnet_switch_get_iov_checks (VmnetSwitch *self)
+vmnet_switch_dup_iov_checks (VmnetSwitch *self)
 {
   g_return_val_if_fail (VMNET_IS_SWITCH (self), NULL);
   return vmnet_checks_copy (self->info->checks);

@@ -214,14 +214,14 @@ assert_checks (GPtrArray *checks, const gchar *expected)
 static GPtrArray *
 host_checks (Opened *o)
 {
-  return vmnet_host_get_iov_checks (o->host);
+  return vmnet_host_dup_iov_checks (o->host);
 }
 
 static GPtrArray *
 switch_checks (Opened *o)
 {
   g_autoptr(VmnetSwitch) sw = vmnet_host_find_switch (o->host, "sw", NULL);
-  return vmnet_switch_get_iov_checks (sw);
+  return vmnet_switch_dup_iov_checks (sw);
 }
 
 static VmnetNetworkAdapter *
@@ -235,7 +235,7 @@ static GPtrArray *
 adapter_checks (Opened *o)
 {
   g_autoptr(VmnetNetworkAdapter) a = the_adapter (o);
-  return vmnet_network_adapter_get_iov_checks (a);
+  return vmnet_network_adapter_dup_iov_checks (a);
 }
 
 /* vmnet test-sriov on the same machine: its exit status. */
@@ -587,7 +587,7 @@ test_this_machine (void)
   gboolean has_iommu = iommu && g_dir_read_name (iommu);
 
   g_assert_no_error (error);
-  checks = vmnet_host_get_iov_checks (host);
+  checks = vmnet_host_dup_iov_checks (host);
   g_assert_cmpuint (checks->len, ==, 10);
   for (guint i = 0; i < checks->len; i++)
     {

@@ -45,7 +45,7 @@ test_test_driver_has_no_host_files (void)
 {
   g_autofree gchar *xml = vmnet_test_host_xml ("<network><name>n</name></network>");
   g_autoptr(VmnetHost) host = vmnet_test_open_host (xml, NULL);
-  g_autoptr(GPtrArray) checks = vmnet_host_get_iov_checks (host);
+  g_autoptr(GPtrArray) checks = vmnet_host_dup_iov_checks (host);
 
   g_assert_false (vmnet_host_get_host_facts_available (host));
   /* No SR-IOV adapter is certain from libvirt alone; the rest is unknown. */

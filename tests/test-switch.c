@@ -38,7 +38,7 @@ test_new_iov_switch (void)
   g_autoptr(VmnetHost) host = open_host ();
   g_autoptr(GError) error = NULL;
   const gchar *name = "lab & <test> \"one\" 'two'";
-  g_autoptr(VmnetSwitch) sw = vmnet_host_new_switch (host, name, "enp1s0", NULL, TRUE, NULL, &error);
+  g_autoptr(VmnetSwitch) sw = vmnet_host_create_switch (host, name, "enp1s0", NULL, TRUE, NULL, &error);
   g_autoptr(VmnetNetAdapterSriov) pf = NULL;
   g_autofree gchar *pool_name = g_strconcat (name, "-iov", NULL);
 
@@ -58,7 +58,7 @@ test_new_iov_switch (void)
 
   /* Again: it exists. */
   g_clear_object (&sw);
-  sw = vmnet_host_new_switch (host, name, "enp1s0", NULL, TRUE, NULL, &error);
+  sw = vmnet_host_create_switch (host, name, "enp1s0", NULL, TRUE, NULL, &error);
   g_assert_null (sw);
   g_assert_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS);
   g_clear_error (&error);
@@ -87,7 +87,7 @@ test_bad_switches (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(VmnetSwitch) sw = vmnet_host_new_switch (host, cases[i].name, cases[i].adapter, cases[i].bridge,
+      g_autoptr(VmnetSwitch) sw = vmnet_host_create_switch (host, cases[i].name, cases[i].adapter, cases[i].bridge,
                                                          cases[i].iov, NULL, &error);
       g_assert_null (sw);
       g_assert_error (error, VMNET_ERROR, cases[i].code);

@@ -106,7 +106,7 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
 {
   TestOptions *o = options;
   g_autoptr(JsonBuilder) json = cli->output == VMNET_CLI_OUTPUT_JSON ? json_builder_new () : NULL;
-  g_autoptr(GPtrArray) host_checks = vmnet_host_get_iov_checks (cli->host);
+  g_autoptr(GPtrArray) host_checks = vmnet_host_dup_iov_checks (cli->host);
   g_autoptr(VmnetVm) vm = NULL;
   g_autoptr(GPtrArray) adapters = g_ptr_array_new_with_free_func (g_object_unref);
   Report r = { cli, json };
@@ -154,7 +154,7 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
           g_autoptr(GPtrArray) checks = NULL;
           if (vmnet_switch_get_switch_type (sw) != VMNET_SWITCH_TYPE_EXTERNAL)
             continue;
-          checks = vmnet_switch_get_iov_checks (sw);
+          checks = vmnet_switch_dup_iov_checks (sw);
           report_section (&r, "Switch", vmnet_switch_get_name (sw), checks);
         }
     }
@@ -164,7 +164,7 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
       for (guint i = 0; i < adapters->len; i++)
         {
           VmnetNetworkAdapter *a = g_ptr_array_index (adapters, i);
-          g_autoptr(GPtrArray) checks = vmnet_network_adapter_get_iov_checks (a);
+          g_autoptr(GPtrArray) checks = vmnet_network_adapter_dup_iov_checks (a);
           g_autofree gchar *label = g_strdup_printf ("%s/%s", vmnet_network_adapter_get_vm_name (a),
                                                      vmnet_network_adapter_get_name (a));
           const gchar *switch_name = vmnet_network_adapter_get_switch_name (a);
@@ -172,7 +172,7 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
 
           if (sw)
             {
-              g_autoptr(GPtrArray) sw_checks = vmnet_switch_get_iov_checks (sw);
+              g_autoptr(GPtrArray) sw_checks = vmnet_switch_dup_iov_checks (sw);
               report_section (&r, "Switch", vmnet_switch_get_name (sw), sw_checks);
             }
           report_section (&r, "Adapter", label, checks);

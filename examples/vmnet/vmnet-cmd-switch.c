@@ -94,7 +94,7 @@ run_new_vmswitch (VmnetCli *cli, gpointer options, GError **error)
       g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give --name NAME");
       return FALSE;
     }
-  sw = vmnet_host_new_switch (cli->host, o->name, o->net_adapter, o->bridge, o->enable_iov,
+  sw = vmnet_host_create_switch (cli->host, o->name, o->net_adapter, o->bridge, o->enable_iov,
                               cli->cancellable, error);
   if (!sw)
     return FALSE;

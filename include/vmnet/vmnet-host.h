@@ -149,7 +149,7 @@ gboolean     vmnet_host_start_vm                   (VmnetHost            *self,
                                                     GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
-VmnetSwitch *vmnet_host_new_switch                 (VmnetHost            *self,
+VmnetSwitch *vmnet_host_create_switch                 (VmnetHost            *self,
                                                     const gchar          *name,
                                                     const gchar          *net_adapter,
                                                     const gchar          *bridge,
@@ -211,7 +211,7 @@ VmnetTernary vmnet_host_get_iov_support          (VmnetHost *self);
 VMNET_AVAILABLE_IN_0_1
 GStrv        vmnet_host_dup_iov_support_reasons  (VmnetHost *self);
 VMNET_AVAILABLE_IN_0_1
-GPtrArray   *vmnet_host_get_iov_checks           (VmnetHost *self);
+GPtrArray   *vmnet_host_dup_iov_checks           (VmnetHost *self);
 
 VMNET_AVAILABLE_IN_0_1
 GListModel  *vmnet_host_get_switches             (VmnetHost *self);

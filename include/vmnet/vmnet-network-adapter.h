@@ -56,6 +56,6 @@ VmnetOperationalStatus       vmnet_network_adapter_get_status                   
 VMNET_AVAILABLE_IN_0_1
 const gchar * const         *vmnet_network_adapter_get_status_description        (VmnetNetworkAdapter *self);
 VMNET_AVAILABLE_IN_0_1
-GPtrArray                   *vmnet_network_adapter_get_iov_checks                (VmnetNetworkAdapter *self);
+GPtrArray                   *vmnet_network_adapter_dup_iov_checks                (VmnetNetworkAdapter *self);
 
 G_END_DECLS

@@ -44,6 +44,6 @@ VmnetTernary     vmnet_switch_get_iov_support                   (VmnetSwitch *se
 VMNET_AVAILABLE_IN_0_1
 GStrv            vmnet_switch_dup_iov_support_reasons           (VmnetSwitch *self);
 VMNET_AVAILABLE_IN_0_1
-GPtrArray       *vmnet_switch_get_iov_checks                    (VmnetSwitch *self);
+GPtrArray       *vmnet_switch_dup_iov_checks                    (VmnetSwitch *self);
 
 G_END_DECLS
