@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A VM's network adapters: Set-VMNetworkAdapter (settings, and what they
+ * mean for the VF of a running VM), Add-VMNetworkAdapter, and a VM's scope. */
+#include "config.h"
+
+#include <string.h>
+
+#include "vmnet-host-private.h"
+#include "vmnet-error.h"
+#include "vmnet-object-private.h"
+#include "vmnet-settings-private.h"
+#include "linux/vmnet-linux-private.h"
+
+typedef struct {
+  gchar               *label;
+  gchar               *vm_uuid;
+  gchar               *mac;
+  VmnetSettingsValues  values;
+  /* What the change means for the VF of a running VM. */
+  gchar               *attach_xml;      /* hot-plug this VF */
+  gchar               *detach_alias;    /* unplug the VF with this alias */
+  gboolean             clear_last_error;
+  /* AllowTeaming on the VF (netlink on the PF; only on the host itself). */
+  gchar               *host_root;       /* where sysfs is; NULL: not host-local */
+  gchar               *adapter_alias;   /* find the attached VF by its partner */
+  gchar               *vf_address;      /* the VF the adapter has now */
+  gint                 teaming;         /* -1 leave, else the value to apply */
+  gchar               *restore_address; /* a released VF to give trust off / spoofchk on */
+  gchar               *failover_alias;  /* make the persistent definition failover-ready */
+  gint                 queues;          /* virtio <driver queues> for the persistent definition, 0: leave */
+  gboolean             set_filter;      /* RouterGuard/DhcpGuard changed: the software path's nwfilter */
+  const gchar         *filter;          /* the filter they need, NULL: none */
+  gchar               *port;            /* the software path's bridge port to give the VLAN, NULL: none */
+  guint                port_vlan;
+  gchar               *sysfs_root;      /* MSI-X vectors for the VF to attach: where sysfs is, */
+  gchar               *vectors_vf;      /* the VF the pool hands out next, */
+  gint                 vectors;         /* its vectors (0: default) */
+} SetAdapterData;
+
+static void
+set_adapter_data_free (SetAdapterData *data)
+{
+  g_free (data->label);
+  g_free (data->vm_uuid);
+  g_free (data->mac);
+  g_free (data->attach_xml);
+  g_free (data->detach_alias);
+  g_free (data->host_root);
+  g_free (data->adapter_alias);
+  g_free (data->vf_address);
+  g_free (data->restore_address);
+  g_free (data->failover_alias);
+  g_free (data->port);
+  g_free (data->sysfs_root);
+  g_free (data->vectors_vf);
+  g_free (data);
+}
+
+#define VALUE(v, field, FIELD, current) \
+  (((v)->set & (1u << VMNET_SETTINGS_##FIELD)) ? (v)->field : (current))
+
+/* Realization: a running VM's adapter with IovWeight above 0, failover-ready,
+ * on a switch in SR-IOV mode and without a policy only the software switch
+ * enforces, gets a VF hot-plugged beside it; otherwise its VF goes. */
+static void
+plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
+{
+  const VmnetSettingsValues *v = &data->values;
+  g_autoptr(VmnetSwitch) sw = a->switch_name ? vmnet_host_find_switch (self, a->switch_name, NULL) : NULL;
+  gint weight = VALUE (v, iov_weight, IOV_WEIGHT, (gint) a->iov_weight);
+  gboolean guarded = VALUE (v, router_guard, ROUTER_GUARD, a->router_guard) ||
+                     VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard);
+  gint vlan = VALUE (v, vlan_id, VLAN_ID, a->vlan_id);
+  gboolean want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a), sw && vmnet_switch_get_iov_enabled (sw),
+                                          weight, guarded);
+  gboolean has = a->iov_usage && a->vf_alias != NULL;
+  gboolean allow = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
+  guint queue_pairs = (guint) VALUE (v, iov_queue_pairs_requested, IOV_QUEUE_PAIRS_REQUESTED,
+                                    (gint) a->iov_queue_pairs_requested);
+  g_autoptr(VmnetNetAdapterSriov) pf_object = NULL;
+  VmnetPfInfo *pf = NULL;
+  gboolean replug;
+
+  /* The PF's VFs matter only for a VF to plug (its MSI-X vectors). */
+  if (want && vmnet_switch_get_info (sw)->iov_pf && vmnet_host_is_local (self, self->conn))
+    pf_object = vmnet_host_find_net_adapter_sriov (self, vmnet_switch_get_info (sw)->iov_pf, NULL);
+  if (pf_object)
+    pf = vmnet_host_borrowed_pf (pf_object);
+  /* libvirt sets a VF's VLAN when it is plugged, and a VF's MSI-X vectors
+   * change only while no driver holds it: either change means another plug. */
+  replug = want && has &&
+           (a->vf_vlan_id != vlan ||
+            ((v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) && queue_pairs > 1 && pf &&
+             pf->vf_total_msix > 0 &&
+             a->iov_queue_pairs_assigned !=
+               vmnet_queue_pairs_of_vectors (vmnet_vectors_for_queue_pairs (queue_pairs, pf->vf_total_msix))));
+
+  /* A virtio adapter created without failover on an SR-IOV switch: its
+   * persistent definition is fixed; the pairing starts when the VM restarts. */
+  if (weight > 0 && !a->failover_ready && g_strcmp0 (a->model, "virtio") == 0 &&
+      sw && vmnet_switch_get_iov_enabled (sw))
+    data->failover_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
+  /* RouterGuard and DhcpGuard are enforced by the software switch (nwfilter;
+   * the test driver has none). */
+  if ((v->set & ((1u << VMNET_SETTINGS_ROUTER_GUARD) | (1u << VMNET_SETTINGS_DHCP_GUARD))) &&
+      !vmnet_libvirt_conn_is_test (self->conn))
+    {
+      data->set_filter = TRUE;
+      data->filter = vmnet_libvirt_guard_filter (VALUE (v, router_guard, ROUTER_GUARD, a->router_guard),
+                                                 VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard));
+    }
+  /* The software path gets as many queues as the VF is asked for. */
+  if ((v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) && g_strcmp0 (a->model, "virtio") == 0)
+    data->queues = v->iov_queue_pairs_requested;
+
+  data->teaming = -1;
+  if (vmnet_host_is_local (self, self->conn) && !self->host_root)
+    {
+      data->host_root = g_strdup ("/");
+      data->adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
+      if (want && (!has || replug || allow != a->allow_teaming))
+        {
+          data->teaming = allow;
+          data->vf_address = g_strdup (has && !replug ? a->virtual_function : NULL);
+        }
+      if ((!want || replug) && has && a->allow_teaming)
+        data->restore_address = g_strdup (a->virtual_function);
+      /* The software path: the tap's port on its bridge. */
+      if ((v->set & (1u << VMNET_SETTINGS_VLAN_ID)) && a->port && a->software_path == VMNET_SOFTWARE_PATH_BRIDGE)
+        {
+          data->port = g_strdup (a->port);
+          data->port_vlan = (guint) vlan;
+        }
+    }
+
+  if ((want && !has) || replug)
+    {
+      g_autofree gchar *adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
+      g_autofree gchar *vf_alias = g_strconcat (adapter_alias, "-vf", NULL);
+      data->attach_xml = vmnet_libvirt_vf_interface_xml (a->mac_address, vmnet_switch_get_iov_pool_name (sw),
+                                                         adapter_alias, vf_alias, vlan);
+      vmnet_plan_vectors (pf, 0, queue_pairs, &data->vectors_vf, &data->vectors);
+      if (data->vectors_vf)
+        data->sysfs_root = g_strdup (self->host_root ? self->host_root : "/");
+    }
+  if ((!want && has) || replug)
+    data->detach_alias = g_strdup (a->vf_alias);
+  data->clear_last_error = a->last_error != NULL && (!want || !has);
+  g_clear_pointer (&pf, vmnet_host_borrowed_pf_free);
+}
+
+static SetAdapterData *
+prepare_set_adapter (VmnetHost            *self,
+                     VmnetNetworkAdapter  *adapter,
+                     VmnetAdapterSettings *settings,
+                     GError              **error)
+{
+  const VmnetAdapterInfo *a = vmnet_network_adapter_get_info (adapter);
+  SetAdapterData *data = g_new0 (SetAdapterData, 1);
+
+  data->label = g_strdup_printf ("adapter '%s' of VM '%s'", a->name, a->vm_name);
+  data->vm_uuid = g_strdup (a->vm_uuid);
+  data->mac = g_strdup (a->mac_address);
+  data->values = *vmnet_adapter_settings_get_values (settings);
+
+  if (!vmnet_settings_validate (&data->values, data->label, error))
+    {
+      set_adapter_data_free (data);
+      return NULL;
+    }
+  if (!data->mac || !data->vm_uuid)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "%s has no MAC address to keep settings for", data->label);
+      set_adapter_data_free (data);
+      return NULL;
+    }
+  if ((data->values.set & (1u << VMNET_SETTINGS_VLAN_ID)) && data->values.vlan_id > 0 &&
+      a->software_path == VMNET_SOFTWARE_PATH_MACVTAP)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "%s: switch '%s' connects VMs through macvtap, which carries no per-adapter VLAN, so VLAN %d "
+                   "would hold on the VF only; use a switch over a Linux bridge (vmnet new-vmswitch --bridge BR)",
+                   data->label, a->switch_name, data->values.vlan_id);
+      set_adapter_data_free (data);
+      return NULL;
+    }
+  plan_vf (self, a, data);
+  if (data->set_filter && !vmnet_libvirt_is_own_filter (a->filter))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "%s uses nwfilter '%s', which libvmnet does not manage: RouterGuard and DhcpGuard "
+                   "need their own filter there; remove it from the interface first",
+                   data->label, a->filter);
+      set_adapter_data_free (data);
+      return NULL;
+    }
+  return data;
+}
+
+static gboolean
+set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  SetAdapterData *data = user_data;
+  g_autoptr(GError) port_error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  /* The VF goes first: if it cannot, nothing has changed. */
+  if (data->detach_alias &&
+      !vmnet_libvirt_conn_detach_vf (self->conn, data->vm_uuid, data->detach_alias, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
+  /* A kernel without bridge VLANs, or a tap that is no bridge port: the
+   * setting is kept and the adapter-vlan check says why. */
+  if (data->port && !vmnet_netlink_set_port_vlan (data->port, data->port_vlan, &port_error) &&
+      !g_error_matches (port_error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED) &&
+      !g_error_matches (port_error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&port_error), "%s: ", data->label);
+      return FALSE;
+    }
+  if (data->filter && !vmnet_libvirt_conn_ensure_guard_filters (self->conn, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
+  if ((data->failover_alias || data->queues > 0 || data->set_filter) &&
+      !vmnet_libvirt_conn_update_interface (self->conn, data->vm_uuid, data->mac, data->failover_alias,
+                                            data->queues, data->set_filter, data->filter, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
+  if (!vmnet_libvirt_conn_set_adapter_settings (self->conn, data->vm_uuid, data->mac, &data->values, error))
+    {
+      g_prefix_error (error, "%s: ", data->label);
+      return FALSE;
+    }
+  if (data->restore_address)
+    vmnet_host_apply_teaming (data->host_root, data->restore_address, FALSE, NULL);
+  /* A VF is a desire, not a guarantee: a failed attach is kept for the status. */
+  if (data->attach_xml)
+    {
+      g_autoptr(GError) attach_error = NULL;
+      if (!vmnet_host_attach_vf (self, data->vm_uuid, data->attach_xml, data->sysfs_root, data->vectors_vf, data->vectors,
+                      &attach_error))
+        {
+          g_debug ("%s: %s", data->label, attach_error->message);
+          vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, attach_error->message, NULL);
+          return TRUE;
+        }
+    }
+  if (data->teaming >= 0)
+    {
+      g_autoptr(GError) teaming_error = NULL;
+      g_autofree gchar *address = data->vf_address ? g_strdup (data->vf_address)
+                                                   : vmnet_libvirt_conn_teamed_vf (self->conn, data->vm_uuid,
+                                                                                   data->adapter_alias);
+      if (!address || !vmnet_host_apply_teaming (data->host_root, address, data->teaming, &teaming_error))
+        {
+          g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
+                                                       teaming_error ? teaming_error->message : "VF not found");
+          vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, message, NULL);
+          return TRUE;
+        }
+    }
+  if (data->clear_last_error)
+    vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, NULL, NULL);
+  return TRUE;
+}
+
+/**
+ * vmnet_host_set_network_adapter:
+ * @self: a #VmnetHost
+ * @adapter: one of the host's adapters
+ * @settings: the changes: only the properties set on it change
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Changes an adapter's settings, like `Set-VMNetworkAdapter`. Every value is
+ * checked first: one out of range fails the call with
+ * %VMNET_ERROR_INVALID_ARGUMENT naming the adapter, the setting and its
+ * allowed range, and nothing changes. The settings are kept in the VM's
+ * libvmnet metadata, in its running and its persistent definition alike;
+ * then the host is read again. When the change takes a running VM's VF away
+ * (IovWeight 0, a port policy), the call waits up to 30 s for the guest to
+ * release the device, so the host read afterwards shows the VF free again;
+ * a guest that does not answer in time keeps the unplug pending, and the VF
+ * shows as in use until it does.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_network_adapter (VmnetHost            *self,
+                                VmnetNetworkAdapter  *adapter,
+                                VmnetAdapterSettings *settings,
+                                GCancellable         *cancellable,
+                                GError              **error)
+{
+  SetAdapterData *data;
+  gboolean ok;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (adapter), FALSE);
+  g_return_val_if_fail (VMNET_IS_ADAPTER_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = prepare_set_adapter (self, adapter, settings, error);
+  if (!data)
+    return FALSE;
+  vmnet_host_resources_changed (self);
+  ok = set_adapter_change (self, data, cancellable, error);
+  set_adapter_data_free (data);
+  return ok && vmnet_host_refresh (self, cancellable, error);
+}
+
+/**
+ * vmnet_host_set_network_adapter_async:
+ * @self: a #VmnetHost
+ * @adapter: one of the host's adapters
+ * @settings: the changes: only the properties set on it change
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_set_network_adapter(). @settings is
+ * read before this returns.
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_set_network_adapter_async (VmnetHost            *self,
+                                      VmnetNetworkAdapter  *adapter,
+                                      VmnetAdapterSettings *settings,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  SetAdapterData *data;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_NETWORK_ADAPTER (adapter));
+  g_return_if_fail (VMNET_IS_ADAPTER_SETTINGS (settings));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vmnet_host_set_network_adapter_async);
+  data = prepare_set_adapter (self, adapter, settings, &error);
+  if (!data)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  vmnet_host_resources_changed (self);
+  vmnet_host_start_change_and_read (self, task, set_adapter_change, data,
+                         (GDestroyNotify) set_adapter_data_free, cancellable);
+}
+
+/**
+ * vmnet_host_set_network_adapter_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_set_network_adapter_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_network_adapter_finish (VmnetHost     *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_set_network_adapter_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+
+static gboolean
+valid_adapter_name (const gchar *name)
+{
+  gsize len = strlen (name);
+
+  if (len == 0 || len > 60)
+    return FALSE;
+  for (const gchar *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* A locally administered QEMU-style MAC no adapter on the host has. */
+static gchar *
+new_mac (VmnetHost *self)
+{
+  GListModel *adapters = G_LIST_MODEL (self->adapters);
+
+  for (;;)
+    {
+      guint32 r = g_random_int ();
+      g_autofree gchar *mac = g_strdup_printf ("52:54:00:%02x:%02x:%02x", (r >> 16) & 0xff, (r >> 8) & 0xff, r & 0xff);
+      gboolean taken = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (adapters) && !taken; i++)
+        {
+          g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, i);
+          taken = g_ascii_strcasecmp (vmnet_network_adapter_get_mac_address (a) ? vmnet_network_adapter_get_mac_address (a) : "", mac) == 0;
+        }
+      if (!taken)
+        return g_steal_pointer (&mac);
+    }
+}
+
+/**
+ * vmnet_host_add_network_adapter:
+ * @self: a #VmnetHost
+ * @vm: one of the host's VMs
+ * @sw: the switch to connect the adapter to
+ * @name: (nullable): the adapter name (letters, digits, `-`, `_`), or %NULL for `netN`
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Adds a virtio network adapter, like `Add-VMNetworkAdapter`, with a new MAC
+ * address and the user alias `ua-NAME`. On a switch in SR-IOV mode it is
+ * created ready for failover (`<teaming type='persistent'/>`), so a VF can be
+ * teamed with it while the VM runs. A running VM gets it at once and keeps it;
+ * a stopped one in its definition.
+ *
+ * Returns: (transfer full): the new adapter, or %NULL with %VMNET_ERROR_INVALID_ARGUMENT,
+ *   %VMNET_ERROR_ALREADY_EXISTS or libvirt's error
+ *
+ * Since: 0.1
+ */
+VmnetNetworkAdapter *
+vmnet_host_add_network_adapter (VmnetHost     *self,
+                                VmnetVm       *vm,
+                                VmnetSwitch   *sw,
+                                const gchar   *name,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_autofree gchar *chosen = NULL;
+  g_autofree gchar *alias = NULL;
+  g_autofree gchar *mac = NULL;
+  g_autofree gchar *xml = NULL;
+  g_autoptr(VmnetNetworkAdapter) existing = NULL;
+  g_autoptr(VmnetVm) after = NULL;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  g_return_val_if_fail (VMNET_IS_VM (vm), NULL);
+  g_return_val_if_fail (VMNET_IS_SWITCH (sw), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (name && !valid_adapter_name (name))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "adapter name '%s' of VM '%s' is not allowed: 1 to 60 letters, digits, '-' or '_' "
+                   "(it becomes the libvirt alias ua-NAME)", name, vmnet_vm_get_name (vm));
+      return NULL;
+    }
+  if (name)
+    {
+      existing = vmnet_vm_find_network_adapter (vm, name, NULL);
+      if (existing)
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS,
+                       "VM '%s' has a network adapter '%s' already", vmnet_vm_get_name (vm), name);
+          return NULL;
+        }
+      chosen = g_strdup (name);
+    }
+  else
+    {
+      for (guint k = g_list_model_get_n_items (vmnet_vm_get_network_adapters (vm)); !chosen; k++)
+        {
+          g_autofree gchar *candidate = g_strdup_printf ("net%u", k);
+          g_autoptr(VmnetNetworkAdapter) taken = vmnet_vm_find_network_adapter (vm, candidate, NULL);
+          if (!taken)
+            chosen = g_steal_pointer (&candidate);
+        }
+    }
+  if (g_strcmp0 (vmnet_switch_get_forward_mode (sw), "hostdev") == 0)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "switch '%s' is only a VF pool: connect adapters to a switch with a software path",
+                   vmnet_switch_get_name (sw));
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  alias = g_strconcat (VMNET_ALIAS_PREFIX, chosen, NULL);
+  mac = new_mac (self);
+  xml = vmnet_libvirt_adapter_interface_xml (mac, vmnet_switch_get_name (sw), alias, vmnet_switch_get_iov_enabled (sw));
+  if (!vmnet_libvirt_conn_add_interface (self->conn, vmnet_vm_get_uuid (vm), xml, error))
+    {
+      g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
+      return NULL;
+    }
+  if (!vmnet_host_refresh (self, cancellable, error))
+    return NULL;
+  after = vmnet_host_find_vm (self, vmnet_vm_get_uuid (vm), error);
+  return after ? vmnet_vm_find_network_adapter (after, mac, error) : NULL;
+}
+
+/**
+ * vmnet_host_set_vm_scope:
+ * @self: a #VmnetHost
+ * @vm: one of the host's VMs
+ * @scope: (nullable): the authorization scope to place it in, %NULL or
+ *   %VMNET_AUTH_DEFAULT_SCOPE for the default scope
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Places a VM in an authorization scope (Hyper-V's SetScope.vbs step). The
+ * scope is kept in the VM's libvmnet metadata, in its live and persistent
+ * definitions, so it travels with the VM. The polkit rules name the VMs of
+ * each VM scope: export them again afterwards (vmnet_auth_store_export()).
+ * That the scope exists in the authorization store is the caller's to check.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_vm_scope (VmnetHost     *self,
+                         VmnetVm       *vm,
+                         const gchar   *scope,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (scope && g_str_equal (scope, VMNET_AUTH_DEFAULT_SCOPE))
+    scope = NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!vmnet_libvirt_conn_set_vm_scope (self->conn, vmnet_vm_get_uuid (vm), scope, error))
+    {
+      g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
+      return FALSE;
+    }
+  return vmnet_host_refresh (self, cancellable, error);
+}

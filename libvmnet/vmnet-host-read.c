@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reading the host: the I/O half of a read (any thread), the half that
+ * applies it to the host's objects (the host's context), and the task
+ * runner that joins the two for every operation. */
+#include "config.h"
+
+#include "vmnet-host-private.h"
+#include "vmnet-error.h"
+#include "vmnet-object-private.h"
+#include "vmnet-diagnose-private.h"
+#include "linux/vmnet-linux-private.h"
+
+void
+vmnet_snapshot_free (VmnetSnapshot *snap)
+{
+  g_clear_pointer (&snap->conn, vmnet_libvirt_conn_free);
+  g_clear_pointer (&snap->facts, vmnet_host_facts_free);
+  g_clear_pointer (&snap->model, vmnet_model_free);
+  g_free (snap);
+}
+
+const gchar *
+vmnet_host_label (VmnetHost *self)
+{
+  return self->uri ? self->uri : (self->conn ? vmnet_libvirt_conn_get_uri (self->conn) : "(default)");
+}
+
+gboolean
+vmnet_host_is_local (VmnetHost *self, VmnetLibvirtConn *conn)
+{
+  if (self->host_root)
+    return TRUE;
+  return conn && !vmnet_libvirt_conn_is_remote (conn) && !vmnet_libvirt_conn_is_test (conn);
+}
+
+/* The I/O half of a read; safe on any thread. */
+VmnetSnapshot *
+vmnet_host_read (VmnetHost        *self,
+           VmnetLibvirtConn *conn,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  g_autoptr(VmnetSnapshot) snap = g_new0 (VmnetSnapshot, 1);
+  gint64 t0 = g_get_monotonic_time (), t1, t2;
+
+  if (!conn)
+    {
+      snap->conn = vmnet_libvirt_conn_open (self->uri, error);
+      if (!snap->conn)
+        return NULL;
+      conn = snap->conn;
+    }
+  snap->facts = vmnet_libvirt_conn_fetch (conn, cancellable, error);
+  if (!snap->facts)
+    {
+      g_prefix_error (error, "host '%s': ", vmnet_host_label (self));
+      return NULL;
+    }
+  t1 = g_get_monotonic_time ();
+  if (vmnet_host_is_local (self, conn))
+    vmnet_linux_collect (snap->facts, self->host_root ? self->host_root : "/",
+                         self->host_root == NULL);
+  t2 = g_get_monotonic_time ();
+  snap->model = vmnet_model_build (snap->facts);
+  g_debug ("read host '%s': libvirt %.1f ms (%u VMs, %u networks, %u PCI devices), host files %.1f ms, model %.1f ms",
+           vmnet_host_label (self), (t1 - t0) / 1000.0, snap->facts->domains->len, snap->facts->networks->len,
+           snap->facts->pci->len, (t2 - t1) / 1000.0, (g_get_monotonic_time () - t2) / 1000.0);
+  return g_steal_pointer (&snap);
+}
+
+static const gchar *
+switch_info_key (gconstpointer info)
+{
+  return ((const VmnetSwitchInfo *) info)->name;
+}
+
+static const gchar *
+switch_object_key (gpointer object)
+{
+  return vmnet_switch_get_info (object)->name;
+}
+
+static gpointer
+switch_create (gpointer info)
+{
+  return vmnet_switch_new (info);
+}
+
+static void
+switch_update (gpointer object, gpointer info)
+{
+  vmnet_switch_update (object, info);
+}
+
+static const gchar *
+pf_info_key (gconstpointer info)
+{
+  return ((const VmnetPfInfo *) info)->pci_address;
+}
+
+static const gchar *
+pf_object_key (gpointer object)
+{
+  return vmnet_net_adapter_sriov_get_info (object)->pci_address;
+}
+
+static gpointer
+pf_create (gpointer info)
+{
+  return vmnet_net_adapter_sriov_new (info);
+}
+
+static void
+pf_update (gpointer object, gpointer info)
+{
+  vmnet_net_adapter_sriov_update (object, info);
+}
+
+static const gchar *
+vm_info_key (gconstpointer info)
+{
+  const VmnetVmInfo *vm = info;
+  return vm->uuid ? vm->uuid : vm->name;
+}
+
+static const gchar *
+vm_object_key (gpointer object)
+{
+  const gchar *uuid = vmnet_vm_get_uuid (object);
+  return uuid ? uuid : vmnet_vm_get_name (object);
+}
+
+static gpointer
+vm_create (gpointer info)
+{
+  return vmnet_vm_new (info);
+}
+
+static void
+vm_update (gpointer object, gpointer info)
+{
+  vmnet_vm_update (object, info);
+}
+
+static const VmnetListSyncFuncs switch_sync = { switch_info_key, switch_object_key, switch_create, switch_update };
+static const VmnetListSyncFuncs pf_sync = { pf_info_key, pf_object_key, pf_create, pf_update };
+static const VmnetListSyncFuncs vm_sync = { vm_info_key, vm_object_key, vm_create, vm_update };
+
+static void
+set_string (VmnetHost *self, gchar **field, gchar *value, VmnetHostProp prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    {
+      g_free (value);
+      return;
+    }
+  g_free (*field);
+  *field = value;
+  vmnet_host_notify (self, prop);
+}
+
+static void
+sync_flat_adapters (VmnetHost *self)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_vms = g_list_model_get_n_items (G_LIST_MODEL (self->vms));
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->adapters));
+  gboolean same;
+
+  for (guint i = 0; i < n_vms; i++)
+    {
+      g_autoptr(VmnetVm) vm = g_list_model_get_item (G_LIST_MODEL (self->vms), i);
+      GListModel *adapters = vmnet_vm_get_network_adapters (vm);
+      for (guint j = 0; j < g_list_model_get_n_items (adapters); j++)
+        g_ptr_array_add (all, g_list_model_get_item (adapters, j));
+    }
+
+  same = n_old == all->len;
+  for (guint i = 0; same && i < all->len; i++)
+    {
+      g_autoptr(GObject) old = g_list_model_get_item (G_LIST_MODEL (self->adapters), i);
+      same = old == g_ptr_array_index (all, i);
+    }
+  if (!same)
+    g_list_store_splice (self->adapters, 0, n_old, all->pdata, all->len);
+}
+
+/* The main-context half of a read. */
+void
+vmnet_host_apply_snapshot (VmnetHost *self, VmnetSnapshot *snap)
+{
+  gboolean had_conn = self->conn != NULL;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (snap->conn)
+    {
+      g_clear_pointer (&self->conn, vmnet_libvirt_conn_free);
+      self->conn = g_steal_pointer (&snap->conn);
+      if (had_conn)
+        vmnet_host_notify (self, VMNET_HOST_PROP_RESOLVED_URI);
+    }
+  set_string (self, &self->computer_name, g_steal_pointer (&snap->facts->computer_name), VMNET_HOST_PROP_COMPUTER_NAME);
+  set_string (self, &self->hypervisor, g_steal_pointer (&snap->facts->hypervisor), VMNET_HOST_PROP_HYPERVISOR);
+  set_string (self, &self->hypervisor_version, g_steal_pointer (&snap->facts->hypervisor_version), VMNET_HOST_PROP_HYPERVISOR_VERSION);
+  set_string (self, &self->libvirt_version, g_steal_pointer (&snap->facts->libvirt_version), VMNET_HOST_PROP_LIBVIRT_VERSION);
+
+  {
+    VmnetTernary old_support = vmnet_checks_support (self->host_checks);
+    g_auto(GStrv) old_reasons = vmnet_checks_reasons (self->host_checks);
+    g_auto(GStrv) new_reasons = NULL;
+
+    g_clear_pointer (&self->host_checks, g_ptr_array_unref);
+    self->host_checks = g_steal_pointer (&snap->model->host_checks);
+    new_reasons = vmnet_checks_reasons (self->host_checks);
+    if (old_support != vmnet_checks_support (self->host_checks))
+      vmnet_host_notify (self, VMNET_HOST_PROP_IOV_SUPPORT);
+    if (!g_strv_equal ((const gchar * const *) old_reasons, (const gchar * const *) new_reasons))
+      vmnet_host_notify (self, VMNET_HOST_PROP_IOV_SUPPORT_REASONS);
+  }
+  vmnet_list_store_sync (self->pfs, snap->model->pfs, &pf_sync);
+  vmnet_list_store_sync (self->switches, snap->model->switches, &switch_sync);
+  vmnet_list_store_sync (self->vms, snap->model->vms, &vm_sync);
+  sync_flat_adapters (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+
+static void
+read_data_free (VmnetHostTask *data)
+{
+  if (data->change_data_free)
+    data->change_data_free (data->change_data);
+  g_free (data);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  VmnetHost *self = source_object;
+  VmnetHostTask *data = task_data;
+  GError *error = NULL;
+  VmnetSnapshot *snap;
+
+  if (data->produce)
+    snap = data->produce (self, data->change_data, cancellable, &error);
+  else if (data->change && !data->change (self, data->change_data, cancellable, &error))
+    snap = NULL;
+  else
+    snap = vmnet_host_read (self, data->conn, cancellable, &error);
+
+  if (snap)
+    g_task_return_pointer (task, snap, (GDestroyNotify) vmnet_snapshot_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Runs read_thread, then applies its snapshot in the host's context before
+ * completing the caller's task. */
+static void
+read_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  VmnetHost *self = VMNET_HOST (source);
+  VmnetHostTask *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  g_autoptr(VmnetSnapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (!snap)
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  vmnet_host_apply_snapshot (self, snap);
+  if (data->applied)
+    data->applied (self, data->change_data);
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+vmnet_host_start_task (VmnetHost *self, GTask *outer, VmnetHostTask *data, GCancellable *cancellable)
+{
+  g_autoptr(GTask) inner = g_task_new (self, cancellable, read_done, g_object_ref (outer));
+
+  data->conn = self->conn;
+  g_task_set_source_tag (inner, vmnet_host_start_task);
+  g_task_set_task_data (inner, data, (GDestroyNotify) read_data_free);
+  g_task_run_in_thread (inner, read_thread);
+}
+
+void
+vmnet_host_start_change_and_read (VmnetHost      *self,
+                       GTask          *outer,
+                       VmnetHostChangeFunc      change,
+                       gpointer        change_data,
+                       GDestroyNotify  change_data_free,
+                       GCancellable   *cancellable)
+{
+  VmnetHostTask *data = g_new0 (VmnetHostTask, 1);
+
+  data->change = change;
+  data->change_data = change_data;
+  data->change_data_free = change_data_free;
+  vmnet_host_start_task (self, outer, data, cancellable);
+}
+
+void
+vmnet_host_start_read (VmnetHost    *self,
+                       GTask        *outer,
+                       GCancellable *cancellable)
+{
+  vmnet_host_start_change_and_read (self, outer, NULL, NULL, NULL, cancellable);
+}

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reconcile passes: the VF plan carried out on the host (attach, detach,
+ * teaming, the last error), the failure memory between passes, and the
+ * fast path for a VM that has just started. */
+#include "config.h"
+
+#include "vmnet-host-private.h"
+#include "vmnet-error.h"
+#include "vmnet-object-private.h"
+#include "linux/vmnet-linux-private.h"
+
+gboolean
+vmnet_host_apply_teaming (const gchar *host_root, const gchar *vf_address, gboolean allow, GError **error)
+{
+  g_autofree gchar *pf = NULL;
+  guint index;
+
+  if (!vmnet_sysfs_vf_position (host_root, vf_address, &pf, &index))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "no PF found for VF %s", vf_address);
+      return FALSE;
+    }
+  return vmnet_netlink_set_vf_teaming (pf, index, allow, error);
+}
+
+/* Attaches a VF from a pool; with @vectors_vf, that VF gets its MSI-X
+ * vectors first (best effort: what it has is reported as granted). */
+gboolean
+vmnet_host_attach_vf (VmnetHost *self, const gchar *vm_uuid, const gchar *xml, const gchar *sysfs_root,
+           const gchar *vectors_vf, gint vectors, GError **error)
+{
+  g_autoptr(GError) vectors_error = NULL;
+
+  if (vectors_vf && vectors >= 0 &&
+      !vmnet_sysfs_set_vf_vectors (sysfs_root, vectors_vf, vectors, &vectors_error))
+    g_info ("%s", vectors_error->message);
+  if (vmnet_libvirt_conn_attach_vf (self->conn, vm_uuid, xml, error))
+    return TRUE;
+  if (vectors_vf && vectors >= 0)
+    vmnet_sysfs_reprobe (sysfs_root, vectors_vf);
+  return FALSE;
+}
+
+void
+vmnet_host_borrowed_pf_free (gpointer data)
+{
+  VmnetPfInfo *pf = data;
+
+  g_ptr_array_unref (pf->vfs);
+  g_free (pf);
+}
+
+/* The records of a list's objects, borrowed from them. */
+GPtrArray *
+vmnet_host_borrowed_infos (GListModel *list, VmnetInfoGetter get_info)
+{
+  GPtrArray *infos = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GObject) object = g_list_model_get_item (list, i);
+      g_ptr_array_add (infos, (gpointer) get_info (object));
+    }
+  return infos;
+}
+
+/* A PF's record with its VFs' records, all borrowed from the objects; free
+ * with vmnet_host_borrowed_pf_free(). */
+VmnetPfInfo *
+vmnet_host_borrowed_pf (VmnetNetAdapterSriov *object)
+{
+  VmnetPfInfo *pf = g_new (VmnetPfInfo, 1);
+
+  *pf = *vmnet_net_adapter_sriov_get_info (object);
+  pf->vfs = vmnet_host_borrowed_infos (vmnet_net_adapter_sriov_get_virtual_functions (object),
+                            (VmnetInfoGetter) vmnet_virtual_function_get_info);
+  return pf;
+}
+
+/* Reconciling. */
+
+typedef struct {
+  gchar     *vm_uuid;     /* only this VM; NULL: all */
+  GPtrArray *steps;       /* (element-type VmnetStep) */
+} ReconcileData;
+
+static void
+reconcile_data_free (ReconcileData *data)
+{
+  g_free (data->vm_uuid);
+  g_clear_pointer (&data->steps, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+remember_failure (VmnetHost *self, const VmnetStep *step, guint generation)
+{
+  VmnetAdapterMemory *m;
+
+  g_mutex_lock (&self->memory_lock);
+  m = g_hash_table_lookup (self->memory, step->key);
+  if (m)
+    {
+      m->failed_generation = generation;
+      m->failed_weight = step->iov_weight;
+    }
+  g_mutex_unlock (&self->memory_lock);
+}
+
+static void
+forget_adapter (VmnetHost *self, const VmnetStep *step)
+{
+  g_mutex_lock (&self->memory_lock);
+  g_hash_table_remove (self->memory, step->key);
+  g_mutex_unlock (&self->memory_lock);
+}
+
+static void
+set_step_result (VmnetStep *step, VmnetVfAction action, const gchar *reason)
+{
+  step->action = action;
+  step->report = TRUE;
+  if (reason)
+    {
+      g_free (step->reason);
+      step->reason = g_strdup (reason);
+    }
+}
+
+/* Carries out one step on the host; failures end up in the step. */
+static void
+execute_step (VmnetHost *self, VmnetStep *step, guint generation, gboolean local)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, step->adapter_name, NULL);
+
+  switch (step->kind)
+    {
+    case VMNET_STEP_DETACH:
+      if (!vmnet_libvirt_conn_detach_vf (self->conn, step->vm_uuid, step->vf_alias, &error))
+        {
+          set_step_result (step, VMNET_VF_ACTION_FAILED, error->message);
+          return;
+        }
+      if (local && step->allow_teaming && step->virtual_function)
+        vmnet_host_apply_teaming ("/", step->virtual_function, FALSE, NULL);
+      set_step_result (step, VMNET_VF_ACTION_DETACHED, NULL);
+      break;
+
+    case VMNET_STEP_ATTACH:
+      {
+        g_autofree gchar *vf_alias = g_strconcat (adapter_alias, "-vf", NULL);
+        g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml (step->mac, step->pool, adapter_alias, vf_alias,
+                                                                step->vlan_id);
+
+        if (!vmnet_host_attach_vf (self, step->vm_uuid, xml, vmnet_host_is_local (self, self->conn)
+                                                   ? (self->host_root ? self->host_root : "/") : NULL,
+                        step->vectors_vf, step->vectors, &error))
+          {
+            /* A VF is a desire, not a guarantee: the failure is kept for the
+             * status, and tried again when the situation changes. */
+            if (g_strcmp0 (step->last_error, error->message) != 0)
+              vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, error->message, NULL);
+            remember_failure (self, step, generation);
+            set_step_result (step, VMNET_VF_ACTION_FAILED, error->message);
+            return;
+          }
+        g_free (step->virtual_function);
+        step->virtual_function = vmnet_libvirt_conn_teamed_vf (self->conn, step->vm_uuid, adapter_alias);
+        if (local && step->allow_teaming && step->virtual_function &&
+            !vmnet_host_apply_teaming ("/", step->virtual_function, TRUE, &error))
+          {
+            g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
+                                                         error->message);
+            vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, message, NULL);
+          }
+        else if (step->last_error)
+          vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, NULL, NULL);
+        forget_adapter (self, step);
+        set_step_result (step, VMNET_VF_ACTION_ATTACHED, NULL);
+      }
+      break;
+
+    case VMNET_STEP_WAIT:
+      if (step->news)
+        set_step_result (step, VMNET_VF_ACTION_WAITING, NULL);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Running adapters' bridge ports get their VLAN; returns whether any changed. */
+static gboolean
+set_port_vlans (const VmnetModel *model, const gchar *vm_uuid)
+{
+  g_autoptr(GPtrArray) steps = vmnet_reconcile_port_vlans (model, vm_uuid);
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const VmnetPortStep *step = g_ptr_array_index (steps, i);
+      g_autoptr(GError) error = NULL;
+
+      if (vmnet_netlink_set_port_vlan (step->port, step->vlan_id, &error))
+        {
+          g_info ("adapter '%s' of VM '%s': port %s is an access port of VLAN %u", step->adapter_name,
+                  step->vm_name, step->port, step->vlan_id);
+          changed = TRUE;
+        }
+      else
+        g_info ("adapter '%s' of VM '%s': %s", step->adapter_name, step->vm_name, error->message);
+    }
+  return changed;
+}
+
+/* Reads the host, plans, carries the plan out and reads again if anything
+ * was done; then the software paths get their VLANs. Safe on any thread. */
+static VmnetSnapshot *
+reconcile_run (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  ReconcileData *data = user_data;
+  g_autoptr(VmnetSnapshot) snap = NULL;
+  guint generation = g_atomic_int_get (&self->generation);
+  gboolean local = vmnet_host_is_local (self, self->conn) && !self->host_root;
+  gboolean acted = data->steps != NULL;   /* planned already: read afterwards in any case */
+
+  if (!data->steps)
+    {
+      snap = vmnet_host_read (self, self->conn, cancellable, error);
+      if (!snap)
+        return NULL;
+      g_mutex_lock (&self->memory_lock);
+      data->steps = vmnet_reconcile_plan (snap->model, data->vm_uuid, FALSE, self->memory, generation,
+                                          g_get_monotonic_time ());
+      g_mutex_unlock (&self->memory_lock);
+    }
+
+  for (guint i = 0; i < data->steps->len; i++)
+    {
+      VmnetStep *step = g_ptr_array_index (data->steps, i);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      execute_step (self, step, generation, local);
+      acted |= step->kind != VMNET_STEP_WAIT;
+    }
+  if (acted)
+    {
+      g_clear_pointer (&snap, vmnet_snapshot_free);
+      snap = vmnet_host_read (self, self->conn, cancellable, error);
+      if (!snap)
+        return NULL;
+    }
+  if (local && set_port_vlans (snap->model, data->vm_uuid))
+    {
+      g_clear_pointer (&snap, vmnet_snapshot_free);
+      snap = vmnet_host_read (self, self->conn, cancellable, error);
+    }
+  return g_steal_pointer (&snap);
+}
+
+static void
+emit_actions (VmnetHost *self, GPtrArray *steps)
+{
+  for (guint i = 0; i < steps->len; i++)
+    {
+      VmnetStep *step = g_ptr_array_index (steps, i);
+
+      if (step->report)
+        vmnet_host_emit_vf_action (self, step);
+    }
+}
+
+static ReconcileData *
+prepare_reconcile (VmnetHost *self, VmnetVm *vm)
+{
+  ReconcileData *data = g_new0 (ReconcileData, 1);
+
+  data->vm_uuid = vm ? g_strdup (vmnet_vm_get_uuid (vm)) : NULL;
+  return data;
+}
+
+/**
+ * vmnet_host_reconcile:
+ * @self: a #VmnetHost
+ * @vm: (nullable): only this VM's adapters, or %NULL for all
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Brings the VFs in line with the adapters' settings, once: an adapter that
+ * no longer wants its VF (IovWeight 0, VM stopping, a port policy only the
+ * software switch enforces) loses it; adapters of running VMs that want one
+ * get a free VF, the highest IovWeight first and, among equals, the one that
+ * has waited longest. No VF is taken from an adapter that still wants it.
+ * An attach that fails leaves the adapter on its software path, with the
+ * reason in its status; it is tried again once VFs may have come free.
+ * #VmnetHost::vf-action is emitted for everything done; then the host is
+ * read again.
+ *
+ * #VmnetReconciler runs this whenever libvirt reports a change.
+ *
+ * Returns: %TRUE on success (also when some attach failed: see
+ *   #VmnetHost::vf-action), %FALSE with @error set if the host could not be
+ *   read
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_reconcile (VmnetHost     *self,
+                      VmnetVm       *vm,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  ReconcileData *data;
+  g_autoptr(VmnetSnapshot) snap = NULL;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (vm == NULL || VMNET_IS_VM (vm), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = prepare_reconcile (self, vm);
+  snap = reconcile_run (self, data, cancellable, error);
+  if (snap)
+    {
+      vmnet_host_apply_snapshot (self, snap);
+      emit_actions (self, data->steps);
+    }
+  reconcile_data_free (data);
+  return snap != NULL;
+}
+
+static void
+reconcile_applied (VmnetHost *self, gpointer data)
+{
+  emit_actions (self, ((ReconcileData *) data)->steps);
+}
+
+static void
+start_reconcile (VmnetHost *self, GTask *outer, ReconcileData *data, GCancellable *cancellable)
+{
+  VmnetHostTask *read = g_new0 (VmnetHostTask, 1);
+
+  read->produce = reconcile_run;
+  read->applied = reconcile_applied;
+  read->change_data = data;
+  read->change_data_free = (GDestroyNotify) reconcile_data_free;
+  vmnet_host_start_task (self, outer, read, cancellable);
+}
+
+/**
+ * vmnet_host_reconcile_async:
+ * @self: a #VmnetHost
+ * @vm: (nullable): only this VM's adapters, or %NULL for all
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_reconcile(): libvirt is called from a
+ * worker thread; objects change and signals are emitted in the host's
+ * context.
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_reconcile_async (VmnetHost           *self,
+                            VmnetVm             *vm,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (vm == NULL || VMNET_IS_VM (vm));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vmnet_host_reconcile_async);
+  start_reconcile (self, task, prepare_reconcile (self, vm), cancellable);
+}
+
+/**
+ * vmnet_host_reconcile_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_reconcile_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_reconcile_finish (VmnetHost     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_reconcile_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+borrowed_vm_free (gpointer data)
+{
+  VmnetVmInfo *vm = data;
+
+  g_ptr_array_unref (vm->adapters);
+  g_free (vm);
+}
+
+/* The host as its objects have it now, as a model whose records are
+ * borrowed from them. */
+static VmnetModel *
+borrowed_model (VmnetHost *self)
+{
+  VmnetModel *m = g_new0 (VmnetModel, 1);
+  GListModel *pfs = G_LIST_MODEL (self->pfs), *vms = G_LIST_MODEL (self->vms);
+
+  m->switches = vmnet_host_borrowed_infos (G_LIST_MODEL (self->switches), (VmnetInfoGetter) vmnet_switch_get_info);
+  m->pfs = g_ptr_array_new_with_free_func (vmnet_host_borrowed_pf_free);
+  m->vms = g_ptr_array_new_with_free_func (borrowed_vm_free);
+  for (guint i = 0; i < g_list_model_get_n_items (pfs); i++)
+    {
+      g_autoptr(VmnetNetAdapterSriov) pf = g_list_model_get_item (pfs, i);
+      g_ptr_array_add (m->pfs, vmnet_host_borrowed_pf (pf));
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
+    {
+      g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
+      VmnetVmInfo *info = g_new0 (VmnetVmInfo, 1);
+
+      info->adapters = vmnet_host_borrowed_infos (vmnet_vm_get_network_adapters (vm),
+                                       (VmnetInfoGetter) vmnet_network_adapter_get_info);
+      g_ptr_array_add (m->vms, info);
+    }
+  return m;
+}
+
+/* A VM has just started (or arrived, or resumed): its adapters are planned
+ * from what the host's objects already know, so the VFs are attached before
+ * the host is read again; the read follows. Returns %FALSE, doing nothing,
+ * when the objects do not know the VM yet (a full pass is needed). */
+gboolean
+vmnet_host_reconcile_started_vm_async (VmnetHost           *self,
+                                       const gchar         *vm_uuid,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetModel) model = NULL;
+  g_autoptr(GTask) task = NULL;
+  ReconcileData *data;
+
+  vm = vmnet_host_find_vm (self, vm_uuid, NULL);
+  if (!vm)
+    return FALSE;
+
+  data = g_new0 (ReconcileData, 1);
+  data->vm_uuid = g_strdup (vm_uuid);
+  model = borrowed_model (self);
+  g_mutex_lock (&self->memory_lock);
+  data->steps = vmnet_reconcile_plan (model, vm_uuid, TRUE, self->memory, g_atomic_int_get (&self->generation),
+                                      g_get_monotonic_time ());
+  g_mutex_unlock (&self->memory_lock);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vmnet_host_reconcile_async);
+  start_reconcile (self, task, data, cancellable);
+  return TRUE;
+}
+
+/* VFs may have come free (a VM stopped, a device went, a switch changed):
+ * adapters whose attach failed are tried again on the next pass. */
+void
+vmnet_host_resources_changed (VmnetHost *self)
+{
+  g_atomic_int_inc (&self->generation);
+}
+
+/* The VM's adapters whose attach failed are tried again on the next pass. */
+void
+vmnet_host_forget_failures (VmnetHost *self, const gchar *vm_uuid)
+{
+  g_autofree gchar *prefix = g_strconcat (vm_uuid, "/", NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_mutex_lock (&self->memory_lock);
+  g_hash_table_iter_init (&iter, self->memory);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_str_has_prefix (key, prefix))
+      ((VmnetAdapterMemory *) value)->failed_generation = 0;
+  g_mutex_unlock (&self->memory_lock);
+}
+
+VmnetLibvirtConn *
+vmnet_host_get_libvirt_conn (VmnetHost *self)
+{
+  return self->conn;
+}
