@@ -61,6 +61,7 @@ typedef struct {
   gchar        *source_dev;     /* <source bridge|dev> */
   gchar        *model;
   gchar        *alias;
+  gchar        *adapter_name;   /* NAME of a user alias ua-NAME, NULL: none */
   gchar        *hostdev_address; /* hostdev: the VF's PCI address */
   VmnetTeaming  teaming;
   gchar        *teaming_persistent;

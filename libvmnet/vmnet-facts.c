@@ -91,6 +91,7 @@ vmnet_iface_fact_free (VmnetIfaceFact *f)
   g_free (f->source_dev);
   g_free (f->model);
   g_free (f->alias);
+  g_free (f->adapter_name);
   g_free (f->hostdev_address);
   g_free (f->teaming_persistent);
   g_free (f->filter);

@@ -9,6 +9,7 @@
 #include "vmnet-error.h"
 #include "vmnet-object-private.h"
 #include "vmnet-settings-private.h"
+#include "vmnet-vf-exec-private.h"
 #include "linux/vmnet-linux-private.h"
 
 typedef struct {
@@ -16,25 +17,20 @@ typedef struct {
   gchar               *vm_uuid;
   gchar               *mac;
   VmnetSettingsValues  values;
-  /* What the change means for the VF of a running VM. */
-  gchar               *attach_xml;      /* hot-plug this VF */
-  gchar               *detach_alias;    /* unplug the VF with this alias */
+  /* What the change means for the VF of a running VM: the planner's steps
+   * for this adapter (detaches first), carried out by the VF executor. */
+  GPtrArray           *steps;            /* (element-type VmnetVfStep) */
+  guint                generation;
   gboolean             clear_last_error;
-  /* AllowTeaming on the VF (netlink on the PF; only on the host itself). */
-  gchar               *host_root;       /* where sysfs is; NULL: not host-local */
-  gchar               *adapter_alias;   /* find the attached VF by its partner */
-  gchar               *vf_address;      /* the VF the adapter has now */
-  gint                 teaming;         /* -1 leave, else the value to apply */
-  gchar               *restore_address; /* a released VF to give trust off / spoofchk on */
-  gchar               *failover_alias;  /* make the persistent definition failover-ready */
-  gint                 queues;          /* virtio <driver queues> for the persistent definition, 0: leave */
-  gboolean             set_filter;      /* RouterGuard/DhcpGuard changed: the software path's nwfilter */
-  const gchar         *filter;          /* the filter they need, NULL: none */
-  gchar               *port;            /* the software path's bridge port to give the VLAN, NULL: none */
+  /* AllowTeaming changed on a VF the adapter keeps (netlink; the host itself). */
+  gchar               *teaming_vf;
+  gboolean             teaming;
+  gchar               *failover_name;    /* make the persistent definition failover-ready */
+  gint                 queues;           /* virtio <driver queues> for the persistent definition, 0: leave */
+  gboolean             set_filter;       /* RouterGuard/DhcpGuard changed: the software path's nwfilter */
+  const gchar         *filter;           /* the filter they need, NULL: none */
+  gchar               *port;             /* the software path's bridge port to give the VLAN, NULL: none */
   guint                port_vlan;
-  gchar               *sysfs_root;      /* MSI-X vectors for the VF to attach: where sysfs is, */
-  gchar               *vectors_vf;      /* the VF the pool hands out next, */
-  gint                 vectors;         /* its vectors (0: default) */
 } SetAdapterData;
 
 static void
@@ -43,110 +39,103 @@ set_adapter_data_free (SetAdapterData *data)
   g_free (data->label);
   g_free (data->vm_uuid);
   g_free (data->mac);
-  g_free (data->attach_xml);
-  g_free (data->detach_alias);
-  g_free (data->host_root);
-  g_free (data->adapter_alias);
-  g_free (data->vf_address);
-  g_free (data->restore_address);
-  g_free (data->failover_alias);
+  g_clear_pointer (&data->steps, g_ptr_array_unref);
+  g_free (data->teaming_vf);
+  g_free (data->failover_name);
   g_free (data->port);
-  g_free (data->sysfs_root);
-  g_free (data->vectors_vf);
   g_free (data);
 }
 
 #define VALUE(v, field, FIELD, current) \
   (((v)->set & (1u << VMNET_SETTINGS_##FIELD)) ? (v)->field : (current))
 
-/* Realization: a running VM's adapter with IovWeight above 0, failover-ready,
- * on a switch in SR-IOV mode and without a policy only the software switch
- * enforces, gets a VF hot-plugged beside it; otherwise its VF goes. */
+static const VmnetSwitchInfo *
+model_switch (const VmnetModel *model, const gchar *name)
+{
+  for (guint i = 0; name && i < model->switches->len; i++)
+    {
+      const VmnetSwitchInfo *sw = g_ptr_array_index (model->switches, i);
+      if (g_strcmp0 (sw->name, name) == 0)
+        return sw;
+    }
+  return NULL;
+}
+
+/* What the change means beyond the settings: the VF planner decides, over
+ * the host's last model with this adapter as the change leaves it, whether
+ * its VF is plugged, unplugged or plugged again; the rest is the software
+ * path (failover readiness, queues, guards' nwfilter, the port's VLAN) and
+ * AllowTeaming on a VF the adapter keeps. */
 static void
-plan_vf (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
+plan_change (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
 {
   const VmnetSettingsValues *v = &data->values;
-  g_autoptr(VmnetSwitch) sw = a->switch_name ? vmnet_host_find_switch (self, a->switch_name, NULL) : NULL;
-  gint weight = VALUE (v, iov_weight, IOV_WEIGHT, (gint) a->iov_weight);
-  gboolean guarded = VALUE (v, router_guard, ROUTER_GUARD, a->router_guard) ||
-                     VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard);
-  gint vlan = VALUE (v, vlan_id, VLAN_ID, a->vlan_id);
-  gboolean want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a), sw && vmnet_switch_get_iov_enabled (sw),
-                                          weight, guarded);
+  const VmnetSwitchInfo *sw = model_switch (self->model, a->switch_name);
+  gboolean local = vmnet_host_is_local (self, self->conn) && !self->host_root;
+  VmnetAdapterInfo changed = *a;   /* borrows a's strings for the planner call */
+  VmnetVfPlanScope scope = { a->vm_uuid, FALSE, &changed,
+                             (v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) != 0 };
+  g_autoptr(GPtrArray) steps = NULL;
   gboolean has = a->iov_usage && a->vf_alias != NULL;
-  gboolean allow = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
-  guint queue_pairs = (guint) VALUE (v, iov_queue_pairs_requested, IOV_QUEUE_PAIRS_REQUESTED,
-                                    (gint) a->iov_queue_pairs_requested);
-  g_autoptr(VmnetNetAdapterSriov) pf_object = NULL;
-  VmnetPfInfo *pf = NULL;
-  gboolean replug;
+  gboolean want, unplugged = FALSE;
 
-  /* The PF's VFs matter only for a VF to plug (its MSI-X vectors). */
-  if (want && vmnet_switch_get_info (sw)->iov_pf && vmnet_host_is_local (self, self->conn))
-    pf_object = vmnet_host_find_net_adapter_sriov (self, vmnet_switch_get_info (sw)->iov_pf, NULL);
-  if (pf_object)
-    pf = vmnet_host_borrowed_pf (pf_object);
-  /* libvirt sets a VF's VLAN when it is plugged, and a VF's MSI-X vectors
-   * change only while no driver holds it: either change means another plug. */
-  replug = want && has &&
-           (a->vf_vlan_id != vlan ||
-            ((v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) && queue_pairs > 1 && pf &&
-             pf->vf_total_msix > 0 &&
-             a->iov_queue_pairs_assigned !=
-               vmnet_queue_pairs_of_vectors (vmnet_vectors_for_queue_pairs (queue_pairs, pf->vf_total_msix))));
+  changed.iov_weight = (guint) VALUE (v, iov_weight, IOV_WEIGHT, (gint) a->iov_weight);
+  changed.iov_queue_pairs_requested = (guint) VALUE (v, iov_queue_pairs_requested, IOV_QUEUE_PAIRS_REQUESTED,
+                                                     (gint) a->iov_queue_pairs_requested);
+  changed.allow_teaming = VALUE (v, allow_teaming, ALLOW_TEAMING, a->allow_teaming);
+  changed.router_guard = VALUE (v, router_guard, ROUTER_GUARD, a->router_guard);
+  changed.dhcp_guard = VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard);
+  changed.vlan_id = VALUE (v, vlan_id, VLAN_ID, a->vlan_id);
+  want = vmnet_adapter_wants_vf (&changed, vmnet_adapter_is_running (&changed), sw && sw->iov_enabled,
+                                 changed.iov_weight, changed.router_guard || changed.dhcp_guard);
+
+  g_mutex_lock (&self->memory_lock);
+  data->generation = g_atomic_int_get (&self->generation);
+  steps = vmnet_vf_plan (self->model, &scope, self->memory, data->generation, g_get_monotonic_time ());
+  g_mutex_unlock (&self->memory_lock);
+  data->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vf_step_free);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      VmnetVfStep *step = g_ptr_array_index (steps, i);
+
+      if (g_strcmp0 (step->mac, a->mac_address) != 0 || step->kind == VMNET_VF_STEP_WAIT)
+        continue;
+      unplugged |= step->kind == VMNET_VF_STEP_DETACH;
+      g_ptr_array_add (data->steps, g_steal_pointer (&steps->pdata[i]));
+    }
 
   /* A virtio adapter created without failover on an SR-IOV switch: its
    * persistent definition is fixed; the pairing starts when the VM restarts. */
-  if (weight > 0 && !a->failover_ready && g_strcmp0 (a->model, "virtio") == 0 &&
-      sw && vmnet_switch_get_iov_enabled (sw))
-    data->failover_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
+  if (changed.iov_weight > 0 && !a->failover_ready && g_strcmp0 (a->model, "virtio") == 0 &&
+      sw && sw->iov_enabled)
+    data->failover_name = g_strdup (a->name);
   /* RouterGuard and DhcpGuard are enforced by the software switch (nwfilter;
    * the test driver has none). */
   if ((v->set & ((1u << VMNET_SETTINGS_ROUTER_GUARD) | (1u << VMNET_SETTINGS_DHCP_GUARD))) &&
       !vmnet_libvirt_conn_is_test (self->conn))
     {
       data->set_filter = TRUE;
-      data->filter = vmnet_libvirt_guard_filter (VALUE (v, router_guard, ROUTER_GUARD, a->router_guard),
-                                                 VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard));
+      data->filter = vmnet_libvirt_guard_filter (changed.router_guard, changed.dhcp_guard);
     }
   /* The software path gets as many queues as the VF is asked for. */
   if ((v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) && g_strcmp0 (a->model, "virtio") == 0)
     data->queues = v->iov_queue_pairs_requested;
 
-  data->teaming = -1;
-  if (vmnet_host_is_local (self, self->conn) && !self->host_root)
+  if (local)
     {
-      data->host_root = g_strdup ("/");
-      data->adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
-      if (want && (!has || replug || allow != a->allow_teaming))
+      if (want && has && !unplugged && changed.allow_teaming != a->allow_teaming && a->virtual_function)
         {
-          data->teaming = allow;
-          data->vf_address = g_strdup (has && !replug ? a->virtual_function : NULL);
+          data->teaming_vf = g_strdup (a->virtual_function);
+          data->teaming = changed.allow_teaming;
         }
-      if ((!want || replug) && has && a->allow_teaming)
-        data->restore_address = g_strdup (a->virtual_function);
       /* The software path: the tap's port on its bridge. */
       if ((v->set & (1u << VMNET_SETTINGS_VLAN_ID)) && a->port && a->software_path == VMNET_SOFTWARE_PATH_BRIDGE)
         {
           data->port = g_strdup (a->port);
-          data->port_vlan = (guint) vlan;
+          data->port_vlan = (guint) changed.vlan_id;
         }
     }
-
-  if ((want && !has) || replug)
-    {
-      g_autofree gchar *adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, a->name, NULL);
-      g_autofree gchar *vf_alias = g_strconcat (adapter_alias, "-vf", NULL);
-      data->attach_xml = vmnet_libvirt_vf_interface_xml (a->mac_address, vmnet_switch_get_iov_pool_name (sw),
-                                                         adapter_alias, vf_alias, vlan);
-      vmnet_plan_vectors (pf, 0, queue_pairs, &data->vectors_vf, &data->vectors);
-      if (data->vectors_vf)
-        data->sysfs_root = g_strdup (self->host_root ? self->host_root : "/");
-    }
-  if ((!want && has) || replug)
-    data->detach_alias = g_strdup (a->vf_alias);
-  data->clear_last_error = a->last_error != NULL && (!want || !has);
-  g_clear_pointer (&pf, vmnet_host_borrowed_pf_free);
+  data->clear_last_error = a->last_error != NULL && !want;
 }
 
 static SetAdapterData *
@@ -185,7 +174,7 @@ prepare_set_adapter (VmnetHost            *self,
       set_adapter_data_free (data);
       return NULL;
     }
-  plan_vf (self, a, data);
+  plan_change (self, a, data);
   if (data->set_filter && !vmnet_libvirt_is_own_filter (a->filter))
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
@@ -207,11 +196,15 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   /* The VF goes first: if it cannot, nothing has changed. */
-  if (data->detach_alias &&
-      !vmnet_libvirt_conn_detach_vf (self->conn, data->vm_uuid, data->detach_alias, error))
+  for (guint i = 0; i < data->steps->len; i++)
     {
-      g_prefix_error (error, "%s: ", data->label);
-      return FALSE;
+      VmnetVfStep *step = g_ptr_array_index (data->steps, i);
+
+      if (step->kind == VMNET_VF_STEP_DETACH && !vmnet_host_execute_step (self, step, data->generation, error))
+        {
+          g_prefix_error (error, "%s: ", data->label);
+          return FALSE;
+        }
     }
   /* A kernel without bridge VLANs, or a tap that is no bridge port: the
    * setting is kept and the adapter-vlan check says why. */
@@ -227,8 +220,8 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
     }
-  if ((data->failover_alias || data->queues > 0 || data->set_filter) &&
-      !vmnet_libvirt_conn_update_interface (self->conn, data->vm_uuid, data->mac, data->failover_alias,
+  if ((data->failover_name || data->queues > 0 || data->set_filter) &&
+      !vmnet_libvirt_conn_update_interface (self->conn, data->vm_uuid, data->mac, data->failover_name,
                                             data->queues, data->set_filter, data->filter, error))
     {
       g_prefix_error (error, "%s: ", data->label);
@@ -239,33 +232,26 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
     }
-  if (data->restore_address)
-    vmnet_host_apply_teaming (data->host_root, data->restore_address, FALSE, NULL);
-  /* A VF is a desire, not a guarantee: a failed attach is kept for the status. */
-  if (data->attach_xml)
-    {
-      g_autoptr(GError) attach_error = NULL;
-      if (!vmnet_host_attach_vf (self, data->vm_uuid, data->attach_xml, data->sysfs_root, data->vectors_vf, data->vectors,
-                      &attach_error))
-        {
-          g_debug ("%s: %s", data->label, attach_error->message);
-          vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, attach_error->message, NULL);
-          return TRUE;
-        }
-    }
-  if (data->teaming >= 0)
+  if (data->teaming_vf)
     {
       g_autoptr(GError) teaming_error = NULL;
-      g_autofree gchar *address = data->vf_address ? g_strdup (data->vf_address)
-                                                   : vmnet_libvirt_conn_teamed_vf (self->conn, data->vm_uuid,
-                                                                                   data->adapter_alias);
-      if (!address || !vmnet_host_apply_teaming (data->host_root, address, data->teaming, &teaming_error))
+      if (!vmnet_vf_set_teaming (data->teaming_vf, data->teaming, &teaming_error))
         {
           g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
-                                                       teaming_error ? teaming_error->message : "VF not found");
+                                                       teaming_error->message);
           vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, message, NULL);
           return TRUE;
         }
+    }
+  /* A VF is a desire, not a guarantee: a failed attach is kept for the
+   * status by the executor. */
+  for (guint i = 0; i < data->steps->len; i++)
+    {
+      VmnetVfStep *step = g_ptr_array_index (data->steps, i);
+      g_autoptr(GError) attach_error = NULL;
+
+      if (step->kind == VMNET_VF_STEP_ATTACH && !vmnet_host_execute_step (self, step, data->generation, &attach_error))
+        g_debug ("%s: %s", data->label, attach_error->message);
     }
   if (data->clear_last_error)
     vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, NULL, NULL);
@@ -449,7 +435,6 @@ vmnet_host_add_network_adapter (VmnetHost     *self,
                                 GError       **error)
 {
   g_autofree gchar *chosen = NULL;
-  g_autofree gchar *alias = NULL;
   g_autofree gchar *mac = NULL;
   g_autofree gchar *xml = NULL;
   g_autoptr(VmnetNetworkAdapter) existing = NULL;
@@ -498,9 +483,8 @@ vmnet_host_add_network_adapter (VmnetHost     *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  alias = g_strconcat (VMNET_ALIAS_PREFIX, chosen, NULL);
   mac = new_mac (self);
-  xml = vmnet_libvirt_adapter_interface_xml (mac, vmnet_switch_get_name (sw), alias, vmnet_switch_get_iov_enabled (sw));
+  xml = vmnet_libvirt_adapter_interface_xml (mac, vmnet_switch_get_name (sw), chosen, vmnet_switch_get_iov_enabled (sw));
   if (!vmnet_libvirt_conn_add_interface (self->conn, vmnet_vm_get_uuid (vm), xml, error))
     {
       g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));

@@ -6,7 +6,7 @@
 
 #include "vmnet-host.h"
 #include "vmnet-model-private.h"
-#include "vmnet-reconcile-private.h"
+#include "vmnet-vf-plan-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
 
 G_BEGIN_DECLS
@@ -28,7 +28,7 @@ struct _VmnetHost {
   GListStore       *pfs;
   GListStore       *vms;
   GListStore       *adapters;
-  GPtrArray        *host_checks;
+  VmnetModel       *model;       /* the last one read; the objects point into it */
 
   /* Reconciling: what is remembered per adapter between passes, and a
    * counter that moves whenever VFs may have come free. */
@@ -61,7 +61,7 @@ typedef enum {
 void         vmnet_host_notify      (VmnetHost     *self,
                                      VmnetHostProp  prop);
 void         vmnet_host_emit_vf_action (VmnetHost       *self,
-                                        const VmnetStep *step);
+                                        const VmnetVfStep *step);
 const gchar *vmnet_host_label       (VmnetHost        *self);
 gboolean     vmnet_host_is_local    (VmnetHost        *self,
                                      VmnetLibvirtConn *conn);
@@ -114,26 +114,10 @@ void vmnet_host_start_change_and_read (VmnetHost           *self,
                                        GDestroyNotify       change_data_free,
                                        GCancellable        *cancellable);
 
-/* The VF executor (vmnet-host-reconcile.c). */
-gboolean     vmnet_host_apply_teaming (const gchar *host_root,
-                                       const gchar *vf_address,
-                                       gboolean     allow,
-                                       GError     **error);
-gboolean     vmnet_host_attach_vf     (VmnetHost   *self,
-                                       const gchar *vm_uuid,
-                                       const gchar *xml,
-                                       const gchar *sysfs_root,
-                                       const gchar *vectors_vf,
-                                       gint         vectors,
-                                       GError     **error);
-
-/* Model records borrowed from the objects. */
-typedef gconstpointer (*VmnetInfoGetter) (gpointer object);
-GPtrArray   *vmnet_host_borrowed_infos   (GListModel *list,
-                                          VmnetInfoGetter get_info);
-VmnetPfInfo *vmnet_host_borrowed_pf      (VmnetNetAdapterSriov *object);
-void         vmnet_host_borrowed_pf_free (gpointer data);
-
+gboolean          vmnet_host_execute_step      (VmnetHost   *self,
+                                                VmnetVfStep *step,
+                                                guint        generation,
+                                                GError     **error);
 void              vmnet_host_resources_changed (VmnetHost *self);
 void              vmnet_host_forget_failures   (VmnetHost   *self,
                                                 const gchar *vm_uuid);

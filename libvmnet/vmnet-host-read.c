@@ -15,7 +15,7 @@ vmnet_snapshot_free (VmnetSnapshot *snap)
 {
   g_clear_pointer (&snap->conn, vmnet_libvirt_conn_free);
   g_clear_pointer (&snap->facts, vmnet_host_facts_free);
-  g_clear_pointer (&snap->model, vmnet_model_free);
+  g_clear_pointer (&snap->model, vmnet_model_unref);
   g_free (snap);
 }
 
@@ -81,15 +81,15 @@ switch_object_key (gpointer object)
 }
 
 static gpointer
-switch_create (gpointer info)
+switch_create (VmnetModel *model, gconstpointer info)
 {
-  return vmnet_switch_new (info);
+  return vmnet_switch_new (model, info);
 }
 
 static void
-switch_update (gpointer object, gpointer info)
+switch_update (gpointer object, VmnetModel *model, gconstpointer info)
 {
-  vmnet_switch_update (object, info);
+  vmnet_switch_update (object, model, info);
 }
 
 static const gchar *
@@ -105,15 +105,15 @@ pf_object_key (gpointer object)
 }
 
 static gpointer
-pf_create (gpointer info)
+pf_create (VmnetModel *model, gconstpointer info)
 {
-  return vmnet_net_adapter_sriov_new (info);
+  return vmnet_net_adapter_sriov_new (model, info);
 }
 
 static void
-pf_update (gpointer object, gpointer info)
+pf_update (gpointer object, VmnetModel *model, gconstpointer info)
 {
-  vmnet_net_adapter_sriov_update (object, info);
+  vmnet_net_adapter_sriov_update (object, model, info);
 }
 
 static const gchar *
@@ -131,15 +131,15 @@ vm_object_key (gpointer object)
 }
 
 static gpointer
-vm_create (gpointer info)
+vm_create (VmnetModel *model, gconstpointer info)
 {
-  return vmnet_vm_new (info);
+  return vmnet_vm_new (model, info);
 }
 
 static void
-vm_update (gpointer object, gpointer info)
+vm_update (gpointer object, VmnetModel *model, gconstpointer info)
 {
-  vmnet_vm_update (object, info);
+  vmnet_vm_update (object, model, info);
 }
 
 static const VmnetListSyncFuncs switch_sync = { switch_info_key, switch_object_key, switch_create, switch_update };
@@ -205,22 +205,21 @@ vmnet_host_apply_snapshot (VmnetHost *self, VmnetSnapshot *snap)
   set_string (self, &self->libvirt_version, g_steal_pointer (&snap->facts->libvirt_version), VMNET_HOST_PROP_LIBVIRT_VERSION);
 
   {
-    VmnetTernary old_support = vmnet_checks_support (self->host_checks);
-    g_auto(GStrv) old_reasons = vmnet_checks_reasons (self->host_checks);
-    g_auto(GStrv) new_reasons = NULL;
+    VmnetTernary old_support = vmnet_checks_support (self->model->host_checks);
+    g_auto(GStrv) old_reasons = vmnet_checks_reasons (self->model->host_checks);
+    g_auto(GStrv) new_reasons = vmnet_checks_reasons (snap->model->host_checks);
 
-    g_clear_pointer (&self->host_checks, g_ptr_array_unref);
-    self->host_checks = g_steal_pointer (&snap->model->host_checks);
-    new_reasons = vmnet_checks_reasons (self->host_checks);
-    if (old_support != vmnet_checks_support (self->host_checks))
+    if (old_support != vmnet_checks_support (snap->model->host_checks))
       vmnet_host_notify (self, VMNET_HOST_PROP_IOV_SUPPORT);
     if (!g_strv_equal ((const gchar * const *) old_reasons, (const gchar * const *) new_reasons))
       vmnet_host_notify (self, VMNET_HOST_PROP_IOV_SUPPORT_REASONS);
   }
-  vmnet_list_store_sync (self->pfs, snap->model->pfs, &pf_sync);
-  vmnet_list_store_sync (self->switches, snap->model->switches, &switch_sync);
-  vmnet_list_store_sync (self->vms, snap->model->vms, &vm_sync);
+  vmnet_list_store_sync (self->pfs, snap->model, snap->model->pfs, &pf_sync);
+  vmnet_list_store_sync (self->switches, snap->model, snap->model->switches, &switch_sync);
+  vmnet_list_store_sync (self->vms, snap->model, snap->model->vms, &vm_sync);
   sync_flat_adapters (self);
+  vmnet_model_unref (self->model);
+  self->model = vmnet_model_ref (snap->model);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

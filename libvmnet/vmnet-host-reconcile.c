@@ -7,81 +7,14 @@
 #include "vmnet-host-private.h"
 #include "vmnet-error.h"
 #include "vmnet-object-private.h"
+#include "vmnet-vf-exec-private.h"
 #include "linux/vmnet-linux-private.h"
-
-gboolean
-vmnet_host_apply_teaming (const gchar *host_root, const gchar *vf_address, gboolean allow, GError **error)
-{
-  g_autofree gchar *pf = NULL;
-  guint index;
-
-  if (!vmnet_sysfs_vf_position (host_root, vf_address, &pf, &index))
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "no PF found for VF %s", vf_address);
-      return FALSE;
-    }
-  return vmnet_netlink_set_vf_teaming (pf, index, allow, error);
-}
-
-/* Attaches a VF from a pool; with @vectors_vf, that VF gets its MSI-X
- * vectors first (best effort: what it has is reported as granted). */
-gboolean
-vmnet_host_attach_vf (VmnetHost *self, const gchar *vm_uuid, const gchar *xml, const gchar *sysfs_root,
-           const gchar *vectors_vf, gint vectors, GError **error)
-{
-  g_autoptr(GError) vectors_error = NULL;
-
-  if (vectors_vf && vectors >= 0 &&
-      !vmnet_sysfs_set_vf_vectors (sysfs_root, vectors_vf, vectors, &vectors_error))
-    g_info ("%s", vectors_error->message);
-  if (vmnet_libvirt_conn_attach_vf (self->conn, vm_uuid, xml, error))
-    return TRUE;
-  if (vectors_vf && vectors >= 0)
-    vmnet_sysfs_reprobe (sysfs_root, vectors_vf);
-  return FALSE;
-}
-
-void
-vmnet_host_borrowed_pf_free (gpointer data)
-{
-  VmnetPfInfo *pf = data;
-
-  g_ptr_array_unref (pf->vfs);
-  g_free (pf);
-}
-
-/* The records of a list's objects, borrowed from them. */
-GPtrArray *
-vmnet_host_borrowed_infos (GListModel *list, VmnetInfoGetter get_info)
-{
-  GPtrArray *infos = g_ptr_array_new ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(GObject) object = g_list_model_get_item (list, i);
-      g_ptr_array_add (infos, (gpointer) get_info (object));
-    }
-  return infos;
-}
-
-/* A PF's record with its VFs' records, all borrowed from the objects; free
- * with vmnet_host_borrowed_pf_free(). */
-VmnetPfInfo *
-vmnet_host_borrowed_pf (VmnetNetAdapterSriov *object)
-{
-  VmnetPfInfo *pf = g_new (VmnetPfInfo, 1);
-
-  *pf = *vmnet_net_adapter_sriov_get_info (object);
-  pf->vfs = vmnet_host_borrowed_infos (vmnet_net_adapter_sriov_get_virtual_functions (object),
-                            (VmnetInfoGetter) vmnet_virtual_function_get_info);
-  return pf;
-}
 
 /* Reconciling. */
 
 typedef struct {
   gchar     *vm_uuid;     /* only this VM; NULL: all */
-  GPtrArray *steps;       /* (element-type VmnetStep) */
+  GPtrArray *steps;       /* (element-type VmnetVfStep) */
 } ReconcileData;
 
 static void
@@ -93,7 +26,7 @@ reconcile_data_free (ReconcileData *data)
 }
 
 static void
-remember_failure (VmnetHost *self, const VmnetStep *step, guint generation)
+remember_failure (VmnetHost *self, const VmnetVfStep *step, guint generation)
 {
   VmnetAdapterMemory *m;
 
@@ -108,94 +41,50 @@ remember_failure (VmnetHost *self, const VmnetStep *step, guint generation)
 }
 
 static void
-forget_adapter (VmnetHost *self, const VmnetStep *step)
+forget_adapter (VmnetHost *self, const VmnetVfStep *step)
 {
   g_mutex_lock (&self->memory_lock);
   g_hash_table_remove (self->memory, step->key);
   g_mutex_unlock (&self->memory_lock);
 }
 
+/* The host as a target of VF steps. */
 static void
-set_step_result (VmnetStep *step, VmnetVfAction action, const gchar *reason)
+vf_target (VmnetHost *self, VmnetVfTarget *t)
 {
-  step->action = action;
-  step->report = TRUE;
-  if (reason)
-    {
-      g_free (step->reason);
-      step->reason = g_strdup (reason);
-    }
+  gboolean local = vmnet_host_is_local (self, self->conn);
+
+  t->conn = self->conn;
+  t->sysfs_root = local ? (self->host_root ? self->host_root : "/") : NULL;
+  t->netlink = local && !self->host_root;
 }
 
-/* Carries out one step on the host; failures end up in the step. */
-static void
-execute_step (VmnetHost *self, VmnetStep *step, guint generation, gboolean local)
+/* Carries out one step on the host, remembering a failed attach (tried
+ * again once something changes) and forgetting an adapter that got its VF.
+ * Safe on any thread. */
+gboolean
+vmnet_host_execute_step (VmnetHost *self, VmnetVfStep *step, guint generation, GError **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *adapter_alias = g_strconcat (VMNET_ALIAS_PREFIX, step->adapter_name, NULL);
+  VmnetVfTarget t;
+  gboolean ok;
 
-  switch (step->kind)
+  vf_target (self, &t);
+  ok = vmnet_vf_step_execute (&t, step, error);
+  if (step->kind == VMNET_VF_STEP_ATTACH)
     {
-    case VMNET_STEP_DETACH:
-      if (!vmnet_libvirt_conn_detach_vf (self->conn, step->vm_uuid, step->vf_alias, &error))
-        {
-          set_step_result (step, VMNET_VF_ACTION_FAILED, error->message);
-          return;
-        }
-      if (local && step->allow_teaming && step->virtual_function)
-        vmnet_host_apply_teaming ("/", step->virtual_function, FALSE, NULL);
-      set_step_result (step, VMNET_VF_ACTION_DETACHED, NULL);
-      break;
-
-    case VMNET_STEP_ATTACH:
-      {
-        g_autofree gchar *vf_alias = g_strconcat (adapter_alias, "-vf", NULL);
-        g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml (step->mac, step->pool, adapter_alias, vf_alias,
-                                                                step->vlan_id);
-
-        if (!vmnet_host_attach_vf (self, step->vm_uuid, xml, vmnet_host_is_local (self, self->conn)
-                                                   ? (self->host_root ? self->host_root : "/") : NULL,
-                        step->vectors_vf, step->vectors, &error))
-          {
-            /* A VF is a desire, not a guarantee: the failure is kept for the
-             * status, and tried again when the situation changes. */
-            if (g_strcmp0 (step->last_error, error->message) != 0)
-              vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, error->message, NULL);
-            remember_failure (self, step, generation);
-            set_step_result (step, VMNET_VF_ACTION_FAILED, error->message);
-            return;
-          }
-        g_free (step->virtual_function);
-        step->virtual_function = vmnet_libvirt_conn_teamed_vf (self->conn, step->vm_uuid, adapter_alias);
-        if (local && step->allow_teaming && step->virtual_function &&
-            !vmnet_host_apply_teaming ("/", step->virtual_function, TRUE, &error))
-          {
-            g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
-                                                         error->message);
-            vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, message, NULL);
-          }
-        else if (step->last_error)
-          vmnet_libvirt_conn_set_last_error (self->conn, step->vm_uuid, step->mac, NULL, NULL);
+      if (ok)
         forget_adapter (self, step);
-        set_step_result (step, VMNET_VF_ACTION_ATTACHED, NULL);
-      }
-      break;
-
-    case VMNET_STEP_WAIT:
-      if (step->news)
-        set_step_result (step, VMNET_VF_ACTION_WAITING, NULL);
-      break;
-
-    default:
-      g_assert_not_reached ();
+      else
+        remember_failure (self, step, generation);
     }
+  return ok;
 }
 
 /* Running adapters' bridge ports get their VLAN; returns whether any changed. */
 static gboolean
 set_port_vlans (const VmnetModel *model, const gchar *vm_uuid)
 {
-  g_autoptr(GPtrArray) steps = vmnet_reconcile_port_vlans (model, vm_uuid);
+  g_autoptr(GPtrArray) steps = vmnet_plan_port_vlans (model, vm_uuid);
   gboolean changed = FALSE;
 
   for (guint i = 0; i < steps->len; i++)
@@ -224,6 +113,7 @@ reconcile_run (VmnetHost *self, gpointer user_data, GCancellable *cancellable, G
   g_autoptr(VmnetSnapshot) snap = NULL;
   guint generation = g_atomic_int_get (&self->generation);
   gboolean local = vmnet_host_is_local (self, self->conn) && !self->host_root;
+  VmnetVfPlanScope scope = { data->vm_uuid };
   gboolean acted = data->steps != NULL;   /* planned already: read afterwards in any case */
 
   if (!data->steps)
@@ -232,19 +122,18 @@ reconcile_run (VmnetHost *self, gpointer user_data, GCancellable *cancellable, G
       if (!snap)
         return NULL;
       g_mutex_lock (&self->memory_lock);
-      data->steps = vmnet_reconcile_plan (snap->model, data->vm_uuid, FALSE, self->memory, generation,
-                                          g_get_monotonic_time ());
+      data->steps = vmnet_vf_plan (snap->model, &scope, self->memory, generation, g_get_monotonic_time ());
       g_mutex_unlock (&self->memory_lock);
     }
 
   for (guint i = 0; i < data->steps->len; i++)
     {
-      VmnetStep *step = g_ptr_array_index (data->steps, i);
+      VmnetVfStep *step = g_ptr_array_index (data->steps, i);
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      execute_step (self, step, generation, local);
-      acted |= step->kind != VMNET_STEP_WAIT;
+      vmnet_host_execute_step (self, step, generation, NULL);
+      acted |= step->kind != VMNET_VF_STEP_WAIT;
     }
   if (acted)
     {
@@ -266,7 +155,7 @@ emit_actions (VmnetHost *self, GPtrArray *steps)
 {
   for (guint i = 0; i < steps->len; i++)
     {
-      VmnetStep *step = g_ptr_array_index (steps, i);
+      VmnetVfStep *step = g_ptr_array_index (steps, i);
 
       if (step->report)
         vmnet_host_emit_vf_action (self, step);
@@ -402,45 +291,8 @@ vmnet_host_reconcile_finish (VmnetHost     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-borrowed_vm_free (gpointer data)
-{
-  VmnetVmInfo *vm = data;
-
-  g_ptr_array_unref (vm->adapters);
-  g_free (vm);
-}
-
-/* The host as its objects have it now, as a model whose records are
- * borrowed from them. */
-static VmnetModel *
-borrowed_model (VmnetHost *self)
-{
-  VmnetModel *m = g_new0 (VmnetModel, 1);
-  GListModel *pfs = G_LIST_MODEL (self->pfs), *vms = G_LIST_MODEL (self->vms);
-
-  m->switches = vmnet_host_borrowed_infos (G_LIST_MODEL (self->switches), (VmnetInfoGetter) vmnet_switch_get_info);
-  m->pfs = g_ptr_array_new_with_free_func (vmnet_host_borrowed_pf_free);
-  m->vms = g_ptr_array_new_with_free_func (borrowed_vm_free);
-  for (guint i = 0; i < g_list_model_get_n_items (pfs); i++)
-    {
-      g_autoptr(VmnetNetAdapterSriov) pf = g_list_model_get_item (pfs, i);
-      g_ptr_array_add (m->pfs, vmnet_host_borrowed_pf (pf));
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
-    {
-      g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
-      VmnetVmInfo *info = g_new0 (VmnetVmInfo, 1);
-
-      info->adapters = vmnet_host_borrowed_infos (vmnet_vm_get_network_adapters (vm),
-                                       (VmnetInfoGetter) vmnet_network_adapter_get_info);
-      g_ptr_array_add (m->vms, info);
-    }
-  return m;
-}
-
 /* A VM has just started (or arrived, or resumed): its adapters are planned
- * from what the host's objects already know, so the VFs are attached before
+ * from the host's last model, so the VFs are attached before
  * the host is read again; the read follows. Returns %FALSE, doing nothing,
  * when the objects do not know the VM yet (a full pass is needed). */
 gboolean
@@ -451,8 +303,8 @@ vmnet_host_reconcile_started_vm_async (VmnetHost           *self,
                                        gpointer             user_data)
 {
   g_autoptr(VmnetVm) vm = NULL;
-  g_autoptr(VmnetModel) model = NULL;
   g_autoptr(GTask) task = NULL;
+  VmnetVfPlanScope scope = { vm_uuid, TRUE };
   ReconcileData *data;
 
   vm = vmnet_host_find_vm (self, vm_uuid, NULL);
@@ -461,10 +313,9 @@ vmnet_host_reconcile_started_vm_async (VmnetHost           *self,
 
   data = g_new0 (ReconcileData, 1);
   data->vm_uuid = g_strdup (vm_uuid);
-  model = borrowed_model (self);
   g_mutex_lock (&self->memory_lock);
-  data->steps = vmnet_reconcile_plan (model, vm_uuid, TRUE, self->memory, g_atomic_int_get (&self->generation),
-                                      g_get_monotonic_time ());
+  data->steps = vmnet_vf_plan (self->model, &scope, self->memory, g_atomic_int_get (&self->generation),
+                               g_get_monotonic_time ());
   g_mutex_unlock (&self->memory_lock);
 
   task = g_task_new (self, cancellable, callback, user_data);

@@ -62,7 +62,7 @@ vmnet_host_notify (VmnetHost *self, VmnetHostProp prop)
 }
 
 void
-vmnet_host_emit_vf_action (VmnetHost *self, const VmnetStep *step)
+vmnet_host_emit_vf_action (VmnetHost *self, const VmnetVfStep *step)
 {
   g_signal_emit (self, signals[SIGNAL_VF_ACTION], 0, step->action, step->vm_name, step->adapter_name,
                  step->virtual_function, step->reason);
@@ -164,8 +164,8 @@ vmnet_host_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case VMNET_HOST_PROP_NET_ADAPTERS_SRIOV: g_value_set_object (value, self->pfs); break;
     case VMNET_HOST_PROP_VMS: g_value_set_object (value, self->vms); break;
     case VMNET_HOST_PROP_NETWORK_ADAPTERS: g_value_set_object (value, self->adapters); break;
-    case VMNET_HOST_PROP_IOV_SUPPORT: g_value_set_enum (value, vmnet_checks_support (self->host_checks)); break;
-    case VMNET_HOST_PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_reasons (self->host_checks)); break;
+    case VMNET_HOST_PROP_IOV_SUPPORT: g_value_set_enum (value, vmnet_checks_support (self->model->host_checks)); break;
+    case VMNET_HOST_PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_reasons (self->model->host_checks)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -189,7 +189,7 @@ vmnet_host_finalize (GObject *object)
   VmnetHost *self = VMNET_HOST (object);
 
   g_clear_object (&self->adapters);
-  g_clear_pointer (&self->host_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->model, vmnet_model_unref);
   g_clear_object (&self->vms);
   g_clear_object (&self->switches);
   g_clear_object (&self->pfs);
@@ -385,7 +385,7 @@ vmnet_host_init (VmnetHost *self)
   self->pfs = g_list_store_new (VMNET_TYPE_NET_ADAPTER_SRIOV);
   self->vms = g_list_store_new (VMNET_TYPE_VM);
   self->adapters = g_list_store_new (VMNET_TYPE_NETWORK_ADAPTER);
-  self->host_checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
+  self->model = vmnet_model_new ();
   g_mutex_init (&self->memory_lock);
   self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->generation = 1;
@@ -898,7 +898,7 @@ VmnetTernary
 vmnet_host_get_iov_support (VmnetHost *self)
 {
   g_return_val_if_fail (VMNET_IS_HOST (self), VMNET_TERNARY_UNKNOWN);
-  return vmnet_checks_support (self->host_checks);
+  return vmnet_checks_support (self->model->host_checks);
 }
 
 /**
@@ -913,7 +913,7 @@ GStrv
 vmnet_host_dup_iov_support_reasons (VmnetHost *self)
 {
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
-  return vmnet_checks_reasons (self->host_checks);
+  return vmnet_checks_reasons (self->model->host_checks);
 }
 
 /**
@@ -931,5 +931,5 @@ GPtrArray *
 vmnet_host_dup_iov_checks (VmnetHost *self)
 {
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
-  return vmnet_checks_copy (self->host_checks);
+  return vmnet_checks_copy (self->model->host_checks);
 }

@@ -8,6 +8,7 @@
 #include <glib.h>
 #include "vmnet-enums.h"
 #include "vmnet-facts-private.h"
+#include "vmnet-names-private.h"
 
 G_BEGIN_DECLS
 
@@ -115,6 +116,8 @@ typedef struct {
   GPtrArray    *adapters;        /* (element-type VmnetAdapterInfo) */
 } VmnetVmInfo;
 
+/* Reference-counted and immutable once built: the host keeps its last one
+ * and its objects point into it. */
 typedef struct {
   GPtrArray *pfs;                /* (element-type VmnetPfInfo), sorted by name */
   GPtrArray *switches;           /* (element-type VmnetSwitchInfo), sorted by name */
@@ -127,7 +130,9 @@ void        vmnet_pf_info_free      (VmnetPfInfo *info);
 void        vmnet_switch_info_free  (VmnetSwitchInfo *info);
 void        vmnet_adapter_info_free (VmnetAdapterInfo *info);
 void        vmnet_vm_info_free      (VmnetVmInfo *info);
-void        vmnet_model_free        (VmnetModel *model);
+VmnetModel *vmnet_model_new         (void);
+VmnetModel *vmnet_model_ref         (VmnetModel *model);
+void        vmnet_model_unref       (VmnetModel *model);
 
 VmnetModel *vmnet_model_build       (const VmnetHostFacts *facts);
 
@@ -137,14 +142,7 @@ gint               vmnet_vectors_for_queue_pairs (guint              queue_pairs
 const VmnetVfInfo *vmnet_pf_next_free_vf         (const VmnetPfInfo *pf,
                                                   guint              skip);
 
-/* The libvmnet metadata namespace in domain XML. */
-#define VMNET_METADATA_NS     "http://libvmnet.org/xmlns/vmnet/1.0"
-#define VMNET_METADATA_PREFIX "vmnet"
-/* A VF-pool network that belongs to switch NAME is called NAME VMNET_IOV_POOL_SUFFIX. */
-#define VMNET_IOV_POOL_SUFFIX "-iov"
-/* Device aliases libvmnet gives: ua-NAME for the adapter, ua-NAME-vf for its VF. */
-#define VMNET_ALIAS_PREFIX    "ua-"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetModel, vmnet_model_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetModel, vmnet_model_unref)
 
 G_END_DECLS

@@ -87,16 +87,39 @@ vmnet_vm_info_free (VmnetVmInfo *info)
   g_free (info);
 }
 
-void
-vmnet_model_free (VmnetModel *model)
+static void
+model_clear (VmnetModel *model)
 {
-  if (!model)
-    return;
-  g_ptr_array_unref (model->pfs);
-  g_ptr_array_unref (model->switches);
-  g_ptr_array_unref (model->vms);
+  g_clear_pointer (&model->pfs, g_ptr_array_unref);
+  g_clear_pointer (&model->switches, g_ptr_array_unref);
+  g_clear_pointer (&model->vms, g_ptr_array_unref);
   g_clear_pointer (&model->host_checks, g_ptr_array_unref);
-  g_free (model);
+}
+
+/* An empty model, to be filled and then never changed. */
+VmnetModel *
+vmnet_model_new (void)
+{
+  VmnetModel *model = g_atomic_rc_box_new0 (VmnetModel);
+
+  model->pfs = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_pf_info_free);
+  model->switches = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_switch_info_free);
+  model->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vm_info_free);
+  model->host_checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
+  return model;
+}
+
+VmnetModel *
+vmnet_model_ref (VmnetModel *model)
+{
+  return g_atomic_rc_box_acquire (model);
+}
+
+void
+vmnet_model_unref (VmnetModel *model)
+{
+  if (model)
+    g_atomic_rc_box_release_full (model, (GDestroyNotify) model_clear);
 }
 
 /* Where a VF is used: filled from running domains. */
@@ -129,9 +152,8 @@ typedef struct {
 static gchar *
 adapter_name_for (const VmnetIfaceFact *iface, guint index)
 {
-  if (iface->alias && g_str_has_prefix (iface->alias, VMNET_ALIAS_PREFIX) &&
-      iface->alias[strlen (VMNET_ALIAS_PREFIX)] != '\0')
-    return g_strdup (iface->alias + strlen (VMNET_ALIAS_PREFIX));
+  if (iface->adapter_name)
+    return g_strdup (iface->adapter_name);
   return g_strdup_printf ("net%u", index);
 }
 
@@ -662,12 +684,8 @@ compare_vm (gconstpointer a, gconstpointer b)
 VmnetModel *
 vmnet_model_build (const VmnetHostFacts *facts)
 {
-  VmnetModel *model = g_new0 (VmnetModel, 1);
+  VmnetModel *model = vmnet_model_new ();
   Builder b = { .facts = facts };
-
-  model->pfs = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_pf_info_free);
-  model->switches = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_switch_info_free);
-  model->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vm_info_free);
 
   b.pci_by_address = g_hash_table_new (g_str_hash, g_str_equal);
   b.pci_by_name = g_hash_table_new (g_str_hash, g_str_equal);

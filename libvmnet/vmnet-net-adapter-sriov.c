@@ -16,7 +16,8 @@
  */
 struct _VmnetNetAdapterSriov {
   GObject parent_instance;
-  VmnetPfInfo *info;
+  const VmnetPfInfo *info;
+  VmnetModel       *model;     /* holds info */
   GListStore  *vfs;
 };
 
@@ -68,7 +69,7 @@ vmnet_net_adapter_sriov_finalize (GObject *object)
 {
   VmnetNetAdapterSriov *self = VMNET_NET_ADAPTER_SRIOV (object);
 
-  g_clear_pointer (&self->info, vmnet_pf_info_free);
+  g_clear_pointer (&self->model, vmnet_model_unref);
   g_clear_object (&self->vfs);
   G_OBJECT_CLASS (vmnet_net_adapter_sriov_parent_class)->finalize (object);
 }
@@ -201,41 +202,40 @@ vf_object_key (gpointer object)
 }
 
 static gpointer
-vf_create (gpointer info)
+vf_create (VmnetModel *model, gconstpointer info)
 {
-  return vmnet_virtual_function_new (info);
+  return vmnet_virtual_function_new (model, info);
 }
 
 static void
-vf_update (gpointer object, gpointer info)
+vf_update (gpointer object, VmnetModel *model, gconstpointer info)
 {
-  vmnet_virtual_function_update (object, info);
+  vmnet_virtual_function_update (object, model, info);
 }
 
 static const VmnetListSyncFuncs vf_sync = { vf_info_key, vf_object_key, vf_create, vf_update };
 
 static void
-sync_vfs (VmnetNetAdapterSriov *self, VmnetPfInfo *info)
+sync_vfs (VmnetNetAdapterSriov *self, VmnetModel *model, const VmnetPfInfo *info)
 {
-  g_autoptr(GPtrArray) vfs = g_steal_pointer (&info->vfs);
-  vmnet_list_store_sync (self->vfs, vfs, &vf_sync);
+  vmnet_list_store_sync (self->vfs, model, info->vfs, &vf_sync);
 }
 
 VmnetNetAdapterSriov *
-vmnet_net_adapter_sriov_new (VmnetPfInfo *info)
+vmnet_net_adapter_sriov_new (VmnetModel *model, const VmnetPfInfo *info)
 {
   VmnetNetAdapterSriov *self = g_object_new (VMNET_TYPE_NET_ADAPTER_SRIOV, NULL);
-  sync_vfs (self, info);
+  sync_vfs (self, model, info);
   self->info = info;
+  self->model = vmnet_model_ref (model);
   return self;
 }
 
 void
-vmnet_net_adapter_sriov_update (VmnetNetAdapterSriov *self, VmnetPfInfo *info)
+vmnet_net_adapter_sriov_update (VmnetNetAdapterSriov *self, VmnetModel *model, const VmnetPfInfo *info)
 {
-  sync_vfs (self, info);
-  vmnet_object_replace_info (G_OBJECT (self), (gpointer *) &self->info, info,
-                             (GDestroyNotify) vmnet_pf_info_free);
+  sync_vfs (self, model, info);
+  vmnet_object_replace_info (G_OBJECT (self), (gconstpointer *) &self->info, &self->model, info, model);
 }
 
 const VmnetPfInfo *

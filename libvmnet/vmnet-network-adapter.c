@@ -18,7 +18,8 @@
  */
 struct _VmnetNetworkAdapter {
   GObject parent_instance;
-  VmnetAdapterInfo *info;
+  const VmnetAdapterInfo *info;
+  VmnetModel            *model;     /* holds info */
 };
 
 G_DEFINE_FINAL_TYPE (VmnetNetworkAdapter, vmnet_network_adapter, G_TYPE_OBJECT)
@@ -85,7 +86,7 @@ vmnet_network_adapter_finalize (GObject *object)
 {
   VmnetNetworkAdapter *self = VMNET_NETWORK_ADAPTER (object);
 
-  g_clear_pointer (&self->info, vmnet_adapter_info_free);
+  g_clear_pointer (&self->model, vmnet_model_unref);
   G_OBJECT_CLASS (vmnet_network_adapter_parent_class)->finalize (object);
 }
 
@@ -275,18 +276,18 @@ vmnet_network_adapter_init (VmnetNetworkAdapter *self)
 }
 
 VmnetNetworkAdapter *
-vmnet_network_adapter_new (VmnetAdapterInfo *info)
+vmnet_network_adapter_new (VmnetModel *model, const VmnetAdapterInfo *info)
 {
   VmnetNetworkAdapter *self = g_object_new (VMNET_TYPE_NETWORK_ADAPTER, NULL);
   self->info = info;
+  self->model = vmnet_model_ref (model);
   return self;
 }
 
 void
-vmnet_network_adapter_update (VmnetNetworkAdapter *self, VmnetAdapterInfo *info)
+vmnet_network_adapter_update (VmnetNetworkAdapter *self, VmnetModel *model, const VmnetAdapterInfo *info)
 {
-  vmnet_object_replace_info (G_OBJECT (self), (gpointer *) &self->info, info,
-                             (GDestroyNotify) vmnet_adapter_info_free);
+  vmnet_object_replace_info (G_OBJECT (self), (gconstpointer *) &self->info, &self->model, info, model);
 }
 
 const VmnetAdapterInfo *

@@ -20,9 +20,10 @@ values_equal (GParamSpec *pspec, const GValue *a, const GValue *b)
 
 void
 vmnet_object_replace_info (GObject        *object,
-                           gpointer       *slot,
-                           gpointer        info,
-                           GDestroyNotify  free_info)
+                           gconstpointer  *slot,
+                           VmnetModel    **model_slot,
+                           gconstpointer   info,
+                           VmnetModel     *model)
 {
   g_autofree GParamSpec **pspecs = NULL;
   g_autofree GValue *before = NULL;
@@ -31,6 +32,7 @@ vmnet_object_replace_info (GObject        *object,
   if (*slot == NULL)
     {
       *slot = info;
+      *model_slot = vmnet_model_ref (model);
       return;
     }
 
@@ -45,8 +47,9 @@ vmnet_object_replace_info (GObject        *object,
       g_object_get_property (object, pspecs[i]->name, &before[i]);
     }
 
-  free_info (*slot);
   *slot = info;
+  vmnet_model_unref (*model_slot);
+  *model_slot = vmnet_model_ref (model);
 
   g_object_freeze_notify (object);
   for (guint i = 0; i < n; i++)
@@ -67,6 +70,7 @@ vmnet_object_replace_info (GObject        *object,
 
 void
 vmnet_list_store_sync (GListStore               *store,
+                       VmnetModel               *model,
                        GPtrArray                *infos,
                        const VmnetListSyncFuncs *funcs)
 {
@@ -93,13 +97,12 @@ vmnet_list_store_sync (GListStore               *store,
         {
           g_hash_table_remove (existing, key);
           g_ptr_array_add (items, g_object_ref (object));
-          funcs->update (object, info);
+          funcs->update (object, model, info);
         }
       else
         {
-          g_ptr_array_add (items, funcs->create (info));
+          g_ptr_array_add (items, funcs->create (model, info));
         }
-      infos->pdata[i] = NULL;
     }
 
   for (guint i = 0; same && i < items->len; i++)

@@ -17,7 +17,8 @@
  */
 struct _VmnetSwitch {
   GObject parent_instance;
-  VmnetSwitchInfo *info;
+  const VmnetSwitchInfo *info;
+  VmnetModel           *model;     /* holds info */
 };
 
 G_DEFINE_FINAL_TYPE (VmnetSwitch, vmnet_switch, G_TYPE_OBJECT)
@@ -72,7 +73,7 @@ vmnet_switch_finalize (GObject *object)
 {
   VmnetSwitch *self = VMNET_SWITCH (object);
 
-  g_clear_pointer (&self->info, vmnet_switch_info_free);
+  g_clear_pointer (&self->model, vmnet_model_unref);
   G_OBJECT_CLASS (vmnet_switch_parent_class)->finalize (object);
 }
 
@@ -210,18 +211,18 @@ vmnet_switch_init (VmnetSwitch *self)
 }
 
 VmnetSwitch *
-vmnet_switch_new (VmnetSwitchInfo *info)
+vmnet_switch_new (VmnetModel *model, const VmnetSwitchInfo *info)
 {
   VmnetSwitch *self = g_object_new (VMNET_TYPE_SWITCH, NULL);
   self->info = info;
+  self->model = vmnet_model_ref (model);
   return self;
 }
 
 void
-vmnet_switch_update (VmnetSwitch *self, VmnetSwitchInfo *info)
+vmnet_switch_update (VmnetSwitch *self, VmnetModel *model, const VmnetSwitchInfo *info)
 {
-  vmnet_object_replace_info (G_OBJECT (self), (gpointer *) &self->info, info,
-                             (GDestroyNotify) vmnet_switch_info_free);
+  vmnet_object_replace_info (G_OBJECT (self), (gconstpointer *) &self->info, &self->model, info, model);
 }
 
 const VmnetSwitchInfo *

@@ -20,7 +20,8 @@
 
 struct _VmnetVirtualFunction {
   GObject      parent_instance;
-  VmnetVfInfo *info;
+  const VmnetVfInfo *info;
+  VmnetModel       *model;     /* holds info */
 };
 
 G_DEFINE_FINAL_TYPE (VmnetVirtualFunction, vmnet_virtual_function, G_TYPE_OBJECT)
@@ -73,7 +74,7 @@ vmnet_virtual_function_finalize (GObject *object)
 {
   VmnetVirtualFunction *self = VMNET_VIRTUAL_FUNCTION (object);
 
-  g_clear_pointer (&self->info, vmnet_vf_info_free);
+  g_clear_pointer (&self->model, vmnet_model_unref);
   G_OBJECT_CLASS (vmnet_virtual_function_parent_class)->finalize (object);
 }
 
@@ -192,18 +193,18 @@ vmnet_virtual_function_init (VmnetVirtualFunction *self)
 }
 
 VmnetVirtualFunction *
-vmnet_virtual_function_new (VmnetVfInfo *info)
+vmnet_virtual_function_new (VmnetModel *model, const VmnetVfInfo *info)
 {
   VmnetVirtualFunction *self = g_object_new (VMNET_TYPE_VIRTUAL_FUNCTION, NULL);
   self->info = info;
+  self->model = vmnet_model_ref (model);
   return self;
 }
 
 void
-vmnet_virtual_function_update (VmnetVirtualFunction *self, VmnetVfInfo *info)
+vmnet_virtual_function_update (VmnetVirtualFunction *self, VmnetModel *model, const VmnetVfInfo *info)
 {
-  vmnet_object_replace_info (G_OBJECT (self), (gpointer *) &self->info, info,
-                             (GDestroyNotify) vmnet_vf_info_free);
+  vmnet_object_replace_info (G_OBJECT (self), (gconstpointer *) &self->info, &self->model, info, model);
 }
 
 const VmnetVfInfo *

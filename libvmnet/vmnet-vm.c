@@ -12,7 +12,8 @@
  */
 struct _VmnetVm {
   GObject parent_instance;
-  VmnetVmInfo *info;
+  const VmnetVmInfo *info;
+  VmnetModel       *model;     /* holds info */
   GListStore  *adapters;
 };
 
@@ -50,7 +51,7 @@ vmnet_vm_finalize (GObject *object)
 {
   VmnetVm *self = VMNET_VM (object);
 
-  g_clear_pointer (&self->info, vmnet_vm_info_free);
+  g_clear_pointer (&self->model, vmnet_model_unref);
   g_clear_object (&self->adapters);
   G_OBJECT_CLASS (vmnet_vm_parent_class)->finalize (object);
 }
@@ -129,41 +130,40 @@ adapter_object_key (gpointer object)
 }
 
 static gpointer
-adapter_create (gpointer info)
+adapter_create (VmnetModel *model, gconstpointer info)
 {
-  return vmnet_network_adapter_new (info);
+  return vmnet_network_adapter_new (model, info);
 }
 
 static void
-adapter_update (gpointer object, gpointer info)
+adapter_update (gpointer object, VmnetModel *model, gconstpointer info)
 {
-  vmnet_network_adapter_update (object, info);
+  vmnet_network_adapter_update (object, model, info);
 }
 
 static const VmnetListSyncFuncs adapter_sync = { adapter_info_key, adapter_object_key, adapter_create, adapter_update };
 
 static void
-sync_adapters (VmnetVm *self, VmnetVmInfo *info)
+sync_adapters (VmnetVm *self, VmnetModel *model, const VmnetVmInfo *info)
 {
-  g_autoptr(GPtrArray) adapters = g_steal_pointer (&info->adapters);
-  vmnet_list_store_sync (self->adapters, adapters, &adapter_sync);
+  vmnet_list_store_sync (self->adapters, model, info->adapters, &adapter_sync);
 }
 
 VmnetVm *
-vmnet_vm_new (VmnetVmInfo *info)
+vmnet_vm_new (VmnetModel *model, const VmnetVmInfo *info)
 {
   VmnetVm *self = g_object_new (VMNET_TYPE_VM, NULL);
-  sync_adapters (self, info);
+  sync_adapters (self, model, info);
   self->info = info;
+  self->model = vmnet_model_ref (model);
   return self;
 }
 
 void
-vmnet_vm_update (VmnetVm *self, VmnetVmInfo *info)
+vmnet_vm_update (VmnetVm *self, VmnetModel *model, const VmnetVmInfo *info)
 {
-  sync_adapters (self, info);
-  vmnet_object_replace_info (G_OBJECT (self), (gpointer *) &self->info, info,
-                             (GDestroyNotify) vmnet_vm_info_free);
+  sync_adapters (self, model, info);
+  vmnet_object_replace_info (G_OBJECT (self), (gconstpointer *) &self->info, &self->model, info, model);
 }
 
 /**

@@ -229,8 +229,8 @@ test_merge (void)
 static void
 test_vf_interface_xml (void)
 {
-  g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml ("52:54:00:00:00:01", "sw&co-iov", "ua-net0", "ua-net0-vf", 10);
-  g_autofree gchar *plain = vmnet_libvirt_vf_interface_xml ("52:54:00:00:00:01", "p-iov", "ua-a", "ua-a-vf", 0);
+  g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml ("52:54:00:00:00:01", "sw&co-iov", "net0", 10);
+  g_autofree gchar *plain = vmnet_libvirt_vf_interface_xml ("52:54:00:00:00:01", "p-iov", "a", 0);
 
   g_assert_true (g_str_has_prefix (xml, "<interface type=\"network\">"));
   g_assert_nonnull (strstr (xml, "<mac address=\"52:54:00:00:00:01\"/>"));

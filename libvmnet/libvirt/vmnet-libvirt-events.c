@@ -4,7 +4,7 @@
 #include <libvirt-glib/libvirt-glib.h>
 
 #include "vmnet-libvirt-private.h"
-#include "vmnet-model-private.h"
+#include "vmnet-names-private.h"
 
 /* libvirt's events and keepalive run on GLib's global-default main context
  * (libvirt-glib). Connections opened before this is called get no events. */

@@ -5,7 +5,7 @@
 #include <libxml/tree.h>
 
 #include "vmnet-error.h"
-#include "vmnet-model-private.h"
+#include "vmnet-names-private.h"
 #include "vmnet-libvirt-private.h"
 #include "vmnet-libvirt-xml-private.h"
 

@@ -28,7 +28,10 @@ gboolean          vmnet_libvirt_conn_network_exists (VmnetLibvirtConn *conn,
                                                      const gchar      *name);
 gchar            *vmnet_libvirt_conn_teamed_vf     (VmnetLibvirtConn  *conn,
                                                     const gchar       *vm_uuid,
-                                                    const gchar       *adapter_alias);
+                                                    const gchar       *adapter_name);
+gchar            *vmnet_libvirt_adapter_alias      (const gchar       *adapter_name);
+gchar            *vmnet_libvirt_vf_alias           (const gchar       *adapter_name);
+gchar            *vmnet_libvirt_alias_adapter_name (const gchar       *alias);
 
 VmnetHostFacts   *vmnet_libvirt_conn_fetch         (VmnetLibvirtConn  *conn,
                                                     GCancellable      *cancellable,
@@ -68,8 +71,7 @@ gboolean          vmnet_libvirt_conn_remove_switch (VmnetLibvirtConn *conn,
                                                     GError          **error);
 gchar            *vmnet_libvirt_vf_interface_xml   (const gchar *mac,
                                                     const gchar *pool,
-                                                    const gchar *adapter_alias,
-                                                    const gchar *vf_alias,
+                                                    const gchar *adapter_name,
                                                     gint         vlan_id);
 gboolean          vmnet_libvirt_conn_attach_vf     (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid,
@@ -91,7 +93,7 @@ gboolean          vmnet_libvirt_conn_set_last_error (VmnetLibvirtConn *conn,
                                                      GError          **error);
 gchar            *vmnet_libvirt_adapter_interface_xml (const gchar *mac,
                                                        const gchar *network,
-                                                       const gchar *alias,
+                                                       const gchar *adapter_name,
                                                        gboolean     failover);
 gboolean          vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid,
@@ -100,7 +102,7 @@ gboolean          vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn,
 gboolean          vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn,
                                                        const gchar      *vm_uuid,
                                                        const gchar      *mac,
-                                                       const gchar      *alias,
+                                                       const gchar      *failover_name,
                                                        gint              queues,
                                                        gboolean          set_filter,
                                                        const gchar      *filter,

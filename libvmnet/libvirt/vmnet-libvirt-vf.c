@@ -7,18 +7,45 @@
 #include <libxml/tree.h>
 
 #include "vmnet-error.h"
-#include "vmnet-model-private.h"
+#include "vmnet-names-private.h"
 #include "vmnet-libvirt-private.h"
 #include "vmnet-libvirt-xml-private.h"
+
+/* Device aliases libvmnet gives: ua-NAME for adapter NAME (libvirt takes
+ * user aliases with the "ua-" prefix), ua-NAME-vf for the VF teamed with it. */
+#define ALIAS_PREFIX "ua-"
+#define VF_SUFFIX    "-vf"
+
+gchar *
+vmnet_libvirt_adapter_alias (const gchar *adapter_name)
+{
+  return g_strconcat (ALIAS_PREFIX, adapter_name, NULL);
+}
+
+gchar *
+vmnet_libvirt_vf_alias (const gchar *adapter_name)
+{
+  return g_strconcat (ALIAS_PREFIX, adapter_name, VF_SUFFIX, NULL);
+}
+
+/* The adapter name of a user alias ua-NAME, or NULL. */
+gchar *
+vmnet_libvirt_alias_adapter_name (const gchar *alias)
+{
+  if (!alias || !g_str_has_prefix (alias, ALIAS_PREFIX) || alias[strlen (ALIAS_PREFIX)] == '\0')
+    return NULL;
+  return g_strdup (alias + strlen (ALIAS_PREFIX));
+}
 
 /* The VF partner of a failover pair: an interface from the switch's VF pool
  * with the adapter's MAC, teamed (transient) with the virtio adapter's alias,
  * and an alias of its own to detach it by (by XML it would match the virtio
  * device too: same MAC). */
 gchar *
-vmnet_libvirt_vf_interface_xml (const gchar *mac, const gchar *pool, const gchar *adapter_alias,
-                                const gchar *vf_alias, gint vlan_id)
+vmnet_libvirt_vf_interface_xml (const gchar *mac, const gchar *pool, const gchar *adapter_name, gint vlan_id)
 {
+  g_autofree gchar *adapter_alias = vmnet_libvirt_adapter_alias (adapter_name);
+  g_autofree gchar *vf_alias = vmnet_libvirt_vf_alias (adapter_name);
   g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *) "1.0");
   xmlNode *root = xmlNewDocNode (doc, NULL, (const xmlChar *) "interface", NULL);
   xmlNode *n;
@@ -155,8 +182,10 @@ vmnet_libvirt_conn_wait_device_gone (VmnetLibvirtConn *conn, const gchar *vm_uui
 /* A VM network adapter: virtio on the switch's network, ready for failover
  * when the switch is in SR-IOV mode. */
 gchar *
-vmnet_libvirt_adapter_interface_xml (const gchar *mac, const gchar *network, const gchar *alias, gboolean failover)
+vmnet_libvirt_adapter_interface_xml (const gchar *mac, const gchar *network, const gchar *adapter_name,
+                                     gboolean failover)
 {
+  g_autofree gchar *alias = vmnet_libvirt_adapter_alias (adapter_name);
   g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *) "1.0");
   xmlNode *root = xmlNewDocNode (doc, NULL, (const xmlChar *) "interface", NULL);
   xmlNode *n;
@@ -392,17 +421,18 @@ update_live_filter (virDomainPtr dom, const InterfaceUpdate *u, GError **error)
   return TRUE;
 }
 
-/* Changes the virtio interface with MAC: with ALIAS, makes its persistent
- * definition ready for failover (<teaming type='persistent'/> and that
- * alias; from the next start); with QUEUES > 0, gives it <driver
+/* Changes the virtio interface with MAC: with FAILOVER_NAME, makes its
+ * persistent definition ready for failover (<teaming type='persistent'/> and
+ * the alias of adapter FAILOVER_NAME; from the next start); with QUEUES > 0, gives it <driver
  * queues='QUEUES'/> (from the next start); with SET_FILTER, gives it the
  * nwfilter FILTER (NULL: none) in the persistent definition and, when the VM
  * runs, at once. A filter libvmnet does not manage is never replaced. */
 gboolean
 vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *mac,
-                                     const gchar *alias, gint queues, gboolean set_filter, const gchar *filter,
-                                     GError **error)
+                                     const gchar *failover_name, gint queues, gboolean set_filter,
+                                     const gchar *filter, GError **error)
 {
+  g_autofree gchar *alias = failover_name ? vmnet_libvirt_adapter_alias (failover_name) : NULL;
   virDomainPtr dom = lookup (conn, vm_uuid, error);
   InterfaceUpdate u = { mac, alias, queues, set_filter, filter };
   gboolean ok = TRUE;
@@ -417,10 +447,11 @@ vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn, const gchar *vm_uui
   return ok;
 }
 
-/* The PCI address of the VF teamed with the adapter whose alias is ADAPTER_ALIAS, from the live XML. */
+/* The PCI address of the VF teamed with adapter ADAPTER_NAME, from the live XML. */
 gchar *
-vmnet_libvirt_conn_teamed_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *adapter_alias)
+vmnet_libvirt_conn_teamed_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *adapter_name)
 {
+  g_autofree gchar *adapter_alias = vmnet_libvirt_adapter_alias (adapter_name);
   virDomainPtr dom = lookup (conn, vm_uuid, NULL);
   g_autoptr(VmnetDomainFact) d = NULL;
   char *xml;

@@ -10,8 +10,9 @@
 
 #include "vmnet-error.h"
 #include "vmnet-enum-types.h"
-#include "vmnet-model-private.h"
+#include "vmnet-names-private.h"
 #include "vmnet-settings-private.h"
+#include "vmnet-libvirt-private.h"
 #include "vmnet-libvirt-xml-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
@@ -548,7 +549,10 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
           else if (g_str_equal (name, "model") && !f->model)
             f->model = sax_attr (&a, "type");
           else if (g_str_equal (name, "alias") && !f->alias)
-            f->alias = sax_attr (&a, "name");
+            {
+              f->alias = sax_attr (&a, "name");
+              f->adapter_name = vmnet_libvirt_alias_adapter_name (f->alias);
+            }
           else if (g_str_equal (name, "teaming"))
             {
               g_autofree gchar *type = sax_attr (&a, "type");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Who gets a VF: the reconcile planner on hand-made models. */
-#include "vmnet-reconcile-private.h"
+#include "vmnet-vf-plan-private.h"
 
 typedef struct {
   VmnetModel *model;
@@ -66,18 +66,14 @@ give_vf (VmnetAdapterInfo *a, const gchar *address)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->model = g_new0 (VmnetModel, 1);
-  f->model->pfs = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_pf_info_free);
-  f->model->switches = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_switch_info_free);
-  f->model->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vm_info_free);
-  f->model->host_checks = g_ptr_array_new ();
+  f->model = vmnet_model_new ();
   f->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  vmnet_model_free (f->model);
+  vmnet_model_unref (f->model);
   g_hash_table_unref (f->memory);
 }
 
@@ -90,7 +86,7 @@ describe (GPtrArray *steps)
 
   for (guint i = 0; i < steps->len; i++)
     {
-      VmnetStep *step = g_ptr_array_index (steps, i);
+      VmnetVfStep *step = g_ptr_array_index (steps, i);
       g_string_append_printf (s, "%s%s:%s", i ? " " : "", kinds[step->kind], step->vm_name);
     }
   return g_string_free (s, FALSE);
@@ -99,7 +95,8 @@ describe (GPtrArray *steps)
 static gchar *
 plan (Fixture *f, const gchar *only_vm, guint generation, gint64 now)
 {
-  g_autoptr(GPtrArray) steps = vmnet_reconcile_plan (f->model, only_vm, FALSE, f->memory, generation, now);
+  VmnetVfPlanScope scope = { only_vm };
+  g_autoptr(GPtrArray) steps = vmnet_vf_plan (f->model, &scope, f->memory, generation, now);
   return describe (steps);
 }
 
@@ -143,12 +140,12 @@ test_waiting_reported_once (Fixture *f, gconstpointer data)
 
   add_switch (f, "sw", 1, 1);
   add_adapter (f, "vm", "sw", 50);
-  first = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
-  second = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 2000);
+  first = vmnet_vf_plan (f->model, NULL, f->memory, 1, 1000);
+  second = vmnet_vf_plan (f->model, NULL, f->memory, 1, 2000);
   g_assert_cmpuint (first->len, ==, 1);
   g_assert_cmpuint (second->len, ==, 1);
-  g_assert_true (((VmnetStep *) g_ptr_array_index (first, 0))->news);
-  g_assert_false (((VmnetStep *) g_ptr_array_index (second, 0))->news);
+  g_assert_true (((VmnetVfStep *) g_ptr_array_index (first, 0))->news);
+  g_assert_false (((VmnetVfStep *) g_ptr_array_index (second, 0))->news);
 }
 
 static void
@@ -264,12 +261,12 @@ test_forgets_gone_adapters (Fixture *f, gconstpointer data)
   g_hash_table_insert (f->memory, g_strdup ("u-gone/m-gone-0"), stale);
   add_switch (f, "sw", 1, 1);
   add_adapter (f, "here", "sw", 10);
-  steps = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
+  steps = vmnet_vf_plan (f->model, NULL, f->memory, 1, 1000);
   g_assert_false (g_hash_table_contains (f->memory, "u-gone/m-gone-0"));
   g_assert_true (g_hash_table_contains (f->memory, "u-here/m-here-0"));
   g_assert_cmpuint (steps->len, ==, 1);
-  g_assert_cmpint (((VmnetStep *) g_ptr_array_index (steps, 0))->kind, ==, VMNET_STEP_WAIT);
-  g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 0))->pool, ==, "sw-iov");
+  g_assert_cmpint (((VmnetVfStep *) g_ptr_array_index (steps, 0))->kind, ==, VMNET_VF_STEP_WAIT);
+  g_assert_cmpstr (((VmnetVfStep *) g_ptr_array_index (steps, 0))->pool, ==, "sw-iov");
 }
 
 static void
@@ -285,11 +282,11 @@ test_vlan_change_replugs_vf (Fixture *f, gconstpointer data)
   a->vf_vlan_id = 10;
   a->vlan_id = 20;
   add_adapter (f, "other", "sw", 10);    /* waits: the freed VF is the replugged adapter's */
-  steps = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
+  steps = vmnet_vf_plan (f->model, NULL, f->memory, 1, 1000);
   got = describe (steps);
   g_assert_cmpstr (got, ==, "detach:tagged attach:tagged wait:other");
-  g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 0))->reason, ==, "VLAN 20 set, the VF carries 10");
-  g_assert_cmpint (((VmnetStep *) g_ptr_array_index (steps, 1))->vlan_id, ==, 20);
+  g_assert_cmpstr (((VmnetVfStep *) g_ptr_array_index (steps, 0))->reason, ==, "VLAN 20 set, the VF carries 10");
+  g_assert_cmpint (((VmnetVfStep *) g_ptr_array_index (steps, 1))->vlan_id, ==, 20);
 
   /* Same VLAN on both: nothing to do. */
   a->vf_vlan_id = 20;
@@ -340,7 +337,7 @@ test_port_vlans (Fixture *f, gconstpointer data)
       a->port_facts = cases[i].p;
       a->port = cases[i].p ? g_strdup (cases[i].p->name) : NULL;
     }
-  all = vmnet_reconcile_port_vlans (f->model, NULL);
+  all = vmnet_plan_port_vlans (f->model, NULL);
   for (guint i = 0; i < all->len; i++)
     {
       VmnetPortStep *step = g_ptr_array_index (all, i);
@@ -349,7 +346,7 @@ test_port_vlans (Fixture *f, gconstpointer data)
   g_assert_cmpstr (got->str, ==, "fresh:vnet0=10 extra:vnet2=10 tagged:vnet3=10");
   g_string_free (got, TRUE);
 
-  one = vmnet_reconcile_port_vlans (f->model, "u-extra");
+  one = vmnet_plan_port_vlans (f->model, "u-extra");
   g_assert_cmpuint (one->len, ==, 1);
   g_assert_cmpstr (((VmnetPortStep *) g_ptr_array_index (one, 0))->vm_name, ==, "extra");
 }
@@ -414,12 +411,12 @@ test_vectors (Fixture *f, gconstpointer data)
   /* The planner: each attach of a pass is given the VF the pool hands out for it. */
   add_adapter (f, "a", "sw", 90)->iov_queue_pairs_requested = 4;
   add_adapter (f, "b", "sw", 50)->iov_queue_pairs_requested = 8;
-  steps = vmnet_reconcile_plan (f->model, NULL, FALSE, f->memory, 1, 1000);
+  steps = vmnet_vf_plan (f->model, NULL, f->memory, 1, 1000);
   g_assert_cmpuint (steps->len, ==, 2);
-  g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 0))->vectors_vf, ==, "0000:01:10.1");
-  g_assert_cmpint (((VmnetStep *) g_ptr_array_index (steps, 0))->vectors, ==, 5);
-  g_assert_cmpstr (((VmnetStep *) g_ptr_array_index (steps, 1))->vectors_vf, ==, "0000:01:10.2");
-  g_assert_cmpint (((VmnetStep *) g_ptr_array_index (steps, 1))->vectors, ==, 9);
+  g_assert_cmpstr (((VmnetVfStep *) g_ptr_array_index (steps, 0))->vectors_vf, ==, "0000:01:10.1");
+  g_assert_cmpint (((VmnetVfStep *) g_ptr_array_index (steps, 0))->vectors, ==, 5);
+  g_assert_cmpstr (((VmnetVfStep *) g_ptr_array_index (steps, 1))->vectors_vf, ==, "0000:01:10.2");
+  g_assert_cmpint (((VmnetVfStep *) g_ptr_array_index (steps, 1))->vectors, ==, 9);
 }
 
 int

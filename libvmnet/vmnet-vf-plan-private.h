@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* Which adapters should hold a VF, from one model of the host: VFs go to
- * adapters that want one, the highest IovWeight first, ties to the one that
- * has waited longest; a VF an adapter no longer wants goes back. Nothing is
- * taken from an adapter that still wants its VF. */
+/* The VF planner, the one place that decides which adapters hold a VF,
+ * from one model of the host and without I/O: VFs go to adapters that want
+ * one, the highest IovWeight first, ties to the one that has waited longest;
+ * a VF an adapter no longer wants goes back; a VF plugged with settings it
+ * can only get at plug time (VLAN, MSI-X vectors) is plugged again. Nothing
+ * is taken from an adapter that still wants its VF. Used by every reconcile
+ * pass and by Set-VMNetworkAdapter; carried out by vmnet-vf-exec.c. */
 
 #include <glib.h>
 #include "vmnet-enums.h"
@@ -13,13 +16,13 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  VMNET_STEP_DETACH,
-  VMNET_STEP_ATTACH,
-  VMNET_STEP_WAIT,        /* wants a VF, none is free for it */
-} VmnetStepKind;
+  VMNET_VF_STEP_DETACH,
+  VMNET_VF_STEP_ATTACH,
+  VMNET_VF_STEP_WAIT,        /* wants a VF, none is free for it */
+} VmnetVfStepKind;
 
 typedef struct {
-  VmnetStepKind  kind;
+  VmnetVfStepKind  kind;
   gchar         *key;            /* VM UUID/MAC */
   gchar         *vm_name;
   gchar         *vm_uuid;
@@ -30,7 +33,8 @@ typedef struct {
   gchar         *vf_alias;       /* detach: the VF's alias */
   gchar         *virtual_function;
   gint           vlan_id;
-  gboolean       allow_teaming;
+  gboolean       allow_teaming;  /* attach: AllowTeaming for the new VF */
+  gboolean       had_teaming;    /* detach: the VF has trust on and spoofchk off to undo */
   guint          iov_weight;
   gchar         *last_error;     /* what the metadata holds now */
   gchar         *reason;
@@ -40,7 +44,7 @@ typedef struct {
   /* Filled in when the step is carried out. */
   VmnetVfAction  action;
   gboolean       report;
-} VmnetStep;
+} VmnetVfStep;
 
 /* A software path's bridge port to make an access port of its adapter's VLAN. */
 typedef struct {
@@ -64,7 +68,7 @@ gboolean   vmnet_adapter_wants_vf (const VmnetAdapterInfo *adapter,
                                    guint                   iov_weight,
                                    gboolean                guarded);
 
-void       vmnet_step_free        (VmnetStep *step);
+void       vmnet_vf_step_free        (VmnetVfStep *step);
 
 void       vmnet_plan_vectors     (const VmnetPfInfo *pf,
                                    guint              skip,
@@ -72,17 +76,25 @@ void       vmnet_plan_vectors     (const VmnetPfInfo *pf,
                                    gchar            **vf_address,
                                    gint              *vectors);
 
-GPtrArray *vmnet_reconcile_plan   (const VmnetModel *model,
-                                   const gchar      *only_vm_uuid,
-                                   gboolean          only_vm_running,
-                                   GHashTable       *memory,
-                                   guint             generation,
-                                   gint64            now);
+/* What one plan covers. */
+typedef struct {
+  const gchar            *vm_uuid;       /* only this VM's adapters; NULL: all */
+  gboolean                vm_running;    /* its adapters count as running (it has just started) */
+  const VmnetAdapterInfo *changed;       /* an adapter as a change not yet written leaves it
+                                          * (matched by VM UUID and MAC) */
+  gboolean                queue_pairs_changed; /* the change sets IovQueuePairsRequested */
+} VmnetVfPlanScope;
+
+GPtrArray *vmnet_vf_plan          (const VmnetModel       *model,
+                                   const VmnetVfPlanScope *scope,
+                                   GHashTable             *memory,
+                                   guint                   generation,
+                                   gint64                  now);
 
 void       vmnet_port_step_free   (VmnetPortStep *step);
-GPtrArray *vmnet_reconcile_port_vlans (const VmnetModel *model,
+GPtrArray *vmnet_plan_port_vlans (const VmnetModel *model,
                                        const gchar      *only_vm_uuid);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetStep, vmnet_step_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetVfStep, vmnet_vf_step_free)
 
 G_END_DECLS

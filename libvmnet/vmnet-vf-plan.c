@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The VF planner: which adapters hold a VF (see vmnet-vf-plan-private.h). */
 
 #include "config.h"
 
-#include "vmnet-reconcile-private.h"
+#include "vmnet-vf-plan-private.h"
 
 gboolean
 vmnet_adapter_is_running (const VmnetAdapterInfo *a)
@@ -21,8 +22,10 @@ vmnet_adapter_wants_vf (const VmnetAdapterInfo *a,
 }
 
 void
-vmnet_step_free (VmnetStep *step)
+vmnet_vf_step_free (VmnetVfStep *step)
 {
+  if (!step)
+    return;
   g_free (step->key);
   g_free (step->vm_name);
   g_free (step->vm_uuid);
@@ -38,10 +41,10 @@ vmnet_step_free (VmnetStep *step)
   g_free (step);
 }
 
-static VmnetStep *
-step_new (VmnetStepKind kind, const VmnetAdapterInfo *a, const gchar *key)
+static VmnetVfStep *
+step_new (VmnetVfStepKind kind, const VmnetAdapterInfo *a, const gchar *key)
 {
-  VmnetStep *step = g_new0 (VmnetStep, 1);
+  VmnetVfStep *step = g_new0 (VmnetVfStep, 1);
 
   step->kind = kind;
   step->key = g_strdup (key);
@@ -54,6 +57,7 @@ step_new (VmnetStepKind kind, const VmnetAdapterInfo *a, const gchar *key)
   step->virtual_function = g_strdup (a->virtual_function);
   step->vlan_id = a->vlan_id;
   step->allow_teaming = a->allow_teaming;
+  step->had_teaming = a->allow_teaming;
   step->iov_weight = a->iov_weight;
   step->last_error = g_strdup (a->last_error);
   return step;
@@ -165,24 +169,48 @@ memory_get (GHashTable *memory, const gchar *key)
   return m;
 }
 
-/* Returns: (element-type VmnetStep): the detaches, then attaches and waits
- * in rank order. With @only_vm_running, @only_vm_uuid's adapters count as
- * running whatever the model says (the VM has just started). @memory (key → VmnetAdapterMemory)
- * is updated: waiting times start, entries of adapters that no longer want a
- * VF go. */
-GPtrArray *
-vmnet_reconcile_plan (const VmnetModel *model,
-                      const gchar      *only_vm_uuid,
-                      gboolean          only_vm_running,
-                      GHashTable       *memory,
-                      guint             generation,
-                      gint64            now)
+/* A VF's MSI-X vectors are set before it is plugged: a held VF whose
+ * vectors do not give the queue pairs just asked for is plugged again. */
+static gboolean
+vectors_differ (const VmnetModel *model, const VmnetSwitchInfo *sw, const VmnetAdapterInfo *a)
 {
-  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_step_free);
+  const VmnetPfInfo *pf = find_pf (model, sw->iov_pf);
+
+  return a->iov_queue_pairs_requested > 1 && pf && pf->vf_total_msix > 0 &&
+         a->iov_queue_pairs_assigned !=
+           vmnet_queue_pairs_of_vectors (vmnet_vectors_for_queue_pairs (a->iov_queue_pairs_requested,
+                                                                        pf->vf_total_msix));
+}
+
+static void
+free_count_add (GHashTable *free_count, const VmnetSwitchInfo *sw, gint delta)
+{
+  gint n;
+
+  if (!sw || !sw->iov_enabled)
+    return;
+  n = GPOINTER_TO_INT (g_hash_table_lookup (free_count, sw->name));
+  if (n >= 0)
+    g_hash_table_insert (free_count, sw->name, GINT_TO_POINTER (MAX (n + delta, 0)));
+}
+
+/* Returns: (element-type VmnetVfStep): the detaches, then attaches and waits
+ * in rank order, for the adapters @scope covers (all others still count for
+ * the ranking). @memory (key → VmnetAdapterMemory) is updated: waiting times
+ * start, entries of adapters that no longer want a VF go. */
+GPtrArray *
+vmnet_vf_plan (const VmnetModel       *model,
+               const VmnetVfPlanScope *scope,
+               GHashTable             *memory,
+               guint                   generation,
+               gint64                  now)
+{
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vf_step_free);
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
   g_autoptr(GHashTable) free_count = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) attaching = g_hash_table_new (g_str_hash, g_str_equal);   /* switch -> attaches so far */
+  const gchar *only_vm_uuid = scope ? scope->vm_uuid : NULL;
 
   for (guint i = 0; i < model->switches->len; i++)
     {
@@ -197,30 +225,49 @@ vmnet_reconcile_plan (const VmnetModel *model,
 
       for (guint j = 0; j < vm->adapters->len; j++)
         {
-          const VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, j);
-          const VmnetSwitchInfo *sw = find_switch (model, a->switch_name);
-          gboolean mine = !only_vm_uuid || g_strcmp0 (only_vm_uuid, a->vm_uuid) == 0;
+          const VmnetAdapterInfo *before = g_ptr_array_index (vm->adapters, j);
+          const VmnetAdapterInfo *a = before;
+          const VmnetSwitchInfo *sw;
+          gboolean mine = !only_vm_uuid || g_strcmp0 (only_vm_uuid, before->vm_uuid) == 0;
+          gboolean changed = FALSE;
           gboolean want, has;
           g_autofree gchar *key = NULL;
+          const gchar *replug = NULL;
+          g_autofree gchar *replug_reason = NULL;
 
-          if (!a->mac_address || !a->vm_uuid || g_strcmp0 (a->model, "hostdev") == 0)
+          if (!before->mac_address || !before->vm_uuid || g_strcmp0 (before->model, "hostdev") == 0)
             continue;
+          if (scope && scope->changed && g_strcmp0 (scope->changed->vm_uuid, before->vm_uuid) == 0 &&
+              g_strcmp0 (scope->changed->mac_address, before->mac_address) == 0)
+            {
+              a = scope->changed;
+              changed = TRUE;
+            }
+          sw = find_switch (model, a->switch_name);
           key = adapter_key (a);
-          want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a) || (mine && only_vm_uuid && only_vm_running),
+          want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a) || (mine && only_vm_uuid && scope->vm_running),
                                          sw && sw->iov_enabled, a->iov_weight, a->router_guard || a->dhcp_guard);
           has = a->iov_usage && a->vf_alias != NULL;
           g_hash_table_add (seen, g_strdup (key));
 
-          /* libvirt sets a VF's VLAN when it is plugged: another VLAN, another plug. */
-          if (has && want && mine && a->vf_vlan_id != a->vlan_id)
+          /* Settings a VF only gets when it is plugged: another value, another plug. */
+          if (has && want && mine)
             {
-              VmnetStep *step = step_new (VMNET_STEP_DETACH, a, key);
-              gint n = GPOINTER_TO_INT (g_hash_table_lookup (free_count, sw->name));
+              if (a->vf_vlan_id != a->vlan_id)
+                replug_reason = g_strdup_printf ("VLAN %d set, the VF carries %d", a->vlan_id, a->vf_vlan_id);
+              else if (changed && scope->queue_pairs_changed && vectors_differ (model, sw, a))
+                replug_reason = g_strdup_printf ("IovQueuePairsRequested %u set, the VF has %u",
+                                                 a->iov_queue_pairs_requested, a->iov_queue_pairs_assigned);
+              replug = replug_reason;
+            }
+          if (replug)
+            {
+              VmnetVfStep *step = step_new (VMNET_VF_STEP_DETACH, a, key);
 
-              step->reason = g_strdup_printf ("VLAN %d set, the VF carries %d", a->vlan_id, a->vf_vlan_id);
+              step->had_teaming = before->allow_teaming;
+              step->reason = g_steal_pointer (&replug_reason);
               g_ptr_array_add (steps, step);
-              if (n >= 0)
-                g_hash_table_insert (free_count, sw->name, GINT_TO_POINTER (n + 1));
+              free_count_add (free_count, sw, 1);
               has = FALSE;
             }
 
@@ -228,19 +275,17 @@ vmnet_reconcile_plan (const VmnetModel *model,
             {
               if (mine)
                 {
-                  VmnetStep *step = step_new (VMNET_STEP_DETACH, a, key);
-                  step->reason = g_strdup (!vmnet_adapter_is_running (a)
+                  VmnetVfStep *step = step_new (VMNET_VF_STEP_DETACH, a, key);
+
+                  step->had_teaming = before->allow_teaming;
+                  step->reason = g_strdup (!vmnet_adapter_is_running (a) && !(only_vm_uuid && scope->vm_running)
                                            ? "VM not running"
                                            : a->iov_weight == 0 ? "IovWeight 0"
                                            : (a->router_guard || a->dhcp_guard) ? "RouterGuard or DhcpGuard on"
+                                           : !a->failover_ready ? "adapter not ready for failover"
                                            : "switch not in SR-IOV mode");
                   g_ptr_array_add (steps, step);
-                  if (sw && sw->iov_enabled)
-                    {
-                      gint n = GPOINTER_TO_INT (g_hash_table_lookup (free_count, sw->name));
-                      if (n >= 0)
-                        g_hash_table_insert (free_count, sw->name, GINT_TO_POINTER (n + 1));
-                    }
+                  free_count_add (free_count, find_switch (model, before->switch_name), 1);
                 }
               g_hash_table_remove (memory, key);
             }
@@ -274,13 +319,13 @@ vmnet_reconcile_plan (const VmnetModel *model,
       Candidate *c = g_ptr_array_index (candidates, i);
       gint n = GPOINTER_TO_INT (g_hash_table_lookup (free_count, c->sw->name));
       gboolean mine = !only_vm_uuid || g_strcmp0 (only_vm_uuid, c->adapter->vm_uuid) == 0;
-      VmnetStep *step;
+      VmnetVfStep *step;
 
       if (n > 0)
         g_hash_table_insert (free_count, c->sw->name, GINT_TO_POINTER (n - 1));
       if (!mine)
         continue;
-      step = step_new (n != 0 ? VMNET_STEP_ATTACH : VMNET_STEP_WAIT, c->adapter, c->key);
+      step = step_new (n != 0 ? VMNET_VF_STEP_ATTACH : VMNET_VF_STEP_WAIT, c->adapter, c->key);
       step->pool = g_strdup (c->sw->iov_pool_name);
       step->news = c->news;
       if (n != 0)
@@ -329,7 +374,7 @@ vmnet_port_step_free (VmnetPortStep *step)
  * their adapter's VLAN, where the kernel's bridge can filter VLANs. A new
  * tap starts in its bridge's default VLAN. */
 GPtrArray *
-vmnet_reconcile_port_vlans (const VmnetModel *model, const gchar *only_vm_uuid)
+vmnet_plan_port_vlans (const VmnetModel *model, const gchar *only_vm_uuid)
 {
   GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_port_step_free);
 

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The VF executor: one planner step carried out on a host — unplug (and
+ * undo AllowTeaming), or plug from the switch's pool (MSI-X vectors first,
+ * then the teamed VF found and AllowTeaming applied), the adapter's last
+ * error kept in its metadata. */
+#include "config.h"
+
+#include "vmnet-vf-exec-private.h"
+#include "vmnet-error.h"
+#include "linux/vmnet-linux-private.h"
+
+/* AllowTeaming on a VF of this machine: trust on and spoof checking off,
+ * through its PF (netlink). */
+gboolean
+vmnet_vf_set_teaming (const gchar *vf_address, gboolean allow, GError **error)
+{
+  g_autofree gchar *pf = NULL;
+  guint index;
+
+  if (!vmnet_sysfs_vf_position ("/", vf_address, &pf, &index))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "no PF found for VF %s", vf_address);
+      return FALSE;
+    }
+  return vmnet_netlink_set_vf_teaming (pf, index, allow, error);
+}
+
+void
+vmnet_vf_step_set_result (VmnetVfStep *step, VmnetVfAction action, const gchar *reason)
+{
+  step->action = action;
+  step->report = TRUE;
+  if (reason)
+    {
+      g_free (step->reason);
+      step->reason = g_strdup (reason);
+    }
+}
+
+/* Plugs a VF from the pool; the VF the pool hands out next gets its MSI-X
+ * vectors first (best effort: what it has is reported as granted). */
+static gboolean
+attach (const VmnetVfTarget *t, const VmnetVfStep *step, GError **error)
+{
+  g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml (step->mac, step->pool, step->adapter_name, step->vlan_id);
+  gboolean vectors = step->vectors_vf && step->vectors >= 0 && t->sysfs_root;
+  g_autoptr(GError) vectors_error = NULL;
+
+  if (vectors && !vmnet_sysfs_set_vf_vectors (t->sysfs_root, step->vectors_vf, step->vectors, &vectors_error))
+    g_info ("%s", vectors_error->message);
+  if (vmnet_libvirt_conn_attach_vf (t->conn, step->vm_uuid, xml, error))
+    return TRUE;
+  if (vectors)
+    vmnet_sysfs_reprobe (t->sysfs_root, step->vectors_vf);
+  return FALSE;
+}
+
+/* Carries out one step; what happened is in the step (action, reason,
+ * virtual_function). Returns %FALSE with @error when a detach or an attach
+ * failed: the VF stays where it was (a failed attach is kept as the
+ * adapter's last error, for its status). */
+gboolean
+vmnet_vf_step_execute (const VmnetVfTarget *t, VmnetVfStep *step, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  switch (step->kind)
+    {
+    case VMNET_VF_STEP_DETACH:
+      if (!vmnet_libvirt_conn_detach_vf (t->conn, step->vm_uuid, step->vf_alias, &local_error))
+        {
+          vmnet_vf_step_set_result (step, VMNET_VF_ACTION_FAILED, local_error->message);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (t->netlink && step->had_teaming && step->virtual_function)
+        vmnet_vf_set_teaming (step->virtual_function, FALSE, NULL);
+      vmnet_vf_step_set_result (step, VMNET_VF_ACTION_DETACHED, NULL);
+      return TRUE;
+
+    case VMNET_VF_STEP_ATTACH:
+      if (!attach (t, step, &local_error))
+        {
+          if (g_strcmp0 (step->last_error, local_error->message) != 0)
+            vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, local_error->message, NULL);
+          vmnet_vf_step_set_result (step, VMNET_VF_ACTION_FAILED, local_error->message);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_free (step->virtual_function);
+      step->virtual_function = vmnet_libvirt_conn_teamed_vf (t->conn, step->vm_uuid, step->adapter_name);
+      if (t->netlink && step->allow_teaming && step->virtual_function &&
+          !vmnet_vf_set_teaming (step->virtual_function, TRUE, &local_error))
+        {
+          g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
+                                                       local_error->message);
+          vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, message, NULL);
+        }
+      else if (step->last_error)
+        vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, NULL, NULL);
+      vmnet_vf_step_set_result (step, VMNET_VF_ACTION_ATTACHED, NULL);
+      return TRUE;
+
+    case VMNET_VF_STEP_WAIT:
+      if (step->news)
+        vmnet_vf_step_set_result (step, VMNET_VF_ACTION_WAITING, NULL);
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
