@@ -127,15 +127,14 @@ set_metadata (virDomainPtr dom, const gchar *xml, unsigned int flags, GError **e
   return TRUE;
 }
 
-/* Writes the settings of one adapter into the live definition (if the VM
- * runs) and the persistent one (if it has one). Either both change or
+/* Rewrites the libvmnet metadata with MERGE in the live definition (if the
+ * VM runs) and the persistent one (if it has one). Either both change or
  * neither does. */
-gboolean
-vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
-                                         const gchar               *vm_uuid,
-                                         const gchar               *mac,
-                                         const VmnetSettingsValues *values,
-                                         GError                   **error)
+typedef gchar *(*MergeFunc) (const gchar *old_xml, gconstpointer data, GError **error);
+
+static gboolean
+update_metadata (VmnetLibvirtConn *conn, const gchar *vm_uuid, MergeFunc merge_func, gconstpointer data,
+                 GError **error)
 {
   virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
   g_autofree gchar *old_live = NULL;
@@ -148,26 +147,14 @@ vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
     return FALSE;
   active = virDomainIsActive (dom) == 1;
   persistent = virDomainIsPersistent (dom) == 1;
-
-  if (active)
-    {
-      old_live = get_metadata (dom, VIR_DOMAIN_AFFECT_LIVE, error);
-      if (!old_live)
-        goto out;
-      new_live = vmnet_libvirt_merge_settings (*old_live ? old_live : NULL, mac, values, error);
-      if (!new_live)
-        goto out;
-    }
-  if (persistent)
-    {
-      old_config = get_metadata (dom, VIR_DOMAIN_AFFECT_CONFIG, error);
-      if (!old_config)
-        goto out;
-      new_config = vmnet_libvirt_merge_settings (*old_config ? old_config : NULL, mac, values, error);
-      if (!new_config)
-        goto out;
-    }
-
+  if (active &&
+      (!(old_live = get_metadata (dom, VIR_DOMAIN_AFFECT_LIVE, error)) ||
+       !(new_live = merge_func (*old_live ? old_live : NULL, data, error))))
+    goto out;
+  if (persistent &&
+      (!(old_config = get_metadata (dom, VIR_DOMAIN_AFFECT_CONFIG, error)) ||
+       !(new_config = merge_func (*old_config ? old_config : NULL, data, error))))
+    goto out;
   if (active && !set_metadata (dom, new_live, VIR_DOMAIN_AFFECT_LIVE, error))
     goto out;
   if (persistent && !set_metadata (dom, new_config, VIR_DOMAIN_AFFECT_CONFIG, error))
@@ -178,10 +165,33 @@ vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
       goto out;
     }
   ok = TRUE;
-
 out:
   virDomainFree (dom);
   return ok;
+}
+
+typedef struct {
+  const gchar               *mac;
+  const VmnetSettingsValues *values;
+} SettingsChange;
+
+static gchar *
+merge_settings_change (const gchar *old_xml, gconstpointer data, GError **error)
+{
+  const SettingsChange *c = data;
+  return vmnet_libvirt_merge_settings (old_xml, c->mac, c->values, error);
+}
+
+/* The settings of one adapter, live and persistent. */
+gboolean
+vmnet_libvirt_conn_set_adapter_settings (VmnetLibvirtConn          *conn,
+                                         const gchar               *vm_uuid,
+                                         const gchar               *mac,
+                                         const VmnetSettingsValues *values,
+                                         GError                   **error)
+{
+  SettingsChange c = { mac, values };
+  return update_metadata (conn, vm_uuid, merge_settings_change, &c, error);
 }
 
 /* The last VF attach failure is a fact of the running VM: live metadata only. */
@@ -227,45 +237,19 @@ vmnet_libvirt_merge_scope (const gchar *old_xml, const gchar *scope, GError **er
   return vmnet_libvirt_xml_element_string (doc, FALSE);
 }
 
+static gchar *
+merge_scope_change (const gchar *old_xml, gconstpointer data, GError **error)
+{
+  return vmnet_libvirt_merge_scope (old_xml, data, error);
+}
+
 /* The VM's authorization scope lives in its metadata, live and persistent,
- * so it travels with the VM. Either both change or neither does. */
+ * so it travels with the VM. */
 gboolean
 vmnet_libvirt_conn_set_vm_scope (VmnetLibvirtConn *conn,
                                  const gchar      *vm_uuid,
                                  const gchar      *scope,
                                  GError          **error)
 {
-  virDomainPtr dom = vmnet_libvirt_conn_lookup_vm (conn, vm_uuid, error);
-  g_autofree gchar *old_live = NULL;
-  g_autofree gchar *old_config = NULL;
-  g_autofree gchar *new_live = NULL;
-  g_autofree gchar *new_config = NULL;
-  gboolean active, persistent, ok = FALSE;
-
-  if (!dom)
-    return FALSE;
-  active = virDomainIsActive (dom) == 1;
-  persistent = virDomainIsPersistent (dom) == 1;
-
-  if (active &&
-      (!(old_live = get_metadata (dom, VIR_DOMAIN_AFFECT_LIVE, error)) ||
-       !(new_live = vmnet_libvirt_merge_scope (old_live, scope, error))))
-    goto out;
-  if (persistent &&
-      (!(old_config = get_metadata (dom, VIR_DOMAIN_AFFECT_CONFIG, error)) ||
-       !(new_config = vmnet_libvirt_merge_scope (old_config, scope, error))))
-    goto out;
-  if (active && !set_metadata (dom, new_live, VIR_DOMAIN_AFFECT_LIVE, error))
-    goto out;
-  if (persistent && !set_metadata (dom, new_config, VIR_DOMAIN_AFFECT_CONFIG, error))
-    {
-      if (active)
-        set_metadata (dom, old_live, VIR_DOMAIN_AFFECT_LIVE, NULL);
-      goto out;
-    }
-  ok = TRUE;
-
-out:
-  virDomainFree (dom);
-  return ok;
+  return update_metadata (conn, vm_uuid, merge_scope_change, scope, error);
 }
