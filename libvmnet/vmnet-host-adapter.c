@@ -258,6 +258,8 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
   return TRUE;
 }
 
+static const VmnetHostOp set_adapter_op = { .change = set_adapter_change };
+
 /**
  * vmnet_host_set_network_adapter:
  * @self: a #VmnetHost
@@ -289,7 +291,6 @@ vmnet_host_set_network_adapter (VmnetHost            *self,
                                 GError              **error)
 {
   SetAdapterData *data;
-  gboolean ok;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (VMNET_IS_NETWORK_ADAPTER (adapter), FALSE);
@@ -300,9 +301,8 @@ vmnet_host_set_network_adapter (VmnetHost            *self,
   if (!data)
     return FALSE;
   vmnet_host_resources_changed (self);
-  ok = set_adapter_change (self, data, cancellable, error);
-  set_adapter_data_free (data);
-  return ok && vmnet_host_refresh (self, cancellable, error);
+  return vmnet_host_run_boolean (self, &set_adapter_op, data, (GDestroyNotify) set_adapter_data_free,
+                                 cancellable, error);
 }
 
 /**
@@ -327,7 +327,6 @@ vmnet_host_set_network_adapter_async (VmnetHost            *self,
                                       GAsyncReadyCallback   callback,
                                       gpointer              user_data)
 {
-  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   SetAdapterData *data;
 
@@ -335,17 +334,11 @@ vmnet_host_set_network_adapter_async (VmnetHost            *self,
   g_return_if_fail (VMNET_IS_NETWORK_ADAPTER (adapter));
   g_return_if_fail (VMNET_IS_ADAPTER_SETTINGS (settings));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vmnet_host_set_network_adapter_async);
   data = prepare_set_adapter (self, adapter, settings, &error);
-  if (!data)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  vmnet_host_resources_changed (self);
-  vmnet_host_start_change_and_read (self, task, set_adapter_change, data,
-                         (GDestroyNotify) set_adapter_data_free, cancellable);
+  if (data)
+    vmnet_host_resources_changed (self);
+  vmnet_host_run_async (self, &set_adapter_op, data, (GDestroyNotify) set_adapter_data_free, error,
+                        vmnet_host_set_network_adapter_async, cancellable, callback, user_data);
 }
 
 /**
@@ -365,9 +358,7 @@ vmnet_host_set_network_adapter_finish (VmnetHost     *self,
                                        GAsyncResult  *result,
                                        GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_set_network_adapter_async, FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_set_network_adapter_async, error);
 }
 
 
@@ -406,44 +397,69 @@ new_mac (VmnetHost *self)
     }
 }
 
-/**
- * vmnet_host_add_network_adapter:
- * @self: a #VmnetHost
- * @vm: one of the host's VMs
- * @sw: the switch to connect the adapter to
- * @name: (nullable): the adapter name (letters, digits, `-`, `_`), or %NULL for `netN`
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Adds a virtio network adapter, like `Add-VMNetworkAdapter`, with a new MAC
- * address and the user alias `ua-NAME`. On a switch in SR-IOV mode it is
- * created ready for failover (`<teaming type='persistent'/>`), so a VF can be
- * teamed with it while the VM runs. A running VM gets it at once and keeps it;
- * a stopped one in its definition.
- *
- * Returns: (transfer full): the new adapter, or %NULL with %VMNET_ERROR_INVALID_ARGUMENT,
- *   %VMNET_ERROR_ALREADY_EXISTS or libvirt's error
- *
- * Since: 0.1
- */
-VmnetNetworkAdapter *
-vmnet_host_add_network_adapter (VmnetHost     *self,
-                                VmnetVm       *vm,
-                                VmnetSwitch   *sw,
-                                const gchar   *name,
-                                GCancellable  *cancellable,
-                                GError       **error)
+typedef struct {
+  gchar *vm_uuid;
+  gchar *vm_name;
+  gchar *mac;
+  gchar *xml;      /* add: the interface */
+  gchar *scope;    /* scope: NULL for the default one */
+} VmChangeData;
+
+static void
+vm_change_data_free (VmChangeData *data)
+{
+  g_free (data->vm_uuid);
+  g_free (data->vm_name);
+  g_free (data->mac);
+  g_free (data->xml);
+  g_free (data->scope);
+  g_free (data);
+}
+
+static VmChangeData *
+vm_change_data_new (VmnetVm *vm)
+{
+  VmChangeData *data = g_new0 (VmChangeData, 1);
+
+  data->vm_uuid = g_strdup (vmnet_vm_get_uuid (vm));
+  data->vm_name = g_strdup (vmnet_vm_get_name (vm));
+  return data;
+}
+
+static gboolean
+add_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  VmChangeData *data = user_data;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!vmnet_libvirt_conn_add_interface (self->conn, data->vm_uuid, data->xml, error))
+    {
+      g_prefix_error (error, "VM '%s': ", data->vm_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+add_adapter_result (VmnetHost *self, gpointer user_data, GError **error)
+{
+  VmChangeData *data = user_data;
+  g_autoptr(VmnetVm) after = vmnet_host_find_vm (self, data->vm_uuid, error);
+
+  return after ? vmnet_vm_find_network_adapter (after, data->mac, error) : NULL;
+}
+
+static const VmnetHostOp add_adapter_op = { .change = add_adapter_change, .result = add_adapter_result };
+
+/* The name (given and free, or the first free netN), a switch with a
+ * software path, a new MAC. */
+static VmChangeData *
+prepare_add_adapter (VmnetHost *self, VmnetVm *vm, VmnetSwitch *sw, const gchar *name, GError **error)
 {
   g_autofree gchar *chosen = NULL;
-  g_autofree gchar *mac = NULL;
-  g_autofree gchar *xml = NULL;
   g_autoptr(VmnetNetworkAdapter) existing = NULL;
-  g_autoptr(VmnetVm) after = NULL;
-
-  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
-  g_return_val_if_fail (VMNET_IS_VM (vm), NULL);
-  g_return_val_if_fail (VMNET_IS_SWITCH (sw), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  VmChangeData *data;
 
   if (name && !valid_adapter_name (name))
     {
@@ -480,20 +496,134 @@ vmnet_host_add_network_adapter (VmnetHost     *self,
                    vmnet_switch_get_name (sw));
       return NULL;
     }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+  data = vm_change_data_new (vm);
+  data->mac = new_mac (self);
+  data->xml = vmnet_libvirt_adapter_interface_xml (data->mac, vmnet_switch_get_name (sw), chosen,
+                                                   vmnet_switch_get_iov_enabled (sw));
+  return data;
+}
 
-  mac = new_mac (self);
-  xml = vmnet_libvirt_adapter_interface_xml (mac, vmnet_switch_get_name (sw), chosen, vmnet_switch_get_iov_enabled (sw));
-  if (!vmnet_libvirt_conn_add_interface (self->conn, vmnet_vm_get_uuid (vm), xml, error))
-    {
-      g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
-      return NULL;
-    }
-  if (!vmnet_host_refresh (self, cancellable, error))
+/**
+ * vmnet_host_add_network_adapter:
+ * @self: a #VmnetHost
+ * @vm: one of the host's VMs
+ * @sw: the switch to connect the adapter to
+ * @name: (nullable): the adapter name (letters, digits, `-`, `_`), or %NULL for `netN`
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Adds a virtio network adapter, like `Add-VMNetworkAdapter`, with a new MAC
+ * address and the user alias `ua-NAME`. On a switch in SR-IOV mode it is
+ * created ready for failover (`<teaming type='persistent'/>`), so a VF can be
+ * teamed with it while the VM runs. A running VM gets it at once and keeps it;
+ * a stopped one in its definition.
+ *
+ * Returns: (transfer full): the new adapter, or %NULL with %VMNET_ERROR_INVALID_ARGUMENT,
+ *   %VMNET_ERROR_ALREADY_EXISTS or libvirt's error
+ *
+ * Since: 0.1
+ */
+VmnetNetworkAdapter *
+vmnet_host_add_network_adapter (VmnetHost     *self,
+                                VmnetVm       *vm,
+                                VmnetSwitch   *sw,
+                                const gchar   *name,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  VmChangeData *data;
+
+  g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
+  g_return_val_if_fail (VMNET_IS_VM (vm), NULL);
+  g_return_val_if_fail (VMNET_IS_SWITCH (sw), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = prepare_add_adapter (self, vm, sw, name, error);
+  if (!data)
     return NULL;
-  after = vmnet_host_find_vm (self, vmnet_vm_get_uuid (vm), error);
-  return after ? vmnet_vm_find_network_adapter (after, mac, error) : NULL;
+  return vmnet_host_run (self, &add_adapter_op, data, (GDestroyNotify) vm_change_data_free, cancellable, error);
+}
+
+/**
+ * vmnet_host_add_network_adapter_async:
+ * @self: a #VmnetHost
+ * @vm: one of the host's VMs
+ * @sw: the switch to connect the adapter to
+ * @name: (nullable): the adapter name, or %NULL for `netN`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_add_network_adapter().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_add_network_adapter_async (VmnetHost           *self,
+                                      VmnetVm             *vm,
+                                      VmnetSwitch         *sw,
+                                      const gchar         *name,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GError *error = NULL;
+  VmChangeData *data;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_VM (vm));
+  g_return_if_fail (VMNET_IS_SWITCH (sw));
+
+  data = prepare_add_adapter (self, vm, sw, name, &error);
+  vmnet_host_run_async (self, &add_adapter_op, data, (GDestroyNotify) vm_change_data_free, error,
+                        vmnet_host_add_network_adapter_async, cancellable, callback, user_data);
+}
+
+/**
+ * vmnet_host_add_network_adapter_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_add_network_adapter_async().
+ *
+ * Returns: (transfer full): the new adapter, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+VmnetNetworkAdapter *
+vmnet_host_add_network_adapter_finish (VmnetHost     *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return vmnet_host_run_finish (self, result, vmnet_host_add_network_adapter_async, error);
+}
+
+static gboolean
+scope_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  VmChangeData *data = user_data;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!vmnet_libvirt_conn_set_vm_scope (self->conn, data->vm_uuid, data->scope, error))
+    {
+      g_prefix_error (error, "VM '%s': ", data->vm_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const VmnetHostOp scope_op = { .change = scope_change };
+
+static VmChangeData *
+prepare_scope (VmnetVm *vm, const gchar *scope)
+{
+  VmChangeData *data = vm_change_data_new (vm);
+
+  if (scope && !g_str_equal (scope, VMNET_AUTH_DEFAULT_SCOPE))
+    data->scope = g_strdup (scope);
+  return data;
 }
 
 /**
@@ -526,14 +656,55 @@ vmnet_host_set_vm_scope (VmnetHost     *self,
   g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (scope && g_str_equal (scope, VMNET_AUTH_DEFAULT_SCOPE))
-    scope = NULL;
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  if (!vmnet_libvirt_conn_set_vm_scope (self->conn, vmnet_vm_get_uuid (vm), scope, error))
-    {
-      g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
-      return FALSE;
-    }
-  return vmnet_host_refresh (self, cancellable, error);
+  return vmnet_host_run_boolean (self, &scope_op, prepare_scope (vm, scope), (GDestroyNotify) vm_change_data_free,
+                                 cancellable, error);
+}
+
+/**
+ * vmnet_host_set_vm_scope_async:
+ * @self: a #VmnetHost
+ * @vm: one of the host's VMs
+ * @scope: (nullable): the authorization scope, %NULL or
+ *   %VMNET_AUTH_DEFAULT_SCOPE for the default scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_set_vm_scope().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_set_vm_scope_async (VmnetHost           *self,
+                               VmnetVm             *vm,
+                               const gchar         *scope,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_VM (vm));
+
+  vmnet_host_run_async (self, &scope_op, prepare_scope (vm, scope), (GDestroyNotify) vm_change_data_free, NULL,
+                        vmnet_host_set_vm_scope_async, cancellable, callback, user_data);
+}
+
+/**
+ * vmnet_host_set_vm_scope_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_set_vm_scope_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_vm_scope_finish (VmnetHost     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_set_vm_scope_async, error);
 }

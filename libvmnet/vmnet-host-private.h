@@ -74,6 +74,11 @@ typedef struct {
 } VmnetSnapshot;
 
 void           vmnet_snapshot_free        (VmnetSnapshot *snap);
+VmnetSnapshot *vmnet_snapshot_read        (const gchar      *uri,
+                                           VmnetLibvirtConn *conn,
+                                           const gchar      *host_root,
+                                           GCancellable     *cancellable,
+                                           GError          **error);
 VmnetSnapshot *vmnet_host_read            (VmnetHost        *self,
                                            VmnetLibvirtConn *conn,
                                            GCancellable     *cancellable,
@@ -83,36 +88,76 @@ void           vmnet_host_apply_snapshot  (VmnetHost        *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetSnapshot, vmnet_snapshot_free)
 
-/* An operation: a change made in a worker thread (or the caller's, for the
- * sync form), then the host read and applied in its context. */
+/* An operation: I/O in a worker thread (or the caller's, for the sync
+ * form), then the snapshot applied in the host's context. */
 typedef gboolean       (*VmnetHostChangeFunc)  (VmnetHost *self, gpointer data, GCancellable *cancellable, GError **error);
-/* Or a worker that makes the whole snapshot itself, */
 typedef VmnetSnapshot *(*VmnetHostProduceFunc) (VmnetHost *self, gpointer data, GCancellable *cancellable, GError **error);
-/* and what to do in the host's context once it is applied. */
 typedef void           (*VmnetHostAppliedFunc) (VmnetHost *self, gpointer data);
+typedef gpointer       (*VmnetHostResultFunc)  (VmnetHost *self, gpointer data, GError **error);
 
 typedef struct {
-  VmnetLibvirtConn     *conn;
-  VmnetHostChangeFunc   change;
-  VmnetHostProduceFunc  produce;
-  VmnetHostAppliedFunc  applied;
-  gpointer              change_data;
-  GDestroyNotify        change_data_free;
-} VmnetHostTask;
+  VmnetHostChangeFunc   change;    /* the change; then the host is read */
+  VmnetHostProduceFunc  produce;   /* or: makes the whole snapshot */
+  VmnetHostAppliedFunc  applied;   /* in the host's context, once the snapshot is applied (signals) */
+  VmnetHostResultFunc   result;    /* in the host's context: the object the call returns; NULL: a boolean call */
+} VmnetHostOp;
 
-void vmnet_host_start_task            (VmnetHost      *self,
-                                       GTask          *outer,
-                                       VmnetHostTask  *data,
-                                       GCancellable   *cancellable);
-void vmnet_host_start_read            (VmnetHost      *self,
-                                       GTask          *outer,
-                                       GCancellable   *cancellable);
-void vmnet_host_start_change_and_read (VmnetHost           *self,
-                                       GTask               *outer,
-                                       VmnetHostChangeFunc  change,
-                                       gpointer             change_data,
-                                       GDestroyNotify       change_data_free,
-                                       GCancellable        *cancellable);
+void     vmnet_host_start              (VmnetHost           *self,
+                                        GTask               *outer,
+                                        const VmnetHostOp   *op,
+                                        gpointer             data,
+                                        GDestroyNotify       data_free,
+                                        GCancellable        *cancellable);
+gpointer vmnet_host_run                (VmnetHost           *self,
+                                        const VmnetHostOp   *op,
+                                        gpointer             data,
+                                        GDestroyNotify       data_free,
+                                        GCancellable        *cancellable,
+                                        GError             **error);
+void     vmnet_host_run_async          (VmnetHost           *self,
+                                        const VmnetHostOp   *op,
+                                        gpointer             data,
+                                        GDestroyNotify       data_free,
+                                        GError              *prepare_error,
+                                        gpointer             source_tag,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gpointer vmnet_host_run_finish         (VmnetHost           *self,
+                                        GAsyncResult        *result,
+                                        gpointer             source_tag,
+                                        GError             **error);
+gboolean vmnet_host_run_finish_boolean (VmnetHost           *self,
+                                        GAsyncResult        *result,
+                                        gpointer             source_tag,
+                                        GError             **error);
+
+/* A boolean call's sync form. */
+#define vmnet_host_run_boolean(self, op, data, data_free, cancellable, error) \
+  vmnet_host_run_check (vmnet_host_run ((self), (op), (data), (data_free), (cancellable), (error)))
+static inline gboolean
+vmnet_host_run_check (gpointer object)
+{
+  if (!object)
+    return FALSE;
+  g_object_unref (object);
+  return TRUE;
+}
+
+/* A reconcile pass (vmnet-host-reconcile.c): one VM's adapters or all;
+ * planned in the pass unless @steps is given already. */
+typedef struct {
+  gchar     *vm_uuid;     /* only this VM; NULL: all */
+  GPtrArray *steps;       /* (element-type VmnetVfStep) */
+} VmnetHostPass;
+
+void           vmnet_host_pass_free      (VmnetHostPass *pass);
+VmnetSnapshot *vmnet_host_reconcile_pass (VmnetHost     *self,
+                                          gpointer       pass,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
+void           vmnet_host_emit_actions   (VmnetHost     *self,
+                                          GPtrArray     *steps);
 
 gboolean          vmnet_host_execute_step      (VmnetHost   *self,
                                                 VmnetVfStep *step,

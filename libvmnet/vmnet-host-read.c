@@ -33,19 +33,23 @@ vmnet_host_is_local (VmnetHost *self, VmnetLibvirtConn *conn)
   return conn && !vmnet_libvirt_conn_is_remote (conn) && !vmnet_libvirt_conn_is_test (conn);
 }
 
-/* The I/O half of a read; safe on any thread. */
+/* Reads a libvirt host through @conn (opened from @uri when %NULL): its
+ * libvirt facts, its host files from @host_root when given or from this
+ * machine when the connection is local, and the model. Safe on any thread. */
 VmnetSnapshot *
-vmnet_host_read (VmnetHost        *self,
-           VmnetLibvirtConn *conn,
-           GCancellable     *cancellable,
-           GError          **error)
+vmnet_snapshot_read (const gchar      *uri,
+                     VmnetLibvirtConn *conn,
+                     const gchar      *host_root,
+                     GCancellable     *cancellable,
+                     GError          **error)
 {
   g_autoptr(VmnetSnapshot) snap = g_new0 (VmnetSnapshot, 1);
   gint64 t0 = g_get_monotonic_time (), t1, t2;
+  gboolean local;
 
   if (!conn)
     {
-      snap->conn = vmnet_libvirt_conn_open (self->uri, error);
+      snap->conn = vmnet_libvirt_conn_open (uri, error);
       if (!snap->conn)
         return NULL;
       conn = snap->conn;
@@ -53,19 +57,31 @@ vmnet_host_read (VmnetHost        *self,
   snap->facts = vmnet_libvirt_conn_fetch (conn, cancellable, error);
   if (!snap->facts)
     {
-      g_prefix_error (error, "host '%s': ", vmnet_host_label (self));
+      g_prefix_error (error, "host '%s': ", uri ? uri : vmnet_libvirt_conn_get_uri (conn));
       return NULL;
     }
   t1 = g_get_monotonic_time ();
-  if (vmnet_host_is_local (self, conn))
-    vmnet_linux_collect (snap->facts, self->host_root ? self->host_root : "/",
-                         self->host_root == NULL);
+  local = host_root || (!vmnet_libvirt_conn_is_remote (conn) && !vmnet_libvirt_conn_is_test (conn));
+  if (local)
+    vmnet_linux_collect (snap->facts, host_root ? host_root : "/", host_root == NULL);
   t2 = g_get_monotonic_time ();
   snap->model = vmnet_model_build (snap->facts);
   g_debug ("read host '%s': libvirt %.1f ms (%u VMs, %u networks, %u PCI devices), host files %.1f ms, model %.1f ms",
-           vmnet_host_label (self), (t1 - t0) / 1000.0, snap->facts->domains->len, snap->facts->networks->len,
-           snap->facts->pci->len, (t2 - t1) / 1000.0, (g_get_monotonic_time () - t2) / 1000.0);
+           vmnet_libvirt_conn_get_uri (conn), (t1 - t0) / 1000.0, snap->facts->domains->len,
+           snap->facts->networks->len, snap->facts->pci->len, (t2 - t1) / 1000.0,
+           (g_get_monotonic_time () - t2) / 1000.0);
   return g_steal_pointer (&snap);
+}
+
+/* The host read through @conn (its own when %NULL is given before the
+ * first read); safe on any thread. */
+VmnetSnapshot *
+vmnet_host_read (VmnetHost        *self,
+                 VmnetLibvirtConn *conn,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  return vmnet_snapshot_read (self->uri, conn, self->host_root, cancellable, error);
 }
 
 static const gchar *
@@ -224,31 +240,56 @@ vmnet_host_apply_snapshot (VmnetHost *self, VmnetSnapshot *snap)
 }
 
 
+typedef struct {
+  VmnetLibvirtConn  *conn;
+  const VmnetHostOp *op;
+  gpointer           data;
+  GDestroyNotify     data_free;
+} RunData;
+
 static void
-read_data_free (VmnetHostTask *data)
+run_data_free (RunData *run)
 {
-  if (data->change_data_free)
-    data->change_data_free (data->change_data);
-  g_free (data);
+  if (run->data_free)
+    run->data_free (run->data);
+  g_free (run);
+}
+
+/* The part of an operation that does I/O: on a worker thread for the async
+ * form, on the caller's for the sync one. */
+static VmnetSnapshot *
+run_produce (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetLibvirtConn *conn,
+             GCancellable *cancellable, GError **error)
+{
+  if (op && op->produce)
+    return op->produce (self, data, cancellable, error);
+  if (op && op->change && !op->change (self, data, cancellable, error))
+    return NULL;
+  return vmnet_host_read (self, conn, cancellable, error);
+}
+
+/* The part in the host's context: the snapshot applied, then what the call
+ * returns (an object, or %NULL with @error; a boolean call gives @self). */
+static gpointer
+run_apply (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetSnapshot *snap, GError **error)
+{
+  vmnet_host_apply_snapshot (self, snap);
+  if (op && op->applied)
+    op->applied (self, data);
+  if (op && op->result)
+    return op->result (self, data, error);
+  return g_object_ref (self);
 }
 
 static void
-read_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
 {
-  VmnetHost *self = source_object;
-  VmnetHostTask *data = task_data;
+  RunData *run = task_data;
   GError *error = NULL;
-  VmnetSnapshot *snap;
-
-  if (data->produce)
-    snap = data->produce (self, data->change_data, cancellable, &error);
-  else if (data->change && !data->change (self, data->change_data, cancellable, &error))
-    snap = NULL;
-  else
-    snap = vmnet_host_read (self, data->conn, cancellable, &error);
+  VmnetSnapshot *snap = run_produce (source_object, run->op, run->data, run->conn, cancellable, &error);
 
   if (snap)
     g_task_return_pointer (task, snap, (GDestroyNotify) vmnet_snapshot_free);
@@ -256,61 +297,115 @@ read_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
-/* Runs read_thread, then applies its snapshot in the host's context before
- * completing the caller's task. */
 static void
-read_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+run_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
   g_autoptr(GTask) outer = user_data;
   VmnetHost *self = VMNET_HOST (source);
-  VmnetHostTask *data = g_task_get_task_data (G_TASK (result));
+  RunData *run = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
   g_autoptr(VmnetSnapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
+  gpointer object;
 
   if (!snap)
     {
       g_task_return_error (outer, error);
       return;
     }
-  vmnet_host_apply_snapshot (self, snap);
-  if (data->applied)
-    data->applied (self, data->change_data);
-  g_task_return_boolean (outer, TRUE);
+  object = run_apply (self, run->op, run->data, snap, &error);
+  if (object)
+    g_task_return_pointer (outer, object, g_object_unref);
+  else
+    g_task_return_error (outer, error);
 }
 
+/* Starts @op for the caller's task @outer: its I/O in a worker thread,
+ * then the snapshot applied in the host's context before @outer returns
+ * (a #GObject: what the call gives back, or the host for a boolean call).
+ * @op %NULL reads the host. Takes @data. */
 void
-vmnet_host_start_task (VmnetHost *self, GTask *outer, VmnetHostTask *data, GCancellable *cancellable)
+vmnet_host_start (VmnetHost         *self,
+                  GTask             *outer,
+                  const VmnetHostOp *op,
+                  gpointer           data,
+                  GDestroyNotify     data_free,
+                  GCancellable      *cancellable)
 {
-  g_autoptr(GTask) inner = g_task_new (self, cancellable, read_done, g_object_ref (outer));
+  g_autoptr(GTask) inner = g_task_new (self, cancellable, run_done, g_object_ref (outer));
+  RunData *run = g_new0 (RunData, 1);
 
-  data->conn = self->conn;
-  g_task_set_source_tag (inner, vmnet_host_start_task);
-  g_task_set_task_data (inner, data, (GDestroyNotify) read_data_free);
-  g_task_run_in_thread (inner, read_thread);
+  run->conn = self->conn;
+  run->op = op;
+  run->data = data;
+  run->data_free = data_free;
+  g_task_set_source_tag (inner, vmnet_host_start);
+  g_task_set_task_data (inner, run, (GDestroyNotify) run_data_free);
+  g_task_run_in_thread (inner, run_thread);
 }
 
-void
-vmnet_host_start_change_and_read (VmnetHost      *self,
-                       GTask          *outer,
-                       VmnetHostChangeFunc      change,
-                       gpointer        change_data,
-                       GDestroyNotify  change_data_free,
-                       GCancellable   *cancellable)
+/* The sync form of an operation. Takes @data. Returns: (transfer full)
+ * (nullable): what the call gives back (the host for a boolean call). */
+gpointer
+vmnet_host_run (VmnetHost         *self,
+                const VmnetHostOp *op,
+                gpointer           data,
+                GDestroyNotify     data_free,
+                GCancellable      *cancellable,
+                GError           **error)
 {
-  VmnetHostTask *data = g_new0 (VmnetHostTask, 1);
+  g_autoptr(VmnetSnapshot) snap = run_produce (self, op, data, self->conn, cancellable, error);
+  gpointer object = snap ? run_apply (self, op, data, snap, error) : NULL;
 
-  data->change = change;
-  data->change_data = change_data;
-  data->change_data_free = change_data_free;
-  vmnet_host_start_task (self, outer, data, cancellable);
+  if (data_free)
+    data_free (data);
+  return object;
 }
 
+/* The async form: a caller's task with @source_tag; prepared data, or the
+ * error that preparing it gave. */
 void
-vmnet_host_start_read (VmnetHost    *self,
-                       GTask        *outer,
-                       GCancellable *cancellable)
+vmnet_host_run_async (VmnetHost           *self,
+                      const VmnetHostOp   *op,
+                      gpointer             data,
+                      GDestroyNotify       data_free,
+                      GError              *prepare_error,
+                      gpointer             source_tag,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
-  vmnet_host_start_change_and_read (self, outer, NULL, NULL, NULL, cancellable);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (prepare_error)
+    {
+      g_task_return_error (task, prepare_error);
+      return;
+    }
+  vmnet_host_start (self, task, op, data, data_free, cancellable);
+}
+
+/* Returns: (transfer full) (nullable): what the call gives back (the host
+ * for a boolean call). */
+gpointer
+vmnet_host_run_finish (VmnetHost     *self,
+                       GAsyncResult  *result,
+                       gpointer       source_tag,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+vmnet_host_run_finish_boolean (VmnetHost     *self,
+                               GAsyncResult  *result,
+                               gpointer       source_tag,
+                               GError       **error)
+{
+  g_autoptr(GObject) object = vmnet_host_run_finish (self, result, source_tag, error);
+  return object != NULL;
 }

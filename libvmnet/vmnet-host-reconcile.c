@@ -12,17 +12,12 @@
 
 /* Reconciling. */
 
-typedef struct {
-  gchar     *vm_uuid;     /* only this VM; NULL: all */
-  GPtrArray *steps;       /* (element-type VmnetVfStep) */
-} ReconcileData;
-
-static void
-reconcile_data_free (ReconcileData *data)
+void
+vmnet_host_pass_free (VmnetHostPass *pass)
 {
-  g_free (data->vm_uuid);
-  g_clear_pointer (&data->steps, g_ptr_array_unref);
-  g_free (data);
+  g_free (pass->vm_uuid);
+  g_clear_pointer (&pass->steps, g_ptr_array_unref);
+  g_free (pass);
 }
 
 static void
@@ -104,12 +99,13 @@ set_port_vlans (const VmnetModel *model, const gchar *vm_uuid)
   return changed;
 }
 
-/* Reads the host, plans, carries the plan out and reads again if anything
- * was done; then the software paths get their VLANs. Safe on any thread. */
-static VmnetSnapshot *
-reconcile_run (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+/* Reads the host, plans (unless planned already), carries the plan out and
+ * reads again if anything was done; then the software paths get their VLANs.
+ * Safe on any thread. */
+VmnetSnapshot *
+vmnet_host_reconcile_pass (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  ReconcileData *data = user_data;
+  VmnetHostPass *data = user_data;
   g_autoptr(VmnetSnapshot) snap = NULL;
   guint generation = g_atomic_int_get (&self->generation);
   gboolean local = vmnet_host_is_local (self, self->conn) && !self->host_root;
@@ -150,8 +146,8 @@ reconcile_run (VmnetHost *self, gpointer user_data, GCancellable *cancellable, G
   return g_steal_pointer (&snap);
 }
 
-static void
-emit_actions (VmnetHost *self, GPtrArray *steps)
+void
+vmnet_host_emit_actions (VmnetHost *self, GPtrArray *steps)
 {
   for (guint i = 0; i < steps->len; i++)
     {
@@ -162,10 +158,18 @@ emit_actions (VmnetHost *self, GPtrArray *steps)
     }
 }
 
-static ReconcileData *
+static void
+reconcile_applied (VmnetHost *self, gpointer data)
+{
+  vmnet_host_emit_actions (self, ((VmnetHostPass *) data)->steps);
+}
+
+static const VmnetHostOp reconcile_op = { .produce = vmnet_host_reconcile_pass, .applied = reconcile_applied };
+
+static VmnetHostPass *
 prepare_reconcile (VmnetHost *self, VmnetVm *vm)
 {
-  ReconcileData *data = g_new0 (ReconcileData, 1);
+  VmnetHostPass *data = g_new0 (VmnetHostPass, 1);
 
   data->vm_uuid = vm ? g_strdup (vmnet_vm_get_uuid (vm)) : NULL;
   return data;
@@ -202,41 +206,14 @@ vmnet_host_reconcile (VmnetHost     *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  ReconcileData *data;
-  g_autoptr(VmnetSnapshot) snap = NULL;
-
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (vm == NULL || VMNET_IS_VM (vm), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  data = prepare_reconcile (self, vm);
-  snap = reconcile_run (self, data, cancellable, error);
-  if (snap)
-    {
-      vmnet_host_apply_snapshot (self, snap);
-      emit_actions (self, data->steps);
-    }
-  reconcile_data_free (data);
-  return snap != NULL;
+  return vmnet_host_run_boolean (self, &reconcile_op, prepare_reconcile (self, vm),
+                                 (GDestroyNotify) vmnet_host_pass_free, cancellable, error);
 }
 
-static void
-reconcile_applied (VmnetHost *self, gpointer data)
-{
-  emit_actions (self, ((ReconcileData *) data)->steps);
-}
-
-static void
-start_reconcile (VmnetHost *self, GTask *outer, ReconcileData *data, GCancellable *cancellable)
-{
-  VmnetHostTask *read = g_new0 (VmnetHostTask, 1);
-
-  read->produce = reconcile_run;
-  read->applied = reconcile_applied;
-  read->change_data = data;
-  read->change_data_free = (GDestroyNotify) reconcile_data_free;
-  vmnet_host_start_task (self, outer, read, cancellable);
-}
 
 /**
  * vmnet_host_reconcile_async:
@@ -259,14 +236,11 @@ vmnet_host_reconcile_async (VmnetHost           *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (VMNET_IS_HOST (self));
   g_return_if_fail (vm == NULL || VMNET_IS_VM (vm));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vmnet_host_reconcile_async);
-  start_reconcile (self, task, prepare_reconcile (self, vm), cancellable);
+  vmnet_host_run_async (self, &reconcile_op, prepare_reconcile (self, vm), (GDestroyNotify) vmnet_host_pass_free,
+                        NULL, vmnet_host_reconcile_async, cancellable, callback, user_data);
 }
 
 /**
@@ -286,9 +260,7 @@ vmnet_host_reconcile_finish (VmnetHost     *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_reconcile_async, FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_reconcile_async, error);
 }
 
 /* A VM has just started (or arrived, or resumed): its adapters are planned
@@ -303,24 +275,22 @@ vmnet_host_reconcile_started_vm_async (VmnetHost           *self,
                                        gpointer             user_data)
 {
   g_autoptr(VmnetVm) vm = NULL;
-  g_autoptr(GTask) task = NULL;
   VmnetVfPlanScope scope = { vm_uuid, TRUE };
-  ReconcileData *data;
+  VmnetHostPass *data;
 
   vm = vmnet_host_find_vm (self, vm_uuid, NULL);
   if (!vm)
     return FALSE;
 
-  data = g_new0 (ReconcileData, 1);
+  data = g_new0 (VmnetHostPass, 1);
   data->vm_uuid = g_strdup (vm_uuid);
   g_mutex_lock (&self->memory_lock);
   data->steps = vmnet_vf_plan (self->model, &scope, self->memory, g_atomic_int_get (&self->generation),
                                g_get_monotonic_time ());
   g_mutex_unlock (&self->memory_lock);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vmnet_host_reconcile_async);
-  start_reconcile (self, task, data, cancellable);
+  vmnet_host_run_async (self, &reconcile_op, data, (GDestroyNotify) vmnet_host_pass_free, NULL,
+                        vmnet_host_reconcile_async, cancellable, callback, user_data);
   return TRUE;
 }
 

@@ -117,6 +117,14 @@ prepare_new_switch (VmnetHost    *self,
   return g_steal_pointer (&data);
 }
 
+static gpointer
+create_switch_result (VmnetHost *self, gpointer user_data, GError **error)
+{
+  return vmnet_host_find_switch (self, ((SwitchData *) user_data)->name, error);
+}
+
+static const VmnetHostOp create_switch_op = { .change = new_switch_change, .result = create_switch_result };
+
 /**
  * vmnet_host_create_switch:
  * @self: a #VmnetHost
@@ -144,14 +152,14 @@ prepare_new_switch (VmnetHost    *self,
  */
 VmnetSwitch *
 vmnet_host_create_switch (VmnetHost     *self,
-                       const gchar   *name,
-                       const gchar   *net_adapter,
-                       const gchar   *bridge,
-                       gboolean       enable_iov,
-                       GCancellable  *cancellable,
-                       GError       **error)
+                          const gchar   *name,
+                          const gchar   *net_adapter,
+                          const gchar   *bridge,
+                          gboolean       enable_iov,
+                          GCancellable  *cancellable,
+                          GError       **error)
 {
-  g_autoptr(SwitchData) data = NULL;
+  SwitchData *data;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -159,10 +167,63 @@ vmnet_host_create_switch (VmnetHost     *self,
   data = prepare_new_switch (self, name, net_adapter, bridge, enable_iov, error);
   if (!data)
     return NULL;
-  if (!new_switch_change (self, data, cancellable, error) ||
-      !vmnet_host_refresh (self, cancellable, error))
-    return NULL;
-  return vmnet_host_find_switch (self, name, error);
+  return vmnet_host_run (self, &create_switch_op, data, (GDestroyNotify) switch_data_free, cancellable, error);
+}
+
+/**
+ * vmnet_host_create_switch_async:
+ * @self: a #VmnetHost
+ * @name: the switch name
+ * @net_adapter: (nullable): the physical adapter to bind to, or the PF of
+ *   the VF pool when @bridge is given too
+ * @bridge: (nullable): an existing host bridge to use as the software path
+ * @enable_iov: create the switch in SR-IOV mode
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_create_switch().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_create_switch_async (VmnetHost           *self,
+                                const gchar         *name,
+                                const gchar         *net_adapter,
+                                const gchar         *bridge,
+                                gboolean             enable_iov,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GError *error = NULL;
+  SwitchData *data;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+
+  data = prepare_new_switch (self, name, net_adapter, bridge, enable_iov, &error);
+  vmnet_host_run_async (self, &create_switch_op, data, (GDestroyNotify) switch_data_free, error,
+                        vmnet_host_create_switch_async, cancellable, callback, user_data);
+}
+
+/**
+ * vmnet_host_create_switch_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_create_switch_async().
+ *
+ * Returns: (transfer full): the new switch, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+VmnetSwitch *
+vmnet_host_create_switch_finish (VmnetHost     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return vmnet_host_run_finish (self, result, vmnet_host_create_switch_async, error);
 }
 
 static gboolean
@@ -179,6 +240,43 @@ remove_switch_change (VmnetHost *self, gpointer user_data, GCancellable *cancell
     }
   return TRUE;
 }
+
+static const VmnetHostOp remove_switch_op = { .change = remove_switch_change };
+
+/* Refuses while VM adapters use the switch, unless forced. */
+static SwitchData *
+prepare_remove_switch (VmnetHost *self, VmnetSwitch *sw, gboolean force, GError **error)
+{
+  g_autoptr(SwitchData) data = g_new0 (SwitchData, 1);
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_free);
+  GListModel *adapters;
+
+  adapters = G_LIST_MODEL (self->adapters);
+  for (guint i = 0; i < g_list_model_get_n_items (adapters); i++)
+    {
+      g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, i);
+      const gchar *vm = vmnet_network_adapter_get_vm_name (a);
+      if (g_strcmp0 (vmnet_network_adapter_get_switch_name (a), vmnet_switch_get_name (sw)) != 0)
+        continue;
+      if (!g_ptr_array_find_with_equal_func (users, vm, g_str_equal, NULL))
+        g_ptr_array_add (users, g_strdup (vm));
+    }
+  if (users->len > 0 && !force)
+    {
+      g_autofree gchar *joined = NULL;
+      g_ptr_array_add (users, NULL);
+      joined = g_strjoinv (", ", (gchar **) users->pdata);
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_BUSY,
+                   "switch '%s' is in use by VMs %s: disconnect their adapters first, or force the removal",
+                   vmnet_switch_get_name (sw), joined);
+      return NULL;
+    }
+
+  data->name = g_strdup (vmnet_switch_get_name (sw));
+  data->pool_name = g_strdup (vmnet_switch_get_iov_pool_name (sw));
+  return g_steal_pointer (&data);
+}
+
 
 /**
  * vmnet_host_remove_switch:
@@ -203,39 +301,145 @@ vmnet_host_remove_switch (VmnetHost     *self,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autoptr(SwitchData) data = g_new0 (SwitchData, 1);
-  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_free);
-  GListModel *adapters;
+  SwitchData *data;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (VMNET_IS_SWITCH (sw), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  adapters = G_LIST_MODEL (self->adapters);
-  for (guint i = 0; i < g_list_model_get_n_items (adapters); i++)
+  data = prepare_remove_switch (self, sw, force, error);
+  if (!data)
+    return FALSE;
+  return vmnet_host_run_boolean (self, &remove_switch_op, data, (GDestroyNotify) switch_data_free, cancellable,
+                                 error);
+}
+
+/**
+ * vmnet_host_remove_switch_async:
+ * @self: a #VmnetHost
+ * @sw: one of the host's switches
+ * @force: remove it even while VM adapters are connected to it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_remove_switch().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_remove_switch_async (VmnetHost           *self,
+                                VmnetSwitch         *sw,
+                                gboolean             force,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GError *error = NULL;
+  SwitchData *data;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_SWITCH (sw));
+
+  data = prepare_remove_switch (self, sw, force, &error);
+  vmnet_host_run_async (self, &remove_switch_op, data, (GDestroyNotify) switch_data_free, error,
+                        vmnet_host_remove_switch_async, cancellable, callback, user_data);
+}
+
+/**
+ * vmnet_host_remove_switch_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_remove_switch_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_remove_switch_finish (VmnetHost     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_remove_switch_async, error);
+}
+
+typedef struct {
+  gchar *pci_address;
+  gchar *name;
+  gint   num_vfs;
+} NumVfsData;
+
+static void
+num_vfs_data_free (NumVfsData *data)
+{
+  g_free (data->pci_address);
+  g_free (data->name);
+  g_free (data);
+}
+
+static gboolean
+num_vfs_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  NumVfsData *data = user_data;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  return vmnet_sysfs_set_num_vfs (self->host_root ? self->host_root : "/", data->pci_address, data->name,
+                                  data->num_vfs, error);
+}
+
+static const VmnetHostOp num_vfs_op = { .change = num_vfs_change };
+
+/* The range, a host-local connection, and no VF in use. */
+static NumVfsData *
+prepare_num_vfs (VmnetHost *self, VmnetNetAdapterSriov *adapter, gint num_vfs, GError **error)
+{
+  const VmnetPfInfo *pf;
+  g_autoptr(GPtrArray) users = g_ptr_array_new ();
+  GListModel *vfs;
+  NumVfsData *data;
+
+  pf = vmnet_net_adapter_sriov_get_info (adapter);
+  if (num_vfs < 0 || (pf->max_vfs >= 0 && num_vfs > pf->max_vfs))
     {
-      g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, i);
-      const gchar *vm = vmnet_network_adapter_get_vm_name (a);
-      if (g_strcmp0 (vmnet_network_adapter_get_switch_name (a), vmnet_switch_get_name (sw)) != 0)
-        continue;
-      if (!g_ptr_array_find_with_equal_func (users, vm, g_str_equal, NULL))
-        g_ptr_array_add (users, g_strdup (vm));
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "adapter '%s': NumVFs %d is out of range: allowed 0 to %d", pf->name, num_vfs, pf->max_vfs);
+      return NULL;
     }
-  if (users->len > 0 && !force)
+  if (!vmnet_host_is_local (self, self->conn))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_REMOTE_UNSUPPORTED,
+                   "adapter '%s': NumVFs can only be changed on the host itself, not through '%s'",
+                   pf->name, vmnet_host_label (self));
+      return NULL;
+    }
+  /* The VF records now live in the adapter's VF objects. */
+  vfs = vmnet_net_adapter_sriov_get_virtual_functions (adapter);
+  for (guint i = 0; i < g_list_model_get_n_items (vfs); i++)
+    {
+      g_autoptr(VmnetVirtualFunction) vf = g_list_model_get_item (vfs, i);
+      const gchar *vm = vmnet_virtual_function_get_vm_name (vf);
+      if (vm && !g_ptr_array_find_with_equal_func (users, vm, g_str_equal, NULL))
+        g_ptr_array_add (users, (gpointer) vm);
+    }
+  if (users->len > 0 || pf->allocated_vfs > 0)
     {
       g_autofree gchar *joined = NULL;
       g_ptr_array_add (users, NULL);
       joined = g_strjoinv (", ", (gchar **) users->pdata);
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_BUSY,
-                   "switch '%s' is in use by VMs %s: disconnect their adapters first, or force the removal",
-                   vmnet_switch_get_name (sw), joined);
-      return FALSE;
+                   "adapter '%s': %d VF(s) are in use%s%s: give them back first (IovWeight 0 or stop the VMs)",
+                   pf->name, pf->allocated_vfs, users->len > 1 ? " by VMs " : "", joined);
+      return NULL;
     }
-
-  data->name = g_strdup (vmnet_switch_get_name (sw));
-  data->pool_name = g_strdup (vmnet_switch_get_iov_pool_name (sw));
-  return remove_switch_change (self, data, cancellable, error) &&
-         vmnet_host_refresh (self, cancellable, error);
+  data = g_new0 (NumVfsData, 1);
+  data->pci_address = g_strdup (pf->pci_address);
+  data->name = g_strdup (pf->name);
+  data->num_vfs = num_vfs;
+  return data;
 }
 
 /**
@@ -264,51 +468,66 @@ vmnet_host_set_net_adapter_sriov_num_vfs (VmnetHost            *self,
                                           GCancellable         *cancellable,
                                           GError              **error)
 {
-  const VmnetPfInfo *pf;
-  g_autoptr(GPtrArray) users = g_ptr_array_new ();
-  GListModel *vfs;
+  NumVfsData *data;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (adapter), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  pf = vmnet_net_adapter_sriov_get_info (adapter);
-  if (num_vfs < 0 || (pf->max_vfs >= 0 && num_vfs > pf->max_vfs))
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
-                   "adapter '%s': NumVFs %d is out of range: allowed 0 to %d", pf->name, num_vfs, pf->max_vfs);
-      return FALSE;
-    }
-  if (!vmnet_host_is_local (self, self->conn))
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_REMOTE_UNSUPPORTED,
-                   "adapter '%s': NumVFs can only be changed on the host itself, not through '%s'",
-                   pf->name, vmnet_host_label (self));
-      return FALSE;
-    }
-  /* The VF records now live in the adapter's VF objects. */
-  vfs = vmnet_net_adapter_sriov_get_virtual_functions (adapter);
-  for (guint i = 0; i < g_list_model_get_n_items (vfs); i++)
-    {
-      g_autoptr(VmnetVirtualFunction) vf = g_list_model_get_item (vfs, i);
-      const gchar *vm = vmnet_virtual_function_get_vm_name (vf);
-      if (vm && !g_ptr_array_find_with_equal_func (users, vm, g_str_equal, NULL))
-        g_ptr_array_add (users, (gpointer) vm);
-    }
-  if (users->len > 0 || pf->allocated_vfs > 0)
-    {
-      g_autofree gchar *joined = NULL;
-      g_ptr_array_add (users, NULL);
-      joined = g_strjoinv (", ", (gchar **) users->pdata);
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_BUSY,
-                   "adapter '%s': %d VF(s) are in use%s%s: give them back first (IovWeight 0 or stop the VMs)",
-                   pf->name, pf->allocated_vfs, users->len > 1 ? " by VMs " : "", joined);
-      return FALSE;
-    }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  data = prepare_num_vfs (self, adapter, num_vfs, error);
+  if (!data)
     return FALSE;
-  if (!vmnet_sysfs_set_num_vfs (self->host_root ? self->host_root : "/", pf->pci_address, pf->name,
-                                num_vfs, error))
-    return FALSE;
-  return vmnet_host_refresh (self, cancellable, error);
+  return vmnet_host_run_boolean (self, &num_vfs_op, data, (GDestroyNotify) num_vfs_data_free, cancellable, error);
+}
+
+/**
+ * vmnet_host_set_net_adapter_sriov_num_vfs_async:
+ * @self: a #VmnetHost
+ * @adapter: one of the host's SR-IOV adapters
+ * @num_vfs: the VFs to enable, 0 to turn them off
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_set_net_adapter_sriov_num_vfs().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_set_net_adapter_sriov_num_vfs_async (VmnetHost            *self,
+                                                VmnetNetAdapterSriov *adapter,
+                                                gint                  num_vfs,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data)
+{
+  GError *error = NULL;
+  NumVfsData *data;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (adapter));
+
+  data = prepare_num_vfs (self, adapter, num_vfs, &error);
+  vmnet_host_run_async (self, &num_vfs_op, data, (GDestroyNotify) num_vfs_data_free, error,
+                        vmnet_host_set_net_adapter_sriov_num_vfs_async, cancellable, callback, user_data);
+}
+
+/**
+ * vmnet_host_set_net_adapter_sriov_num_vfs_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_set_net_adapter_sriov_num_vfs_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_set_net_adapter_sriov_num_vfs_finish (VmnetHost     *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error)
+{
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_set_net_adapter_sriov_num_vfs_async, error);
 }

@@ -1,57 +1,250 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* VM state changes that need hardware state saved (save, migration): the
- * VFs go out first and come back afterwards, as Hyper-V does. */
+/* VM state changes that need hardware state saved (Save-VM, Checkpoint-VM,
+ * Move-VM) and the ones that bring a VM back (restore, Start-VM): the VFs go
+ * out first and come back afterwards, as Hyper-V does. Each runs its I/O as
+ * one operation of the host (vmnet-host-read.c). */
 #include "config.h"
 
 #include "vmnet-host-private.h"
 #include "vmnet-error.h"
 #include "vmnet-object-private.h"
+#include "vmnet-vf-exec-private.h"
 
-/* Unplugs every VF of @vm (the detach waits for the guest to let go); if
- * one is still there, the others come back: a VM holding a VF cannot be
- * saved or moved. */
-static gboolean
-detach_vfs (VmnetHost *self, VmnetVm *vm, GCancellable *cancellable, GError **error)
+/* Move progress, reported on the caller's context (or at once for the sync
+ * form); shared by the reports still queued. */
+typedef struct {
+  VmnetMoveProgressFunc  func;
+  gpointer               data;
+  GDestroyNotify         destroy;
+  GMainContext          *context;   /* NULL: report from the calling thread */
+} Progress;
+
+static void
+progress_clear (Progress *p)
 {
-  GListModel *adapters = vmnet_vm_get_network_adapters (vm);
-  VmnetLibvirtConn *conn = vmnet_host_get_libvirt_conn (self);
-  guint detached = 0;
+  if (p->destroy)
+    p->destroy (p->data);
+  g_clear_pointer (&p->context, g_main_context_unref);
+}
 
-  for (guint i = 0; i < g_list_model_get_n_items (adapters); i++)
+static Progress *
+progress_new (VmnetMoveProgressFunc func, gpointer data, GDestroyNotify destroy, gboolean async)
+{
+  Progress *p = g_atomic_rc_box_new0 (Progress);
+
+  p->func = func;
+  p->data = data;
+  p->destroy = destroy;
+  p->context = async ? g_main_context_ref_thread_default () : NULL;
+  return p;
+}
+
+static void
+progress_unref (Progress *p)
+{
+  g_atomic_rc_box_release_full (p, (GDestroyNotify) progress_clear);
+}
+
+typedef struct {
+  Progress       *progress;
+  VmnetMovePhase  phase;
+  guint64         processed;
+  guint64         total;
+} Report;
+
+static void
+report_free (Report *r)
+{
+  progress_unref (r->progress);
+  g_free (r);
+}
+
+static gboolean
+report_dispatch (gpointer user_data)
+{
+  Report *r = user_data;
+
+  r->progress->func (r->phase, r->processed, r->total, r->progress->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+report (Progress *p, VmnetMovePhase phase, guint64 processed, guint64 total)
+{
+  Report *r;
+
+  if (!p || !p->func)
+    return;
+  if (!p->context)
     {
-      g_autoptr(VmnetNetworkAdapter) adapter = g_list_model_get_item (adapters, i);
-      const VmnetAdapterInfo *a = vmnet_network_adapter_get_info (adapter);
+      p->func (phase, processed, total, p->data);
+      return;
+    }
+  r = g_new0 (Report, 1);
+  r->progress = g_atomic_rc_box_acquire (p);
+  r->phase = phase;
+  r->processed = processed;
+  r->total = total;
+  g_main_context_invoke_full (p->context, G_PRIORITY_DEFAULT, report_dispatch, r, (GDestroyNotify) report_free);
+}
 
-      if (!a->iov_usage || !a->vf_alias)
-        continue;
-      if (!vmnet_libvirt_conn_detach_vf (conn, a->vm_uuid, a->vf_alias, error) ||
-          !vmnet_libvirt_conn_wait_device_gone (conn, a->vm_uuid, a->vf_alias, 0, error))
+typedef struct {
+  gchar          *uuid;
+  gchar          *name;
+  gchar          *path;             /* save, restore */
+  gchar          *checkpoint;       /* checkpoint: its name, */
+  gchar          *memory_file;      /* and where its memory goes */
+  gchar          *destination_uri;  /* move */
+  gchar          *migrate_uri;
+  VmnetMoveFlags  flags;
+  Progress       *progress;
+  GPtrArray      *steps;            /* (element-type VmnetVfStep): what was done to VFs here */
+} VmOpData;
+
+static void
+vm_op_data_free (VmOpData *data)
+{
+  g_free (data->uuid);
+  g_free (data->name);
+  g_free (data->path);
+  g_free (data->checkpoint);
+  g_free (data->memory_file);
+  g_free (data->destination_uri);
+  g_free (data->migrate_uri);
+  g_clear_pointer (&data->progress, progress_unref);
+  g_ptr_array_unref (data->steps);
+  g_free (data);
+}
+
+static VmOpData *
+vm_op_data_new (VmnetVm *vm)
+{
+  VmOpData *data = g_new0 (VmOpData, 1);
+
+  data->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vf_step_free);
+  if (vm)
+    {
+      data->uuid = g_strdup (vmnet_vm_get_uuid (vm));
+      data->name = g_strdup (vmnet_vm_get_name (vm));
+    }
+  return data;
+}
+
+static void
+vm_op_applied (VmnetHost *self, gpointer user_data)
+{
+  vmnet_host_emit_actions (self, ((VmOpData *) user_data)->steps);
+}
+
+static const VmnetVmInfo *
+model_vm (const VmnetModel *model, const gchar *uuid)
+{
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const VmnetVmInfo *vm = g_ptr_array_index (model->vms, i);
+      if (g_strcmp0 (vm->uuid, uuid) == 0)
+        return vm;
+    }
+  return NULL;
+}
+
+/* The host read again, and the VM as it is now. */
+static VmnetSnapshot *
+read_with_vm (VmnetHost *self, VmOpData *data, const VmnetVmInfo **vm, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(VmnetSnapshot) snap = vmnet_host_read (self, vmnet_host_get_libvirt_conn (self), cancellable, error);
+
+  if (!snap)
+    return NULL;
+  *vm = model_vm (snap->model, data->uuid);
+  if (!*vm)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM '%s' is gone", data->name);
+      return NULL;
+    }
+  return g_steal_pointer (&snap);
+}
+
+/* After a VM came back (or stayed): a reconcile pass for it, so its
+ * adapters get VFs if any are free. */
+static VmnetSnapshot *
+give_back (VmnetHost *self, VmOpData *data, GCancellable *cancellable, GError **error)
+{
+  VmnetHostPass pass = { data->uuid, NULL };
+  VmnetSnapshot *snap = vmnet_host_reconcile_pass (self, &pass, cancellable, error);
+
+  if (pass.steps)
+    {
+      for (guint i = 0; i < pass.steps->len; i++)
+        g_ptr_array_add (data->steps, g_steal_pointer (&pass.steps->pdata[i]));
+      g_ptr_array_unref (pass.steps);
+    }
+  return snap;
+}
+
+/* Unplugs every VF of @vm through the VF executor and waits for the guest
+ * to let go of each; if one stays, the others come back: a VM holding a VF
+ * cannot be saved or moved. */
+static gboolean
+release_vfs (VmnetHost *self, VmOpData *data, const VmnetVmInfo *vm, const gchar *reason,
+             GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GPtrArray) steps = vmnet_vf_plan_release (vm, reason);
+  VmnetLibvirtConn *conn = vmnet_host_get_libvirt_conn (self);
+  guint released = 0;
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      VmnetVfStep *step = g_ptr_array_index (steps, i);
+
+      if (!vmnet_host_execute_step (self, step, 0, error) ||
+          !vmnet_libvirt_conn_wait_device_gone (conn, step->vm_uuid, step->vf_alias, 0, error))
         {
-          g_prefix_error (error, "VM '%s' adapter '%s': ", a->vm_name, a->name);
-          if (detached)
+          g_prefix_error (error, "VM '%s' adapter '%s': ", step->vm_name, step->adapter_name);
+          if (released)
             {
+              g_autoptr(VmnetSnapshot) back = NULL;
               vmnet_host_resources_changed (self);
-              vmnet_host_reconcile (self, vm, cancellable, NULL);
+              back = give_back (self, data, cancellable, NULL);
             }
           return FALSE;
         }
-      detached++;
+      released++;
+      g_ptr_array_add (data->steps, g_steal_pointer (&steps->pdata[i]));
     }
   return TRUE;
 }
 
-/* The host read again, and the VM with this UUID as it is now. */
-static VmnetVm *
-refreshed_vm (VmnetHost *self, const gchar *uuid, GCancellable *cancellable, GError **error)
+static VmnetSnapshot *
+save_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  VmnetVm *vm;
+  VmOpData *data = user_data;
+  const VmnetVmInfo *vm;
+  g_autoptr(VmnetSnapshot) snap = read_with_vm (self, data, &vm, cancellable, error);
 
-  if (!vmnet_host_refresh (self, cancellable, error))
+  if (!snap || !release_vfs (self, data, vm, "VM saving", cancellable, error))
     return NULL;
-  vm = vmnet_host_find_vm (self, uuid, NULL);
-  if (!vm)
-    g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM %s is gone", uuid);
-  return vm;
+  if (!vmnet_libvirt_conn_save_vm (vmnet_host_get_libvirt_conn (self), data->uuid, data->path, error))
+    {
+      g_autoptr(VmnetSnapshot) back = NULL;
+      g_prefix_error (error, "VM '%s': ", data->name);
+      vmnet_host_resources_changed (self);
+      back = give_back (self, data, cancellable, NULL);
+      return NULL;
+    }
+  vmnet_host_resources_changed (self);
+  return vmnet_host_read (self, vmnet_host_get_libvirt_conn (self), cancellable, error);
+}
+
+static const VmnetHostOp save_op = { .produce = save_produce, .applied = vm_op_applied };
+
+static VmOpData *
+prepare_save (VmnetVm *vm, const gchar *path)
+{
+  VmOpData *data = vm_op_data_new (vm);
+
+  data->path = g_strdup (path);
+  return data;
 }
 
 /**
@@ -78,42 +271,81 @@ vmnet_host_save_vm (VmnetHost     *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autofree gchar *uuid = NULL;
-  g_autoptr(VmnetVm) current = NULL;
-
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  uuid = g_strdup (vmnet_vm_get_uuid (vm));
-  current = refreshed_vm (self, uuid, cancellable, error);
-  if (!current)
-    return FALSE;
-  if (!detach_vfs (self, current, cancellable, error))
-    return FALSE;
-  if (!vmnet_libvirt_conn_save_vm (vmnet_host_get_libvirt_conn (self), uuid, path, error))
-    {
-      g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (current));
-      vmnet_host_resources_changed (self);
-      vmnet_host_reconcile (self, current, cancellable, NULL);
-      return FALSE;
-    }
-  vmnet_host_resources_changed (self);
-  return vmnet_host_refresh (self, cancellable, error);
+  return vmnet_host_run_boolean (self, &save_op, prepare_save (vm, path), (GDestroyNotify) vm_op_data_free,
+                                 cancellable, error);
 }
 
-/* After a VM came back: its adapters get VFs if any are free. */
-static VmnetVm *
-give_back (VmnetHost *self, const gchar *uuid, GCancellable *cancellable, GError **error)
+/**
+ * vmnet_host_save_vm_async:
+ * @self: a #VmnetHost
+ * @vm: a running VM of @self
+ * @path: (nullable) (type filename): the file to save to, or %NULL for
+ *   libvirt's managed save
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_save_vm().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_save_vm_async (VmnetHost           *self,
+                          VmnetVm             *vm,
+                          const gchar         *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
-  g_autoptr(VmnetVm) vm = refreshed_vm (self, uuid, cancellable, error);
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_VM (vm));
 
-  if (!vm)
-    return NULL;
-  if (!vmnet_host_reconcile (self, vm, cancellable, error))
-    return NULL;
-  return g_steal_pointer (&vm);
+  vmnet_host_run_async (self, &save_op, prepare_save (vm, path), (GDestroyNotify) vm_op_data_free, NULL,
+                        vmnet_host_save_vm_async, cancellable, callback, user_data);
 }
+
+/**
+ * vmnet_host_save_vm_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_save_vm_async().
+ *
+ * Returns: %TRUE when the VM is saved
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_save_vm_finish (VmnetHost     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_save_vm_async, error);
+}
+
+static VmnetSnapshot *
+restore_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  VmOpData *data = user_data;
+
+  data->uuid = vmnet_libvirt_conn_restore_vm (vmnet_host_get_libvirt_conn (self), data->path, error);
+  if (!data->uuid)
+    return NULL;
+  return give_back (self, data, cancellable, error);
+}
+
+static gpointer
+vm_result (VmnetHost *self, gpointer user_data, GError **error)
+{
+  return vmnet_host_find_vm (self, ((VmOpData *) user_data)->uuid, error);
+}
+
+static const VmnetHostOp restore_op = { .produce = restore_produce, .applied = vm_op_applied, .result = vm_result };
 
 /**
  * vmnet_host_restore_vm:
@@ -135,17 +367,74 @@ vmnet_host_restore_vm (VmnetHost     *self,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autofree gchar *uuid = NULL;
-
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  uuid = vmnet_libvirt_conn_restore_vm (vmnet_host_get_libvirt_conn (self), path, error);
-  if (!uuid)
-    return NULL;
-  return give_back (self, uuid, cancellable, error);
+  return vmnet_host_run (self, &restore_op, prepare_save (NULL, path), (GDestroyNotify) vm_op_data_free,
+                         cancellable, error);
 }
+
+/**
+ * vmnet_host_restore_vm_async:
+ * @self: a #VmnetHost
+ * @path: (type filename): a file written by vmnet_host_save_vm()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_restore_vm().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_restore_vm_async (VmnetHost           *self,
+                             const gchar         *path,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (path != NULL);
+
+  vmnet_host_run_async (self, &restore_op, prepare_save (NULL, path), (GDestroyNotify) vm_op_data_free, NULL,
+                        vmnet_host_restore_vm_async, cancellable, callback, user_data);
+}
+
+/**
+ * vmnet_host_restore_vm_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_restore_vm_async().
+ *
+ * Returns: (transfer full): the restored VM, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+VmnetVm *
+vmnet_host_restore_vm_finish (VmnetHost     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return vmnet_host_run_finish (self, result, vmnet_host_restore_vm_async, error);
+}
+
+static VmnetSnapshot *
+start_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  VmOpData *data = user_data;
+
+  if (!vmnet_libvirt_conn_start_vm (vmnet_host_get_libvirt_conn (self), data->uuid, error))
+    {
+      g_prefix_error (error, "VM '%s': ", data->name);
+      return NULL;
+    }
+  return give_back (self, data, cancellable, error);
+}
+
+static const VmnetHostOp start_op = { .produce = start_produce, .applied = vm_op_applied };
 
 /**
  * vmnet_host_start_vm:
@@ -167,41 +456,132 @@ vmnet_host_start_vm (VmnetHost     *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autofree gchar *uuid = NULL;
-  g_autoptr(VmnetVm) started = NULL;
-
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  uuid = g_strdup (vmnet_vm_get_uuid (vm));
-  if (!vmnet_libvirt_conn_start_vm (vmnet_host_get_libvirt_conn (self), uuid, error))
-    {
-      g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
-      return FALSE;
-    }
-  started = give_back (self, uuid, cancellable, error);
-  return started != NULL;
+  return vmnet_host_run_boolean (self, &start_op, vm_op_data_new (vm), (GDestroyNotify) vm_op_data_free,
+                                 cancellable, error);
 }
 
-/* Free VFs on the destination's switches that @vm's adapters use. */
+/**
+ * vmnet_host_start_vm_async:
+ * @self: a #VmnetHost
+ * @vm: a VM of @self that is not running
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_start_vm().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_start_vm_async (VmnetHost           *self,
+                           VmnetVm             *vm,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_VM (vm));
+
+  vmnet_host_run_async (self, &start_op, vm_op_data_new (vm), (GDestroyNotify) vm_op_data_free, NULL,
+                        vmnet_host_start_vm_async, cancellable, callback, user_data);
+}
+
+/**
+ * vmnet_host_start_vm_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_start_vm_async().
+ *
+ * Returns: %TRUE when the VM runs
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_start_vm_finish (VmnetHost     *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_start_vm_async, error);
+}
+
+/* Free VFs on the destination's switches that @vm's adapters use; -1 when
+ * the destination cannot tell. */
 static gint
-destination_free_vfs (VmnetHost *destination, GPtrArray *switches)
+destination_free_vfs (const VmnetModel *destination, GPtrArray *switches)
 {
   gint free = 0;
 
   for (guint i = 0; i < switches->len; i++)
-    {
-      g_autoptr(VmnetSwitch) sw = vmnet_host_find_switch (destination, g_ptr_array_index (switches, i), NULL);
-      const VmnetSwitchInfo *info = sw ? vmnet_switch_get_info (sw) : NULL;
+    for (guint j = 0; j < destination->switches->len; j++)
+      {
+        const VmnetSwitchInfo *info = g_ptr_array_index (destination->switches, j);
 
-      if (!info || !info->iov_enabled)
-        continue;
-      if (info->iov_virtual_function_count == 0 && !info->adapter_sriov_capable)
-        return -1;
-      free += MAX (info->iov_virtual_function_count - info->iov_virtual_functions_in_use, 0);
-    }
+        if (g_strcmp0 (info->name, g_ptr_array_index (switches, i)) != 0 || !info->iov_enabled)
+          continue;
+        if (info->iov_virtual_function_count == 0 && !info->adapter_sriov_capable)
+          return -1;
+        free += MAX (info->iov_virtual_function_count - info->iov_virtual_functions_in_use, 0);
+      }
   return free;
+}
+
+static gboolean
+model_has_switch (const VmnetModel *model, const gchar *name)
+{
+  for (guint i = 0; i < model->switches->len; i++)
+    if (g_strcmp0 (((const VmnetSwitchInfo *) g_ptr_array_index (model->switches, i))->name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+model_has_vm_named (const VmnetModel *model, const gchar *name)
+{
+  for (guint i = 0; i < model->vms->len; i++)
+    if (g_strcmp0 (((const VmnetVmInfo *) g_ptr_array_index (model->vms, i))->name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The pre-flight over two models: every switch of @vm on the destination,
+ * no VM of its name there. */
+static gboolean
+compare (const VmnetVmInfo *vm, const VmnetModel *destination, const gchar *destination_uri, gint *free_vfs,
+         GError **error)
+{
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+
+  for (guint i = 0; i < vm->adapters->len; i++)
+    {
+      const VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, i);
+
+      if (!a->switch_name)
+        continue;
+      if (!model_has_switch (destination, a->switch_name))
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                       "VM '%s' cannot move to '%s': it has no switch '%s' (used by adapter '%s'); "
+                       "create it there first (vmnet -c %s new-vmswitch --name %s …)",
+                       vm->name, destination_uri, a->switch_name, a->name, destination_uri, a->switch_name);
+          return FALSE;
+        }
+      g_ptr_array_add (switches, a->switch_name);
+    }
+  if (model_has_vm_named (destination, vm->name))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS,
+                   "VM '%s' cannot move to '%s': a VM of that name is there already", vm->name, destination_uri);
+      return FALSE;
+    }
+  if (free_vfs)
+    *free_vfs = destination_free_vfs (destination, switches);
+  return TRUE;
 }
 
 /**
@@ -229,75 +609,193 @@ vmnet_host_compare_vm (VmnetHost  *self,
                        gint       *free_vfs,
                        GError    **error)
 {
-  GListModel *adapters;
-  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
-  g_autoptr(VmnetVm) clash = NULL;
+  const VmnetVmInfo *info;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
   g_return_val_if_fail (VMNET_IS_HOST (destination), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  adapters = vmnet_vm_get_network_adapters (vm);
-  for (guint i = 0; i < g_list_model_get_n_items (adapters); i++)
+  info = model_vm (self->model, vmnet_vm_get_uuid (vm));
+  if (!info)
     {
-      g_autoptr(VmnetNetworkAdapter) adapter = g_list_model_get_item (adapters, i);
-      const gchar *name = vmnet_network_adapter_get_switch_name (adapter);
-      g_autoptr(VmnetSwitch) there = NULL;
-
-      if (!name)
-        continue;
-      there = vmnet_host_find_switch (destination, name, NULL);
-      if (!there)
-        {
-          g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
-                       "VM '%s' cannot move to '%s': it has no switch '%s' (used by adapter '%s'); "
-                       "create it there first (vmnet -c %s new-vmswitch --name %s …)",
-                       vmnet_vm_get_name (vm), vmnet_host_get_uri (destination), name,
-                       vmnet_network_adapter_get_name (adapter), vmnet_host_get_uri (destination), name);
-          return FALSE;
-        }
-      g_ptr_array_add (switches, (gpointer) name);
-    }
-  clash = vmnet_host_find_vm (destination, vmnet_vm_get_name (vm), NULL);
-  if (clash)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS,
-                   "VM '%s' cannot move to '%s': a VM of that name is there already",
-                   vmnet_vm_get_name (vm), vmnet_host_get_uri (destination));
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM '%s' is not on host '%s'",
+                   vmnet_vm_get_name (vm), vmnet_host_label (self));
       return FALSE;
     }
-  if (free_vfs)
-    *free_vfs = destination_free_vfs (destination, switches);
-  return TRUE;
+  return compare (info, destination->model, vmnet_host_get_uri (destination), free_vfs, error);
 }
 
 typedef struct {
   VmnetLibvirtConn *source;
   VmnetLibvirtConn *dest;
-  gchar            *uuid;
+  const gchar      *uuid;
   const gchar      *migrate_uri;
   gboolean          live;
   gboolean          offline;
   GError           *error;
-  gint              done;
+  GMutex            lock;
+  GCond             cond;
+  gboolean          done;
 } Migration;
 
 static gpointer
 migrate_thread (gpointer user_data)
 {
   Migration *m = user_data;
+  GError *error = NULL;
 
-  vmnet_libvirt_conn_migrate_vm (m->source, m->dest, m->uuid, m->migrate_uri, m->live, m->offline, &m->error);
-  g_atomic_int_set (&m->done, 1);
+  vmnet_libvirt_conn_migrate_vm (m->source, m->dest, m->uuid, m->migrate_uri, m->live, m->offline, &error);
+  g_mutex_lock (&m->lock);
+  m->error = error;
+  m->done = TRUE;
+  g_cond_signal (&m->cond);
+  g_mutex_unlock (&m->lock);
   return NULL;
 }
 
-static void
-report (VmnetMoveProgressFunc progress, gpointer user_data, VmnetMovePhase phase, guint64 processed, guint64 total)
+/* Runs libvirt's migration, reporting its progress a few times a second;
+ * cancelling aborts libvirt's job. */
+static gboolean
+migrate (Migration *m, Progress *progress, GCancellable *cancellable, GError **error)
 {
-  if (progress)
-    progress (phase, processed, total, user_data);
+  GThread *thread;
+  gboolean aborted = FALSE;
+
+  g_mutex_init (&m->lock);
+  g_cond_init (&m->cond);
+  thread = g_thread_new ("vmnet-migrate", migrate_thread, m);
+  g_mutex_lock (&m->lock);
+  while (!m->done)
+    {
+      guint64 processed, total;
+
+      if (g_cond_wait_until (&m->cond, &m->lock, g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND) ||
+          m->done)
+        continue;
+      g_mutex_unlock (&m->lock);
+      if (!aborted && g_cancellable_is_cancelled (cancellable))
+        {
+          vmnet_libvirt_conn_abort_job (m->source, m->uuid);
+          aborted = TRUE;
+        }
+      else if (vmnet_libvirt_conn_job_progress (m->source, m->uuid, &processed, &total))
+        report (progress, VMNET_MOVE_PHASE_MIGRATE, processed, total);
+      g_mutex_lock (&m->lock);
+    }
+  g_mutex_unlock (&m->lock);
+  g_thread_join (thread);
+  g_mutex_clear (&m->lock);
+  g_cond_clear (&m->cond);
+
+  if (!m->error)
+    return TRUE;
+  if (aborted)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the move was cancelled: libvirt aborted the migration");
+      g_clear_error (&m->error);
+    }
+  else
+    g_propagate_error (error, g_steal_pointer (&m->error));
+  return FALSE;
+}
+
+/* The destination after the move: its adapters get VFs where VFs are free. */
+static void
+attach_on_destination (VmnetLibvirtConn *dest, const gchar *uuid, GCancellable *cancellable)
+{
+  g_autoptr(VmnetSnapshot) snap = vmnet_snapshot_read (NULL, dest, NULL, cancellable, NULL);
+  g_autoptr(GHashTable) memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) steps = NULL;
+  VmnetVfPlanScope scope = { uuid, TRUE };
+  gboolean local = !vmnet_libvirt_conn_is_remote (dest) && !vmnet_libvirt_conn_is_test (dest);
+  VmnetVfTarget target = { dest, local ? "/" : NULL, local };
+
+  if (!snap)
+    return;
+  steps = vmnet_vf_plan (snap->model, &scope, memory, 0, g_get_monotonic_time ());
+  for (guint i = 0; i < steps->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      VmnetVfStep *step = g_ptr_array_index (steps, i);
+
+      if (!vmnet_vf_step_execute (&target, step, &error))
+        g_debug ("VM %s on '%s': %s", uuid, vmnet_libvirt_conn_get_uri (dest), error->message);
+    }
+}
+
+static VmnetSnapshot *
+move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  VmOpData *data = user_data;
+  g_autoptr(VmnetSnapshot) there = NULL;
+  g_autoptr(VmnetSnapshot) here = NULL;
+  const VmnetVmInfo *vm;
+  Migration m = { 0 };
+
+  report (data->progress, VMNET_MOVE_PHASE_PREFLIGHT, 0, 0);
+  there = vmnet_snapshot_read (data->destination_uri, NULL, NULL, cancellable, error);
+  if (!there)
+    {
+      g_prefix_error (error, "VM '%s' cannot move: ", data->name);
+      return NULL;
+    }
+  here = read_with_vm (self, data, &vm, cancellable, error);
+  if (!here || !compare (vm, there->model, data->destination_uri, NULL, error))
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  m.offline = vm->state != VMNET_VM_STATE_RUNNING && vm->state != VMNET_VM_STATE_PAUSED;
+  if (!m.offline)
+    {
+      report (data->progress, VMNET_MOVE_PHASE_DETACH, 0, 0);
+      if (!release_vfs (self, data, vm, "VM moving", cancellable, error))
+        return NULL;
+    }
+
+  report (data->progress, VMNET_MOVE_PHASE_MIGRATE, 0, 0);
+  m.source = vmnet_host_get_libvirt_conn (self);
+  m.dest = there->conn;
+  m.uuid = data->uuid;
+  m.migrate_uri = data->migrate_uri;
+  m.live = (data->flags & VMNET_MOVE_FLAGS_LIVE) != 0;
+  if (!migrate (&m, data->progress, cancellable, error))
+    {
+      g_prefix_error (error, "VM '%s': ", data->name);
+      if (!m.offline)
+        {
+          g_autoptr(VmnetSnapshot) back = NULL;
+          report (data->progress, VMNET_MOVE_PHASE_ROLLBACK, 0, 0);
+          vmnet_host_resources_changed (self);
+          back = give_back (self, data, NULL, NULL);
+        }
+      return NULL;
+    }
+
+  if (!m.offline)
+    {
+      report (data->progress, VMNET_MOVE_PHASE_ATTACH, 0, 0);
+      attach_on_destination (there->conn, data->uuid, NULL);
+    }
+  vmnet_host_resources_changed (self);
+  report (data->progress, VMNET_MOVE_PHASE_DONE, 0, 0);
+  return vmnet_host_read (self, vmnet_host_get_libvirt_conn (self), NULL, error);
+}
+
+static const VmnetHostOp move_op = { .produce = move_produce, .applied = vm_op_applied };
+
+static VmOpData *
+prepare_move (VmnetVm *vm, const gchar *destination_uri, const gchar *migrate_uri, VmnetMoveFlags flags,
+              Progress *progress)
+{
+  VmOpData *data = vm_op_data_new (vm);
+
+  data->destination_uri = g_strdup (destination_uri);
+  data->migrate_uri = g_strdup (migrate_uri);
+  data->flags = flags;
+  data->progress = progress;
+  return data;
 }
 
 /**
@@ -323,7 +821,10 @@ report (VmnetMoveProgressFunc progress, gpointer user_data, VmnetMovePhase phase
  * leaves the source), and on the destination its adapters get VFs where VFs
  * are free. If the migration fails, the VFs go back on the source.
  *
- * A VM that is not running moves as its definition only.
+ * A VM that is not running moves as its definition only. Cancelling
+ * @cancellable while libvirt migrates aborts libvirt's migration job: the
+ * VM stays on this host, gets its VFs back, and the call fails with
+ * %G_IO_ERROR_CANCELLED.
  *
  * Returns: %TRUE when the VM is on the destination
  *
@@ -340,79 +841,124 @@ vmnet_host_move_vm (VmnetHost             *self,
                     GCancellable          *cancellable,
                     GError               **error)
 {
-  g_autoptr(VmnetHost) destination = NULL;
-  g_autoptr(VmnetVm) arrived = NULL;
-  Migration m = { 0 };
-  GThread *thread;
-  VmnetVmState state;
-
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
   g_return_val_if_fail (destination_uri != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  report (progress, user_data, VMNET_MOVE_PHASE_PREFLIGHT, 0, 0);
-  destination = vmnet_host_new_for_uri (destination_uri, cancellable, error);
-  if (!destination)
-    {
-      g_prefix_error (error, "VM '%s' cannot move: ", vmnet_vm_get_name (vm));
-      return FALSE;
-    }
-  if (!vmnet_host_compare_vm (self, vm, destination, NULL, error))
-    return FALSE;
+  return vmnet_host_run_boolean (self, &move_op,
+                                 prepare_move (vm, destination_uri, migrate_uri, flags,
+                                               progress_new (progress, user_data, NULL, FALSE)),
+                                 (GDestroyNotify) vm_op_data_free, cancellable, error);
+}
 
-  m.uuid = g_strdup (vmnet_vm_get_uuid (vm));
-  state = vmnet_vm_get_state (vm);
-  m.offline = state != VMNET_VM_STATE_RUNNING && state != VMNET_VM_STATE_PAUSED;
-  if (!m.offline)
-    {
-      report (progress, user_data, VMNET_MOVE_PHASE_DETACH, 0, 0);
-      if (!detach_vfs (self, vm, cancellable, error))
-        {
-          g_free (m.uuid);
-          return FALSE;
-        }
-    }
+/**
+ * vmnet_host_move_vm_async:
+ * @self: a #VmnetHost
+ * @vm: a VM of @self
+ * @destination_uri: the libvirt URI of the destination host
+ * @migrate_uri: (nullable): where QEMU sends the migration stream, or %NULL
+ *   for libvirt's choice
+ * @flags: #VmnetMoveFlags
+ * @progress: (scope notified) (nullable) (closure progress_data) (destroy progress_data_free):
+ *   told of each phase and of the migration's progress, in the thread-default
+ *   main context of this call
+ * @progress_data: data for @progress
+ * @progress_data_free: (nullable): frees @progress_data once no report is left
+ * @cancellable: (nullable): a #GCancellable: cancelling it while libvirt
+ *   migrates aborts the migration
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_move_vm().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_move_vm_async (VmnetHost             *self,
+                          VmnetVm               *vm,
+                          const gchar           *destination_uri,
+                          const gchar           *migrate_uri,
+                          VmnetMoveFlags         flags,
+                          VmnetMoveProgressFunc  progress,
+                          gpointer               progress_data,
+                          GDestroyNotify         progress_data_free,
+                          GCancellable          *cancellable,
+                          GAsyncReadyCallback    callback,
+                          gpointer               user_data)
+{
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_VM (vm));
+  g_return_if_fail (destination_uri != NULL);
 
-  report (progress, user_data, VMNET_MOVE_PHASE_MIGRATE, 0, 0);
-  m.source = vmnet_host_get_libvirt_conn (self);
-  m.dest = vmnet_host_get_libvirt_conn (destination);
-  m.migrate_uri = migrate_uri;
-  m.live = (flags & VMNET_MOVE_FLAGS_LIVE) != 0;
-  thread = g_thread_new ("vmnet-migrate", migrate_thread, &m);
-  while (!g_atomic_int_get (&m.done))
-    {
-      guint64 processed, total;
+  vmnet_host_run_async (self, &move_op,
+                        prepare_move (vm, destination_uri, migrate_uri, flags,
+                                      progress_new (progress, progress_data, progress_data_free, TRUE)),
+                        (GDestroyNotify) vm_op_data_free, NULL, vmnet_host_move_vm_async, cancellable, callback,
+                        user_data);
+}
 
-      g_usleep (200 * 1000);
-      if (!g_atomic_int_get (&m.done) && vmnet_libvirt_conn_job_progress (m.source, m.uuid, &processed, &total))
-        report (progress, user_data, VMNET_MOVE_PHASE_MIGRATE, processed, total);
-    }
-  g_thread_join (thread);
+/**
+ * vmnet_host_move_vm_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_move_vm_async().
+ *
+ * Returns: %TRUE when the VM is on the destination
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_move_vm_finish (VmnetHost     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_move_vm_async, error);
+}
 
-  if (m.error)
-    {
-      g_propagate_prefixed_error (error, m.error, "VM '%s': ", vmnet_vm_get_name (vm));
-      if (!m.offline)
-        {
-          report (progress, user_data, VMNET_MOVE_PHASE_ROLLBACK, 0, 0);
-          vmnet_host_resources_changed (self);
-          g_clear_object (&arrived);
-          arrived = give_back (self, m.uuid, cancellable, NULL);
-        }
-      g_free (m.uuid);
-      return FALSE;
-    }
+static VmnetSnapshot *
+checkpoint_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  VmOpData *data = user_data;
+  const VmnetVmInfo *vm;
+  g_autoptr(VmnetSnapshot) snap = read_with_vm (self, data, &vm, cancellable, error);
+  g_autoptr(GError) checkpoint_error = NULL;
+  VmnetSnapshot *back;
 
-  if (!m.offline)
-    {
-      report (progress, user_data, VMNET_MOVE_PHASE_ATTACH, 0, 0);
-      arrived = give_back (destination, m.uuid, cancellable, NULL);
-    }
+  if (!snap || !release_vfs (self, data, vm, "VM checkpoint", cancellable, error))
+    return NULL;
+  if (!vmnet_libvirt_conn_checkpoint_vm (vmnet_host_get_libvirt_conn (self), data->uuid, data->checkpoint,
+                                         data->memory_file, &checkpoint_error))
+    g_prefix_error (&checkpoint_error, "VM '%s': ", data->name);
   vmnet_host_resources_changed (self);
-  g_free (m.uuid);
-  report (progress, user_data, VMNET_MOVE_PHASE_DONE, 0, 0);
-  return vmnet_host_refresh (self, cancellable, error);
+  back = give_back (self, data, cancellable, checkpoint_error ? NULL : error);
+  if (checkpoint_error)
+    {
+      g_clear_pointer (&back, vmnet_snapshot_free);
+      g_propagate_error (error, g_steal_pointer (&checkpoint_error));
+    }
+  return back;
+}
+
+static const VmnetHostOp checkpoint_op = { .produce = checkpoint_produce, .applied = vm_op_applied };
+
+static VmOpData *
+prepare_checkpoint (VmnetVm *vm, const gchar *name, const gchar *memory_file, GError **error)
+{
+  VmOpData *data;
+
+  if (!*name)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "VM '%s': a checkpoint needs a name", vmnet_vm_get_name (vm));
+      return NULL;
+    }
+  data = vm_op_data_new (vm);
+  data->checkpoint = g_strdup (name);
+  data->memory_file = g_strdup (memory_file);
+  return data;
 }
 
 /**
@@ -442,32 +988,71 @@ vmnet_host_checkpoint_vm (VmnetHost     *self,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autofree gchar *uuid = NULL;
-  g_autoptr(VmnetVm) current = NULL;
-  g_autoptr(VmnetVm) back = NULL;
-  gboolean ok;
+  VmOpData *data;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!*name)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
-                   "VM '%s': a checkpoint needs a name", vmnet_vm_get_name (vm));
-      return FALSE;
-    }
-  uuid = g_strdup (vmnet_vm_get_uuid (vm));
-  current = refreshed_vm (self, uuid, cancellable, error);
-  if (!current)
+  data = prepare_checkpoint (vm, name, memory_file, error);
+  if (!data)
     return FALSE;
-  if (!detach_vfs (self, current, cancellable, error))
-    return FALSE;
-  ok = vmnet_libvirt_conn_checkpoint_vm (vmnet_host_get_libvirt_conn (self), uuid, name, memory_file, error);
-  if (!ok)
-    g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (current));
-  vmnet_host_resources_changed (self);
-  back = give_back (self, uuid, cancellable, ok ? error : NULL);
-  return ok && back != NULL;
+  return vmnet_host_run_boolean (self, &checkpoint_op, data, (GDestroyNotify) vm_op_data_free, cancellable, error);
+}
+
+/**
+ * vmnet_host_checkpoint_vm_async:
+ * @self: a #VmnetHost
+ * @vm: a running VM of @self
+ * @name: the checkpoint's name
+ * @memory_file: (nullable) (type filename): where to write the VM's memory,
+ *   or %NULL for libvirt's internal snapshot
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_checkpoint_vm().
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_checkpoint_vm_async (VmnetHost           *self,
+                                VmnetVm             *vm,
+                                const gchar         *name,
+                                const gchar         *memory_file,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GError *error = NULL;
+  VmOpData *data;
+
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_VM (vm));
+  g_return_if_fail (name != NULL);
+
+  data = prepare_checkpoint (vm, name, memory_file, &error);
+  vmnet_host_run_async (self, &checkpoint_op, data, (GDestroyNotify) vm_op_data_free, error,
+                        vmnet_host_checkpoint_vm_async, cancellable, callback, user_data);
+}
+
+/**
+ * vmnet_host_checkpoint_vm_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_checkpoint_vm_async().
+ *
+ * Returns: %TRUE when the checkpoint was taken
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_checkpoint_vm_finish (VmnetHost     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_checkpoint_vm_async, error);
 }

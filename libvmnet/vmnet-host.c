@@ -102,7 +102,6 @@ vmnet_host_initable_iface_init (GInitableIface *iface)
   iface->init = vmnet_host_initable_init;
 }
 
-
 static void
 vmnet_host_async_initable_init_async (GAsyncInitable      *initable,
                                       int                  io_priority,
@@ -123,7 +122,7 @@ vmnet_host_async_initable_init_async (GAsyncInitable      *initable,
         return;
       }
   }
-  vmnet_host_start_read (self, task, cancellable);
+  vmnet_host_start (self, task, NULL, NULL, NULL, cancellable);
 }
 
 static gboolean
@@ -131,9 +130,7 @@ vmnet_host_async_initable_init_finish (GAsyncInitable  *initable,
                                        GAsyncResult    *result,
                                        GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, initable), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_async_initable_init_async, FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return vmnet_host_run_finish_boolean (VMNET_HOST (initable), result, vmnet_host_async_initable_init_async, error);
 }
 
 static void
@@ -476,16 +473,10 @@ vmnet_host_refresh (VmnetHost     *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autoptr(VmnetSnapshot) snap = NULL;
-
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  snap = vmnet_host_read (self, self->conn, cancellable, error);
-  if (!snap)
-    return FALSE;
-  vmnet_host_apply_snapshot (self, snap);
-  return TRUE;
+  return vmnet_host_run_boolean (self, NULL, NULL, NULL, cancellable, error);
 }
 
 /**
@@ -506,13 +497,9 @@ vmnet_host_refresh_async (VmnetHost           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (VMNET_IS_HOST (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vmnet_host_refresh_async);
-  vmnet_host_start_read (self, task, cancellable);
+  vmnet_host_run_async (self, NULL, NULL, NULL, NULL, vmnet_host_refresh_async, cancellable, callback, user_data);
 }
 
 /**
@@ -532,9 +519,7 @@ vmnet_host_refresh_finish (VmnetHost     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vmnet_host_refresh_async, FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_refresh_async, error);
 }
 
 

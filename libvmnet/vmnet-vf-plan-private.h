@@ -91,6 +91,9 @@ GPtrArray *vmnet_vf_plan          (const VmnetModel       *model,
                                    guint                   generation,
                                    gint64                  now);
 
+GPtrArray *vmnet_vf_plan_release  (const VmnetVmInfo      *vm,
+                                   const gchar            *reason);
+
 void       vmnet_port_step_free   (VmnetPortStep *step);
 GPtrArray *vmnet_plan_port_vlans (const VmnetModel *model,
                                        const gchar      *only_vm_uuid);

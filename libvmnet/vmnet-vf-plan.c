@@ -360,6 +360,30 @@ vmnet_vf_plan (const VmnetModel       *model,
   return steps;
 }
 
+/* Returns: (element-type VmnetVfStep): a detach for every VF @vm holds,
+ * before a state change that saves its hardware state (save, checkpoint,
+ * migration): a VF's state cannot be saved. */
+GPtrArray *
+vmnet_vf_plan_release (const VmnetVmInfo *vm, const gchar *reason)
+{
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vf_step_free);
+
+  for (guint i = 0; i < vm->adapters->len; i++)
+    {
+      const VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, i);
+      g_autofree gchar *key = NULL;
+      VmnetVfStep *step;
+
+      if (!a->iov_usage || !a->vf_alias || !a->mac_address)
+        continue;
+      key = adapter_key (a);
+      step = step_new (VMNET_VF_STEP_DETACH, a, key);
+      step->reason = g_strdup (reason);
+      g_ptr_array_add (steps, step);
+    }
+  return steps;
+}
+
 void
 vmnet_port_step_free (VmnetPortStep *step)
 {

@@ -96,7 +96,7 @@ gboolean     vmnet_host_reconcile_finish           (VmnetHost            *self,
  * @phase: where the move is
  * @processed: bytes migrated so far (%VMNET_MOVE_PHASE_MIGRATE), else 0
  * @total: bytes to migrate as libvirt estimates them, else 0
- * @user_data: the data given to vmnet_host_move_vm()
+ * @user_data: (closure): the data given with @progress
  *
  * Told when a move enters a phase, and a few times a second while libvirt
  * migrates.
@@ -125,15 +125,52 @@ gboolean     vmnet_host_move_vm                    (VmnetHost            *self,
                                                     GCancellable         *cancellable,
                                                     GError              **error);
 VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_move_vm_async              (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *destination_uri,
+                                                    const gchar          *migrate_uri,
+                                                    VmnetMoveFlags        flags,
+                                                    VmnetMoveProgressFunc progress,
+                                                    gpointer              progress_data,
+                                                    GDestroyNotify        progress_data_free,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_move_vm_finish             (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_save_vm                    (VmnetHost            *self,
                                                     VmnetVm              *vm,
                                                     const gchar          *path,
                                                     GCancellable         *cancellable,
                                                     GError              **error);
 VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_save_vm_async (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *path,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_save_vm_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
 VmnetVm     *vmnet_host_restore_vm                 (VmnetHost            *self,
                                                     const gchar          *path,
                                                     GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_restore_vm_async (VmnetHost            *self,
+                                                    const gchar          *path,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+VmnetVm     * vmnet_host_restore_vm_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
                                                     GError              **error);
 VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_checkpoint_vm              (VmnetHost            *self,
@@ -143,13 +180,35 @@ gboolean     vmnet_host_checkpoint_vm              (VmnetHost            *self,
                                                     GCancellable         *cancellable,
                                                     GError              **error);
 VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_checkpoint_vm_async (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *name,
+                                                    const gchar          *memory_file,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_checkpoint_vm_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_start_vm                   (VmnetHost            *self,
                                                     VmnetVm              *vm,
                                                     GCancellable         *cancellable,
                                                     GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_start_vm_async (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_start_vm_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
-VmnetSwitch *vmnet_host_create_switch                 (VmnetHost            *self,
+VmnetSwitch *vmnet_host_create_switch              (VmnetHost            *self,
                                                     const gchar          *name,
                                                     const gchar          *net_adapter,
                                                     const gchar          *bridge,
@@ -157,10 +216,34 @@ VmnetSwitch *vmnet_host_create_switch                 (VmnetHost            *sel
                                                     GCancellable         *cancellable,
                                                     GError              **error);
 VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_create_switch_async (VmnetHost            *self,
+                                                    const gchar          *name,
+                                                    const gchar          *net_adapter,
+                                                    const gchar          *bridge,
+                                                    gboolean             enable_iov,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+VmnetSwitch * vmnet_host_create_switch_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_remove_switch              (VmnetHost            *self,
                                                     VmnetSwitch          *sw,
                                                     gboolean              force,
                                                     GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_remove_switch_async (VmnetHost            *self,
+                                                    VmnetSwitch          *sw,
+                                                    gboolean             force,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_remove_switch_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
                                                     GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
@@ -169,6 +252,17 @@ gboolean     vmnet_host_set_net_adapter_sriov_num_vfs (VmnetHost            *sel
                                                        gint                  num_vfs,
                                                        GCancellable         *cancellable,
                                                        GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_set_net_adapter_sriov_num_vfs_async (VmnetHost            *self,
+                                                    VmnetNetAdapterSriov *adapter,
+                                                    gint                 num_vfs,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_set_net_adapter_sriov_num_vfs_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
 VmnetNetworkAdapter *vmnet_host_add_network_adapter (VmnetHost    *self,
@@ -177,6 +271,18 @@ VmnetNetworkAdapter *vmnet_host_add_network_adapter (VmnetHost    *self,
                                                      const gchar  *name,
                                                      GCancellable *cancellable,
                                                      GError      **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_add_network_adapter_async (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    VmnetSwitch          *sw,
+                                                    const gchar          *name,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+VmnetNetworkAdapter * vmnet_host_add_network_adapter_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_set_vm_scope              (VmnetHost     *self,
@@ -184,6 +290,17 @@ gboolean     vmnet_host_set_vm_scope              (VmnetHost     *self,
                                                    const gchar   *scope,
                                                    GCancellable  *cancellable,
                                                    GError       **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_set_vm_scope_async (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *scope,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_set_vm_scope_finish (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_uri               (VmnetHost *self);

@@ -108,6 +108,20 @@ vmnet_libvirt_conn_migrate_vm (VmnetLibvirtConn *conn,
   return moved != NULL;
 }
 
+/* Asks libvirt to abort the VM's current job (a migration): it fails with
+ * the VM where it was. */
+void
+vmnet_libvirt_conn_abort_job (VmnetLibvirtConn *conn, const gchar *vm_uuid)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), vm_uuid);
+
+  if (dom && virDomainAbortJob (dom) < 0)
+    g_debug ("cannot abort the job of VM %s: %s", vm_uuid, virGetLastErrorMessage ());
+  virResetLastError ();
+  if (dom)
+    virDomainFree (dom);
+}
+
 /* How far the VM's current job (a migration) is: bytes processed and total. */
 gboolean
 vmnet_libvirt_conn_job_progress (VmnetLibvirtConn *conn, const gchar *vm_uuid, guint64 *processed, guint64 *total)
