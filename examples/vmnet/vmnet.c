@@ -65,6 +65,14 @@ static const GOptionEntry global_entries[] = {
   G_OPTION_ENTRY_NULL
 };
 
+static void
+global_options_clear (GlobalOptions *opt)
+{
+  vmnet_cli_free_options (global_entries, opt);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GlobalOptions, global_options_clear)
+
 /* Exit statuses, documented in vmnet(1). */
 enum {
   EXIT_OK = 0,
@@ -158,7 +166,7 @@ on_sigint (gpointer user_data)
 int
 main (int argc, char **argv)
 {
-  GlobalOptions opt = { 0 };
+  g_auto(GlobalOptions) opt = { 0 };
   g_autofree GOptionEntry *global_bound = vmnet_cli_bind_entries (global_entries, &opt);
   g_autofree GOptionEntry *local_bound = NULL;
   g_autoptr(GOptionContext) global = NULL;
@@ -197,8 +205,7 @@ main (int argc, char **argv)
   if (opt.version)
     {
       g_print ("vmnet %d.%d.%d\n", VMNET_MAJOR_VERSION, VMNET_MINOR_VERSION, VMNET_MICRO_VERSION);
-      status = EXIT_OK;
-      goto out;
+      return EXIT_OK;
     }
   if (!args[1] || args[1][0] == '-')
     {
@@ -206,20 +213,17 @@ main (int argc, char **argv)
       if (want_help || !args[1])
         {
           g_print ("%s", help);
-          status = want_help ? EXIT_OK : EXIT_USAGE;
-          goto out;
+          return want_help ? EXIT_OK : EXIT_USAGE;
         }
       g_printerr ("vmnet: error: unknown option '%s'\n", args[1]);
-      status = EXIT_USAGE;
-      goto out;
+      return EXIT_USAGE;
     }
 
   run.command = find_command (args[1]);
   if (!run.command)
     {
       g_printerr ("vmnet: error: unknown command '%s'; run 'vmnet --help' for the list\n", args[1]);
-      status = EXIT_USAGE;
-      goto out;
+      return EXIT_USAGE;
     }
 
   if (opt.verbose)
@@ -296,6 +300,5 @@ out:
   if (run.options)
     vmnet_cli_free_options (run.command->entries, run.options);
   g_free (run.options);
-  vmnet_cli_free_options (global_entries, &opt);
   return status;
 }

@@ -92,7 +92,16 @@ class TestCompleteVerb(unittest.TestCase):
         self.assertEqual(sorted(complete("-c", "demo", "get-netadaptersriovvf", "--name", "enp59")),
                          ["enp59s0f0", "enp59s0f1"])
         self.assertEqual(complete("-c", "demo", "new-vmswitch", "--name", ""), [])
-        self.assertEqual(complete("get-vmrole", ""), ["Administrator"])
+
+    def test_names_from_the_store(self):
+        with tempfile.TemporaryDirectory() as d:
+            store = os.path.join(d, "authorization.conf")
+            # No store file: the default roles.
+            self.assertEqual(complete("get-vmrole", "--store", store, ""), ["Administrator"])
+            with open(store, "w") as f:
+                f.write("[role Operator]\noperation = Read VM configuration\n\n[scope Lab]\n")
+            self.assertIn("Operator", complete("remove-vmrole", f"--store={store}", "--name", ""))
+            self.assertIn("Lab", complete("grant-vmrole", "--store", store, "--scope", ""))
 
     def test_unreachable_host_offers_nothing(self):
         self.assertEqual(complete("-c", "qemu+unix:///system?socket=/nonexistent/s", "get-vmswitch", ""), [])
