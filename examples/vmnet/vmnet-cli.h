@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <vmnet/vmnet.h>
 
 G_BEGIN_DECLS
@@ -11,6 +12,9 @@ typedef enum {
   VMNET_CLI_OUTPUT_JSON,
 } VmnetCliOutput;
 
+/* --output's words, by VmnetCliOutput; NULL-terminated. */
+extern const gchar *const vmnet_cli_output_names[];
+
 /* What every command gets: the host, the chosen output, a cancellable. */
 typedef struct {
   VmnetHost      *host;
@@ -19,17 +23,44 @@ typedef struct {
   gchar         **args;          /* positional arguments after the verb */
 } VmnetCli;
 
-/* A command: its options live in a struct of options_size bytes that
- * add_options points its GOptionEntry table at; run gets it back. */
+/* What an option's value or a positional argument can be, for completion
+ * (vmnet-complete.c). */
+typedef enum {
+  VMNET_CLI_VALUES_NONE,
+  VMNET_CLI_VALUES_VMS,
+  VMNET_CLI_VALUES_SWITCHES,
+  VMNET_CLI_VALUES_NET_ADAPTERS,  /* SR-IOV physical adapters */
+  VMNET_CLI_VALUES_VM_ADAPTERS,   /* of --vm-name's VM, or of every VM */
+  VMNET_CLI_VALUES_ROLES,
+  VMNET_CLI_VALUES_SCOPES,
+  VMNET_CLI_VALUES_OPERATIONS,
+  VMNET_CLI_VALUES_USERS,
+  VMNET_CLI_VALUES_GROUPS,
+  VMNET_CLI_VALUES_URIS,
+  VMNET_CLI_VALUES_OUTPUTS,
+  VMNET_CLI_VALUES_MODERATIONS,
+  VMNET_CLI_VALUES_FILES,
+} VmnetCliValues;
+
+/* An option's field in its command's options struct: entries are data,
+ * GOptionEntry.arg_data holds the offset until main binds them. */
+#define VMNET_CLI_OPTION(type, field) GSIZE_TO_POINTER (G_STRUCT_OFFSET (type, field))
+
+/* A command: run gets a struct of options_size bytes that entries (with
+ * VMNET_CLI_OPTION offsets) were parsed into. */
 typedef struct {
-  const gchar  *name;            /* canonical, lower case: get-vmswitch */
-  const gchar  *args_hint;
-  const gchar  *summary;
-  gsize         options_size;
-  void        (*add_options) (GOptionContext *context, gpointer options);
-  void        (*free_options) (gpointer options);
-  gboolean    (*run) (VmnetCli *cli, gpointer options, GError **error);
+  const gchar        *name;          /* canonical, lower case: get-vmswitch */
+  const gchar        *args_hint;
+  const gchar        *summary;
+  gsize               options_size;
+  const GOptionEntry *entries;       /* NULL: no options of its own */
+  VmnetCliValues      args;          /* what its positional arguments name */
+  VmnetCliValues      names;         /* what its --name names */
+  gboolean          (*run) (VmnetCli *cli, gpointer options, GError **error);
 } VmnetCommand;
+
+GOptionEntry *vmnet_cli_bind_entries (const GOptionEntry *entries, gpointer options);
+void vmnet_cli_free_options (const GOptionEntry *entries, gpointer options);
 
 /* A column: a PowerShell property name shown for a GObject property. */
 typedef gchar *(*VmnetCliFormat) (const GValue *value);
@@ -46,11 +77,21 @@ void vmnet_cli_print_objects (VmnetCli             *cli,
                               GPtrArray            *objects,
                               gboolean              single);
 
+void vmnet_cli_print_json (JsonNode *root);
+
 gchar *vmnet_cli_format_link_speed (const GValue *value);
+
+const gchar *vmnet_cli_enum_nick (GType type, gint value);
+gchar *vmnet_cli_enum_title (GType type, gint value);
+gchar *vmnet_cli_enum_nicks (GType type, const gchar *separator);
 
 gboolean vmnet_cli_no_positional (VmnetCli *cli, GError **error);
 gboolean vmnet_cli_parse_on_off (const gchar *option, const gchar *text, gboolean *out, GError **error);
 const gchar *vmnet_cli_one_name (VmnetCli *cli, const gchar *what, GError **error);
+
+int vmnet_cli_complete (const VmnetCommand *const *commands,
+                        const GOptionEntry        *global_entries,
+                        gchar                    **words);
 
 extern const VmnetCommand vmnet_cmd_get_vmhost;
 extern const VmnetCommand vmnet_cmd_get_vmswitch;

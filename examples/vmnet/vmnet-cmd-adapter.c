@@ -31,26 +31,13 @@ typedef struct {
   gboolean  all;
 } GetOptions;
 
-static void
-get_add_options (GOptionContext *context, gpointer options)
-{
-  GetOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM whose adapters to show", "VM" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "Only the adapter with this name or MAC address", "ADAPTER" },
-    { "all", 0, 0, G_OPTION_ARG_NONE, &o->all, "Every VM's adapters", NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-get_free_options (gpointer options)
-{
-  GetOptions *o = options;
-  g_free (o->vm_name);
-  g_free (o->name);
-}
+static const GOptionEntry get_entries[] = {
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (GetOptions, vm_name), "The VM whose adapters to show", "VM" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (GetOptions, name),
+    "Only the adapter with this name or MAC address", "ADAPTER" },
+  { "all", 0, 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (GetOptions, all), "Every VM's adapters", NULL },
+  G_OPTION_ENTRY_NULL
+};
 
 static void
 add_adapters (GPtrArray *objects, GListModel *adapters, const gchar *name)
@@ -107,8 +94,13 @@ run_get_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_get_vmnetworkadapter = {
-  "get-vmnetworkadapter", "--vm-name VM | --all", "List VM network adapters and their SR-IOV settings",
-  sizeof (GetOptions), get_add_options, get_free_options, run_get_vmnetworkadapter,
+  .name = "get-vmnetworkadapter",
+  .args_hint = "--vm-name VM | --all",
+  .summary = "List VM network adapters and their SR-IOV settings",
+  .options_size = sizeof (GetOptions),
+  .entries = get_entries,
+  .names = VMNET_CLI_VALUES_VM_ADAPTERS,
+  .run = run_get_vmnetworkadapter,
 };
 
 typedef struct {
@@ -125,43 +117,25 @@ typedef struct {
   gboolean  untagged;
 } SetOptions;
 
-static void
-set_add_options (GOptionContext *context, gpointer options)
-{
-  SetOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The adapter (name or MAC address); needed when the VM has several", "ADAPTER" },
-    { "iov-weight", 0, 0, G_OPTION_ARG_STRING, &o->iov_weight, "0 turns SR-IOV off, 1 to 100 ask for a VF", "0..100" },
-    { "iov-queue-pairs-requested", 0, 0, G_OPTION_ARG_STRING, &o->iov_queue_pairs, "Queue pairs wanted on the VF", "1..4096" },
-    { "iov-interrupt-moderation", 0, 0, G_OPTION_ARG_STRING, &o->iov_moderation,
-      "default, adaptive, off, low, medium or high", "MODE" },
-    { "allow-teaming", 0, 0, G_OPTION_ARG_STRING, &o->allow_teaming, "Let the guest team the VF", "on|off" },
-    { "router-guard", 0, 0, G_OPTION_ARG_STRING, &o->router_guard, "Drop router advertisements from the VM", "on|off" },
-    { "dhcp-guard", 0, 0, G_OPTION_ARG_STRING, &o->dhcp_guard, "Drop DHCP server messages from the VM", "on|off" },
-    { "mac-address-spoofing", 0, 0, G_OPTION_ARG_STRING, &o->mac_spoofing, "Let the VM send other source MACs", "on|off" },
-    { "vlan-id", 0, 0, G_OPTION_ARG_STRING, &o->vlan_id, "Access VLAN", "1..4094" },
-    { "untagged", 0, 0, G_OPTION_ARG_NONE, &o->untagged, "No VLAN", NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
+#define SET_OPTION(field) VMNET_CLI_OPTION (SetOptions, field)
 
-static void
-set_free_options (gpointer options)
-{
-  SetOptions *o = options;
-  g_free (o->vm_name);
-  g_free (o->name);
-  g_free (o->iov_weight);
-  g_free (o->iov_queue_pairs);
-  g_free (o->iov_moderation);
-  g_free (o->allow_teaming);
-  g_free (o->router_guard);
-  g_free (o->dhcp_guard);
-  g_free (o->mac_spoofing);
-  g_free (o->vlan_id);
-}
+static const GOptionEntry set_entries[] = {
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (vm_name), "The VM", "VM" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (name),
+    "The adapter (name or MAC address); needed when the VM has several", "ADAPTER" },
+  { "iov-weight", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (iov_weight), "0 turns SR-IOV off, 1 to 100 ask for a VF", "0..100" },
+  { "iov-queue-pairs-requested", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (iov_queue_pairs),
+    "Queue pairs wanted on the VF", "1..4096" },
+  { "iov-interrupt-moderation", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (iov_moderation),
+    "default, adaptive, off, low, medium or high", "MODE" },
+  { "allow-teaming", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (allow_teaming), "Let the guest team the VF", "on|off" },
+  { "router-guard", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (router_guard), "Drop router advertisements from the VM", "on|off" },
+  { "dhcp-guard", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (dhcp_guard), "Drop DHCP server messages from the VM", "on|off" },
+  { "mac-address-spoofing", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (mac_spoofing), "Let the VM send other source MACs", "on|off" },
+  { "vlan-id", 0, 0, G_OPTION_ARG_STRING, SET_OPTION (vlan_id), "Access VLAN", "1..4094" },
+  { "untagged", 0, 0, G_OPTION_ARG_NONE, SET_OPTION (untagged), "No VLAN", NULL },
+  G_OPTION_ENTRY_NULL
+};
 
 /* The library checks ranges; here only that the text is a number at all. */
 static gboolean
@@ -205,9 +179,9 @@ settings_from_options (SetOptions *o, GError **error)
       GEnumValue *ev = g_enum_get_value_by_nick (klass, lower);
       if (!ev)
         {
+          g_autofree gchar *allowed = vmnet_cli_enum_nicks (VMNET_TYPE_IOV_INTERRUPT_MODERATION, ", ");
           g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
-                       "--iov-interrupt-moderation '%s' is not one of default, adaptive, off, low, medium, high",
-                       o->iov_moderation);
+                       "--iov-interrupt-moderation '%s' is not one of %s", o->iov_moderation, allowed);
           return NULL;
         }
       vmnet_adapter_settings_set_iov_interrupt_moderation (settings, ev->value);
@@ -283,9 +257,13 @@ run_set_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_set_vmnetworkadapter = {
-  "set-vmnetworkadapter", "--vm-name VM [--name ADAPTER] SETTING…",
-  "Change a VM network adapter's SR-IOV settings and port policies",
-  sizeof (SetOptions), set_add_options, set_free_options, run_set_vmnetworkadapter,
+  .name = "set-vmnetworkadapter",
+  .args_hint = "--vm-name VM [--name ADAPTER] SETTING…",
+  .summary = "Change a VM network adapter's SR-IOV settings and port policies",
+  .options_size = sizeof (SetOptions),
+  .entries = set_entries,
+  .names = VMNET_CLI_VALUES_VM_ADAPTERS,
+  .run = run_set_vmnetworkadapter,
 };
 
 typedef struct {
@@ -294,27 +272,13 @@ typedef struct {
   gchar *name;
 } AddOptions;
 
-static void
-add_add_options (GOptionContext *context, gpointer options)
-{
-  AddOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
-    { "switch-name", 0, 0, G_OPTION_ARG_STRING, &o->switch_name, "The switch to connect it to", "SWITCH" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The adapter name (default netN)", "NAME" },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-add_free_options (gpointer options)
-{
-  AddOptions *o = options;
-  g_free (o->vm_name);
-  g_free (o->switch_name);
-  g_free (o->name);
-}
+static const GOptionEntry add_entries[] = {
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (AddOptions, vm_name), "The VM", "VM" },
+  { "switch-name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (AddOptions, switch_name),
+    "The switch to connect it to", "SWITCH" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (AddOptions, name), "The adapter name (default netN)", "NAME" },
+  G_OPTION_ENTRY_NULL
+};
 
 static gboolean
 run_add_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
@@ -347,7 +311,10 @@ run_add_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_add_vmnetworkadapter = {
-  "add-vmnetworkadapter", "--vm-name VM --switch-name SWITCH [--name NAME]",
-  "Add a virtio network adapter (failover-ready on an SR-IOV switch)",
-  sizeof (AddOptions), add_add_options, add_free_options, run_add_vmnetworkadapter,
+  .name = "add-vmnetworkadapter",
+  .args_hint = "--vm-name VM --switch-name SWITCH [--name NAME]",
+  .summary = "Add a virtio network adapter (failover-ready on an SR-IOV switch)",
+  .options_size = sizeof (AddOptions),
+  .entries = add_entries,
+  .run = run_add_vmnetworkadapter,
 };

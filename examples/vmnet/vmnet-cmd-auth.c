@@ -60,92 +60,102 @@ static const VmnetCliColumn access_columns[] = {
   { NULL }
 };
 
-static void
-auth_free_options (gpointer options)
-{
-  AuthOptions *o = options;
+/* The options of the authorization commands: each takes --store and --rules,
+ * then its own, in this order. */
+#define AUTH_OPTION(field) VMNET_CLI_OPTION (AuthOptions, field)
+#define STORE_ENTRIES                                                                                  \
+  { "store", 0, 0, G_OPTION_ARG_FILENAME, AUTH_OPTION (store),                                       \
+    "The authorization store (default: $VMNET_AUTHORIZATION_STORE, then " VMNET_AUTH_DEFAULT_STORE_PATH ")", \
+    "FILE" },                                                                                          \
+  { "rules", 0, 0, G_OPTION_ARG_FILENAME, AUTH_OPTION (rules),                                       \
+    "The polkit rules file (default: $VMNET_POLKIT_RULES, then " VMNET_AUTH_DEFAULT_RULES_PATH ")", "FILE" }
+#define NAME_ENTRY \
+  { "name", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (name), "The role or scope name", "NAME" }
+#define DESCRIPTION_ENTRY \
+  { "description", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (description), "What it is for", "TEXT" }
+#define ROLE_ENTRY \
+  { "role", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (role), "The role", "ROLE" }
+#define USER_ENTRY \
+  { "user", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (user), "The user", "USER" }
+#define SCOPE_ENTRY \
+  { "scope", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (scope), "The scope (default: " VMNET_AUTH_DEFAULT_SCOPE ")", "SCOPE" }
+#define VM_NAME_ENTRY \
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (vm_name), "The VM", "VM" }
 
-  g_free (o->store);
-  g_free (o->rules);
-  g_free (o->name);
-  g_free (o->description);
-  g_strfreev (o->operations);
-  g_strfreev (o->add_operations);
-  g_strfreev (o->remove_operations);
-  g_free (o->role);
-  g_free (o->user);
-  g_free (o->group);
-  g_free (o->scope);
-  g_free (o->parent);
-  g_free (o->vm_name);
-  g_free (o->operation);
-}
+static const GOptionEntry store_entries[] = {
+  STORE_ENTRIES,
+  G_OPTION_ENTRY_NULL
+};
 
-/* The options every authorization command takes, then its own. */
-static void
-add_entries (GOptionContext *context, AuthOptions *o, const gchar *const *wanted)
-{
-  const GOptionEntry all[] = {
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store,
-      "The authorization store (default: $VMNET_AUTHORIZATION_STORE, then " VMNET_AUTH_DEFAULT_STORE_PATH ")", "FILE" },
-    { "rules", 0, 0, G_OPTION_ARG_FILENAME, &o->rules,
-      "The polkit rules file (default: $VMNET_POLKIT_RULES, then " VMNET_AUTH_DEFAULT_RULES_PATH ")", "FILE" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The role or scope name", "NAME" },
-    { "description", 0, 0, G_OPTION_ARG_STRING, &o->description, "What it is for", "TEXT" },
-    { "operation", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->operations, "An operation (repeat the option for more)", "OPERATION" },
-    { "add-operation", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->add_operations, "An operation to add", "OPERATION" },
-    { "remove-operation", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->remove_operations, "An operation to remove", "OPERATION" },
-    { "role", 0, 0, G_OPTION_ARG_STRING, &o->role, "The role", "ROLE" },
-    { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, "The user", "USER" },
-    { "group", 0, 0, G_OPTION_ARG_STRING, &o->group, "The group", "GROUP" },
-    { "scope", 0, 0, G_OPTION_ARG_STRING, &o->scope, "The scope (default: " VMNET_AUTH_DEFAULT_SCOPE ")", "SCOPE" },
-    { "parent", 0, 0, G_OPTION_ARG_STRING, &o->parent, "The parent scope (default: " VMNET_AUTH_DEFAULT_SCOPE ")", "SCOPE" },
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
-    { "check", 0, 0, G_OPTION_ARG_NONE, &o->check, "Validate and show the rules without writing them", NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+static const GOptionEntry new_role_entries[] = {
+  STORE_ENTRIES,
+  NAME_ENTRY,
+  DESCRIPTION_ENTRY,
+  { "operation", 0, 0, G_OPTION_ARG_STRING_ARRAY, AUTH_OPTION (operations),
+    "An operation (repeat the option for more)", "OPERATION" },
+  G_OPTION_ENTRY_NULL
+};
 
-  for (guint i = 0; i < G_N_ELEMENTS (all) - 1; i++)
-    {
-      gboolean keep = i < 2;  /* --store and --rules */
-      for (guint j = 0; !keep && wanted[j]; j++)
-        keep = g_str_equal (all[i].long_name, wanted[j]);
-      if (keep)
-        g_array_append_val (entries, all[i]);
-    }
-  /* test-vmaccess: --operation names one operation. */
-  for (guint i = 0; i < entries->len; i++)
-    {
-      GOptionEntry *e = &g_array_index (entries, GOptionEntry, i);
-      if (g_str_equal (e->long_name, "operation") && g_strv_contains (wanted, "operation1"))
-        {
-          e->arg = G_OPTION_ARG_STRING;
-          e->arg_data = &o->operation;
-          e->description = "The operation to check";
-        }
-    }
-  g_option_context_add_main_entries (context, (const GOptionEntry *) (gpointer) entries->data, NULL);
-}
+static const GOptionEntry set_role_entries[] = {
+  STORE_ENTRIES,
+  NAME_ENTRY,
+  DESCRIPTION_ENTRY,
+  { "add-operation", 0, 0, G_OPTION_ARG_STRING_ARRAY, AUTH_OPTION (add_operations), "An operation to add", "OPERATION" },
+  { "remove-operation", 0, 0, G_OPTION_ARG_STRING_ARRAY, AUTH_OPTION (remove_operations),
+    "An operation to remove", "OPERATION" },
+  G_OPTION_ENTRY_NULL
+};
 
-#define DEFINE_ADD_OPTIONS(fn, ...)                                             \
-  static void                                                                   \
-  fn (GOptionContext *context, gpointer options)                                \
-  {                                                                             \
-    const gchar *const wanted[] = { __VA_ARGS__, NULL };                        \
-    add_entries (context, options, wanted);                                     \
-  }
+static const GOptionEntry name_entries[] = {
+  STORE_ENTRIES,
+  NAME_ENTRY,
+  G_OPTION_ENTRY_NULL
+};
 
-DEFINE_ADD_OPTIONS (store_only_options, "none")
-DEFINE_ADD_OPTIONS (new_role_options, "name", "operation", "description")
-DEFINE_ADD_OPTIONS (set_role_options, "name", "add-operation", "remove-operation", "description")
-DEFINE_ADD_OPTIONS (name_options, "name")
-DEFINE_ADD_OPTIONS (grant_options, "role", "user", "group", "scope")
-DEFINE_ADD_OPTIONS (new_scope_options, "name", "parent", "description")
-DEFINE_ADD_OPTIONS (set_scope_options, "vm-name", "scope")
-DEFINE_ADD_OPTIONS (get_scope_options, "vm-name")
-DEFINE_ADD_OPTIONS (test_options, "user", "vm-name", "operation", "operation1")
-DEFINE_ADD_OPTIONS (export_options, "check")
+static const GOptionEntry grant_entries[] = {
+  STORE_ENTRIES,
+  ROLE_ENTRY,
+  USER_ENTRY,
+  { "group", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (group), "The group", "GROUP" },
+  SCOPE_ENTRY,
+  G_OPTION_ENTRY_NULL
+};
+
+static const GOptionEntry new_scope_entries[] = {
+  STORE_ENTRIES,
+  NAME_ENTRY,
+  DESCRIPTION_ENTRY,
+  { "parent", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (parent),
+    "The parent scope (default: " VMNET_AUTH_DEFAULT_SCOPE ")", "SCOPE" },
+  G_OPTION_ENTRY_NULL
+};
+
+static const GOptionEntry set_scope_entries[] = {
+  STORE_ENTRIES,
+  SCOPE_ENTRY,
+  VM_NAME_ENTRY,
+  G_OPTION_ENTRY_NULL
+};
+
+static const GOptionEntry get_scope_entries[] = {
+  STORE_ENTRIES,
+  VM_NAME_ENTRY,
+  G_OPTION_ENTRY_NULL
+};
+
+static const GOptionEntry test_entries[] = {
+  STORE_ENTRIES,
+  { "operation", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (operation), "The operation to check", "OPERATION" },
+  USER_ENTRY,
+  VM_NAME_ENTRY,
+  G_OPTION_ENTRY_NULL
+};
+
+static const GOptionEntry export_entries[] = {
+  STORE_ENTRIES,
+  { "check", 0, 0, G_OPTION_ARG_NONE, AUTH_OPTION (check), "Validate and show the rules without writing them", NULL },
+  G_OPTION_ENTRY_NULL
+};
 
 static VmnetAuthStore *
 load (AuthOptions *o, GError **error)
@@ -452,33 +462,38 @@ run_export_vmauthorization (VmnetCli *cli, gpointer options, GError **error)
   return vmnet_auth_store_export (store, vmnet_host_get_vms (cli->host), o->rules, error);
 }
 
-#define AUTH_COMMAND(var, verb, hint, summary, add, run)                       \
-  const VmnetCommand var = { verb, hint, summary, sizeof (AuthOptions), add, auth_free_options, run }
+#define AUTH_COMMAND(var, verb, hint, text, options, run_fn, ...) \
+  const VmnetCommand var = { .name = verb, .args_hint = hint, .summary = text,     \
+                             .options_size = sizeof (AuthOptions), .entries = options, \
+                             .run = run_fn, __VA_ARGS__ }
 
 AUTH_COMMAND (vmnet_cmd_get_vmrole, "get-vmrole", "[NAME…]",
-              "List role definitions and their operations", store_only_options, run_get_vmrole);
+              "List role definitions and their operations", store_entries, run_get_vmrole,
+              .args = VMNET_CLI_VALUES_ROLES);
 AUTH_COMMAND (vmnet_cmd_new_vmrole, "new-vmrole", "--name NAME --operation OPERATION…",
-              "Define a role: a set of operations", new_role_options, run_new_vmrole);
+              "Define a role: a set of operations", new_role_entries, run_new_vmrole);
 AUTH_COMMAND (vmnet_cmd_set_vmrole, "set-vmrole", "--name NAME [--add-operation OP…] [--remove-operation OP…]",
-              "Change a role definition", set_role_options, run_set_vmrole);
+              "Change a role definition", set_role_entries, run_set_vmrole, .names = VMNET_CLI_VALUES_ROLES);
 AUTH_COMMAND (vmnet_cmd_remove_vmrole, "remove-vmrole", "--name NAME",
-              "Remove a role definition that nobody holds", name_options, run_remove_vmrole);
+              "Remove a role definition that nobody holds", name_entries, run_remove_vmrole,
+              .names = VMNET_CLI_VALUES_ROLES);
 AUTH_COMMAND (vmnet_cmd_grant_vmrole, "grant-vmrole", "--role ROLE (--user USER | --group GROUP) [--scope SCOPE]",
-              "Assign a role to a user or group in a scope", grant_options, run_grant_vmrole);
+              "Assign a role to a user or group in a scope", grant_entries, run_grant_vmrole);
 AUTH_COMMAND (vmnet_cmd_revoke_vmrole, "revoke-vmrole", "--role ROLE (--user USER | --group GROUP) [--scope SCOPE]",
-              "Remove a role assignment", grant_options, run_revoke_vmrole);
+              "Remove a role assignment", grant_entries, run_revoke_vmrole);
 AUTH_COMMAND (vmnet_cmd_get_vmroleassignment, "get-vmroleassignment", "",
-              "List role assignments", store_only_options, run_get_vmroleassignment);
+              "List role assignments", store_entries, run_get_vmroleassignment);
 AUTH_COMMAND (vmnet_cmd_new_vmscope, "new-vmscope", "--name NAME [--parent SCOPE]",
-              "Create a VM scope", new_scope_options, run_new_vmscope);
+              "Create a VM scope", new_scope_entries, run_new_vmscope);
 AUTH_COMMAND (vmnet_cmd_remove_vmscope, "remove-vmscope", "--name NAME",
-              "Remove a VM scope and its assignments", name_options, run_remove_vmscope);
+              "Remove a VM scope and its assignments", name_entries, run_remove_vmscope,
+              .names = VMNET_CLI_VALUES_SCOPES);
 AUTH_COMMAND (vmnet_cmd_set_vmscope, "set-vmscope", "--vm-name VM --scope SCOPE",
-              "Place a VM in a scope", set_scope_options, run_set_vmscope);
+              "Place a VM in a scope", set_scope_entries, run_set_vmscope);
 AUTH_COMMAND (vmnet_cmd_get_vmscope, "get-vmscope", "[--vm-name VM]",
-              "List scopes, or show the scope of a VM", get_scope_options, run_get_vmscope);
+              "List scopes, or show the scope of a VM", get_scope_entries, run_get_vmscope);
 AUTH_COMMAND (vmnet_cmd_test_vmaccess, "test-vmaccess", "--user USER [--vm-name VM] --operation OPERATION",
-              "Say whether a user may do an operation, and by which assignment", test_options, run_test_vmaccess);
+              "Say whether a user may do an operation, and by which assignment", test_entries, run_test_vmaccess);
 AUTH_COMMAND (vmnet_cmd_export_vmauthorization, "export-vmauthorization", "[--check]",
-              "Write the polkit rules of the store (--check: validate and show them)", export_options,
+              "Write the polkit rules of the store (--check: validate and show them)", export_entries,
               run_export_vmauthorization);

@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <json-glib/json-glib.h>
-
 #include "vmnet-cli.h"
 
 /* test-sriov: Part 8 of the walkthrough as a checklist, in its order: host,
@@ -11,79 +9,48 @@ typedef struct {
   gchar *name;
 } TestOptions;
 
-static void
-test_add_options (GOptionContext *context, gpointer options)
-{
-  TestOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "Also check this VM's adapters", "VM" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "Only this adapter of the VM", "ADAPTER" },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
+static const GOptionEntry test_entries[] = {
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (TestOptions, vm_name), "Also check this VM's adapters", "VM" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (TestOptions, name), "Only this adapter of the VM", "ADAPTER" },
+  G_OPTION_ENTRY_NULL
+};
 
-static void
-test_free_options (gpointer options)
-{
-  TestOptions *o = options;
-  g_free (o->vm_name);
-  g_free (o->name);
-}
-
-static const gchar *
+/* A check's result as the checklist shows it: the nick in capitals (PASS). */
+static gchar *
 result_word (VmnetCheckResult r)
 {
-  switch (r)
-    {
-    case VMNET_CHECK_RESULT_PASS: return "PASS";
-    case VMNET_CHECK_RESULT_WARN: return "WARN";
-    case VMNET_CHECK_RESULT_FAIL: return "FAIL";
-    case VMNET_CHECK_RESULT_SKIP: return "SKIP";
-    case VMNET_CHECK_RESULT_UNKNOWN:
-    default: return "UNKNOWN";
-    }
+  const gchar *nick = vmnet_cli_enum_nick (VMNET_TYPE_CHECK_RESULT, r);
+
+  return g_ascii_strup (nick ? nick : "unknown", -1);
 }
 
-typedef struct {
-  VmnetCli    *cli;
-  JsonBuilder *json;
-} Report;
-
+/* JSON: the checks in one array; text: a section per object. */
 static void
-report_section (Report *r, const gchar *scope, const gchar *object, GPtrArray *checks)
+report_section (JsonArray *json, const gchar *scope, const gchar *object, GPtrArray *checks)
 {
-  g_autoptr(GEnumClass) codes = g_type_class_ref (VMNET_TYPE_IOV_CHECK_CODE);
-
-  if (!r->json)
+  if (!json)
     g_print ("\n%s%s%s\n", scope, object ? " " : "", object ? object : "");
   for (guint i = 0; i < checks->len; i++)
     {
       const VmnetIovCheck *c = g_ptr_array_index (checks, i);
-      GEnumValue *ev = g_enum_get_value (codes, vmnet_iov_check_get_code (c));
+      g_autofree gchar *result = result_word (vmnet_iov_check_get_result (c));
 
-      if (r->json)
+      if (json)
         {
-          json_builder_begin_object (r->json);
-          json_builder_set_member_name (r->json, "Scope");
-          json_builder_add_string_value (r->json, scope);
-          json_builder_set_member_name (r->json, "Object");
-          json_builder_add_string_value (r->json, object);
-          json_builder_set_member_name (r->json, "Check");
-          json_builder_add_string_value (r->json, ev ? ev->value_nick : NULL);
-          json_builder_set_member_name (r->json, "Title");
-          json_builder_add_string_value (r->json, vmnet_iov_check_get_title (c));
-          json_builder_set_member_name (r->json, "Result");
-          json_builder_add_string_value (r->json, result_word (vmnet_iov_check_get_result (c)));
-          json_builder_set_member_name (r->json, "Message");
-          json_builder_add_string_value (r->json, vmnet_iov_check_get_message (c));
-          json_builder_set_member_name (r->json, "Fix");
-          json_builder_add_string_value (r->json, vmnet_iov_check_get_fix (c));
-          json_builder_end_object (r->json);
+          JsonObject *o = json_object_new ();
+
+          json_object_set_string_member (o, "Scope", scope);
+          json_object_set_string_member (o, "Object", object);
+          json_object_set_string_member (o, "Check",
+                                         vmnet_cli_enum_nick (VMNET_TYPE_IOV_CHECK_CODE, vmnet_iov_check_get_code (c)));
+          json_object_set_string_member (o, "Title", vmnet_iov_check_get_title (c));
+          json_object_set_string_member (o, "Result", result);
+          json_object_set_string_member (o, "Message", vmnet_iov_check_get_message (c));
+          json_object_set_string_member (o, "Fix", vmnet_iov_check_get_fix (c));
+          json_array_add_object_element (json, o);
           continue;
         }
-      g_print ("  %-7s %s: %s\n", result_word (vmnet_iov_check_get_result (c)),
-               vmnet_iov_check_get_title (c), vmnet_iov_check_get_message (c));
+      g_print ("  %-7s %s: %s\n", result, vmnet_iov_check_get_title (c), vmnet_iov_check_get_message (c));
       if (vmnet_iov_check_get_fix (c))
         g_print ("          Fix: %s\n", vmnet_iov_check_get_fix (c));
     }
@@ -105,11 +72,10 @@ static gboolean
 run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
 {
   TestOptions *o = options;
-  g_autoptr(JsonBuilder) json = cli->output == VMNET_CLI_OUTPUT_JSON ? json_builder_new () : NULL;
+  g_autoptr(JsonArray) json = cli->output == VMNET_CLI_OUTPUT_JSON ? json_array_new () : NULL;
   g_autoptr(GPtrArray) host_checks = vmnet_host_dup_iov_checks (cli->host);
   g_autoptr(VmnetVm) vm = NULL;
   g_autoptr(GPtrArray) adapters = g_ptr_array_new_with_free_func (g_object_unref);
-  Report r = { cli, json };
   gboolean ok;
 
   if (!vmnet_cli_no_positional (cli, error))
@@ -139,9 +105,7 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
         }
     }
 
-  if (json)
-    json_builder_begin_array (json);
-  report_section (&r, "Host", vmnet_host_get_computer_name (cli->host), host_checks);
+  report_section (json, "Host", vmnet_host_get_computer_name (cli->host), host_checks);
   ok = no_blockers (host_checks);
 
   if (!vm)
@@ -155,7 +119,7 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
           if (vmnet_switch_get_switch_type (sw) != VMNET_SWITCH_TYPE_EXTERNAL)
             continue;
           checks = vmnet_switch_dup_iov_checks (sw);
-          report_section (&r, "Switch", vmnet_switch_get_name (sw), checks);
+          report_section (json, "Switch", vmnet_switch_get_name (sw), checks);
         }
     }
   else
@@ -173,9 +137,9 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
           if (sw)
             {
               g_autoptr(GPtrArray) sw_checks = vmnet_switch_dup_iov_checks (sw);
-              report_section (&r, "Switch", vmnet_switch_get_name (sw), sw_checks);
+              report_section (json, "Switch", vmnet_switch_get_name (sw), sw_checks);
             }
-          report_section (&r, "Adapter", label, checks);
+          report_section (json, "Adapter", label, checks);
           any = any || no_blockers (checks);
         }
       /* SR-IOV can work for the VM when one of its adapters has nothing in the way. */
@@ -183,17 +147,7 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
     }
 
   if (json)
-    {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree gchar *text = NULL;
-      json_builder_end_array (json);
-      root = json_builder_get_root (json);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      g_print ("%s\n", text);
-    }
+    vmnet_cli_print_json (json_node_init_array (json_node_alloc (), json));
   else
     g_print ("\nSR-IOV %s\n", ok ? (vm ? "can work for this VM." : "can work on this host.")
                                  : "cannot work: see the FAIL and UNKNOWN lines.");
@@ -208,7 +162,11 @@ run_test_sriov (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_test_sriov = {
-  "test-sriov", "[--vm-name VM [--name ADAPTER]]",
-  "Check why SR-IOV is or is not working: host, firmware, adapters, switches, VM adapters",
-  sizeof (TestOptions), test_add_options, test_free_options, run_test_sriov,
+  .name = "test-sriov",
+  .args_hint = "[--vm-name VM [--name ADAPTER]]",
+  .summary = "Check why SR-IOV is or is not working: host, firmware, adapters, switches, VM adapters",
+  .options_size = sizeof (TestOptions),
+  .entries = test_entries,
+  .names = VMNET_CLI_VALUES_VM_ADAPTERS,
+  .run = run_test_sriov,
 };

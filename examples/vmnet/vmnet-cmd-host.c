@@ -28,6 +28,8 @@ run_get_vmhost (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_get_vmhost = {
-  "get-vmhost", "", "Show the host: name, hypervisor and libvirt versions, connection",
-  0, NULL, NULL, run_get_vmhost,
+  .name = "get-vmhost",
+  .args_hint = "",
+  .summary = "Show the host: name, hypervisor and libvirt versions, connection",
+  .run = run_get_vmhost,
 };

@@ -65,30 +65,22 @@ run_get_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_get_netadaptersriov = {
-  "get-netadaptersriov", "[NAME…]", "List SR-IOV capable physical adapters",
-  0, NULL, NULL, run_get_netadaptersriov,
+  .name = "get-netadaptersriov",
+  .args_hint = "[NAME…]",
+  .summary = "List SR-IOV capable physical adapters",
+  .args = VMNET_CLI_VALUES_NET_ADAPTERS,
+  .run = run_get_netadaptersriov,
 };
 
 typedef struct {
   gchar **names;
 } VfOptions;
 
-static void
-vf_add_options (GOptionContext *context, gpointer options)
-{
-  VfOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->names, "Only the VFs of this physical adapter (repeatable)", "ADAPTER" },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-vf_free_options (gpointer options)
-{
-  g_strfreev (((VfOptions *) options)->names);
-}
+static const GOptionEntry vf_entries[] = {
+  { "name", 0, 0, G_OPTION_ARG_STRING_ARRAY, VMNET_CLI_OPTION (VfOptions, names),
+    "Only the VFs of this physical adapter (repeatable)", "ADAPTER" },
+  G_OPTION_ENTRY_NULL
+};
 
 static gboolean
 run_get_netadaptersriovvf (VmnetCli *cli, gpointer options, GError **error)
@@ -118,30 +110,25 @@ run_get_netadaptersriovvf (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_get_netadaptersriovvf = {
-  "get-netadaptersriovvf", "[--name ADAPTER…] [ADAPTER…]", "List the virtual functions of SR-IOV adapters",
-  sizeof (VfOptions), vf_add_options, vf_free_options, run_get_netadaptersriovvf,
+  .name = "get-netadaptersriovvf",
+  .args_hint = "[--name ADAPTER…] [ADAPTER…]",
+  .summary = "List the virtual functions of SR-IOV adapters",
+  .options_size = sizeof (VfOptions),
+  .entries = vf_entries,
+  .args = VMNET_CLI_VALUES_NET_ADAPTERS,
+  .names = VMNET_CLI_VALUES_NET_ADAPTERS,
+  .run = run_get_netadaptersriovvf,
 };
 
 typedef struct {
   gchar *num_vfs;
 } NumVfsOptions;
 
-static void
-num_vfs_add_options (GOptionContext *context, gpointer options)
-{
-  NumVfsOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "num-vfs", 0, 0, G_OPTION_ARG_STRING, &o->num_vfs, "VFs to enable (enable: default the maximum)", "N" },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-num_vfs_free_options (gpointer options)
-{
-  g_free (((NumVfsOptions *) options)->num_vfs);
-}
+static const GOptionEntry num_vfs_entries[] = {
+  { "num-vfs", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (NumVfsOptions, num_vfs),
+    "VFs to enable (enable: default the maximum)", "N" },
+  G_OPTION_ENTRY_NULL
+};
 
 static VmnetNetAdapterSriov *
 one_adapter (VmnetCli *cli, GError **error)
@@ -183,8 +170,13 @@ run_set_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_set_netadaptersriov = {
-  "set-netadaptersriov", "ADAPTER --num-vfs N", "Set how many VFs an SR-IOV adapter has (host-local)",
-  sizeof (NumVfsOptions), num_vfs_add_options, num_vfs_free_options, run_set_netadaptersriov,
+  .name = "set-netadaptersriov",
+  .args_hint = "ADAPTER --num-vfs N",
+  .summary = "Set how many VFs an SR-IOV adapter has (host-local)",
+  .options_size = sizeof (NumVfsOptions),
+  .entries = num_vfs_entries,
+  .args = VMNET_CLI_VALUES_NET_ADAPTERS,
+  .run = run_set_netadaptersriov,
 };
 
 static gboolean
@@ -199,8 +191,13 @@ run_enable_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_enable_netadaptersriov = {
-  "enable-netadaptersriov", "ADAPTER [--num-vfs N]", "Enable VFs on an SR-IOV adapter (all it has, by default)",
-  sizeof (NumVfsOptions), num_vfs_add_options, num_vfs_free_options, run_enable_netadaptersriov,
+  .name = "enable-netadaptersriov",
+  .args_hint = "ADAPTER [--num-vfs N]",
+  .summary = "Enable VFs on an SR-IOV adapter (all it has, by default)",
+  .options_size = sizeof (NumVfsOptions),
+  .entries = num_vfs_entries,
+  .args = VMNET_CLI_VALUES_NET_ADAPTERS,
+  .run = run_enable_netadaptersriov,
 };
 
 static gboolean
@@ -214,6 +211,9 @@ run_disable_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_disable_netadaptersriov = {
-  "disable-netadaptersriov", "ADAPTER", "Turn an SR-IOV adapter's VFs off",
-  0, NULL, NULL, run_disable_netadaptersriov,
+  .name = "disable-netadaptersriov",
+  .args_hint = "ADAPTER",
+  .summary = "Turn an SR-IOV adapter's VFs off",
+  .args = VMNET_CLI_VALUES_NET_ADAPTERS,
+  .run = run_disable_netadaptersriov,
 };

@@ -45,8 +45,11 @@ run_get_vmswitch (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_get_vmswitch = {
-  "get-vmswitch", "[NAME…]", "List virtual switches and their SR-IOV state",
-  0, NULL, NULL, run_get_vmswitch,
+  .name = "get-vmswitch",
+  .args_hint = "[NAME…]",
+  .summary = "List virtual switches and their SR-IOV state",
+  .args = VMNET_CLI_VALUES_SWITCHES,
+  .run = run_get_vmswitch,
 };
 
 typedef struct {
@@ -56,29 +59,16 @@ typedef struct {
   gboolean  enable_iov;
 } NewOptions;
 
-static void
-new_add_options (GOptionContext *context, gpointer options)
-{
-  NewOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The switch name", "NAME" },
-    { "net-adapter", 0, 0, G_OPTION_ARG_STRING, &o->net_adapter,
-      "The physical adapter to bind to (the PF of the VF pool with --enable-iov)", "ADAPTER" },
-    { "bridge", 0, 0, G_OPTION_ARG_STRING, &o->bridge, "An existing host bridge for the software path", "BRIDGE" },
-    { "enable-iov", 0, 0, G_OPTION_ARG_NONE, &o->enable_iov, "Create the switch in SR-IOV mode (cannot be changed later)", NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-new_free_options (gpointer options)
-{
-  NewOptions *o = options;
-  g_free (o->name);
-  g_free (o->net_adapter);
-  g_free (o->bridge);
-}
+static const GOptionEntry new_entries[] = {
+  { "name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (NewOptions, name), "The switch name", "NAME" },
+  { "net-adapter", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (NewOptions, net_adapter),
+    "The physical adapter to bind to (the PF of the VF pool with --enable-iov)", "ADAPTER" },
+  { "bridge", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (NewOptions, bridge),
+    "An existing host bridge for the software path", "BRIDGE" },
+  { "enable-iov", 0, 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (NewOptions, enable_iov),
+    "Create the switch in SR-IOV mode (cannot be changed later)", NULL },
+  G_OPTION_ENTRY_NULL
+};
 
 static gboolean
 run_new_vmswitch (VmnetCli *cli, gpointer options, GError **error)
@@ -104,25 +94,23 @@ run_new_vmswitch (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_new_vmswitch = {
-  "new-vmswitch", "--name NAME (--net-adapter PF | --bridge BR) [--enable-iov]",
-  "Create an External switch, in SR-IOV mode with --enable-iov",
-  sizeof (NewOptions), new_add_options, new_free_options, run_new_vmswitch,
+  .name = "new-vmswitch",
+  .args_hint = "--name NAME (--net-adapter PF | --bridge BR) [--enable-iov]",
+  .summary = "Create an External switch, in SR-IOV mode with --enable-iov",
+  .options_size = sizeof (NewOptions),
+  .entries = new_entries,
+  .run = run_new_vmswitch,
 };
 
 typedef struct {
   gboolean force;
 } RemoveOptions;
 
-static void
-remove_add_options (GOptionContext *context, gpointer options)
-{
-  RemoveOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "force", 0, 0, G_OPTION_ARG_NONE, &o->force, "Remove it even while VM adapters are connected", NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
+static const GOptionEntry remove_entries[] = {
+  { "force", 0, 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (RemoveOptions, force),
+    "Remove it even while VM adapters are connected", NULL },
+  G_OPTION_ENTRY_NULL
+};
 
 static gboolean
 run_remove_vmswitch (VmnetCli *cli, gpointer options, GError **error)
@@ -141,30 +129,24 @@ run_remove_vmswitch (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_remove_vmswitch = {
-  "remove-vmswitch", "NAME [--force]", "Remove a switch and its VF pool",
-  sizeof (RemoveOptions), remove_add_options, NULL, run_remove_vmswitch,
+  .name = "remove-vmswitch",
+  .args_hint = "NAME [--force]",
+  .summary = "Remove a switch and its VF pool",
+  .options_size = sizeof (RemoveOptions),
+  .entries = remove_entries,
+  .args = VMNET_CLI_VALUES_SWITCHES,
+  .run = run_remove_vmswitch,
 };
 
 typedef struct {
   gchar *enable_iov;
 } SetOptions;
 
-static void
-set_add_options (GOptionContext *context, gpointer options)
-{
-  SetOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "enable-iov", 0, 0, G_OPTION_ARG_STRING, &o->enable_iov, "SR-IOV mode (fixed at creation)", "on|off" },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-set_free_options (gpointer options)
-{
-  g_free (((SetOptions *) options)->enable_iov);
-}
+static const GOptionEntry set_entries[] = {
+  { "enable-iov", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (SetOptions, enable_iov),
+    "SR-IOV mode (fixed at creation)", "on|off" },
+  G_OPTION_ENTRY_NULL
+};
 
 /* Like Hyper-V, SR-IOV mode is chosen when a switch is created. */
 static gboolean
@@ -200,6 +182,11 @@ run_set_vmswitch (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_set_vmswitch = {
-  "set-vmswitch", "NAME --enable-iov on|off", "Change a switch (SR-IOV mode is fixed at creation)",
-  sizeof (SetOptions), set_add_options, set_free_options, run_set_vmswitch,
+  .name = "set-vmswitch",
+  .args_hint = "NAME --enable-iov on|off",
+  .summary = "Change a switch (SR-IOV mode is fixed at creation)",
+  .options_size = sizeof (SetOptions),
+  .entries = set_entries,
+  .args = VMNET_CLI_VALUES_SWITCHES,
+  .run = run_set_vmswitch,
 };

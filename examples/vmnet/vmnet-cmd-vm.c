@@ -2,22 +2,8 @@
 /* VM state changes around which VFs go out and come back: save, restore,
  * start, move; and one reconcile pass on demand. */
 #include <unistd.h>
-#include <json-glib/json-glib.h>
 
 #include "vmnet-cli.h"
-
-static void
-print_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree gchar *text = NULL;
-
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-}
 
 static VmnetVm *
 need_vm (VmnetCli *cli, const gchar *name, GError **error)
@@ -36,22 +22,10 @@ typedef struct {
   gchar *vm_name;
 } VmOptions;
 
-static void
-vm_add_options (GOptionContext *context, gpointer options)
-{
-  VmOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
-    { NULL }
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-vm_free_options (gpointer options)
-{
-  g_free (((VmOptions *) options)->vm_name);
-}
+static const GOptionEntry vm_entries[] = {
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (VmOptions, vm_name), "The VM", "VM" },
+  G_OPTION_ENTRY_NULL
+};
 
 typedef struct {
   gchar *action, *vm, *adapter, *vf, *reason;
@@ -72,10 +46,9 @@ static void
 on_vf_action (VmnetHost *host, VmnetVfAction action, const gchar *vm, const gchar *adapter,
               const gchar *vf, const gchar *reason, GPtrArray *actions)
 {
-  static const gchar *words[] = { "Attached", "Detached", "Waiting", "Failed" };
   Action *a = g_new0 (Action, 1);
 
-  a->action = g_strdup (action < G_N_ELEMENTS (words) ? words[action] : "Unknown");
+  a->action = vmnet_cli_enum_title (VMNET_TYPE_VF_ACTION, action);
   a->vm = g_strdup (vm);
   a->adapter = g_strdup (adapter);
   a->vf = g_strdup (vf);
@@ -104,26 +77,20 @@ run_reconcile_vmhost (VmnetCli *cli, gpointer options, GError **error)
 
   if (cli->output == VMNET_CLI_OUTPUT_JSON)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      json_builder_begin_array (b);
+      g_autoptr(JsonArray) array = json_array_new ();
       for (guint i = 0; i < actions->len; i++)
         {
           Action *a = g_ptr_array_index (actions, i);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "Action");
-          json_builder_add_string_value (b, a->action);
-          json_builder_set_member_name (b, "VMName");
-          json_builder_add_string_value (b, a->vm);
-          json_builder_set_member_name (b, "Name");
-          json_builder_add_string_value (b, a->adapter);
-          json_builder_set_member_name (b, "VirtualFunction");
-          json_builder_add_string_value (b, a->vf);
-          json_builder_set_member_name (b, "Reason");
-          json_builder_add_string_value (b, a->reason);
-          json_builder_end_object (b);
+          JsonObject *row = json_object_new ();
+
+          json_object_set_string_member (row, "Action", a->action);
+          json_object_set_string_member (row, "VMName", a->vm);
+          json_object_set_string_member (row, "Name", a->adapter);
+          json_object_set_string_member (row, "VirtualFunction", a->vf);
+          json_object_set_string_member (row, "Reason", a->reason);
+          json_array_add_object_element (array, row);
         }
-      json_builder_end_array (b);
-      print_json (b);
+      vmnet_cli_print_json (json_node_init_array (json_node_alloc (), array));
       return TRUE;
     }
   if (actions->len == 0)
@@ -141,9 +108,12 @@ run_reconcile_vmhost (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_reconcile_vmhost = {
-  "reconcile-vmhost", "[--vm-name VM]",
-  "Give VFs to the adapters that want them now (what vmnetd does on every event)",
-  sizeof (VmOptions), vm_add_options, vm_free_options, run_reconcile_vmhost,
+  .name = "reconcile-vmhost",
+  .args_hint = "[--vm-name VM]",
+  .summary = "Give VFs to the adapters that want them now (what vmnetd does on every event)",
+  .options_size = sizeof (VmOptions),
+  .entries = vm_entries,
+  .run = run_reconcile_vmhost,
 };
 
 /* start-vm */
@@ -160,9 +130,12 @@ run_start_vm (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_start_vm = {
-  "start-vm", "--vm-name VM",
-  "Start a VM (from its saved state, if any); its adapters get VFs where free",
-  sizeof (VmOptions), vm_add_options, vm_free_options, run_start_vm,
+  .name = "start-vm",
+  .args_hint = "--vm-name VM",
+  .summary = "Start a VM (from its saved state, if any); its adapters get VFs where free",
+  .options_size = sizeof (VmOptions),
+  .entries = vm_entries,
+  .run = run_start_vm,
 };
 
 /* save-vm, restore-vm */
@@ -172,26 +145,12 @@ typedef struct {
   gchar *path;
 } SaveOptions;
 
-static void
-save_add_options (GOptionContext *context, gpointer options)
-{
-  SaveOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM (save-vm)", "VM" },
-    { "path", 0, 0, G_OPTION_ARG_FILENAME, &o->path,
-      "The save file (save-vm: default is libvirt's managed save, restored by start-vm)", "FILE" },
-    { NULL }
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-save_free_options (gpointer options)
-{
-  SaveOptions *o = options;
-  g_free (o->vm_name);
-  g_free (o->path);
-}
+static const GOptionEntry save_entries[] = {
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (SaveOptions, vm_name), "The VM (save-vm)", "VM" },
+  { "path", 0, 0, G_OPTION_ARG_FILENAME, VMNET_CLI_OPTION (SaveOptions, path),
+    "The save file (save-vm: default is libvirt's managed save, restored by start-vm)", "FILE" },
+  G_OPTION_ENTRY_NULL
+};
 
 static gboolean
 run_save_vm (VmnetCli *cli, gpointer options, GError **error)
@@ -205,9 +164,12 @@ run_save_vm (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_save_vm = {
-  "save-vm", "--vm-name VM [--path FILE]",
-  "Save a running VM's state and stop it; its VFs are unplugged first",
-  sizeof (SaveOptions), save_add_options, save_free_options, run_save_vm,
+  .name = "save-vm",
+  .args_hint = "--vm-name VM [--path FILE]",
+  .summary = "Save a running VM's state and stop it; its VFs are unplugged first",
+  .options_size = sizeof (SaveOptions),
+  .entries = save_entries,
+  .run = run_save_vm,
 };
 
 static gboolean
@@ -228,9 +190,12 @@ run_restore_vm (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_restore_vm = {
-  "restore-vm", "--path FILE",
-  "Restore a VM saved with save-vm; its adapters get VFs again where free",
-  sizeof (SaveOptions), save_add_options, save_free_options, run_restore_vm,
+  .name = "restore-vm",
+  .args_hint = "--path FILE",
+  .summary = "Restore a VM saved with save-vm; its adapters get VFs again where free",
+  .options_size = sizeof (SaveOptions),
+  .entries = save_entries,
+  .run = run_restore_vm,
 };
 
 /* checkpoint-vm */
@@ -241,29 +206,14 @@ typedef struct {
   gchar *memory_file;
 } CheckpointOptions;
 
-static void
-checkpoint_add_options (GOptionContext *context, gpointer options)
-{
-  CheckpointOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, "The checkpoint's name", "NAME" },
-    { "memory-file", 0, 0, G_OPTION_ARG_FILENAME, &o->memory_file,
-      "Write the VM's memory to FILE (external snapshot; default: libvirt's internal snapshot, which needs qcow2 disks)",
-      "FILE" },
-    { NULL }
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-checkpoint_free_options (gpointer options)
-{
-  CheckpointOptions *o = options;
-  g_free (o->vm_name);
-  g_free (o->name);
-  g_free (o->memory_file);
-}
+static const GOptionEntry checkpoint_entries[] = {
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (CheckpointOptions, vm_name), "The VM", "VM" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (CheckpointOptions, name), "The checkpoint's name", "NAME" },
+  { "memory-file", 0, 0, G_OPTION_ARG_FILENAME, VMNET_CLI_OPTION (CheckpointOptions, memory_file),
+    "Write the VM's memory to FILE (external snapshot; default: libvirt's internal snapshot, which needs qcow2 disks)",
+    "FILE" },
+  G_OPTION_ENTRY_NULL
+};
 
 static gboolean
 run_checkpoint_vm (VmnetCli *cli, gpointer options, GError **error)
@@ -282,9 +232,12 @@ run_checkpoint_vm (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_checkpoint_vm = {
-  "checkpoint-vm", "--vm-name VM --name NAME [--memory-file FILE]",
-  "Take a checkpoint with the VM's memory; its VFs go out first and come back after",
-  sizeof (CheckpointOptions), checkpoint_add_options, checkpoint_free_options, run_checkpoint_vm,
+  .name = "checkpoint-vm",
+  .args_hint = "--vm-name VM --name NAME [--memory-file FILE]",
+  .summary = "Take a checkpoint with the VM's memory; its VFs go out first and come back after",
+  .options_size = sizeof (CheckpointOptions),
+  .entries = checkpoint_entries,
+  .run = run_checkpoint_vm,
 };
 
 /* compare-vm, move-vm */
@@ -296,29 +249,16 @@ typedef struct {
   gboolean  live;
 } MoveOptions;
 
-static void
-move_add_options (GOptionContext *context, gpointer options)
-{
-  MoveOptions *o = options;
-  const GOptionEntry entries[] = {
-    { "vm-name", 0, 0, G_OPTION_ARG_STRING, &o->vm_name, "The VM", "VM" },
-    { "destination", 0, 0, G_OPTION_ARG_STRING, &o->destination, "libvirt URI of the destination host", "URI" },
-    { "live", 0, 0, G_OPTION_ARG_NONE, &o->live, "move-vm: keep the VM running while its memory is copied", NULL },
-    { "migrate-uri", 0, 0, G_OPTION_ARG_STRING, &o->migrate_uri,
-      "move-vm: where QEMU sends the migration stream (tcp://HOST:PORT, unix:///PATH)", "URI" },
-    { NULL }
-  };
-  g_option_context_add_main_entries (context, entries, NULL);
-}
-
-static void
-move_free_options (gpointer options)
-{
-  MoveOptions *o = options;
-  g_free (o->vm_name);
-  g_free (o->destination);
-  g_free (o->migrate_uri);
-}
+static const GOptionEntry move_entries[] = {
+  { "vm-name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (MoveOptions, vm_name), "The VM", "VM" },
+  { "destination", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (MoveOptions, destination),
+    "libvirt URI of the destination host", "URI" },
+  { "live", 0, 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (MoveOptions, live),
+    "move-vm: keep the VM running while its memory is copied", NULL },
+  { "migrate-uri", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (MoveOptions, migrate_uri),
+    "move-vm: where QEMU sends the migration stream (tcp://HOST:PORT, unix:///PATH)", "URI" },
+  G_OPTION_ENTRY_NULL
+};
 
 static gboolean
 need_destination (MoveOptions *o, GError **error)
@@ -345,21 +285,16 @@ run_compare_vm (VmnetCli *cli, gpointer options, GError **error)
     return FALSE;
   if (cli->output == VMNET_CLI_OUTPUT_JSON)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "VMName");
-      json_builder_add_string_value (b, vmnet_vm_get_name (vm));
-      json_builder_set_member_name (b, "Destination");
-      json_builder_add_string_value (b, o->destination);
-      json_builder_set_member_name (b, "Compatible");
-      json_builder_add_boolean_value (b, TRUE);
-      json_builder_set_member_name (b, "DestinationFreeVFs");
+      g_autoptr(JsonObject) b = json_object_new ();
+
+      json_object_set_string_member (b, "VMName", vmnet_vm_get_name (vm));
+      json_object_set_string_member (b, "Destination", o->destination);
+      json_object_set_boolean_member (b, "Compatible", TRUE);
       if (free_vfs >= 0)
-        json_builder_add_int_value (b, free_vfs);
+        json_object_set_int_member (b, "DestinationFreeVFs", free_vfs);
       else
-        json_builder_add_null_value (b);
-      json_builder_end_object (b);
-      print_json (b);
+        json_object_set_null_member (b, "DestinationFreeVFs");
+      vmnet_cli_print_json (json_node_init_object (json_node_alloc (), b));
     }
   else if (free_vfs >= 0)
     g_print ("VM '%s' can move to %s; its switches there have %d free VFs.\n", vmnet_vm_get_name (vm),
@@ -371,13 +306,12 @@ run_compare_vm (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_compare_vm = {
-  "compare-vm", "--vm-name VM --destination URI",
-  "Check that a VM can move to another host, and how many VFs are free there",
-  sizeof (MoveOptions), move_add_options, move_free_options, run_compare_vm,
-};
-
-static const gchar *const phase_names[] = {
-  "Preflight", "Detach", "Migrate", "Attach", "Rollback", "Done",
+  .name = "compare-vm",
+  .args_hint = "--vm-name VM --destination URI",
+  .summary = "Check that a VM can move to another host, and how many VFs are free there",
+  .options_size = sizeof (MoveOptions),
+  .entries = move_entries,
+  .run = run_compare_vm,
 };
 
 typedef struct {
@@ -386,30 +320,30 @@ typedef struct {
   gint64          start;
   gint64          phase_start;
   gint            phase;
-  JsonBuilder    *phases;
+  JsonArray      *phases;
   guint64         processed, total;
 } MoveProgress;
 
 static void
 end_phase (MoveProgress *p, gint64 now)
 {
+  g_autofree gchar *name = NULL;
+  JsonObject *o;
+
   if (p->phase < 0)
     return;
   if (p->tty && p->phase == VMNET_MOVE_PHASE_MIGRATE)
     g_printerr ("\n");
-  json_builder_begin_object (p->phases);
-  json_builder_set_member_name (p->phases, "Phase");
-  json_builder_add_string_value (p->phases, phase_names[p->phase]);
-  json_builder_set_member_name (p->phases, "Seconds");
-  json_builder_add_double_value (p->phases, (now - p->phase_start) / 1e6);
+  name = vmnet_cli_enum_title (VMNET_TYPE_MOVE_PHASE, p->phase);
+  o = json_object_new ();
+  json_object_set_string_member (o, "Phase", name);
+  json_object_set_double_member (o, "Seconds", (now - p->phase_start) / 1e6);
   if (p->phase == VMNET_MOVE_PHASE_MIGRATE && p->total)
     {
-      json_builder_set_member_name (p->phases, "BytesProcessed");
-      json_builder_add_int_value (p->phases, (gint64) p->processed);
-      json_builder_set_member_name (p->phases, "BytesTotal");
-      json_builder_add_int_value (p->phases, (gint64) p->total);
+      json_object_set_int_member (o, "BytesProcessed", (gint64) p->processed);
+      json_object_set_int_member (o, "BytesTotal", (gint64) p->total);
     }
-  json_builder_end_object (p->phases);
+  json_array_add_object_element (p->phases, o);
 }
 
 static void
@@ -424,7 +358,10 @@ on_progress (VmnetMovePhase phase, guint64 processed, guint64 total, gpointer us
       p->phase = phase;
       p->phase_start = now;
       if (phase != VMNET_MOVE_PHASE_DONE && p->output != VMNET_CLI_OUTPUT_JSON)
-        g_printerr ("%s…%s", phase_names[phase], p->tty && phase == VMNET_MOVE_PHASE_MIGRATE ? "" : "\n");
+        {
+          g_autofree gchar *name = vmnet_cli_enum_title (VMNET_TYPE_MOVE_PHASE, phase);
+          g_printerr ("%s…%s", name, p->tty && phase == VMNET_MOVE_PHASE_MIGRATE ? "" : "\n");
+        }
       return;
     }
   if (total)
@@ -449,7 +386,7 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
 {
   MoveOptions *o = options;
   g_autoptr(VmnetVm) vm = NULL;
-  g_autoptr(JsonBuilder) phases = json_builder_new ();
+  g_autoptr(JsonArray) phases = json_array_new ();
   MoveProgress p = { cli->output, FALSE, g_get_monotonic_time (), 0, -1, phases, 0, 0 };
   g_autoptr(GError) local_error = NULL;
   gboolean ok;
@@ -458,35 +395,23 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
       !need_destination (o, error))
     return FALSE;
   p.tty = cli->output != VMNET_CLI_OUTPUT_JSON && isatty (STDERR_FILENO);
-  json_builder_begin_array (phases);
   ok = vmnet_host_move_vm (cli->host, vm, o->destination, o->migrate_uri,
                            o->live ? VMNET_MOVE_FLAGS_LIVE : VMNET_MOVE_FLAGS_NONE,
                            on_progress, &p, cli->cancellable, &local_error);
   if (p.phase != VMNET_MOVE_PHASE_DONE)
     end_phase (&p, g_get_monotonic_time ());
-  json_builder_end_array (phases);
 
   if (cli->output == VMNET_CLI_OUTPUT_JSON)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "VMName");
-      json_builder_add_string_value (b, o->vm_name);
-      json_builder_set_member_name (b, "Destination");
-      json_builder_add_string_value (b, o->destination);
-      json_builder_set_member_name (b, "Succeeded");
-      json_builder_add_boolean_value (b, ok);
-      json_builder_set_member_name (b, "Error");
-      if (local_error)
-        json_builder_add_string_value (b, local_error->message);
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "Seconds");
-      json_builder_add_double_value (b, (g_get_monotonic_time () - p.start) / 1e6);
-      json_builder_set_member_name (b, "Phases");
-      json_builder_add_value (b, json_builder_get_root (phases));
-      json_builder_end_object (b);
-      print_json (b);
+      g_autoptr(JsonObject) b = json_object_new ();
+
+      json_object_set_string_member (b, "VMName", o->vm_name);
+      json_object_set_string_member (b, "Destination", o->destination);
+      json_object_set_boolean_member (b, "Succeeded", ok);
+      json_object_set_string_member (b, "Error", local_error ? local_error->message : NULL);
+      json_object_set_double_member (b, "Seconds", (g_get_monotonic_time () - p.start) / 1e6);
+      json_object_set_array_member (b, "Phases", json_array_ref (phases));
+      vmnet_cli_print_json (json_node_init_object (json_node_alloc (), b));
     }
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -494,7 +419,10 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_move_vm = {
-  "move-vm", "--vm-name VM --destination URI [--live] [--migrate-uri URI]",
-  "Migrate a VM to another host: VFs out first, back on the destination if free",
-  sizeof (MoveOptions), move_add_options, move_free_options, run_move_vm,
+  .name = "move-vm",
+  .args_hint = "--vm-name VM --destination URI [--live] [--migrate-uri URI]",
+  .summary = "Migrate a VM to another host: VFs out first, back on the destination if free",
+  .options_size = sizeof (MoveOptions),
+  .entries = move_entries,
+  .run = run_move_vm,
 };

@@ -4,6 +4,8 @@
 
 #include "vmnet-cli.h"
 
+const gchar *const vmnet_cli_output_names[] = { "table", "list", "json", NULL };
+
 /* An unknown value: a NULL string, -1 where -1 is the property's minimum,
  * or VMNET_TERNARY_UNKNOWN. */
 static gboolean
@@ -22,29 +24,54 @@ is_unknown (GParamSpec *pspec, const GValue *value)
   return FALSE;
 }
 
-/* Enum values as PowerShell shows them: the nick with a capital letter. */
+const gchar *
+vmnet_cli_enum_nick (GType type, gint value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *ev = g_enum_get_value (klass, value);
+
+  /* A static type's class outlives the reference: the nick stays valid. */
+  return ev ? ev->value_nick : NULL;
+}
+
+/* An enum value as PowerShell shows it: the nick with a capital letter. */
+gchar *
+vmnet_cli_enum_title (GType type, gint value)
+{
+  const gchar *nick = vmnet_cli_enum_nick (type, value);
+  gchar *text;
+
+  if (!nick)
+    return g_strdup_printf ("%d", value);
+  text = g_strdup (nick);
+  text[0] = g_ascii_toupper (text[0]);
+  return text;
+}
+
+gchar *
+vmnet_cli_enum_nicks (GType type, const gchar *separator)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) nicks = NULL;
+
+  for (guint i = 0; i < klass->n_values; i++)
+    g_strv_builder_add (builder, klass->values[i].value_nick);
+  nicks = g_strv_builder_end (builder);
+  return g_strjoinv (separator, nicks);
+}
+
 static gchar *
 enum_text (const GValue *value)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (G_VALUE_TYPE (value));
-  GEnumValue *ev = g_enum_get_value (klass, g_value_get_enum (value));
-  gchar *text;
-
-  if (!ev)
-    return g_strdup_printf ("%d", g_value_get_enum (value));
-  if (G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY))
-    return g_strdup (g_value_get_enum (value) == VMNET_TERNARY_TRUE ? "True" : "False");
-  text = g_strdup (ev->value_nick);
-  text[0] = g_ascii_toupper (text[0]);
-  return text;
+  return vmnet_cli_enum_title (G_VALUE_TYPE (value), g_value_get_enum (value));
 }
 
 static gchar *
 value_text (const VmnetCliColumn *column, GParamSpec *pspec, const GValue *value)
 {
-  if (G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY) && is_unknown (pspec, value))
-    return g_strdup ("Unknown");
-  if (is_unknown (pspec, value))
+  /* An unknown VmnetTernary reads "Unknown", its nick. */
+  if (is_unknown (pspec, value) && !G_VALUE_HOLDS (value, VMNET_TYPE_TERNARY))
     return g_strdup ("");
   if (column->format)
     return column->format (value);
@@ -111,13 +138,25 @@ column_pspec (GObject *object, const VmnetCliColumn *column)
   return pspec;
 }
 
+/* Every command's JSON: pretty, one document on stdout. */
+void
+vmnet_cli_print_json (JsonNode *root)
+{
+  g_autoptr(JsonNode) owned = root;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree gchar *text = NULL;
+
+  json_generator_set_root (generator, owned);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
 static void
 print_json (const VmnetCliColumn *columns, GPtrArray *objects, gboolean single)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree gchar *text = NULL;
+  JsonNode *root;
 
   if (!single)
     json_builder_begin_array (builder);
@@ -143,11 +182,11 @@ print_json (const VmnetCliColumn *columns, GPtrArray *objects, gboolean single)
 
   root = json_builder_get_root (builder);
   if (!root)
-    root = json_node_init_object (json_node_alloc (), json_object_new ());
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+    {
+      g_autoptr(JsonObject) empty = json_object_new ();
+      root = json_node_init_object (json_node_alloc (), empty);
+    }
+  vmnet_cli_print_json (root);
 }
 
 static GPtrArray *
@@ -318,4 +357,52 @@ vmnet_cli_one_name (VmnetCli *cli, const gchar *what, GError **error)
       return NULL;
     }
   return cli->args[0];
+}
+
+/* A copy of entries whose arg_data point into options. */
+GOptionEntry *
+vmnet_cli_bind_entries (const GOptionEntry *entries, gpointer options)
+{
+  guint n = 0;
+  GOptionEntry *bound;
+
+  while (entries[n].long_name)
+    n++;
+  bound = g_new0 (GOptionEntry, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert (entries[i].arg != G_OPTION_ARG_CALLBACK);
+      bound[i] = entries[i];
+      bound[i].arg_data = (guint8 *) options + GPOINTER_TO_SIZE (entries[i].arg_data);
+    }
+  return bound;
+}
+
+/* Frees what parsing entries into options allocated, by each entry's type. */
+void
+vmnet_cli_free_options (const GOptionEntry *entries, gpointer options)
+{
+  for (const GOptionEntry *e = entries; e && e->long_name; e++)
+    {
+      gpointer field = (guint8 *) options + GPOINTER_TO_SIZE (e->arg_data);
+
+      switch (e->arg)
+        {
+        case G_OPTION_ARG_STRING:
+        case G_OPTION_ARG_FILENAME:
+          g_clear_pointer ((gchar **) field, g_free);
+          break;
+        case G_OPTION_ARG_STRING_ARRAY:
+        case G_OPTION_ARG_FILENAME_ARRAY:
+          g_clear_pointer ((gchar ***) field, g_strfreev);
+          break;
+        case G_OPTION_ARG_NONE:
+        case G_OPTION_ARG_INT:
+        case G_OPTION_ARG_INT64:
+        case G_OPTION_ARG_DOUBLE:
+        case G_OPTION_ARG_CALLBACK:
+        default:
+          break;
+        }
+    }
 }

@@ -44,6 +44,35 @@ static const VmnetCommand *const commands[] = {
   NULL
 };
 
+/* The options every command takes, before or after the verb. */
+typedef struct {
+  gchar    *connect;
+  gchar    *output;
+  gchar    *host_root;
+  gboolean  verbose;
+  gboolean  version;
+} GlobalOptions;
+
+static const GOptionEntry global_entries[] = {
+  { "connect", 'c', 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (GlobalOptions, connect),
+    "libvirt URI of the host, or 'demo' (default: $VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
+  { "output", 'o', 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (GlobalOptions, output),
+    "Output format: table, list or json", "FORMAT" },
+  { "host-root", 0, 0, G_OPTION_ARG_FILENAME, VMNET_CLI_OPTION (GlobalOptions, host_root),
+    "Read the host's /sys and /proc under DIR (a mounted image, a test fixture)", "DIR" },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (GlobalOptions, verbose), "Print debug messages", NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (GlobalOptions, version), "Print the version and exit", NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static void
+global_options_clear (GlobalOptions *opt)
+{
+  vmnet_cli_free_options (global_entries, opt);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GlobalOptions, global_options_clear)
+
 /* Exit statuses, documented in vmnet(1). */
 enum {
   EXIT_OK = 0,
@@ -137,21 +166,9 @@ on_sigint (gpointer user_data)
 int
 main (int argc, char **argv)
 {
-  g_autofree gchar *opt_connect = NULL;
-  g_autofree gchar *opt_output = NULL;
-  g_autofree gchar *opt_host_root = NULL;
-  gboolean opt_verbose = FALSE;
-  gboolean opt_version = FALSE;
-  const GOptionEntry global_entries[] = {
-    { "connect", 'c', 0, G_OPTION_ARG_STRING, &opt_connect,
-      "libvirt URI of the host, or 'demo' (default: $VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
-    { "output", 'o', 0, G_OPTION_ARG_STRING, &opt_output, "Output format: table, list or json", "FORMAT" },
-    { "host-root", 0, 0, G_OPTION_ARG_FILENAME, &opt_host_root,
-      "Read the host's /sys and /proc under DIR (a mounted image, a test fixture)", "DIR" },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print debug messages", NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
-    G_OPTION_ENTRY_NULL
-  };
+  g_auto(GlobalOptions) opt = { 0 };
+  g_autofree GOptionEntry *global_bound = vmnet_cli_bind_entries (global_entries, &opt);
+  g_autofree GOptionEntry *local_bound = NULL;
   g_autoptr(GOptionContext) global = NULL;
   g_autoptr(GOptionContext) local = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -165,6 +182,9 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* vmnet complete [--] WORD…: what bash completion offers (vmnet.bash-completion). */
+  if (argc > 1 && g_ascii_strcasecmp (argv[1], "complete") == 0)
+    return vmnet_cli_complete (commands, global_entries, argv + 2);
   args = g_strdupv (argv);
   summary = commands_summary ();
 
@@ -172,7 +192,7 @@ main (int argc, char **argv)
   global = g_option_context_new ("COMMAND [ARGS…]");
   g_option_context_set_summary (global, "Manage SR-IOV networking of libvirt/KVM hosts the Hyper-V way.");
   g_option_context_set_description (global, summary);
-  g_option_context_add_main_entries (global, global_entries, NULL);
+  g_option_context_add_main_entries (global, global_bound, NULL);
   g_option_context_set_ignore_unknown_options (global, TRUE);
   g_option_context_set_help_enabled (global, FALSE);
   if (!g_option_context_parse_strv (global, &args, &error))
@@ -182,7 +202,7 @@ main (int argc, char **argv)
     if (g_str_equal (args[i], "--help") || g_str_equal (args[i], "-h"))
       want_help = TRUE;
 
-  if (opt_version)
+  if (opt.version)
     {
       g_print ("vmnet %d.%d.%d\n", VMNET_MAJOR_VERSION, VMNET_MINOR_VERSION, VMNET_MICRO_VERSION);
       return EXIT_OK;
@@ -206,23 +226,25 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
 
-  if (opt_verbose)
+  if (opt.verbose)
     {
       g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
       g_log_set_debug_enabled (TRUE);
     }
 
-  if (!opt_output || g_str_equal (opt_output, "table"))
-    run.cli.output = VMNET_CLI_OUTPUT_TABLE;
-  else if (g_str_equal (opt_output, "list"))
-    run.cli.output = VMNET_CLI_OUTPUT_LIST;
-  else if (g_str_equal (opt_output, "json"))
-    run.cli.output = VMNET_CLI_OUTPUT_JSON;
-  else
+  run.cli.output = VMNET_CLI_OUTPUT_TABLE;
+  if (opt.output)
     {
-      g_set_error (&error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
-                   "--output must be table, list or json, not '%s'", opt_output);
-      goto fail;
+      guint i = 0;
+      while (vmnet_cli_output_names[i] && !g_str_equal (vmnet_cli_output_names[i], opt.output))
+        i++;
+      if (!vmnet_cli_output_names[i])
+        {
+          g_set_error (&error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                       "--output must be table, list or json, not '%s'", opt.output);
+          goto fail;
+        }
+      run.cli.output = (VmnetCliOutput) i;
     }
 
   /* Pass 2: the command's own options over what is left after the verb. */
@@ -234,9 +256,12 @@ main (int argc, char **argv)
     local = g_option_context_new (param);
     g_option_context_set_summary (local, run.command->summary);
     run.options = g_malloc0 (MAX (run.command->options_size, 1));
-    if (run.command->add_options)
-      run.command->add_options (local, run.options);
-    g_option_context_add_main_entries (local, global_entries, NULL);
+    if (run.command->entries)
+      {
+        local_bound = vmnet_cli_bind_entries (run.command->entries, run.options);
+        g_option_context_add_main_entries (local, local_bound, NULL);
+      }
+    g_option_context_add_main_entries (local, global_bound, NULL);
     /* argv[0] stays, the verb goes. */
     g_free (args[1]);
     memmove (&args[1], &args[2], (n - 1) * sizeof (gchar *));
@@ -248,12 +273,12 @@ main (int argc, char **argv)
     run.cli.args = g_strdupv (rest);
   }
 
-  uri = opt_connect ? opt_connect : g_getenv ("VMNET_DEFAULT_URI");
+  uri = opt.connect ? opt.connect : g_getenv ("VMNET_DEFAULT_URI");
   run.cli.cancellable = cancellable;
   run.loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
   g_async_initable_new_async (VMNET_TYPE_HOST, G_PRIORITY_DEFAULT, cancellable, host_ready, &run,
-                              "uri", uri, "host-root", opt_host_root, NULL);
+                              "uri", uri, "host-root", opt.host_root, NULL);
   g_main_loop_run (run.loop);
   g_source_remove (sigint_id);
   g_main_loop_unref (run.loop);
@@ -272,8 +297,8 @@ fail:
   g_printerr ("vmnet: error: %s\n", error->message);
 out:
   g_strfreev (run.cli.args);
-  if (run.options && run.command->free_options)
-    run.command->free_options (run.options);
+  if (run.options)
+    vmnet_cli_free_options (run.command->entries, run.options);
   g_free (run.options);
   return status;
 }

@@ -14,17 +14,15 @@ typedef struct {
   gboolean         stopping;
 } Daemon;
 
+/* VMNET_ACTION: the action's nick (attached, detached, waiting, failed). */
 static const gchar *
 action_word (VmnetVfAction action)
 {
-  switch (action)
-    {
-    case VMNET_VF_ACTION_ATTACHED: return "attached";
-    case VMNET_VF_ACTION_DETACHED: return "detached";
-    case VMNET_VF_ACTION_WAITING:  return "waiting";
-    case VMNET_VF_ACTION_FAILED:   return "failed";
-    default:                       return "unknown";
-    }
+  g_autoptr(GEnumClass) klass = g_type_class_ref (VMNET_TYPE_VF_ACTION);
+  GEnumValue *ev = g_enum_get_value (klass, action);
+
+  /* A static type's class outlives the reference: the nick stays valid. */
+  return ev ? ev->value_nick : "unknown";
 }
 
 static void
