@@ -381,6 +381,20 @@ on_progress (VmnetMovePhase phase, guint64 processed, guint64 total, gpointer us
     }
 }
 
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+move_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Wait *w = user_data;
+
+  w->result = g_object_ref (result);
+  g_main_loop_quit (w->loop);
+}
+
 static gboolean
 run_move_vm (VmnetCli *cli, gpointer options, GError **error)
 {
@@ -395,9 +409,19 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
       !need_destination (o, error))
     return FALSE;
   p.tty = cli->output != VMNET_CLI_OUTPUT_JSON && isatty (STDERR_FILENO);
-  ok = vmnet_host_move_vm (cli->host, vm, o->destination, o->migrate_uri,
-                           o->live ? VMNET_MOVE_FLAGS_LIVE : VMNET_MOVE_FLAGS_NONE,
-                           on_progress, &p, cli->cancellable, &local_error);
+  /* Async, so that the main loop runs: progress on this thread, and SIGINT
+   * cancels (libvirt's migration job is aborted, the VM stays here). */
+  {
+    Wait w = { g_main_loop_new (NULL, FALSE), NULL };
+
+    vmnet_host_move_vm_async (cli->host, vm, o->destination, o->migrate_uri,
+                              o->live ? VMNET_MOVE_FLAGS_LIVE : VMNET_MOVE_FLAGS_NONE,
+                              on_progress, &p, NULL, cli->cancellable, move_done, &w);
+    g_main_loop_run (w.loop);
+    ok = vmnet_host_move_vm_finish (cli->host, w.result, &local_error);
+    g_object_unref (w.result);
+    g_main_loop_unref (w.loop);
+  }
   if (p.phase != VMNET_MOVE_PHASE_DONE)
     end_phase (&p, g_get_monotonic_time ());
 
