@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The authorization store: parser, changes, evaluator and polkit rules, no daemon involved.
- * The generated rules are run by gjs against a stand-in for polkit's API and must decide as
- * the evaluator does. */
+/* The authorization store: file format, changes, evaluator and polkit rules, no daemon involved.
+ * The generated rules are run by duktape (the engine of Debian's polkitd) and by gjs against a
+ * stand-in for polkit's API and must decide as the evaluator does. */
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#ifdef HAVE_DUKTAPE
+#include <duktape.h>
+#endif
 
 #include "vmnet-auth-private.h"
 #include "vmnet-error.h"
@@ -62,29 +65,42 @@ test_operations_partition (void)
 
 typedef struct {
   const gchar *text;
-  guint        line;
-  const gchar *message;
+  const gchar *where;           /* the group and key named after the file, NULL: none */
+  const gchar *message;         /* NULL: GLib's own message */
 } BadStore;
 
 static const BadStore bad_stores[] = {
-  { "[role R]\noperation = Fly\n", 2, "unknown operation 'Fly' in role 'R'; operations are 'Read service configuration'" },
-  { "# c\n[scope default]\nassign = Ghost: user:alice\n", 3, "role 'Ghost' is assigned in scope 'default' but not defined" },
-  { "[scope A]\nparent = B\n\n[scope B]\nparent = A\n", 2, "scope 'A' is its own ancestor (a cycle of parents)" },
-  { "[scope A]\nparent = A\n", 2, "cycle" },
-  { "[role R]\noperation = Take snapshots\n[scope default]\nassign = R: user:Alice\n", 4, "bad user name 'Alice'" },
-  { "[role R]\noperation = Take snapshots\n[scope default]\nassign = R: group:a b\n", 4, "bad group name 'a b'" },
-  { "[role R]\noperation = Take snapshots\n[scope default]\nassign = R: alice\n", 4, "must be user:NAME or group:NAME" },
-  { "[role R]\noperation = Take snapshots\n[scope default]\nassign = R: user:al, user:al\n", 4, "twice" },
-  { "[role R]\ncolour = red\n", 2, "unknown key 'colour' in role 'R'" },
-  { "operation = Take snapshots\n", 1, "outside a [role NAME] or [scope NAME] section" },
-  { "[role R\n", 1, "ends with ']'" },
-  { "[group G]\n", 1, "unknown section '[group G]'" },
-  { "[role R]\n[role R]\n", 2, "role 'R' is defined twice" },
-  { "[scope S]\n[scope S]\n", 2, "scope 'S' is defined twice" },
-  { "[scope default]\nparent = S\n", 2, "the default scope has no parent" },
-  { "[scope S]\nparent = Nowhere\n", 2, "scope 'S' has parent 'Nowhere', which is not a scope" },
-  { "[role -bad]\n", 1, "bad role name '-bad'" },
-  { "[scope S]\njunk\n", 2, "expected KEY = VALUE" },
+  { "[role R]\noperations = Fly\n", "[role R] operations",
+    "unknown operation 'Fly'; operations are 'Read service configuration'" },
+  { "[role R]\noperations = Take snapshots\noperations = Migrate VMs\n", "[role R] operations", "given twice" },
+  { "[role R]\ncolour = red\n", "[role R] colour", "unknown key: the keys of a role are operations and description" },
+  { "[role R]\ndescription[de] = x\n", "[role R] description[de]", "unknown key" },
+  { "[role R]\ndescription = a\\qb\n", "[role R] description", NULL },
+  { "[role R]\n[role  R]\n", "[role  R]", "role 'R' is defined twice" },
+  { "[role -bad]\n", "[role -bad]", "bad role name '-bad'" },
+  { "[group G]\n", "[group G]", "unknown group: the groups are [role NAME] and [scope NAME]" },
+  { "# c\n[scope default]\nassign Ghost = user:alice\n", "[scope default] assign Ghost",
+    "role 'Ghost' is assigned in scope 'default' but not defined" },
+  { "[scope A]\nparent = B\n\n[scope B]\nparent = A\n", "[scope A] parent", "scope 'A' is its own ancestor (a cycle of parents)" },
+  { "[scope A]\nparent = A\n", "[scope A] parent", "cycle" },
+  { "[scope S]\nparent = Nowhere\n", "[scope S] parent", "scope 'S' has parent 'Nowhere', which is not a scope" },
+  { "[scope S]\nparent = -x\n", "[scope S] parent", "bad parent scope name '-x'" },
+  { "[scope default]\nparent = S\n", "[scope default] parent", "the default scope has no parent" },
+  { "[scope S]\n[scope  S]\n", "[scope  S]", "scope 'S' is defined twice" },
+  { "[scope S]\nassign = user:a\n", "[scope S] assign", "unknown key: the keys of a scope are parent, description and assign ROLE" },
+  { "[role R]\noperations = Take snapshots\n[scope default]\nassign R = user:Alice\n", "[scope default] assign R",
+    "bad user name 'Alice'" },
+  { "[role R]\n[scope default]\nassign R = group:a b\n", "[scope default] assign R", "bad group name 'a b'" },
+  { "[role R]\n[scope default]\nassign R = alice\n", "[scope default] assign R", "member 'alice' of role 'R' must be user:NAME or group:NAME" },
+  { "[role R]\n[scope default]\nassign R = user:al; user:al\n", "[scope default] assign R",
+    "user 'al' is assigned role 'R' in scope 'default' twice" },
+  { "[role R]\n[scope default]\nassign R =\n", "[scope default] assign R", "role 'R' is assigned to nobody" },
+  { "[role R]\n[scope default]\nassign -R = user:a\n", "[scope default] assign -R", "bad role name '-R'" },
+  /* What GKeyFile refuses: it quotes the line. */
+  { "operations = Take snapshots\n", NULL, NULL },
+  { "[role R\n", NULL, "[role R" },
+  { "[scope S]\njunk\n", NULL, "junk" },
+  { "[role R]\ndescription = \xff\n", NULL, "not UTF-8 text" },
 };
 
 static void
@@ -94,13 +110,90 @@ test_parse_errors (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(VmnetAuthStore) store = vmnet_auth_store_new_from_data (bad_stores[i].text, "auth.conf", &error);
-      g_autofree gchar *prefix = g_strdup_printf ("auth.conf:%u: ", bad_stores[i].line);
+      g_autofree gchar *prefix = g_strdup_printf ("auth.conf: %s%s", bad_stores[i].where ? bad_stores[i].where : "",
+                                                  bad_stores[i].where ? ": " : "");
 
-      g_assert_null (store);
+      if (store)
+        g_error ("store %u loaded: %s", i, bad_stores[i].text);
       g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
-      if (!g_str_has_prefix (error->message, prefix) || !strstr (error->message, bad_stores[i].message))
-        g_error ("store %u: expected '%s…%s', got '%s'", i, prefix, bad_stores[i].message, error->message);
+      if (!g_str_has_prefix (error->message, prefix) ||
+          (bad_stores[i].message && !strstr (error->message, bad_stores[i].message)))
+        g_error ("store %u: expected '%s…%s', got '%s'", i, prefix,
+                 bad_stores[i].message ? bad_stores[i].message : "", error->message);
     }
+}
+
+/* Descriptions keep any text; names and members keep their order. */
+static void
+test_file_format_round_trip (void)
+{
+  g_autoptr(VmnetAuthStore) store = vmnet_auth_store_new ();
+  g_autoptr(VmnetAuthStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+  const gchar *description = "  line one\nline two; # [not a group] \\ back\tslash \u2028 \U0001F600 ";
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *text2 = NULL;
+  g_autoptr(GPtrArray) roles = NULL;
+  g_autoptr(GPtrArray) scopes = NULL;
+  g_autoptr(GPtrArray) assignments = NULL;
+
+  g_assert_true (vmnet_auth_store_add_role (store, "VM owner", (const gchar *[]) { "Start and stop VMs",
+                                            "Read VM configuration", NULL }, description, &error));
+  g_assert_true (vmnet_auth_store_add_role (store, "Nothing", NULL, NULL, &error));
+  g_assert_true (vmnet_auth_store_add_scope (store, "Test", NULL, "lab", &error));
+  g_assert_true (vmnet_auth_store_add_scope (store, "Lab.2_x-y", "Test", NULL, &error));
+  g_assert_true (vmnet_auth_store_grant (store, "VM owner", "alice", NULL, "Test", &error));
+  g_assert_true (vmnet_auth_store_grant (store, "Administrator", NULL, "ops", "Test", &error));
+  g_assert_true (vmnet_auth_store_grant (store, "VM owner", NULL, "testers", "Test", &error));
+  g_assert_true (vmnet_auth_store_grant (store, "VM owner", "_svc$", NULL, "Lab.2_x-y", &error));
+  g_assert_no_error (error);
+
+  text = vmnet_auth_store_to_data (store);
+  g_test_message ("%s", text);
+  /* The key file: one group per role and scope, one key per role assigned in a scope. */
+  g_assert_nonnull (strstr (text, "\n[role VM owner]\n"));
+  g_assert_nonnull (strstr (text, "\noperations=Read VM configuration;Start and stop VMs;\n"));
+  g_assert_nonnull (strstr (text, "\n[role Nothing]\noperations=\n"));
+  g_assert_nonnull (strstr (text, "\n[scope default]\nassign Administrator=user:root;group:admin;\n"));
+  g_assert_nonnull (strstr (text, "\n[scope Test]\nparent=default\ndescription=lab\n"
+                                  "assign VM owner=user:alice;group:testers;\nassign Administrator=group:ops;\n"));
+  g_assert_nonnull (strstr (text, "\n[scope Lab.2_x-y]\nparent=Test\nassign VM owner=user:_svc$;\n"));
+
+  again = vmnet_auth_store_new_from_data (text, "t", &error);
+  g_assert_no_error (error);
+  text2 = vmnet_auth_store_to_data (again);
+  g_assert_cmpstr (text, ==, text2);
+  roles = vmnet_auth_store_get_roles (again);
+  g_assert_cmpuint (roles->len, ==, 3);
+  g_assert_cmpstr (vmnet_auth_role_get_name (roles->pdata[1]), ==, "VM owner");
+  g_assert_cmpstr (vmnet_auth_role_get_description (roles->pdata[1]), ==, description);
+  g_assert_cmpstrv (vmnet_auth_role_get_operations (roles->pdata[1]),
+                    ((const gchar *[]) { "Read VM configuration", "Start and stop VMs", NULL }));
+  g_assert_null (vmnet_auth_role_get_operations (roles->pdata[2])[0]);
+  scopes = vmnet_auth_store_get_scopes (again);
+  g_assert_cmpuint (scopes->len, ==, 3);
+  g_assert_cmpstr (vmnet_auth_scope_get_parent (scopes->pdata[2]), ==, "Test");
+  g_assert_cmpstr (vmnet_auth_scope_get_description (scopes->pdata[1]), ==, "lab");
+  assignments = vmnet_auth_store_get_assignments (again);
+  g_assert_cmpuint (assignments->len, ==, 6);
+  g_assert_cmpstr (vmnet_auth_assignment_get_user (assignments->pdata[2]), ==, "alice");
+  g_assert_cmpstr (vmnet_auth_assignment_get_group (assignments->pdata[3]), ==, "testers");
+  g_assert_cmpstr (vmnet_auth_assignment_get_role (assignments->pdata[4]), ==, "Administrator");
+  g_assert_cmpstr (vmnet_auth_assignment_get_scope (assignments->pdata[5]), ==, "Lab.2_x-y");
+
+  /* Written by hand: spaces around '=' and ';', comments, a scope's parent left out. */
+  g_clear_object (&again);
+  again = vmnet_auth_store_new_from_data ("# comment\n[role R]\noperations = take snapshots ; Migrate VMs\n"
+                                          "[scope S]\n  # indented comment\nassign R = user:a ; group:b\n",
+                                          "t", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&assignments, g_ptr_array_unref);
+  assignments = vmnet_auth_store_get_assignments (again);
+  g_assert_cmpuint (assignments->len, ==, 2);
+  g_assert_cmpstr (vmnet_auth_assignment_get_group (assignments->pdata[1]), ==, "b");
+  g_clear_pointer (&scopes, g_ptr_array_unref);
+  scopes = vmnet_auth_store_get_scopes (again);
+  g_assert_cmpstr (vmnet_auth_scope_get_parent (scopes->pdata[1]), ==, VMNET_AUTH_DEFAULT_SCOPE);
 }
 
 static void
@@ -216,20 +309,19 @@ test_changes (void)
 
 static const gchar *eval_store =
   "[role Reader]\n"
-  "operation = Read service configuration\n"
-  "operation = Read VM configuration\n"
+  "operations = Read service configuration; Read VM configuration\n"
   "[role Snapper]\n"
-  "operation = Take snapshots\n"
+  "operations = Take snapshots\n"
   "[role Net]\n"
-  "operation = Change virtual switches\n"
+  "operations = Change virtual switches\n"
   "[scope default]\n"
-  "assign = Reader: user:alice\n"
+  "assign Reader = user:alice\n"
   "[scope Test]\n"
-  "assign = Snapper: user:alice, group:daemon\n"
-  "assign = Net: user:alice\n"
+  "assign Snapper = user:alice; group:daemon\n"
+  "assign Net = user:alice\n"
   "[scope Lab]\n"
   "parent = Test\n"
-  "assign = Net: user:bob\n"
+  "assign Net = user:bob\n"
   "[scope Island]\n"
   "description = no assignments\n";
 
@@ -277,7 +369,204 @@ test_evaluate (void)
                    "user 'daemon' is in group 'daemon', which holds role 'Snapper' in scope 'Test'");
 }
 
-/* The rules, run by gjs with a stand-in for polkit's API, against the evaluator. */
+typedef struct {
+  const gchar *text;
+  const gchar *literal;
+} JsString;
+
+static const JsString js_strings[] = {
+  { "", "\"\"" },
+  { "plain text 0-9 ~", "\"plain text 0-9 ~\"" },
+  { "a\"b\\c'd/e", "\"a\\\"b\\\\c\\'d\\/e\"" },
+  { "</script><!-- -->", "\"\\u003c\\/script\\u003e\\u003c!-- --\\u003e\"" },
+  { "line\u2028para\u2029end", "\"line\\u2028para\\u2029end\"" },
+  { "\x01\t\n\r\x1b\x1f\x7f", "\"\\u0001\\u0009\\u000a\\u000d\\u001b\\u001f\\u007f\"" },
+  { "*/ // \xc2\x85", "\"*\\/ \\/\\/ \\u0085\"" },
+  { "caf\u00e9 \u20ac \ufeff", "\"caf\\u00e9 \\u20ac \\ufeff\"" },
+  { "\U0001F600 \U0010FFFF", "\"\\ud83d\\ude00 \\udbff\\udfff\"" },
+  { "bad \xff \xed\xa0\x80 end", "\"bad \\ufffd \\ufffd\\ufffd\\ufffd end\"" },
+};
+
+/* A JavaScript string's UTF-16 code units, as "u0041,u00e9," … */
+static gchar *
+utf16_units (const gchar *text)
+{
+  g_autofree gunichar2 *units = NULL;
+  glong n = 0;
+  GString *out = g_string_new (NULL);
+
+  units = g_utf8_to_utf16 (text, -1, NULL, &n, NULL);
+  g_assert_nonnull (units);
+  for (glong i = 0; i < n; i++)
+    g_string_append_printf (out, "u%04x,", units[i]);
+  return g_string_free (out, FALSE);
+}
+
+#ifdef HAVE_DUKTAPE
+/* Runs a script with duktape, as polkitd runs rules files; the script's variable 'result'. */
+static gchar *
+duktape_eval (const gchar *script)
+{
+  duk_context *ctx = duk_create_heap_default ();
+  gchar *out;
+
+  g_assert_nonnull (ctx);
+  if (duk_peval_string (ctx, script) != 0)
+    g_error ("duktape refused the script: %s\n%s", duk_safe_to_string (ctx, -1), script);
+  duk_pop (ctx);
+  duk_get_global_string (ctx, "result");
+  out = g_strdup (duk_safe_to_string (ctx, -1));
+  duk_destroy_heap (ctx);
+  return out;
+}
+#endif
+
+static gchar *
+gjs_eval (const gchar *script)
+{
+  g_autofree gchar *gjs = g_find_program_in_path ("gjs");
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *full = NULL;
+  g_autofree gchar *err = NULL;
+  g_autoptr(GError) error = NULL;
+  gchar *out = NULL;
+  gint fd, status;
+
+  if (!gjs)
+    return NULL;
+  fd = g_file_open_tmp ("vmnet-rules-XXXXXX.js", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  full = g_strconcat (script, "print(result);\n", NULL);
+  g_assert_true (g_file_set_contents (path, full, -1, &error));
+  g_assert_true (g_spawn_sync (NULL, (gchar *[]) { gjs, path, NULL }, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_unlink (path);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("gjs failed on the script: %s", err);
+  return g_strchomp (out);
+}
+
+/* Scripts for duktape_eval() and gjs_eval() leave their answer in 'result'. */
+
+/* The escaper's output: printable ASCII, no quote or slash unescaped, and the same string again. */
+static void
+test_js_string (void)
+{
+  g_autoptr(GString) script = g_string_new ("var out = [];\n");
+  g_autoptr(GString) expected = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (js_strings); i++)
+    {
+      g_autoptr(GString) literal = g_string_new (NULL);
+
+      vmnet_auth_append_js_string (literal, js_strings[i].text);
+      g_assert_cmpstr (literal->str, ==, js_strings[i].literal);
+      for (const gchar *p = literal->str; *p; p++)
+        g_assert_true (*p >= 0x20 && *p < 0x7f && *p != '<' && *p != '>');
+      /* What the engine reads back is the text (bad UTF-8 as U+FFFD). */
+      if (g_utf8_validate (js_strings[i].text, -1, NULL))
+        {
+          g_autofree gchar *units = utf16_units (js_strings[i].text);
+          g_string_append_printf (script, "var s = %s, u = '';\n"
+                                  "for (var i = 0; i < s.length; i++)\n"
+                                  "    u += 'u' + ('000' + s.charCodeAt(i).toString(16)).slice(-4) + ',';\n"
+                                  "out.push(u);\n", literal->str);
+          g_string_append_printf (expected, "%s|", units);
+        }
+    }
+  g_string_append (script, "var result = out.join('|') + '|';\n");
+#ifdef HAVE_DUKTAPE
+  {
+    g_autofree gchar *out = duktape_eval (script->str);
+    g_assert_cmpstr (out, ==, expected->str);
+  }
+#else
+  g_test_message ("duktape is not installed (duktape-dev): only gjs reads the literals back");
+#endif
+  {
+    g_autofree gchar *out = gjs_eval (script->str);
+    if (out)
+      g_assert_cmpstr (out, ==, expected->str);
+  }
+}
+
+static const gchar *polkit_stub =
+  "var polkit = { Result: { YES: 'yes', NO: 'no', NOT_HANDLED: 'nh' }, rules: [],\n"
+  "  addRule: function (f) { this.rules.push(f); } };\n";
+
+static const gchar *decide_js =
+  "function decide(user, groups, id, uuid) {\n"
+  "  var subject = { user: user, isInGroup: function (g) { return groups.split(',').indexOf(g) >= 0; } };\n"
+  "  var action = { id: id, lookup: function (k) { return k === 'domain_uuid' ? uuid : undefined; } };\n"
+  "  return polkit.rules[0](action, subject) === 'yes';\n"
+  "}\n"
+  "var out = [];\n";
+
+typedef struct {
+  const gchar *name;
+  const gchar *groups;          /* as isInGroup() answers, comma-separated */
+} TestUser;
+
+/* Runs the rules against polkit's API with every user, VM and operation, in duktape (the
+ * engine of Debian's polkitd) and gjs; each must decide as the evaluator does. */
+static void
+check_rules_decide_as_the_evaluator (VmnetAuthStore *store, const VmnetAuthVm *vms, guint n_vms,
+                                     const TestUser *users, guint n_users)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *rules = vmnet_auth_store_generate_rules_for (store, vms, n_vms, &error);
+  g_autoptr(GString) script = g_string_new (polkit_stub);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  gboolean ran = FALSE;
+
+  g_assert_no_error (error);
+  /* Only printable ASCII and line ends: no text can end a comment or a string. */
+  for (const gchar *p = rules; *p; p++)
+    g_assert_true ((*p >= 0x20 && *p < 0x7f) || *p == '\n');
+
+  g_string_append (script, rules);
+  g_string_append (script, decide_js);
+  for (guint u = 0; u < n_users; u++)
+    for (guint v = 0; v < n_vms; v++)
+      for (const gchar *const *op = vmnet_auth_get_operations (); *op; op++)
+        {
+          const gchar *const *perms = vmnet_auth_operation_get_permissions (*op);
+
+          g_string_append_printf (script, "out.push(decide('%s', '%s', 'org.libvirt.api.%s', ",
+                                  users[u].name, users[u].groups, perms[1] ? perms[1] : perms[0]);
+          vmnet_auth_append_js_string (script, vms[v].uuid);
+          g_string_append (script, ") ? 1 : 0);\n");
+          g_string_append_c (expected, allowed (store, users[u].name, *op, vms[v].scope) ? '1' : '0');
+        }
+  g_string_append (script,
+    "out.push(decide('alice', '', 'org.libvirt.api.storage-pool.start', '') ? 1 : 0);\n"
+    "out.push(decide('alice', '', 'org.libvirt.api.hasOwnProperty', '') ? 1 : 0);\n"
+    "out.push(polkit.rules[0]({ id: 'org.freedesktop.other', lookup: function () { return undefined; } },\n"
+    "                         { user: 'alice' }) === 'nh' ? 1 : 0);\n"
+    "var result = out.join('');\n");
+  g_string_append (expected, "001");
+
+#ifdef HAVE_DUKTAPE
+  {
+    g_autofree gchar *out = duktape_eval (script->str);
+    g_assert_cmpstr (out, ==, expected->str);
+    ran = TRUE;
+  }
+#endif
+  {
+    g_autofree gchar *out = gjs_eval (script->str);
+    if (out)
+      {
+        g_assert_cmpstr (out, ==, expected->str);
+        ran = TRUE;
+      }
+  }
+  if (!ran)
+    g_test_skip ("neither duktape (duktape-dev) nor gjs is installed");
+}
+
 static void
 test_rules_decide_as_the_evaluator (void)
 {
@@ -290,66 +579,62 @@ test_rules_decide_as_the_evaluator (void)
     { "44444444-4444-4444-4444-444444444444", "vm-island", "Island" },
     { "55555555-5555-5555-5555-555555555555", "vm-lost", "Unknown" },
   };
-  const gchar *users[][2] = { { "alice", "" }, { "bob", "" }, { "daemon", "daemon" }, { "root", "root" } };
+  const TestUser users[] = { { "alice", "" }, { "bob", "" }, { "daemon", "daemon" }, { "root", "root" } };
   g_autofree gchar *rules = NULL;
-  g_autofree gchar *gjs = g_find_program_in_path ("gjs");
-  g_autoptr(GString) script = g_string_new (NULL);
-  g_autoptr(GString) expected = g_string_new (NULL);
-  g_autofree gchar *path = NULL;
-  g_autofree gchar *out = NULL;
-  g_autofree gchar *err = NULL;
-  gint fd, status;
 
   g_assert_no_error (error);
   rules = vmnet_auth_store_generate_rules_for (store, vms, G_N_ELEMENTS (vms), &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (rules, "\"33333333-3333-3333-3333-333333333333\": \"Lab\""));
   g_assert_null (strstr (rules, "11111111"));
-  if (!gjs)
-    {
-      g_test_skip ("gjs is not installed");
-      return;
-    }
+  g_assert_nonnull (strstr (rules, "// VM \"vm \\\"test\\\", \\/\\/ tricky *\\/\"\n"));
+  check_rules_decide_as_the_evaluator (store, vms, G_N_ELEMENTS (vms), users, G_N_ELEMENTS (users));
+}
 
-  g_string_append (script,
-    "const polkit = { Result: { YES: 'yes', NO: 'no', NOT_HANDLED: 'nh' }, rules: [],\n"
-    "  addRule(f) { this.rules.push(f); } };\n");
-  g_string_append (script, rules);
-  g_string_append (script,
-    "function decide(user, groups, id, uuid) {\n"
-    "  const subject = { user, isInGroup: g => groups.split(',').includes(g) };\n"
-    "  const action = { id, lookup: k => (k === 'domain_uuid' ? uuid : undefined) };\n"
-    "  return polkit.rules[0](action, subject) === 'yes';\n"
-    "}\n"
-    "let out = [];\n");
-  for (guint u = 0; u < G_N_ELEMENTS (users); u++)
-    for (guint v = 0; v < G_N_ELEMENTS (vms); v++)
-      for (const gchar *const *op = vmnet_auth_get_operations (); *op; op++)
-        {
-          const gchar *perm = vmnet_auth_operation_get_permissions (*op)[1] ?
-                              vmnet_auth_operation_get_permissions (*op)[1] :
-                              vmnet_auth_operation_get_permissions (*op)[0];
-          g_string_append_printf (script, "out.push(decide('%s', '%s', 'org.libvirt.api.%s', '%s') ? 1 : 0);\n",
-                                  users[u][0], users[u][1], perm, vms[v].uuid);
-          g_string_append_c (expected, allowed (store, users[u][0], *op, vms[v].scope) ? '1' : '0');
-        }
-  g_string_append (script,
-    "out.push(decide('alice', '', 'org.libvirt.api.storage-pool.start', '') ? 1 : 0);\n"
-    "out.push(polkit.rules[0]({ id: 'org.freedesktop.other', lookup: () => undefined }, { user: 'alice' }) === 'nh' ? 1 : 0);\n"
-    "print(out.join(''));\n");
-  g_string_append (expected, "01");
+/* Scopes named like Object's own members, hostile VM names and scopes, a store file whose path
+ * holds line and paragraph separators: the rules still parse and decide as the evaluator. */
+static void
+test_rules_hostile_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetAuthStore) store = vmnet_auth_store_new ();
+  g_autofree gchar *dir = g_dir_make_tmp ("vmnet-auth-XXXXXX", NULL);
+  g_autofree gchar *sub = g_build_filename (dir, "a\nb\u2028c\u2029d */ \"'\\ </script>", NULL);
+  g_autofree gchar *path = g_build_filename (sub, "auth\r\x01\U0001F600.conf", NULL);
+  g_autofree gchar *rules = NULL;
+  const VmnetAuthVm vms[] = {
+    { "11111111-1111-1111-1111-111111111111", "proto", "hasOwnProperty" },
+    { "22222222-2222-2222-2222-222222222222", "x\u2028y\u2029z\n});polkit.addRule(function(){return 'yes';});//",
+      "constructor" },
+    { "33333333-3333-3333-3333-333333333333", "</script>\x01\x1f\U0001F600", "toString" },
+    { "44444444-4444-4444-4444-444444444444", "q", "\"]; x = 1; // \u2028" },
+    { "55555555-5555-5555-5555-555555555555", "plain", NULL },
+  };
+  /* daemon is in group daemon in the user database, which the evaluator reads. */
+  const TestUser users[] = { { "alice", "" }, { "bob", "" }, { "daemon", "daemon" } };
+  const gchar *ops[] = { "Read service configuration", "Start and stop VMs", NULL };
 
-  fd = g_file_open_tmp ("vmnet-rules-XXXXXX.js", &path, &error);
+  g_assert_true (vmnet_auth_store_add_role (store, "Op", ops, "\u2028\"});", &error));
+  g_assert_true (vmnet_auth_store_add_scope (store, "hasOwnProperty", NULL, NULL, &error));
+  g_assert_true (vmnet_auth_store_add_scope (store, "constructor", "hasOwnProperty", NULL, &error));
+  g_assert_true (vmnet_auth_store_add_scope (store, "toString", NULL, NULL, &error));
+  g_assert_true (vmnet_auth_store_grant (store, "Op", "alice", NULL, "hasOwnProperty", &error));
+  g_assert_true (vmnet_auth_store_grant (store, "Op", NULL, "daemon", "toString", &error));
+  g_assert_true (vmnet_auth_store_grant (store, "Op", "bob", NULL, "constructor", &error));
+  g_assert_true (vmnet_auth_store_save (store, path, &error));
   g_assert_no_error (error);
-  close (fd);
-  g_assert_true (g_file_set_contents (path, script->str, -1, &error));
-  g_assert_true (g_spawn_sync (NULL, (gchar *[]) { gjs, path, NULL }, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, &error));
+
+  rules = vmnet_auth_store_generate_rules_for (store, vms, G_N_ELEMENTS (vms), &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", rules);
+  g_assert_null (strstr (rules, sub));
+  g_assert_null (strstr (rules, "hasOwnProperty("));
+  g_assert_nonnull (strstr (rules, "\"constructor\": [\"constructor\", \"hasOwnProperty\", \"default\"]"));
+  check_rules_decide_as_the_evaluator (store, vms, G_N_ELEMENTS (vms), users, G_N_ELEMENTS (users));
+
   g_unlink (path);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("gjs failed on the rules: %s", err);
-  g_assert_cmpstr (g_strchomp (out), ==, expected->str);
+  g_rmdir (sub);
+  g_rmdir (dir);
 }
 
 int
@@ -359,9 +644,12 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/auth/default-store", test_default_store);
   g_test_add_func ("/vmnet/auth/operations-partition", test_operations_partition);
   g_test_add_func ("/vmnet/auth/parse-errors", test_parse_errors);
+  g_test_add_func ("/vmnet/auth/file-format-round-trip", test_file_format_round_trip);
   g_test_add_func ("/vmnet/auth/file", test_file);
   g_test_add_func ("/vmnet/auth/changes", test_changes);
   g_test_add_func ("/vmnet/auth/evaluate", test_evaluate);
+  g_test_add_func ("/vmnet/auth/js-string", test_js_string);
   g_test_add_func ("/vmnet/auth/rules-decide-as-the-evaluator", test_rules_decide_as_the_evaluator);
+  g_test_add_func ("/vmnet/auth/rules-hostile-store", test_rules_hostile_store);
   return g_test_run ();
 }

@@ -315,21 +315,20 @@ except libvirt.libvirtError as e:
         with open(self.store) as f:
             base = f.read()
         cases = [
-            ("[role R]\noperation = Fly to the moon\n", "line 2", "unknown operation 'Fly to the moon'", 2),
-            ("[scope X]\nassign = Ghost: user:vmnt-bob\n", "line 2", "role 'Ghost' is assigned", 2),
-            ("[scope A]\nparent = B\n[scope B]\nparent = A\n", "line 2", "cycle", 2),
-            ("[role R]\noperation = Take snapshots\n[scope Y]\nassign = R: user:Bad User\n",
-             "line 4", "bad user name 'Bad User'", 4),
+            ("[role R]\noperations = Fly to the moon\n", "[role R] operations: unknown operation 'Fly to the moon'"),
+            ("[scope X]\nassign Ghost = user:vmnt-bob\n",
+             "[scope X] assign Ghost: role 'Ghost' is assigned in scope 'X' but not defined"),
+            ("[scope A]\nparent = B\n[scope B]\nparent = A\n", "[scope A] parent: scope 'A' is its own ancestor"),
+            ("[role R]\noperations = Take snapshots\n[scope Y]\nassign R = user:Bad User\n",
+             "[scope Y] assign R: bad user name 'Bad User'"),
         ]
-        for extra, _, message, line in cases:
+        for extra, message in cases:
             with self.subTest(message=message):
                 with open(self.store, "w") as f:
                     f.write(base + extra)
-                first_extra_line = base.count("\n") + line
                 p = self.vmnet("export-vmauthorization", check=False)
                 self.assertNotEqual(p.returncode, 0)
-                self.assertIn(f"{self.store}:{first_extra_line}:", p.stderr)
-                self.assertIn(message, p.stderr)
+                self.assertIn(f"{self.store}: {message}", p.stderr)
                 p = self.vmnet("export-vmauthorization", "--check", check=False)
                 self.assertNotEqual(p.returncode, 0)
                 p = self.vmnet("grant-vmrole", "--role", "Administrator", "--user", "vmnt-bob", check=False)

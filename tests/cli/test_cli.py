@@ -266,7 +266,7 @@ class TestAuthorizationCli(unittest.TestCase):
         self.vmnet("grant-vmrole", "--role", "Operator", "--user", "alice", "--scope", "Test")
         self.vmnet("set-vmscope", "--vm-name", "web1", "--scope", "Test")
         with open(self.store) as f:
-            self.assertIn("assign = Operator: user:alice", f.read())
+            self.assertIn("\n[scope Test]\nparent=default\nassign Operator=user:alice;\n", f.read())
         with open(self.rules) as f:
             rules = f.read()
         self.assertIn('"Test": ["Test", "default"]', rules)
@@ -315,13 +315,11 @@ class TestAuthorizationCli(unittest.TestCase):
         with open(self.rules) as f:
             good = f.read()
         with open(self.store, "a") as f:
-            f.write("[role Broken]\noperation = Read VM configuration\noperation = Teleport\n")
-        with open(self.store) as f:
-            line = f.read().count("\n")
+            f.write("[role Broken]\noperations = Read VM configuration; Teleport\n")
         for args in (["export-vmauthorization"], ["export-vmauthorization", "--check"],
                      ["new-vmscope", "--name", "Other"]):
             p = self.vmnet(*args, status=1)
-            self.assertIn(f"{self.store}:{line}: unknown operation 'Teleport'", p.stderr)
+            self.assertIn(f"{self.store}: [role Broken] operations: unknown operation 'Teleport'", p.stderr)
             with open(self.rules) as f:
                 self.assertEqual(f.read(), good)
 
