@@ -99,7 +99,7 @@ class TestCompleteVerb(unittest.TestCase):
             # No store file: the default roles.
             self.assertEqual(complete("get-vmrole", "--store", store, ""), ["Administrator"])
             with open(store, "w") as f:
-                f.write("[role Operator]\noperation = Read VM configuration\n\n[scope Lab]\n")
+                f.write("[role Operator]\noperations=Read VM configuration;\n\n[scope Lab]\n")
             self.assertIn("Operator", complete("remove-vmrole", f"--store={store}", "--name", ""))
             self.assertIn("Lab", complete("grant-vmrole", "--store", store, "--scope", ""))
 
