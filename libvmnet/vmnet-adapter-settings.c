@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VmnetAdapterSettings: the values a Set-VMNetworkAdapter call changes. */
 #include "config.h"
 
 #include "vmnet-adapter-settings.h"

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Diagnosis: the SR-IOV checks (host, switch, adapter) and the statuses they
+ * give, computed from the facts and the model without I/O. */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The VMNET_ERROR domain. */
 #include "config.h"
 
 #include "vmnet-error.h"

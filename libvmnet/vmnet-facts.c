@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Facts: the plain records the libvirt/ and linux/ readers fill. */
 #include "config.h"
 
 #include "vmnet-facts-private.h"

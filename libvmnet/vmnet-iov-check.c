@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VmnetIovCheck: one SR-IOV check with its result, message and fix. */
 #include "config.h"
 
 #include "vmnet-iov-check.h"

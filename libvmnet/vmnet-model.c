@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The model: facts turned into what Hyper-V would show (PFs, switches, VMs,
+ * adapters), without I/O. */
 #include "config.h"
 
 #include <string.h>

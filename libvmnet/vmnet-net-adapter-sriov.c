@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VmnetNetAdapterSriov: an SR-IOV physical adapter and its VFs. */
 #include "config.h"
 
 #include "vmnet-enum-types.h"

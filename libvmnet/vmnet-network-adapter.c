@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VmnetNetworkAdapter: a VM network adapter. */
 #include "config.h"
 
 #include "vmnet-enum-types.h"

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the public objects share: a record of the host's model per object,
+ * notify on change, live lists kept in step with the model. */
 #include "config.h"
 
 #include "vmnet-object-private.h"

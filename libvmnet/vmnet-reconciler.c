@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VmnetReconciler: follows libvirt's events and runs reconcile passes. */
 #include "config.h"
 
 #include "vmnet-reconciler.h"

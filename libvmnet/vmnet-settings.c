@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Adapter settings values: their metadata attributes, text and checks. */
 #include "config.h"
 
 #include "vmnet-error.h"

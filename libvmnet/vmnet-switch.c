@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VmnetSwitch: a virtual switch. */
 #include "config.h"
 
 #include "vmnet-enum-types.h"

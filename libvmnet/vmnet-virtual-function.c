@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VmnetVirtualFunction: one VF of a physical adapter. */
 #include "config.h"
 
 #include "vmnet-enum-types.h"

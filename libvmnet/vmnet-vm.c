@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VmnetVm: a VM and its network adapters. */
 #include "config.h"
 
 #include "vmnet-enum-types.h"

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libvirt events bound to GLib's main loop, reduced to what a reconciler
+ * needs to know. */
 #include "config.h"
 
 #include <libvirt-glib/libvirt-glib.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VM state changes through libvirt: save, restore, start, migrate, checkpoint. */
 #include "config.h"
 
 #include <string.h>

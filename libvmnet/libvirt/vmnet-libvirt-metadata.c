@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The libvmnet metadata in domain XML: adapter settings, last errors, scope. */
 #include "config.h"
 
 #include <stdlib.h>

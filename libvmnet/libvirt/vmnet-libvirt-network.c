@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Switches as libvirt networks: the software path and its VF pool. */
 #include "config.h"
 
 #include <stdlib.h>

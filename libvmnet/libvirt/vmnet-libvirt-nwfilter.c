@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The nwfilters that enforce RouterGuard and DhcpGuard on the software path. */
 #include "config.h"
 
 #include "vmnet-libvirt-private.h"

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VFs and adapters in domain XML: the failover pair, hot-plug, the alias
+ * convention, persistent interface edits. */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reading libvirt's XML (domains, networks, node devices) into facts. */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The libvirt connection: opening, URIs, reading a host's facts, errors. */
 #include "config.h"
 
 #include <errno.h>

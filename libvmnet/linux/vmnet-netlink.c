@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Netlink (libnl-route-3): VF attributes of PFs, bridge port VLANs. */
 #include "config.h"
 
 #include <netlink/netlink.h>

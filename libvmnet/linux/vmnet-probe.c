@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Host probes: CPU virtualization, IOMMU, interrupt remapping, vfio. */
 #include "config.h"
 
 #include <errno.h>

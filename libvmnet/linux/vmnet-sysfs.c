@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sysfs (under a configurable root): PCI devices, SR-IOV counts, VF drivers. */
 #include "config.h"
 
 #include <errno.h>
