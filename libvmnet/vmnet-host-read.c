@@ -90,12 +90,6 @@ switch_info_key (gconstpointer info)
   return ((const VmnetSwitchInfo *) info)->name;
 }
 
-static const gchar *
-switch_object_key (gpointer object)
-{
-  return vmnet_switch_get_info (object)->name;
-}
-
 static gpointer
 switch_create (VmnetModel *model, gconstpointer info)
 {
@@ -112,12 +106,6 @@ static const gchar *
 pf_info_key (gconstpointer info)
 {
   return ((const VmnetPfInfo *) info)->pci_address;
-}
-
-static const gchar *
-pf_object_key (gpointer object)
-{
-  return vmnet_net_adapter_sriov_get_info (object)->pci_address;
 }
 
 static gpointer
@@ -139,13 +127,6 @@ vm_info_key (gconstpointer info)
   return vm->uuid ? vm->uuid : vm->name;
 }
 
-static const gchar *
-vm_object_key (gpointer object)
-{
-  const gchar *uuid = vmnet_vm_get_uuid (object);
-  return uuid ? uuid : vmnet_vm_get_name (object);
-}
-
 static gpointer
 vm_create (VmnetModel *model, gconstpointer info)
 {
@@ -158,9 +139,9 @@ vm_update (gpointer object, VmnetModel *model, gconstpointer info)
   vmnet_vm_update (object, model, info);
 }
 
-static const VmnetListSyncFuncs switch_sync = { switch_info_key, switch_object_key, switch_create, switch_update };
-static const VmnetListSyncFuncs pf_sync = { pf_info_key, pf_object_key, pf_create, pf_update };
-static const VmnetListSyncFuncs vm_sync = { vm_info_key, vm_object_key, vm_create, vm_update };
+static const VmnetListSyncFuncs switch_sync = { switch_info_key, switch_create, switch_update };
+static const VmnetListSyncFuncs pf_sync = { pf_info_key, pf_create, pf_update };
+static const VmnetListSyncFuncs vm_sync = { vm_info_key, vm_create, vm_update };
 
 static void
 set_string (VmnetHost *self, gchar **field, gchar *value, VmnetHostProp prop)
@@ -230,9 +211,9 @@ vmnet_host_apply_snapshot (VmnetHost *self, VmnetSnapshot *snap)
     if (!g_strv_equal ((const gchar * const *) old_reasons, (const gchar * const *) new_reasons))
       vmnet_host_notify (self, VMNET_HOST_PROP_IOV_SUPPORT_REASONS);
   }
-  vmnet_list_store_sync (self->pfs, snap->model, snap->model->pfs, &pf_sync);
-  vmnet_list_store_sync (self->switches, snap->model, snap->model->switches, &switch_sync);
-  vmnet_list_store_sync (self->vms, snap->model, snap->model->vms, &vm_sync);
+  vmnet_list_store_sync (self->pfs, snap->model, self->model->pfs, snap->model->pfs, &pf_sync);
+  vmnet_list_store_sync (self->switches, snap->model, self->model->switches, snap->model->switches, &switch_sync);
+  vmnet_list_store_sync (self->vms, snap->model, self->model->vms, snap->model->vms, &vm_sync);
   sync_flat_adapters (self);
   vmnet_model_unref (self->model);
   self->model = vmnet_model_ref (snap->model);

@@ -196,12 +196,6 @@ vf_info_key (gconstpointer info)
   return ((const VmnetVfInfo *) info)->pci_address;
 }
 
-static const gchar *
-vf_object_key (gpointer object)
-{
-  return vmnet_virtual_function_get_info (object)->pci_address;
-}
-
 static gpointer
 vf_create (VmnetModel *model, gconstpointer info)
 {
@@ -214,12 +208,12 @@ vf_update (gpointer object, VmnetModel *model, gconstpointer info)
   vmnet_virtual_function_update (object, model, info);
 }
 
-static const VmnetListSyncFuncs vf_sync = { vf_info_key, vf_object_key, vf_create, vf_update };
+static const VmnetListSyncFuncs vf_sync = { vf_info_key, vf_create, vf_update };
 
 static void
 sync_vfs (VmnetNetAdapterSriov *self, VmnetModel *model, const VmnetPfInfo *info)
 {
-  vmnet_list_store_sync (self->vfs, model, info->vfs, &vf_sync);
+  vmnet_list_store_sync (self->vfs, model, self->info ? self->info->vfs : NULL, info->vfs, &vf_sync);
 }
 
 VmnetNetAdapterSriov *

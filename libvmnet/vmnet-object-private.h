@@ -25,7 +25,6 @@ void vmnet_object_replace_info (GObject        *object,
 
 typedef struct {
   const gchar *(*info_key)   (gconstpointer info);
-  const gchar *(*object_key) (gpointer      object);
   gpointer     (*create)     (VmnetModel   *model,
                               gconstpointer info);
   void         (*update)     (gpointer      object,
@@ -33,8 +32,10 @@ typedef struct {
                               gconstpointer info);
 } VmnetListSyncFuncs;
 
+/* @old_infos: the records of the last sync, in the store's order. */
 void vmnet_list_store_sync (GListStore               *store,
                             VmnetModel               *model,
+                            GPtrArray                *old_infos,
                             GPtrArray                *infos,
                             const VmnetListSyncFuncs *funcs);
 

@@ -73,6 +73,7 @@ vmnet_object_replace_info (GObject        *object,
 void
 vmnet_list_store_sync (GListStore               *store,
                        VmnetModel               *model,
+                       GPtrArray                *old_infos,
                        GPtrArray                *infos,
                        const VmnetListSyncFuncs *funcs)
 {
@@ -81,10 +82,12 @@ vmnet_list_store_sync (GListStore               *store,
   guint n_old = g_list_model_get_n_items (G_LIST_MODEL (store));
   gboolean same = n_old == infos->len;
 
+  /* The store holds an object per record of the last sync, in its order. */
+  g_return_if_fail (n_old == (old_infos ? old_infos->len : 0));
   for (guint i = 0; i < n_old; i++)
     {
       g_autoptr(GObject) object = g_list_model_get_item (G_LIST_MODEL (store), i);
-      const gchar *key = funcs->object_key (object);
+      const gchar *key = funcs->info_key (g_ptr_array_index (old_infos, i));
       if (key && !g_hash_table_contains (existing, key))
         g_hash_table_insert (existing, (gpointer) key, object);
     }

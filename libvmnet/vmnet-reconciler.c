@@ -118,8 +118,9 @@ request_pass (VmnetReconciler *self)
     self->pass_source = g_idle_add (pass_now, self);
 }
 
+/* No more events, and the pass in progress (if any) cancelled. */
 static void
-drop_host (VmnetReconciler *self)
+stop_following (VmnetReconciler *self)
 {
   g_clear_pointer (&self->watch, vmnet_libvirt_watch_free);
   g_clear_handle_id (&self->pass_source, g_source_remove);
@@ -128,6 +129,12 @@ drop_host (VmnetReconciler *self)
   self->cancellable = g_cancellable_new ();
   self->pass_running = FALSE;
   self->pass_again = FALSE;
+}
+
+static void
+drop_host (VmnetReconciler *self)
+{
+  stop_following (self);
   if (self->host)
     {
       g_clear_signal_handler (&self->action_handler, self->host);
@@ -459,13 +466,7 @@ vmnet_reconciler_stop (VmnetReconciler *self)
 
   self->running = FALSE;
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  g_clear_pointer (&self->watch, vmnet_libvirt_watch_free);
-  g_clear_handle_id (&self->pass_source, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->pass_running = FALSE;
-  self->pass_again = FALSE;
+  stop_following (self);
   self->connecting = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
 }

@@ -124,12 +124,6 @@ adapter_info_key (gconstpointer info)
   return a->mac_address ? a->mac_address : a->name;
 }
 
-static const gchar *
-adapter_object_key (gpointer object)
-{
-  return adapter_info_key (vmnet_network_adapter_get_info (object));
-}
-
 static gpointer
 adapter_create (VmnetModel *model, gconstpointer info)
 {
@@ -142,12 +136,13 @@ adapter_update (gpointer object, VmnetModel *model, gconstpointer info)
   vmnet_network_adapter_update (object, model, info);
 }
 
-static const VmnetListSyncFuncs adapter_sync = { adapter_info_key, adapter_object_key, adapter_create, adapter_update };
+static const VmnetListSyncFuncs adapter_sync = { adapter_info_key, adapter_create, adapter_update };
 
 static void
 sync_adapters (VmnetVm *self, VmnetModel *model, const VmnetVmInfo *info)
 {
-  vmnet_list_store_sync (self->adapters, model, info->adapters, &adapter_sync);
+  vmnet_list_store_sync (self->adapters, model, self->info ? self->info->adapters : NULL, info->adapters,
+                         &adapter_sync);
 }
 
 VmnetVm *

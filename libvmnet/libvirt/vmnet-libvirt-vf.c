@@ -39,6 +39,23 @@ vmnet_libvirt_alias_adapter_name (const gchar *alias)
   return g_strdup (alias + strlen (ALIAS_PREFIX));
 }
 
+/* <interface type='network'> with a MAC on a network, in a new document. */
+static xmlNode *
+network_interface (xmlDoc **doc, const gchar *mac, const gchar *network)
+{
+  xmlNode *root, *n;
+
+  *doc = xmlNewDoc ((const xmlChar *) "1.0");
+  root = xmlNewDocNode (*doc, NULL, (const xmlChar *) "interface", NULL);
+  xmlDocSetRootElement (*doc, root);
+  xmlSetProp (root, (const xmlChar *) "type", (const xmlChar *) "network");
+  n = xmlNewChild (root, NULL, (const xmlChar *) "mac", NULL);
+  xmlSetProp (n, (const xmlChar *) "address", (const xmlChar *) mac);
+  n = xmlNewChild (root, NULL, (const xmlChar *) "source", NULL);
+  xmlSetProp (n, (const xmlChar *) "network", (const xmlChar *) network);
+  return root;
+}
+
 /* The VF partner of a failover pair: an interface from the switch's VF pool
  * with the adapter's MAC, teamed (transient) with the virtio adapter's alias,
  * and an alias of its own to detach it by (by XML it would match the virtio
@@ -48,16 +65,10 @@ vmnet_libvirt_vf_interface_xml (const gchar *mac, const gchar *pool, const gchar
 {
   g_autofree gchar *adapter_alias = vmnet_libvirt_adapter_alias (adapter_name);
   g_autofree gchar *vf_alias = vmnet_libvirt_vf_alias (adapter_name);
-  g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *) "1.0");
-  xmlNode *root = xmlNewDocNode (doc, NULL, (const xmlChar *) "interface", NULL);
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root = network_interface (&doc, mac, pool);
   xmlNode *n;
 
-  xmlDocSetRootElement (doc, root);
-  xmlSetProp (root, (const xmlChar *) "type", (const xmlChar *) "network");
-  n = xmlNewChild (root, NULL, (const xmlChar *) "mac", NULL);
-  xmlSetProp (n, (const xmlChar *) "address", (const xmlChar *) mac);
-  n = xmlNewChild (root, NULL, (const xmlChar *) "source", NULL);
-  xmlSetProp (n, (const xmlChar *) "network", (const xmlChar *) pool);
   if (vlan_id > 0)
     {
       g_autofree gchar *id = g_strdup_printf ("%d", vlan_id);
@@ -188,16 +199,10 @@ vmnet_libvirt_adapter_interface_xml (const gchar *mac, const gchar *network, con
                                      gboolean failover)
 {
   g_autofree gchar *alias = vmnet_libvirt_adapter_alias (adapter_name);
-  g_autoptr(xmlDoc) doc = xmlNewDoc ((const xmlChar *) "1.0");
-  xmlNode *root = xmlNewDocNode (doc, NULL, (const xmlChar *) "interface", NULL);
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root = network_interface (&doc, mac, network);
   xmlNode *n;
 
-  xmlDocSetRootElement (doc, root);
-  xmlSetProp (root, (const xmlChar *) "type", (const xmlChar *) "network");
-  n = xmlNewChild (root, NULL, (const xmlChar *) "mac", NULL);
-  xmlSetProp (n, (const xmlChar *) "address", (const xmlChar *) mac);
-  n = xmlNewChild (root, NULL, (const xmlChar *) "source", NULL);
-  xmlSetProp (n, (const xmlChar *) "network", (const xmlChar *) network);
   n = xmlNewChild (root, NULL, (const xmlChar *) "model", NULL);
   xmlSetProp (n, (const xmlChar *) "type", (const xmlChar *) "virtio");
   if (failover)
