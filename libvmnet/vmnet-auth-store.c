@@ -188,6 +188,8 @@ vmnet_auth_check_account_name (const gchar *what, const gchar *name, GError **er
 /**
  * vmnet_auth_get_default_store_path:
  *
+ * The authorization store file used when none is given.
+ *
  * Returns: `$VMNET_AUTHORIZATION_STORE` if set, else
  *   %VMNET_AUTH_DEFAULT_STORE_PATH
  *
@@ -254,6 +256,8 @@ vmnet_auth_store_new_from_data (const gchar *data, const gchar *origin, GError *
  *   (vmnet_auth_store_new()) that will be saved to @path
  * @error: return location for a #GError
  *
+ * Loads a store file; a file that does not exist gives the default store when @missing_ok is set.
+ *
  * Returns: (transfer full) (nullable): the store, or %NULL with @error set
  *
  * Since: 0.1
@@ -291,6 +295,8 @@ vmnet_auth_store_new_from_file (const gchar *path, gboolean missing_ok, GError *
 /**
  * vmnet_auth_store_get_path:
  * @self: a #VmnetAuthStore
+ *
+ * Gets the path.
  *
  * Returns: (nullable): the file the store was read from, or %NULL
  *
@@ -336,6 +342,8 @@ vmnet_auth_store_save (VmnetAuthStore *self, const gchar *path, GError **error)
  * vmnet_auth_store_get_roles:
  * @self: a #VmnetAuthStore
  *
+ * Gets the roles.
+ *
  * Returns: (transfer container) (element-type VmnetAuthRole): the role
  *   definitions, in the store's order
  *
@@ -366,6 +374,8 @@ vmnet_auth_store_get_roles (VmnetAuthStore *self)
  * vmnet_auth_store_get_scopes:
  * @self: a #VmnetAuthStore
  *
+ * Gets the scopes.
+ *
  * Returns: (transfer container) (element-type VmnetAuthScope): the scopes,
  *   the default scope first
  *
@@ -388,6 +398,8 @@ vmnet_auth_store_get_scopes (VmnetAuthStore *self)
 /**
  * vmnet_auth_store_get_assignments:
  * @self: a #VmnetAuthStore
+ *
+ * Gets the assignments.
  *
  * Returns: (transfer container) (element-type VmnetAuthAssignment): every
  *   role assignment, scope by scope

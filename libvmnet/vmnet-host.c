@@ -334,7 +334,7 @@ vmnet_host_class_init (VmnetHostClass *klass)
   /**
    * VmnetHost:iov-support:
    *
-   * IovSupport: whether the host can do SR-IOV. Unknown when a check cannot
+   * Hyper-V's `IovSupport`: whether the host can do SR-IOV. Unknown when a check cannot
    * be made from here (a remote connection, libvirt's test driver).
    *
    * Since: 0.1
@@ -344,7 +344,7 @@ vmnet_host_class_init (VmnetHostClass *klass)
   /**
    * VmnetHost:iov-support-reasons:
    *
-   * IovSupportReasons: one sentence with its fix for each host check that is
+   * Hyper-V's `IovSupportReasons`: one sentence with its fix for each host check that is
    * not a pass; vmnet_host_dup_iov_checks() has them all with their codes.
    *
    * Since: 0.1
@@ -527,6 +527,8 @@ vmnet_host_refresh_finish (VmnetHost     *self,
  * vmnet_host_get_uri:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:uri].
+ *
  * Returns: (nullable): the URI the host was opened with
  *
  * Since: 0.1
@@ -541,6 +543,8 @@ vmnet_host_get_uri (VmnetHost *self)
 /**
  * vmnet_host_get_resolved_uri:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:resolved-uri].
  *
  * Returns: (nullable): the URI libvirt reports for the connection
  *
@@ -557,6 +561,8 @@ vmnet_host_get_resolved_uri (VmnetHost *self)
  * vmnet_host_get_host_root:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:host-root].
+ *
  * Returns: (nullable): the directory host facts are read from, if not `/`
  *
  * Since: 0.1
@@ -571,6 +577,8 @@ vmnet_host_get_host_root (VmnetHost *self)
 /**
  * vmnet_host_get_computer_name:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:computer-name].
  *
  * Returns: (nullable): the host's name
  *
@@ -587,6 +595,8 @@ vmnet_host_get_computer_name (VmnetHost *self)
  * vmnet_host_get_hypervisor:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:hypervisor].
+ *
  * Returns: (nullable): the hypervisor driver name
  *
  * Since: 0.1
@@ -601,6 +611,8 @@ vmnet_host_get_hypervisor (VmnetHost *self)
 /**
  * vmnet_host_get_hypervisor_version:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:hypervisor-version].
  *
  * Returns: (nullable): the hypervisor version, or %NULL when unknown
  *
@@ -617,6 +629,8 @@ vmnet_host_get_hypervisor_version (VmnetHost *self)
  * vmnet_host_get_libvirt_version:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:libvirt-version].
+ *
  * Returns: (nullable): the libvirt version, or %NULL when unknown
  *
  * Since: 0.1
@@ -631,6 +645,8 @@ vmnet_host_get_libvirt_version (VmnetHost *self)
 /**
  * vmnet_host_get_is_remote:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:is-remote].
  *
  * Returns: %TRUE if the connection goes to another machine
  *
@@ -647,6 +663,8 @@ vmnet_host_get_is_remote (VmnetHost *self)
  * vmnet_host_get_is_privileged:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:is-privileged].
+ *
  * Returns: %TRUE for a system (privileged) connection
  *
  * Since: 0.1
@@ -661,6 +679,8 @@ vmnet_host_get_is_privileged (VmnetHost *self)
 /**
  * vmnet_host_get_host_facts_available:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:host-facts-available].
  *
  * Returns: %TRUE if facts only the host can tell (sysfs, netlink) are read
  *
@@ -677,6 +697,8 @@ vmnet_host_get_host_facts_available (VmnetHost *self)
  * vmnet_host_get_switches:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:switches].
+ *
  * Returns: (transfer none): a #GListModel of #VmnetSwitch
  *
  * Since: 0.1
@@ -691,6 +713,8 @@ vmnet_host_get_switches (VmnetHost *self)
 /**
  * vmnet_host_get_net_adapters_sriov:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:net-adapters-sriov].
  *
  * Returns: (transfer none): a #GListModel of #VmnetNetAdapterSriov
  *
@@ -707,6 +731,8 @@ vmnet_host_get_net_adapters_sriov (VmnetHost *self)
  * vmnet_host_get_vms:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:vms].
+ *
  * Returns: (transfer none): a #GListModel of #VmnetVm
  *
  * Since: 0.1
@@ -721,6 +747,8 @@ vmnet_host_get_vms (VmnetHost *self)
 /**
  * vmnet_host_get_network_adapters:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:network-adapters].
  *
  * Returns: (transfer none): a #GListModel of every VM's #VmnetNetworkAdapter
  *
@@ -796,6 +824,9 @@ match_pf (gpointer object, const gchar *name, gboolean fold_case)
  * @name: a switch name
  * @error: return location for a #GError
  *
+ * Looks a switch up by name (Hyper-V's names are case-insensitive: an exact match first, else the
+ * one name that differs only in case).
+ *
  * Returns: (transfer full): the switch, or %NULL with %VMNET_ERROR_NOT_FOUND
  *
  * Since: 0.1
@@ -822,6 +853,9 @@ vmnet_host_find_switch (VmnetHost    *self,
  * @self: a #VmnetHost
  * @name: a VM name or UUID
  * @error: return location for a #GError
+ *
+ * Looks a VM up by name or UUID (an exact name first, else the one name that differs only in
+ * case).
  *
  * Returns: (transfer full): the VM, or %NULL with %VMNET_ERROR_NOT_FOUND
  *
@@ -850,6 +884,8 @@ vmnet_host_find_vm (VmnetHost    *self,
  * @name: an adapter name or PCI address
  * @error: return location for a #GError
  *
+ * Looks an SR-IOV adapter up by interface name or PCI address.
+ *
  * Returns: (transfer full): the adapter, or %NULL with %VMNET_ERROR_NOT_FOUND
  *
  * Since: 0.1
@@ -875,6 +911,8 @@ vmnet_host_find_net_adapter_sriov (VmnetHost    *self,
  * vmnet_host_get_iov_support:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:iov-support].
+ *
  * Returns: whether the host can do SR-IOV
  *
  * Since: 0.1
@@ -889,6 +927,8 @@ vmnet_host_get_iov_support (VmnetHost *self)
 /**
  * vmnet_host_dup_iov_support_reasons:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:iov-support-reasons].
  *
  * Returns: (transfer full): the IovSupportReasons
  *
