@@ -46,6 +46,27 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VmnetHost, vmnet_host, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, vmnet_host_initable_iface_init)
                                G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, vmnet_host_async_initable_iface_init))
 
+enum {
+  VMNET_HOST_PROP_0,
+  VMNET_HOST_PROP_URI,
+  VMNET_HOST_PROP_HOST_ROOT,
+  VMNET_HOST_PROP_RESOLVED_URI,
+  VMNET_HOST_PROP_COMPUTER_NAME,
+  VMNET_HOST_PROP_HYPERVISOR,
+  VMNET_HOST_PROP_HYPERVISOR_VERSION,
+  VMNET_HOST_PROP_LIBVIRT_VERSION,
+  VMNET_HOST_PROP_IS_REMOTE,
+  VMNET_HOST_PROP_IS_PRIVILEGED,
+  VMNET_HOST_PROP_HOST_FACTS_AVAILABLE,
+  VMNET_HOST_PROP_SWITCHES,
+  VMNET_HOST_PROP_NET_ADAPTERS_SRIOV,
+  VMNET_HOST_PROP_VMS,
+  VMNET_HOST_PROP_NETWORK_ADAPTERS,
+  VMNET_HOST_PROP_IOV_SUPPORT,
+  VMNET_HOST_PROP_IOV_SUPPORT_REASONS,
+  VMNET_HOST_N_PROPS
+};
+
 static GParamSpec *properties[VMNET_HOST_N_PROPS];
 
 enum {
@@ -54,12 +75,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-void
-vmnet_host_notify (VmnetHost *self, VmnetHostProp prop)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
 
 void
 vmnet_host_emit_vf_action (VmnetHost *self, const VmnetVfStep *step)
