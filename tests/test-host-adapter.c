@@ -4,7 +4,6 @@
 #include <string.h>
 #include <libvirt/libvirt.h>
 
-#include "vmnet-libvirt-private.h"
 #include "vmnet-test-util.h"
 
 #define NS "http://libvmnet.org/xmlns/vmnet/1.0"
