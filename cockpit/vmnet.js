@@ -425,10 +425,11 @@ function saveAdapter(a) {
 
 function newSwitch() {
     const select = $("switch-adapter");
-    replace(select, h("option", { value: "" }, "None (internal switch)"),
+    replace(select, h("option", { value: "" }, "None: a bridge only"),
             (state.data ? state.data.pfs : []).map(pf => h("option", { value: pf.Name }, pf.Name)));
     replace($("switch-alert"));
     $("switch-name").value = "";
+    $("switch-bridge").value = "";
     $("switch-iov").checked = false;
     $("switch-dialog").showModal();
     $("switch-name").focus();
@@ -439,8 +440,11 @@ function createSwitch(ev) {
     const name = $("switch-name").value.trim();
     const adapter = $("switch-adapter").value;
     const args = ["new-vmswitch", "--name", name];
+    const bridge = $("switch-bridge").value.trim();
     if (adapter)
         args.push("--net-adapter", adapter);
+    if (bridge)
+        args.push("--bridge", bridge);
     if ($("switch-iov").checked)
         args.push("--enable-iov");
     $("switch-create").disabled = true;

@@ -34,6 +34,7 @@ COCKPIT_WS = "/usr/lib/cockpit/cockpit-ws"
 BRIDGE = "/usr/bin/cockpit-bridge"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 LIBVIRTD_ENV = os.path.join(SOURCE, "tests", "daemon", "libvirtd-env.sh")
+POLKIT_ENV = os.path.join(SOURCE, "tests", "auth", "polkit-env.sh")
 
 
 def skip_reason():
@@ -47,8 +48,11 @@ def skip_reason():
     return None
 
 
-def vmnet_json(uri, *args):
-    p = subprocess.run([VMNET, "--connect", uri, "--output", "json", *args],
+def vmnet_json(uri, *args, user=None):
+    cmd = [VMNET, "--connect", uri, "--output", "json", *args]
+    if user:
+        cmd = ["runuser", "-u", user, "--", "env", "LD_LIBRARY_PATH=" + os.environ.get("LD_LIBRARY_PATH", "")] + cmd
+    p = subprocess.run(cmd,
                        capture_output=True, text=True, timeout=60)
     # test-sriov prints its checklist and exits 4 when a check FAILs.
     if p.returncode != 0 and not (args[0] == "test-sriov" and p.returncode == 4 and p.stdout.strip()):
@@ -231,6 +235,10 @@ class PageTestBase(unittest.TestCase):
     ws = None
     browser = None
     opened = 0
+    user = None         # the console's user: cockpit-ws and the tool run as this one
+
+    def tool(self, uri, *args):
+        return vmnet_json(uri, *args, user=self.user)
 
     @classmethod
     def start_cockpit(cls):
@@ -238,6 +246,7 @@ class PageTestBase(unittest.TestCase):
         if reason:
             raise unittest.SkipTest(reason)
         cls.tmp = tempfile.mkdtemp(prefix="vmnet-cockpit-")
+        os.chmod(cls.tmp, 0o755)
         data = os.path.join(cls.tmp, "data")
         os.makedirs(os.path.join(data, "cockpit"))
         os.symlink(os.path.join(SOURCE, "cockpit"), os.path.join(data, "cockpit", "vmnet"))
@@ -245,8 +254,12 @@ class PageTestBase(unittest.TestCase):
         env["XDG_DATA_HOME"] = data
         env["PATH"] = os.path.dirname(VMNET) + os.pathsep + env.get("PATH", "/usr/bin:/bin")
         cls.port = free_port()
-        cls.ws = subprocess.Popen([COCKPIT_WS, "--no-tls", "--address", "127.0.0.1", "--port", str(cls.port),
-                                   f"--local-session={BRIDGE}"], env=env,
+        ws = [COCKPIT_WS, "--no-tls", "--address", "127.0.0.1", "--port", str(cls.port),
+              f"--local-session={BRIDGE}"]
+        if cls.user:
+            keep = ("XDG_DATA_HOME", "PATH", "LD_LIBRARY_PATH", "GI_TYPELIB_PATH")
+            ws = ["runuser", "-u", cls.user, "--", "env"] + [f"{k}={env[k]}" for k in keep if k in env] + ws
+        cls.ws = subprocess.Popen(ws, env=env,
                                   stdout=subprocess.DEVNULL, stderr=open(os.path.join(cls.tmp, "ws.log"), "w"))
         end = time.monotonic() + 10
         while True:
@@ -275,7 +288,8 @@ class PageTestBase(unittest.TestCase):
             cls.ws.terminate()
             cls.ws.wait(10)
             cls.ws = None
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        if getattr(cls, "tmp", None):
+            shutil.rmtree(cls.tmp, ignore_errors=True)
         for k, v in getattr(cls, "timings", {}).items():
             print(f"# timing {cls.__name__}: {k} {v:.2f} s", file=sys.stderr)
 
@@ -301,24 +315,24 @@ class PageTestBase(unittest.TestCase):
 
     def assert_page_matches(self, uri):
         page = self.browser.js(READ_PAGE)
-        host = vmnet_json(uri, "get-vmhost")
+        host = self.tool(uri, "get-vmhost")
         self.assertEqual(page["facts"]["ComputerName"], host["ComputerName"])
         self.assertEqual(page["facts"]["LibvirtVersion"], host["LibvirtVersion"])
         self.assertEqual(page["facts"]["Uri"], host["Uri"])
         self.assertEqual(page["facts"]["IovSupport"], yes_no(host["IovSupport"]))
         self.assertEqual(page["facts"].get("IovSupportReasons", []), host["IovSupportReasons"])
 
-        checks = vmnet_json(uri, "test-sriov")
+        checks = self.tool(uri, "test-sriov")
         self.assertEqual([(r["key"], r["Result"], r["Title"], r["Message"], r["Fix"]) for r in page["checks"]],
                          [(f"{c['Scope']}/{c['Object']}/{c['Check']}", c["Result"], c["Title"], c["Message"],
                            c["Fix"] or "") for c in checks])
 
-        pfs = vmnet_json(uri, "get-netadaptersriov") or []
+        pfs = self.tool(uri, "get-netadaptersriov") or []
         self.assertEqual([(r["Name"], r["NumVFs"], r["AllocatedVFs"], r["SwitchName"]) for r in page["pfs"]],
                          [(p["Name"], f"{p['NumVFs']} of {p['TotalVFs']}", str(p["AllocatedVFs"]),
                            p["SwitchName"] or "—") for p in pfs])
 
-        switches = vmnet_json(uri, "get-vmswitch") or []
+        switches = self.tool(uri, "get-vmswitch") or []
         self.assertEqual([(r["Name"], r["SwitchType"], r["NetAdapterName"], r["IovEnabled"],
                            r["IovVirtualFunctionsInUse"], r["IovQueuePairsInUse"], r["IovSupport"])
                           for r in page["switches"]],
@@ -328,7 +342,7 @@ class PageTestBase(unittest.TestCase):
                            f"{s['IovQueuePairsInUse']} of {s['IovQueuePairCount']}", yes_no(s["IovSupport"]))
                           for s in switches])
 
-        adapters = vmnet_json(uri, "get-vmnetworkadapter", "--all") or []
+        adapters = self.tool(uri, "get-vmnetworkadapter", "--all") or []
         guards = lambda a: ", ".join(g for g in ("RouterGuard", "DhcpGuard", "MacAddressSpoofing") if a[g]) or "None"
         self.assertEqual([(r["VMName"], r["Name"], r["SwitchName"], r["IovWeight"], r["IovQueuePairs"],
                            r["IovInterruptModeration"], r["AllowTeaming"], r["Guards"], r["IovUsage"], r["Status"],
@@ -339,7 +353,7 @@ class PageTestBase(unittest.TestCase):
                            str(a["IovUsage"]), a["Status"], a["StatusDescription"]) for a in adapters])
 
         # The pictures: each PF's VFs with their holders, and who waits, by weight.
-        vfs = vmnet_json(uri, "get-netadaptersriovvf") or []
+        vfs = self.tool(uri, "get-netadaptersriovvf") or []
         pool = {s["Name"] for s in switches if s["IovEnabled"]}
         expected = []
         for p in pfs:
@@ -526,8 +540,8 @@ class DaemonPageTest(PageTestBase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.stop_cockpit()
         try:
+            cls.stop_cockpit()
             cls.conn.close()
         except Exception:
             pass
@@ -579,6 +593,111 @@ class DaemonPageTest(PageTestBase):
                                 "each change came as a line of watch-vmhost")
         self.assert_page_matches(self.uri)
         subprocess.run(["virsh", "-q", "-c", self.uri, "destroy", "off1"], capture_output=True)
+
+
+class AuthPageTest(PageTestBase):
+    """A user limited by the authorization store (tests/auth/polkit-env.sh: a private bus, polkitd and
+    libvirtd with the polkit access driver): the page runs as that user and shows what libvirt lets
+    them see; a refused change names the operation."""
+    user = "vmnt-alice"
+
+    @classmethod
+    def setUpClass(cls):
+        reason = skip_reason()
+        if reason:
+            raise unittest.SkipTest(reason)
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("needs root (namespaces, test users)")
+        try:
+            import libvirt
+            import gi
+            gi.require_version("Vmnet", "1.0")
+            from gi.repository import Vmnet
+        except (ImportError, ValueError) as e:
+            raise unittest.SkipTest(f"python3-libvirt or the Vmnet typelib is missing: {e}")
+        sys.path.insert(0, os.path.join(SOURCE, "tests", "auth"))
+        from test_auth import ensure_accounts
+        ensure_accounts()
+        cls.state = tempfile.mkdtemp(prefix="vmnet-cockpit-auth-")
+        os.chmod(cls.state, 0o755)
+        cls.store = os.path.join(cls.state, "authorization.conf")
+        cls.rules = os.path.join(cls.state, "rules", "60-vmnet.rules")
+        p = subprocess.run([POLKIT_ENV, "start", cls.state], capture_output=True, text=True, timeout=120)
+        if p.returncode == 77:
+            shutil.rmtree(cls.state, ignore_errors=True)
+            raise unittest.SkipTest(p.stderr.strip())
+        if p.returncode != 0:
+            raise RuntimeError("cannot start the polkit stack: " + p.stderr)
+        cls.uri = p.stdout.strip().splitlines()[-1]
+        try:
+            store = ["--store", cls.store, "--rules", cls.rules]
+            # Until rules exist polkit denies everyone, root too: Hyper-V's default store first,
+            # written by the library without a connection.
+            default_store = Vmnet.AuthStore.new()
+            default_store.save(cls.store)
+            default_store.export(None, cls.rules)
+            admin = lambda *a: subprocess.run([VMNET, "-c", cls.uri, *a, *store], check=True,
+                                              capture_output=True, text=True, timeout=60)
+            for _ in range(100):
+                try:
+                    cls.conn = libvirt.open(cls.uri)
+                    break
+                except libvirt.libvirtError:
+                    time.sleep(0.05)
+            else:
+                cls.conn = libvirt.open(cls.uri)
+            cls.conn.networkDefineXML("<network><name>r-net</name></network>")
+            for vm, mac in (("alice-vm", "52:54:00:00:07:01"), ("bob-vm", "52:54:00:00:07:02")):
+                cls.conn.defineXML(f"""<domain type='qemu'><name>{vm}</name><memory unit='MiB'>64</memory>
+                  <vcpu>1</vcpu><os><type arch='x86_64' machine='q35'>hvm</type></os><devices>
+                  <controller type='pci' index='0' model='pcie-root'/><interface type='network'>
+                  <mac address='{mac}'/><source network='r-net'/><model type='virtio'/></interface>
+                  </devices></domain>""")
+            ops = ["Read service configuration", "Read VM configuration", "Create or change VMs",
+                   "Start and stop VMs", "Configure SR-IOV on adapters"]
+            admin("new-vmrole", "--name", "VM owner", *[x for op in ops for x in ("--operation", op)])
+            admin("new-vmscope", "--name", "alice-scope")
+            admin("set-vmscope", "--vm-name", "alice-vm", "--scope", "alice-scope")
+            admin("grant-vmrole", "--role", "VM owner", "--user", cls.user, "--scope", "alice-scope")
+            cls.start_cockpit()
+        except Exception:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.stop_cockpit()
+            cls.conn.close()
+        except Exception:
+            pass
+        subprocess.run([POLKIT_ENV, "stop", cls.state], capture_output=True, timeout=60)
+        shutil.rmtree(cls.state, ignore_errors=True)
+
+    def setUp(self):
+        self.open_page(self.uri)
+
+    def test_1_sees_only_the_vms_of_their_scope(self):
+        everyone = {a["VMName"] for a in vmnet_json(self.uri, "get-vmnetworkadapter", "--all")}
+        self.assertEqual(everyone, {"alice-vm", "bob-vm"})
+        page = self.assert_page_matches(self.uri)
+        self.assertEqual([a["VMName"] for a in page["adapters"]], ["alice-vm"])
+        self.assertEqual(self.browser.js("[...document.getElementById('move-vm').options].map(o => o.value)"),
+                         ["alice-vm"])
+        self.browser.screenshot("scoped-user", "#adapter-section")
+
+    def test_2_a_refused_change_names_the_operation(self):
+        b = self.browser
+        b.js("document.getElementById('new-switch-button').click()")
+        b.wait("document.getElementById('switch-dialog').open")
+        b.js("document.getElementById('switch-name').value = 'alice-sw';"
+             "document.getElementById('switch-bridge').value = 'br-alice';"
+             "document.getElementById('switch-form').requestSubmit()")
+        text = b.wait("document.getElementById('switch-alert').textContent", what="the refusal")
+        self.assertIn("New-VMSwitch alice-sw refused", text)
+        self.assertIn("'Change virtual switches'", text)
+        b.screenshot("scoped-user-refused")
+        self.assertNotIn("alice-sw", [s["Name"] for s in vmnet_json(self.uri, "get-vmswitch") or []])
 
 
 if __name__ == "__main__":
