@@ -549,7 +549,46 @@ class DaemonPageTest(PageTestBase):
         shutil.rmtree(cls.state, ignore_errors=True)
 
     def setUp(self):
-        self.open_page(self.uri)
+        if not self._testMethodName.startswith("test_0"):
+            self.open_page(self.uri)
+
+    def test_0_watch_vmhost(self):
+        """The tool's streaming verb alone: a line when it is in place, one per burst of events,
+        each within a second or two, and a clean exit on SIGINT."""
+        import select
+        import signal
+        watch = subprocess.Popen([VMNET, "-c", self.uri, "-o", "json", "watch-vmhost"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            def line(timeout):
+                ready, _, _ = select.select([watch.stdout], [], [], timeout)
+                self.assertTrue(ready, f"no line within {timeout} s")
+                return json.loads(watch.stdout.readline())
+            self.assertEqual(line(10), {"Sequence": 0, "Events": [], "Changes": []})
+            t0 = time.monotonic()
+            subprocess.run(["virsh", "-q", "-c", self.uri, "start", "off1"], check=True, capture_output=True)
+            seen = [line(2)]
+            self.timings["watch-vmhost line after virsh start"] = time.monotonic() - t0
+            self.assertEqual(seen[0]["Sequence"], 1)
+            # libvirt tells "resumed" and "started": one line or two, depending on timing.
+            while not any("started off1" in l["Events"] for l in seen):
+                seen.append(line(2))
+            self.assertIn({"Type": "VM", "Change": "Changed", "Name": "off1", "Property": "state"},
+                          [c for l in seen for c in l["Changes"]])
+            subprocess.run(["virsh", "-q", "-c", self.uri, "destroy", "off1"], check=True, capture_output=True)
+            seen = []
+            while not any("stopped off1" in l["Events"] for l in seen):
+                seen.append(line(2))
+            self.assertTrue(any(c["Type"] == "VMNetworkAdapter" and c["VMName"] == "off1" and c["Property"] == "status"
+                                for l in seen for c in l["Changes"]), seen)
+            # Nothing happens, nothing is printed: no timer.
+            ready, _, _ = select.select([watch.stdout], [], [], 1.5)
+            self.assertFalse(ready, "a line without an event")
+        finally:
+            subprocess.run(["virsh", "-q", "-c", self.uri, "destroy", "off1"], capture_output=True)
+            watch.send_signal(signal.SIGINT)
+            out, err = watch.communicate(timeout=10)
+        self.assertEqual(watch.returncode, 0, err)
 
     def test_1_tables_match_the_tool(self):
         self.assert_page_matches(self.uri)
