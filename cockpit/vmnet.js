@@ -477,13 +477,17 @@ function moveVm(ev) {
         return;
     const argv = ["/bin/sh", "-c", 'echo "$$"; exec "$0" "$@"', "vmnet", "--connect", state.uri,
         "move-vm", "--vm-name", vm, "--destination", destination];
+    const migrateUri = $("move-migrate-uri").value.trim();
+    if (migrateUri)
+        argv.push("--migrate-uri", migrateUri);
     if ($("move-live").checked)
         argv.push("--live");
-    const move = { pid: null, output: "", cancelled: false };
+    const move = { pid: null, output: "", cancelled: false, phases: [] };
     state.move = move;
     replace($("move-alert"));
     $("move-button").disabled = true;
     $("move-cancel").disabled = false;
+    $("move-progress").dataset.phases = "";
     setProgress(0, `Moving ${vm} to ${destination}: starting`);
     const proc = cockpit.spawn(argv, { err: "out" });
     proc.stream(data => {
@@ -493,8 +497,11 @@ function moveVm(ev) {
             move.pid = lines[0].trim();
         for (const line of lines.slice(1)) {
             const phase = line.replace(/…$/, "").trim();
-            if (phase in movePhases)
+            if (phase in movePhases && !move.phases.includes(phase)) {
+                move.phases.push(phase);
+                $("move-progress").dataset.phases = move.phases.join(" ");
                 setProgress(movePhases[phase], `Moving ${vm} to ${destination}: ${phase}`);
+            }
         }
     });
     proc.then(() => {
@@ -514,7 +521,8 @@ function moveVm(ev) {
     });
 }
 
-// The tool cancels on SIGINT: VFs go back where they were.
+// SIGINT cancels the tool's move between its steps; a migration libvirt has
+// already started runs to its end (the library does not abort it).
 function cancelMove() {
     const move = state.move;
     if (!move || !move.pid)

@@ -516,23 +516,34 @@ class DaemonPageTest(PageTestBase):
         sys.path.insert(0, os.path.join(SOURCE, "tests", "daemon"))
         from test_daemon import domain_xml
         cls.state = tempfile.mkdtemp(prefix="vmnet-cockpit-daemon-")
-        p = subprocess.run([LIBVIRTD_ENV, "start", cls.state], capture_output=True, text=True, timeout=180)
-        if p.returncode == 77:
-            shutil.rmtree(cls.state, ignore_errors=True)
-            raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start libvirtd: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
+        cls.states = [os.path.join(cls.state, "src"), os.path.join(cls.state, "dst")]
+        uris = []
+        # Two daemons (distinct host UUIDs) so that a VM can move between them.
+        for state, host_uuid in zip(cls.states, ("33333333-0000-0000-0000-000000000001",
+                                                 "33333333-0000-0000-0000-000000000002")):
+            p = subprocess.run([LIBVIRTD_ENV, "start", state, "--host-uuid", host_uuid], capture_output=True,
+                               text=True, timeout=180)
+            if p.returncode == 77:
+                cls.tearDownClass()
+                raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
+            if p.returncode != 0:
+                cls.tearDownClass()
+                raise RuntimeError("cannot start libvirtd: " + p.stderr)
+            uris.append(p.stdout.strip().splitlines()[-1])
+        cls.uri, cls.dst_uri = uris
         try:
             cls.conn = libvirt.open(cls.uri)
-            net = cls.conn.networkDefineXML("<network><name>sw</name><bridge name='vmnetsw0'/></network>")
-            net.create()
+            cls.dst = libvirt.open(cls.dst_uri)
+            for c in (cls.conn, cls.dst):
+                c.networkDefineXML("<network><name>sw</name><bridge name='vmnetsw0'/></network>").create()
             for name, nics, settings in (
                     ("run1", [("52:54:00:c0:00:01", "sw", "net0")],
                      [("52:54:00:c0:00:01", "iov-weight='100' iov-queue-pairs-requested='2'")]),
-                    ("off1", [("52:54:00:c0:01:01", "sw", "front")], [])):
+                    ("off1", [("52:54:00:c0:01:01", "sw", "front")], []),
+                    ("mover", [("52:54:00:c0:02:01", "sw", "net0")], [("52:54:00:c0:02:01", "iov-weight='30'")])):
                 cls.conn.defineXML(domain_xml(name, nics, settings))
             cls.conn.lookupByName("run1").create()
+            cls.conn.lookupByName("mover").create()
             cls.start_cockpit()
         except Exception:
             cls.tearDownClass()
@@ -543,9 +554,12 @@ class DaemonPageTest(PageTestBase):
         try:
             cls.stop_cockpit()
             cls.conn.close()
+            cls.dst.close()
         except Exception:
             pass
-        subprocess.run([LIBVIRTD_ENV, "stop", cls.state], capture_output=True, timeout=120)
+        for state in cls.states:
+            if os.path.exists(state):
+                subprocess.run([LIBVIRTD_ENV, "stop", state], capture_output=True, timeout=120)
         shutil.rmtree(cls.state, ignore_errors=True)
 
     def setUp(self):
@@ -632,6 +646,31 @@ class DaemonPageTest(PageTestBase):
                                 "each change came as a line of watch-vmhost")
         self.assert_page_matches(self.uri)
         subprocess.run(["virsh", "-q", "-c", self.uri, "destroy", "off1"], capture_output=True)
+
+    def test_4_move_with_progress(self):
+        b = self.browser
+        sock = os.path.join(self.state, "migrate.sock")
+        b.js(f"""document.getElementById('move-vm').value = 'mover';
+                 document.getElementById('move-destination').value = {json.dumps(self.dst_uri)};
+                 document.getElementById('move-migrate-uri').value = {json.dumps('unix://' + sock)};
+                 document.getElementById('move-live').checked = true;
+                 document.getElementById('move-form').requestSubmit()""")
+        self.assertFalse(b.js("document.getElementById('move-cancel').disabled"), "Cancel while moving")
+        t0 = time.monotonic()
+        text = b.wait("document.getElementById('move-alert').textContent", timeout=120, what="the move's end")
+        self.timings["move in the browser"] = time.monotonic() - t0
+        self.assertIn("Moved mover to", text)
+        self.assertEqual(b.js("document.getElementById('move-progress').dataset.phases"),
+                         "Preflight Detach Migrate Attach")
+        self.assertEqual(b.js("document.getElementById('move-progress-bar').getAttribute('aria-valuenow')"), "100")
+        self.assertTrue(b.js("document.getElementById('move-cancel').disabled"))
+        b.screenshot("move-done", "#move-section")
+        self.assertTrue(self.dst.lookupByName("mover").isActive())
+        # The VM left this host: the page follows without a reload.
+        b.wait("!document.querySelector('#adapter-table tr[data-key=\"mover/net0\"]')", timeout=10,
+               what="the moved VM to leave the table")
+        self.assertEqual([o for o in b.js("[...document.getElementById('move-vm').options].map(o => o.value)")
+                          if o == "mover"], [])
 
 
 class AuthPageTest(PageTestBase):
