@@ -6,9 +6,11 @@ library only), and what the page shows is compared with `vmnet --output json` fo
 
 Against the demo host: every table, NumVFs refused while VFs are in use, a bad IovWeight refused
 with the field named, the New virtual switch dialog, a refused move, keyboard use, a narrow
-window. Against a private libvirtd (tests/daemon/libvirtd-env.sh): the tables, an IovWeight change
-that lands in the domain's metadata, and changes made by other clients that reach the page
-through `vmnet watch-vmhost` without a reload.
+window, the page under Tools in Cockpit's shell. Against private libvirtds
+(tests/daemon/libvirtd-env.sh): `vmnet watch-vmhost` alone, the tables, an IovWeight change that
+lands in the domain's metadata, changes made by other clients that reach the page without a
+reload, a live move with its progress. Against the polkit stack (tests/auth/polkit-env.sh): a
+user limited to a scope sees only its VMs, and a refused change names the operation.
 
 Screenshots of each view go to $MESON_BUILD_ROOT/cockpit-screenshots (or VMNET_SCREENSHOTS)."""
 import json
@@ -481,6 +483,18 @@ class DemoPageTest(PageTestBase):
         b.wait("document.getElementById('adapter-dialog').open", what="Enter to open the dialog")
         b.key("Escape", 27)
         b.wait("!document.getElementById('adapter-dialog').open")
+
+    def test_in_the_shell_under_tools(self):
+        b = self.browser
+        b.call("Page.navigate", url=f"http://127.0.0.1:{self.port}/vmnet#/?uri={self.URI}")
+        frame = "document.querySelector('iframe[name=\"cockpit1:localhost/vmnet\"]')"
+        b.wait(f"{frame} && {frame}.contentDocument && {frame}.contentDocument.body && "
+               f"{frame}.contentDocument.body.dataset.loaded >= 1", what="the page inside the shell")
+        tools = b.js("""(() => { const s = [...document.querySelectorAll('section.pf-c-nav__section')]
+                        .find(s => s.querySelector('.pf-c-nav__section-title')?.textContent.trim() === 'Tools');
+                        return s ? [...s.querySelectorAll('a')].map(a => [a.textContent.trim(), a.getAttribute('href')]) : null; })()""")
+        self.assertIn(["SR-IOV", "/vmnet"], tools or [], "SR-IOV under Tools")
+        b.screenshot("in-the-shell")
 
     def test_narrow_window(self):
         b = self.browser
