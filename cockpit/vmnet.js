@@ -206,8 +206,11 @@ function renderPfs(d) {
         if (pf.Name in typed)
             input.value = typed[pf.Name];
         const apply = h("button", {
-            class: "pf-c-button pf-m-secondary", type: "submit", "data-pf": pf.Name
+            class: "pf-c-button pf-m-secondary", type: "submit", "data-pf": pf.Name,
+            "aria-label": `Apply NumVFs of ${pf.Name}`
         }, "Apply");
+        if (pf.AllocatedVFs > 0)
+            input.setAttribute("aria-describedby", `${inputId}-in-use`);
         const form = h("form", {
             class: "vmnet-inline-form",
             onsubmit: ev => { ev.preventDefault(); setNumVfs(pf.Name, input.value, apply) }
@@ -215,7 +218,8 @@ function renderPfs(d) {
                        h("label", { class: "pf-u-screen-reader", for: inputId }, `NumVFs of ${pf.Name}`),
                        input, apply,
                        pf.AllocatedVFs > 0
-                           ? h("span", { class: "pf-c-form__helper-text" }, `${pf.AllocatedVFs} in use: give them back first`)
+                           ? h("span", { class: "pf-c-form__helper-text", id: `${inputId}-in-use` },
+                               `${pf.AllocatedVFs} in use: give them back first`)
                            : null);
         return h("tr", { "data-key": pf.Name },
                  td("Name", "Name", pf.Name),
