@@ -285,10 +285,13 @@ class PageTestBase(unittest.TestCase):
             cls.stop_cockpit()
             raise
         cls.timings = {"browser start": time.monotonic() - t0}
+        cls.class_start = t0
         cls.browser.size(1280, 800)
 
     @classmethod
     def stop_cockpit(cls):
+        if getattr(cls, "class_start", None):
+            cls.timings["browser start to last test"] = time.monotonic() - cls.class_start
         if cls.browser:
             cls.browser.close()
             cls.browser = None
