@@ -608,18 +608,18 @@ class DaemonPageTest(PageTestBase):
             self.assertEqual(line(10), {"Sequence": 0, "Events": [], "Changes": []})
             t0 = time.monotonic()
             subprocess.run(["virsh", "-q", "-c", self.uri, "start", "off1"], check=True, capture_output=True)
-            seen = [line(2)]
+            seen = [line(5)]
             self.timings["watch-vmhost line after virsh start"] = time.monotonic() - t0
             self.assertEqual(seen[0]["Sequence"], 1)
             # libvirt tells "resumed" and "started": one line or two, depending on timing.
             while not any("started off1" in l["Events"] for l in seen):
-                seen.append(line(2))
+                seen.append(line(5))
             self.assertIn({"Type": "VM", "Change": "Changed", "Name": "off1", "Property": "state"},
                           [c for l in seen for c in l["Changes"]])
             subprocess.run(["virsh", "-q", "-c", self.uri, "destroy", "off1"], check=True, capture_output=True)
             seen = []
             while not any("stopped off1" in l["Events"] for l in seen):
-                seen.append(line(2))
+                seen.append(line(5))
             self.assertTrue(any(c["Type"] == "VMNetworkAdapter" and c["VMName"] == "off1" and c["Property"] == "status"
                                 for l in seen for c in l["Changes"]), seen)
             # Nothing happens, nothing is printed: no timer.
