@@ -414,7 +414,8 @@ run_watch_vmhost (VmnetCli *cli, gpointer options, GError **error)
 }
 
 const VmnetCommand vmnet_cmd_watch_vmhost = {
-  "watch-vmhost", "",
-  "Follow the host through libvirt's events: one line per change (a JSON object with --output json)",
-  0, NULL, NULL, run_watch_vmhost,
+  .name = "watch-vmhost",
+  .args_hint = "",
+  .summary = "Follow the host through libvirt's events: one line per change (a JSON object with --output json)",
+  .run = run_watch_vmhost,
 };
