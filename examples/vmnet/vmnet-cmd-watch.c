@@ -1,17 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* watch-vmhost: follows the host through libvirt's events and prints one line
- * per change (a JSON object with --output json), for consoles that show the
- * host live.
- *
- * The library tells what changed (items-changed and notify on the host's
- * lists) but not when to look: it has no event signal outside the
- * reconciler, which would also move VFs. So this verb opens its own libvirt
- * connection to the host's URI, listens for domain, network and node-device
- * events there, and answers each burst of events with one
- * vmnet_host_refresh_async(). Nothing is polled. */
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-#include <libvirt-glib/libvirt-glib.h>
+/* watch-vmhost: follows the host through libvirt's events (a live VmnetHost:
+ * one read per burst of events, nothing polled) and prints one line per read
+ * (a JSON object with --output json) with the events and what changed, for
+ * consoles that show the host live. */
 #include <json-glib/json-glib.h>
 
 #include "vmnet-cli.h"
@@ -20,17 +11,8 @@ typedef struct {
   VmnetCli     *cli;
   GMainLoop    *loop;
   GError       *error;
-  virConnectPtr conn;
-  gint          domain_ids[5];
-  gint          network_id;
-  gint          nodedev_id;
-  gboolean      close_registered;
-  GPtrArray    *events;         /* (element-type utf8): since the last refresh started */
-  GPtrArray    *burst;          /* (element-type utf8): what the running refresh answers */
   GPtrArray    *changes;        /* (element-type JsonNode): since the last line */
   GHashTable   *watched;        /* objects whose notify is connected */
-  gboolean      refreshing;
-  gboolean      again;
   guint64       sequence;
 } Watch;
 
@@ -173,110 +155,26 @@ print_line (Watch *w, GPtrArray *events)
   g_ptr_array_set_size (w->changes, 0);
 }
 
-static void refresh (Watch *w);
-
 static void
-refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
+on_refreshed (VmnetHost *host, const gchar *const *events, gpointer user_data)
 {
   Watch *w = user_data;
-  g_autoptr(GPtrArray) burst = g_steal_pointer (&w->burst);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
 
-  w->refreshing = FALSE;
-  if (!vmnet_host_refresh_finish (VMNET_HOST (source), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !w->error)
-        w->error = g_steal_pointer (&error);
-      g_main_loop_quit (w->loop);
-      return;
-    }
-  if (burst->len || w->changes->len)
-    print_line (w, burst);
-  if (w->again)
-    refresh (w);
-}
-
-/* Events that arrive during a refresh lead to one more, after it. */
-static void
-refresh (Watch *w)
-{
-  if (w->refreshing)
-    {
-      w->again = TRUE;
-      return;
-    }
-  w->again = FALSE;
-  w->refreshing = TRUE;
-  /* The events so far go with the line this refresh prints. */
-  w->burst = g_steal_pointer (&w->events);
-  w->events = g_ptr_array_new_with_free_func (g_free);
-  vmnet_host_refresh_async (w->cli->host, w->cli->cancellable, refreshed, w);
+  for (guint i = 0; events && events[i]; i++)
+    g_ptr_array_add (list, (gpointer) events[i]);
+  print_line (w, list);
 }
 
 static void
-event (Watch *w, const gchar *what, const gchar *name)
+on_live (VmnetHost *host, GParamSpec *pspec, gpointer user_data)
 {
-  g_ptr_array_add (w->events, g_strdup_printf ("%s %s", what, name ? name : ""));
-  refresh (w);
-}
+  Watch *w = user_data;
 
-static int
-on_lifecycle (virConnectPtr conn, virDomainPtr dom, int kind, int detail, void *opaque)
-{
-  static const gchar *const names[] = {
-    "defined", "undefined", "started", "suspended", "resumed", "stopped", "shutdown", "pmsuspended", "crashed",
-  };
-
-  event (opaque, kind >= 0 && kind < (int) G_N_ELEMENTS (names) ? names[kind] : "changed", virDomainGetName (dom));
-  return 0;
-}
-
-static void
-on_device_added (virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
-{
-  event (opaque, "device-added", virDomainGetName (dom));
-}
-
-static void
-on_device_removed (virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
-{
-  event (opaque, "device-removed", virDomainGetName (dom));
-}
-
-static void
-on_metadata (virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, void *opaque)
-{
-  event (opaque, "metadata-changed", virDomainGetName (dom));
-}
-
-static void
-on_job_completed (virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params, int n, void *opaque)
-{
-  event (opaque, "job-completed", virDomainGetName (dom));
-}
-
-static void
-on_network (virConnectPtr conn, virNetworkPtr net, int kind, int detail, void *opaque)
-{
-  event (opaque, "network-changed", virNetworkGetName (net));
-}
-
-static void
-on_nodedev (virConnectPtr conn, virNodeDevicePtr dev, int kind, int detail, void *opaque)
-{
-  event (opaque, "device-changed", virNodeDeviceGetName (dev));
-}
-
-static void
-on_close (virConnectPtr conn, int reason, void *opaque)
-{
-  Watch *w = opaque;
-
-  if (!w->error)
-    g_set_error (&w->error, VMNET_ERROR, VMNET_ERROR_BACKEND_UNAVAILABLE,
-                 "watch-vmhost: the connection to '%s' was closed (%s)",
-                 vmnet_host_get_resolved_uri (w->cli->host),
-                 reason == VIR_CONNECT_CLOSE_REASON_KEEPALIVE ? "keepalive timeout" : "connection lost");
+  if (vmnet_host_get_live (host))
+    return;
+  g_set_error (&w->error, VMNET_ERROR, VMNET_ERROR_BACKEND_UNAVAILABLE,
+               "lost the connection to libvirt at '%s'", vmnet_host_get_resolved_uri (host));
   g_main_loop_quit (w->loop);
 }
 
@@ -287,74 +185,13 @@ on_cancelled (GCancellable *cancellable, gpointer user_data)
 }
 
 static gboolean
-listen (Watch *w, GError **error)
-{
-  const gchar *uri = vmnet_host_get_resolved_uri (w->cli->host);
-  const struct { gint id; virConnectDomainEventGenericCallback cb; } domain_events[] = {
-    { VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK (on_lifecycle) },
-    { VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK (on_device_added) },
-    { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK (on_device_removed) },
-    { VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, VIR_DOMAIN_EVENT_CALLBACK (on_metadata) },
-    { VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, VIR_DOMAIN_EVENT_CALLBACK (on_job_completed) },
-  };
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (domain_events) == G_N_ELEMENTS (((Watch *) 0)->domain_ids));
-  /* Events reach connections opened after this, on the default main context. */
-  gvir_event_register ();
-  w->conn = virConnectOpen (uri);
-  if (!w->conn)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_BACKEND_UNAVAILABLE,
-                   "watch-vmhost: cannot open '%s' for events: %s", uri, virGetLastErrorMessage ());
-      return FALSE;
-    }
-  if (!g_str_has_prefix (uri, "test:"))
-    virConnectSetKeepAlive (w->conn, 5, 3);
-  for (guint i = 0; i < G_N_ELEMENTS (domain_events); i++)
-    w->domain_ids[i] = virConnectDomainEventRegisterAny (w->conn, NULL, domain_events[i].id,
-                                                         domain_events[i].cb, w, NULL);
-  if (w->domain_ids[0] < 0)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
-                   "watch-vmhost: '%s' does not deliver domain events: %s", uri, virGetLastErrorMessage ());
-      return FALSE;
-    }
-  w->network_id = virConnectNetworkEventRegisterAny (w->conn, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
-                                                     VIR_NETWORK_EVENT_CALLBACK (on_network), w, NULL);
-  /* VFs come and go as node devices; drivers without node devices have none. */
-  w->nodedev_id = virConnectNodeDeviceEventRegisterAny (w->conn, NULL, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
-                                                        VIR_NODE_DEVICE_EVENT_CALLBACK (on_nodedev), w, NULL);
-  virResetLastError ();
-  w->close_registered = virConnectRegisterCloseCallback (w->conn, on_close, w, NULL) == 0;
-  return TRUE;
-}
-
-static void
-unlisten (Watch *w)
-{
-  if (!w->conn)
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (w->domain_ids); i++)
-    if (w->domain_ids[i] >= 0)
-      virConnectDomainEventDeregisterAny (w->conn, w->domain_ids[i]);
-  if (w->network_id >= 0)
-    virConnectNetworkEventDeregisterAny (w->conn, w->network_id);
-  if (w->nodedev_id >= 0)
-    virConnectNodeDeviceEventDeregisterAny (w->conn, w->nodedev_id);
-  if (w->close_registered)
-    virConnectUnregisterCloseCallback (w->conn, on_close);
-  virConnectClose (w->conn);
-  w->conn = NULL;
-}
-
-static gboolean
 run_watch_vmhost (VmnetCli *cli, gpointer options, GError **error)
 {
   GListModel *lists[] = {
     vmnet_host_get_switches (cli->host), vmnet_host_get_net_adapters_sriov (cli->host),
     vmnet_host_get_vms (cli->host), vmnet_host_get_network_adapters (cli->host),
   };
-  Watch w = { cli, NULL, NULL, NULL, { -1, -1, -1, -1, -1 }, -1, -1, FALSE };
+  Watch w = { cli };
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
   gulong cancel_id;
   gboolean ok;
@@ -362,7 +199,6 @@ run_watch_vmhost (VmnetCli *cli, gpointer options, GError **error)
   if (!vmnet_cli_no_positional (cli, error))
     return FALSE;
   w.loop = g_main_loop_new (NULL, FALSE);
-  w.events = g_ptr_array_new_with_free_func (g_free);
   w.changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   w.watched = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
@@ -377,7 +213,9 @@ run_watch_vmhost (VmnetCli *cli, gpointer options, GError **error)
       g_signal_connect (lists[l], "items-changed", G_CALLBACK (on_items_changed), &w);
     }
 
-  ok = listen (&w, error);
+  g_signal_connect (cli->host, "refreshed", G_CALLBACK (on_refreshed), &w);
+  g_signal_connect (cli->host, "notify::live", G_CALLBACK (on_live), &w);
+  ok = vmnet_host_set_live (cli->host, TRUE, error);
   if (ok)
     {
       /* The first line says the watch is in place: what follows is news. */
@@ -386,16 +224,14 @@ run_watch_vmhost (VmnetCli *cli, gpointer options, GError **error)
       if (!g_cancellable_is_cancelled (cli->cancellable))
         g_main_loop_run (w.loop);
       g_cancellable_disconnect (cli->cancellable, cancel_id);
-      /* A refresh in flight holds w: let it finish. */
-      while (w.refreshing)
-        g_main_context_iteration (NULL, TRUE);
       if (w.error)
         {
           g_propagate_error (error, g_steal_pointer (&w.error));
           ok = FALSE;
         }
     }
-  unlisten (&w);
+  g_signal_handlers_disconnect_by_data (cli->host, &w);
+  vmnet_host_set_live (cli->host, FALSE, NULL);
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     g_signal_handlers_disconnect_by_data (lists[l], &w);
   {
@@ -408,7 +244,6 @@ run_watch_vmhost (VmnetCli *cli, gpointer options, GError **error)
   }
   g_hash_table_unref (w.watched);
   g_ptr_array_unref (w.changes);
-  g_ptr_array_unref (w.events);
   g_main_loop_unref (w.loop);
   return ok;
 }
