@@ -525,8 +525,8 @@ function moveVm(ev) {
     });
 }
 
-// SIGINT cancels the tool's move between its steps; a migration libvirt has
-// already started runs to its end (the library does not abort it).
+// SIGINT cancels the tool's move: a migration libvirt has started is aborted,
+// the VM stays where it was and gets its VFs back.
 function cancelMove() {
     const move = state.move;
     if (!move || !move.pid)

@@ -219,6 +219,7 @@ run_watch_vmhost (VmnetCli *cli, gpointer options, GError **error)
   if (ok)
     {
       /* The first line says the watch is in place: what follows is news. */
+      g_ptr_array_set_size (w.changes, 0);
       print_line (&w, none);
       cancel_id = g_cancellable_connect (cli->cancellable, G_CALLBACK (on_cancelled), w.loop, NULL);
       if (!g_cancellable_is_cancelled (cli->cancellable))
