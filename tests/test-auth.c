@@ -493,13 +493,13 @@ test_js_string (void)
 }
 
 static const gchar *polkit_stub =
-  "var polkit = { Result: { YES: 'yes', NO: 'no', NOT_HANDLED: 'nh' }, rules: [],\n"
-  "  addRule: function (f) { this.rules.push(f); } };\n";
+  "var polkit = { Result: { YES: 'yes', NO: 'no', NOT_HANDLED: 'nh' }, rules: [], logged: [],\n"
+  "  addRule: function (f) { this.rules.push(f); }, log: function (m) { this.logged.push(m); } };\n";
 
 static const gchar *decide_js =
   "function decide(user, groups, id, uuid) {\n"
   "  var subject = { user: user, isInGroup: function (g) { return groups.split(',').indexOf(g) >= 0; } };\n"
-  "  var action = { id: id, lookup: function (k) { return k === 'domain_uuid' ? uuid : undefined; } };\n"
+  "  var action = { id: id, lookup: function (k) { return k === 'domain_uuid' ? uuid : k === 'domain_name' ? 'vm-' + uuid : undefined; } };\n"
   "  return polkit.rules[0](action, subject) === 'yes';\n"
   "}\n"
   "var out = [];\n";
@@ -637,6 +637,50 @@ test_rules_hostile_store (void)
   g_rmdir (dir);
 }
 
+/* Every denial is logged with user, permission, VM and scope (as JSON strings: a name cannot
+ * forge a log line); an allowed call logs nothing. */
+static void
+test_rules_log_denials (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetAuthStore) store = vmnet_auth_store_new_from_data (eval_store, "t", &error);
+  const VmnetAuthVm vms[] = { { "33333333-3333-3333-3333-333333333333", "vm-lab", "Lab" } };
+  g_autofree gchar *rules = NULL;
+  g_autoptr(GString) script = g_string_new (polkit_stub);
+  g_autofree gchar *out = NULL;
+  const gchar *expected =
+    "1|0|0\n"
+    "vmnet: denied \"domain.start\" to user \"bob\" on VM \"vm-33333333-3333-3333-3333-333333333333\" in scope \"Lab\"\n"
+    "0|vmnet: denied \"network.write\" to user \"carol\\nroot\"";
+
+  g_assert_no_error (error);
+  rules = vmnet_auth_store_generate_rules_for (store, vms, G_N_ELEMENTS (vms), &error);
+  g_assert_no_error (error);
+  g_string_append (script, rules);
+  g_string_append (script, decide_js);
+  g_string_append (script,
+    "var vm = '33333333-3333-3333-3333-333333333333';\n"
+    /* alice may take snapshots in Lab (a child of Test): nothing logged. */
+    "var r1 = decide('alice', '', 'org.libvirt.api.domain.snapshot', vm) ? 1 : 0;\n"
+    "var n1 = polkit.logged.length;\n"
+    "var r2 = decide('bob', '', 'org.libvirt.api.domain.start', vm) ? 1 : 0;\n"
+    "var log2 = polkit.logged.join('|');\n"
+    "polkit.logged = [];\n"
+    "var r3 = decide('carol\\nroot', '', 'org.libvirt.api.network.write', '') ? 1 : 0;\n"
+    "var result = [r1, n1, r2].join('|') + '\\n' + log2 + '\\n' + r3 + '|' + polkit.logged.join('|');\n");
+#ifdef HAVE_DUKTAPE
+  out = duktape_eval (script->str);
+#else
+  out = gjs_eval (script->str);
+  if (!out)
+    {
+      g_test_skip ("neither duktape (duktape-dev) nor gjs is installed");
+      return;
+    }
+#endif
+  g_assert_cmpstr (out, ==, expected);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -651,5 +695,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/auth/js-string", test_js_string);
   g_test_add_func ("/vmnet/auth/rules-decide-as-the-evaluator", test_rules_decide_as_the_evaluator);
   g_test_add_func ("/vmnet/auth/rules-hostile-store", test_rules_hostile_store);
+  g_test_add_func ("/vmnet/auth/rules-log-denials", test_rules_log_denials);
   return g_test_run ();
 }
