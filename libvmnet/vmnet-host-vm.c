@@ -45,6 +45,31 @@ progress_unref (Progress *p)
   g_atomic_rc_box_release_full (p, (GDestroyNotify) progress_clear);
 }
 
+static gboolean
+progress_released (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* The operation's reference, dropped on the caller's context: the caller's
+ * data is freed where its reports run, not in a worker. */
+static void
+progress_release (Progress *p)
+{
+  g_autoptr(GSource) source = NULL;
+
+  if (!p->context)
+    {
+      progress_unref (p);
+      return;
+    }
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_released, p, (GDestroyNotify) progress_unref);
+  g_source_set_static_name (source, "[vmnet] move progress release");
+  g_source_attach (source, p->context);
+}
+
 typedef struct {
   Progress       *progress;
   VmnetMovePhase  phase;
@@ -68,9 +93,13 @@ report_dispatch (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Queued on the caller's context, never run in place: g_main_context_invoke()
+ * would run it in the worker whenever that context is not owned at the time
+ * (between iterations, before the caller's loop runs). */
 static void
 report (Progress *p, VmnetMovePhase phase, guint64 processed, guint64 total)
 {
+  g_autoptr(GSource) source = NULL;
   Report *r;
 
   if (!p || !p->func)
@@ -85,7 +114,11 @@ report (Progress *p, VmnetMovePhase phase, guint64 processed, guint64 total)
   r->phase = phase;
   r->processed = processed;
   r->total = total;
-  g_main_context_invoke_full (p->context, G_PRIORITY_DEFAULT, report_dispatch, r, (GDestroyNotify) report_free);
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, report_dispatch, r, (GDestroyNotify) report_free);
+  g_source_set_static_name (source, "[vmnet] move progress");
+  g_source_attach (source, p->context);
 }
 
 typedef struct {
@@ -111,7 +144,7 @@ vm_op_data_free (VmOpData *data)
   g_free (data->memory_file);
   g_free (data->destination_uri);
   g_free (data->migrate_uri);
-  g_clear_pointer (&data->progress, progress_unref);
+  g_clear_pointer (&data->progress, progress_release);
   g_ptr_array_unref (data->steps);
   g_free (data);
 }
