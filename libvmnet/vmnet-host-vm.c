@@ -670,6 +670,7 @@ typedef struct {
   GMutex            lock;
   GCond             cond;
   gboolean          done;
+  gboolean          cancelled;
 } Migration;
 
 static gpointer
@@ -687,36 +688,56 @@ migrate_thread (gpointer user_data)
   return NULL;
 }
 
+static void
+migration_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  Migration *m = user_data;
+
+  g_mutex_lock (&m->lock);
+  m->cancelled = TRUE;
+  g_cond_signal (&m->cond);
+  g_mutex_unlock (&m->lock);
+}
+
 /* Runs libvirt's migration, reporting its progress a few times a second;
- * cancelling aborts libvirt's job. */
+ * cancelling aborts libvirt's job at once, and again until libvirt takes
+ * the abort (it refuses one before the job has begun). */
 static gboolean
 migrate (Migration *m, Progress *progress, GCancellable *cancellable, GError **error)
 {
   GThread *thread;
   gboolean aborted = FALSE;
+  gboolean retry = FALSE;
+  gulong handler = 0;
 
   g_mutex_init (&m->lock);
   g_cond_init (&m->cond);
+  if (cancellable)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (migration_cancelled), m, NULL);
   thread = g_thread_new ("vmnet-migrate", migrate_thread, m);
   g_mutex_lock (&m->lock);
   while (!m->done)
     {
       guint64 processed, total;
+      gboolean abort_now;
 
-      if (g_cond_wait_until (&m->cond, &m->lock, g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND) ||
-          m->done)
-        continue;
+      if (!m->cancelled || aborted || retry)
+        g_cond_wait_until (&m->cond, &m->lock, g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND);
+      if (m->done)
+        break;
+      abort_now = m->cancelled && !aborted;
       g_mutex_unlock (&m->lock);
-      if (!aborted && g_cancellable_is_cancelled (cancellable))
+      if (abort_now)
         {
-          vmnet_libvirt_conn_abort_job (m->source, m->uuid);
-          aborted = TRUE;
+          aborted = vmnet_libvirt_conn_abort_job (m->source, m->uuid);
+          retry = !aborted;
         }
       else if (vmnet_libvirt_conn_job_progress (m->source, m->uuid, &processed, &total))
         report (progress, VMNET_MOVE_PHASE_MIGRATE, processed, total);
       g_mutex_lock (&m->lock);
     }
   g_mutex_unlock (&m->lock);
+  g_cancellable_disconnect (cancellable, handler);
   g_thread_join (thread);
   g_mutex_clear (&m->lock);
   g_cond_clear (&m->cond);
@@ -816,7 +837,9 @@ move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
   return vmnet_host_read (self, vmnet_host_get_libvirt_conn (self), NULL, error);
 }
 
-static const VmnetHostOp move_op = { .produce = move_produce, .applied = vm_op_applied };
+/* A migration that ends before the abort takes effect has moved the VM:
+ * the call says so even when @cancellable was cancelled. */
+static const VmnetHostOp move_op = { .produce = move_produce, .applied = vm_op_applied, .own_cancel = TRUE };
 
 static VmOpData *
 prepare_move (VmnetVm *vm, const gchar *destination_uri, const gchar *migrate_uri, VmnetMoveFlags flags,
