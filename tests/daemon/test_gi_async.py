@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The VM *_async operations through GObject-Introspection from a GLib.MainLoop, between two real
 libvirtds (QEMU driver, TCG domains, migration over a unix socket): save, restore, start,
-checkpoint, add adapter, and move with its progress and its cancellation."""
+checkpoint, add adapter, and move with its progress and its cancellation; and a move from gjs
+(move-async.js)."""
 import os
 import shutil
 import struct
@@ -63,7 +64,8 @@ class GiAsyncDaemon(AsyncCase):
         with open(filler, "wb") as f:
             f.write(memory_filler(FILLER_MIB))
         for name, mac, weight in (("mover", "52:54:00:f1:00:01", 50), ("slow", "52:54:00:f1:01:01", 30),
-                                  ("saver", "52:54:00:f1:02:01", 20), ("grower", "52:54:00:f1:03:01", 0)):
+                                  ("saver", "52:54:00:f1:02:01", 20), ("grower", "52:54:00:f1:03:01", 0),
+                                  ("jsmover", "52:54:00:f1:06:01", 10)):
             cls.src.defineXML(domain_xml(name, [(mac, "sw", "net0")], [(mac, f"iov-weight='{weight}'")])).create()
         xml = domain_xml("busy", [("52:54:00:f1:05:01", "sw", "net0")], [("52:54:00:f1:05:01", "iov-weight='30'")])
         xml = xml.replace("<memory unit='MiB'>64</memory>", f"<memory unit='MiB'>{FILLER_MIB}</memory>")
@@ -292,6 +294,25 @@ class GiAsyncDaemon(AsyncCase):
         self.assertNotIn("busy", self.names(self.src))
         self.assertTrue(self.dst.lookupByName("busy").isActive())
         print(f"abort held by libvirt until the migration ended: moved, {seconds:.1f} s in all", file=sys.stderr)
+
+    def test_move_from_gjs(self):
+        gjs = shutil.which("gjs")
+        if not gjs:
+            self.skipTest("gjs is not installed")
+        sock = "unix://" + os.path.join(self.work, "migrate-jsmover.sock")
+        p = subprocess.run([gjs, "-m", os.path.join(HERE, "move-async.js"), self.src_uri, self.dst_uri, "jsmover", sock],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual([line for line in p.stdout.splitlines() if line.startswith("ok ")],
+                         ["ok 1 - new_for_uri_async opens the source",
+                          "ok 2 - set_network_adapter_async sets IovWeight 60",
+                          "ok 3 - move_vm_async moves it live, progress in order before the result"])
+        # The setting made from gjs travelled with the VM.
+        self.assertNotIn("jsmover", self.names(self.src))
+        dom = self.dst.lookupByName("jsmover")
+        self.assertTrue(dom.isActive())
+        self.assertIn('iov-weight="60"', dom.metadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, NS,
+                                                      libvirt.VIR_DOMAIN_AFFECT_CONFIG))
 
     def test_move_refused_on_destination(self):
         # A VM of that name on the destination: the pre-flight refuses, nothing moves.
