@@ -289,13 +289,12 @@ class PrivateHost(AsyncCase):
 
     # -- move: the pre-flight against a destination that lacks the VM's switch ---------------
     def move(self, vm, destination):
-        progress = MoveProgress()
-        value = call_async(lambda cb: self.host.move_vm_async(vm, destination, None, Vmnet.MoveFlags.LIVE, progress,
+        held = [MoveProgress()]  # emptied below: then only the library holds the callback
+        value = call_async(lambda cb: self.host.move_vm_async(vm, destination, None, Vmnet.MoveFlags.LIVE, held[0],
                                                               cancellable=None, callback=cb),
                            lambda src, res: src.move_vm_finish(res))
-        phases = progress.reports
-        freed = self.watch_release(progress)
-        del progress
+        phases = held[0].reports
+        freed = self.watch_release(held.pop())
         self.assertReleasedOnMainThread(freed)
         return value, [(t, phase) for t, phase, _, _ in phases]
 
