@@ -83,6 +83,7 @@ typedef struct {
   VmnetHostProduceFunc  produce;   /* or: makes the whole snapshot */
   VmnetHostAppliedFunc  applied;   /* in the host's context, once the snapshot is applied (signals) */
   VmnetHostResultFunc   result;    /* in the host's context: the object the call returns; NULL: a boolean call */
+  gboolean              own_cancel; /* the result says whether cancelling took effect (not GTask's check) */
 } VmnetHostOp;
 
 void     vmnet_host_start              (VmnetHost           *self,

@@ -322,6 +322,8 @@ vmnet_host_start (VmnetHost         *self,
   run->data = data;
   run->data_free = data_free;
   g_task_set_source_tag (inner, vmnet_host_start);
+  if (op && op->own_cancel)
+    g_task_set_check_cancellable (inner, FALSE);
   g_task_set_task_data (inner, run, (GDestroyNotify) run_data_free);
   g_task_run_in_thread (inner, run_thread);
 }
@@ -360,6 +362,8 @@ vmnet_host_run_async (VmnetHost           *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  if (op && op->own_cancel)
+    g_task_set_check_cancellable (task, FALSE);
   if (prepare_error)
     {
       g_task_return_error (task, prepare_error);

@@ -148,7 +148,7 @@ gboolean          vmnet_libvirt_conn_checkpoint_vm (VmnetLibvirtConn *conn,
                                                     const gchar      *name,
                                                     const gchar      *memory_file,
                                                     GError          **error);
-void              vmnet_libvirt_conn_abort_job     (VmnetLibvirtConn *conn,
+gboolean          vmnet_libvirt_conn_abort_job     (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid);
 gboolean          vmnet_libvirt_conn_job_progress  (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid,
