@@ -35,6 +35,16 @@ else
   failed=$((failed + 1))
 fi
 
+# Fuzzing: each libFuzzer target for a short fixed time, clang with ASan+UBSan (fuzz/README.md).
+if CC=clang tools/setup.sh _build-fuzz -Dwerror=true -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
+     -Dintrospection=false -Ddocs=false -Dcockpit=false >/dev/null; then
+  meson test -C _build-fuzz --print-errorlogs --suite fuzz 2>&1 | tee _build-fuzz/test-summary.log
+  count _build-fuzz/test-summary.log
+else
+  echo "fuzzing build failed"
+  failed=$((failed + 1))
+fi
+
 if [ "${VMNET_LAB:-auto}" != "no" ] && meson test -C _build --list 2>/dev/null | grep -q '^libvmnet:lab'; then
   meson test -C _build --print-errorlogs --suite lab 2>&1 | tee _build/lab-summary.log
   count _build/lab-summary.log

@@ -92,7 +92,7 @@ vmnet_libvirt_error_code_for (gint vir_code)
     }
 }
 
-static void
+static void G_GNUC_PRINTF (4, 0)
 set_error_valist (GError **error, const gchar *operation, const gchar *object,
                   const gchar *format, va_list args)
 {
@@ -524,7 +524,7 @@ version_string (unsigned long v)
 static VmnetTernary
 hostdev_vfio (VmnetLibvirtConn *conn)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&conn->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&conn->lock);
   char *xml;
 
   if (conn->hostdev_known)
