@@ -16,6 +16,8 @@ struct _VmnetHost {
 
   gchar            *uri;
   gchar            *host_root;
+  gboolean          read_only;
+  gboolean          interactive;
   GMainContext     *context;
 
   VmnetLibvirtConn *conn;
@@ -41,6 +43,8 @@ typedef enum {
   VMNET_HOST_PROP_0,
   VMNET_HOST_PROP_URI,
   VMNET_HOST_PROP_HOST_ROOT,
+  VMNET_HOST_PROP_READ_ONLY,
+  VMNET_HOST_PROP_INTERACTIVE,
   VMNET_HOST_PROP_RESOLVED_URI,
   VMNET_HOST_PROP_COMPUTER_NAME,
   VMNET_HOST_PROP_HYPERVISOR,
@@ -65,6 +69,7 @@ void         vmnet_host_emit_vf_action (VmnetHost       *self,
 const gchar *vmnet_host_label       (VmnetHost        *self);
 gboolean     vmnet_host_is_local    (VmnetHost        *self,
                                      VmnetLibvirtConn *conn);
+VmnetLibvirtOpenFlags vmnet_host_open_flags (VmnetHost *self);
 
 /* What a read produces in any thread for the host's context to apply. */
 typedef struct {
@@ -75,6 +80,7 @@ typedef struct {
 
 void           vmnet_snapshot_free        (VmnetSnapshot *snap);
 VmnetSnapshot *vmnet_snapshot_read        (const gchar      *uri,
+                                           VmnetLibvirtOpenFlags flags,
                                            VmnetLibvirtConn *conn,
                                            const gchar      *host_root,
                                            GCancellable     *cancellable,
