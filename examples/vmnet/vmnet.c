@@ -2,6 +2,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib-unix.h>
 
 #include "vmnet-cli.h"
@@ -47,7 +48,10 @@ static const VmnetCommand *const commands[] = {
 /* The options every command takes, before or after the verb. */
 typedef struct {
   gchar    *connect;
+  gboolean  readonly;
   gchar    *output;
+  gchar    *fields;
+  gboolean  terse;
   gchar    *host_root;
   gboolean  verbose;
   gboolean  version;
@@ -56,12 +60,24 @@ typedef struct {
 static const GOptionEntry global_entries[] = {
   { "connect", 'c', 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (GlobalOptions, connect),
     "libvirt URI of the host, or 'demo' (default: $VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
+  { "readonly", 'r', 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (GlobalOptions, readonly),
+    "Open the connection read-only (as virsh -r): every change is refused", NULL },
   { "output", 'o', 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (GlobalOptions, output),
     "Output format: table, list or json", "FORMAT" },
+  { "fields", 'f', 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (GlobalOptions, fields),
+    "Only these properties, in this order (comma-separated, case-insensitive)", "A,B" },
+  { "terse", 't', 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (GlobalOptions, terse),
+    "Values only, colon-separated, ':' and '\\' escaped (as nmcli -t)", NULL },
   { "host-root", 0, 0, G_OPTION_ARG_FILENAME, VMNET_CLI_OPTION (GlobalOptions, host_root),
     "Read the host's /sys and /proc under DIR (a mounted image, a test fixture)", "DIR" },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (GlobalOptions, verbose), "Print debug messages", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (GlobalOptions, version), "Print the version and exit", NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+/* A changing command's --what-if (PowerShell's -WhatIf). */
+const GOptionEntry vmnet_cli_what_if_entries[] = {
+  { "what-if", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the planned change and change nothing", NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -133,6 +149,110 @@ find_command (const gchar *verb)
   return NULL;
 }
 
+static const GOptionEntry *
+find_entry (const GOptionEntry *const *tables, const gchar *word, gsize len, gboolean powershell)
+{
+  for (guint t = 0; tables[t]; t++)
+    for (const GOptionEntry *e = tables[t]; e->long_name; e++)
+      {
+        if (powershell ? vmnet_cli_powershell_matches (e->long_name, word, len)
+                       : (strlen (e->long_name) == len && strncmp (e->long_name, word, len) == 0))
+          return e;
+      }
+  return NULL;
+}
+
+static gboolean
+short_takes_value (const GOptionEntry *const *tables, gchar c)
+{
+  for (guint t = 0; tables[t]; t++)
+    for (const GOptionEntry *e = tables[t]; e->long_name; e++)
+      if (e->short_name == c)
+        return e->arg != G_OPTION_ARG_NONE;
+  return FALSE;
+}
+
+/* Finds the verb, and rewrites the PowerShell spelling of options into the
+ * GNU one before GOption sees them: -VMName web1 is --vm-name web1,
+ * -IovWeight:100 is --iov-weight=100, -WhatIf is --what-if, a switch given
+ * as -EnableIov:$false is dropped. Words that are option values are left
+ * alone, and so is everything after "--". */
+static const VmnetCommand *
+rewrite_powershell (gchar **args, GError **error)
+{
+  const VmnetCommand *command = NULL;
+  const GOptionEntry *tables[4] = { global_entries, NULL, NULL, NULL };
+  gboolean value_next = FALSE;
+
+  for (guint i = 1; args[i]; i++)
+    {
+      gchar *w = args[i];
+      const GOptionEntry *e;
+
+      if (value_next)
+        {
+          value_next = FALSE;
+          continue;
+        }
+      if (g_str_equal (w, "--"))
+        break;
+      if (g_str_has_prefix (w, "--"))
+        {
+          const gchar *eq = strchr (w, '=');
+          e = find_entry (tables, w + 2, eq ? (gsize) (eq - w - 2) : strlen (w + 2), FALSE);
+          value_next = e && e->arg != G_OPTION_ARG_NONE && !eq;
+          continue;
+        }
+      if (w[0] == '-' && g_ascii_isalpha (w[1]) && w[2])
+        {
+          const gchar *colon = strchr (w, ':');
+          gsize len = colon ? (gsize) (colon - w - 1) : strlen (w + 1);
+
+          e = find_entry (tables, w + 1, len, TRUE);
+          if (!e)
+            continue;   /* short options together (-rv), or unknown: GOption says */
+          if (e->arg == G_OPTION_ARG_NONE && colon)
+            {
+              gboolean on;
+              if (!vmnet_cli_parse_on_off (e->long_name, colon + 1, &on, error))
+                return NULL;
+              if (!on)
+                {
+                  g_free (w);
+                  memmove (&args[i], &args[i + 1], (g_strv_length (args + i + 1) + 1) * sizeof (gchar *));
+                  i--;
+                  continue;
+                }
+              args[i] = g_strconcat ("--", e->long_name, NULL);
+            }
+          else if (colon)
+            args[i] = g_strconcat ("--", e->long_name, "=", colon + 1, NULL);
+          else
+            {
+              args[i] = g_strconcat ("--", e->long_name, NULL);
+              value_next = e->arg != G_OPTION_ARG_NONE;
+            }
+          g_free (w);
+          continue;
+        }
+      if (w[0] == '-' && w[1] && !w[2])
+        {
+          value_next = short_takes_value (tables, w[1]);
+          continue;
+        }
+      if (!command && w[0] != '-')
+        {
+          command = find_command (w);
+          if (command)
+            {
+              tables[1] = command->entries ? command->entries : vmnet_cli_what_if_entries + 1;
+              tables[2] = command->changes ? vmnet_cli_what_if_entries : NULL;
+            }
+        }
+    }
+  return command;
+}
+
 static gchar *
 commands_summary (void)
 {
@@ -174,10 +294,13 @@ main (int argc, char **argv)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
+  g_auto(GStrv) fields = NULL;
   g_autofree gchar *summary = NULL;
+  g_autofree GOptionEntry *what_if_bound = NULL;
   Run run = { 0 };
   const gchar *uri;
   gboolean want_help = FALSE;
+  gboolean what_if = FALSE;
   guint sigint_id;
   int status;
 
@@ -187,6 +310,9 @@ main (int argc, char **argv)
     return vmnet_cli_complete (commands, global_entries, argv + 2);
   args = g_strdupv (argv);
   summary = commands_summary ();
+  rewrite_powershell (args, &error);
+  if (error)
+    goto fail;
 
   /* Pass 1: global options anywhere on the line; the verb is the first word left. */
   global = g_option_context_new ("COMMAND [ARGS…]");
@@ -246,6 +372,32 @@ main (int argc, char **argv)
         }
       run.cli.output = (VmnetCliOutput) i;
     }
+  if ((opt.fields || opt.terse) && !run.command->columns)
+    {
+      g_set_error (&error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "--fields and --terse are for commands that show objects (get-…); %s does not",
+                   run.command->name);
+      goto fail;
+    }
+  if (opt.terse && run.cli.output == VMNET_CLI_OUTPUT_JSON)
+    {
+      g_set_error_literal (&error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                           "--terse is for table and list output, not json");
+      goto fail;
+    }
+  run.cli.verb = run.command->name;
+  run.cli.terse = opt.terse;
+  run.cli.read_only = opt.readonly;
+  if (opt.fields)
+    {
+      fields = g_strsplit (opt.fields, ",", -1);
+      for (guint i = 0; fields[i]; i++)
+        g_strstrip (fields[i]);
+      run.cli.fields = fields;
+      /* Before anything is read or changed. */
+      if (!vmnet_cli_check_fields (&run.cli, run.command->columns, &error))
+        goto fail;
+    }
 
   /* Pass 2: the command's own options over what is left after the verb. */
   {
@@ -261,6 +413,11 @@ main (int argc, char **argv)
         local_bound = vmnet_cli_bind_entries (run.command->entries, run.options);
         g_option_context_add_main_entries (local, local_bound, NULL);
       }
+    if (run.command->changes)
+      {
+        what_if_bound = vmnet_cli_bind_entries (vmnet_cli_what_if_entries, &what_if);
+        g_option_context_add_main_entries (local, what_if_bound, NULL);
+      }
     g_option_context_add_main_entries (local, global_bound, NULL);
     /* argv[0] stays, the verb goes. */
     g_free (args[1]);
@@ -272,13 +429,16 @@ main (int argc, char **argv)
       rest[i - 1] = args[i];
     run.cli.args = g_strdupv (rest);
   }
+  run.cli.what_if = what_if;
 
   uri = opt.connect ? opt.connect : g_getenv ("VMNET_DEFAULT_URI");
   run.cli.cancellable = cancellable;
   run.loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
+  /* libvirt may prompt for credentials only when someone can answer. */
   g_async_initable_new_async (VMNET_TYPE_HOST, G_PRIORITY_DEFAULT, cancellable, host_ready, &run,
-                              "uri", uri, "host-root", opt.host_root, NULL);
+                              "uri", uri, "host-root", opt.host_root, "read-only", opt.readonly,
+                              "interactive", (gboolean) isatty (STDIN_FILENO), NULL);
   g_main_loop_run (run.loop);
   g_source_remove (sigint_id);
   g_main_loop_unref (run.loop);
@@ -294,7 +454,11 @@ main (int argc, char **argv)
 
 fail:
   status = exit_status_for (error);
-  g_printerr ("vmnet: error: %s\n", error->message);
+  {
+    /* A name in the message cannot forge lines or terminal sequences. */
+    g_autofree gchar *message = vmnet_cli_escape (error->message, FALSE);
+    g_printerr ("vmnet: error: %s\n", message);
+  }
 out:
   g_strfreev (run.cli.args);
   if (run.options)
