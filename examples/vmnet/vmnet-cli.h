@@ -86,7 +86,13 @@ gboolean vmnet_cli_print_objects (VmnetCli             *cli,
                                   gboolean              single,
                                   GError              **error);
 gboolean vmnet_cli_check_fields (VmnetCli *cli, const VmnetCliColumn *columns, GError **error);
-gchar *vmnet_cli_escape (const gchar *text, gboolean terse);
+typedef enum {
+  VMNET_CLI_ESCAPE_TEXT,      /* table, list and other text output */
+  VMNET_CLI_ESCAPE_TERSE,     /* --terse: ':' and '\\' too */
+  VMNET_CLI_ESCAPE_MESSAGE,   /* an error message: its line breaks stay */
+} VmnetCliEscape;
+
+gchar *vmnet_cli_escape (const gchar *text, VmnetCliEscape how);
 
 /* -WhatIf: what a changing command would do, printed instead of doing it. */
 typedef struct _VmnetCliPlan VmnetCliPlan;

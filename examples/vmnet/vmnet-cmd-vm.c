@@ -152,8 +152,11 @@ run_reconcile_vmhost (VmnetCli *cli, gpointer options, GError **error)
   for (guint i = 0; i < actions->len; i++)
     {
       Action *a = g_ptr_array_index (actions, i);
-      g_print ("%-9s %s/%s%s%s: %s\n", a->action, a->vm, a->adapter, a->vf ? " VF " : "", a->vf ? a->vf : "",
-               a->reason ? a->reason : "");
+      g_autofree gchar *line = g_strdup_printf ("%s/%s%s%s: %s", a->vm, a->adapter, a->vf ? " VF " : "",
+                                                a->vf ? a->vf : "", a->reason ? a->reason : "");
+      g_autofree gchar *text = vmnet_cli_escape (line, VMNET_CLI_ESCAPE_TEXT);
+
+      g_print ("%-9s %s\n", a->action, text);
     }
   return TRUE;
 }
@@ -376,12 +379,20 @@ run_compare_vm (VmnetCli *cli, gpointer options, GError **error)
         json_object_set_null_member (b, "DestinationFreeVFs");
       vmnet_cli_print_json (json_node_init_object (json_node_alloc (), b));
     }
-  else if (free_vfs >= 0)
-    g_print ("VM '%s' can move to %s; its switches there have %d free VFs.\n", vmnet_vm_get_name (vm),
-             o->destination, free_vfs);
   else
-    g_print ("VM '%s' can move to %s; how many VFs are free there cannot be told.\n", vmnet_vm_get_name (vm),
-             o->destination);
+    {
+      g_autofree gchar *line = NULL;
+      g_autofree gchar *text = NULL;
+
+      if (free_vfs >= 0)
+        line = g_strdup_printf ("VM '%s' can move to %s; its switches there have %d free VFs.", vmnet_vm_get_name (vm),
+                                o->destination, free_vfs);
+      else
+        line = g_strdup_printf ("VM '%s' can move to %s; how many VFs are free there cannot be told.",
+                                vmnet_vm_get_name (vm), o->destination);
+      text = vmnet_cli_escape (line, VMNET_CLI_ESCAPE_TEXT);
+      g_print ("%s\n", text);
+    }
   return TRUE;
 }
 

@@ -71,12 +71,15 @@ enum_text (const GValue *value)
 
 /* Text that cannot forge lines or terminal sequences: control characters
  * (C0, DEL, C1), bidirectional overrides and bytes that are not UTF-8 are
- * written as \n \r \t \e, \xHH (a byte) or \uHHHH (a character). With
- * @terse, backslash and colon are escaped too (\\ and \:), as nmcli does, so
- * that the colon-separated fields can be split back. */
+ * written as \n \r \t \e, \xHH (a byte) or \uHHHH (a character). For
+ * --terse, backslash and colon are escaped too (\\ and \:), as nmcli does, so
+ * that the colon-separated fields can be split back; an error message keeps
+ * its line breaks. */
 gchar *
-vmnet_cli_escape (const gchar *text, gboolean terse)
+vmnet_cli_escape (const gchar *text, VmnetCliEscape how)
 {
+  gboolean terse = how == VMNET_CLI_ESCAPE_TERSE;
+
   GString *s;
   const gchar *p = text;
 
@@ -95,7 +98,9 @@ vmnet_cli_escape (const gchar *text, gboolean terse)
           continue;
         }
       next = g_utf8_next_char (p);
-      if (c == '\n')
+      if (c == '\n' && how == VMNET_CLI_ESCAPE_MESSAGE)
+        g_string_append_c (s, '\n');
+      else if (c == '\n')
         g_string_append (s, "\\n");
       else if (c == '\r')
         g_string_append (s, "\\r");
@@ -297,7 +302,7 @@ row_texts (GObject *object, GPtrArray *columns, gboolean terse)
       g_value_init (&value, pspec->value_type);
       g_object_get_property (object, c->property, &value);
       text = value_text (c, pspec, &value);
-      g_ptr_array_add (texts, vmnet_cli_escape (text, terse));
+      g_ptr_array_add (texts, vmnet_cli_escape (text, terse ? VMNET_CLI_ESCAPE_TERSE : VMNET_CLI_ESCAPE_TEXT));
     }
   return texts;
 }
@@ -342,6 +347,7 @@ print_table (GPtrArray *columns, GPtrArray *objects)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GArray) widths = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GArray) content = g_array_new (FALSE, TRUE, sizeof (guint));   /* the widest value */
   g_autoptr(GString) line = g_string_new (NULL);
   guint n = columns->len, total = 0, available = terminal_width ();
 
@@ -349,31 +355,40 @@ print_table (GPtrArray *columns, GPtrArray *objects)
     return;
 
   g_array_set_size (widths, n);
-  for (guint j = 0; j < n; j++)
-    g_array_index (widths, guint, j) = g_utf8_strlen (((const VmnetCliColumn *) g_ptr_array_index (columns, j))->title, -1);
+  g_array_set_size (content, n);
   for (guint i = 0; i < objects->len; i++)
     {
       GPtrArray *texts = row_texts (g_ptr_array_index (objects, i), columns, FALSE);
       for (guint j = 0; j < n; j++)
-        g_array_index (widths, guint, j) = MAX (g_array_index (widths, guint, j),
-                                                g_utf8_strlen (g_ptr_array_index (texts, j), -1));
+        g_array_index (content, guint, j) = MAX (g_array_index (content, guint, j),
+                                                 g_utf8_strlen (g_ptr_array_index (texts, j), -1));
       g_ptr_array_add (rows, texts);
     }
-
-  /* On a terminal, the widest columns give way until the line fits. */
   for (guint j = 0; j < n; j++)
-    total += g_array_index (widths, guint, j) + (j + 1 < n ? 1 : 0);
-  while (available && total > available)
     {
-      guint widest = 0;
-      for (guint j = 1; j < n; j++)
-        if (g_array_index (widths, guint, j) > g_array_index (widths, guint, widest))
-          widest = j;
-      if (g_array_index (widths, guint, widest) <= MIN_COLUMN_WIDTH)
-        break;
-      g_array_index (widths, guint, widest)--;
-      total--;
+      guint title = g_utf8_strlen (((const VmnetCliColumn *) g_ptr_array_index (columns, j))->title, -1);
+      g_array_index (widths, guint, j) = MAX (title, g_array_index (content, guint, j));
+      total += g_array_index (widths, guint, j) + (j + 1 < n ? 1 : 0);
     }
+
+  /* On a terminal the line is made to fit: the widest column gives way, one
+   * character at a time; the first one (the name) only when nothing else can. */
+  for (guint pass = 0; pass < 2; pass++)
+    while (available && total > available)
+      {
+        gint widest = -1;
+        for (guint j = 0; j < n; j++)
+          {
+            guint w = g_array_index (widths, guint, j);
+            guint floor = pass == 0 && j == 0 ? w : MIN_COLUMN_WIDTH;
+            if (w > floor && (widest < 0 || w > g_array_index (widths, guint, widest)))
+              widest = j;
+          }
+        if (widest < 0)
+          break;
+        g_array_index (widths, guint, widest)--;
+        total--;
+      }
 
 #define APPEND_CELL(text, j)                                                   \
   G_STMT_START {                                                               \
@@ -554,21 +569,21 @@ vmnet_cli_plan_print (VmnetCliPlan *plan)
     }
   else
     {
-      g_autofree gchar *target = vmnet_cli_escape (plan->target, FALSE);
+      g_autofree gchar *target = vmnet_cli_escape (plan->target, VMNET_CLI_ESCAPE_TEXT);
 
       g_print ("What if: %s on %s\n", plan->cli->verb, target);
       for (guint i = 0; i < json_array_get_length (plan->changes); i++)
         {
           JsonObject *c = json_array_get_object_element (plan->changes, i);
-          g_autofree gchar *from = vmnet_cli_escape (json_object_get_string_member (c, "From"), FALSE);
-          g_autofree gchar *to = vmnet_cli_escape (json_object_get_string_member (c, "To"), FALSE);
+          g_autofree gchar *from = vmnet_cli_escape (json_object_get_string_member (c, "From"), VMNET_CLI_ESCAPE_TEXT);
+          g_autofree gchar *to = vmnet_cli_escape (json_object_get_string_member (c, "To"), VMNET_CLI_ESCAPE_TEXT);
 
           g_print ("  %s: %s -> %s%s\n", json_object_get_string_member (c, "Setting"), from, to,
                    g_str_equal (from, to) ? " (unchanged)" : "");
         }
       for (guint i = 0; i < json_array_get_length (plan->notes); i++)
         {
-          g_autofree gchar *note = vmnet_cli_escape (json_array_get_string_element (plan->notes, i), FALSE);
+          g_autofree gchar *note = vmnet_cli_escape (json_array_get_string_element (plan->notes, i), VMNET_CLI_ESCAPE_TEXT);
           g_print ("  %s\n", note);
         }
       g_print ("Nothing was changed.\n");

@@ -456,7 +456,7 @@ fail:
   status = exit_status_for (error);
   {
     /* A name in the message cannot forge lines or terminal sequences. */
-    g_autofree gchar *message = vmnet_cli_escape (error->message, FALSE);
+    g_autofree gchar *message = vmnet_cli_escape (error->message, VMNET_CLI_ESCAPE_MESSAGE);
     g_printerr ("vmnet: error: %s\n", message);
   }
 out:
