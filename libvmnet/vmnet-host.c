@@ -244,7 +244,9 @@ vmnet_host_class_init (VmnetHostClass *klass)
    * Whether the libvirt connection is opened read-only, as `virsh -r` does
    * (`VIR_CONNECT_RO`: libvirt's read-only socket, which any local user may
    * use). Every operation that would change the host then fails with
-   * %VMNET_ERROR_ACCESS_DENIED before it does anything.
+   * %VMNET_ERROR_ACCESS_DENIED before it does anything. libvirt gives no
+   * domain capabilities on such a connection, so whether the hypervisor can
+   * assign PCI devices reads as unknown in the SR-IOV checks.
    *
    * Since: 0.1
    */
