@@ -255,8 +255,9 @@ vmnet_host_class_init (VmnetHostClass *klass)
    * VmnetHost:interactive:
    *
    * Whether libvirt may ask for credentials (a SASL user name and password,
-   * an SSH key's passphrase) on the terminal, with libvirt's own prompts on
-   * standard output and secrets read without echo, as virsh does. It only
+   * a key's passphrase on the libssh transports) on the terminal, with
+   * libvirt's own prompts on standard output and secrets read without echo,
+   * as virsh does. It only
    * applies when standard input is a terminal; otherwise, and when %FALSE, a
    * connection that needs credentials fails with
    * %VMNET_ERROR_ACCESS_DENIED. Set it only in a program that owns its
