@@ -149,11 +149,28 @@ find_command (const gchar *verb)
   return NULL;
 }
 
-static const GOptionEntry *
-find_entry (const GOptionEntry *const *tables, const gchar *word, gsize len, gboolean powershell)
+/* GOption's own -h. */
+static const GOptionEntry help_entry = { "help", 'h', 0, G_OPTION_ARG_NONE, NULL, NULL, NULL };
+
+/* The option tables a command line can use: the global ones, the command's,
+ * --what-if for a changing command. */
+typedef struct {
+  const GOptionEntry *tables[3];
+} OptionTables;
+
+static void
+option_tables_init (OptionTables *t, const VmnetCommand *command)
 {
-  for (guint t = 0; tables[t]; t++)
-    for (const GOptionEntry *e = tables[t]; e->long_name; e++)
+  t->tables[0] = global_entries;
+  t->tables[1] = command ? command->entries : NULL;
+  t->tables[2] = command && command->changes ? vmnet_cli_what_if_entries : NULL;
+}
+
+static const GOptionEntry *
+find_entry (const OptionTables *t, const gchar *word, gsize len, gboolean powershell)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (t->tables); i++)
+    for (const GOptionEntry *e = t->tables[i]; e && e->long_name; e++)
       {
         if (powershell ? vmnet_cli_powershell_matches (e->long_name, word, len)
                        : (strlen (e->long_name) == len && strncmp (e->long_name, word, len) == 0))
@@ -162,28 +179,38 @@ find_entry (const GOptionEntry *const *tables, const gchar *word, gsize len, gbo
   return NULL;
 }
 
-static gboolean
-short_takes_value (const GOptionEntry *const *tables, gchar c)
+static const GOptionEntry *
+find_short (const OptionTables *t, gchar c)
 {
-  for (guint t = 0; tables[t]; t++)
-    for (const GOptionEntry *e = tables[t]; e->long_name; e++)
+  if (c == 'h')
+    return &help_entry;
+  for (guint i = 0; i < G_N_ELEMENTS (t->tables); i++)
+    for (const GOptionEntry *e = t->tables[i]; e && e->long_name; e++)
       if (e->short_name == c)
-        return e->arg != G_OPTION_ARG_NONE;
-  return FALSE;
+        return e;
+  return NULL;
 }
 
-/* Finds the verb, and rewrites the PowerShell spelling of options into the
- * GNU one before GOption sees them: -VMName web1 is --vm-name web1,
- * -IovWeight:100 is --iov-weight=100, -WhatIf is --what-if, a switch given
- * as -EnableIov:$false is dropped. Words that are option values are left
- * alone, and so is everything after "--". */
-static const VmnetCommand *
-rewrite_powershell (gchar **args, GError **error)
+static gboolean
+short_takes_value (const OptionTables *t, gchar c)
 {
-  const VmnetCommand *command = NULL;
-  const GOptionEntry *tables[4] = { global_entries, NULL, NULL, NULL };
+  const GOptionEntry *e = find_short (t, c);
+  return e && e->arg != G_OPTION_ARG_NONE;
+}
+
+/* Walks the words after argv[0] as GOption will, skipping option values and
+ * what follows "--". Without @command it finds the verb (the first word that
+ * names one) and returns it; with it, it rewrites the PowerShell spelling of
+ * the options into the GNU one: -VMName web1 is --vm-name web1,
+ * -IovWeight:100 is --iov-weight=100, -WhatIf is --what-if, a switch given as
+ * -EnableIov:$false is dropped. */
+static const VmnetCommand *
+walk_words (gchar **args, const VmnetCommand *command, GError **error)
+{
+  OptionTables t;
   gboolean value_next = FALSE;
 
+  option_tables_init (&t, command);
   for (guint i = 1; args[i]; i++)
     {
       gchar *w = args[i];
@@ -199,7 +226,7 @@ rewrite_powershell (gchar **args, GError **error)
       if (g_str_has_prefix (w, "--"))
         {
           const gchar *eq = strchr (w, '=');
-          e = find_entry (tables, w + 2, eq ? (gsize) (eq - w - 2) : strlen (w + 2), FALSE);
+          e = find_entry (&t, w + 2, eq ? (gsize) (eq - w - 2) : strlen (w + 2), FALSE);
           value_next = e && e->arg != G_OPTION_ARG_NONE && !eq;
           continue;
         }
@@ -208,9 +235,28 @@ rewrite_powershell (gchar **args, GError **error)
           const gchar *colon = strchr (w, ':');
           gsize len = colon ? (gsize) (colon - w - 1) : strlen (w + 1);
 
-          e = find_entry (tables, w + 1, len, TRUE);
+          e = find_entry (&t, w + 1, len, TRUE);
+          if (!e && command)
+            {
+              /* Short options together (-rv) go to GOption; anything else would
+               * be read as some of them (-SwitchName holds -t). */
+              for (const gchar *c = w + 1; *c; c++)
+                if (!find_short (&t, *c))
+                  {
+                    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
+                                 "unknown option '%s'%s%s", w, command->name ? " for " : "",
+                                 command->name ? command->name : "");
+                    return NULL;
+                  }
+              continue;
+            }
           if (!e)
-            continue;   /* short options together (-rv), or unknown: GOption says */
+            continue;
+          if (!command)
+            {
+              value_next = e->arg != G_OPTION_ARG_NONE && !colon;
+              continue;
+            }
           if (e->arg == G_OPTION_ARG_NONE && colon)
             {
               gboolean on;
@@ -237,20 +283,30 @@ rewrite_powershell (gchar **args, GError **error)
         }
       if (w[0] == '-' && w[1] && !w[2])
         {
-          value_next = short_takes_value (tables, w[1]);
+          value_next = short_takes_value (&t, w[1]);
           continue;
         }
-      if (!command && w[0] != '-')
-        {
-          command = find_command (w);
-          if (command)
-            {
-              tables[1] = command->entries ? command->entries : vmnet_cli_what_if_entries + 1;
-              tables[2] = command->changes ? vmnet_cli_what_if_entries : NULL;
-            }
-        }
+      if (!command && w[0] != '-' && find_command (w))
+        return find_command (w);
     }
   return command;
+}
+
+/* The PowerShell spelling of the options, before GOption sees them (each
+ * word that names an option of the verb's, or a global one). */
+static gboolean
+rewrite_powershell (gchar **args, GError **error)
+{
+  const VmnetCommand *command = walk_words (args, NULL, NULL);
+
+  if (!command)
+    {
+      /* No verb: only the global options can be meant. */
+      static const VmnetCommand none = { 0 };
+      command = &none;
+    }
+  walk_words (args, command, error);
+  return error == NULL || *error == NULL;
 }
 
 static gchar *
@@ -310,8 +366,7 @@ main (int argc, char **argv)
     return vmnet_cli_complete (commands, global_entries, argv + 2);
   args = g_strdupv (argv);
   summary = commands_summary ();
-  rewrite_powershell (args, &error);
-  if (error)
+  if (!rewrite_powershell (args, &error))
     goto fail;
 
   /* Pass 1: global options anywhere on the line; the verb is the first word left. */
