@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -193,7 +194,8 @@ column_pspec (GObject *object, const VmnetCliColumn *column)
   return pspec;
 }
 
-/* Every command's JSON: pretty, one document on stdout. */
+/* Every command's JSON: pretty, one document on stdout, in UTF-8 whatever
+ * the locale (g_print() would turn what the locale lacks into '?'). */
 void
 vmnet_cli_print_json (JsonNode *root)
 {
@@ -204,7 +206,9 @@ vmnet_cli_print_json (JsonNode *root)
   json_generator_set_root (generator, owned);
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  fputs (text, stdout);
+  fputs ("\n", stdout);
+  fflush (stdout);
 }
 
 /* The columns to show: --fields in their order, else the table's or all. */

@@ -334,18 +334,28 @@ class TestTerminal(unittest.TestCase):
         wide = demo("get-vmswitch").stdout
         self.assertTrue(any(len(l) > 60 for l in wide.splitlines()))
         self.assertNotIn("…", wide)
-        for text, width in ((on_terminal(["-c", "demo", "get-vmswitch"], cols=60), 60),
-                            (on_terminal(["-c", "demo", "get-vmswitch"], cols=200, extra_env={"COLUMNS": "50"}), 50)):
+        utf8 = {"LC_ALL": "C.UTF-8"}
+        for text, width in ((on_terminal(["-c", "demo", "get-vmswitch"], cols=60, extra_env=utf8), 60),
+                            (on_terminal(["-c", "demo", "get-vmswitch"], cols=200,
+                                         extra_env=dict(utf8, COLUMNS="50")), 50)):
             lines = text.splitlines()
             self.assertTrue(all(len(l) <= width for l in lines), text)
             self.assertIn("…", text)
             # The names are kept whole while other columns can give way.
             for name in ("Management", "SRIOV-Switch"):
                 self.assertIn(name, text)
+        # Where the locale has no ellipsis, a tilde.
+        text = on_terminal(["-c", "demo", "get-vmswitch"], cols=60, extra_env={"LC_ALL": "C"})
+        self.assertIn("~", text)
+        self.assertNotIn("…", text)
         # Wide enough: the same as in a pipe.
         self.assertEqual(on_terminal(["-c", "demo", "get-vmswitch"], cols=300), wide)
 
     def test_control_characters_escaped(self):
+        def run(*args):
+            # Arguments that are not ASCII need a UTF-8 locale (GOption converts from the locale's).
+            return globals()["run"](*args, LC_ALL="C.UTF-8")
+
         with tempfile.TemporaryDirectory() as d:
             uri = weird_host(d)
             for args in (["get-vmnetworkadapter", "--all"], ["-o", "list", "get-vmnetworkadapter", "--all"],
@@ -359,10 +369,12 @@ class TestTerminal(unittest.TestCase):
                     self.assertIn("Pri\\tvate\\u202e", p.stdout)
                 else:
                     self.assertIn("web\\n1\\u009b31m", p.stdout)
-            # JSON keeps the real names.
-            names = {a["VMName"] for a in json.loads(run("-c", uri, "-o", "json", "get-vmnetworkadapter",
-                                                        "--all").stdout)}
-            self.assertIn("web\n1\x9b31m", names)
+            # JSON keeps the real names, in UTF-8 whatever the locale.
+            for locale in ("C.UTF-8", "C"):
+                p = subprocess.run([VMNET, "-c", uri, "-o", "json", "get-vmnetworkadapter", "--all"],
+                                   capture_output=True, env=env(LC_ALL=locale), timeout=60)
+                names = {a["VMName"] for a in json.loads(p.stdout.decode("utf-8"))}
+                self.assertIn("web\n1\x9b31m", names, locale)
             # And so does what is given back: -WhatIf names the VM escaped.
             p = run("-c", uri, "set-vmnetworkadapter", "--vm-name", "web\n1\x9b31m", "--iov-weight", "1", "-WhatIf")
             self.assertEqual(p.returncode, 0, p.stderr)
