@@ -9,8 +9,8 @@ import pty
 import select
 import shutil
 import subprocess
-import sys
 import tempfile
+import termios
 import time
 import unittest
 
@@ -20,16 +20,23 @@ VMNET = os.environ.get("VMNET_CLI", "vmnet")
 USER, PASSWORD = "alice", "s3cret-pass"
 
 
+def echo_off(fd):
+    """Whether the terminal of pty master FD has echo turned off (as for a password)."""
+    return not termios.tcgetattr(fd)[3] & termios.ECHO
+
+
 def on_terminal(args, answers, timeout=60):
     """vmnet ARGS on a new terminal (its controlling one); each (prompt, reply) of ANSWERS is
-    typed once PROMPT has been printed. Returns (exit status, everything the terminal showed)."""
+    typed once PROMPT has been printed, a reply to a prompt for a password only once the
+    terminal's echo is off (typed before, it would be echoed, then flushed away).
+    Returns (exit status, everything the terminal showed)."""
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
             os.execv(VMNET, [VMNET, *args])
         finally:
             os._exit(127)
-    shown, pending, deadline = b"", list(answers), time.monotonic() + timeout
+    shown, typed_at, pending, deadline = b"", b"", list(answers), time.monotonic() + timeout
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
@@ -40,7 +47,9 @@ def on_terminal(args, answers, timeout=60):
             if not data:
                 break
             shown += data
-        if pending and pending[0][0].encode() in shown:
+        if pending and pending[0][0].encode() in shown[len(typed_at):] and \
+                ("assword" not in pending[0][0] or echo_off(fd)):
+            typed_at = shown
             os.write(fd, pending.pop(0)[1].encode() + b"\n")
     else:
         os.kill(pid, 9)
