@@ -16,6 +16,8 @@ struct _VmnetHost {
 
   gchar            *uri;
   gchar            *host_root;
+  gboolean          read_only;
+  gboolean          interactive;
   GMainContext     *context;
 
   VmnetLibvirtConn *conn;
@@ -48,6 +50,7 @@ void         vmnet_host_emit_vf_action (VmnetHost       *self,
 const gchar *vmnet_host_label       (VmnetHost        *self);
 gboolean     vmnet_host_is_local    (VmnetHost        *self,
                                      VmnetLibvirtConn *conn);
+VmnetLibvirtOpenFlags vmnet_host_open_flags (VmnetHost *self);
 
 /* What a read produces in any thread for the host's context to apply. */
 typedef struct {
@@ -58,6 +61,7 @@ typedef struct {
 
 void           vmnet_snapshot_free        (VmnetSnapshot *snap);
 VmnetSnapshot *vmnet_snapshot_read        (const gchar      *uri,
+                                           VmnetLibvirtOpenFlags flags,
                                            VmnetLibvirtConn *conn,
                                            const gchar      *host_root,
                                            GCancellable     *cancellable,

@@ -758,7 +758,7 @@ migrate (Migration *m, Progress *progress, GCancellable *cancellable, GError **e
 static void
 attach_on_destination (VmnetLibvirtConn *dest, const gchar *uuid, GCancellable *cancellable)
 {
-  g_autoptr(VmnetSnapshot) snap = vmnet_snapshot_read (NULL, dest, NULL, cancellable, NULL);
+  g_autoptr(VmnetSnapshot) snap = vmnet_snapshot_read (NULL, 0, dest, NULL, cancellable, NULL);
   g_autoptr(GHashTable) memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) steps = NULL;
   VmnetVfPlanScope scope = { uuid, TRUE };
@@ -788,7 +788,8 @@ move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
   Migration m = { 0 };
 
   report (data->progress, VMNET_MOVE_PHASE_PREFLIGHT, 0, 0);
-  there = vmnet_snapshot_read (data->destination_uri, NULL, NULL, cancellable, error);
+  there = vmnet_snapshot_read (data->destination_uri, vmnet_host_open_flags (self) & VMNET_LIBVIRT_OPEN_INTERACTIVE,
+                               NULL, NULL, cancellable, error);
   if (!there)
     {
       g_prefix_error (error, "VM '%s' cannot move: ", data->name);
