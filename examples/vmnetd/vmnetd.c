@@ -148,12 +148,12 @@ on_vf_action (VmnetReconciler *reconciler,
                                virtual_function ? "detach" : "attach", reason);
 
   g_log_structured (LOG_DOMAIN, action == VMNET_VF_ACTION_FAILED ? G_LOG_LEVEL_WARNING : G_LOG_LEVEL_MESSAGE,
-                    "MESSAGE", "%s", message,
-                    "VMNET_ACTION", "%s", action_word (action),
-                    "VMNET_VM", "%s", vm_name,
-                    "VMNET_ADAPTER", "%s", adapter_name,
-                    "VMNET_VF", "%s", virtual_function ? virtual_function : "",
-                    "VMNET_REASON", "%s", reason ? reason : "");
+                    "VMNET_ACTION", action_word (action),
+                    "VMNET_VM", vm_name,
+                    "VMNET_ADAPTER", adapter_name,
+                    "VMNET_VF", virtual_function ? virtual_function : "",
+                    "VMNET_REASON", reason ? reason : "",
+                    "MESSAGE", "%s", message);
 }
 
 static void
@@ -166,13 +166,13 @@ on_connected (VmnetReconciler *reconciler, GParamSpec *pspec, Daemon *d)
   d->was_connected = connected;
   if (connected)
     g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
+                      "VMNET_EVENT", "connected",
                       "MESSAGE", "connected to %s; full resync", vmnet_reconciler_get_uri (reconciler)
-                                                                 ? vmnet_reconciler_get_uri (reconciler) : "libvirt",
-                      "VMNET_EVENT", "connected");
+                                                                 ? vmnet_reconciler_get_uri (reconciler) : "libvirt");
   else
     g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING,
-                      "MESSAGE", "lost the connection to libvirt; reconnecting",
-                      "VMNET_EVENT", "disconnected");
+                      "VMNET_EVENT", "disconnected",
+                      "MESSAGE", "lost the connection to libvirt; reconnecting");
 }
 
 static void
@@ -186,15 +186,15 @@ on_reconciled (VmnetReconciler *reconciler, const GError *error, Daemon *d)
   notify_status (d);
   if (error)
     g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
-                      "MESSAGE", "pass failed: %s", error->message,
-                      "VMNET_EVENT", "pass-failed");
+                      "VMNET_EVENT", "pass-failed",
+                      "MESSAGE", "pass failed: %s", error->message);
   else
     g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
-                      "MESSAGE", "pass %u done", vmnet_reconciler_get_passes (reconciler),
-                      "VMNET_EVENT", "pass");
+                      "VMNET_EVENT", "pass",
+                      "MESSAGE", "pass %u done", vmnet_reconciler_get_passes (reconciler));
 }
 
-/* The configuration file (see vmnetd.conf(5)): [vmnetd] uri=, verbose=.
+/* The configuration file (see vmnetd.conf(5)): [vmnetd] uri=, log-level=.
  * A missing file means the defaults. */
 static gboolean
 read_config (const gchar *path, gchar **uri, gboolean *verbose, GError **error)
@@ -259,8 +259,8 @@ on_hup (gpointer user_data)
   notify ("RELOADING=1");
   if (!read_config (d->config_path, &uri, &verbose, &error))
     {
-      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE", "configuration not reloaded: %s",
-                        error->message, "VMNET_EVENT", "reload-failed");
+      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING, "VMNET_EVENT", "reload-failed",
+                        "MESSAGE", "configuration not reloaded: %s", error->message);
       notify ("READY=1");
       return G_SOURCE_CONTINUE;
     }
@@ -272,8 +272,9 @@ on_hup (gpointer user_data)
     }
   if (g_strcmp0 (uri, d->uri) != 0)
     {
-      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "configuration reloaded: now %s; VFs left in place",
-                        uri ? uri : "libvirt's default URI", "VMNET_EVENT", "reload");
+      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "VMNET_EVENT", "reload",
+                        "MESSAGE", "configuration reloaded: now %s; VFs left in place",
+                        uri ? uri : "libvirt's default URI");
       vmnet_reconciler_stop (d->reconciler);
       for (guint i = 0; i < G_N_ELEMENTS (d->handlers); i++)
         g_clear_signal_handler (&d->handlers[i], d->reconciler);
@@ -284,8 +285,8 @@ on_hup (gpointer user_data)
       connect_reconciler (d);
     }
   else
-    g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "configuration reloaded",
-                      "VMNET_EVENT", "reload");
+    g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "VMNET_EVENT", "reload",
+                      "MESSAGE", "configuration reloaded");
   notify ("READY=1");
   return G_SOURCE_CONTINUE;
 }
@@ -297,8 +298,8 @@ on_term (gpointer user_data)
 
   /* Every VF stays where it is. */
   d->stopping = TRUE;
-  g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "stopping; VFs left in place",
-                    "VMNET_EVENT", "stop");
+  g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "VMNET_EVENT", "stop",
+                    "MESSAGE", "stopping; VFs left in place");
   notify ("STOPPING=1");
   vmnet_reconciler_stop (d->reconciler);
   g_main_loop_quit (d->loop);
