@@ -106,7 +106,7 @@ vmnet_adapter_settings_class_init (VmnetAdapterSettingsClass *klass)
   /**
    * VmnetAdapterSettings:iov-weight:
    *
-   * IovWeight: 0 turns SR-IOV off, 1 to 100 ask for a VF. Other values are rejected when applied.
+   * Hyper-V's `IovWeight`: 0 turns SR-IOV off, 1 to 100 ask for a VF. Other values are rejected when applied.
    *
    * Since: 0.1
    */
@@ -114,7 +114,7 @@ vmnet_adapter_settings_class_init (VmnetAdapterSettingsClass *klass)
   /**
    * VmnetAdapterSettings:iov-queue-pairs-requested:
    *
-   * IovQueuePairsRequested: 1 to 4096.
+   * Hyper-V's `IovQueuePairsRequested`: 1 to 4096.
    *
    * Since: 0.1
    */
@@ -132,7 +132,7 @@ vmnet_adapter_settings_class_init (VmnetAdapterSettingsClass *klass)
   /**
    * VmnetAdapterSettings:allow-teaming:
    *
-   * AllowTeaming: the guest may team the VF (VF trust on, spoof checking off).
+   * Hyper-V's `AllowTeaming`: the guest may team the VF (VF trust on, spoof checking off).
    *
    * Since: 0.1
    */
@@ -140,7 +140,7 @@ vmnet_adapter_settings_class_init (VmnetAdapterSettingsClass *klass)
   /**
    * VmnetAdapterSettings:router-guard:
    *
-   * RouterGuard: drop router advertisements and redirects from the VM. Only the
+   * Hyper-V's `RouterGuard`: drop router advertisements and redirects from the VM. Only the
    * software switch can enforce it, so an adapter with it keeps no VF.
    *
    * Since: 0.1
@@ -149,7 +149,7 @@ vmnet_adapter_settings_class_init (VmnetAdapterSettingsClass *klass)
   /**
    * VmnetAdapterSettings:dhcp-guard:
    *
-   * DhcpGuard: drop DHCP server messages from the VM. Only the software switch
+   * Hyper-V's `DhcpGuard`: drop DHCP server messages from the VM. Only the software switch
    * can enforce it, so an adapter with it keeps no VF.
    *
    * Since: 0.1
@@ -158,7 +158,7 @@ vmnet_adapter_settings_class_init (VmnetAdapterSettingsClass *klass)
   /**
    * VmnetAdapterSettings:mac-address-spoofing:
    *
-   * MacAddressSpoofing: the VM may send frames with other source MAC addresses.
+   * Hyper-V's `MacAddressSpoofing`: the VM may send frames with other source MAC addresses.
    *
    * Since: 0.1
    */
@@ -184,6 +184,8 @@ vmnet_adapter_settings_init (VmnetAdapterSettings *self)
 /**
  * vmnet_adapter_settings_new:
  *
+ * Creates an empty set of changes: every setting is kept until it is set.
+ *
  * Returns: (transfer full): an empty set of changes
  *
  * Since: 0.1
@@ -198,6 +200,8 @@ vmnet_adapter_settings_new (void)
  * vmnet_adapter_settings_is_set:
  * @self: a #VmnetAdapterSettings
  * @property: a property name, such as `iov-weight`
+ *
+ * Whether @property (a property name such as `iov-weight`) is among the changes.
  *
  * Returns: %TRUE if @property was given a value, so applying the settings changes it
  *
@@ -247,6 +251,8 @@ vmnet_adapter_settings_get_values (VmnetAdapterSettings *self)
  * @self: a #VmnetAdapterSettings
  * @weight: the IovWeight, 0 to 100
  *
+ * Sets [property@Vmnet.AdapterSettings:iov-weight], marking it as a change to make.
+ *
  * Since: 0.1
  */
 SETTER (iov_weight, gint, PROP_IOV_WEIGHT)
@@ -255,6 +261,9 @@ SETTER (iov_weight, gint, PROP_IOV_WEIGHT)
  * vmnet_adapter_settings_set_iov_queue_pairs_requested:
  * @self: a #VmnetAdapterSettings
  * @queue_pairs: the IovQueuePairsRequested, 1 to 4096
+ *
+ * Sets [property@Vmnet.AdapterSettings:iov-queue-pairs-requested], marking it as a change to
+ * make.
  *
  * Since: 0.1
  */
@@ -265,6 +274,8 @@ SETTER (iov_queue_pairs_requested, gint, PROP_IOV_QUEUE_PAIRS_REQUESTED)
  * @self: a #VmnetAdapterSettings
  * @moderation: the IovInterruptModeration
  *
+ * Sets [property@Vmnet.AdapterSettings:iov-interrupt-moderation], marking it as a change to make.
+ *
  * Since: 0.1
  */
 SETTER (iov_interrupt_moderation, VmnetIovInterruptModeration, PROP_IOV_INTERRUPT_MODERATION)
@@ -273,6 +284,8 @@ SETTER (iov_interrupt_moderation, VmnetIovInterruptModeration, PROP_IOV_INTERRUP
  * vmnet_adapter_settings_set_allow_teaming:
  * @self: a #VmnetAdapterSettings
  * @allow: whether the guest may team the VF
+ *
+ * Sets [property@Vmnet.AdapterSettings:allow-teaming], marking it as a change to make.
  *
  * Since: 0.1
  */
@@ -283,6 +296,8 @@ SETTER (allow_teaming, gboolean, PROP_ALLOW_TEAMING)
  * @self: a #VmnetAdapterSettings
  * @guard: whether RouterGuard is on
  *
+ * Sets [property@Vmnet.AdapterSettings:router-guard], marking it as a change to make.
+ *
  * Since: 0.1
  */
 SETTER (router_guard, gboolean, PROP_ROUTER_GUARD)
@@ -291,6 +306,8 @@ SETTER (router_guard, gboolean, PROP_ROUTER_GUARD)
  * vmnet_adapter_settings_set_dhcp_guard:
  * @self: a #VmnetAdapterSettings
  * @guard: whether DhcpGuard is on
+ *
+ * Sets [property@Vmnet.AdapterSettings:dhcp-guard], marking it as a change to make.
  *
  * Since: 0.1
  */
@@ -301,6 +318,8 @@ SETTER (dhcp_guard, gboolean, PROP_DHCP_GUARD)
  * @self: a #VmnetAdapterSettings
  * @allow: whether MAC address spoofing is allowed
  *
+ * Sets [property@Vmnet.AdapterSettings:mac-address-spoofing], marking it as a change to make.
+ *
  * Since: 0.1
  */
 SETTER (mac_address_spoofing, gboolean, PROP_MAC_ADDRESS_SPOOFING)
@@ -309,6 +328,8 @@ SETTER (mac_address_spoofing, gboolean, PROP_MAC_ADDRESS_SPOOFING)
  * vmnet_adapter_settings_set_vlan_id:
  * @self: a #VmnetAdapterSettings
  * @vlan_id: 1 to 4094, or 0 for untagged
+ *
+ * Sets [property@Vmnet.AdapterSettings:vlan-id], marking it as a change to make.
  *
  * Since: 0.1
  */

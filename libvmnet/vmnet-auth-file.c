@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The authorization store file: a key file read into a store and written from one, atomically. */
+/* The authorization store file: a key file read into a store (new_from_data, new_from_file) and
+ * written from one, atomically (save). */
 #include "config.h"
 
 #include <errno.h>
@@ -371,5 +372,101 @@ vmnet_auth_write_atomically (const gchar *path, const gchar *text, const gchar *
                    "cannot write the %s: %s", what, local->message);
       return FALSE;
     }
+  return TRUE;
+}
+
+/**
+ * vmnet_auth_store_new_from_data:
+ * @data: the store's text
+ * @origin: (nullable): the name to give in errors, such as a file name
+ *
+ * Parses a store. An error names the group and key at fault.
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error
+ *   (%VMNET_ERROR_INVALID_DATA) set
+ *
+ * Since: 0.1
+ */
+VmnetAuthStore *
+vmnet_auth_store_new_from_data (const gchar *data, const gchar *origin, GError **error)
+{
+  g_autoptr(VmnetAuthStore) self = g_object_new (VMNET_TYPE_AUTH_STORE, NULL);
+
+  g_return_val_if_fail (data != NULL, NULL);
+  if (!vmnet_auth_store_load_data (self, data, origin ? origin : "store", error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * vmnet_auth_store_new_from_file:
+ * @path: (nullable): the store file, or %NULL for
+ *   vmnet_auth_get_default_store_path()
+ * @missing_ok: when the file does not exist, return Hyper-V's default store
+ *   (vmnet_auth_store_new()) that will be saved to @path
+ * @error: return location for a #GError
+ *
+ * Loads a store file; a file that does not exist gives the default store when @missing_ok is set.
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+VmnetAuthStore *
+vmnet_auth_store_new_from_file (const gchar *path, gboolean missing_ok, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree gchar *data = NULL;
+  VmnetAuthStore *self;
+
+  if (!path)
+    path = vmnet_auth_get_default_store_path ();
+  if (!g_file_get_contents (path, &data, NULL, &local))
+    {
+      if (missing_ok && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          self = vmnet_auth_store_new ();
+          self->path = g_strdup (path);
+          return self;
+        }
+      g_set_error (error, VMNET_ERROR,
+                   g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? VMNET_ERROR_NOT_FOUND :
+                   g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_ACCES) ? VMNET_ERROR_ACCESS_DENIED :
+                   VMNET_ERROR_FAILED,
+                   "cannot read the authorization store: %s", local->message);
+      return NULL;
+    }
+  self = vmnet_auth_store_new_from_data (data, path, error);
+  if (self)
+    self->path = g_strdup (path);
+  return self;
+}
+
+/**
+ * vmnet_auth_store_save:
+ * @self: a #VmnetAuthStore
+ * @path: (nullable): where to write, or %NULL for the file the store was read
+ *   from (else vmnet_auth_get_default_store_path())
+ * @error: return location for a #GError
+ *
+ * Writes the store atomically (a temporary file renamed over the old one).
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_auth_store_save (VmnetAuthStore *self, const gchar *path, GError **error)
+{
+  g_autofree gchar *text = NULL;
+
+  g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
+  if (!path)
+    path = self->path ? self->path : vmnet_auth_get_default_store_path ();
+  text = vmnet_auth_store_to_data (self);
+  if (!vmnet_auth_write_atomically (path, text, "authorization store", error))
+    return FALSE;
+  if (path != self->path)
+    vmnet_auth_set_str (&self->path, path);
   return TRUE;
 }

@@ -112,6 +112,8 @@ vmnet_auth_role_new_internal (const gchar *name, const gchar *description, const
  * vmnet_auth_role_get_name:
  * @self: a #VmnetAuthRole
  *
+ * Gets [property@Vmnet.AuthRole:name].
+ *
  * Returns: the role name
  *
  * Since: 0.1
@@ -127,6 +129,8 @@ vmnet_auth_role_get_name (VmnetAuthRole *self)
  * vmnet_auth_role_get_description:
  * @self: a #VmnetAuthRole
  *
+ * Gets [property@Vmnet.AuthRole:description].
+ *
  * Returns: (nullable): what the role is for
  *
  * Since: 0.1
@@ -141,6 +145,8 @@ vmnet_auth_role_get_description (VmnetAuthRole *self)
 /**
  * vmnet_auth_role_get_operations:
  * @self: a #VmnetAuthRole
+ *
+ * Gets [property@Vmnet.AuthRole:operations].
  *
  * Returns: (array zero-terminated=1) (transfer none): the names of the operations it grants
  *
@@ -260,6 +266,8 @@ vmnet_auth_scope_new_internal (const gchar *name, const gchar *parent, const gch
  * vmnet_auth_scope_get_name:
  * @self: a #VmnetAuthScope
  *
+ * Gets [property@Vmnet.AuthScope:name].
+ *
  * Returns: the scope name
  *
  * Since: 0.1
@@ -275,6 +283,8 @@ vmnet_auth_scope_get_name (VmnetAuthScope *self)
  * vmnet_auth_scope_get_parent:
  * @self: a #VmnetAuthScope
  *
+ * Gets [property@Vmnet.AuthScope:parent].
+ *
  * Returns: (nullable): the parent scope, %NULL for the default scope
  *
  * Since: 0.1
@@ -289,6 +299,8 @@ vmnet_auth_scope_get_parent (VmnetAuthScope *self)
 /**
  * vmnet_auth_scope_get_description:
  * @self: a #VmnetAuthScope
+ *
+ * Gets [property@Vmnet.AuthScope:description].
  *
  * Returns: (nullable): what the scope is for
  *
@@ -421,6 +433,8 @@ vmnet_auth_assignment_new_internal (const gchar *role, const gchar *scope, const
  * vmnet_auth_assignment_get_role:
  * @self: a #VmnetAuthAssignment
  *
+ * Gets [property@Vmnet.AuthAssignment:role].
+ *
  * Returns: the role name
  *
  * Since: 0.1
@@ -435,6 +449,8 @@ vmnet_auth_assignment_get_role (VmnetAuthAssignment *self)
 /**
  * vmnet_auth_assignment_get_scope:
  * @self: a #VmnetAuthAssignment
+ *
+ * Gets [property@Vmnet.AuthAssignment:scope].
  *
  * Returns: the scope name
  *
@@ -451,6 +467,8 @@ vmnet_auth_assignment_get_scope (VmnetAuthAssignment *self)
  * vmnet_auth_assignment_get_user:
  * @self: a #VmnetAuthAssignment
  *
+ * Gets [property@Vmnet.AuthAssignment:user].
+ *
  * Returns: (nullable): the user, or %NULL for a group
  *
  * Since: 0.1
@@ -465,6 +483,8 @@ vmnet_auth_assignment_get_user (VmnetAuthAssignment *self)
 /**
  * vmnet_auth_assignment_get_group:
  * @self: a #VmnetAuthAssignment
+ *
+ * Gets [property@Vmnet.AuthAssignment:group].
  *
  * Returns: (nullable): the group, or %NULL for a user
  *
@@ -622,6 +642,8 @@ vmnet_access_check_new_internal (gboolean allowed, const gchar *user, const gcha
  * vmnet_access_check_get_allowed:
  * @self: a #VmnetAccessCheck
  *
+ * Gets [property@Vmnet.AccessCheck:allowed].
+ *
  * Returns: whether the operation is allowed
  *
  * Since: 0.1
@@ -636,6 +658,8 @@ vmnet_access_check_get_allowed (VmnetAccessCheck *self)
 /**
  * vmnet_access_check_get_user:
  * @self: a #VmnetAccessCheck
+ *
+ * Gets [property@Vmnet.AccessCheck:user].
  *
  * Returns: the user
  *
@@ -652,6 +676,8 @@ vmnet_access_check_get_user (VmnetAccessCheck *self)
  * vmnet_access_check_get_operation:
  * @self: a #VmnetAccessCheck
  *
+ * Gets [property@Vmnet.AccessCheck:operation].
+ *
  * Returns: the operation
  *
  * Since: 0.1
@@ -666,6 +692,8 @@ vmnet_access_check_get_operation (VmnetAccessCheck *self)
 /**
  * vmnet_access_check_get_scope:
  * @self: a #VmnetAccessCheck
+ *
+ * Gets [property@Vmnet.AccessCheck:scope].
  *
  * Returns: the scope that was checked
  *
@@ -682,6 +710,8 @@ vmnet_access_check_get_scope (VmnetAccessCheck *self)
  * vmnet_access_check_get_role:
  * @self: a #VmnetAccessCheck
  *
+ * Gets [property@Vmnet.AccessCheck:role].
+ *
  * Returns: (nullable): the role that allows it, %NULL when denied or when no role is involved
  *
  * Since: 0.1
@@ -696,6 +726,8 @@ vmnet_access_check_get_role (VmnetAccessCheck *self)
 /**
  * vmnet_access_check_get_reason:
  * @self: a #VmnetAccessCheck
+ *
+ * Gets [property@Vmnet.AccessCheck:reason].
  *
  * Returns: a sentence saying which assignment allows it, or why it is denied
  *

@@ -12,6 +12,8 @@
 /**
  * vmnet_auth_get_default_rules_path:
  *
+ * The polkit rules file vmnet_auth_store_export() writes when given no path.
+ *
  * Returns: `$VMNET_POLKIT_RULES` if set, else %VMNET_AUTH_DEFAULT_RULES_PATH
  *
  * Since: 0.1

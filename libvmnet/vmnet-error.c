@@ -7,6 +7,8 @@
 /**
  * vmnet_error_quark:
  *
+ * The #GQuark of the %VMNET_ERROR domain.
+ *
  * Returns: the #GQuark of the %VMNET_ERROR domain
  *
  * Since: 0.1

@@ -37,29 +37,7 @@ struct _VmnetHost {
   guint             generation;
 };
 
-typedef enum {
-  VMNET_HOST_PROP_0,
-  VMNET_HOST_PROP_URI,
-  VMNET_HOST_PROP_HOST_ROOT,
-  VMNET_HOST_PROP_RESOLVED_URI,
-  VMNET_HOST_PROP_COMPUTER_NAME,
-  VMNET_HOST_PROP_HYPERVISOR,
-  VMNET_HOST_PROP_HYPERVISOR_VERSION,
-  VMNET_HOST_PROP_LIBVIRT_VERSION,
-  VMNET_HOST_PROP_IS_REMOTE,
-  VMNET_HOST_PROP_IS_PRIVILEGED,
-  VMNET_HOST_PROP_HOST_FACTS_AVAILABLE,
-  VMNET_HOST_PROP_SWITCHES,
-  VMNET_HOST_PROP_NET_ADAPTERS_SRIOV,
-  VMNET_HOST_PROP_VMS,
-  VMNET_HOST_PROP_NETWORK_ADAPTERS,
-  VMNET_HOST_PROP_IOV_SUPPORT,
-  VMNET_HOST_PROP_IOV_SUPPORT_REASONS,
-  VMNET_HOST_N_PROPS
-} VmnetHostProp;
 
-void         vmnet_host_notify      (VmnetHost     *self,
-                                     VmnetHostProp  prop);
 void         vmnet_host_emit_vf_action (VmnetHost       *self,
                                         const VmnetVfStep *step);
 const gchar *vmnet_host_label       (VmnetHost        *self);

@@ -144,7 +144,7 @@ static const VmnetListSyncFuncs pf_sync = { pf_info_key, pf_create, pf_update };
 static const VmnetListSyncFuncs vm_sync = { vm_info_key, vm_create, vm_update };
 
 static void
-set_string (VmnetHost *self, gchar **field, gchar *value, VmnetHostProp prop)
+set_string (VmnetHost *self, gchar **field, gchar *value, const gchar *property)
 {
   if (g_strcmp0 (*field, value) == 0)
     {
@@ -153,7 +153,7 @@ set_string (VmnetHost *self, gchar **field, gchar *value, VmnetHostProp prop)
     }
   g_free (*field);
   *field = value;
-  vmnet_host_notify (self, prop);
+  g_object_notify (G_OBJECT (self), property);
 }
 
 static void
@@ -194,12 +194,12 @@ vmnet_host_apply_snapshot (VmnetHost *self, VmnetSnapshot *snap)
       g_clear_pointer (&self->conn, vmnet_libvirt_conn_free);
       self->conn = g_steal_pointer (&snap->conn);
       if (had_conn)
-        vmnet_host_notify (self, VMNET_HOST_PROP_RESOLVED_URI);
+        g_object_notify (G_OBJECT (self), "resolved-uri");
     }
-  set_string (self, &self->computer_name, g_steal_pointer (&snap->facts->computer_name), VMNET_HOST_PROP_COMPUTER_NAME);
-  set_string (self, &self->hypervisor, g_steal_pointer (&snap->facts->hypervisor), VMNET_HOST_PROP_HYPERVISOR);
-  set_string (self, &self->hypervisor_version, g_steal_pointer (&snap->facts->hypervisor_version), VMNET_HOST_PROP_HYPERVISOR_VERSION);
-  set_string (self, &self->libvirt_version, g_steal_pointer (&snap->facts->libvirt_version), VMNET_HOST_PROP_LIBVIRT_VERSION);
+  set_string (self, &self->computer_name, g_steal_pointer (&snap->facts->computer_name), "computer-name");
+  set_string (self, &self->hypervisor, g_steal_pointer (&snap->facts->hypervisor), "hypervisor");
+  set_string (self, &self->hypervisor_version, g_steal_pointer (&snap->facts->hypervisor_version), "hypervisor-version");
+  set_string (self, &self->libvirt_version, g_steal_pointer (&snap->facts->libvirt_version), "libvirt-version");
 
   {
     VmnetTernary old_support = vmnet_checks_support (self->model->host_checks);
@@ -207,9 +207,9 @@ vmnet_host_apply_snapshot (VmnetHost *self, VmnetSnapshot *snap)
     g_auto(GStrv) new_reasons = vmnet_checks_reasons (snap->model->host_checks);
 
     if (old_support != vmnet_checks_support (snap->model->host_checks))
-      vmnet_host_notify (self, VMNET_HOST_PROP_IOV_SUPPORT);
+      g_object_notify (G_OBJECT (self), "iov-support");
     if (!g_strv_equal ((const gchar * const *) old_reasons, (const gchar * const *) new_reasons))
-      vmnet_host_notify (self, VMNET_HOST_PROP_IOV_SUPPORT_REASONS);
+      g_object_notify (G_OBJECT (self), "iov-support-reasons");
   }
   vmnet_list_store_sync (self->pfs, snap->model, self->model->pfs, snap->model->pfs, &pf_sync);
   vmnet_list_store_sync (self->switches, snap->model, self->model->switches, snap->model->switches, &switch_sync);

@@ -46,6 +46,27 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VmnetHost, vmnet_host, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, vmnet_host_initable_iface_init)
                                G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, vmnet_host_async_initable_iface_init))
 
+enum {
+  VMNET_HOST_PROP_0,
+  VMNET_HOST_PROP_URI,
+  VMNET_HOST_PROP_HOST_ROOT,
+  VMNET_HOST_PROP_RESOLVED_URI,
+  VMNET_HOST_PROP_COMPUTER_NAME,
+  VMNET_HOST_PROP_HYPERVISOR,
+  VMNET_HOST_PROP_HYPERVISOR_VERSION,
+  VMNET_HOST_PROP_LIBVIRT_VERSION,
+  VMNET_HOST_PROP_IS_REMOTE,
+  VMNET_HOST_PROP_IS_PRIVILEGED,
+  VMNET_HOST_PROP_HOST_FACTS_AVAILABLE,
+  VMNET_HOST_PROP_SWITCHES,
+  VMNET_HOST_PROP_NET_ADAPTERS_SRIOV,
+  VMNET_HOST_PROP_VMS,
+  VMNET_HOST_PROP_NETWORK_ADAPTERS,
+  VMNET_HOST_PROP_IOV_SUPPORT,
+  VMNET_HOST_PROP_IOV_SUPPORT_REASONS,
+  VMNET_HOST_N_PROPS
+};
+
 static GParamSpec *properties[VMNET_HOST_N_PROPS];
 
 enum {
@@ -54,12 +75,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-void
-vmnet_host_notify (VmnetHost *self, VmnetHostProp prop)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
 
 void
 vmnet_host_emit_vf_action (VmnetHost *self, const VmnetVfStep *step)
@@ -334,7 +349,7 @@ vmnet_host_class_init (VmnetHostClass *klass)
   /**
    * VmnetHost:iov-support:
    *
-   * IovSupport: whether the host can do SR-IOV. Unknown when a check cannot
+   * Hyper-V's `IovSupport`: whether the host can do SR-IOV. Unknown when a check cannot
    * be made from here (a remote connection, libvirt's test driver).
    *
    * Since: 0.1
@@ -344,7 +359,7 @@ vmnet_host_class_init (VmnetHostClass *klass)
   /**
    * VmnetHost:iov-support-reasons:
    *
-   * IovSupportReasons: one sentence with its fix for each host check that is
+   * Hyper-V's `IovSupportReasons`: one sentence with its fix for each host check that is
    * not a pass; vmnet_host_dup_iov_checks() has them all with their codes.
    *
    * Since: 0.1
@@ -527,6 +542,8 @@ vmnet_host_refresh_finish (VmnetHost     *self,
  * vmnet_host_get_uri:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:uri].
+ *
  * Returns: (nullable): the URI the host was opened with
  *
  * Since: 0.1
@@ -541,6 +558,8 @@ vmnet_host_get_uri (VmnetHost *self)
 /**
  * vmnet_host_get_resolved_uri:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:resolved-uri].
  *
  * Returns: (nullable): the URI libvirt reports for the connection
  *
@@ -557,6 +576,8 @@ vmnet_host_get_resolved_uri (VmnetHost *self)
  * vmnet_host_get_host_root:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:host-root].
+ *
  * Returns: (nullable): the directory host facts are read from, if not `/`
  *
  * Since: 0.1
@@ -571,6 +592,8 @@ vmnet_host_get_host_root (VmnetHost *self)
 /**
  * vmnet_host_get_computer_name:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:computer-name].
  *
  * Returns: (nullable): the host's name
  *
@@ -587,6 +610,8 @@ vmnet_host_get_computer_name (VmnetHost *self)
  * vmnet_host_get_hypervisor:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:hypervisor].
+ *
  * Returns: (nullable): the hypervisor driver name
  *
  * Since: 0.1
@@ -601,6 +626,8 @@ vmnet_host_get_hypervisor (VmnetHost *self)
 /**
  * vmnet_host_get_hypervisor_version:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:hypervisor-version].
  *
  * Returns: (nullable): the hypervisor version, or %NULL when unknown
  *
@@ -617,6 +644,8 @@ vmnet_host_get_hypervisor_version (VmnetHost *self)
  * vmnet_host_get_libvirt_version:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:libvirt-version].
+ *
  * Returns: (nullable): the libvirt version, or %NULL when unknown
  *
  * Since: 0.1
@@ -631,6 +660,8 @@ vmnet_host_get_libvirt_version (VmnetHost *self)
 /**
  * vmnet_host_get_is_remote:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:is-remote].
  *
  * Returns: %TRUE if the connection goes to another machine
  *
@@ -647,6 +678,8 @@ vmnet_host_get_is_remote (VmnetHost *self)
  * vmnet_host_get_is_privileged:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:is-privileged].
+ *
  * Returns: %TRUE for a system (privileged) connection
  *
  * Since: 0.1
@@ -661,6 +694,8 @@ vmnet_host_get_is_privileged (VmnetHost *self)
 /**
  * vmnet_host_get_host_facts_available:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:host-facts-available].
  *
  * Returns: %TRUE if facts only the host can tell (sysfs, netlink) are read
  *
@@ -677,6 +712,8 @@ vmnet_host_get_host_facts_available (VmnetHost *self)
  * vmnet_host_get_switches:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:switches].
+ *
  * Returns: (transfer none): a #GListModel of #VmnetSwitch
  *
  * Since: 0.1
@@ -691,6 +728,8 @@ vmnet_host_get_switches (VmnetHost *self)
 /**
  * vmnet_host_get_net_adapters_sriov:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:net-adapters-sriov].
  *
  * Returns: (transfer none): a #GListModel of #VmnetNetAdapterSriov
  *
@@ -707,6 +746,8 @@ vmnet_host_get_net_adapters_sriov (VmnetHost *self)
  * vmnet_host_get_vms:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:vms].
+ *
  * Returns: (transfer none): a #GListModel of #VmnetVm
  *
  * Since: 0.1
@@ -721,6 +762,8 @@ vmnet_host_get_vms (VmnetHost *self)
 /**
  * vmnet_host_get_network_adapters:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:network-adapters].
  *
  * Returns: (transfer none): a #GListModel of every VM's #VmnetNetworkAdapter
  *
@@ -796,6 +839,9 @@ match_pf (gpointer object, const gchar *name, gboolean fold_case)
  * @name: a switch name
  * @error: return location for a #GError
  *
+ * Looks a switch up by name (Hyper-V's names are case-insensitive: an exact match first, else the
+ * one name that differs only in case).
+ *
  * Returns: (transfer full): the switch, or %NULL with %VMNET_ERROR_NOT_FOUND
  *
  * Since: 0.1
@@ -822,6 +868,9 @@ vmnet_host_find_switch (VmnetHost    *self,
  * @self: a #VmnetHost
  * @name: a VM name or UUID
  * @error: return location for a #GError
+ *
+ * Looks a VM up by name or UUID (an exact name first, else the one name that differs only in
+ * case).
  *
  * Returns: (transfer full): the VM, or %NULL with %VMNET_ERROR_NOT_FOUND
  *
@@ -850,6 +899,8 @@ vmnet_host_find_vm (VmnetHost    *self,
  * @name: an adapter name or PCI address
  * @error: return location for a #GError
  *
+ * Looks an SR-IOV adapter up by interface name or PCI address.
+ *
  * Returns: (transfer full): the adapter, or %NULL with %VMNET_ERROR_NOT_FOUND
  *
  * Since: 0.1
@@ -875,6 +926,8 @@ vmnet_host_find_net_adapter_sriov (VmnetHost    *self,
  * vmnet_host_get_iov_support:
  * @self: a #VmnetHost
  *
+ * Gets [property@Vmnet.Host:iov-support].
+ *
  * Returns: whether the host can do SR-IOV
  *
  * Since: 0.1
@@ -889,6 +942,8 @@ vmnet_host_get_iov_support (VmnetHost *self)
 /**
  * vmnet_host_dup_iov_support_reasons:
  * @self: a #VmnetHost
+ *
+ * Gets [property@Vmnet.Host:iov-support-reasons].
  *
  * Returns: (transfer full): the IovSupportReasons
  *

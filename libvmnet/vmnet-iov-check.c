@@ -33,6 +33,8 @@ vmnet_iov_check_new (VmnetIovCheckCode code, VmnetCheckResult result,
  * vmnet_iov_check_copy:
  * @self: a #VmnetIovCheck
  *
+ * Copies a check.
+ *
  * Returns: (transfer full): a copy of @self
  *
  * Since: 0.1
@@ -48,6 +50,8 @@ vmnet_iov_check_copy (const VmnetIovCheck *self)
 /**
  * vmnet_iov_check_free:
  * @self: (transfer full): a #VmnetIovCheck
+ *
+ * Frees a check.
  *
  * Since: 0.1
  */
@@ -66,6 +70,8 @@ vmnet_iov_check_free (VmnetIovCheck *self)
  * vmnet_iov_check_get_code:
  * @self: a #VmnetIovCheck
  *
+ * Gets the code.
+ *
  * Returns: what was checked
  *
  * Since: 0.1
@@ -80,6 +86,8 @@ vmnet_iov_check_get_code (const VmnetIovCheck *self)
 /**
  * vmnet_iov_check_get_result:
  * @self: a #VmnetIovCheck
+ *
+ * Gets the result.
  *
  * Returns: the outcome
  *
@@ -96,6 +104,8 @@ vmnet_iov_check_get_result (const VmnetIovCheck *self)
  * vmnet_iov_check_get_title:
  * @self: a #VmnetIovCheck
  *
+ * Gets the title.
+ *
  * Returns: a short name of the check, such as "DMA remapping (IOMMU)"
  *
  * Since: 0.1
@@ -111,6 +121,8 @@ vmnet_iov_check_get_title (const VmnetIovCheck *self)
  * vmnet_iov_check_get_message:
  * @self: a #VmnetIovCheck
  *
+ * Gets the message.
+ *
  * Returns: one sentence on what was found
  *
  * Since: 0.1
@@ -125,6 +137,8 @@ vmnet_iov_check_get_message (const VmnetIovCheck *self)
 /**
  * vmnet_iov_check_get_fix:
  * @self: a #VmnetIovCheck
+ *
+ * Gets the fix.
  *
  * Returns: (nullable): what to do about it, or %NULL for a pass
  *

@@ -151,7 +151,7 @@ vmnet_net_adapter_sriov_class_init (VmnetNetAdapterSriovClass *klass)
   /**
    * VmnetNetAdapterSriov:num-vfs:
    *
-   * NumVFs: VFs enabled now (`sriov_numvfs`).
+   * Hyper-V's `NumVFs`: VFs enabled now (`sriov_numvfs`).
    *
    * Since: 0.1
    */
@@ -243,6 +243,8 @@ vmnet_net_adapter_sriov_get_info (VmnetNetAdapterSriov *self)
  * vmnet_net_adapter_sriov_get_name:
  * @self: a #VmnetNetAdapterSriov
  *
+ * Gets [property@Vmnet.NetAdapterSriov:name].
+ *
  * Returns: the adapter name
  *
  * Since: 0.1
@@ -257,6 +259,8 @@ vmnet_net_adapter_sriov_get_name (VmnetNetAdapterSriov *self)
 /**
  * vmnet_net_adapter_sriov_get_interface_description:
  * @self: a #VmnetNetAdapterSriov
+ *
+ * Gets [property@Vmnet.NetAdapterSriov:interface-description].
  *
  * Returns: (nullable): the description, or %NULL
  *
@@ -273,6 +277,8 @@ vmnet_net_adapter_sriov_get_interface_description (VmnetNetAdapterSriov *self)
  * vmnet_net_adapter_sriov_get_pci_address:
  * @self: a #VmnetNetAdapterSriov
  *
+ * Gets [property@Vmnet.NetAdapterSriov:pci-address].
+ *
  * Returns: the PCI address
  *
  * Since: 0.1
@@ -287,6 +293,8 @@ vmnet_net_adapter_sriov_get_pci_address (VmnetNetAdapterSriov *self)
 /**
  * vmnet_net_adapter_sriov_get_driver:
  * @self: a #VmnetNetAdapterSriov
+ *
+ * Gets [property@Vmnet.NetAdapterSriov:driver].
  *
  * Returns: (nullable): the driver, or %NULL
  *
@@ -303,6 +311,8 @@ vmnet_net_adapter_sriov_get_driver (VmnetNetAdapterSriov *self)
  * vmnet_net_adapter_sriov_get_link_speed:
  * @self: a #VmnetNetAdapterSriov
  *
+ * Gets [property@Vmnet.NetAdapterSriov:link-speed].
+ *
  * Returns: the link speed, or -1
  *
  * Since: 0.1
@@ -317,6 +327,8 @@ vmnet_net_adapter_sriov_get_link_speed (VmnetNetAdapterSriov *self)
 /**
  * vmnet_net_adapter_sriov_get_link_state:
  * @self: a #VmnetNetAdapterSriov
+ *
+ * Gets [property@Vmnet.NetAdapterSriov:link-state].
  *
  * Returns: (nullable): the link state, or %NULL
  *
@@ -333,6 +345,8 @@ vmnet_net_adapter_sriov_get_link_state (VmnetNetAdapterSriov *self)
  * vmnet_net_adapter_sriov_get_enabled:
  * @self: a #VmnetNetAdapterSriov
  *
+ * Gets [property@Vmnet.NetAdapterSriov:enabled].
+ *
  * Returns: %TRUE if VFs are enabled
  *
  * Since: 0.1
@@ -347,6 +361,8 @@ vmnet_net_adapter_sriov_get_enabled (VmnetNetAdapterSriov *self)
 /**
  * vmnet_net_adapter_sriov_get_max_vfs:
  * @self: a #VmnetNetAdapterSriov
+ *
+ * Gets [property@Vmnet.NetAdapterSriov:max-vfs].
  *
  * Returns: the maximum number of VFs
  *
@@ -363,6 +379,8 @@ vmnet_net_adapter_sriov_get_max_vfs (VmnetNetAdapterSriov *self)
  * vmnet_net_adapter_sriov_get_num_vfs:
  * @self: a #VmnetNetAdapterSriov
  *
+ * Gets [property@Vmnet.NetAdapterSriov:num-vfs].
+ *
  * Returns: the number of VFs enabled
  *
  * Since: 0.1
@@ -378,6 +396,8 @@ vmnet_net_adapter_sriov_get_num_vfs (VmnetNetAdapterSriov *self)
  * vmnet_net_adapter_sriov_get_allocated_vfs:
  * @self: a #VmnetNetAdapterSriov
  *
+ * Gets [property@Vmnet.NetAdapterSriov:allocated-vfs].
+ *
  * Returns: the number of VFs in use
  *
  * Since: 0.1
@@ -392,6 +412,8 @@ vmnet_net_adapter_sriov_get_allocated_vfs (VmnetNetAdapterSriov *self)
 /**
  * vmnet_net_adapter_sriov_get_switch_name:
  * @self: a #VmnetNetAdapterSriov
+ *
+ * Gets [property@Vmnet.NetAdapterSriov:switch-name].
  *
  * Returns: (nullable): the switch name, or %NULL
  *

@@ -152,7 +152,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:iov-weight:
    *
-   * IovWeight: 0 turns SR-IOV off for the adapter; 1 to 100 ask for a VF.
+   * Hyper-V's `IovWeight`: 0 turns SR-IOV off for the adapter; 1 to 100 ask for a VF.
    *
    * Since: 0.1
    */
@@ -160,7 +160,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:iov-queue-pairs-requested:
    *
-   * IovQueuePairsRequested: queue pairs wanted on the VF (at least 1).
+   * Hyper-V's `IovQueuePairsRequested`: queue pairs wanted on the VF (at least 1).
    *
    * Since: 0.1
    */
@@ -168,7 +168,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:iov-queue-pairs-assigned:
    *
-   * IovQueuePairsAssigned: queue pairs of the VF in use (its MSI-X vectors less the one for
+   * Hyper-V's `IovQueuePairsAssigned`: queue pairs of the VF in use (its MSI-X vectors less the one for
    * its mailbox, where the PF shares out vectors; else 1), 0 without a VF.
    *
    * Since: 0.1
@@ -185,7 +185,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:iov-usage:
    *
-   * IovUsage: 1 while a VF backs the adapter, else 0.
+   * Hyper-V's `IovUsage`: 1 while a VF backs the adapter, else 0.
    *
    * Since: 0.1
    */
@@ -193,7 +193,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:allow-teaming:
    *
-   * AllowTeaming: the guest may team the VF (VF trust on, spoof checking off).
+   * Hyper-V's `AllowTeaming`: the guest may team the VF (VF trust on, spoof checking off).
    *
    * Since: 0.1
    */
@@ -201,7 +201,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:router-guard:
    *
-   * RouterGuard: only the software switch can enforce it, so the adapter keeps no VF while it is
+   * Hyper-V's `RouterGuard`: only the software switch can enforce it, so the adapter keeps no VF while it is
    * on.
    *
    * Since: 0.1
@@ -210,7 +210,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:dhcp-guard:
    *
-   * DhcpGuard: only the software switch can enforce it, so the adapter keeps no VF while it is
+   * Hyper-V's `DhcpGuard`: only the software switch can enforce it, so the adapter keeps no VF while it is
    * on.
    *
    * Since: 0.1
@@ -219,7 +219,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:mac-address-spoofing:
    *
-   * MacAddressSpoofing: the VM may send frames with other source MAC addresses.
+   * Hyper-V's `MacAddressSpoofing`: the VM may send frames with other source MAC addresses.
    *
    * Since: 0.1
    */
@@ -251,7 +251,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:status:
    *
-   * Status: OK (SR-IOV active, or not asked for), Degraded (asked for but not
+   * Hyper-V's `Status`: OK (SR-IOV active, or not asked for), Degraded (asked for but not
    * working), or Stopped (the VM is not running).
    *
    * Since: 0.1
@@ -261,7 +261,7 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:status-description:
    *
-   * StatusDescription: the status in words ("OK (SR-IOV active)"), then one
+   * Hyper-V's `StatusDescription`: the status in words ("OK (SR-IOV active)"), then one
    * sentence with its fix for each reason SR-IOV is not working.
    *
    * Since: 0.1
@@ -301,6 +301,8 @@ vmnet_network_adapter_get_info (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_vm_name:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:vm-name].
+ *
  * Returns: the VM name
  *
  * Since: 0.1
@@ -315,6 +317,8 @@ vmnet_network_adapter_get_vm_name (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_name:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:name].
  *
  * Returns: the adapter name
  *
@@ -331,6 +335,8 @@ vmnet_network_adapter_get_name (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_mac_address:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:mac-address].
+ *
  * Returns: (nullable): the MAC address, or %NULL
  *
  * Since: 0.1
@@ -345,6 +351,8 @@ vmnet_network_adapter_get_mac_address (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_switch_name:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:switch-name].
  *
  * Returns: (nullable): the switch name, or %NULL
  *
@@ -361,6 +369,8 @@ vmnet_network_adapter_get_switch_name (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_model:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:model].
+ *
  * Returns: (nullable): the device model, or %NULL
  *
  * Since: 0.1
@@ -375,6 +385,8 @@ vmnet_network_adapter_get_model (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_failover_ready:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:failover-ready].
  *
  * Returns: %TRUE if a VF can be hot-plugged as its failover partner
  *
@@ -391,6 +403,8 @@ vmnet_network_adapter_get_failover_ready (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_iov_weight:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:iov-weight].
+ *
  * Returns: the IovWeight
  *
  * Since: 0.1
@@ -405,6 +419,8 @@ vmnet_network_adapter_get_iov_weight (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_iov_queue_pairs_requested:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:iov-queue-pairs-requested].
  *
  * Returns: the IovQueuePairsRequested
  *
@@ -421,6 +437,8 @@ vmnet_network_adapter_get_iov_queue_pairs_requested (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_iov_queue_pairs_assigned:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:iov-queue-pairs-assigned].
+ *
  * Returns: the IovQueuePairsAssigned
  *
  * Since: 0.1
@@ -435,6 +453,8 @@ vmnet_network_adapter_get_iov_queue_pairs_assigned (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_iov_interrupt_moderation:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:iov-interrupt-moderation].
  *
  * Returns: the IovInterruptModeration
  *
@@ -451,6 +471,8 @@ vmnet_network_adapter_get_iov_interrupt_moderation (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_iov_usage:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:iov-usage].
+ *
  * Returns: the IovUsage
  *
  * Since: 0.1
@@ -465,6 +487,8 @@ vmnet_network_adapter_get_iov_usage (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_allow_teaming:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:allow-teaming].
  *
  * Returns: %TRUE if AllowTeaming is on
  *
@@ -481,6 +505,8 @@ vmnet_network_adapter_get_allow_teaming (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_router_guard:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:router-guard].
+ *
  * Returns: %TRUE if RouterGuard is on
  *
  * Since: 0.1
@@ -495,6 +521,8 @@ vmnet_network_adapter_get_router_guard (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_dhcp_guard:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:dhcp-guard].
  *
  * Returns: %TRUE if DhcpGuard is on
  *
@@ -511,6 +539,8 @@ vmnet_network_adapter_get_dhcp_guard (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_mac_address_spoofing:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:mac-address-spoofing].
+ *
  * Returns: %TRUE if MAC address spoofing is allowed
  *
  * Since: 0.1
@@ -525,6 +555,8 @@ vmnet_network_adapter_get_mac_address_spoofing (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_vlan_id:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:vlan-id].
  *
  * Returns: the VLAN, or 0
  *
@@ -541,6 +573,8 @@ vmnet_network_adapter_get_vlan_id (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_virtual_function:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:virtual-function].
+ *
  * Returns: (nullable): the VF's PCI address, or %NULL
  *
  * Since: 0.1
@@ -555,6 +589,8 @@ vmnet_network_adapter_get_virtual_function (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_settings_error:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:settings-error].
  *
  * Returns: (nullable): the problem with the stored settings, or %NULL
  *
@@ -571,6 +607,8 @@ vmnet_network_adapter_get_settings_error (VmnetNetworkAdapter *self)
  * vmnet_network_adapter_get_status:
  * @self: a #VmnetNetworkAdapter
  *
+ * Gets [property@Vmnet.NetworkAdapter:status].
+ *
  * Returns: the adapter's status
  *
  * Since: 0.1
@@ -585,6 +623,8 @@ vmnet_network_adapter_get_status (VmnetNetworkAdapter *self)
 /**
  * vmnet_network_adapter_get_status_description:
  * @self: a #VmnetNetworkAdapter
+ *
+ * Gets [property@Vmnet.NetworkAdapter:status-description].
  *
  * Returns: (transfer none): the StatusDescription
  *

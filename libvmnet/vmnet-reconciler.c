@@ -475,6 +475,8 @@ vmnet_reconciler_stop (VmnetReconciler *self)
  * vmnet_reconciler_get_uri:
  * @self: a #VmnetReconciler
  *
+ * Gets [property@Vmnet.Reconciler:uri].
+ *
  * Returns: (nullable): the URI given at creation
  *
  * Since: 0.1
@@ -489,6 +491,8 @@ vmnet_reconciler_get_uri (VmnetReconciler *self)
 /**
  * vmnet_reconciler_get_host:
  * @self: a #VmnetReconciler
+ *
+ * Gets [property@Vmnet.Reconciler:host].
  *
  * Returns: (transfer none) (nullable): the connected host, or %NULL
  *
@@ -505,6 +509,8 @@ vmnet_reconciler_get_host (VmnetReconciler *self)
  * vmnet_reconciler_get_connected:
  * @self: a #VmnetReconciler
  *
+ * Gets [property@Vmnet.Reconciler:connected].
+ *
  * Returns: whether the reconciler is connected and following events
  *
  * Since: 0.1
@@ -519,6 +525,8 @@ vmnet_reconciler_get_connected (VmnetReconciler *self)
 /**
  * vmnet_reconciler_get_passes:
  * @self: a #VmnetReconciler
+ *
+ * Gets [property@Vmnet.Reconciler:passes].
  *
  * Returns: how many passes have finished
  *

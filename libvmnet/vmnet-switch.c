@@ -188,7 +188,7 @@ vmnet_switch_class_init (VmnetSwitchClass *klass)
   /**
    * VmnetSwitch:iov-support:
    *
-   * IovSupport: whether the switch can give VFs (the host included); unknown
+   * Hyper-V's `IovSupport`: whether the switch can give VFs (the host included); unknown
    * when a check cannot be made from here.
    *
    * Since: 0.1
@@ -197,7 +197,7 @@ vmnet_switch_class_init (VmnetSwitchClass *klass)
   /**
    * VmnetSwitch:iov-support-reasons:
    *
-   * IovSupportReasons: one sentence with its fix for each check that is not a pass.
+   * Hyper-V's `IovSupportReasons`: one sentence with its fix for each check that is not a pass.
    *
    * Since: 0.1
    */
@@ -236,6 +236,8 @@ vmnet_switch_get_info (VmnetSwitch *self)
  * vmnet_switch_get_name:
  * @self: a #VmnetSwitch
  *
+ * Gets [property@Vmnet.Switch:name].
+ *
  * Returns: the switch name
  *
  * Since: 0.1
@@ -250,6 +252,8 @@ vmnet_switch_get_name (VmnetSwitch *self)
 /**
  * vmnet_switch_get_switch_type:
  * @self: a #VmnetSwitch
+ *
+ * Gets [property@Vmnet.Switch:switch-type].
  *
  * Returns: the switch type
  *
@@ -266,6 +270,8 @@ vmnet_switch_get_switch_type (VmnetSwitch *self)
  * vmnet_switch_get_net_adapter_name:
  * @self: a #VmnetSwitch
  *
+ * Gets [property@Vmnet.Switch:net-adapter-name].
+ *
  * Returns: (nullable): the bound adapter, or %NULL
  *
  * Since: 0.1
@@ -280,6 +286,8 @@ vmnet_switch_get_net_adapter_name (VmnetSwitch *self)
 /**
  * vmnet_switch_get_net_adapter_interface_description:
  * @self: a #VmnetSwitch
+ *
+ * Gets [property@Vmnet.Switch:net-adapter-interface-description].
  *
  * Returns: (nullable): the bound adapter's description, or %NULL
  *
@@ -296,6 +304,8 @@ vmnet_switch_get_net_adapter_interface_description (VmnetSwitch *self)
  * vmnet_switch_get_forward_mode:
  * @self: a #VmnetSwitch
  *
+ * Gets [property@Vmnet.Switch:forward-mode].
+ *
  * Returns: the libvirt forward mode
  *
  * Since: 0.1
@@ -310,6 +320,8 @@ vmnet_switch_get_forward_mode (VmnetSwitch *self)
 /**
  * vmnet_switch_get_active:
  * @self: a #VmnetSwitch
+ *
+ * Gets [property@Vmnet.Switch:active].
  *
  * Returns: %TRUE if the switch is running
  *
@@ -326,6 +338,8 @@ vmnet_switch_get_active (VmnetSwitch *self)
  * vmnet_switch_get_iov_enabled:
  * @self: a #VmnetSwitch
  *
+ * Gets [property@Vmnet.Switch:iov-enabled].
+ *
  * Returns: %TRUE if the switch is in SR-IOV mode
  *
  * Since: 0.1
@@ -340,6 +354,8 @@ vmnet_switch_get_iov_enabled (VmnetSwitch *self)
 /**
  * vmnet_switch_get_iov_pool_name:
  * @self: a #VmnetSwitch
+ *
+ * Gets [property@Vmnet.Switch:iov-pool-name].
  *
  * Returns: (nullable): the VF-pool network name, or %NULL
  *
@@ -356,6 +372,8 @@ vmnet_switch_get_iov_pool_name (VmnetSwitch *self)
  * vmnet_switch_get_iov_virtual_function_count:
  * @self: a #VmnetSwitch
  *
+ * Gets [property@Vmnet.Switch:iov-virtual-function-count].
+ *
  * Returns: the number of VFs the switch can hand out
  *
  * Since: 0.1
@@ -370,6 +388,8 @@ vmnet_switch_get_iov_virtual_function_count (VmnetSwitch *self)
 /**
  * vmnet_switch_get_iov_virtual_functions_in_use:
  * @self: a #VmnetSwitch
+ *
+ * Gets [property@Vmnet.Switch:iov-virtual-functions-in-use].
  *
  * Returns: the number of VFs in use
  *
@@ -386,6 +406,8 @@ vmnet_switch_get_iov_virtual_functions_in_use (VmnetSwitch *self)
  * vmnet_switch_get_iov_queue_pair_count:
  * @self: a #VmnetSwitch
  *
+ * Gets [property@Vmnet.Switch:iov-queue-pair-count].
+ *
  * Returns: the number of queue pairs
  *
  * Since: 0.1
@@ -400,6 +422,8 @@ vmnet_switch_get_iov_queue_pair_count (VmnetSwitch *self)
 /**
  * vmnet_switch_get_iov_queue_pairs_in_use:
  * @self: a #VmnetSwitch
+ *
+ * Gets [property@Vmnet.Switch:iov-queue-pairs-in-use].
  *
  * Returns: the number of queue pairs in use
  *
@@ -416,6 +440,8 @@ vmnet_switch_get_iov_queue_pairs_in_use (VmnetSwitch *self)
  * vmnet_switch_get_iov_support:
  * @self: a #VmnetSwitch
  *
+ * Gets [property@Vmnet.Switch:iov-support].
+ *
  * Returns: whether the switch can give VFs
  *
  * Since: 0.1
@@ -430,6 +456,8 @@ vmnet_switch_get_iov_support (VmnetSwitch *self)
 /**
  * vmnet_switch_dup_iov_support_reasons:
  * @self: a #VmnetSwitch
+ *
+ * Gets [property@Vmnet.Switch:iov-support-reasons].
  *
  * Returns: (transfer full): the IovSupportReasons
  *

@@ -218,6 +218,8 @@ vmnet_virtual_function_get_info (VmnetVirtualFunction *self)
  * vmnet_virtual_function_get_net_adapter_name:
  * @self: a #VmnetVirtualFunction
  *
+ * Gets [property@Vmnet.VirtualFunction:net-adapter-name].
+ *
  * Returns: the name of the VF's physical adapter
  *
  * Since: 0.1
@@ -232,6 +234,8 @@ vmnet_virtual_function_get_net_adapter_name (VmnetVirtualFunction *self)
 /**
  * vmnet_virtual_function_get_function_id:
  * @self: a #VmnetVirtualFunction
+ *
+ * Gets [property@Vmnet.VirtualFunction:function-id].
  *
  * Returns: the VF's index on its physical adapter
  *
@@ -248,6 +252,8 @@ vmnet_virtual_function_get_function_id (VmnetVirtualFunction *self)
  * vmnet_virtual_function_get_pci_address:
  * @self: a #VmnetVirtualFunction
  *
+ * Gets [property@Vmnet.VirtualFunction:pci-address].
+ *
  * Returns: the VF's PCI address
  *
  * Since: 0.1
@@ -262,6 +268,8 @@ vmnet_virtual_function_get_pci_address (VmnetVirtualFunction *self)
 /**
  * vmnet_virtual_function_get_iommu_group:
  * @self: a #VmnetVirtualFunction
+ *
+ * Gets [property@Vmnet.VirtualFunction:iommu-group].
  *
  * Returns: the VF's IOMMU group, or -1 when unknown
  *
@@ -278,6 +286,8 @@ vmnet_virtual_function_get_iommu_group (VmnetVirtualFunction *self)
  * vmnet_virtual_function_get_driver:
  * @self: a #VmnetVirtualFunction
  *
+ * Gets [property@Vmnet.VirtualFunction:driver].
+ *
  * Returns: (nullable): the driver bound to the VF, or %NULL when unknown
  *
  * Since: 0.1
@@ -292,6 +302,8 @@ vmnet_virtual_function_get_driver (VmnetVirtualFunction *self)
 /**
  * vmnet_virtual_function_get_mac_address:
  * @self: a #VmnetVirtualFunction
+ *
+ * Gets [property@Vmnet.VirtualFunction:mac-address].
  *
  * Returns: (nullable): the MAC address set for the VF, or %NULL
  *
@@ -308,6 +320,8 @@ vmnet_virtual_function_get_mac_address (VmnetVirtualFunction *self)
  * vmnet_virtual_function_get_vlan_id:
  * @self: a #VmnetVirtualFunction
  *
+ * Gets [property@Vmnet.VirtualFunction:vlan-id].
+ *
  * Returns: the VF's VLAN, 0 for none, -1 when unknown
  *
  * Since: 0.1
@@ -322,6 +336,8 @@ vmnet_virtual_function_get_vlan_id (VmnetVirtualFunction *self)
 /**
  * vmnet_virtual_function_get_spoof_check:
  * @self: a #VmnetVirtualFunction
+ *
+ * Gets [property@Vmnet.VirtualFunction:spoof-check].
  *
  * Returns: whether spoof checking is on for the VF
  *
@@ -338,6 +354,8 @@ vmnet_virtual_function_get_spoof_check (VmnetVirtualFunction *self)
  * vmnet_virtual_function_get_trust:
  * @self: a #VmnetVirtualFunction
  *
+ * Gets [property@Vmnet.VirtualFunction:trust].
+ *
  * Returns: whether the VF is trusted
  *
  * Since: 0.1
@@ -352,6 +370,8 @@ vmnet_virtual_function_get_trust (VmnetVirtualFunction *self)
 /**
  * vmnet_virtual_function_get_link_state:
  * @self: a #VmnetVirtualFunction
+ *
+ * Gets [property@Vmnet.VirtualFunction:link-state].
  *
  * Returns: (nullable): the VF's administrative link state, or %NULL when unknown
  *
@@ -368,6 +388,8 @@ vmnet_virtual_function_get_link_state (VmnetVirtualFunction *self)
  * vmnet_virtual_function_get_vm_name:
  * @self: a #VmnetVirtualFunction
  *
+ * Gets [property@Vmnet.VirtualFunction:vm-name].
+ *
  * Returns: (nullable): the VM using the VF, or %NULL if it is free
  *
  * Since: 0.1
@@ -382,6 +404,8 @@ vmnet_virtual_function_get_vm_name (VmnetVirtualFunction *self)
 /**
  * vmnet_virtual_function_get_vm_network_adapter_name:
  * @self: a #VmnetVirtualFunction
+ *
+ * Gets [property@Vmnet.VirtualFunction:vm-network-adapter-name].
  *
  * Returns: (nullable): the VM network adapter the VF backs, or %NULL
  *

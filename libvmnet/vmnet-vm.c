@@ -166,6 +166,8 @@ vmnet_vm_update (VmnetVm *self, VmnetModel *model, const VmnetVmInfo *info)
  * vmnet_vm_get_name:
  * @self: a #VmnetVm
  *
+ * Gets [property@Vmnet.Vm:name].
+ *
  * Returns: the VM name
  *
  * Since: 0.1
@@ -181,6 +183,8 @@ vmnet_vm_get_name (VmnetVm *self)
  * vmnet_vm_get_uuid:
  * @self: a #VmnetVm
  *
+ * Gets [property@Vmnet.Vm:uuid].
+ *
  * Returns: (nullable): the UUID
  *
  * Since: 0.1
@@ -195,6 +199,8 @@ vmnet_vm_get_uuid (VmnetVm *self)
 /**
  * vmnet_vm_get_state:
  * @self: a #VmnetVm
+ *
+ * Gets [property@Vmnet.Vm:state].
  *
  * Returns: the VM state
  *
@@ -296,6 +302,8 @@ vmnet_vm_find_network_adapter (VmnetVm      *self,
 /**
  * vmnet_vm_get_scope:
  * @self: a #VmnetVm
+ *
+ * Gets [property@Vmnet.Vm:scope].
  *
  * Returns: the authorization scope the VM is placed in,
  *   %VMNET_AUTH_DEFAULT_SCOPE unless it was placed in a VM scope

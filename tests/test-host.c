@@ -147,6 +147,42 @@ test_demo_pfs (void)
   g_assert_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND);
 }
 
+/* libvirt knows the PF but not yet the VFs: sysfs supplies them. */
+static void
+test_sysfs_supplies_vfs (void)
+{
+  g_autofree gchar *root = vmnet_test_sysfs_root ();
+  g_autofree gchar *xml = vmnet_test_host_xml (
+    "<device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>"
+    "<class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>"
+    "<product id='0x10c9'>82576 Gigabit Network Connection</product><vendor id='0x8086'>Intel Corporation</vendor>"
+    "<capability type='virt_functions' maxCount='7'/></capability></device>"
+    "<device><name>net_enp1s0_52_54_00_12_34_56</name><parent>pci_0000_01_00_0</parent>"
+    "<capability type='net'><interface>enp1s0</interface><address>52:54:00:12:34:56</address></capability></device>");
+  g_autoptr(VmnetHost) host = NULL;
+  g_autoptr(VmnetNetAdapterSriov) pf = NULL;
+  g_autoptr(VmnetVirtualFunction) vf = NULL;
+
+  vmnet_test_sysfs_add_82576 (root);
+  host = vmnet_test_open_host (xml, root);
+  g_assert_true (vmnet_host_get_host_facts_available (host));
+  pf = vmnet_host_find_net_adapter_sriov (host, "enp1s0", NULL);
+  g_assert_nonnull (pf);
+  g_assert_cmpstr (vmnet_net_adapter_sriov_get_driver (pf), ==, "igb");
+  g_assert_cmpint (vmnet_net_adapter_sriov_get_max_vfs (pf), ==, 7);
+  g_assert_cmpint (vmnet_net_adapter_sriov_get_num_vfs (pf), ==, 2);
+  g_assert_true (vmnet_net_adapter_sriov_get_enabled (pf));
+  g_assert_cmpint (vmnet_net_adapter_sriov_get_link_speed (pf), ==, G_GINT64_CONSTANT (1000000000));
+  g_assert_cmpuint (g_list_model_get_n_items (vmnet_net_adapter_sriov_get_virtual_functions (pf)), ==, 2);
+  vf = g_list_model_get_item (vmnet_net_adapter_sriov_get_virtual_functions (pf), 1);
+  g_assert_cmpstr (vmnet_virtual_function_get_pci_address (vf), ==, "0000:01:10.2");
+  g_assert_cmpstr (vmnet_virtual_function_get_driver (vf), ==, "igbvf");
+  g_assert_cmpint (vmnet_virtual_function_get_iommu_group (vf), ==, 12);
+  /* A fixture root means no netlink: the VF's PF-side attributes are unknown. */
+  g_assert_cmpint (vmnet_virtual_function_get_spoof_check (vf), ==, VMNET_TERNARY_UNKNOWN);
+  g_assert_null (vmnet_virtual_function_get_mac_address (vf));
+}
+
 static void
 count_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
@@ -410,6 +446,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/host/demo", test_demo_host);
   g_test_add_func ("/vmnet/host/demo-switches", test_demo_switches);
   g_test_add_func ("/vmnet/host/test-driver-has-no-host-files", test_test_driver_has_no_host_files);
+  g_test_add_func ("/vmnet/host/sysfs-supplies-vfs", test_sysfs_supplies_vfs);
   g_test_add_func ("/vmnet/host/demo-adapters", test_demo_adapters);
   g_test_add_func ("/vmnet/host/demo-pfs", test_demo_pfs);
   g_test_add_func ("/vmnet/host/refresh-keeps-identity", test_refresh_keeps_identity);

@@ -1,168 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libvirt XML to facts, facts to the Hyper-V model: no connection involved. */
+/* Facts to the Hyper-V model: switches, adapters, PFs and checks, no connection involved. */
 #include <string.h>
 
 #include "vmnet-model-private.h"
 #include "vmnet-libvirt-xml-private.h"
 #include "vmnet-test-util.h"
 
-static const gchar *pf_xml =
-  "<device><name>pci_0000_3b_00_0</name><parent>computer</parent>"
-  "<driver><name>ixgbe</name></driver>"
-  "<capability type='pci'><class>0x020000</class><domain>0</domain><bus>59</bus><slot>0</slot><function>0</function>"
-  "<product id='0x10fb'>82599ES</product><vendor id='0x8086'>Intel Corporation</vendor>"
-  "<capability type='virt_functions' maxCount='63'>"
-  "<address domain='0x0000' bus='0x3b' slot='0x10' function='0x0'/>"
-  "<address domain='0x0000' bus='0x3b' slot='0x10' function='0x2'/>"
-  "</capability>"
-  "<iommuGroup number='30'><address domain='0x0000' bus='0x3b' slot='0x00' function='0x0'/>"
-  "<address domain='0x0000' bus='0x3b' slot='0x00' function='0x1'/></iommuGroup>"
-  "</capability></device>";
+#define NS VMNET_TEST_NS
 
-static const gchar *vf_xml =
-  "<device><name>pci_0000_3b_10_2</name><parent>computer</parent>"
-  "<capability type='pci'><class>0x020000</class><domain>0</domain><bus>59</bus><slot>16</slot><function>2</function>"
-  "<capability type='phys_function'><address domain='0x0000' bus='0x3b' slot='0x00' function='0x0'/></capability>"
-  "<iommuGroup number='41'><address domain='0x0000' bus='0x3b' slot='0x10' function='0x2'/></iommuGroup>"
-  "</capability></device>";
-
-static const gchar *net_xml =
-  "<device><name>net_enp59s0f0_a0_36_9f_3b_00_00</name><parent>pci_0000_3b_00_0</parent>"
-  "<capability type='net'><interface>enp59s0f0</interface><address>a0:36:9f:3b:00:00</address>"
-  "<link speed='10000' state='up'/></capability></device>";
-
-static void
-test_nodedev_pf (void)
-{
-  g_autoptr(GError) error = NULL;
-  VmnetPciFact *pci = NULL;
-  VmnetNetdevFact *net = NULL;
-
-  g_assert_true (vmnet_libvirt_parse_nodedev (pf_xml, &pci, &net, &error));
-  g_assert_no_error (error);
-  g_assert_null (net);
-  g_assert_nonnull (pci);
-  g_assert_cmpstr (pci->address, ==, "0000:3b:00.0");
-  g_assert_cmpstr (pci->driver, ==, "ixgbe");
-  g_assert_cmpuint (pci->pci_class, ==, 0x020000);
-  g_assert_true (pci->sriov_capable);
-  g_assert_cmpint (pci->max_vfs, ==, 63);
-  g_assert_cmpuint (pci->vf_addresses->len, ==, 2);
-  g_assert_cmpstr (g_ptr_array_index (pci->vf_addresses, 1), ==, "0000:3b:10.2");
-  g_assert_cmpint (pci->iommu_group, ==, 30);
-  g_assert_cmpuint (pci->iommu_group_size, ==, 2);
-  g_assert_null (pci->pf_address);
-  vmnet_pci_fact_free (pci);
-}
-
-static void
-test_nodedev_vf_and_net (void)
-{
-  g_autoptr(GError) error = NULL;
-  VmnetPciFact *pci = NULL;
-  VmnetNetdevFact *net = NULL;
-
-  g_assert_true (vmnet_libvirt_parse_nodedev (vf_xml, &pci, &net, &error));
-  g_assert_cmpstr (pci->pf_address, ==, "0000:3b:00.0");
-  g_assert_false (pci->sriov_capable);
-  g_assert_cmpint (pci->iommu_group, ==, 41);
-  g_assert_null (pci->driver);
-  vmnet_pci_fact_free (pci);
-
-  g_assert_true (vmnet_libvirt_parse_nodedev (net_xml, &pci, &net, &error));
-  g_assert_null (pci);
-  g_assert_cmpstr (net->interface, ==, "enp59s0f0");
-  g_assert_cmpstr (net->parent, ==, "pci_0000_3b_00_0");
-  g_assert_cmpint (net->speed_mbps, ==, 10000);
-  g_assert_cmpstr (net->link_state, ==, "up");
-  vmnet_netdev_fact_free (net);
-}
-
-static void
-test_malformed (void)
-{
-  g_autoptr(GError) error = NULL;
-  VmnetPciFact *pci = NULL;
-  VmnetNetdevFact *net = NULL;
-
-  g_assert_false (vmnet_libvirt_parse_nodedev ("<device><name>x", &pci, &net, &error));
-  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
-  g_clear_error (&error);
-  g_assert_null (vmnet_libvirt_parse_domain ("not xml at all", &error));
-  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
-  g_clear_error (&error);
-  g_assert_null (vmnet_libvirt_parse_network ("<network/>", &error));
-  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
-}
-
-static void
-test_network_pool (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VmnetNetworkFact) net = vmnet_libvirt_parse_network (
-    "<network connections='3'><name>sw-iov</name>"
-    "<forward mode='hostdev' managed='yes'><pf dev='enp59s0f0'/>"
-    "<address type='pci' domain='0x0000' bus='0x3b' slot='0x10' function='0x0'/></forward></network>", &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpstr (net->forward_mode, ==, "hostdev");
-  g_assert_cmpstr (net->pf_dev, ==, "enp59s0f0");
-  g_assert_cmpint (net->connections, ==, 3);
-  g_assert_cmpuint (net->pool_addresses->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (net->pool_addresses, 0), ==, "0000:3b:10.0");
-}
-
-#define NS "http://libvmnet.org/xmlns/vmnet/1.0"
-
-static const gchar *domain_xml =
-  "<domain type='kvm' id='7'><name>web1</name><uuid>5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80001</uuid>"
-  "<metadata><vmnet:adapters xmlns:vmnet='" NS "'>"
-  "<vmnet:adapter mac='52:54:00:00:01:01' iov-weight='100' iov-queue-pairs-requested='4' iov-interrupt-moderation='adaptive'/>"
-  "<vmnet:adapter mac='52:54:00:00:01:03' iov-weight='abc' iov-queue-pairs-requested='2'/>"
-  "</vmnet:adapters></metadata><devices>"
-  "<interface type='network'><mac address='52:54:00:00:01:01'/><source network='sw'/><model type='virtio'/>"
-  "<driver queues='4'/><teaming type='persistent'/><alias name='ua-front'/></interface>"
-  "<interface type='hostdev' managed='yes'><mac address='52:54:00:00:01:01'/>"
-  "<source><address type='pci' domain='0x0000' bus='0x3b' slot='0x10' function='0x2'/></source>"
-  "<vlan><tag id='10'/></vlan><teaming type='transient' persistent='ua-front'/><alias name='ua-front-vf'/></interface>"
-  "<interface type='network'><mac address='52:54:00:00:01:02'/><source network='private'/><model type='e1000'/></interface>"
-  "<interface type='network'><mac address='52:54:00:00:01:03'/><source network='sw'/><model type='virtio'/></interface>"
-  "</devices></domain>";
-
-static void
-test_domain (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VmnetDomainFact) d = vmnet_libvirt_parse_domain (domain_xml, &error);
-  VmnetIfaceFact *i0, *i1;
-  VmnetAdapterSettingsFact *s0, *s1;
-
-  g_assert_no_error (error);
-  g_assert_cmpstr (d->name, ==, "web1");
-  g_assert_cmpint (d->state, ==, VMNET_VM_STATE_RUNNING);
-  g_assert_cmpuint (d->interfaces->len, ==, 4);
-  i0 = g_ptr_array_index (d->interfaces, 0);
-  i1 = g_ptr_array_index (d->interfaces, 1);
-  g_assert_cmpint (i0->teaming, ==, VMNET_TEAMING_PERSISTENT);
-  g_assert_cmpint (i0->queues, ==, 4);
-  g_assert_cmpstr (i0->alias, ==, "ua-front");
-  g_assert_cmpint (i1->teaming, ==, VMNET_TEAMING_TRANSIENT);
-  g_assert_cmpstr (i1->teaming_persistent, ==, "ua-front");
-  g_assert_cmpstr (i1->hostdev_address, ==, "0000:3b:10.2");
-  g_assert_cmpint (i1->vlan_id, ==, 10);
-
-  g_assert_cmpuint (d->settings->len, ==, 2);
-  s0 = g_ptr_array_index (d->settings, 0);
-  s1 = g_ptr_array_index (d->settings, 1);
-  g_assert_cmpuint (s0->iov_weight, ==, 100);
-  g_assert_cmpuint (s0->iov_queue_pairs_requested, ==, 4);
-  g_assert_cmpint (s0->iov_interrupt_moderation, ==, VMNET_IOV_INTERRUPT_MODERATION_ADAPTIVE);
-  g_assert_null (s0->error);
-  /* A bad value is reported and replaced by its default; the good ones stay. */
-  g_assert_cmpuint (s1->iov_weight, ==, 0);
-  g_assert_cmpuint (s1->iov_queue_pairs_requested, ==, 2);
-  g_assert_nonnull (strstr (s1->error, "iov-weight 'abc'"));
-}
+static const gchar *pf_xml = VMNET_TEST_NODEDEV_PF_XML;
+static const gchar *vf_xml = VMNET_TEST_NODEDEV_VF_XML;
+static const gchar *net_xml = VMNET_TEST_NODEDEV_NET_XML;
+static const gchar *domain_xml = VMNET_TEST_DOMAIN_WEB1_XML;
 
 static VmnetHostFacts *
 facts_from (const gchar *const *nodedevs, const gchar *const *networks, const gchar *const *domains)
@@ -396,11 +245,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_test_add_func ("/vmnet/xml/nodedev-pf", test_nodedev_pf);
-  g_test_add_func ("/vmnet/xml/nodedev-vf-and-net", test_nodedev_vf_and_net);
-  g_test_add_func ("/vmnet/xml/malformed", test_malformed);
-  g_test_add_func ("/vmnet/xml/network-pool", test_network_pool);
-  g_test_add_func ("/vmnet/xml/domain", test_domain);
   g_test_add_func ("/vmnet/model/switches", test_model_switches);
   g_test_add_func ("/vmnet/model/adapters", test_model_adapters);
   g_test_add_func ("/vmnet/model/stopped-vm-holds-no-vf", test_model_stopped_vm_holds_no_vf);

@@ -264,7 +264,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/reconciler/follows-events", Fixture, NULL, fixture_set_up, test_follows_events, fixture_tear_down);
-  g_test_add_func ("/reconciler/unreachable-is-retried", test_unreachable_is_retried);
+  g_test_add ("/vmnet/reconciler/follows-events", Fixture, NULL, fixture_set_up, test_follows_events, fixture_tear_down);
+  g_test_add_func ("/vmnet/reconciler/unreachable-is-retried", test_unreachable_is_retried);
   return g_test_run ();
 }

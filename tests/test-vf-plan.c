@@ -424,18 +424,18 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
-  ADD ("/reconcile/weight-wins", test_weight_wins);
-  ADD ("/reconcile/ties-go-to-longest-waiting", test_ties_go_to_longest_waiting);
-  ADD ("/reconcile/waiting-reported-once", test_waiting_reported_once);
-  ADD ("/reconcile/no-preemption", test_no_preemption);
-  ADD ("/reconcile/freed-vf-handed-on", test_freed_vf_handed_on_in_same_pass);
-  ADD ("/reconcile/policies-and-state", test_policies_and_state);
-  ADD ("/reconcile/failed-attach-waits-for-change", test_failed_attach_waits_for_change);
-  ADD ("/reconcile/unknown-pool-size", test_unknown_pool_size);
-  ADD ("/reconcile/one-vm-keeps-global-order", test_one_vm_keeps_global_order);
-  ADD ("/reconcile/forgets-gone-adapters", test_forgets_gone_adapters);
-  ADD ("/reconcile/vlan-change-replugs-vf", test_vlan_change_replugs_vf);
-  ADD ("/reconcile/port-vlans", test_port_vlans);
-  ADD ("/reconcile/vectors", test_vectors);
+  ADD ("/vmnet/vf-plan/weight-wins", test_weight_wins);
+  ADD ("/vmnet/vf-plan/ties-go-to-longest-waiting", test_ties_go_to_longest_waiting);
+  ADD ("/vmnet/vf-plan/waiting-reported-once", test_waiting_reported_once);
+  ADD ("/vmnet/vf-plan/no-preemption", test_no_preemption);
+  ADD ("/vmnet/vf-plan/freed-vf-handed-on", test_freed_vf_handed_on_in_same_pass);
+  ADD ("/vmnet/vf-plan/policies-and-state", test_policies_and_state);
+  ADD ("/vmnet/vf-plan/failed-attach-waits-for-change", test_failed_attach_waits_for_change);
+  ADD ("/vmnet/vf-plan/unknown-pool-size", test_unknown_pool_size);
+  ADD ("/vmnet/vf-plan/one-vm-keeps-global-order", test_one_vm_keeps_global_order);
+  ADD ("/vmnet/vf-plan/forgets-gone-adapters", test_forgets_gone_adapters);
+  ADD ("/vmnet/vf-plan/vlan-change-replugs-vf", test_vlan_change_replugs_vf);
+  ADD ("/vmnet/vf-plan/port-vlans", test_port_vlans);
+  ADD ("/vmnet/vf-plan/vectors", test_vectors);
   return g_test_run ();
 }

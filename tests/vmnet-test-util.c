@@ -139,3 +139,33 @@ vmnet_test_sysfs_add_vf (const gchar *root, const gchar *pf, guint index, const 
   g_autofree gchar *link = g_build_filename (root, "sys/bus/pci/devices", pf, name, NULL);
   make_link (vf_dev, link);
 }
+
+/* An empty directory to build a fixture tree in. */
+gchar *
+vmnet_test_sysfs_root (void)
+{
+  g_autoptr(GError) error = NULL;
+  gchar *root = g_dir_make_tmp ("sysfs-XXXXXX", &error);
+  g_assert_no_error (error);
+  return root;
+}
+
+/* A 82576-like PF with 7 VFs possible and 2 enabled, each VF in its own group. */
+void
+vmnet_test_sysfs_add_82576 (const gchar *root)
+{
+  g_autofree gchar *netdir = g_build_filename (root, "sys/class/net/enp1s0", NULL);
+  g_autofree gchar *p = NULL;
+
+  vmnet_test_sysfs_add_pci (root, "0000:01:00.0", "igb", 10, "enp1s0");
+  vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_totalvfs", "7");
+  vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_numvfs", "2");
+  vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_vf_total_msix", "0");
+  vmnet_test_sysfs_add_pci (root, "0000:01:10.0", "vfio-pci", 11, NULL);
+  vmnet_test_sysfs_add_pci (root, "0000:01:10.2", "igbvf", 12, "enp1s0v1");
+  vmnet_test_sysfs_add_vf (root, "0000:01:00.0", 0, "0000:01:10.0");
+  vmnet_test_sysfs_add_vf (root, "0000:01:00.0", 1, "0000:01:10.2");
+  p = vmnet_test_write_file (netdir, "speed", "1000\n");
+  g_free (p);
+  p = vmnet_test_write_file (netdir, "operstate", "up\n");
+}

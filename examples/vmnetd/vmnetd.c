@@ -1,7 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vmnetd: keeps VFs where they belong on one libvirt host (VmnetReconciler),
- * logging each action with structured fields (to the journal under systemd). */
+ * logging each action with structured fields (to the journal under systemd),
+ * telling systemd when it is ready and alive (sd_notify protocol), and
+ * reading its configuration again on SIGHUP. */
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <glib-unix.h>
 #include <vmnet/vmnet.h>
 
@@ -12,7 +20,98 @@ typedef struct {
   VmnetReconciler *reconciler;
   gboolean         was_connected;
   gboolean         stopping;
+  gboolean         ready;
+  gchar           *config_path;
+  gchar           *uri_option;     /* --connect: wins over the file */
+  gboolean         verbose_option;
+  gchar           *uri;            /* in use */
+  gulong           handlers[3];
 } Daemon;
+
+/* systemd's notification protocol: one datagram to $NOTIFY_SOCKET (an
+ * abstract socket when it starts with '@'). Without systemd, nothing. */
+static void
+notify (const gchar *state)
+{
+  const gchar *path = g_getenv ("NOTIFY_SOCKET");
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  socklen_t len;
+  int fd;
+
+  if (!path || !*path || strlen (path) >= sizeof addr.sun_path)
+    return;
+  memcpy (addr.sun_path, path, strlen (path));
+  if (addr.sun_path[0] == '@')
+    addr.sun_path[0] = '\0';
+  len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (path));
+  fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  if (sendto (fd, state, strlen (state), MSG_NOSIGNAL, (struct sockaddr *) &addr, len) < 0)
+    g_debug ("sd_notify: %s", g_strerror (errno));
+  close (fd);
+}
+
+/* STATUS=: VFs handed out, and adapters of running VMs that want one and
+ * have none. */
+static void
+notify_status (Daemon *d)
+{
+  VmnetHost *host = vmnet_reconciler_get_host (d->reconciler);
+  guint held = 0, waiting = 0;
+  g_autofree gchar *state = NULL;
+  GListModel *vms;
+
+  if (!host)
+    {
+      notify ("STATUS=Connecting to libvirt");
+      return;
+    }
+  vms = vmnet_host_get_vms (host);
+  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
+    {
+      g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
+      GListModel *adapters = vmnet_vm_get_network_adapters (vm);
+      VmnetVmState vm_state = vmnet_vm_get_state (vm);
+
+      for (guint j = 0; j < g_list_model_get_n_items (adapters); j++)
+        {
+          g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, j);
+          const gchar *sw_name = vmnet_network_adapter_get_switch_name (a);
+          g_autoptr(VmnetSwitch) sw = sw_name ? vmnet_host_find_switch (host, sw_name, NULL) : NULL;
+
+          if (vmnet_network_adapter_get_iov_usage (a) > 0)
+            held++;
+          else if ((vm_state == VMNET_VM_STATE_RUNNING || vm_state == VMNET_VM_STATE_PAUSED) &&
+                   vmnet_network_adapter_get_iov_weight (a) > 0 && sw && vmnet_switch_get_iov_enabled (sw))
+            waiting++;
+        }
+    }
+  state = g_strdup_printf ("STATUS=%u VF(s) handed out, %u adapter(s) waiting for a VF", held, waiting);
+  notify (state);
+}
+
+static gboolean
+on_watchdog (gpointer user_data)
+{
+  notify ("WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
+/* The watchdog is fed from the main loop: a loop that hangs stops it. */
+static void
+start_watchdog (void)
+{
+  const gchar *usec = g_getenv ("WATCHDOG_USEC");
+  const gchar *pid = g_getenv ("WATCHDOG_PID");
+  guint64 interval;
+
+  if (!usec || (pid && g_ascii_strtoull (pid, NULL, 10) != (guint64) getpid ()))
+    return;
+  interval = g_ascii_strtoull (usec, NULL, 10);
+  if (interval > 0)
+    g_timeout_add (MAX (interval / 2000, 1), on_watchdog, NULL);
+}
 
 /* VMNET_ACTION: the action's nick (attached, detached, waiting, failed). */
 static const gchar *
@@ -79,6 +178,12 @@ on_connected (VmnetReconciler *reconciler, GParamSpec *pspec, Daemon *d)
 static void
 on_reconciled (VmnetReconciler *reconciler, const GError *error, Daemon *d)
 {
+  if (!error && !d->ready)
+    {
+      d->ready = TRUE;
+      notify ("READY=1");
+    }
+  notify_status (d);
   if (error)
     g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
                       "MESSAGE", "pass failed: %s", error->message,
@@ -87,6 +192,96 @@ on_reconciled (VmnetReconciler *reconciler, const GError *error, Daemon *d)
     g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
                       "MESSAGE", "pass %u done", vmnet_reconciler_get_passes (reconciler),
                       "VMNET_EVENT", "pass");
+}
+
+/* The configuration file (see vmnetd.conf(5)): [vmnetd] uri=, verbose=.
+ * A missing file means the defaults. */
+static gboolean
+read_config (const gchar *path, gchar **uri, gboolean *verbose, GError **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree gchar *level = NULL;
+
+  *uri = NULL;
+  *verbose = FALSE;
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
+      return FALSE;
+    }
+  *uri = g_key_file_get_string (file, "vmnetd", "uri", NULL);
+  if (*uri && !**uri)
+    g_clear_pointer (uri, g_free);
+  level = g_key_file_get_string (file, "vmnetd", "log-level", NULL);
+  if (level && !g_str_equal (level, "info") && !g_str_equal (level, "debug"))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s: [vmnetd] log-level must be info or debug, not '%s'", path, level);
+      g_clear_pointer (uri, g_free);
+      return FALSE;
+    }
+  *verbose = level && g_str_equal (level, "debug");
+  return TRUE;
+}
+
+static void
+set_verbose (gboolean verbose)
+{
+  /* Our own log domains only: libvirt-glib's event loop logs every timer. */
+  g_log_set_debug_enabled (verbose);
+  if (verbose)
+    g_setenv ("G_MESSAGES_DEBUG", "vmnetd Vmnet Vmnet-Libvirt Vmnet-Linux", TRUE);
+  else
+    g_unsetenv ("G_MESSAGES_DEBUG");
+}
+
+static void connect_reconciler (Daemon *d);
+
+/* SIGHUP: the configuration again. A new URI means another host: the old
+ * reconciler stops (its VFs stay where they are) and a new one starts. */
+static gboolean
+on_hup (gpointer user_data)
+{
+  Daemon *d = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *uri = NULL;
+  gboolean verbose;
+
+  notify ("RELOADING=1");
+  if (!read_config (d->config_path, &uri, &verbose, &error))
+    {
+      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE", "configuration not reloaded: %s",
+                        error->message, "VMNET_EVENT", "reload-failed");
+      notify ("READY=1");
+      return G_SOURCE_CONTINUE;
+    }
+  set_verbose (verbose || d->verbose_option);
+  if (d->uri_option)
+    {
+      g_free (uri);
+      uri = g_strdup (d->uri_option);
+    }
+  if (g_strcmp0 (uri, d->uri) != 0)
+    {
+      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "configuration reloaded: now %s; VFs left in place",
+                        uri ? uri : "libvirt's default URI", "VMNET_EVENT", "reload");
+      vmnet_reconciler_stop (d->reconciler);
+      for (guint i = 0; i < G_N_ELEMENTS (d->handlers); i++)
+        g_clear_signal_handler (&d->handlers[i], d->reconciler);
+      g_clear_object (&d->reconciler);
+      g_free (d->uri);
+      d->uri = g_steal_pointer (&uri);
+      d->was_connected = FALSE;
+      connect_reconciler (d);
+    }
+  else
+    g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "configuration reloaded",
+                      "VMNET_EVENT", "reload");
+  notify ("READY=1");
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -98,31 +293,45 @@ on_term (gpointer user_data)
   d->stopping = TRUE;
   g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "stopping; VFs left in place",
                     "VMNET_EVENT", "stop");
+  notify ("STOPPING=1");
   vmnet_reconciler_stop (d->reconciler);
   g_main_loop_quit (d->loop);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+connect_reconciler (Daemon *d)
+{
+  d->reconciler = vmnet_reconciler_new (d->uri);
+  d->handlers[0] = g_signal_connect (d->reconciler, "vf-action", G_CALLBACK (on_vf_action), d);
+  d->handlers[1] = g_signal_connect (d->reconciler, "notify::connected", G_CALLBACK (on_connected), d);
+  d->handlers[2] = g_signal_connect (d->reconciler, "reconciled", G_CALLBACK (on_reconciled), d);
+  vmnet_reconciler_start (d->reconciler);
 }
 
 int
 main (int argc, char **argv)
 {
   g_autofree gchar *uri = NULL;
-  gboolean verbose = FALSE, version = FALSE;
+  g_autofree gchar *config = NULL;
+  gboolean verbose = FALSE, version = FALSE, file_verbose;
   GOptionEntry entries[] = {
-    { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri, "libvirt URI of the host (default: VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri, "libvirt URI of the host (default: the configuration file's, then VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config, "Configuration file (default: " VMNET_SYSCONFDIR "/vmnet/vmnetd.conf)", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also log each event and pass", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- keep SR-IOV VFs where they belong");
   g_autoptr(GError) error = NULL;
+  g_autofree gchar *file_uri = NULL;
   Daemon d = { 0 };
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
     "Gives VFs to the adapters of running VMs as libvirt reports changes: the highest IovWeight first,\n"
-    "the longest waiting among equals; reconnects when libvirt restarts; SIGTERM stops it without\n"
-    "detaching anything.");
+    "the longest waiting among equals; reconnects when libvirt restarts; SIGHUP reads the configuration\n"
+    "again; SIGTERM stops it without detaching anything.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("vmnetd: %s\n", error->message);
@@ -133,24 +342,31 @@ main (int argc, char **argv)
       g_print ("vmnetd %d.%d.%d\n", VMNET_MAJOR_VERSION, VMNET_MINOR_VERSION, VMNET_MICRO_VERSION);
       return 0;
     }
-  if (!uri && g_getenv ("VMNET_DEFAULT_URI"))
-    uri = g_strdup (g_getenv ("VMNET_DEFAULT_URI"));
-  /* Our own log domains only: libvirt-glib's event loop logs every timer. */
-  if (verbose && !g_getenv ("G_MESSAGES_DEBUG"))
-    g_setenv ("G_MESSAGES_DEBUG", "vmnetd Vmnet Vmnet-Libvirt Vmnet-Linux", TRUE);
+  d.config_path = config ? g_strdup (config) : g_build_filename (VMNET_SYSCONFDIR, "vmnet", "vmnetd.conf", NULL);
+  if (!read_config (d.config_path, &file_uri, &file_verbose, &error))
+    {
+      g_printerr ("vmnetd: %s\n", error->message);
+      return 2;
+    }
+  d.uri_option = g_strdup (uri);
+  d.verbose_option = verbose;
+  d.uri = g_strdup (uri ? uri : file_uri ? file_uri : g_getenv ("VMNET_DEFAULT_URI"));
+  if (!g_getenv ("G_MESSAGES_DEBUG") || verbose || file_verbose)
+    set_verbose (verbose || file_verbose);
 
   d.loop = g_main_loop_new (NULL, FALSE);
-  d.reconciler = vmnet_reconciler_new (uri);
-  g_signal_connect (d.reconciler, "vf-action", G_CALLBACK (on_vf_action), &d);
-  g_signal_connect (d.reconciler, "notify::connected", G_CALLBACK (on_connected), &d);
-  g_signal_connect (d.reconciler, "reconciled", G_CALLBACK (on_reconciled), &d);
   g_unix_signal_add (SIGTERM, on_term, &d);
   g_unix_signal_add (SIGINT, on_term, &d);
-
-  vmnet_reconciler_start (d.reconciler);
+  g_unix_signal_add (SIGHUP, on_hup, &d);
+  start_watchdog ();
+  notify ("STATUS=Connecting to libvirt");
+  connect_reconciler (&d);
   g_main_loop_run (d.loop);
 
   g_clear_object (&d.reconciler);
   g_main_loop_unref (d.loop);
+  g_free (d.config_path);
+  g_free (d.uri_option);
+  g_free (d.uri);
   return EXIT_SUCCESS;
 }

@@ -16,6 +16,32 @@
 #include "vmnet-libvirt-private.h"
 #include "vmnet-libvirt-xml-private.h"
 
+/* Device aliases libvmnet gives: ua-NAME for adapter NAME (libvirt takes
+ * user aliases with the "ua-" prefix), ua-NAME-vf for the VF teamed with it. */
+#define ALIAS_PREFIX "ua-"
+#define VF_SUFFIX    "-vf"
+
+gchar *
+vmnet_libvirt_adapter_alias (const gchar *adapter_name)
+{
+  return g_strconcat (ALIAS_PREFIX, adapter_name, NULL);
+}
+
+gchar *
+vmnet_libvirt_vf_alias (const gchar *adapter_name)
+{
+  return g_strconcat (ALIAS_PREFIX, adapter_name, VF_SUFFIX, NULL);
+}
+
+/* The adapter name of a user alias ua-NAME, or NULL. */
+gchar *
+vmnet_libvirt_alias_adapter_name (const gchar *alias)
+{
+  if (!alias || !g_str_has_prefix (alias, ALIAS_PREFIX) || alias[strlen (ALIAS_PREFIX)] == '\0')
+    return NULL;
+  return g_strdup (alias + strlen (ALIAS_PREFIX));
+}
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathObject, xmlXPathFreeObject)
 

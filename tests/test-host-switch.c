@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* New-VMSwitch / Remove-VMSwitch through libvirt's test driver. */
+/* New-VMSwitch / Remove-VMSwitch and Set-NetAdapterSriov -NumVFs through libvirt's test driver. */
 #include <string.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 
-#include "vmnet-libvirt-private.h"
 #include "vmnet-test-util.h"
 
 static const gchar *host_body =
@@ -115,52 +112,87 @@ test_remove_busy (void)
 }
 
 static gchar *
-xpath_string (const gchar *xml, const gchar *expr)
+numvfs_of (const gchar *root)
 {
-  xmlDoc *doc = xmlReadMemory (xml, strlen (xml), "n.xml", NULL, 0);
-  xmlXPathContext *ctx = xmlXPathNewContext (doc);
-  xmlXPathObject *obj = xmlXPathEvalExpression ((const xmlChar *) expr, ctx);
-  xmlChar *str = xmlXPathCastToString (obj);
-  gchar *ret = g_strdup ((const gchar *) str);
+  g_autofree gchar *path = g_build_filename (root, "sys/bus/pci/devices/0000:01:00.0/sriov_numvfs", NULL);
+  gchar *contents = NULL;
 
-  xmlFree (str);
-
-  xmlXPathFreeObject (obj);
-  xmlXPathFreeContext (ctx);
-  xmlFreeDoc (doc);
-  return ret;
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return g_strstrip (contents);
 }
 
-/* The network XML, checked structurally. */
+/* Set-NetAdapterSriov -NumVFs: sysfs written, refused while a VF is in use. */
 static void
-test_network_xml (void)
+test_set_num_vfs (void)
 {
-  g_autofree gchar *pool = vmnet_libvirt_pool_xml ("a&b-iov", "enp1s0");
-  g_autofree gchar *macvtap = vmnet_libvirt_switch_xml ("a<b>", "enp1s0", NULL);
-  g_autofree gchar *bridged = vmnet_libvirt_switch_xml ("c", NULL, "br0");
-  g_autofree gchar *v = NULL;
+  g_autofree gchar *root = vmnet_test_sysfs_root ();
+  const gchar *pf_dev =
+    "<device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>"
+    "<class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>"
+    "<product id='0x10c9'>82576</product><vendor id='0x8086'>Intel Corporation</vendor>"
+    "<capability type='virt_functions' maxCount='7'/></capability></device>"
+    "<device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent>"
+    "<capability type='net'><interface>enp1s0</interface><address>52:54:00:12:34:56</address></capability></device>";
+  g_autofree gchar *idle_xml = vmnet_test_host_xml (pf_dev);
+  g_autofree gchar *busy_body = g_strconcat (pf_dev,
+    "<domain type='test'><name>vm1</name><memory>1024</memory><os><type>hvm</type></os><devices>"
+    "<interface type='hostdev' managed='yes'><mac address='52:54:00:aa:00:01'/>"
+    "<source><address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x2'/></source></interface>"
+    "</devices></domain>", NULL);
+  g_autofree gchar *busy_xml = vmnet_test_host_xml (busy_body);
+  g_autoptr(VmnetHost) host = NULL;
+  g_autoptr(VmnetHost) busy = NULL;
+  g_autoptr(VmnetHost) remote = NULL;
+  g_autoptr(VmnetNetAdapterSriov) pf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *v1 = NULL;
+  g_autofree gchar *v2 = NULL;
+  g_autofree gchar *v3 = NULL;
 
-#define XP(xml, expr, expected) G_STMT_START { g_free (v); v = xpath_string (xml, expr); g_assert_cmpstr (v, ==, expected); } G_STMT_END
-  XP (pool, "string(/network/name)", "a&b-iov");
-  XP (pool, "string(/network/forward/@mode)", "hostdev");
-  XP (pool, "string(/network/forward/@managed)", "yes");
-  XP (pool, "string(/network/forward/pf/@dev)", "enp1s0");
-  XP (macvtap, "string(/network/name)", "a<b>");
-  XP (macvtap, "string(/network/forward/@mode)", "bridge");
-  XP (macvtap, "string(/network/forward/interface/@dev)", "enp1s0");
-  XP (macvtap, "count(/network/bridge)", "0");
-  XP (bridged, "string(/network/bridge/@name)", "br0");
-  XP (bridged, "count(/network/forward/interface)", "0");
-#undef XP
+  vmnet_test_sysfs_add_82576 (root);
+  host = vmnet_test_open_host (idle_xml, root);
+  pf = vmnet_host_find_net_adapter_sriov (host, "enp1s0", NULL);
+
+  g_assert_false (vmnet_host_set_net_adapter_sriov_num_vfs (host, pf, 8, NULL, &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "allowed 0 to 7"));
+  g_clear_error (&error);
+  v1 = numvfs_of (root);
+  g_assert_cmpstr (v1, ==, "2");
+
+  g_assert_true (vmnet_host_set_net_adapter_sriov_num_vfs (host, pf, 5, NULL, &error));
+  g_assert_no_error (error);
+  v2 = numvfs_of (root);
+  g_assert_cmpstr (v2, ==, "5");
+  g_assert_cmpint (vmnet_net_adapter_sriov_get_num_vfs (pf), ==, 5);
+
+  /* A VF assigned to a running VM: refused, nothing written. */
+  vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_numvfs", "2");
+  busy = vmnet_test_open_host (busy_xml, root);
+  g_clear_object (&pf);
+  pf = vmnet_host_find_net_adapter_sriov (busy, "enp1s0", NULL);
+  g_assert_false (vmnet_host_set_net_adapter_sriov_num_vfs (busy, pf, 0, NULL, &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "vm1"));
+  g_clear_error (&error);
+  v3 = numvfs_of (root);
+  g_assert_cmpstr (v3, ==, "2");
+
+  /* Without the host's files (a remote host, the test driver): refused. */
+  remote = vmnet_test_open_host (idle_xml, NULL);
+  g_clear_object (&pf);
+  pf = vmnet_host_find_net_adapter_sriov (remote, "enp1s0", NULL);
+  g_assert_false (vmnet_host_set_net_adapter_sriov_num_vfs (remote, pf, 1, NULL, &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_REMOTE_UNSUPPORTED);
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_test_add_func ("/vmnet/switch/network-xml", test_network_xml);
-  g_test_add_func ("/vmnet/switch/new-iov-switch", test_new_iov_switch);
-  g_test_add_func ("/vmnet/switch/bad-switches", test_bad_switches);
-  g_test_add_func ("/vmnet/switch/remove-busy", test_remove_busy);
+  g_test_add_func ("/vmnet/host-switch/new-iov-switch", test_new_iov_switch);
+  g_test_add_func ("/vmnet/host-switch/bad-switches", test_bad_switches);
+  g_test_add_func ("/vmnet/host-switch/remove-busy", test_remove_busy);
+  g_test_add_func ("/vmnet/host-switch/set-num-vfs", test_set_num_vfs);
   return g_test_run ();
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Set-VMNetworkAdapter: settings written to the domain metadata, all checked first. */
+/* Set-VMNetworkAdapter (settings written to the domain metadata, all checked first)
+ * and Add-VMNetworkAdapter, on libvirt's test driver. */
 #include <string.h>
 #include <libvirt/libvirt.h>
 
-#include "vmnet-libvirt-private.h"
 #include "vmnet-test-util.h"
 
 #define NS "http://libvmnet.org/xmlns/vmnet/1.0"
@@ -199,48 +199,6 @@ test_async (Fixture *f, gconstpointer data)
   g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (front), ==, 42);
 }
 
-/* The metadata element is built by libxml2: existing content survives, values are escaped. */
-static void
-test_merge (void)
-{
-  g_autoptr(GError) error = NULL;
-  VmnetSettingsValues v = { 0 };
-  g_autofree gchar *fresh = NULL;
-  g_autofree gchar *merged = NULL;
-
-  v.set = 1u << VMNET_SETTINGS_IOV_WEIGHT;
-  v.iov_weight = 7;
-  fresh = vmnet_libvirt_merge_settings (NULL, "52:54:00:00:00:01", &v, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (fresh, ==, "<adapters><adapter mac=\"52:54:00:00:00:01\" iov-weight=\"7\"/></adapters>");
-
-  merged = vmnet_libvirt_merge_settings ("<adapters><adapter mac='52:54:00:00:00:01' note='a&amp;b'/>"
-                                         "<other/></adapters>", "52:54:00:00:00:01", &v, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (strstr (merged, "note=\"a&amp;b\""));
-  g_assert_nonnull (strstr (merged, "<other/>"));
-  g_assert_nonnull (strstr (merged, "iov-weight=\"7\""));
-
-  g_assert_null (vmnet_libvirt_merge_settings ("<adapters", "52:54:00:00:00:01", &v, &error));
-  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
-}
-
-/* The VF partner of a failover pair, checked structurally. */
-static void
-test_vf_interface_xml (void)
-{
-  g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml ("52:54:00:00:00:01", "sw&co-iov", "net0", 10);
-  g_autofree gchar *plain = vmnet_libvirt_vf_interface_xml ("52:54:00:00:00:01", "p-iov", "a", 0);
-
-  g_assert_true (g_str_has_prefix (xml, "<interface type=\"network\">"));
-  g_assert_nonnull (strstr (xml, "<mac address=\"52:54:00:00:00:01\"/>"));
-  g_assert_nonnull (strstr (xml, "<source network=\"sw&amp;co-iov\"/>"));
-  g_assert_nonnull (strstr (xml, "<teaming type=\"transient\" persistent=\"ua-net0\"/>"));
-  g_assert_nonnull (strstr (xml, "<alias name=\"ua-net0-vf\"/>"));
-  g_assert_nonnull (strstr (xml, "<tag id=\"10\"/>"));
-  g_assert_null (strstr (plain, "<vlan"));
-}
-
 /* Add-VMNetworkAdapter: failover-ready on an SR-IOV switch, plain elsewhere. */
 static void
 test_add_adapter (void)
@@ -372,14 +330,12 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_test_add_func ("/vmnet/settings/merge", test_merge);
-  g_test_add_func ("/vmnet/settings/vf-interface-xml", test_vf_interface_xml);
-  g_test_add_func ("/vmnet/settings/add-adapter", test_add_adapter);
-  g_test_add_func ("/vmnet/settings/failover-fixed", test_failover_fixed);
-  g_test_add ("/vmnet/settings/round-trip-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_round_trip, fixture_tear_down);
-  g_test_add ("/vmnet/settings/round-trip-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_round_trip, fixture_tear_down);
-  g_test_add ("/vmnet/settings/bad-values-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_bad_values, fixture_tear_down);
-  g_test_add ("/vmnet/settings/bad-values-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_bad_values, fixture_tear_down);
-  g_test_add ("/vmnet/settings/async", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_async, fixture_tear_down);
+  g_test_add_func ("/vmnet/host-adapter/add-adapter", test_add_adapter);
+  g_test_add_func ("/vmnet/host-adapter/failover-fixed", test_failover_fixed);
+  g_test_add ("/vmnet/host-adapter/round-trip-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_round_trip, fixture_tear_down);
+  g_test_add ("/vmnet/host-adapter/round-trip-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_round_trip, fixture_tear_down);
+  g_test_add ("/vmnet/host-adapter/bad-values-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_bad_values, fixture_tear_down);
+  g_test_add ("/vmnet/host-adapter/bad-values-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_bad_values, fixture_tear_down);
+  g_test_add ("/vmnet/host-adapter/async", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_async, fixture_tear_down);
   return g_test_run ();
 }

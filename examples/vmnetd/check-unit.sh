@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The vmnetd unit as systemd reads it: `systemd-analyze verify` finds nothing wrong (with the
+# built binary and its man pages), and its exposure in `systemd-analyze security` is 3.0 or less.
+# Usage: check-unit.sh UNIT VMNETD MANPAGE…
+set -eu
+unit=$1 vmnetd=$(readlink -f "$2")
+shift 2
+if ! command -v systemd-analyze >/dev/null; then
+  echo "systemd-analyze is not installed (Debian package systemd)"
+  exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sed -e "s|^ExecStart=[^ ]*|ExecStart=$vmnetd|" "$unit" > "$work/vmnetd.service"
+# The documentation the unit names must exist.
+for page in "$@"; do
+  section=${page##*.}
+  mkdir -p "$work/man/man$section"
+  cp "$page" "$work/man/man$section/"
+done
+export MANPATH="$work/man"
+if ! out=$(systemd-analyze verify "$work/vmnetd.service" 2>&1) || [ -n "$out" ]; then
+  echo "systemd-analyze verify:"
+  echo "$out"
+  exit 1
+fi
+echo "verify: clean"
+systemd-analyze security --offline=true "$work/vmnetd.service" | tail -n 1
+systemd-analyze security --offline=true --threshold=30 "$work/vmnetd.service" >/dev/null
+echo "exposure within 3.0"

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libvirt XML to facts: node devices, networks and domains, no connection involved. */
+#include <string.h>
+
+#include "vmnet-libvirt-xml-private.h"
+#include "vmnet-test-util.h"
+
+static const gchar *pf_xml = VMNET_TEST_NODEDEV_PF_XML;
+static const gchar *vf_xml = VMNET_TEST_NODEDEV_VF_XML;
+static const gchar *net_xml = VMNET_TEST_NODEDEV_NET_XML;
+static const gchar *domain_xml = VMNET_TEST_DOMAIN_WEB1_XML;
+
+static void
+test_nodedev_pf (void)
+{
+  g_autoptr(GError) error = NULL;
+  VmnetPciFact *pci = NULL;
+  VmnetNetdevFact *net = NULL;
+
+  g_assert_true (vmnet_libvirt_parse_nodedev (pf_xml, &pci, &net, &error));
+  g_assert_no_error (error);
+  g_assert_null (net);
+  g_assert_nonnull (pci);
+  g_assert_cmpstr (pci->address, ==, "0000:3b:00.0");
+  g_assert_cmpstr (pci->driver, ==, "ixgbe");
+  g_assert_cmpuint (pci->pci_class, ==, 0x020000);
+  g_assert_true (pci->sriov_capable);
+  g_assert_cmpint (pci->max_vfs, ==, 63);
+  g_assert_cmpuint (pci->vf_addresses->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (pci->vf_addresses, 1), ==, "0000:3b:10.2");
+  g_assert_cmpint (pci->iommu_group, ==, 30);
+  g_assert_cmpuint (pci->iommu_group_size, ==, 2);
+  g_assert_null (pci->pf_address);
+  vmnet_pci_fact_free (pci);
+}
+
+static void
+test_nodedev_vf_and_net (void)
+{
+  g_autoptr(GError) error = NULL;
+  VmnetPciFact *pci = NULL;
+  VmnetNetdevFact *net = NULL;
+
+  g_assert_true (vmnet_libvirt_parse_nodedev (vf_xml, &pci, &net, &error));
+  g_assert_cmpstr (pci->pf_address, ==, "0000:3b:00.0");
+  g_assert_false (pci->sriov_capable);
+  g_assert_cmpint (pci->iommu_group, ==, 41);
+  g_assert_null (pci->driver);
+  vmnet_pci_fact_free (pci);
+
+  g_assert_true (vmnet_libvirt_parse_nodedev (net_xml, &pci, &net, &error));
+  g_assert_null (pci);
+  g_assert_cmpstr (net->interface, ==, "enp59s0f0");
+  g_assert_cmpstr (net->parent, ==, "pci_0000_3b_00_0");
+  g_assert_cmpint (net->speed_mbps, ==, 10000);
+  g_assert_cmpstr (net->link_state, ==, "up");
+  vmnet_netdev_fact_free (net);
+}
+
+static void
+test_malformed (void)
+{
+  g_autoptr(GError) error = NULL;
+  VmnetPciFact *pci = NULL;
+  VmnetNetdevFact *net = NULL;
+
+  g_assert_false (vmnet_libvirt_parse_nodedev ("<device><name>x", &pci, &net, &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_null (vmnet_libvirt_parse_domain ("not xml at all", &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_null (vmnet_libvirt_parse_network ("<network/>", &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA);
+}
+
+static void
+test_network_pool (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetNetworkFact) net = vmnet_libvirt_parse_network (
+    "<network connections='3'><name>sw-iov</name>"
+    "<forward mode='hostdev' managed='yes'><pf dev='enp59s0f0'/>"
+    "<address type='pci' domain='0x0000' bus='0x3b' slot='0x10' function='0x0'/></forward></network>", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (net->forward_mode, ==, "hostdev");
+  g_assert_cmpstr (net->pf_dev, ==, "enp59s0f0");
+  g_assert_cmpint (net->connections, ==, 3);
+  g_assert_cmpuint (net->pool_addresses->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (net->pool_addresses, 0), ==, "0000:3b:10.0");
+}
+
+static void
+test_domain (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetDomainFact) d = vmnet_libvirt_parse_domain (domain_xml, &error);
+  VmnetIfaceFact *i0, *i1;
+  VmnetAdapterSettingsFact *s0, *s1;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (d->name, ==, "web1");
+  g_assert_cmpint (d->state, ==, VMNET_VM_STATE_RUNNING);
+  g_assert_cmpuint (d->interfaces->len, ==, 4);
+  i0 = g_ptr_array_index (d->interfaces, 0);
+  i1 = g_ptr_array_index (d->interfaces, 1);
+  g_assert_cmpint (i0->teaming, ==, VMNET_TEAMING_PERSISTENT);
+  g_assert_cmpint (i0->queues, ==, 4);
+  g_assert_cmpstr (i0->alias, ==, "ua-front");
+  g_assert_cmpint (i1->teaming, ==, VMNET_TEAMING_TRANSIENT);
+  g_assert_cmpstr (i1->teaming_persistent, ==, "ua-front");
+  g_assert_cmpstr (i1->hostdev_address, ==, "0000:3b:10.2");
+  g_assert_cmpint (i1->vlan_id, ==, 10);
+
+  g_assert_cmpuint (d->settings->len, ==, 2);
+  s0 = g_ptr_array_index (d->settings, 0);
+  s1 = g_ptr_array_index (d->settings, 1);
+  g_assert_cmpuint (s0->iov_weight, ==, 100);
+  g_assert_cmpuint (s0->iov_queue_pairs_requested, ==, 4);
+  g_assert_cmpint (s0->iov_interrupt_moderation, ==, VMNET_IOV_INTERRUPT_MODERATION_ADAPTIVE);
+  g_assert_null (s0->error);
+  /* A bad value is reported and replaced by its default; the good ones stay. */
+  g_assert_cmpuint (s1->iov_weight, ==, 0);
+  g_assert_cmpuint (s1->iov_queue_pairs_requested, ==, 2);
+  g_assert_nonnull (strstr (s1->error, "iov-weight 'abc'"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/vmnet/libvirt-xml/nodedev-pf", test_nodedev_pf);
+  g_test_add_func ("/vmnet/libvirt-xml/nodedev-vf-and-net", test_nodedev_vf_and_net);
+  g_test_add_func ("/vmnet/libvirt-xml/malformed", test_malformed);
+  g_test_add_func ("/vmnet/libvirt-xml/network-pool", test_network_pool);
+  g_test_add_func ("/vmnet/libvirt-xml/domain", test_domain);
+  return g_test_run ();
+}
