@@ -14,6 +14,11 @@ if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then
     ${LAB_CACHE_DIR:+LAB_CACHE_DIR="$LAB_CACHE_DIR"} "$top/tools/test.sh" "$@"
 fi
 
+# Taken here by sudo: the build directories go back to the user afterwards.
+if [ -n "${SUDO_UID:-}" ] && [ "$SUDO_UID" != 0 ]; then
+  trap 'chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" _build _build-asan _build-deb 2>/dev/null' EXIT
+fi
+
 passed=0
 failed=0
 count() {
