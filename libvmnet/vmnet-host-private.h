@@ -29,6 +29,7 @@ struct _VmnetHost {
   GListStore       *vms;
   GListStore       *adapters;
   VmnetModel       *model;       /* the last one read; the objects point into it */
+  struct _VmnetHostLive *live;   /* following libvirt's events (vmnet-host-live.c) */
 
   /* Reconciling: what is remembered per adapter between passes, and a
    * counter that moves whenever VFs may have come free. */
@@ -38,6 +39,10 @@ struct _VmnetHost {
 };
 
 
+void         vmnet_host_notify_live    (VmnetHost          *self);
+void         vmnet_host_emit_refreshed (VmnetHost          *self,
+                                        const gchar *const *events);
+void         vmnet_host_live_stop      (VmnetHost          *self);
 void         vmnet_host_emit_vf_action (VmnetHost       *self,
                                         const VmnetVfStep *step);
 const gchar *vmnet_host_label       (VmnetHost        *self);

@@ -64,6 +64,7 @@ enum {
   VMNET_HOST_PROP_NETWORK_ADAPTERS,
   VMNET_HOST_PROP_IOV_SUPPORT,
   VMNET_HOST_PROP_IOV_SUPPORT_REASONS,
+  VMNET_HOST_PROP_LIVE,
   VMNET_HOST_N_PROPS
 };
 
@@ -71,10 +72,23 @@ static GParamSpec *properties[VMNET_HOST_N_PROPS];
 
 enum {
   SIGNAL_VF_ACTION,
+  SIGNAL_REFRESHED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+void
+vmnet_host_notify_live (VmnetHost *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[VMNET_HOST_PROP_LIVE]);
+}
+
+void
+vmnet_host_emit_refreshed (VmnetHost *self, const gchar *const *events)
+{
+  g_signal_emit (self, signals[SIGNAL_REFRESHED], 0, events);
+}
 
 void
 vmnet_host_emit_vf_action (VmnetHost *self, const VmnetVfStep *step)
@@ -178,6 +192,7 @@ vmnet_host_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case VMNET_HOST_PROP_NETWORK_ADAPTERS: g_value_set_object (value, self->adapters); break;
     case VMNET_HOST_PROP_IOV_SUPPORT: g_value_set_enum (value, vmnet_checks_support (self->model->host_checks)); break;
     case VMNET_HOST_PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_reasons (self->model->host_checks)); break;
+    case VMNET_HOST_PROP_LIVE: g_value_set_boolean (value, vmnet_host_get_live (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -200,6 +215,7 @@ vmnet_host_finalize (GObject *object)
 {
   VmnetHost *self = VMNET_HOST (object);
 
+  vmnet_host_live_stop (self);
   g_clear_object (&self->adapters);
   g_clear_pointer (&self->model, vmnet_model_unref);
   g_clear_object (&self->vms);
@@ -366,7 +382,33 @@ vmnet_host_class_init (VmnetHostClass *klass)
    */
   properties[VMNET_HOST_PROP_IOV_SUPPORT_REASONS] = g_param_spec_boxed ("iov-support-reasons", NULL, NULL, G_TYPE_STRV, ro);
 
+  /**
+   * VmnetHost:live:
+   *
+   * Whether the host follows libvirt's events and reads itself again after
+   * each burst of them (vmnet_host_set_live()).
+   *
+   * Since: 0.1
+   */
+  properties[VMNET_HOST_PROP_LIVE] = g_param_spec_boolean ("live", NULL, NULL, FALSE, ro);
+
   g_object_class_install_properties (object_class, VMNET_HOST_N_PROPS, properties);
+
+  /**
+   * VmnetHost::refreshed:
+   * @host: the host
+   * @events: (array zero-terminated=1): the libvirt events the read answers, in words
+   *   ("VM 'web1' started", "network changed", …)
+   *
+   * Emitted on a live host after the objects were brought up to date for a
+   * burst of libvirt events; #GObject::notify and #GListModel::items-changed
+   * have been emitted for what changed.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_REFRESHED] =
+    g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRV);
 
   /**
    * VmnetHost::vf-action:

@@ -14,6 +14,7 @@ packages=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
   polkitd dbus-daemon systemd duktape-dev
   python3-libvirt dnsmasq-base iproute2 iptables util-linux
+  cockpit-ws cockpit-bridge cockpit-system chromium
 )
 
 missing=()

@@ -107,6 +107,7 @@ extern const VmnetCommand vmnet_cmd_set_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_enable_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_disable_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_test_sriov;
+extern const VmnetCommand vmnet_cmd_watch_vmhost;
 extern const VmnetCommand vmnet_cmd_reconcile_vmhost;
 extern const VmnetCommand vmnet_cmd_start_vm;
 extern const VmnetCommand vmnet_cmd_save_vm;

@@ -8,6 +8,7 @@
 
 static const VmnetCommand *const commands[] = {
   &vmnet_cmd_get_vmhost,
+  &vmnet_cmd_watch_vmhost,
   &vmnet_cmd_get_vmswitch,
   &vmnet_cmd_new_vmswitch,
   &vmnet_cmd_set_vmswitch,

@@ -303,6 +303,13 @@ gboolean     vmnet_host_set_vm_scope_finish (VmnetHost            *self,
                                                     GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_set_live              (VmnetHost  *self,
+                                               gboolean    live,
+                                               GError    **error);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_get_live              (VmnetHost  *self);
+
+VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_uri               (VmnetHost *self);
 VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_host_get_resolved_uri      (VmnetHost *self);

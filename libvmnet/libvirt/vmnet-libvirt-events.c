@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libvirt events bound to GLib's main loop, reduced to what a reconciler
- * needs to know. */
+ * or a live host needs to know. */
 #include "config.h"
 
 #include <libvirt-glib/libvirt-glib.h>
@@ -26,7 +26,7 @@ struct _VmnetLibvirtWatch {
   virConnectPtr          ptr;
   VmnetLibvirtEventFunc  func;
   gpointer               user_data;
-  gint                   lifecycle, device_added, device_removed, metadata, network;
+  gint                   lifecycle, device_added, device_removed, metadata, network, nodedev;
   gboolean               close_registered;
 };
 
@@ -93,6 +93,13 @@ on_network (virConnectPtr conn, virNetworkPtr net, int event, int detail, void *
   emit (opaque, VMNET_LIBVIRT_EVENT_RESOURCES, NULL, "network changed");
 }
 
+/* VFs come and go with NumVFs. */
+static void
+on_nodedev (virConnectPtr conn, virNodeDevicePtr dev, int event, int detail, void *opaque)
+{
+  emit (opaque, VMNET_LIBVIRT_EVENT_RESOURCES, NULL, "node device changed");
+}
+
 static void
 on_close (virConnectPtr conn, int reason, void *opaque)
 {
@@ -116,6 +123,7 @@ vmnet_libvirt_conn_watch (VmnetLibvirtConn      *conn,
   watch->func = func;
   watch->user_data = user_data;
   watch->lifecycle = watch->device_added = watch->device_removed = watch->metadata = watch->network = -1;
+  watch->nodedev = -1;
 
   /* A dead daemon is noticed within seconds, even when idle. */
   if (!vmnet_libvirt_conn_is_test (conn))
@@ -129,6 +137,10 @@ vmnet_libvirt_conn_watch (VmnetLibvirtConn      *conn,
 #undef REG
   watch->network = virConnectNetworkEventRegisterAny (watch->ptr, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
                                                       VIR_NETWORK_EVENT_CALLBACK (on_network), watch, NULL);
+  /* Not every driver has node devices (the test driver's list is fixed). */
+  watch->nodedev = virConnectNodeDeviceEventRegisterAny (watch->ptr, NULL, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+                                                         VIR_NODE_DEVICE_EVENT_CALLBACK (on_nodedev), watch, NULL);
+  virResetLastError ();
   if (watch->lifecycle < 0 || watch->device_removed < 0)
     {
       vmnet_libvirt_set_error (error, "cannot watch libvirt events at '%s'", vmnet_libvirt_conn_get_uri (conn));
@@ -151,6 +163,8 @@ vmnet_libvirt_watch_free (VmnetLibvirtWatch *watch)
       virConnectDomainEventDeregisterAny (watch->ptr, *domain_ids[i]);
   if (watch->network >= 0)
     virConnectNetworkEventDeregisterAny (watch->ptr, watch->network);
+  if (watch->nodedev >= 0)
+    virConnectNodeDeviceEventDeregisterAny (watch->ptr, watch->nodedev);
   if (watch->close_registered)
     virConnectUnregisterCloseCallback (watch->ptr, on_close);
   virConnectClose (watch->ptr);

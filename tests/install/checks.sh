@@ -98,6 +98,10 @@ check "hello-vmnet demo" as_user './hello-vmnet demo | tee /dev/stderr | grep -q
 check "hello-vmnet links the installed library" \
   as_user 'ldd hello-vmnet | grep -E "libvmnet-1.0.so.0 => /(usr/)?lib/[^ ]*/libvmnet-1.0.so.0 "'
 check "API reference installed" test -f /usr/share/doc/vmnet-1.0/index.html
+if printf '%s\n' "${pkgs[@]}" | grep -qx cockpit-vmnet; then
+  check "cockpit-bridge --packages lists vmnet" \
+    as_user 'cockpit-bridge --packages | grep -E "^vmnet .*/usr/share/cockpit/vmnet\$"'
+fi
 
 # Purge: nothing of the packages is left but the directories other packages still own.
 check "apt-get purge ${pkgs[*]}" apt-get purge -y -q -o Dpkg::Use-Pty=0 "${pkgs[@]}"

@@ -101,6 +101,8 @@ debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyri
     || { tail -n 30 "$WORK/debootstrap.log" >&2; die "debootstrap failed (log: $WORK/debootstrap.log)"; }
 T1=$(date +%s)
 say "debootstrap done in $((T1 - T0))s"
+# debootstrap can leave the target's /proc mounted (in this mount namespace).
+umount -l "$TREE/proc" 2>/dev/null || true
 
 # Configuration that must exist before the packages' maintainer scripts run.
 echo "deb $MIRROR $SUITE main" > "$TREE/etc/apt/sources.list"
@@ -272,7 +274,7 @@ say "nested initramfs reached VMNET-NESTED-READY ($(grep -o 'VMNET-NESTED-READY.
 T3=$(date +%s)
 
 # ---- ext4 image (no loop device) -------------------------------------------------------
-used_mb=$(du -sm "$TREE" | cut -f1)
+used_mb=$(du -smx "$TREE" | cut -f1)
 size_mb=$(( used_mb + used_mb / 2 + 1024 ))
 say "mkfs.ext4 -d (tree ${used_mb} MB, image ${size_mb} MB sparse)"
 rm -f "$WORK/rootfs.img"
