@@ -111,7 +111,8 @@ vmnet_auth_store_add_role (VmnetAuthStore     *self,
 
   g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
   if (!check_new_name ("role", name, vmnet_store_find_role (self, name) != NULL, error) ||
-      !vmnet_auth_operations_mask (operations, &mask, error))
+      !vmnet_auth_operations_mask (operations, &mask, error) ||
+      !vmnet_auth_check_text ("description of role", description, error))
     return FALSE;
   g_ptr_array_add (self->roles, vmnet_store_role_new (name, description, mask));
   return TRUE;
@@ -146,7 +147,8 @@ vmnet_auth_store_set_role (VmnetAuthStore     *self,
   g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
   if (!(r = lookup_role (self, name, error)) ||
       !vmnet_auth_operations_mask (add_operations, &add, error) ||
-      !vmnet_auth_operations_mask (remove_operations, &remove, error))
+      !vmnet_auth_operations_mask (remove_operations, &remove, error) ||
+      !vmnet_auth_check_text ("description of role", description, error))
     return FALSE;
   r->ops = (r->ops | add) & ~remove;
   if (description)
@@ -290,7 +292,8 @@ vmnet_auth_store_add_scope (VmnetAuthStore *self,
 {
   g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
   if (!check_new_name ("scope", name, vmnet_store_find_scope (self, name) != NULL, error) ||
-      !lookup_scope (self, parent, error))
+      !lookup_scope (self, parent, error) ||
+      !vmnet_auth_check_text ("description of scope", description, error))
     return FALSE;
   g_ptr_array_add (self->scopes, vmnet_store_scope_new (name, parent ? parent : VMNET_AUTH_DEFAULT_SCOPE,
                                                         description));

@@ -86,7 +86,7 @@ get_description (GKeyFile *file, const gchar *origin, const gchar *group, gchar 
   g_autoptr(GError) local = NULL;
   g_autofree gchar *value = g_key_file_get_string (file, group, "description", &local);
 
-  if (local)
+  if (local || !vmnet_auth_check_text ("description", value, &local))
     return data_error_from (error, origin, group, "description", local);
   vmnet_auth_set_str (out, *value ? value : NULL);
   return TRUE;

@@ -100,6 +100,9 @@ gint              vmnet_store_find_assign   (VmnetStoreScope *scope,
                                              const gchar     *group);
 /* Names as the store takes them; VMNET_ERROR_INVALID_ARGUMENT saying what
  * is allowed. @what is "role", "scope", "user", "group". */
+gboolean          vmnet_auth_check_text         (const gchar *what,
+                                                 const gchar *text,
+                                                 GError     **error);
 gboolean          vmnet_auth_check_object_name  (const gchar *what,
                                                  const gchar *name,
                                                  GError     **error);

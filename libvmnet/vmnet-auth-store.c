@@ -2,6 +2,8 @@
 /* The authorization store object: its content, the rules for names, reading and saving it. */
 #include "config.h"
 
+#include <grp.h>
+
 #include <string.h>
 
 #include "vmnet-error.h"
@@ -167,6 +169,43 @@ vmnet_auth_check_object_name (const gchar *what, const gchar *name, GError **err
 }
 
 /* User and group names as useradd(8) accepts them by default. */
+/* Text kept in the store and shown to people (descriptions): valid UTF-8,
+ * at most 256 characters, no control characters and no line or paragraph
+ * separators, so that no text can add a line to the file or to a listing. */
+gboolean
+vmnet_auth_check_text (const gchar *what, const gchar *text, GError **error)
+{
+  const gchar *end = NULL;
+
+  if (!text)
+    return TRUE;
+  if (!g_utf8_validate (text, -1, &end))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "bad %s: not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")", what, (gsize) (end - text));
+      return FALSE;
+    }
+  if (g_utf8_strlen (text, -1) > 256)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "bad %s: at most 256 characters", what);
+      return FALSE;
+    }
+  for (const gchar *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (type == G_UNICODE_CONTROL || type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                       "bad %s: control characters and line breaks (here U+%04X) are not allowed", what, c);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 vmnet_auth_check_account_name (const gchar *what, const gchar *name, GError **error)
 {
@@ -202,11 +241,25 @@ vmnet_auth_get_default_store_path (void)
   return env && *env ? env : VMNET_AUTH_DEFAULT_STORE_PATH;
 }
 
+/* The platform's administrators' group: sudo (Debian, Ubuntu), wheel
+ * (Fedora, RHEL, SUSE, Arch), or admin; %NULL when the host has none. */
+static const gchar *
+admin_group (void)
+{
+  static const gchar *const candidates[] = { "sudo", "wheel", "admin" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (getgrnam (candidates[i]))
+      return candidates[i];
+  return NULL;
+}
+
 /**
  * vmnet_auth_store_new:
  *
  * The store Hyper-V ships: an Administrator role with every operation,
- * assigned to the user root and the group admin in the default scope.
+ * assigned to the user root and to the platform's administrators' group (the
+ * first of sudo, wheel and admin that the host has) in the default scope.
  *
  * Returns: (transfer full): a new store with no file
  *
@@ -221,7 +274,8 @@ vmnet_auth_store_new (void)
   g_ptr_array_add (self->roles, vmnet_store_role_new ("Administrator", "Every operation",
                                                       VMNET_AUTH_ALL_OPERATIONS));
   g_ptr_array_add (def->assigns, vmnet_store_assign_new ("Administrator", "root", NULL));
-  g_ptr_array_add (def->assigns, vmnet_store_assign_new ("Administrator", NULL, "admin"));
+  if (admin_group ())
+    g_ptr_array_add (def->assigns, vmnet_store_assign_new ("Administrator", NULL, admin_group ()));
   return self;
 }
 

@@ -351,7 +351,6 @@ add_host_support (GPtrArray *checks, GPtrArray *host)
          g_strdup ("See the host's IovSupportReasons (vmnet get-vmhost, vmnet test-sriov)"));
   else
     {
-      g_auto(GStrv) reasons = NULL;
       g_autoptr(GPtrArray) fails = g_ptr_array_new ();
       g_autofree gchar *joined = NULL;
 

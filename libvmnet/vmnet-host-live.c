@@ -183,7 +183,7 @@ vmnet_host_set_live (VmnetHost  *self,
     return TRUE;
   /* Connections get events only when opened after the event loop is bound. */
   vmnet_libvirt_event_loop_register ();
-  conn = vmnet_libvirt_conn_open (vmnet_host_get_resolved_uri (self), error);
+  conn = vmnet_libvirt_conn_open (vmnet_host_get_resolved_uri (self), vmnet_host_open_flags (self), error);
   if (!conn)
     return FALSE;
   l = g_new0 (VmnetHostLive, 1);

@@ -16,6 +16,8 @@ struct _VmnetHost {
 
   gchar            *uri;
   gchar            *host_root;
+  gboolean          read_only;
+  gboolean          interactive;
   GMainContext     *context;
 
   VmnetLibvirtConn *conn;
@@ -48,6 +50,7 @@ void         vmnet_host_emit_vf_action (VmnetHost       *self,
 const gchar *vmnet_host_label       (VmnetHost        *self);
 gboolean     vmnet_host_is_local    (VmnetHost        *self,
                                      VmnetLibvirtConn *conn);
+VmnetLibvirtOpenFlags vmnet_host_open_flags (VmnetHost *self);
 
 /* What a read produces in any thread for the host's context to apply. */
 typedef struct {
@@ -58,6 +61,7 @@ typedef struct {
 
 void           vmnet_snapshot_free        (VmnetSnapshot *snap);
 VmnetSnapshot *vmnet_snapshot_read        (const gchar      *uri,
+                                           VmnetLibvirtOpenFlags flags,
                                            VmnetLibvirtConn *conn,
                                            const gchar      *host_root,
                                            GCancellable     *cancellable,
@@ -83,6 +87,7 @@ typedef struct {
   VmnetHostProduceFunc  produce;   /* or: makes the whole snapshot */
   VmnetHostAppliedFunc  applied;   /* in the host's context, once the snapshot is applied (signals) */
   VmnetHostResultFunc   result;    /* in the host's context: the object the call returns; NULL: a boolean call */
+  gboolean              own_cancel; /* the result says whether cancelling took effect (not GTask's check) */
 } VmnetHostOp;
 
 void     vmnet_host_start              (VmnetHost           *self,

@@ -33,11 +33,19 @@ vmnet_host_is_local (VmnetHost *self, VmnetLibvirtConn *conn)
   return conn && !vmnet_libvirt_conn_is_remote (conn) && !vmnet_libvirt_conn_is_test (conn);
 }
 
-/* Reads a libvirt host through @conn (opened from @uri when %NULL): its
+VmnetLibvirtOpenFlags
+vmnet_host_open_flags (VmnetHost *self)
+{
+  return (self->read_only ? VMNET_LIBVIRT_OPEN_READ_ONLY : 0) |
+         (self->interactive ? VMNET_LIBVIRT_OPEN_INTERACTIVE : 0);
+}
+
+/* Reads a libvirt host through @conn (opened from @uri with @flags when %NULL): its
  * libvirt facts, its host files from @host_root when given or from this
  * machine when the connection is local, and the model. Safe on any thread. */
 VmnetSnapshot *
 vmnet_snapshot_read (const gchar      *uri,
+                     VmnetLibvirtOpenFlags flags,
                      VmnetLibvirtConn *conn,
                      const gchar      *host_root,
                      GCancellable     *cancellable,
@@ -49,7 +57,7 @@ vmnet_snapshot_read (const gchar      *uri,
 
   if (!conn)
     {
-      snap->conn = vmnet_libvirt_conn_open (uri, error);
+      snap->conn = vmnet_libvirt_conn_open (uri, flags, error);
       if (!snap->conn)
         return NULL;
       conn = snap->conn;
@@ -81,7 +89,7 @@ vmnet_host_read (VmnetHost        *self,
                  GCancellable     *cancellable,
                  GError          **error)
 {
-  return vmnet_snapshot_read (self->uri, conn, self->host_root, cancellable, error);
+  return vmnet_snapshot_read (self->uri, vmnet_host_open_flags (self), conn, self->host_root, cancellable, error);
 }
 
 static const gchar *
@@ -242,6 +250,13 @@ static VmnetSnapshot *
 run_produce (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetLibvirtConn *conn,
              GCancellable *cancellable, GError **error)
 {
+  /* Every operation changes the host: none on a read-only one. */
+  if (op && self->read_only)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
+                   "host '%s' is open read-only: changes are refused", vmnet_host_label (self));
+      return NULL;
+    }
   if (op && op->produce)
     return op->produce (self, data, cancellable, error);
   if (op && op->change && !op->change (self, data, cancellable, error))
@@ -322,6 +337,8 @@ vmnet_host_start (VmnetHost         *self,
   run->data = data;
   run->data_free = data_free;
   g_task_set_source_tag (inner, vmnet_host_start);
+  if (op && op->own_cancel)
+    g_task_set_check_cancellable (inner, FALSE);
   g_task_set_task_data (inner, run, (GDestroyNotify) run_data_free);
   g_task_run_in_thread (inner, run_thread);
 }
@@ -360,6 +377,8 @@ vmnet_host_run_async (VmnetHost           *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  if (op && op->own_cancel)
+    g_task_set_check_cancellable (task, FALSE);
   if (prepare_error)
     {
       g_task_return_error (task, prepare_error);

@@ -55,6 +55,19 @@ new_switch_change (VmnetHost *self, gpointer user_data, GCancellable *cancellabl
   return TRUE;
 }
 
+/* No control characters or line breaks: a name is shown in tables and logs. */
+static gboolean
+printable (const gchar *text)
+{
+  for (const gchar *p = text; *p; p = g_utf8_next_char (p))
+    {
+      GUnicodeType type = g_unichar_type (g_utf8_get_char (p));
+      if (type == G_UNICODE_CONTROL || type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static SwitchData *
 prepare_new_switch (VmnetHost    *self,
                     const gchar  *name,
@@ -66,10 +79,13 @@ prepare_new_switch (VmnetHost    *self,
   g_autoptr(SwitchData) data = g_new0 (SwitchData, 1);
   g_autoptr(VmnetSwitch) existing = NULL;
 
-  if (!name || !*name || strchr (name, '/') || strlen (name) > 64)
+  if (!name || !*name || strchr (name, '/') || strlen (name) > 64 || !g_utf8_validate (name, -1, NULL) ||
+      !printable (name))
     {
+      /* A name that is no valid text is not shown back. */
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
-                   "switch name '%s' is not allowed: 1 to 64 characters, no '/'", name ? name : "");
+                   "switch name '%s' is not allowed: 1 to 64 bytes of UTF-8 text, no control characters "
+                   "or line breaks, no '/'", name && g_utf8_validate (name, -1, NULL) && printable (name) ? name : "…");
       return NULL;
     }
   if (g_str_has_suffix (name, VMNET_IOV_POOL_SUFFIX))

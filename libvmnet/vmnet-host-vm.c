@@ -45,6 +45,31 @@ progress_unref (Progress *p)
   g_atomic_rc_box_release_full (p, (GDestroyNotify) progress_clear);
 }
 
+static gboolean
+progress_released (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* The operation's reference, dropped on the caller's context: the caller's
+ * data is freed where its reports run, not in a worker. */
+static void
+progress_release (Progress *p)
+{
+  g_autoptr(GSource) source = NULL;
+
+  if (!p->context)
+    {
+      progress_unref (p);
+      return;
+    }
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_released, p, (GDestroyNotify) progress_unref);
+  g_source_set_static_name (source, "[vmnet] move progress release");
+  g_source_attach (source, p->context);
+}
+
 typedef struct {
   Progress       *progress;
   VmnetMovePhase  phase;
@@ -68,9 +93,13 @@ report_dispatch (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Queued on the caller's context, never run in place: g_main_context_invoke()
+ * would run it in the worker whenever that context is not owned at the time
+ * (between iterations, before the caller's loop runs). */
 static void
 report (Progress *p, VmnetMovePhase phase, guint64 processed, guint64 total)
 {
+  g_autoptr(GSource) source = NULL;
   Report *r;
 
   if (!p || !p->func)
@@ -85,7 +114,11 @@ report (Progress *p, VmnetMovePhase phase, guint64 processed, guint64 total)
   r->phase = phase;
   r->processed = processed;
   r->total = total;
-  g_main_context_invoke_full (p->context, G_PRIORITY_DEFAULT, report_dispatch, r, (GDestroyNotify) report_free);
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, report_dispatch, r, (GDestroyNotify) report_free);
+  g_source_set_static_name (source, "[vmnet] move progress");
+  g_source_attach (source, p->context);
 }
 
 typedef struct {
@@ -111,7 +144,7 @@ vm_op_data_free (VmOpData *data)
   g_free (data->memory_file);
   g_free (data->destination_uri);
   g_free (data->migrate_uri);
-  g_clear_pointer (&data->progress, progress_unref);
+  g_clear_pointer (&data->progress, progress_release);
   g_ptr_array_unref (data->steps);
   g_free (data);
 }
@@ -637,6 +670,7 @@ typedef struct {
   GMutex            lock;
   GCond             cond;
   gboolean          done;
+  gboolean          cancelled;
 } Migration;
 
 static gpointer
@@ -654,36 +688,56 @@ migrate_thread (gpointer user_data)
   return NULL;
 }
 
+static void
+migration_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  Migration *m = user_data;
+
+  g_mutex_lock (&m->lock);
+  m->cancelled = TRUE;
+  g_cond_signal (&m->cond);
+  g_mutex_unlock (&m->lock);
+}
+
 /* Runs libvirt's migration, reporting its progress a few times a second;
- * cancelling aborts libvirt's job. */
+ * cancelling aborts libvirt's job at once, and again until libvirt takes
+ * the abort (it refuses one before the job has begun). */
 static gboolean
 migrate (Migration *m, Progress *progress, GCancellable *cancellable, GError **error)
 {
   GThread *thread;
   gboolean aborted = FALSE;
+  gboolean retry = FALSE;
+  gulong handler = 0;
 
   g_mutex_init (&m->lock);
   g_cond_init (&m->cond);
+  if (cancellable)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (migration_cancelled), m, NULL);
   thread = g_thread_new ("vmnet-migrate", migrate_thread, m);
   g_mutex_lock (&m->lock);
   while (!m->done)
     {
       guint64 processed, total;
+      gboolean abort_now;
 
-      if (g_cond_wait_until (&m->cond, &m->lock, g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND) ||
-          m->done)
-        continue;
+      if (!m->cancelled || aborted || retry)
+        g_cond_wait_until (&m->cond, &m->lock, g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND);
+      if (m->done)
+        break;
+      abort_now = m->cancelled && !aborted;
       g_mutex_unlock (&m->lock);
-      if (!aborted && g_cancellable_is_cancelled (cancellable))
+      if (abort_now)
         {
-          vmnet_libvirt_conn_abort_job (m->source, m->uuid);
-          aborted = TRUE;
+          aborted = vmnet_libvirt_conn_abort_job (m->source, m->uuid);
+          retry = !aborted;
         }
       else if (vmnet_libvirt_conn_job_progress (m->source, m->uuid, &processed, &total))
         report (progress, VMNET_MOVE_PHASE_MIGRATE, processed, total);
       g_mutex_lock (&m->lock);
     }
   g_mutex_unlock (&m->lock);
+  g_cancellable_disconnect (cancellable, handler);
   g_thread_join (thread);
   g_mutex_clear (&m->lock);
   g_cond_clear (&m->cond);
@@ -704,7 +758,7 @@ migrate (Migration *m, Progress *progress, GCancellable *cancellable, GError **e
 static void
 attach_on_destination (VmnetLibvirtConn *dest, const gchar *uuid, GCancellable *cancellable)
 {
-  g_autoptr(VmnetSnapshot) snap = vmnet_snapshot_read (NULL, dest, NULL, cancellable, NULL);
+  g_autoptr(VmnetSnapshot) snap = vmnet_snapshot_read (NULL, 0, dest, NULL, cancellable, NULL);
   g_autoptr(GHashTable) memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) steps = NULL;
   VmnetVfPlanScope scope = { uuid, TRUE };
@@ -734,7 +788,8 @@ move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
   Migration m = { 0 };
 
   report (data->progress, VMNET_MOVE_PHASE_PREFLIGHT, 0, 0);
-  there = vmnet_snapshot_read (data->destination_uri, NULL, NULL, cancellable, error);
+  there = vmnet_snapshot_read (data->destination_uri, vmnet_host_open_flags (self) & VMNET_LIBVIRT_OPEN_INTERACTIVE,
+                               NULL, NULL, cancellable, error);
   if (!there)
     {
       g_prefix_error (error, "VM '%s' cannot move: ", data->name);
@@ -783,7 +838,9 @@ move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
   return vmnet_host_read (self, vmnet_host_get_libvirt_conn (self), NULL, error);
 }
 
-static const VmnetHostOp move_op = { .produce = move_produce, .applied = vm_op_applied };
+/* A migration that ends before the abort takes effect has moved the VM:
+ * the call says so even when @cancellable was cancelled. */
+static const VmnetHostOp move_op = { .produce = move_produce, .applied = vm_op_applied, .own_cancel = TRUE };
 
 static VmOpData *
 prepare_move (VmnetVm *vm, const gchar *destination_uri, const gchar *migrate_uri, VmnetMoveFlags flags,

@@ -50,6 +50,8 @@ enum {
   VMNET_HOST_PROP_0,
   VMNET_HOST_PROP_URI,
   VMNET_HOST_PROP_HOST_ROOT,
+  VMNET_HOST_PROP_READ_ONLY,
+  VMNET_HOST_PROP_INTERACTIVE,
   VMNET_HOST_PROP_RESOLVED_URI,
   VMNET_HOST_PROP_COMPUTER_NAME,
   VMNET_HOST_PROP_HYPERVISOR,
@@ -178,6 +180,8 @@ vmnet_host_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     {
     case VMNET_HOST_PROP_URI: g_value_set_string (value, self->uri); break;
     case VMNET_HOST_PROP_HOST_ROOT: g_value_set_string (value, self->host_root); break;
+    case VMNET_HOST_PROP_READ_ONLY: g_value_set_boolean (value, self->read_only); break;
+    case VMNET_HOST_PROP_INTERACTIVE: g_value_set_boolean (value, self->interactive); break;
     case VMNET_HOST_PROP_RESOLVED_URI: g_value_set_string (value, vmnet_host_get_resolved_uri (self)); break;
     case VMNET_HOST_PROP_COMPUTER_NAME: g_value_set_string (value, self->computer_name); break;
     case VMNET_HOST_PROP_HYPERVISOR: g_value_set_string (value, self->hypervisor); break;
@@ -206,6 +210,8 @@ vmnet_host_set_property (GObject *object, guint prop_id, const GValue *value, GP
     {
     case VMNET_HOST_PROP_URI: self->uri = g_value_dup_string (value); break;
     case VMNET_HOST_PROP_HOST_ROOT: self->host_root = g_value_dup_string (value); break;
+    case VMNET_HOST_PROP_READ_ONLY: self->read_only = g_value_get_boolean (value); break;
+    case VMNET_HOST_PROP_INTERACTIVE: self->interactive = g_value_get_boolean (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -265,6 +271,35 @@ vmnet_host_class_init (VmnetHostClass *klass)
    * Since: 0.1
    */
   properties[VMNET_HOST_PROP_HOST_ROOT] = g_param_spec_string ("host-root", NULL, NULL, NULL, co);
+  /**
+   * VmnetHost:read-only:
+   *
+   * Whether the libvirt connection is opened read-only, as `virsh -r` does
+   * (`VIR_CONNECT_RO`: libvirt's read-only socket, which any local user may
+   * use). Every operation that would change the host then fails with
+   * %VMNET_ERROR_ACCESS_DENIED before it does anything. libvirt gives no
+   * domain capabilities on such a connection, so whether the hypervisor can
+   * assign PCI devices reads as unknown in the SR-IOV checks.
+   *
+   * Since: 0.1
+   */
+  properties[VMNET_HOST_PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, co);
+  /**
+   * VmnetHost:interactive:
+   *
+   * Whether libvirt may ask for credentials (a SASL user name and password,
+   * a key's passphrase on the libssh transports) on the terminal, with
+   * libvirt's own prompts on standard output and secrets read without echo,
+   * as virsh does. It only
+   * applies when standard input is a terminal; otherwise, and when %FALSE, a
+   * connection that needs credentials fails with
+   * %VMNET_ERROR_ACCESS_DENIED. Set it only in a program that owns its
+   * terminal; the connections vmnet_host_move_vm() opens to its destination
+   * follow it.
+   *
+   * Since: 0.1
+   */
+  properties[VMNET_HOST_PROP_INTERACTIVE] = g_param_spec_boolean ("interactive", NULL, NULL, FALSE, co);
   /**
    * VmnetHost:resolved-uri:
    *

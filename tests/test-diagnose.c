@@ -38,7 +38,7 @@ put (const gchar *root, const gchar *path, const gchar *contents)
   g_autofree gchar *dir = g_path_get_dirname (path);
   g_autofree gchar *base = g_path_get_basename (path);
   g_autofree gchar *full_dir = g_build_filename (root, dir, NULL);
-  g_autofree gchar *p = vmnet_test_write_file (full_dir, base, contents);
+  g_free (vmnet_test_write_file (full_dir, base, contents));
 }
 
 static gchar *

@@ -74,6 +74,10 @@ test_bad_switches (void)
   struct { const gchar *name, *adapter, *bridge; gboolean iov; gint code; const gchar *needle; } cases[] = {
     { "a/b", "enp1s0", NULL, FALSE, VMNET_ERROR_INVALID_ARGUMENT, "no '/'" },
     { "", "enp1s0", NULL, FALSE, VMNET_ERROR_INVALID_ARGUMENT, "1 to 64" },
+    { "two\nlines", "enp1s0", NULL, FALSE, VMNET_ERROR_INVALID_ARGUMENT, "no control characters" },
+    { "red\x1b[31m", "enp1s0", NULL, FALSE, VMNET_ERROR_INVALID_ARGUMENT, "no control characters" },
+    { "sep\u2028x", "enp1s0", NULL, FALSE, VMNET_ERROR_INVALID_ARGUMENT, "no control characters" },
+    { "bad\xff", "enp1s0", NULL, FALSE, VMNET_ERROR_INVALID_ARGUMENT, "UTF-8" },
     { "x-iov", "enp1s0", NULL, FALSE, VMNET_ERROR_INVALID_ARGUMENT, "kept for VF pools" },
     { "nothing", NULL, NULL, FALSE, VMNET_ERROR_INVALID_ARGUMENT, "physical adapter or the bridge" },
     { "bridged", NULL, "br0", TRUE, VMNET_ERROR_INVALID_ARGUMENT, "needs the physical adapter" },

@@ -5,6 +5,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vmnet-test-util.h"
+#include "vmnet-libvirt-private.h"
 
 static VmnetHost *
 open_demo (void)
@@ -335,6 +336,53 @@ test_malformed_metadata (void)
   g_assert_nonnull (vmnet_network_adapter_get_settings_error (a3));
 }
 
+/* A read-only host reads as any other and refuses every change before it is
+ * made; its libvirt connection is read-only too. */
+static void
+test_read_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetHost) host = g_initable_new (VMNET_TYPE_HOST, NULL, &error, "uri", "demo", "read-only", TRUE, NULL);
+  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetNetworkAdapter) adapter = NULL;
+  g_autoptr(VmnetAdapterSettings) settings = vmnet_adapter_settings_new ();
+  g_autoptr(VmnetSwitch) sw = NULL;
+  g_autoptr(VmnetLibvirtConn) conn = NULL;
+  gboolean read_only = FALSE;
+  virNetworkPtr net;
+
+  g_assert_no_error (error);
+  g_object_get (host, "read-only", &read_only, NULL);
+  g_assert_true (read_only);
+  g_assert_cmpuint (g_list_model_get_n_items (vmnet_host_get_switches (host)), ==, 5);
+
+  vm = vmnet_host_find_vm (host, "web1", &error);
+  g_assert_no_error (error);
+  adapter = vmnet_vm_find_network_adapter (vm, NULL, &error);
+  g_assert_no_error (error);
+  vmnet_adapter_settings_set_iov_weight (settings, 5);
+  g_assert_false (vmnet_host_set_network_adapter (host, adapter, settings, NULL, &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_error (&error);
+  sw = vmnet_host_create_switch (host, "new", NULL, "br0", FALSE, NULL, &error);
+  g_assert_null (sw);
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED);
+  g_clear_error (&error);
+  g_assert_true (vmnet_host_refresh (host, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_weight (adapter), ==, 100);
+
+  /* Below the host: libvirt itself refuses a change on the connection. */
+  conn = vmnet_libvirt_conn_open (vmnet_host_get_resolved_uri (host), VMNET_LIBVIRT_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  net = virNetworkDefineXML (vmnet_libvirt_conn_get_ptr (conn), "<network><name>ro</name></network>");
+  g_assert_null (net);
+  vmnet_libvirt_set_error (&error, "cannot define network 'ro'");
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "read only"));
+}
+
 /* Names libvirt accepts but XML and shells treat specially come through unchanged. */
 static void
 test_awkward_names (void)
@@ -444,6 +492,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/vmnet/host/demo", test_demo_host);
+  g_test_add_func ("/vmnet/host/read-only", test_read_only);
   g_test_add_func ("/vmnet/host/demo-switches", test_demo_switches);
   g_test_add_func ("/vmnet/host/test-driver-has-no-host-files", test_test_driver_has_no_host_files);
   g_test_add_func ("/vmnet/host/sysfs-supplies-vfs", test_sysfs_supplies_vfs);

@@ -126,6 +126,50 @@ test_domain (void)
   g_assert_nonnull (strstr (s1->error, "iov-weight 'abc'"));
 }
 
+/* Elements libvirt writes once, given twice: the first counts, and nothing leaks (the
+ * sanitizer build checks that). */
+static void
+test_repeated_elements (void)
+{
+  g_autoptr(GError) error = NULL;
+  VmnetPciFact *pci = NULL;
+  VmnetNetdevFact *net = NULL;
+  g_autoptr(VmnetDomainFact) d = NULL;
+  VmnetIfaceFact *f;
+
+  g_assert_true (vmnet_libvirt_parse_nodedev (
+    "<device><name>pci_x</name>"
+    "<capability type='pci'><domain>0</domain><bus>1</bus><slot>16</slot><function>2</function>"
+    "<capability type='phys_function'><address domain='0' bus='1' slot='0' function='0'/></capability>"
+    "<capability type='phys_function'><address domain='0' bus='2' slot='0' function='0'/></capability>"
+    "</capability>"
+    "<capability type='pci'><domain>0</domain><bus>9</bus><slot>9</slot><function>1</function></capability>"
+    "<capability type='net'><interface>first</interface></capability>"
+    "<capability type='net'><interface>second</interface></capability>"
+    "</device>", &pci, &net, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pci->address, ==, "0000:01:10.2");
+  g_assert_cmpstr (pci->pf_address, ==, "0000:01:00.0");
+  g_assert_cmpstr (net->interface, ==, "first");
+  vmnet_pci_fact_free (pci);
+  vmnet_netdev_fact_free (net);
+
+  d = vmnet_libvirt_parse_domain (
+    "<domain id='1'><name>r</name><uuid>5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80009</uuid><devices>"
+    "<interface type='hostdev'><mac address='52:54:00:00:09:01'/>"
+    "<source network='one' bridge='br1'><address type='pci' domain='0' bus='1' slot='16' function='0'/></source>"
+    "<source network='two' dev='eth9'/>"
+    "<teaming type='transient' persistent='ua-a'/><teaming type='transient' persistent='ua-b'/>"
+    "<teaming type='persistent'/></interface></devices></domain>", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (d->interfaces->len, ==, 1);
+  f = g_ptr_array_index (d->interfaces, 0);
+  g_assert_cmpstr (f->network, ==, "one");
+  g_assert_cmpstr (f->source_dev, ==, "br1");
+  g_assert_cmpint (f->teaming, ==, VMNET_TEAMING_TRANSIENT);
+  g_assert_cmpstr (f->teaming_persistent, ==, "ua-a");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -135,5 +179,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/libvirt-xml/malformed", test_malformed);
   g_test_add_func ("/vmnet/libvirt-xml/network-pool", test_network_pool);
   g_test_add_func ("/vmnet/libvirt-xml/domain", test_domain);
+  g_test_add_func ("/vmnet/libvirt-xml/repeated-elements", test_repeated_elements);
   return g_test_run ();
 }

@@ -35,7 +35,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_cmpint (virDomainCreate (f->dom), ==, 0);
   g_assert_cmpint (virDomainGetUUIDString (f->dom, uuid), ==, 0);
   f->uuid = g_strdup (uuid);
-  f->vconn = vmnet_libvirt_conn_open ("test:///default", &error);
+  f->vconn = vmnet_libvirt_conn_open ("test:///default", 0, &error);
   g_assert_no_error (error);
 }
 

@@ -128,7 +128,7 @@ vmnet_test_sysfs_set (const gchar *root, const gchar *address,
 {
   g_autofree gchar *dir = g_build_filename (root, "sys/bus/pci/devices", address, NULL);
   g_autofree gchar *line = g_strconcat (value, "\n", NULL);
-  g_autofree gchar *path = vmnet_test_write_file (dir, attribute, line);
+  g_free (vmnet_test_write_file (dir, attribute, line));
 }
 
 void

@@ -12,7 +12,7 @@ packages=(
   libnl-3-dev libnl-route-3-dev gobject-introspection libgirepository1.0-dev
   gir1.2-glib-2.0 python3-gi gjs gi-docgen
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
-  polkitd dbus-daemon systemd duktape-dev
+  polkitd dbus-daemon systemd duktape-dev clang libclang-rt-14-dev sasl2-bin
   python3-libvirt dnsmasq-base iproute2 iptables util-linux
   cockpit-ws cockpit-bridge cockpit-system chromium
 )

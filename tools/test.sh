@@ -1,7 +1,8 @@
 #!/bin/bash
 # Sets everything up and runs the whole test suite: a -Dwerror=true build and every suite
 # but the benchmarks, the C suites again under AddressSanitizer + UndefinedBehaviorSanitizer,
-# the Debian packages installed into a clean root (tools/install-test.sh), then the lab.
+# the fuzz targets (clang), the Debian packages installed into a clean root
+# (tools/install-test.sh), then the lab.
 # Ends with the line "N passed, N failed" over all of them.
 #
 # Runs as root (the private daemons, the lab and the install test need it): a user is taken
@@ -16,7 +17,7 @@ fi
 
 # Taken here by sudo: the build directories go back to the user afterwards.
 if [ -n "${SUDO_UID:-}" ] && [ "$SUDO_UID" != 0 ]; then
-  trap 'chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" _build _build-asan _build-deb 2>/dev/null' EXIT
+  trap 'chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" _build _build-asan _build-fuzz _build-deb 2>/dev/null' EXIT
 fi
 
 passed=0
@@ -46,6 +47,16 @@ if tools/setup.sh _build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_l
   count _build-asan/test-summary.log
 else
   echo "sanitizer build failed"
+  failed=$((failed + 1))
+fi
+
+# Fuzzing: each libFuzzer target for a short fixed time, clang with ASan+UBSan (fuzz/README.md).
+if CC=clang tools/setup.sh _build-fuzz -Dwerror=true -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
+     -Dintrospection=false -Ddocs=false -Dcockpit=false >/dev/null; then
+  meson test -C _build-fuzz --print-errorlogs --suite fuzz 2>&1 | tee _build-fuzz/test-summary.log
+  count _build-fuzz/test-summary.log
+else
+  echo "fuzzing build failed"
   failed=$((failed + 1))
 fi
 

@@ -21,6 +21,11 @@ typedef struct {
   VmnetCliOutput  output;
   GCancellable   *cancellable;
   gchar         **args;          /* positional arguments after the verb */
+  const gchar    *verb;          /* the command's canonical name */
+  gchar         **fields;        /* --fields: titles to show, in this order; NULL: the default */
+  gboolean        terse;         /* --terse: values only, for scripts */
+  gboolean        what_if;       /* --what-if: print the planned change, change nothing */
+  gboolean        read_only;     /* --readonly */
 } VmnetCli;
 
 /* What an option's value or a positional argument can be, for completion
@@ -40,11 +45,22 @@ typedef enum {
   VMNET_CLI_VALUES_OUTPUTS,
   VMNET_CLI_VALUES_MODERATIONS,
   VMNET_CLI_VALUES_FILES,
+  VMNET_CLI_VALUES_FIELDS,       /* the command's column titles, comma-separated */
 } VmnetCliValues;
 
 /* An option's field in its command's options struct: entries are data,
  * GOptionEntry.arg_data holds the offset until main binds them. */
 #define VMNET_CLI_OPTION(type, field) GSIZE_TO_POINTER (G_STRUCT_OFFSET (type, field))
+
+/* A column: a PowerShell property name shown for a GObject property. */
+typedef gchar *(*VmnetCliFormat) (const GValue *value);
+
+typedef struct {
+  const gchar    *title;
+  const gchar    *property;
+  gboolean        in_table;
+  VmnetCliFormat  format;        /* table/list text; NULL: the default */
+} VmnetCliColumn;
 
 /* A command: run gets a struct of options_size bytes that entries (with
  * VMNET_CLI_OPTION offsets) were parsed into. */
@@ -57,25 +73,36 @@ typedef struct {
   VmnetCliValues      args;          /* what its positional arguments name */
   VmnetCliValues      names;         /* what its --name names */
   gboolean          (*run) (VmnetCli *cli, gpointer options, GError **error);
+  const VmnetCliColumn *columns;     /* the objects it shows (--fields); NULL: none */
+  gboolean            changes;       /* it changes something: takes --what-if */
 } VmnetCommand;
 
 GOptionEntry *vmnet_cli_bind_entries (const GOptionEntry *entries, gpointer options);
 void vmnet_cli_free_options (const GOptionEntry *entries, gpointer options);
 
-/* A column: a PowerShell property name shown for a GObject property. */
-typedef gchar *(*VmnetCliFormat) (const GValue *value);
+gboolean vmnet_cli_print_objects (VmnetCli             *cli,
+                                  const VmnetCliColumn *columns,
+                                  GPtrArray            *objects,
+                                  gboolean              single,
+                                  GError              **error);
+gboolean vmnet_cli_check_fields (VmnetCli *cli, const VmnetCliColumn *columns, GError **error);
+typedef enum {
+  VMNET_CLI_ESCAPE_TEXT,      /* table, list and other text output */
+  VMNET_CLI_ESCAPE_TERSE,     /* --terse: ':' and '\\' too */
+  VMNET_CLI_ESCAPE_MESSAGE,   /* an error message: its line breaks stay */
+} VmnetCliEscape;
 
-typedef struct {
-  const gchar    *title;
-  const gchar    *property;
-  gboolean        in_table;
-  VmnetCliFormat  format;        /* table/list text; NULL: the default */
-} VmnetCliColumn;
+gchar *vmnet_cli_escape (const gchar *text, VmnetCliEscape how);
 
-void vmnet_cli_print_objects (VmnetCli             *cli,
-                              const VmnetCliColumn *columns,
-                              GPtrArray            *objects,
-                              gboolean              single);
+/* -WhatIf: what a changing command would do, printed instead of doing it. */
+typedef struct _VmnetCliPlan VmnetCliPlan;
+VmnetCliPlan *vmnet_cli_plan_new (VmnetCli *cli, const gchar *target_format, ...) G_GNUC_PRINTF (2, 3);
+void vmnet_cli_plan_change (VmnetCliPlan *plan, const gchar *setting, const gchar *from, const gchar *to);
+void vmnet_cli_plan_property (VmnetCliPlan *plan, GObject *object, const gchar *setting,
+                              const gchar *property, const GValue *to);
+void vmnet_cli_plan_note (VmnetCliPlan *plan, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+gboolean vmnet_cli_plan_print (VmnetCliPlan *plan);
+void vmnet_cli_plan_free (VmnetCliPlan *plan);
 
 void vmnet_cli_print_json (JsonNode *root);
 
@@ -88,6 +115,10 @@ gchar *vmnet_cli_enum_nicks (GType type, const gchar *separator);
 gboolean vmnet_cli_no_positional (VmnetCli *cli, GError **error);
 gboolean vmnet_cli_parse_on_off (const gchar *option, const gchar *text, gboolean *out, GError **error);
 const gchar *vmnet_cli_one_name (VmnetCli *cli, const gchar *what, GError **error);
+
+gboolean vmnet_cli_powershell_matches (const gchar *long_name, const gchar *word, gsize len);
+gchar *vmnet_cli_powershell_name (const gchar *long_name);
+extern const GOptionEntry vmnet_cli_what_if_entries[];
 
 int vmnet_cli_complete (const VmnetCommand *const *commands,
                         const GOptionEntry        *global_entries,

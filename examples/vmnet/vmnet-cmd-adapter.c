@@ -89,8 +89,7 @@ run_get_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
           add_adapters (objects, vmnet_vm_get_network_adapters (vm), NULL);
         }
     }
-  vmnet_cli_print_objects (cli, adapter_columns, objects, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, adapter_columns, objects, FALSE, error);
 }
 
 const VmnetCommand vmnet_cmd_get_vmnetworkadapter = {
@@ -101,6 +100,7 @@ const VmnetCommand vmnet_cmd_get_vmnetworkadapter = {
   .entries = get_entries,
   .names = VMNET_CLI_VALUES_VM_ADAPTERS,
   .run = run_get_vmnetworkadapter,
+  .columns = adapter_columns,
 };
 
 typedef struct {
@@ -221,6 +221,106 @@ settings_from_options (SetOptions *o, GError **error)
   return g_steal_pointer (&settings);
 }
 
+/* -WhatIf: one setting from its current value to @n, refused out of the
+ * property's range as the change would be. */
+static gboolean
+plan_number (VmnetCliPlan *plan, VmnetNetworkAdapter *adapter, const gchar *option, const gchar *setting,
+             const gchar *property, gint n, GError **error)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (adapter), property);
+  g_auto(GValue) to = G_VALUE_INIT;
+  gboolean out_of_range;
+
+  g_value_init (&to, pspec->value_type);
+  if (G_VALUE_HOLDS_UINT (&to))
+    g_value_set_uint (&to, (guint) MAX (n, 0));
+  else if (G_VALUE_HOLDS_ENUM (&to))
+    g_value_set_enum (&to, n);
+  else
+    g_value_set_int (&to, n);
+  out_of_range = (G_VALUE_HOLDS_UINT (&to) && n < 0) || g_param_value_validate (pspec, &to);
+  if (out_of_range)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "--%s %d is out of range", option, n);
+      return FALSE;
+    }
+  vmnet_cli_plan_property (plan, G_OBJECT (adapter), setting, property, &to);
+  return TRUE;
+}
+
+static gboolean
+plan_set_vmnetworkadapter (VmnetCli *cli, SetOptions *o, VmnetNetworkAdapter *adapter, GError **error)
+{
+  VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "adapter '%s' of VM '%s'", vmnet_network_adapter_get_name (adapter),
+                                           vmnet_network_adapter_get_vm_name (adapter));
+  const gchar *vf = vmnet_network_adapter_get_virtual_function (adapter);
+  gint n;
+  gboolean b;
+
+#define PLAN_NUMBER(field, option, setting, property)                                             \
+  if (o->field && (!parse_number (option, o->field, "", &n, error) ||                             \
+                   !plan_number (plan, adapter, option, setting, property, n, error)))            \
+    goto fail;
+  PLAN_NUMBER (iov_weight, "iov-weight", "IovWeight", "iov-weight")
+  PLAN_NUMBER (iov_queue_pairs, "iov-queue-pairs-requested", "IovQueuePairsRequested", "iov-queue-pairs-requested")
+  PLAN_NUMBER (vlan_id, "vlan-id", "VlanId", "vlan-id")
+#undef PLAN_NUMBER
+  if (o->untagged && !plan_number (plan, adapter, "untagged", "VlanId", "vlan-id", 0, error))
+    goto fail;
+  if (o->iov_moderation)
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (VMNET_TYPE_IOV_INTERRUPT_MODERATION);
+      g_autofree gchar *lower = g_ascii_strdown (o->iov_moderation, -1);
+      GEnumValue *ev = g_enum_get_value_by_nick (klass, lower);
+
+      if (!plan_number (plan, adapter, "iov-interrupt-moderation", "IovInterruptModeration",
+                        "iov-interrupt-moderation", ev->value, error))
+        goto fail;
+    }
+#define PLAN_ON_OFF(field, option, setting)                                        \
+  if (o->field && vmnet_cli_parse_on_off (option, o->field, &b, NULL))             \
+    {                                                                              \
+      g_auto(GValue) to = G_VALUE_INIT;                                            \
+      g_value_init (&to, G_TYPE_BOOLEAN);                                          \
+      g_value_set_boolean (&to, b);                                                \
+      vmnet_cli_plan_property (plan, G_OBJECT (adapter), setting, option, &to);    \
+    }
+  PLAN_ON_OFF (allow_teaming, "allow-teaming", "AllowTeaming")
+  PLAN_ON_OFF (router_guard, "router-guard", "RouterGuard")
+  PLAN_ON_OFF (dhcp_guard, "dhcp-guard", "DhcpGuard")
+  PLAN_ON_OFF (mac_spoofing, "mac-address-spoofing", "MacAddressSpoofing")
+#undef PLAN_ON_OFF
+
+  /* What happens to a VF, as far as the host's state tells. */
+  if (o->iov_weight && parse_number ("iov-weight", o->iov_weight, "", &n, NULL))
+    {
+      const gchar *switch_name = vmnet_network_adapter_get_switch_name (adapter);
+      g_autoptr(VmnetSwitch) sw = switch_name ? vmnet_host_find_switch (cli->host, switch_name, NULL) : NULL;
+
+      if (n == 0 && vf)
+        vmnet_cli_plan_note (plan, "Its VF %s would be unplugged (the adapter goes on through the switch)", vf);
+      else if (n > 0 && !vf && sw && !vmnet_switch_get_iov_enabled (sw))
+        vmnet_cli_plan_note (plan, "No VF: switch '%s' is not in SR-IOV mode", switch_name);
+      else if (n > 0 && !vf && sw)
+        {
+          gint free_vfs = vmnet_switch_get_iov_virtual_function_count (sw) -
+                          vmnet_switch_get_iov_virtual_functions_in_use (sw);
+          if (free_vfs > 0)
+            vmnet_cli_plan_note (plan, "A VF would be plugged if the VM runs (%d free on switch '%s')",
+                                 free_vfs, switch_name);
+          else
+            vmnet_cli_plan_note (plan, "No VF is free on switch '%s': the adapter would wait for one", switch_name);
+        }
+      else if (n > 0 && vf)
+        vmnet_cli_plan_note (plan, "It keeps its VF %s", vf);
+    }
+  return vmnet_cli_plan_print (plan);
+
+fail:
+  vmnet_cli_plan_free (plan);
+  return FALSE;
+}
+
 static gboolean
 run_set_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
 {
@@ -253,6 +353,8 @@ run_set_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
   adapter = vmnet_vm_find_network_adapter (vm, o->name, error);
   if (!adapter)
     return FALSE;
+  if (cli->what_if)
+    return plan_set_vmnetworkadapter (cli, o, adapter, error);
   return vmnet_host_set_network_adapter (cli->host, adapter, settings, cli->cancellable, error);
 }
 
@@ -264,6 +366,7 @@ const VmnetCommand vmnet_cmd_set_vmnetworkadapter = {
   .entries = set_entries,
   .names = VMNET_CLI_VALUES_VM_ADAPTERS,
   .run = run_set_vmnetworkadapter,
+  .changes = TRUE,
 };
 
 typedef struct {
@@ -302,12 +405,20 @@ run_add_vmnetworkadapter (VmnetCli *cli, gpointer options, GError **error)
   sw = vmnet_host_find_switch (cli->host, o->switch_name, error);
   if (!sw)
     return FALSE;
+  if (cli->what_if)
+    {
+      VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "VM '%s'", vmnet_vm_get_name (vm));
+
+      vmnet_cli_plan_note (plan, "Would add a virtio adapter%s%s%s connected to switch '%s'%s", o->name ? " '" : "",
+                           o->name ? o->name : "", o->name ? "'" : "", vmnet_switch_get_name (sw),
+                           vmnet_switch_get_iov_enabled (sw) ? " (failover-ready: SR-IOV mode)" : "");
+      return vmnet_cli_plan_print (plan);
+    }
   a = vmnet_host_add_network_adapter (cli->host, vm, sw, o->name, cli->cancellable, error);
   if (!a)
     return FALSE;
   g_ptr_array_add (objects, a);
-  vmnet_cli_print_objects (cli, adapter_columns, objects, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, adapter_columns, objects, FALSE, error);
 }
 
 const VmnetCommand vmnet_cmd_add_vmnetworkadapter = {
@@ -317,4 +428,6 @@ const VmnetCommand vmnet_cmd_add_vmnetworkadapter = {
   .options_size = sizeof (AddOptions),
   .entries = add_entries,
   .run = run_add_vmnetworkadapter,
+  .columns = adapter_columns,
+  .changes = TRUE,
 };

@@ -50,6 +50,16 @@ static const VmnetCliColumn vm_scope_columns[] = {
   { NULL }
 };
 
+/* get-vmscope's fields: a scope's, or with --vm-name a VM's (for --fields). */
+static const VmnetCliColumn get_scope_fields[] = {
+  { "Name", "name", TRUE, NULL },
+  { "Parent", "parent", TRUE, NULL },
+  { "Description", "description", TRUE, NULL },
+  { "VMName", "name", TRUE, NULL },
+  { "Scope", "scope", TRUE, NULL },
+  { NULL }
+};
+
 static const VmnetCliColumn access_columns[] = {
   { "Allowed", "allowed", TRUE, NULL },
   { "User", "user", TRUE, NULL },
@@ -172,25 +182,50 @@ need (const gchar *value, const gchar *option, GError **error)
   return FALSE;
 }
 
-/* The store first, then the rules: the rules never name what the store does not hold. */
+/* Where the rules go: --rules, $VMNET_POLKIT_RULES, then the default. */
+static const gchar *
+rules_path (AuthOptions *o)
+{
+  if (o->rules)
+    return o->rules;
+  return g_getenv ("VMNET_POLKIT_RULES") ? g_getenv ("VMNET_POLKIT_RULES") : VMNET_AUTH_DEFAULT_RULES_PATH;
+}
+
+/* The store first, then the rules: the rules never name what the store does
+ * not hold. With --what-if, the change made in memory is printed instead;
+ * --readonly refuses it. */
 static gboolean
-commit (VmnetCli *cli, AuthOptions *o, VmnetAuthStore *store, GError **error)
+commit (VmnetCli *cli, AuthOptions *o, VmnetAuthStore *store, const gchar *what, GError **error)
 {
   g_autofree gchar *rules = vmnet_auth_store_generate_rules (store, vmnet_host_get_vms (cli->host), error);
 
   if (!rules)
     return FALSE;
+  if (cli->what_if)
+    {
+      VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "the authorization store");
+
+      vmnet_cli_plan_note (plan, "%s", what);
+      vmnet_cli_plan_note (plan, "Would save the store and write the polkit rules to '%s'", rules_path (o));
+      return vmnet_cli_plan_print (plan);
+    }
+  if (cli->read_only)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
+                   "--readonly: %s would change the authorization store; run it without --readonly", cli->verb);
+      return FALSE;
+    }
   return vmnet_auth_store_save (store, NULL, error) &&
          vmnet_auth_store_export (store, vmnet_host_get_vms (cli->host), o->rules, error);
 }
 
-static void
-print_one (VmnetCli *cli, const VmnetCliColumn *columns, gpointer object)
+static gboolean
+print_one (VmnetCli *cli, const VmnetCliColumn *columns, gpointer object, GError **error)
 {
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_ptr_array_add (objects, object);
-  vmnet_cli_print_objects (cli, columns, objects, FALSE);
+  return vmnet_cli_print_objects (cli, columns, objects, FALSE, error);
 }
 
 static gpointer
@@ -227,8 +262,7 @@ run_get_vmrole (VmnetCli *cli, gpointer options, GError **error)
         }
       g_ptr_array_add (shown, role);
     }
-  vmnet_cli_print_objects (cli, role_columns, shown->len ? shown : roles, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, role_columns, shown->len ? shown : roles, FALSE, error);
 }
 
 static gboolean
@@ -241,12 +275,18 @@ run_new_vmrole (VmnetCli *cli, gpointer options, GError **error)
   if (!vmnet_cli_no_positional (cli, error) || !need (o->name, "--name NAME", error) ||
       !need (o->operations ? o->operations[0] : NULL, "--operation OPERATION (one or more)", error) ||
       !(store = load (o, error)) ||
-      !vmnet_auth_store_add_role (store, o->name, (const gchar *const *) o->operations, o->description, error) ||
-      !commit (cli, o, store, error))
+      !vmnet_auth_store_add_role (store, o->name, (const gchar *const *) o->operations, o->description, error))
     return FALSE;
+  {
+    g_autofree gchar *ops = g_strjoinv (", ", o->operations);
+    g_autofree gchar *what = g_strdup_printf ("Would define role '%s' with operations %s", o->name, ops);
+    if (!commit (cli, o, store, what, error))
+      return FALSE;
+  }
+  if (cli->what_if)
+    return TRUE;
   roles = vmnet_auth_store_get_roles (store);
-  print_one (cli, role_columns, find_named (roles, o->name));
-  return TRUE;
+  return print_one (cli, role_columns, find_named (roles, o->name), error);
 }
 
 static gboolean
@@ -258,13 +298,37 @@ run_set_vmrole (VmnetCli *cli, gpointer options, GError **error)
 
   if (!vmnet_cli_no_positional (cli, error) || !need (o->name, "--name NAME", error) ||
       !(store = load (o, error)) ||
-      !vmnet_auth_store_set_role (store, o->name, (const gchar *const *) o->add_operations,
-                                  (const gchar *const *) o->remove_operations, o->description, error) ||
-      !commit (cli, o, store, error))
+      !(roles = vmnet_auth_store_get_roles (store)))
     return FALSE;
-  roles = vmnet_auth_store_get_roles (store);
-  print_one (cli, role_columns, find_named (roles, o->name));
-  return TRUE;
+  {
+    g_autoptr(GObject) before = find_named (roles, o->name);
+    g_auto(GStrv) old_ops = NULL;
+    g_autofree gchar *old_text = NULL;
+    g_autofree gchar *new_text = NULL;
+    g_autofree gchar *what = NULL;
+    g_autoptr(GObject) after = NULL;
+
+    if (before)
+      g_object_get (before, "operations", &old_ops, NULL);
+    if (!vmnet_auth_store_set_role (store, o->name, (const gchar *const *) o->add_operations,
+                                    (const gchar *const *) o->remove_operations, o->description, error))
+      return FALSE;
+    g_clear_pointer (&roles, g_ptr_array_unref);
+    roles = vmnet_auth_store_get_roles (store);
+    after = find_named (roles, o->name);
+    {
+      g_auto(GStrv) new_ops = NULL;
+      g_object_get (after, "operations", &new_ops, NULL);
+      old_text = old_ops ? g_strjoinv (", ", old_ops) : g_strdup ("");
+      new_text = new_ops ? g_strjoinv (", ", new_ops) : g_strdup ("");
+    }
+    what = g_strdup_printf ("Role '%s': Operations {%s} -> {%s}", o->name, old_text, new_text);
+    if (!commit (cli, o, store, what, error))
+      return FALSE;
+    if (cli->what_if)
+      return TRUE;
+    return print_one (cli, role_columns, g_steal_pointer (&after), error);
+  }
 }
 
 static gboolean
@@ -273,9 +337,11 @@ run_remove_vmrole (VmnetCli *cli, gpointer options, GError **error)
   AuthOptions *o = options;
   g_autoptr(VmnetAuthStore) store = NULL;
 
+  g_autofree gchar *what = g_strdup_printf ("Would remove role '%s'", o->name ? o->name : "");
+
   return vmnet_cli_no_positional (cli, error) && need (o->name, "--name NAME", error) &&
          (store = load (o, error)) && vmnet_auth_store_remove_role (store, o->name, error) &&
-         commit (cli, o, store, error);
+         commit (cli, o, store, what, error);
 }
 
 static gboolean
@@ -295,9 +361,16 @@ run_grant_or_revoke (VmnetCli *cli, AuthOptions *o, gboolean grant, GError **err
     return FALSE;
   ok = grant ? vmnet_auth_store_grant (store, o->role, o->user, o->group, o->scope, error)
              : vmnet_auth_store_revoke (store, o->role, o->user, o->group, o->scope, error);
-  if (!ok || !commit (cli, o, store, error))
+  if (!ok)
     return FALSE;
-  if (grant)
+  {
+    g_autofree gchar *what = g_strdup_printf ("Would %s role '%s' %s %s '%s' in scope '%s'", grant ? "grant" : "revoke",
+                                              o->role, grant ? "to" : "from", o->user ? "user" : "group",
+                                              o->user ? o->user : o->group, o->scope ? o->scope : VMNET_AUTH_DEFAULT_SCOPE);
+    if (!commit (cli, o, store, what, error))
+      return FALSE;
+  }
+  if (grant && !cli->what_if)
     {
       g_autoptr(GPtrArray) all = vmnet_auth_store_get_assignments (store);
       const gchar *scope = o->scope ? o->scope : VMNET_AUTH_DEFAULT_SCOPE;
@@ -309,7 +382,7 @@ run_grant_or_revoke (VmnetCli *cli, AuthOptions *o, gboolean grant, GError **err
               g_str_equal (vmnet_auth_assignment_get_scope (a), scope) &&
               g_strcmp0 (vmnet_auth_assignment_get_user (a), o->user) == 0 &&
               g_strcmp0 (vmnet_auth_assignment_get_group (a), o->group) == 0)
-            print_one (cli, assignment_columns, g_object_ref (a));
+            return print_one (cli, assignment_columns, g_object_ref (a), error);
         }
     }
   return TRUE;
@@ -336,8 +409,7 @@ run_get_vmroleassignment (VmnetCli *cli, gpointer options, GError **error)
   if (!vmnet_cli_no_positional (cli, error) || !(store = load (options, error)))
     return FALSE;
   assignments = vmnet_auth_store_get_assignments (store);
-  vmnet_cli_print_objects (cli, assignment_columns, assignments, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, assignment_columns, assignments, FALSE, error);
 }
 
 static gboolean
@@ -349,12 +421,18 @@ run_new_vmscope (VmnetCli *cli, gpointer options, GError **error)
 
   if (!vmnet_cli_no_positional (cli, error) || !need (o->name, "--name NAME", error) ||
       !(store = load (o, error)) ||
-      !vmnet_auth_store_add_scope (store, o->name, o->parent, o->description, error) ||
-      !commit (cli, o, store, error))
+      !vmnet_auth_store_add_scope (store, o->name, o->parent, o->description, error))
     return FALSE;
+  {
+    g_autofree gchar *what = g_strdup_printf ("Would create scope '%s' under '%s'", o->name,
+                                              o->parent ? o->parent : VMNET_AUTH_DEFAULT_SCOPE);
+    if (!commit (cli, o, store, what, error))
+      return FALSE;
+  }
+  if (cli->what_if)
+    return TRUE;
   scopes = vmnet_auth_store_get_scopes (store);
-  print_one (cli, scope_columns, find_named (scopes, o->name));
-  return TRUE;
+  return print_one (cli, scope_columns, find_named (scopes, o->name), error);
 }
 
 static gboolean
@@ -363,9 +441,11 @@ run_remove_vmscope (VmnetCli *cli, gpointer options, GError **error)
   AuthOptions *o = options;
   g_autoptr(VmnetAuthStore) store = NULL;
 
+  g_autofree gchar *what = g_strdup_printf ("Would remove scope '%s' and its assignments", o->name ? o->name : "");
+
   return vmnet_cli_no_positional (cli, error) && need (o->name, "--name NAME", error) &&
          (store = load (o, error)) && vmnet_auth_store_remove_scope (store, o->name, error) &&
-         commit (cli, o, store, error);
+         commit (cli, o, store, what, error);
 }
 
 static gboolean
@@ -389,13 +469,24 @@ run_set_vmscope (VmnetCli *cli, gpointer options, GError **error)
                    "no scope '%s' in the authorization store; create it with new-vmscope", o->scope);
       return FALSE;
     }
-  if (!(vm = vmnet_host_find_vm (cli->host, o->vm_name, error)) ||
-      !vmnet_host_set_vm_scope (cli->host, vm, o->scope, cli->cancellable, error) ||
-      !commit (cli, o, store, error) ||
+  if (!(vm = vmnet_host_find_vm (cli->host, o->vm_name, error)))
+    return FALSE;
+  if (cli->what_if)
+    {
+      VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "VM '%s'", vmnet_vm_get_name (vm));
+      g_auto(GValue) to = G_VALUE_INIT;
+
+      g_value_init (&to, G_TYPE_STRING);
+      g_value_set_string (&to, o->scope);
+      vmnet_cli_plan_property (plan, G_OBJECT (vm), "Scope", "scope", &to);
+      vmnet_cli_plan_note (plan, "Would write the polkit rules to '%s' again", rules_path (o));
+      return vmnet_cli_plan_print (plan);
+    }
+  if (!vmnet_host_set_vm_scope (cli->host, vm, o->scope, cli->cancellable, error) ||
+      !commit (cli, o, store, NULL, error) ||
       !(after = vmnet_host_find_vm (cli->host, o->vm_name, error)))
     return FALSE;
-  print_one (cli, vm_scope_columns, g_steal_pointer (&after));
-  return TRUE;
+  return print_one (cli, vm_scope_columns, g_steal_pointer (&after), error);
 }
 
 static gboolean
@@ -412,14 +503,12 @@ run_get_vmscope (VmnetCli *cli, gpointer options, GError **error)
       VmnetVm *vm = vmnet_host_find_vm (cli->host, o->vm_name, error);
       if (!vm)
         return FALSE;
-      print_one (cli, vm_scope_columns, vm);
-      return TRUE;
+      return print_one (cli, vm_scope_columns, vm, error);
     }
   if (!(store = load (o, error)))
     return FALSE;
   scopes = vmnet_auth_store_get_scopes (store);
-  vmnet_cli_print_objects (cli, scope_columns, scopes, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, scope_columns, scopes, FALSE, error);
 }
 
 static gboolean
@@ -438,8 +527,7 @@ run_test_vmaccess (VmnetCli *cli, gpointer options, GError **error)
   check = vmnet_auth_store_test_access (store, o->user, o->operation, vm ? vmnet_vm_get_scope (vm) : NULL, error);
   if (!check)
     return FALSE;
-  print_one (cli, access_columns, check);
-  return TRUE;
+  return print_one (cli, access_columns, check, error);
 }
 
 static gboolean
@@ -459,6 +547,19 @@ run_export_vmauthorization (VmnetCli *cli, gpointer options, GError **error)
       g_print ("%s", rules);
       return TRUE;
     }
+  if (cli->what_if)
+    {
+      VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "the polkit rules");
+
+      vmnet_cli_plan_note (plan, "Would write the rules of the store to '%s'", rules_path (o));
+      return vmnet_cli_plan_print (plan);
+    }
+  if (cli->read_only)
+    {
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
+                           "--readonly: export-vmauthorization would write the polkit rules; use --check to see them");
+      return FALSE;
+    }
   return vmnet_auth_store_export (store, vmnet_host_get_vms (cli->host), o->rules, error);
 }
 
@@ -469,31 +570,38 @@ run_export_vmauthorization (VmnetCli *cli, gpointer options, GError **error)
 
 AUTH_COMMAND (vmnet_cmd_get_vmrole, "get-vmrole", "[NAME…]",
               "List role definitions and their operations", store_entries, run_get_vmrole,
-              .args = VMNET_CLI_VALUES_ROLES);
+              .args = VMNET_CLI_VALUES_ROLES, .columns = role_columns);
 AUTH_COMMAND (vmnet_cmd_new_vmrole, "new-vmrole", "--name NAME --operation OPERATION…",
-              "Define a role: a set of operations", new_role_entries, run_new_vmrole);
+              "Define a role: a set of operations", new_role_entries, run_new_vmrole,
+              .columns = role_columns, .changes = TRUE);
 AUTH_COMMAND (vmnet_cmd_set_vmrole, "set-vmrole", "--name NAME [--add-operation OP…] [--remove-operation OP…]",
-              "Change a role definition", set_role_entries, run_set_vmrole, .names = VMNET_CLI_VALUES_ROLES);
+              "Change a role definition", set_role_entries, run_set_vmrole, .names = VMNET_CLI_VALUES_ROLES,
+              .columns = role_columns, .changes = TRUE);
 AUTH_COMMAND (vmnet_cmd_remove_vmrole, "remove-vmrole", "--name NAME",
               "Remove a role definition that nobody holds", name_entries, run_remove_vmrole,
-              .names = VMNET_CLI_VALUES_ROLES);
+              .names = VMNET_CLI_VALUES_ROLES, .changes = TRUE);
 AUTH_COMMAND (vmnet_cmd_grant_vmrole, "grant-vmrole", "--role ROLE (--user USER | --group GROUP) [--scope SCOPE]",
-              "Assign a role to a user or group in a scope", grant_entries, run_grant_vmrole);
+              "Assign a role to a user or group in a scope", grant_entries, run_grant_vmrole,
+              .columns = assignment_columns, .changes = TRUE);
 AUTH_COMMAND (vmnet_cmd_revoke_vmrole, "revoke-vmrole", "--role ROLE (--user USER | --group GROUP) [--scope SCOPE]",
-              "Remove a role assignment", grant_entries, run_revoke_vmrole);
+              "Remove a role assignment", grant_entries, run_revoke_vmrole, .changes = TRUE);
 AUTH_COMMAND (vmnet_cmd_get_vmroleassignment, "get-vmroleassignment", "",
-              "List role assignments", store_entries, run_get_vmroleassignment);
+              "List role assignments", store_entries, run_get_vmroleassignment, .columns = assignment_columns);
 AUTH_COMMAND (vmnet_cmd_new_vmscope, "new-vmscope", "--name NAME [--parent SCOPE]",
-              "Create a VM scope", new_scope_entries, run_new_vmscope);
+              "Create a VM scope", new_scope_entries, run_new_vmscope,
+              .columns = scope_columns, .changes = TRUE);
 AUTH_COMMAND (vmnet_cmd_remove_vmscope, "remove-vmscope", "--name NAME",
               "Remove a VM scope and its assignments", name_entries, run_remove_vmscope,
-              .names = VMNET_CLI_VALUES_SCOPES);
+              .names = VMNET_CLI_VALUES_SCOPES, .changes = TRUE);
 AUTH_COMMAND (vmnet_cmd_set_vmscope, "set-vmscope", "--vm-name VM --scope SCOPE",
-              "Place a VM in a scope", set_scope_entries, run_set_vmscope);
+              "Place a VM in a scope", set_scope_entries, run_set_vmscope,
+              .columns = vm_scope_columns, .changes = TRUE);
 AUTH_COMMAND (vmnet_cmd_get_vmscope, "get-vmscope", "[--vm-name VM]",
-              "List scopes, or show the scope of a VM", get_scope_entries, run_get_vmscope);
+              "List scopes, or show the scope of a VM", get_scope_entries, run_get_vmscope,
+              .columns = get_scope_fields);
 AUTH_COMMAND (vmnet_cmd_test_vmaccess, "test-vmaccess", "--user USER [--vm-name VM] --operation OPERATION",
-              "Say whether a user may do an operation, and by which assignment", test_entries, run_test_vmaccess);
+              "Say whether a user may do an operation, and by which assignment", test_entries, run_test_vmaccess,
+              .columns = access_columns);
 AUTH_COMMAND (vmnet_cmd_export_vmauthorization, "export-vmauthorization", "[--check]",
               "Write the polkit rules of the store (--check: validate and show them)", export_entries,
-              run_export_vmauthorization);
+              run_export_vmauthorization, .changes = TRUE);

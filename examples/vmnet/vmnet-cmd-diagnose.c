@@ -29,7 +29,10 @@ static void
 report_section (JsonArray *json, const gchar *scope, const gchar *object, GPtrArray *checks)
 {
   if (!json)
-    g_print ("\n%s%s%s\n", scope, object ? " " : "", object ? object : "");
+    {
+      g_autofree gchar *name = vmnet_cli_escape (object, VMNET_CLI_ESCAPE_TEXT);
+      g_print ("\n%s%s%s\n", scope, object ? " " : "", name);
+    }
   for (guint i = 0; i < checks->len; i++)
     {
       const VmnetIovCheck *c = g_ptr_array_index (checks, i);
@@ -50,9 +53,14 @@ report_section (JsonArray *json, const gchar *scope, const gchar *object, GPtrAr
           json_array_add_object_element (json, o);
           continue;
         }
-      g_print ("  %-7s %s: %s\n", result, vmnet_iov_check_get_title (c), vmnet_iov_check_get_message (c));
-      if (vmnet_iov_check_get_fix (c))
-        g_print ("          Fix: %s\n", vmnet_iov_check_get_fix (c));
+      {
+        g_autofree gchar *message = vmnet_cli_escape (vmnet_iov_check_get_message (c), VMNET_CLI_ESCAPE_TEXT);
+        g_autofree gchar *fix = vmnet_cli_escape (vmnet_iov_check_get_fix (c), VMNET_CLI_ESCAPE_TEXT);
+
+        g_print ("  %-7s %s: %s\n", result, vmnet_iov_check_get_title (c), message);
+        if (vmnet_iov_check_get_fix (c))
+          g_print ("          Fix: %s\n", fix);
+      }
     }
 }
 

@@ -23,8 +23,7 @@ run_get_vmhost (VmnetCli *cli, gpointer options, GError **error)
   if (!vmnet_cli_no_positional (cli, error))
     return FALSE;
   g_ptr_array_add (objects, cli->host);
-  vmnet_cli_print_objects (cli, host_columns, objects, TRUE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, host_columns, objects, TRUE, error);
 }
 
 const VmnetCommand vmnet_cmd_get_vmhost = {
@@ -32,4 +31,5 @@ const VmnetCommand vmnet_cmd_get_vmhost = {
   .args_hint = "",
   .summary = "Show the host: name, hypervisor and libvirt versions, connection",
   .run = run_get_vmhost,
+  .columns = host_columns,
 };

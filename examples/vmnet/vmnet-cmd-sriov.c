@@ -60,8 +60,7 @@ run_get_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
 
   if (!collect_pfs (cli, (const gchar *const *) cli->args, objects, error))
     return FALSE;
-  vmnet_cli_print_objects (cli, pf_columns, objects, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, pf_columns, objects, FALSE, error);
 }
 
 const VmnetCommand vmnet_cmd_get_netadaptersriov = {
@@ -70,6 +69,7 @@ const VmnetCommand vmnet_cmd_get_netadaptersriov = {
   .summary = "List SR-IOV capable physical adapters",
   .args = VMNET_CLI_VALUES_NET_ADAPTERS,
   .run = run_get_netadaptersriov,
+  .columns = pf_columns,
 };
 
 typedef struct {
@@ -105,8 +105,7 @@ run_get_netadaptersriovvf (VmnetCli *cli, gpointer options, GError **error)
       for (guint j = 0; j < g_list_model_get_n_items (vfs); j++)
         g_ptr_array_add (objects, g_list_model_get_item (vfs, j));
     }
-  vmnet_cli_print_objects (cli, vf_columns, objects, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, vf_columns, objects, FALSE, error);
 }
 
 const VmnetCommand vmnet_cmd_get_netadaptersriovvf = {
@@ -118,6 +117,7 @@ const VmnetCommand vmnet_cmd_get_netadaptersriovvf = {
   .args = VMNET_CLI_VALUES_NET_ADAPTERS,
   .names = VMNET_CLI_VALUES_NET_ADAPTERS,
   .run = run_get_netadaptersriovvf,
+  .columns = vf_columns,
 };
 
 typedef struct {
@@ -142,13 +142,35 @@ static gboolean
 apply_num_vfs (VmnetCli *cli, VmnetNetAdapterSriov *pf, const gchar *text, gint fallback, GError **error)
 {
   gint64 n = fallback;
+  gint max = vmnet_net_adapter_sriov_get_max_vfs (pf);
 
   if (text && !g_ascii_string_to_signed (text, 10, G_MININT, G_MAXINT, &n, NULL))
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
-                   "--num-vfs '%s' is not a whole number: allowed 0 to %d", text,
-                   vmnet_net_adapter_sriov_get_max_vfs (pf));
+                   "--num-vfs '%s' is not a whole number: allowed 0 to %d", text, max);
       return FALSE;
+    }
+  if (cli->what_if)
+    {
+      VmnetCliPlan *plan;
+      g_auto(GValue) to = G_VALUE_INIT;
+
+      /* The range the library checks, so that -WhatIf refuses what the change would. */
+      if (n < 0 || (max >= 0 && n > max))
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                       "adapter '%s': NumVFs %d is out of range: allowed 0 to %d",
+                       vmnet_net_adapter_sriov_get_name (pf), (gint) n, max);
+          return FALSE;
+        }
+      plan = vmnet_cli_plan_new (cli, "adapter '%s'", vmnet_net_adapter_sriov_get_name (pf));
+      g_value_init (&to, G_TYPE_INT);
+      g_value_set_int (&to, (gint) n);
+      vmnet_cli_plan_property (plan, G_OBJECT (pf), "NumVFs", "num-vfs", &to);
+      if (vmnet_net_adapter_sriov_get_allocated_vfs (pf) > 0)
+        vmnet_cli_plan_note (plan, "It would be refused now: %d VF(s) are in use; give them back first",
+                             vmnet_net_adapter_sriov_get_allocated_vfs (pf));
+      return vmnet_cli_plan_print (plan);
     }
   return vmnet_host_set_net_adapter_sriov_num_vfs (cli->host, pf, (gint) n, cli->cancellable, error);
 }
@@ -177,6 +199,7 @@ const VmnetCommand vmnet_cmd_set_netadaptersriov = {
   .entries = num_vfs_entries,
   .args = VMNET_CLI_VALUES_NET_ADAPTERS,
   .run = run_set_netadaptersriov,
+  .changes = TRUE,
 };
 
 static gboolean
@@ -198,6 +221,7 @@ const VmnetCommand vmnet_cmd_enable_netadaptersriov = {
   .entries = num_vfs_entries,
   .args = VMNET_CLI_VALUES_NET_ADAPTERS,
   .run = run_enable_netadaptersriov,
+  .changes = TRUE,
 };
 
 static gboolean
@@ -207,7 +231,7 @@ run_disable_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
 
   if (!pf)
     return FALSE;
-  return vmnet_host_set_net_adapter_sriov_num_vfs (cli->host, pf, 0, cli->cancellable, error);
+  return apply_num_vfs (cli, pf, NULL, 0, error);
 }
 
 const VmnetCommand vmnet_cmd_disable_netadaptersriov = {
@@ -216,4 +240,5 @@ const VmnetCommand vmnet_cmd_disable_netadaptersriov = {
   .summary = "Turn an SR-IOV adapter's VFs off",
   .args = VMNET_CLI_VALUES_NET_ADAPTERS,
   .run = run_disable_netadaptersriov,
+  .changes = TRUE,
 };

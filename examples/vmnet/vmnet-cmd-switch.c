@@ -40,8 +40,7 @@ run_get_vmswitch (VmnetCli *cli, gpointer options, GError **error)
       for (guint i = 0; i < g_list_model_get_n_items (switches); i++)
         g_ptr_array_add (objects, g_list_model_get_item (switches, i));
     }
-  vmnet_cli_print_objects (cli, switch_columns, objects, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, switch_columns, objects, FALSE, error);
 }
 
 const VmnetCommand vmnet_cmd_get_vmswitch = {
@@ -50,6 +49,7 @@ const VmnetCommand vmnet_cmd_get_vmswitch = {
   .summary = "List virtual switches and their SR-IOV state",
   .args = VMNET_CLI_VALUES_SWITCHES,
   .run = run_get_vmswitch,
+  .columns = switch_columns,
 };
 
 typedef struct {
@@ -63,6 +63,9 @@ static const GOptionEntry new_entries[] = {
   { "name", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (NewOptions, name), "The switch name", "NAME" },
   { "net-adapter", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (NewOptions, net_adapter),
     "The physical adapter to bind to (the PF of the VF pool with --enable-iov)", "ADAPTER" },
+  /* New-VMSwitch's own name for it. */
+  { "net-adapter-name", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (NewOptions, net_adapter),
+    "The same as --net-adapter", "ADAPTER" },
   { "bridge", 0, 0, G_OPTION_ARG_STRING, VMNET_CLI_OPTION (NewOptions, bridge),
     "An existing host bridge for the software path", "BRIDGE" },
   { "enable-iov", 0, 0, G_OPTION_ARG_NONE, VMNET_CLI_OPTION (NewOptions, enable_iov),
@@ -84,13 +87,34 @@ run_new_vmswitch (VmnetCli *cli, gpointer options, GError **error)
       g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give --name NAME");
       return FALSE;
     }
+  if (cli->what_if)
+    {
+      g_autoptr(VmnetSwitch) existing = vmnet_host_find_switch (cli->host, o->name, NULL);
+      VmnetCliPlan *plan;
+
+      if (existing)
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS, "a switch named '%s' already exists", o->name);
+          return FALSE;
+        }
+      if (!o->net_adapter && !o->bridge)
+        {
+          g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                               "give --net-adapter ADAPTER or --bridge BRIDGE");
+          return FALSE;
+        }
+      plan = vmnet_cli_plan_new (cli, "switch '%s'", o->name);
+      vmnet_cli_plan_note (plan, "Would create External switch '%s' on %s '%s'%s", o->name,
+                           o->net_adapter ? "adapter" : "bridge", o->net_adapter ? o->net_adapter : o->bridge,
+                           o->enable_iov ? " in SR-IOV mode, with a VF pool on the adapter" : "");
+      return vmnet_cli_plan_print (plan);
+    }
   sw = vmnet_host_create_switch (cli->host, o->name, o->net_adapter, o->bridge, o->enable_iov,
                               cli->cancellable, error);
   if (!sw)
     return FALSE;
   g_ptr_array_add (objects, sw);
-  vmnet_cli_print_objects (cli, switch_columns, objects, FALSE);
-  return TRUE;
+  return vmnet_cli_print_objects (cli, switch_columns, objects, FALSE, error);
 }
 
 const VmnetCommand vmnet_cmd_new_vmswitch = {
@@ -100,6 +124,8 @@ const VmnetCommand vmnet_cmd_new_vmswitch = {
   .options_size = sizeof (NewOptions),
   .entries = new_entries,
   .run = run_new_vmswitch,
+  .columns = switch_columns,
+  .changes = TRUE,
 };
 
 typedef struct {
@@ -125,6 +151,24 @@ run_remove_vmswitch (VmnetCli *cli, gpointer options, GError **error)
   sw = vmnet_host_find_switch (cli->host, name, error);
   if (!sw)
     return FALSE;
+  if (cli->what_if)
+    {
+      VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "switch '%s'", vmnet_switch_get_name (sw));
+      GListModel *adapters = vmnet_host_get_network_adapters (cli->host);
+      guint connected = 0;
+
+      for (guint i = 0; i < g_list_model_get_n_items (adapters); i++)
+        {
+          g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, i);
+          if (g_strcmp0 (vmnet_network_adapter_get_switch_name (a), vmnet_switch_get_name (sw)) == 0)
+            connected++;
+        }
+      vmnet_cli_plan_note (plan, "Would remove the switch%s", vmnet_switch_get_iov_enabled (sw) ? " and its VF pool" : "");
+      if (connected)
+        vmnet_cli_plan_note (plan, "%u VM adapter(s) are connected to it%s", connected,
+                             o->force ? "" : ": without --force it would be refused");
+      return vmnet_cli_plan_print (plan);
+    }
   return vmnet_host_remove_switch (cli->host, sw, o->force, cli->cancellable, error);
 }
 
@@ -136,6 +180,7 @@ const VmnetCommand vmnet_cmd_remove_vmswitch = {
   .entries = remove_entries,
   .args = VMNET_CLI_VALUES_SWITCHES,
   .run = run_remove_vmswitch,
+  .changes = TRUE,
 };
 
 typedef struct {
@@ -178,6 +223,16 @@ run_set_vmswitch (VmnetCli *cli, gpointer options, GError **error)
                    vmnet_switch_get_name (sw), want ? " with new-vmswitch --enable-iov" : " without --enable-iov");
       return FALSE;
     }
+  if (cli->what_if)
+    {
+      VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "switch '%s'", vmnet_switch_get_name (sw));
+      g_auto(GValue) to = G_VALUE_INIT;
+
+      g_value_init (&to, G_TYPE_BOOLEAN);
+      g_value_set_boolean (&to, want);
+      vmnet_cli_plan_property (plan, G_OBJECT (sw), "IovEnabled", "iov-enabled", &to);
+      return vmnet_cli_plan_print (plan);
+    }
   return TRUE;
 }
 
@@ -189,4 +244,5 @@ const VmnetCommand vmnet_cmd_set_vmswitch = {
   .entries = set_entries,
   .args = VMNET_CLI_VALUES_SWITCHES,
   .run = run_set_vmswitch,
+  .changes = TRUE,
 };

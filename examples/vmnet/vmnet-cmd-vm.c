@@ -16,6 +16,35 @@ need_vm (VmnetCli *cli, const gchar *name, GError **error)
   return vmnet_host_find_vm (cli->host, name, error);
 }
 
+/* -WhatIf for a VM: its state from now to @to (-1: unchanged), and the
+ * VFs its adapters hold that would be unplugged first. */
+static gboolean
+plan_vm (VmnetCli *cli, VmnetVm *vm, gint to, gboolean unplug, const gchar *what)
+{
+  VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "VM '%s'", vmnet_vm_get_name (vm));
+  GListModel *adapters = vmnet_vm_get_network_adapters (vm);
+
+  if (to >= 0)
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      g_value_init (&value, VMNET_TYPE_VM_STATE);
+      g_value_set_enum (&value, to);
+      vmnet_cli_plan_property (plan, G_OBJECT (vm), "State", "state", &value);
+    }
+  vmnet_cli_plan_note (plan, "%s", what);
+  for (guint i = 0; unplug && i < g_list_model_get_n_items (adapters); i++)
+    {
+      g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, i);
+      const gchar *vf = vmnet_network_adapter_get_virtual_function (a);
+
+      if (vf)
+        vmnet_cli_plan_note (plan, "Adapter '%s': its VF %s would be unplugged first",
+                             vmnet_network_adapter_get_name (a), vf);
+    }
+  return vmnet_cli_plan_print (plan);
+}
+
 /* reconcile-vmhost */
 
 typedef struct {
@@ -69,6 +98,28 @@ run_reconcile_vmhost (VmnetCli *cli, gpointer options, GError **error)
     return FALSE;
   if (o->vm_name && !(vm = vmnet_host_find_vm (cli->host, o->vm_name, error)))
     return FALSE;
+  if (cli->what_if)
+    {
+      /* No public planner: what the adapters' settings and VFs tell. */
+      VmnetCliPlan *plan = vm ? vmnet_cli_plan_new (cli, "VM '%s'", vmnet_vm_get_name (vm))
+                              : vmnet_cli_plan_new (cli, "host '%s'", vmnet_host_get_computer_name (cli->host));
+      GListModel *adapters = vm ? vmnet_vm_get_network_adapters (vm) : vmnet_host_get_network_adapters (cli->host);
+
+      for (guint i = 0; i < g_list_model_get_n_items (adapters); i++)
+        {
+          g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, i);
+          const gchar *vf = vmnet_network_adapter_get_virtual_function (a);
+          guint weight = vmnet_network_adapter_get_iov_weight (a);
+
+          if (weight > 0 && !vf)
+            vmnet_cli_plan_note (plan, "%s/%s wants a VF (IovWeight %u): one would be plugged if free and the VM runs",
+                                 vmnet_network_adapter_get_vm_name (a), vmnet_network_adapter_get_name (a), weight);
+          else if (weight == 0 && vf)
+            vmnet_cli_plan_note (plan, "%s/%s has VF %s but IovWeight 0: it would be unplugged",
+                                 vmnet_network_adapter_get_vm_name (a), vmnet_network_adapter_get_name (a), vf);
+        }
+      return vmnet_cli_plan_print (plan);
+    }
   handler = g_signal_connect (cli->host, "vf-action", G_CALLBACK (on_vf_action), actions);
   ok = vmnet_host_reconcile (cli->host, vm, cli->cancellable, error);
   g_signal_handler_disconnect (cli->host, handler);
@@ -101,8 +152,11 @@ run_reconcile_vmhost (VmnetCli *cli, gpointer options, GError **error)
   for (guint i = 0; i < actions->len; i++)
     {
       Action *a = g_ptr_array_index (actions, i);
-      g_print ("%-9s %s/%s%s%s: %s\n", a->action, a->vm, a->adapter, a->vf ? " VF " : "", a->vf ? a->vf : "",
-               a->reason ? a->reason : "");
+      g_autofree gchar *line = g_strdup_printf ("%s/%s%s%s: %s", a->vm, a->adapter, a->vf ? " VF " : "",
+                                                a->vf ? a->vf : "", a->reason ? a->reason : "");
+      g_autofree gchar *text = vmnet_cli_escape (line, VMNET_CLI_ESCAPE_TEXT);
+
+      g_print ("%-9s %s\n", a->action, text);
     }
   return TRUE;
 }
@@ -114,6 +168,7 @@ const VmnetCommand vmnet_cmd_reconcile_vmhost = {
   .options_size = sizeof (VmOptions),
   .entries = vm_entries,
   .run = run_reconcile_vmhost,
+  .changes = TRUE,
 };
 
 /* start-vm */
@@ -126,6 +181,9 @@ run_start_vm (VmnetCli *cli, gpointer options, GError **error)
 
   if (!vmnet_cli_no_positional (cli, error) || !(vm = need_vm (cli, o->vm_name, error)))
     return FALSE;
+  if (cli->what_if)
+    return plan_vm (cli, vm, VMNET_VM_STATE_RUNNING, FALSE,
+                    "Would start the VM; its adapters that want a VF would get one where free");
   return vmnet_host_start_vm (cli->host, vm, cli->cancellable, error);
 }
 
@@ -136,6 +194,7 @@ const VmnetCommand vmnet_cmd_start_vm = {
   .options_size = sizeof (VmOptions),
   .entries = vm_entries,
   .run = run_start_vm,
+  .changes = TRUE,
 };
 
 /* save-vm, restore-vm */
@@ -160,6 +219,13 @@ run_save_vm (VmnetCli *cli, gpointer options, GError **error)
 
   if (!vmnet_cli_no_positional (cli, error) || !(vm = need_vm (cli, o->vm_name, error)))
     return FALSE;
+  if (cli->what_if)
+    {
+      g_autofree gchar *what = g_strdup_printf ("Would save its memory to %s%s%s and stop it",
+                                                o->path ? "'" : "libvirt's managed save", o->path ? o->path : "",
+                                                o->path ? "'" : "");
+      return plan_vm (cli, vm, o->path ? VMNET_VM_STATE_OFF : VMNET_VM_STATE_SAVED, TRUE, what);
+    }
   return vmnet_host_save_vm (cli->host, vm, o->path, cli->cancellable, error);
 }
 
@@ -170,6 +236,7 @@ const VmnetCommand vmnet_cmd_save_vm = {
   .options_size = sizeof (SaveOptions),
   .entries = save_entries,
   .run = run_save_vm,
+  .changes = TRUE,
 };
 
 static gboolean
@@ -185,6 +252,13 @@ run_restore_vm (VmnetCli *cli, gpointer options, GError **error)
       g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give --path FILE");
       return FALSE;
     }
+  if (cli->what_if)
+    {
+      VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "save file '%s'", o->path);
+
+      vmnet_cli_plan_note (plan, "Would restore the VM saved there and give its adapters VFs where free");
+      return vmnet_cli_plan_print (plan);
+    }
   vm = vmnet_host_restore_vm (cli->host, o->path, cli->cancellable, error);
   return vm != NULL;
 }
@@ -196,6 +270,7 @@ const VmnetCommand vmnet_cmd_restore_vm = {
   .options_size = sizeof (SaveOptions),
   .entries = save_entries,
   .run = run_restore_vm,
+  .changes = TRUE,
 };
 
 /* checkpoint-vm */
@@ -228,6 +303,13 @@ run_checkpoint_vm (VmnetCli *cli, gpointer options, GError **error)
       g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT, "give --name NAME");
       return FALSE;
     }
+  if (cli->what_if)
+    {
+      g_autofree gchar *what = g_strdup_printf ("Would take checkpoint '%s'%s%s%s; its VFs come back after", o->name,
+                                                o->memory_file ? " with its memory in '" : "",
+                                                o->memory_file ? o->memory_file : "", o->memory_file ? "'" : "");
+      return plan_vm (cli, vm, -1, TRUE, what);
+    }
   return vmnet_host_checkpoint_vm (cli->host, vm, o->name, o->memory_file, cli->cancellable, error);
 }
 
@@ -238,6 +320,7 @@ const VmnetCommand vmnet_cmd_checkpoint_vm = {
   .options_size = sizeof (CheckpointOptions),
   .entries = checkpoint_entries,
   .run = run_checkpoint_vm,
+  .changes = TRUE,
 };
 
 /* compare-vm, move-vm */
@@ -296,12 +379,20 @@ run_compare_vm (VmnetCli *cli, gpointer options, GError **error)
         json_object_set_null_member (b, "DestinationFreeVFs");
       vmnet_cli_print_json (json_node_init_object (json_node_alloc (), b));
     }
-  else if (free_vfs >= 0)
-    g_print ("VM '%s' can move to %s; its switches there have %d free VFs.\n", vmnet_vm_get_name (vm),
-             o->destination, free_vfs);
   else
-    g_print ("VM '%s' can move to %s; how many VFs are free there cannot be told.\n", vmnet_vm_get_name (vm),
-             o->destination);
+    {
+      g_autofree gchar *line = NULL;
+      g_autofree gchar *text = NULL;
+
+      if (free_vfs >= 0)
+        line = g_strdup_printf ("VM '%s' can move to %s; its switches there have %d free VFs.", vmnet_vm_get_name (vm),
+                                o->destination, free_vfs);
+      else
+        line = g_strdup_printf ("VM '%s' can move to %s; how many VFs are free there cannot be told.",
+                                vmnet_vm_get_name (vm), o->destination);
+      text = vmnet_cli_escape (line, VMNET_CLI_ESCAPE_TEXT);
+      g_print ("%s\n", text);
+    }
   return TRUE;
 }
 
@@ -408,6 +499,12 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
   if (!vmnet_cli_no_positional (cli, error) || !(vm = need_vm (cli, o->vm_name, error)) ||
       !need_destination (o, error))
     return FALSE;
+  if (cli->what_if)
+    {
+      g_autofree gchar *what = g_strdup_printf ("Would move the VM%s to %s; its adapters get VFs there where free",
+                                                o->live ? " while it runs" : "", o->destination);
+      return plan_vm (cli, vm, -1, TRUE, what);
+    }
   p.tty = cli->output != VMNET_CLI_OUTPUT_JSON && isatty (STDERR_FILENO);
   /* Async, so that the main loop runs: progress on this thread, and SIGINT
    * cancels (libvirt's migration job is aborted, the VM stays here). */
@@ -449,4 +546,5 @@ const VmnetCommand vmnet_cmd_move_vm = {
   .options_size = sizeof (MoveOptions),
   .entries = move_entries,
   .run = run_move_vm,
+  .changes = TRUE,
 };

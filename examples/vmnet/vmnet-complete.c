@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vmnet complete [--] WORD…: the candidates for the last WORD of a command
  * line (the words after "vmnet"), one a line. Verbs and options come from the
- * command table; option values from the option, names from the host given with
- * --connect (or $VMNET_DEFAULT_URI) and the authorization store. */
+ * command table (in their PowerShell spelling too, -VMName, when the word
+ * starts with a capital); option values from the option, field names from the
+ * command's columns, names from the host given with --connect (or
+ * $VMNET_DEFAULT_URI), opened read-only and never prompting, and the
+ * authorization store. */
 #include <grp.h>
 #include <pwd.h>
 #include <string.h>
@@ -17,6 +20,7 @@ static const struct {
   { "connect", VMNET_CLI_VALUES_URIS },
   { "destination", VMNET_CLI_VALUES_URIS },
   { "output", VMNET_CLI_VALUES_OUTPUTS },
+  { "fields", VMNET_CLI_VALUES_FIELDS },
   { "vm-name", VMNET_CLI_VALUES_VMS },
   { "switch-name", VMNET_CLI_VALUES_SWITCHES },
   { "net-adapter", VMNET_CLI_VALUES_NET_ADAPTERS },
@@ -37,6 +41,7 @@ typedef struct {
   VmnetHost          *host;       /* opened at the first name it is asked for */
   gboolean            host_tried;
   GPtrArray          *candidates;
+  gboolean            nocase;     /* candidates match what was typed whatever its case */
 } Completion;
 
 static const GOptionEntry *
@@ -44,6 +49,15 @@ lookup (const GOptionEntry *entries, const gchar *word, const gchar **inline_val
 {
   for (const GOptionEntry *e = entries; e && e->long_name; e++)
     {
+      /* -VMName, -IovWeight:100 */
+      if (word[1] != '-' && g_ascii_isalpha (word[1]) && word[2])
+        {
+          const gchar *colon = strchr (word, ':');
+          if (!vmnet_cli_powershell_matches (e->long_name, word + 1, colon ? (gsize) (colon - word - 1) : strlen (word + 1)))
+            continue;
+          *inline_value = colon ? colon + 1 : NULL;
+          return e;
+        }
       if (word[1] == '-')
         {
           gsize n = strlen (e->long_name);
@@ -68,6 +82,8 @@ find_option (Completion *c, const GOptionEntry *global_entries, const gchar *wor
 
   if (!e && c->command)
     e = lookup (c->command->entries, word, inline_value);
+  if (!e && c->command && c->command->changes)
+    e = lookup (vmnet_cli_what_if_entries, word, inline_value);
   return e;
 }
 
@@ -94,7 +110,8 @@ host (Completion *c)
       c->host_tried = TRUE;
       c->host = g_initable_new (VMNET_TYPE_HOST, NULL, NULL,
                                 "uri", uri ? uri : g_getenv ("VMNET_DEFAULT_URI"),
-                                "host-root", g_hash_table_lookup (c->given, "host-root"), NULL);
+                                "host-root", g_hash_table_lookup (c->given, "host-root"),
+                                "read-only", TRUE, NULL);
     }
   return c->host;
 }
@@ -253,16 +270,30 @@ add_values (Completion *c, const GOptionEntry *e, VmnetCliValues values, const g
     case VMNET_CLI_VALUES_FILES:
       add_files (c, typed);
       break;
+    case VMNET_CLI_VALUES_FIELDS:
+      c->nocase = TRUE;
+      for (const VmnetCliColumn *col = c->command ? c->command->columns : NULL; col && col->title; col++)
+        add (c, col->title);
+      break;
     default:
       g_assert_not_reached ();
     }
 }
 
+/* GNU options, or with @powershell their PowerShell spelling (-VMName). */
 static void
-add_options (Completion *c, const GOptionEntry *entries)
+add_options (Completion *c, const GOptionEntry *entries, gboolean powershell)
 {
   for (const GOptionEntry *e = entries; e && e->long_name; e++)
     {
+      if (e->flags & G_OPTION_FLAG_HIDDEN)
+        continue;
+      if (powershell)
+        {
+          g_autofree gchar *name = vmnet_cli_powershell_name (e->long_name);
+          g_ptr_array_add (c->candidates, g_strconcat ("-", name, NULL));
+          continue;
+        }
       g_ptr_array_add (c->candidates, g_strconcat ("--", e->long_name, NULL));
       if (e->short_name)
         g_ptr_array_add (c->candidates, g_strdup_printf ("-%c", e->short_name));
@@ -277,7 +308,7 @@ vmnet_cli_complete (const VmnetCommand *const *commands,
   g_autoptr(GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) printed = g_hash_table_new (g_str_hash, g_str_equal);
-  Completion c = { NULL, given, NULL, FALSE, candidates };
+  Completion c = { NULL, given, NULL, FALSE, candidates, FALSE };
   const GOptionEntry *pending = NULL;   /* an option whose value comes next */
   const GOptionEntry *e;
   gboolean verb_given = FALSE;
@@ -303,7 +334,9 @@ vmnet_cli_complete (const VmnetCommand *const *commands,
       else if (w[0] == '-' && w[1])
         {
           e = find_option (&c, global_entries, w, &inline_value);
-          if (e && e->arg != G_OPTION_ARG_NONE)
+          if (e && e->arg == G_OPTION_ARG_NONE)
+            g_hash_table_insert (given, (gpointer) e->long_name, (gpointer) "");
+          else if (e)
             {
               if (inline_value)
                 g_hash_table_insert (given, (gpointer) e->long_name, (gpointer) inline_value);
@@ -321,9 +354,17 @@ vmnet_cli_complete (const VmnetCommand *const *commands,
     }
 
   if (pending)
-    add_values (&c, pending, values_of (&c, pending), typed);
-  else if (g_str_has_prefix (typed, "--") && strchr (typed, '=') &&
-           (e = find_option (&c, global_entries, typed, &inline_value)))
+    {
+      if (values_of (&c, pending) == VMNET_CLI_VALUES_FIELDS && strrchr (typed, ','))
+        {
+          /* Field lists: complete the field after the last comma. */
+          prefix = g_strndup (typed, strrchr (typed, ',') - typed + 1);
+          typed += strlen (prefix);
+        }
+      add_values (&c, pending, values_of (&c, pending), typed);
+    }
+  else if (typed[0] == '-' && (strchr (typed, '=') || (typed[1] != '-' && strchr (typed, ':'))) &&
+           (e = find_option (&c, global_entries, typed, &inline_value)) && inline_value)
     {
       prefix = g_strndup (typed, inline_value - typed);
       typed = inline_value;
@@ -331,11 +372,19 @@ vmnet_cli_complete (const VmnetCommand *const *commands,
     }
   else if (typed[0] == '-')
     {
-      add_options (&c, global_entries);
-      add (&c, "--help");
-      add (&c, "-h");
+      gboolean powershell = g_ascii_isupper (typed[1]);
+
+      c.nocase = powershell;
+      add_options (&c, global_entries, powershell);
+      if (!powershell)
+        {
+          add (&c, "--help");
+          add (&c, "-h");
+        }
       if (c.command)
-        add_options (&c, c.command->entries);
+        add_options (&c, c.command->entries, powershell);
+      if (c.command && c.command->changes)
+        add_options (&c, vmnet_cli_what_if_entries, powershell);
     }
   else if (!verb_given)
     {
@@ -351,7 +400,10 @@ vmnet_cli_complete (const VmnetCommand *const *commands,
     {
       const gchar *candidate = g_ptr_array_index (candidates, i);
 
-      if (g_str_has_prefix (candidate, typed) && g_hash_table_add (printed, (gpointer) candidate))
+      gboolean match = c.nocase ? g_ascii_strncasecmp (candidate, typed, strlen (typed)) == 0
+                                : g_str_has_prefix (candidate, typed);
+
+      if (match && g_hash_table_add (printed, (gpointer) candidate))
         g_print ("%s%s\n", prefix ? prefix : "", candidate);
     }
   g_clear_object (&c.host);

@@ -227,15 +227,21 @@ read_config (const gchar *path, gchar **uri, gboolean *verbose, GError **error)
   return TRUE;
 }
 
+/* Debug messages of our own log domains only (libvirt-glib's event loop
+ * logs every timer), through G_MESSAGES_DEBUG; a value the environment gave
+ * is left alone. */
 static void
 set_verbose (gboolean verbose)
 {
-  /* Our own log domains only: libvirt-glib's event loop logs every timer. */
-  g_log_set_debug_enabled (verbose);
+  static gboolean ours;
+
+  if (g_getenv ("G_MESSAGES_DEBUG") && !ours)
+    return;
   if (verbose)
     g_setenv ("G_MESSAGES_DEBUG", "vmnetd Vmnet Vmnet-Libvirt Vmnet-Linux", TRUE);
   else
     g_unsetenv ("G_MESSAGES_DEBUG");
+  ours = verbose;
 }
 
 static void connect_reconciler (Daemon *d);
@@ -351,8 +357,7 @@ main (int argc, char **argv)
   d.uri_option = g_strdup (uri);
   d.verbose_option = verbose;
   d.uri = g_strdup (uri ? uri : file_uri ? file_uri : g_getenv ("VMNET_DEFAULT_URI"));
-  if (!g_getenv ("G_MESSAGES_DEBUG") || verbose || file_verbose)
-    set_verbose (verbose || file_verbose);
+  set_verbose (verbose || file_verbose);
 
   d.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_term, &d);

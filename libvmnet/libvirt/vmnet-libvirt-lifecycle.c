@@ -110,17 +110,20 @@ vmnet_libvirt_conn_migrate_vm (VmnetLibvirtConn *conn,
 }
 
 /* Asks libvirt to abort the VM's current job (a migration): it fails with
- * the VM where it was. */
-void
+ * the VM where it was. %FALSE when libvirt refused, e.g. while the job has
+ * not begun yet. */
+gboolean
 vmnet_libvirt_conn_abort_job (VmnetLibvirtConn *conn, const gchar *vm_uuid)
 {
   virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), vm_uuid);
+  gboolean ok = dom && virDomainAbortJob (dom) == 0;
 
-  if (dom && virDomainAbortJob (dom) < 0)
+  if (!ok)
     g_debug ("cannot abort the job of VM %s: %s", vm_uuid, virGetLastErrorMessage ());
   virResetLastError ();
   if (dom)
     virDomainFree (dom);
+  return ok;
 }
 
 /* How far the VM's current job (a migration) is: bytes processed and total. */

@@ -13,7 +13,14 @@ G_BEGIN_DECLS
 
 typedef struct _VmnetLibvirtConn VmnetLibvirtConn;
 
+/* How a connection is opened (VmnetHost:read-only, VmnetHost:interactive). */
+typedef enum {
+  VMNET_LIBVIRT_OPEN_READ_ONLY   = 1 << 0,
+  VMNET_LIBVIRT_OPEN_INTERACTIVE = 1 << 1,
+} VmnetLibvirtOpenFlags;
+
 VmnetLibvirtConn *vmnet_libvirt_conn_open          (const gchar       *uri,
+                                                    VmnetLibvirtOpenFlags flags,
                                                     GError           **error);
 void              vmnet_libvirt_conn_free          (VmnetLibvirtConn  *conn);
 const gchar      *vmnet_libvirt_conn_get_uri       (VmnetLibvirtConn  *conn);
@@ -148,7 +155,7 @@ gboolean          vmnet_libvirt_conn_checkpoint_vm (VmnetLibvirtConn *conn,
                                                     const gchar      *name,
                                                     const gchar      *memory_file,
                                                     GError          **error);
-void              vmnet_libvirt_conn_abort_job     (VmnetLibvirtConn *conn,
+gboolean          vmnet_libvirt_conn_abort_job     (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid);
 gboolean          vmnet_libvirt_conn_job_progress  (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid,

@@ -208,7 +208,7 @@ parse_pci_cap (xmlNode *cap, VmnetPciFact *pci)
                 g_ptr_array_add (pci->vf_addresses, address);
             }
         }
-      else if (g_strcmp0 (type, "phys_function") == 0)
+      else if (g_strcmp0 (type, "phys_function") == 0 && !pci->pf_address)
         {
           pci->pf_address = pci_address_of (child (c, "address"));
         }
@@ -243,7 +243,8 @@ vmnet_libvirt_parse_nodedev (const gchar      *xml,
       if (cap->type != XML_ELEMENT_NODE || !g_str_equal ((const gchar *) cap->name, "capability"))
         continue;
       type = prop (cap, "type");
-      if (g_strcmp0 (type, "pci") == 0)
+      /* A capability given twice: the first one counts. */
+      if (g_strcmp0 (type, "pci") == 0 && !*pci_out)
         {
           VmnetPciFact *pci = vmnet_pci_fact_new ();
           pci->name = g_strdup (name);
@@ -251,7 +252,7 @@ vmnet_libvirt_parse_nodedev (const gchar      *xml,
           parse_pci_cap (cap, pci);
           *pci_out = pci;
         }
-      else if (g_strcmp0 (type, "net") == 0)
+      else if (g_strcmp0 (type, "net") == 0 && !*netdev_out)
         {
           VmnetNetdevFact *net = vmnet_netdev_fact_new ();
           xmlNode *link = child (cap, "link");
@@ -566,7 +567,7 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
           VmnetIfaceFact *f = st->iface;
           if (g_str_equal (name, "mac") && !f->mac)
             f->mac = sax_attr (&a, "address");
-          else if (g_str_equal (name, "source"))
+          else if (g_str_equal (name, "source") && !f->network && !f->source_dev)
             {
               f->network = sax_attr (&a, "network");
               f->source_dev = sax_attr (&a, "bridge");
@@ -580,7 +581,7 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
               f->alias = sax_attr (&a, "name");
               f->adapter_name = vmnet_libvirt_alias_adapter_name (f->alias);
             }
-          else if (g_str_equal (name, "teaming"))
+          else if (g_str_equal (name, "teaming") && f->teaming == VMNET_TEAMING_NONE)
             {
               g_autofree gchar *type = sax_attr (&a, "type");
               if (g_strcmp0 (type, "persistent") == 0)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxml/parser.h>
 
 #include "vmnet-error.h"
@@ -92,7 +93,7 @@ vmnet_libvirt_error_code_for (gint vir_code)
     }
 }
 
-static void
+static void G_GNUC_PRINTF (4, 0)
 set_error_valist (GError **error, const gchar *operation, const gchar *object,
                   const gchar *format, va_list args)
 {
@@ -261,11 +262,15 @@ classify_uri (VmnetLibvirtConn *conn)
   conn->privileged = conn->test || g_strcmp0 (path, "/system") == 0;
 }
 
+/* Read-only as `virsh -r`; credentials (SASL user name, password, key
+ * passphrase) asked on the terminal with libvirt's own prompts, as virsh does,
+ * only when @flags allow it and standard input is a terminal. */
 VmnetLibvirtConn *
-vmnet_libvirt_conn_open (const gchar *uri, GError **error)
+vmnet_libvirt_conn_open (const gchar *uri, VmnetLibvirtOpenFlags flags, GError **error)
 {
   g_autoptr(VmnetLibvirtConn) conn = g_new0 (VmnetLibvirtConn, 1);
   g_autofree gchar *resolved = NULL;
+  virConnectAuthPtr auth = NULL;
   char *actual;
 
   g_mutex_init (&conn->lock);
@@ -275,7 +280,9 @@ vmnet_libvirt_conn_open (const gchar *uri, GError **error)
   if (uri && !resolved)
     return NULL;
 
-  conn->ptr = virConnectOpen (resolved);
+  if ((flags & VMNET_LIBVIRT_OPEN_INTERACTIVE) && isatty (STDIN_FILENO))
+    auth = virConnectAuthPtrDefault;
+  conn->ptr = virConnectOpenAuth (resolved, auth, (flags & VMNET_LIBVIRT_OPEN_READ_ONLY) ? VIR_CONNECT_RO : 0);
   if (!conn->ptr)
     {
       vmnet_libvirt_set_error_for (error, "Read service configuration", "the host",
@@ -524,7 +531,7 @@ version_string (unsigned long v)
 static VmnetTernary
 hostdev_vfio (VmnetLibvirtConn *conn)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&conn->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&conn->lock);
   char *xml;
 
   if (conn->hostdev_known)

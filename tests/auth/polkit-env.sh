@@ -166,7 +166,7 @@ do_start() {
     # The system bus: it writes /run/dbus/pid itself.
     in_ns dbus-daemon --system --fork --nopidfile --print-pid >"$SD/dbus.pid" 2>>"$SD/log/dbus.log" \
         || die "dbus-daemon did not start"
-    setsid nsenter -t "$(pid_of holder)" -m -n -- "$POLKITD" --no-debug </dev/null >>"$SD/log/polkitd.log" 2>&1 &
+    setsid nsenter -t "$(pid_of holder)" -m -n -- "$POLKITD" </dev/null >>"$SD/log/polkitd.log" 2>&1 &
     echo $! >"$SD/polkitd.pid"
     local i
     for i in $(seq 1 100); do

@@ -197,6 +197,10 @@ class AuthTest(unittest.TestCase):
         self.assertEqual(self.run_as("vmnt-adm", "startstop", "live-vm"), "ok")
         self.assertIn("live-vm", {a["VMName"] for a in json.loads(out.stdout)} | set(visible))
 
+    def polkitd_log(self):
+        with open(os.path.join(self.state, "log", "polkitd.log"), errors="replace") as f:
+            return f.read()
+
     def run_as(self, user, what, vm):
         code = f"""
 import libvirt, sys
@@ -241,6 +245,14 @@ except libvirt.libvirtError as e:
             # Managing: a real start and stop of their own VM; the other's is refused by libvirt.
             self.assertEqual(self.run_as(f"vmnt-{me}", "startstop", f"{me}-vm"), "ok")
             self.assertEqual(self.run_as(f"vmnt-{me}", "startstop", f"{other}-vm"), "denied")
+            # The rules logged the denial: who, what, which VM in which scope.
+            # libvirt looks the VM up first: the lookup (domain.getattr) is what is refused.
+            line = (f'vmnet: denied "domain.getattr" to user "vmnt-{me}" on VM "{other}-vm" '
+                    f'in scope "{other}-scope"')
+            deadline = time.monotonic() + 10
+            while line not in self.polkitd_log() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertIn(line, self.polkitd_log())
         # The evaluator says the same and names the assignment.
         check = json.loads(self.vmnet("test-vmaccess", "--user", "vmnt-alice", "--vm-name", "alice-vm",
                                       "--operation", "Start and stop VMs", "--output", "json").stdout)

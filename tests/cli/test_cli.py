@@ -255,7 +255,7 @@ class TestAuthorizationCli(unittest.TestCase):
         self.assertIn("Take snapshots", roles[0]["Operations"])
         assignments = json.loads(self.vmnet("get-vmroleassignment", "-o", "json").stdout)
         self.assertEqual([(a["UserName"], a["GroupName"], a["Scope"]) for a in assignments],
-                         [("root", None, "default"), (None, "admin", "default")])
+                         [("root", None, "default"), (None, "sudo", "default")])
         self.assertFalse(os.path.exists(self.store))
 
     def test_roles_scopes_and_access(self):

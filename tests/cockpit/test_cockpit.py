@@ -675,8 +675,17 @@ class DaemonPageTest(PageTestBase):
         b.wait(f"document.querySelector('{row} td[data-field=IovWeight]').textContent === '55'", timeout=10,
                what="the weight set by another client to show")
         self.timings["event to page (metadata)"] = time.monotonic() - t0
+        # Another client hot-plugs a network device into the running VM (a VF is plugged the same
+        # way; this host has none, the lab has): the device-added event brings its row.
+        count = "document.querySelectorAll('#adapter-table tr[data-key^=\"off1/\"]').length"
+        rows = int(b.js(count))
+        t0 = time.monotonic()
+        subprocess.run(["virsh", "-q", "-c", self.uri, "attach-interface", "off1", "network", "sw", "--model", "virtio",
+                        "--mac", "52:54:00:ce:00:99", "--live"], check=True, capture_output=True)
+        b.wait(f"{count} === {rows + 1}", timeout=10, what="the device attached by another client to show")
+        self.timings["event to page (device added)"] = time.monotonic() - t0
         self.assertEqual(b.js("window.vmnetMarker"), "same page", "the page was reloaded")
-        self.assertGreaterEqual(int(b.js("document.body.dataset.changes")), lines + 2,
+        self.assertGreaterEqual(int(b.js("document.body.dataset.changes")), lines + 3,
                                 "each change came as a line of watch-vmhost")
         self.assert_page_matches(self.uri)
         subprocess.run(["virsh", "-q", "-c", self.uri, "destroy", "off1"], capture_output=True)

@@ -29,6 +29,8 @@
 #                            kept in STATEDIR/host_uuid, else a fresh random one).  Two daemons
 #                            that are to migrate between each other need distinct ones.
 #   LIBVIRTD_ENV_TIMEOUT     seconds to wait for the socket to answer (default 60).
+#   LIBVIRTD_ENV_AUTH_UNIX_RO  auth_unix_ro of the read-only socket (default "none"; "sasl" with
+#                            SASL_CONF_PATH pointing at a libvirt.conf for Cyrus SASL).
 #   LIBVIRTD_ENV_KEEP_KVM=1  do not hide /dev/kvm inside the namespace.  By default it is
 #                            hidden (read-only empty file bound over it): /dev/kvm here is
 #                            kvm_pvm, on which guests die, so domains must be type='qemu' (TCG).
@@ -137,7 +139,7 @@ unix_sock_ro_perms = "0777"
 unix_sock_rw_perms = "0770"
 unix_sock_admin_perms = "0700"
 unix_sock_dir = "/run/libvirt"
-auth_unix_ro = "none"
+auth_unix_ro = "${LIBVIRTD_ENV_AUTH_UNIX_RO:-none}"
 auth_unix_rw = "none"
 host_uuid = "$uuid"
 host_uuid_source = "smbios"

@@ -238,6 +238,46 @@ class DaemonTest(unittest.TestCase):
                         "net0", "--iov-weight", "100", "--allow-teaming", "off", "--untagged"],
                        check=True, capture_output=True, timeout=60)
 
+    def test_what_if_and_readonly_change_nothing(self):
+        """-WhatIf prints the plan and --readonly refuses: libvirt's domains and networks stay as they were."""
+        def state():
+            doms = {d.name(): (d.isActive(), d.XMLDesc(0), d.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+                    for d in self.conn.listAllDomains()}
+            nets = {n.name(): (n.isActive(), n.XMLDesc(0)) for n in self.conn.listAllNetworks()}
+            return doms, nets
+
+        before = state()
+        changes = (
+            ["Set-VMNetworkAdapter", "-VMName", "run1", "-Name", "net0", "-IovWeight", "5", "-AllowTeaming", "On",
+             "-VlanId", "9"],
+            ["add-vmnetworkadapter", "--vm-name", "plain", "--switch-name", "sw"],
+            ["new-vmswitch", "--name", "sw2", "--bridge", "vmnetsw0"],
+            ["remove-vmswitch", "nat", "--force"],
+            ["start-vm", "--vm-name", "off1"],
+            ["save-vm", "--vm-name", "run2"],
+            ["checkpoint-vm", "--vm-name", "run2", "--name", "c1"],
+            ["reconcile-vmhost"],
+        )
+        for args in changes:
+            p = subprocess.run([VMNET, "-c", self.uri, *args, "-WhatIf"], capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, (args, p.stderr))
+            self.assertTrue(p.stdout.endswith("Nothing was changed.\n"), (args, p.stdout))
+            p = subprocess.run([VMNET, "-c", self.uri, "--readonly", *args], capture_output=True, text=True,
+                               timeout=60)
+            self.assertEqual(p.returncode, 6, (args, p.stderr))
+            self.assertIn("read-only", p.stderr)
+        p = subprocess.run([VMNET, "-c", self.uri, "Set-VMNetworkAdapter", "-VMName", "run1", "-Name", "net0",
+                            "-IovWeight", "5", "-WhatIf"], capture_output=True, text=True, timeout=60)
+        self.assertIn("IovWeight: 100 -> 5", p.stdout)
+        self.assertEqual(state(), before)
+        # A read-only connection reads the same adapters and settings. (Not the same checks:
+        # libvirt gives no domain capabilities there, so PCI device assignment reads unknown.)
+        fields = ["-f", "VMName,Name,MacAddress,SwitchName,IovWeight,IovQueuePairsRequested,VirtualFunction,VlanId"]
+        ro = subprocess.run([VMNET, "-c", self.uri, "-r", "-o", "json", "get-vmnetworkadapter", "--all", *fields],
+                            capture_output=True, text=True, timeout=60)
+        self.assertEqual(ro.returncode, 0, ro.stderr)
+        self.assertEqual(json.loads(ro.stdout), self.vmnet("get-vmnetworkadapter", "--all", *fields))
+
     def test_concurrent_clients(self):
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(lambda _: self.vmnet("get-vmnetworkadapter", "--all"), range(8)))

@@ -396,6 +396,22 @@ class DemoHost(unittest.TestCase):
                 call()
             self.assertVmnetError(cm, Vmnet.Error.NOT_FOUND)
 
+    def test_read_only_host(self):
+        # Construct-only properties, as GObject construction gives them to any language.
+        host = Vmnet.Host(uri=Vmnet.DEMO_URI, read_only=True)
+        host.init(None)
+        self.assertTrue(host.props.read_only)
+        self.assertFalse(host.props.interactive)
+        self.assertFalse(self.host.props.read_only)
+        adapter = host.find_vm("web1").find_network_adapter("net0")
+        settings = Vmnet.AdapterSettings.new()
+        settings.set_iov_weight(1)
+        with self.assertRaises(GLib.Error) as cm:
+            host.set_network_adapter(adapter, settings, None)
+        self.assertVmnetError(cm, Vmnet.Error.ACCESS_DENIED)
+        self.assertIn("read-only", cm.exception.message)
+        self.assertEqual(adapter.props.iov_weight, 100)
+
     def test_unreachable_uri(self):
         with self.assertRaises(GLib.Error) as cm:
             Vmnet.Host.new_for_uri(UNREACHABLE_URI, None)

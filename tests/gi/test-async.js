@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Host *_async operations from gjs under a GLib.MainLoop, against the demo host: set adapter
+// settings, and a move whose pre-flight refuses (the destination lacks the VM's switch). A real
+// move from gjs runs between two private daemons: tests/daemon/move-async.js. Prints TAP.
+//
+//     GI_TYPELIB_PATH=build/introspection LD_LIBRARY_PATH=build/libvmnet gjs -m tests/gi/test-async.js
+
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import System from 'system';
+
+let Vmnet;
+try {
+    Vmnet = (await import('gi://Vmnet?version=1.0')).default;
+} catch (e) {
+    print(`1..0 # SKIP cannot load Vmnet 1.0 through GI: ${e.message}`);
+    System.exit(77);
+}
+
+// Keep the demo host's cache file out of $HOME.
+const tmp = GLib.dir_make_tmp('vmnet-gjs-async-XXXXXX');
+GLib.setenv('XDG_CACHE_HOME', GLib.build_filenamev([tmp, 'cache']), true);
+
+const tests = [];
+const test = (name, fn) => tests.push({name, fn});
+
+function assertEqual(actual, expected, what) {
+    if (actual !== expected)
+        throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+function assertVmnetError(error, code, fragments, what) {
+    if (!(error instanceof GLib.Error) || !error.matches(Vmnet.error_quark(), code))
+        throw new Error(`${what}: expected Vmnet error ${code}, got ${error}`);
+    for (const f of fragments) {
+        if (!error.message.includes(f))
+            throw new Error(`${what}: '${f}' not in '${error.message}'`);
+    }
+}
+
+// start(callback) under a GLib.MainLoop, finish(source, result) in the callback: {value, error}.
+function callAsync(start, finish, timeoutSeconds = 60) {
+    const loop = new GLib.MainLoop(null, false);
+    let out = null;
+    const timer = GLib.timeout_add_seconds(GLib.PRIORITY_DEFAULT, timeoutSeconds, () => {
+        loop.quit();
+        return GLib.SOURCE_REMOVE;
+    });
+    start((source, result) => {
+        try {
+            out = {value: finish(source, result), error: null};
+        } catch (e) {
+            out = {value: null, error: e};
+        }
+        loop.quit();
+    });
+    loop.run();
+    if (!out)
+        throw new Error('the operation never called back');
+    GLib.source_remove(timer);
+    return out;
+}
+
+function removeTree(path) {
+    const file = Gio.File.new_for_path(path);
+    if (file.query_file_type(Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null) === Gio.FileType.DIRECTORY) {
+        const children = file.enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        let info;
+        while ((info = children.next_file(null)) !== null)
+            removeTree(GLib.build_filenamev([path, info.get_name()]));
+    }
+    file.delete(null);
+}
+
+const host = Vmnet.Host.new_for_uri(Vmnet.DEMO_URI, null);
+
+test('set_network_adapter_async changes only what was given, on the same object', () => {
+    const a = host.find_vm('db1').find_network_adapter('frontend');
+    const notified = [];
+    const id = a.connect('notify', (_o, pspec) => notified.push(pspec.name));
+    const s = Vmnet.AdapterSettings.new();
+    s.set_iov_weight(30);
+    const {value, error} = callAsync(cb => host.set_network_adapter_async(a, s, null, cb),
+        (src, res) => src.set_network_adapter_finish(res));
+    a.disconnect(id);
+    if (error)
+        throw error;
+    assertEqual(value, true, 'finish');
+    assertEqual(host.find_vm('db1').find_network_adapter('frontend') === a, true, 'same adapter');
+    assertEqual(a.iov_weight, 30, 'iov_weight');
+    assertEqual(a.iov_queue_pairs_requested, 4, 'iov_queue_pairs_requested kept');
+    assertEqual(a.iov_interrupt_moderation, Vmnet.IovInterruptModeration.HIGH, 'moderation kept');
+    assertEqual(notified.includes('iov-weight'), true, 'notify::iov-weight');
+});
+
+test('set_network_adapter_async refuses IovWeight 101: INVALID_ARGUMENT, nothing changed', () => {
+    const a = host.find_vm('web1').find_network_adapter('net0');
+    const s = Vmnet.AdapterSettings.new();
+    s.set_iov_queue_pairs_requested(2);
+    s.set_iov_weight(101);
+    const {value, error} = callAsync(cb => host.set_network_adapter_async(a, s, null, cb),
+        (src, res) => src.set_network_adapter_finish(res));
+    assertEqual(value, null, 'no result');
+    assertVmnetError(error, Vmnet.Error.INVALID_ARGUMENT, ['net0', 'web1', '101'], 'error');
+    host.refresh(null);
+    assertEqual(a.iov_weight, 100, 'iov_weight');
+    assertEqual(a.iov_queue_pairs_requested, 1, 'iov_queue_pairs_requested');
+});
+
+test('move_vm_async: the pre-flight refuses a destination without the switch', () => {
+    const vm = host.find_vm('web1');
+    const phases = [];
+    const {value, error} = callAsync(
+        cb => host.move_vm_async(vm, 'test:///default', null, Vmnet.MoveFlags.LIVE,
+            (phase, processed, total) => phases.push([phase, processed, total]), null, cb),
+        (src, res) => src.move_vm_finish(res));
+    assertEqual(value, null, 'no result');
+    assertVmnetError(error, Vmnet.Error.NOT_FOUND, ["VM 'web1'", "no switch 'SRIOV-Switch'"], 'error');
+    assertEqual(JSON.stringify(phases), JSON.stringify([[Vmnet.MovePhase.PREFLIGHT, 0, 0]]), 'phases');
+    host.refresh(null);
+    assertEqual(host.find_vm('web1') === vm, true, 'still here');
+    assertEqual(vm.state, Vmnet.VmState.RUNNING, 'still running');
+});
+
+print(`1..${tests.length}`);
+let failed = 0;
+tests.forEach(({name, fn}, i) => {
+    try {
+        fn();
+        print(`ok ${i + 1} - ${name}`);
+    } catch (e) {
+        failed++;
+        print(`not ok ${i + 1} - ${name}`);
+        for (const line of String(e.stack ? `${e}\n${e.stack}` : e).split('\n'))
+            print(`# ${line}`);
+    }
+});
+removeTree(tmp);
+System.exit(failed ? 1 : 0);
