@@ -22,13 +22,17 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+  # Root installs directly (a fresh Debian machine or container has no sudo); a user through sudo.
+  as_root=()
   if [ "$(id -u)" != 0 ]; then
-    echo "setup: need root to install: ${missing[*]}" >&2
-    exit 1
+    if ! command -v sudo >/dev/null; then
+      echo "setup: need root to install: ${missing[*]}" >&2
+      exit 1
+    fi
+    as_root=(sudo)
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 cd "$top"

@@ -1,10 +1,24 @@
 #!/bin/bash
-# Sets everything up and runs the whole test suite: a -Dwerror=true build, then the
-# C suites again under AddressSanitizer + UndefinedBehaviorSanitizer. Ends with the line
-# "N passed, N failed" over both runs.
+# Sets everything up and runs the whole test suite: a -Dwerror=true build and every suite
+# but the benchmarks, the C suites again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# the fuzz targets (clang), the Debian packages installed into a clean root
+# (tools/install-test.sh), then the lab.
+# Ends with the line "N passed, N failed" over all of them.
+#
+# Runs as root (the private daemons, the lab and the install test need it): a user is taken
+# there with sudo; without sudo it runs as the user, and the root-only suites skip.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then
+  exec sudo env VMNET_LAB="${VMNET_LAB:-auto}" VMNET_INSTALL_TEST="${VMNET_INSTALL_TEST:-yes}" \
+    ${LAB_CACHE_DIR:+LAB_CACHE_DIR="$LAB_CACHE_DIR"} "$top/tools/test.sh" "$@"
+fi
+
+# Taken here by sudo: the build directories go back to the user afterwards.
+if [ -n "${SUDO_UID:-}" ] && [ "$SUDO_UID" != 0 ]; then
+  trap 'chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" _build _build-asan _build-fuzz _build-deb 2>/dev/null' EXIT
+fi
 
 passed=0
 failed=0
@@ -21,7 +35,8 @@ if ! tools/setup.sh _build -Dwerror=true -Ddocs=true; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-meson test -C _build --print-errorlogs --no-suite bench --no-suite bench-large --no-suite lab 2>&1 | tee _build/test-summary.log
+# --setup full: the private-daemon suites too (a plain `meson test` leaves them out).
+meson test -C _build --setup full --print-errorlogs --no-suite bench --no-suite bench-large --no-suite lab 2>&1 | tee _build/test-summary.log
 count _build/test-summary.log
 
 # Sanitizers: the C tests and the tool (the GI suites run interpreters not built for ASan).
@@ -43,6 +58,26 @@ if CC=clang tools/setup.sh _build-fuzz -Dwerror=true -Dfuzzing=true -Db_sanitize
 else
   echo "fuzzing build failed"
   failed=$((failed + 1))
+fi
+
+# The packages: built, checked with lintian, installed into a clean Debian 12 root, used, purged
+# (tools/install-test.sh). Its last line counts its checks.
+if [ "${VMNET_INSTALL_TEST:-yes}" != "no" ]; then
+  tools/install-test.sh 2>&1 | tee _build/install-test.log
+  rc=${PIPESTATUS[0]}
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' _build/install-test.log | tail -n 1)
+  ok=0
+  fail=0
+  if [ -n "$line" ]; then
+    ok=${line%% passed*}
+    fail=${line#* passed, }
+    fail=${fail%% failed}
+  fi
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ "$fail" -eq 0 ]; then
+    fail=1
+  fi
+  passed=$((passed + ok))
+  failed=$((failed + fail))
 fi
 
 if [ "${VMNET_LAB:-auto}" != "no" ] && meson test -C _build --list 2>/dev/null | grep -q '^libvmnet:lab'; then
