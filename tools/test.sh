@@ -81,6 +81,11 @@ if [ "${VMNET_INSTALL_TEST:-yes}" != "no" ]; then
 fi
 
 if [ "${VMNET_LAB:-auto}" != "no" ] && meson test -C _build --list 2>/dev/null | grep -q '^libvmnet:lab'; then
+  # The lab installs the packages the install test built (tests/lab/checks/service.sh).
+  rm -rf _build/debs
+  if ls _build-deb/*.deb >/dev/null 2>&1; then
+    mkdir -p _build/debs && cp _build-deb/*.deb _build/debs/
+  fi
   meson test -C _build --print-errorlogs --suite lab 2>&1 | tee _build/lab-summary.log
   count _build/lab-summary.log
 fi

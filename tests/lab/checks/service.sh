@@ -1,9 +1,11 @@
 #!/bin/sh
-# vmnetd as a systemd service on the lab host (its systemd, its libvirtd, real VFs): the unit
-# built by the project, hardened as shipped (only ExecStart points at the build tree and the
-# library path is added), Type=notify, the status line, the actions in the journal with their
-# fields, reload and stop leaving the VF where it is, and the unit's exposure as this systemd
-# rates it. After reconcile.sh in the same boot (checks/all.sh): its switch 'lab' (2 VFs) is reused.
+# vmnetd as a systemd service on the lab host (its systemd, its libvirtd, real VFs): from the
+# project's Debian packages when the build tree carries them (BUILD/debs, put there by
+# tools/test.sh after the install test), else the unit built by the project with ExecStart
+# pointed at the build tree. Type=notify, the status line, the actions in the journal with their
+# fields, reload and stop leaving the VF where it is, the unit's exposure as this systemd rates
+# it, and the packages purged. After reconcile.sh in the same boot (checks/all.sh): its switch
+# 'lab' (2 VFs) is reused.
 # Needs boot.sh --build BUILD_DIR. Runs inside the lab guest as /lab/run-in-guest.sh.
 . /lab/lib-guest.sh
 . /lab/lib-vmnet.sh
@@ -17,9 +19,24 @@ usage() { # VM -> IovUsage of its adapter
 }
 has_vf() { [ "$(usage "$1")" = 1 ]; }
 
+DEBS=$(ls $B/debs/libvmnet0_*.deb $B/debs/vmnet_*.deb $B/debs/vmnetd_*.deb 2>/dev/null)
+
 install_unit() {
     for vm in hold light heavy mid late; do $V destroy "$vm"; $V undefine "$vm"; done >/dev/null 2>&1
     $VMNET get-vmswitch lab >/dev/null || { echo "no switch 'lab' (reconcile.sh runs first)"; return 1; }
+    if [ -n "$DEBS" ]; then
+        echo "installing $(echo $DEBS | wc -w) packages: $(for d in $DEBS; do basename "$d"; done | tr '\n' ' ')"
+        # The package enables and starts the service; the checks start it themselves.
+        DEBIAN_FRONTEND=noninteractive dpkg -i $DEBS || return 1
+        systemctl stop vmnetd
+        [ "$(systemctl show -p FragmentPath --value vmnetd)" = /lib/systemd/system/vmnetd.service ] ||
+            [ "$(systemctl show -p FragmentPath --value vmnetd)" = /usr/lib/systemd/system/vmnetd.service ] ||
+            { systemctl show -p FragmentPath vmnetd; return 1; }
+        [ "$(systemctl is-enabled vmnetd)" = enabled ] || { echo "not enabled by the package"; return 1; }
+        grep -q '^uri=qemu:///system' /etc/vmnet/vmnetd.conf || return 1
+        return 0
+    fi
+    note "no packages in $B/debs: the unit from the build tree"
     sed "s|^ExecStart=.*|ExecStart=$B/examples/vmnetd/vmnetd|" "$B/examples/vmnetd/vmnetd.service" \
         > /etc/systemd/system/vmnetd.service || return 1
     mkdir -p /etc/systemd/system/vmnetd.service.d /etc/vmnet
@@ -83,6 +100,18 @@ check service-stop-leaves-vf stop_leaves_vf
 
 $V destroy svc >/dev/null 2>&1
 $V undefine svc >/dev/null 2>&1
-rm -rf /etc/systemd/system/vmnetd.service /etc/systemd/system/vmnetd.service.d
-systemctl daemon-reload
+
+purge() {
+    DEBIAN_FRONTEND=noninteractive dpkg --purge vmnetd vmnet libvmnet0 || return 1
+    left=$(find /usr /etc /lib /var/lib/dpkg/info -path /usr/share/doc -prune -o -name '*vmnet*' -print 2>/dev/null |
+           grep -v "^$B" | head -n 5)
+    [ -z "$left" ] || { echo "left after purge: $left"; return 1; }
+    [ "$(systemctl is-enabled vmnetd 2>/dev/null)" != enabled ] || { echo "still enabled"; return 1; }
+}
+if [ -n "$DEBS" ]; then
+    check service-packages-purge-clean purge
+else
+    rm -rf /etc/systemd/system/vmnetd.service /etc/systemd/system/vmnetd.service.d
+    systemctl daemon-reload
+fi
 note "service: done"
