@@ -113,8 +113,8 @@ in_root() {
 exec 9> "$cache/.lock-install-root"
 flock 9
 if [ -z "$(find "$tarball" -mtime -7 2>/dev/null)" ]; then
-  mirror=${LAB_MIRROR:-$(apt-get indextargets --format '$(SITE)' "Codename: $SUITE" "Identifier: Packages" | head -n 1)}
-  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  mirror=${LAB_MIRROR:-$("$top/tools/debian-mirror.sh")}
+  [ -n "$mirror" ] || fail "cannot find the Debian mirror apt uses in /etc/apt/sources.list{,.d}"
   say "debootstrap $SUITE (minbase) from $mirror, then: $ROOT_PACKAGES"
   Tr=$(date +%s)
   mkdir -p "$root"
