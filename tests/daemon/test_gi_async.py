@@ -9,7 +9,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -17,8 +16,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "gi"))
-from test_daemon import ENV_SCRIPT, NS, domain_xml, libvirt  # noqa: E402
-from test_move import add_switch, start_daemon  # noqa: E402
+from test_daemon import NS, domain_xml, libvirt  # noqa: E402
+from test_move import start_two_daemons, stop_two_daemons  # noqa: E402
 from test_async import AsyncCase, MoveProgress, Gio, GLib, Vmnet, call_async  # noqa: E402
 
 Phase = Vmnet.MovePhase
@@ -48,18 +47,7 @@ class GiAsyncDaemon(AsyncCase):
     def setUpClass(cls):
         if libvirt is None:
             raise unittest.SkipTest("python3-libvirt is not installed")
-        cls.work = tempfile.mkdtemp(prefix="vmnet-gi-async-")
-        cls.states = [os.path.join(cls.work, "src"), os.path.join(cls.work, "dst")]
-        try:
-            cls.src_uri = start_daemon(cls.states[0], "33333333-0000-0000-0000-000000000001")
-            cls.dst_uri = start_daemon(cls.states[1], "33333333-0000-0000-0000-000000000002")
-        except Exception:
-            cls.tearDownClass()
-            raise
-        cls.src = libvirt.open(cls.src_uri)
-        cls.dst = libvirt.open(cls.dst_uri)
-        add_switch(cls.src, "sw", "vmnetga0")
-        add_switch(cls.dst, "sw", "vmnetga0")
+        start_two_daemons(cls, "vmnet-gi-async-", "33333333", "vmnetga0")
         filler = os.path.join(cls.work, "fill.mb")
         with open(filler, "wb") as f:
             f.write(memory_filler(FILLER_MIB))
@@ -75,14 +63,7 @@ class GiAsyncDaemon(AsyncCase):
     @classmethod
     def tearDownClass(cls):
         cls.host = None
-        for c in ("src", "dst"):
-            try:
-                getattr(cls, c).close()
-            except Exception:
-                pass
-        for state in getattr(cls, "states", []):
-            subprocess.run([ENV_SCRIPT, "stop", state], capture_output=True, timeout=120)
-        shutil.rmtree(cls.work, ignore_errors=True)
+        stop_two_daemons(cls)
 
     def names(self, conn):
         return sorted(d.name() for d in conn.listAllDomains())

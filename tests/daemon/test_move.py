@@ -30,23 +30,39 @@ def add_switch(conn, name, bridge):
                           "<pf dev='vmnet-nopf0'/></forward></network>")
 
 
+def start_two_daemons(cls, prefix, uuid_head, bridge):
+    """Two private libvirtds (cls.src/cls.dst, their URIs and states) with a switch 'sw' each."""
+    cls.work = tempfile.mkdtemp(prefix=prefix)
+    cls.states = [os.path.join(cls.work, "src"), os.path.join(cls.work, "dst")]
+    try:
+        cls.src_uri = start_daemon(cls.states[0], f"{uuid_head}-0000-0000-0000-000000000001")
+        cls.dst_uri = start_daemon(cls.states[1], f"{uuid_head}-0000-0000-0000-000000000002")
+    except Exception:
+        cls.tearDownClass()
+        raise
+    cls.src = libvirt.open(cls.src_uri)
+    cls.dst = libvirt.open(cls.dst_uri)
+    add_switch(cls.src, "sw", bridge)
+    add_switch(cls.dst, "sw", bridge)
+
+
+def stop_two_daemons(cls):
+    for c in ("src", "dst"):
+        try:
+            getattr(cls, c).close()
+        except Exception:
+            pass
+    for state in getattr(cls, "states", []):
+        subprocess.run([ENV_SCRIPT, "stop", state], capture_output=True, timeout=120)
+    shutil.rmtree(cls.work, ignore_errors=True)
+
+
 class MoveTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if libvirt is None:
             raise unittest.SkipTest("python3-libvirt is not installed")
-        cls.work = tempfile.mkdtemp(prefix="vmnet-move-")
-        cls.states = [os.path.join(cls.work, "src"), os.path.join(cls.work, "dst")]
-        try:
-            cls.src_uri = start_daemon(cls.states[0], "22222222-0000-0000-0000-000000000001")
-            cls.dst_uri = start_daemon(cls.states[1], "22222222-0000-0000-0000-000000000002")
-        except Exception:
-            cls.tearDownClass()
-            raise
-        cls.src = libvirt.open(cls.src_uri)
-        cls.dst = libvirt.open(cls.dst_uri)
-        add_switch(cls.src, "sw", "vmnetmv0")
-        add_switch(cls.dst, "sw", "vmnetmv0")
+        start_two_daemons(cls, "vmnet-move-", "22222222", "vmnetmv0")
         cls.src.networkDefineXML("<network><name>lab-only</name><bridge name='vmnetlo0'/></network>").create()
         for name, mac, net, weight in (("mover", "52:54:00:f0:00:01", "sw", 50),
                                        ("stranded", "52:54:00:f0:01:01", "lab-only", 10),
@@ -55,14 +71,7 @@ class MoveTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        for c in ("src", "dst"):
-            try:
-                getattr(cls, c).close()
-            except Exception:
-                pass
-        for state in getattr(cls, "states", []):
-            subprocess.run([ENV_SCRIPT, "stop", state], capture_output=True, timeout=120)
-        shutil.rmtree(cls.work, ignore_errors=True)
+        stop_two_daemons(cls)
 
     def vmnet(self, uri, *args):
         return subprocess.run([VMNET, "-c", uri, "-o", "json", *args], capture_output=True, text=True, timeout=240)
