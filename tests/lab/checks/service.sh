@@ -103,7 +103,7 @@ $V undefine svc >/dev/null 2>&1
 
 purge() {
     DEBIAN_FRONTEND=noninteractive dpkg --purge vmnetd vmnet libvmnet0 || return 1
-    left=$(find /usr /etc /lib /var/lib/dpkg/info -path /usr/share/doc -prune -o -name '*vmnet*' -print 2>/dev/null |
+    left=$(find /usr /etc /lib /var/lib/dpkg/info -path /usr/share/doc -prune -o -name '*vmnet*' ! -name 'vmnet-lab*' -print 2>/dev/null |
            grep -v "^$B" | head -n 5)
     [ -z "$left" ] || { echo "left after purge: $left"; return 1; }
     [ "$(systemctl is-enabled vmnetd 2>/dev/null)" != enabled ] || { echo "still enabled"; return 1; }
