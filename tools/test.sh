@@ -80,7 +80,7 @@ if [ "${VMNET_INSTALL_TEST:-yes}" != "no" ]; then
   failed=$((failed + fail))
 fi
 
-if [ "${VMNET_LAB:-auto}" != "no" ] && meson test -C _build --list 2>/dev/null | grep -q '^libvmnet:lab'; then
+if [ "${VMNET_LAB:-auto}" != "no" ] && meson test -C _build --setup full --list 2>/dev/null | grep -q '^libvmnet:lab'; then
   # The lab installs the packages the install test built (tests/lab/checks/service.sh).
   rm -rf _build/debs
   if ls _build-deb/*.deb >/dev/null 2>&1; then
