@@ -8,6 +8,7 @@
 
 #include "vmnet-error.h"
 #include "vmnet-auth-private.h"
+#include "vmnet-names-private.h"
 
 /**
  * VmnetAuthStore:
@@ -176,6 +177,7 @@ gboolean
 vmnet_auth_check_text (const gchar *what, const gchar *text, GError **error)
 {
   const gchar *end = NULL;
+  gunichar c;
 
   if (!text)
     return TRUE;
@@ -191,17 +193,12 @@ vmnet_auth_check_text (const gchar *what, const gchar *text, GError **error)
                    "bad %s: at most 256 characters", what);
       return FALSE;
     }
-  for (const gchar *p = text; *p; p = g_utf8_next_char (p))
+  c = vmnet_text_first_unprintable (text);
+  if (c)
     {
-      gunichar c = g_utf8_get_char (p);
-      GUnicodeType type = g_unichar_type (c);
-
-      if (type == G_UNICODE_CONTROL || type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
-        {
-          g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
-                       "bad %s: control characters and line breaks (here U+%04X) are not allowed", what, c);
-          return FALSE;
-        }
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                   "bad %s: control characters and line breaks (here U+%04X) are not allowed", what, c);
+      return FALSE;
     }
   return TRUE;
 }

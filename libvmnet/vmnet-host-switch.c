@@ -55,19 +55,6 @@ new_switch_change (VmnetHost *self, gpointer user_data, GCancellable *cancellabl
   return TRUE;
 }
 
-/* No control characters or line breaks: a name is shown in tables and logs. */
-static gboolean
-printable (const gchar *text)
-{
-  for (const gchar *p = text; *p; p = g_utf8_next_char (p))
-    {
-      GUnicodeType type = g_unichar_type (g_utf8_get_char (p));
-      if (type == G_UNICODE_CONTROL || type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static SwitchData *
 prepare_new_switch (VmnetHost    *self,
                     const gchar  *name,
@@ -80,12 +67,12 @@ prepare_new_switch (VmnetHost    *self,
   g_autoptr(VmnetSwitch) existing = NULL;
 
   if (!name || !*name || strchr (name, '/') || strlen (name) > 64 || !g_utf8_validate (name, -1, NULL) ||
-      !printable (name))
+      vmnet_text_first_unprintable (name))
     {
       /* A name that is no valid text is not shown back. */
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
                    "switch name '%s' is not allowed: 1 to 64 bytes of UTF-8 text, no control characters "
-                   "or line breaks, no '/'", name && g_utf8_validate (name, -1, NULL) && printable (name) ? name : "…");
+                   "or line breaks, no '/'", name && g_utf8_validate (name, -1, NULL) && !vmnet_text_first_unprintable (name) ? name : "…");
       return NULL;
     }
   if (g_str_has_suffix (name, VMNET_IOV_POOL_SUFFIX))

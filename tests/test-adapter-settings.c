@@ -27,21 +27,6 @@ test_is_set (void)
   g_assert_cmpint (v->iov_weight, ==, 100);
 }
 
-typedef struct {
-  const gchar *property;
-  gint         value;
-  const gchar *needle;
-} BadValue;
-
-static const BadValue bad_values[] = {
-  { "iov-weight", 101, "IovWeight 101" },
-  { "iov-weight", -1, "IovWeight -1" },
-  { "iov-queue-pairs-requested", 0, "IovQueuePairsRequested 0" },
-  { "iov-queue-pairs-requested", 4097, "allowed 1 to 4096" },
-  { "vlan-id", 4095, "VLAN 4095" },
-  { "vlan-id", -3, "VLAN -3" },
-};
-
 /* Out of range: INVALID_ARGUMENT naming the adapter, the value and the range;
  * the limits themselves and values not given pass. */
 static void
@@ -56,14 +41,14 @@ test_validate (void)
   VmnetSettingsValues moderation = { 0 };
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (bad_values); i++)
+  for (guint i = 0; i < vmnet_test_n_bad_settings; i++)
     {
       g_autoptr(VmnetAdapterSettings) s = vmnet_adapter_settings_new ();
 
-      g_object_set (s, bad_values[i].property, bad_values[i].value, NULL);
+      g_object_set (s, vmnet_test_bad_settings[i].property, vmnet_test_bad_settings[i].value, NULL);
       g_assert_false (vmnet_settings_validate (vmnet_adapter_settings_get_values (s), "adapter 'a' of VM 'v'", &error));
       g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT);
-      g_assert_nonnull (strstr (error->message, bad_values[i].needle));
+      g_assert_nonnull (strstr (error->message, vmnet_test_bad_settings[i].needle));
       g_assert_true (g_str_has_prefix (error->message, "adapter 'a' of VM 'v': "));
       g_assert_nonnull (strstr (error->message, "allowed"));
       g_clear_error (&error);

@@ -129,21 +129,6 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpint (vmnet_network_adapter_get_vlan_id (front), ==, 10);
 }
 
-typedef struct {
-  const gchar *property;
-  gint         value;
-  const gchar *needle;
-} BadValue;
-
-static const BadValue bad_values[] = {
-  { "iov-weight", 101, "IovWeight 101" },
-  { "iov-weight", -1, "IovWeight -1" },
-  { "iov-queue-pairs-requested", 0, "IovQueuePairsRequested 0" },
-  { "iov-queue-pairs-requested", 4097, "allowed 1 to 4096" },
-  { "vlan-id", 4095, "VLAN 4095" },
-  { "vlan-id", -3, "VLAN -3" },
-};
-
 /* A bad value anywhere in the change: an error naming it, and nothing written. */
 static void
 test_bad_values (Fixture *f, gconstpointer data)
@@ -152,7 +137,7 @@ test_bad_values (Fixture *f, gconstpointer data)
   char *before = virDomainGetXMLDesc (f->dom, 0);
   char *before_inactive = virDomainGetXMLDesc (f->dom, VIR_DOMAIN_XML_INACTIVE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (bad_values); i++)
+  for (guint i = 0; i < vmnet_test_n_bad_settings; i++)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(VmnetAdapterSettings) s = vmnet_adapter_settings_new ();
@@ -160,10 +145,10 @@ test_bad_values (Fixture *f, gconstpointer data)
 
       /* A good value beside the bad one must not be written either. */
       vmnet_adapter_settings_set_dhcp_guard (s, TRUE);
-      g_object_set (s, bad_values[i].property, bad_values[i].value, NULL);
+      g_object_set (s, vmnet_test_bad_settings[i].property, vmnet_test_bad_settings[i].value, NULL);
       g_assert_false (vmnet_host_set_network_adapter (f->host, front, s, NULL, &error));
       g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT);
-      g_assert_nonnull (strstr (error->message, bad_values[i].needle));
+      g_assert_nonnull (strstr (error->message, vmnet_test_bad_settings[i].needle));
       g_assert_nonnull (strstr (error->message, "adapter 'front' of VM"));
       after = virDomainGetXMLDesc (f->dom, 0);
       after_inactive = virDomainGetXMLDesc (f->dom, VIR_DOMAIN_XML_INACTIVE);

@@ -169,3 +169,13 @@ vmnet_test_sysfs_add_82576 (const gchar *root)
   g_free (p);
   p = vmnet_test_write_file (netdir, "operstate", "up\n");
 }
+
+const VmnetTestBadSetting vmnet_test_bad_settings[] = {
+  { "iov-weight", 101, "IovWeight 101" },
+  { "iov-weight", -1, "IovWeight -1" },
+  { "iov-queue-pairs-requested", 0, "IovQueuePairsRequested 0" },
+  { "iov-queue-pairs-requested", 4097, "allowed 1 to 4096" },
+  { "vlan-id", 4095, "VLAN 4095" },
+  { "vlan-id", -3, "VLAN -3" },
+};
+const guint vmnet_test_n_bad_settings = G_N_ELEMENTS (vmnet_test_bad_settings);

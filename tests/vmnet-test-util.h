@@ -56,6 +56,16 @@ gpointer   vmnet_test_find_item    (GListModel *list, const gchar *property, con
   "<interface type='network'><mac address='52:54:00:00:01:03'/><source network='sw'/><model type='virtio'/></interface>" \
   "</devices></domain>"
 
+/* Out-of-range settings, each with what its error must name. */
+typedef struct {
+  const gchar *property;
+  gint         value;
+  const gchar *needle;
+} VmnetTestBadSetting;
+
+extern const VmnetTestBadSetting vmnet_test_bad_settings[];
+extern const guint               vmnet_test_n_bad_settings;
+
 /* sysfs fixture trees */
 void       vmnet_test_sysfs_add_pci (const gchar *root, const gchar *address, const gchar *driver,
                                      gint iommu_group, const gchar *netdev);

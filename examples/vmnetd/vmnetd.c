@@ -60,12 +60,21 @@ notify_status (Daemon *d)
   VmnetHost *host = vmnet_reconciler_get_host (d->reconciler);
   guint held = 0, waiting = 0;
   g_autofree gchar *state = NULL;
-  GListModel *vms;
+  g_autoptr(GHashTable) iov_switches = g_hash_table_new (g_str_hash, g_str_equal);
+  GListModel *vms, *switches;
 
   if (!host)
     {
       notify ("STATUS=Connecting to libvirt");
       return;
+    }
+  /* Once per pass over every adapter: the switches in SR-IOV mode first. */
+  switches = vmnet_host_get_switches (host);
+  for (guint i = 0; i < g_list_model_get_n_items (switches); i++)
+    {
+      g_autoptr(VmnetSwitch) sw = g_list_model_get_item (switches, i);
+      if (vmnet_switch_get_iov_enabled (sw))
+        g_hash_table_add (iov_switches, (gpointer) vmnet_switch_get_name (sw));
     }
   vms = vmnet_host_get_vms (host);
   for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
@@ -78,12 +87,12 @@ notify_status (Daemon *d)
         {
           g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, j);
           const gchar *sw_name = vmnet_network_adapter_get_switch_name (a);
-          g_autoptr(VmnetSwitch) sw = sw_name ? vmnet_host_find_switch (host, sw_name, NULL) : NULL;
 
           if (vmnet_network_adapter_get_iov_usage (a) > 0)
             held++;
           else if ((vm_state == VMNET_VM_STATE_RUNNING || vm_state == VMNET_VM_STATE_PAUSED) &&
-                   vmnet_network_adapter_get_iov_weight (a) > 0 && sw && vmnet_switch_get_iov_enabled (sw))
+                   vmnet_network_adapter_get_iov_weight (a) > 0 && sw_name &&
+                   g_hash_table_contains (iov_switches, sw_name))
             waiting++;
         }
     }

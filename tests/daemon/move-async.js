@@ -9,37 +9,17 @@
 import GLib from 'gi://GLib';
 import System from 'system';
 import Vmnet from 'gi://Vmnet?version=1.0';
+import {assertEqual, callAsync as callAsyncOut, runTap} from '../gi/tap.js';
+
+// The value, or the error thrown.
+function callAsync(start, finish) {
+    const {value, error} = callAsyncOut(start, finish, 300);
+    if (error)
+        throw error;
+    return value;
+}
 
 const [sourceUri, destinationUri, vmName, migrateUri] = ARGV;
-
-function assertEqual(actual, expected, what) {
-    if (actual !== expected)
-        throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-function callAsync(start, finish, timeoutSeconds = 300) {
-    const loop = new GLib.MainLoop(null, false);
-    let out = null;
-    const timer = GLib.timeout_add_seconds(GLib.PRIORITY_DEFAULT, timeoutSeconds, () => {
-        loop.quit();
-        return GLib.SOURCE_REMOVE;
-    });
-    start((source, result) => {
-        try {
-            out = {value: finish(source, result), error: null};
-        } catch (e) {
-            out = {value: null, error: e};
-        }
-        loop.quit();
-    });
-    loop.run();
-    if (!out)
-        throw new Error('the operation never called back');
-    GLib.source_remove(timer);
-    if (out.error)
-        throw out.error;
-    return out.value;
-}
 
 let host = null;
 const steps = [
@@ -88,19 +68,4 @@ const steps = [
     }],
 ];
 
-print(`1..${steps.length}`);
-let failed = 0;
-steps.forEach(([name, fn], i) => {
-    try {
-        if (failed)
-            throw new Error('an earlier step failed');
-        fn();
-        print(`ok ${i + 1} - ${name}`);
-    } catch (e) {
-        failed++;
-        print(`not ok ${i + 1} - ${name}`);
-        for (const line of String(e.stack ? `${e}\n${e.stack}` : e).split('\n'))
-            print(`# ${line}`);
-    }
-});
-System.exit(failed ? 1 : 0);
+System.exit(runTap(steps.map(([name, fn]) => ({name, fn})), true) ? 1 : 0);

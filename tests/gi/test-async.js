@@ -9,6 +9,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
+import {assertEqual, callAsync, runTap} from './tap.js';
 
 let Vmnet;
 try {
@@ -25,11 +26,6 @@ GLib.setenv('XDG_CACHE_HOME', GLib.build_filenamev([tmp, 'cache']), true);
 const tests = [];
 const test = (name, fn) => tests.push({name, fn});
 
-function assertEqual(actual, expected, what) {
-    if (actual !== expected)
-        throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
 function assertVmnetError(error, code, fragments, what) {
     if (!(error instanceof GLib.Error) || !error.matches(Vmnet.error_quark(), code))
         throw new Error(`${what}: expected Vmnet error ${code}, got ${error}`);
@@ -37,29 +33,6 @@ function assertVmnetError(error, code, fragments, what) {
         if (!error.message.includes(f))
             throw new Error(`${what}: '${f}' not in '${error.message}'`);
     }
-}
-
-// start(callback) under a GLib.MainLoop, finish(source, result) in the callback: {value, error}.
-function callAsync(start, finish, timeoutSeconds = 60) {
-    const loop = new GLib.MainLoop(null, false);
-    let out = null;
-    const timer = GLib.timeout_add_seconds(GLib.PRIORITY_DEFAULT, timeoutSeconds, () => {
-        loop.quit();
-        return GLib.SOURCE_REMOVE;
-    });
-    start((source, result) => {
-        try {
-            out = {value: finish(source, result), error: null};
-        } catch (e) {
-            out = {value: null, error: e};
-        }
-        loop.quit();
-    });
-    loop.run();
-    if (!out)
-        throw new Error('the operation never called back');
-    GLib.source_remove(timer);
-    return out;
 }
 
 function removeTree(path) {
@@ -123,18 +96,6 @@ test('move_vm_async: the pre-flight refuses a destination without the switch', (
     assertEqual(vm.state, Vmnet.VmState.RUNNING, 'still running');
 });
 
-print(`1..${tests.length}`);
-let failed = 0;
-tests.forEach(({name, fn}, i) => {
-    try {
-        fn();
-        print(`ok ${i + 1} - ${name}`);
-    } catch (e) {
-        failed++;
-        print(`not ok ${i + 1} - ${name}`);
-        for (const line of String(e.stack ? `${e}\n${e.stack}` : e).split('\n'))
-            print(`# ${line}`);
-    }
-});
+const failed = runTap(tests);
 removeTree(tmp);
 System.exit(failed ? 1 : 0);

@@ -7,6 +7,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
+import {assertEqual, runTap} from './tap.js';
 
 let Vmnet;
 try {
@@ -22,11 +23,6 @@ GLib.setenv('XDG_CACHE_HOME', GLib.build_filenamev([tmp, 'cache']), true);
 
 const tests = [];
 const test = (name, fn) => tests.push({name, fn});
-
-function assertEqual(actual, expected, what = '') {
-    if (actual !== expected)
-        throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
 
 function assertThrowsVmnet(fn, code, what) {
     try {
@@ -178,18 +174,6 @@ test('refresh() without a change keeps objects and emits no notify', () => {
     assertEqual(host.find_vm('db1').find_network_adapter('frontend') === a, true, 'same adapter');
 });
 
-print(`1..${tests.length}`);
-let failed = 0;
-tests.forEach(({name, fn}, i) => {
-    try {
-        fn();
-        print(`ok ${i + 1} - ${name}`);
-    } catch (e) {
-        failed++;
-        print(`not ok ${i + 1} - ${name}`);
-        for (const line of String(e.stack ? `${e}\n${e.stack}` : e).split('\n'))
-            print(`# ${line}`);
-    }
-});
+const failed = runTap(tests);
 removeTree(tmp);
 System.exit(failed ? 1 : 0);

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// What the gjs tests share: assertions, an async call under a GLib.MainLoop, and a TAP runner.
+
+import GLib from 'gi://GLib';
+
+export function assertEqual(actual, expected, what = '') {
+    if (actual !== expected)
+        throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+// start(callback) under a GLib.MainLoop, finish(source, result) in the callback: {value, error}.
+export function callAsync(start, finish, timeoutSeconds = 60) {
+    const loop = new GLib.MainLoop(null, false);
+    let out = null;
+    const timer = GLib.timeout_add_seconds(GLib.PRIORITY_DEFAULT, timeoutSeconds, () => {
+        loop.quit();
+        return GLib.SOURCE_REMOVE;
+    });
+    start((source, result) => {
+        try {
+            out = {value: finish(source, result), error: null};
+        } catch (e) {
+            out = {value: null, error: e};
+        }
+        loop.quit();
+    });
+    loop.run();
+    if (!out)
+        throw new Error('the operation never called back');
+    GLib.source_remove(timer);
+    return out;
+}
+
+// Runs [{name, fn}] and prints TAP; with stopOnFailure, the tests after a failure fail too.
+// Returns the number of failures.
+export function runTap(tests, stopOnFailure = false) {
+    print(`1..${tests.length}`);
+    let failed = 0;
+    tests.forEach(({name, fn}, i) => {
+        try {
+            if (stopOnFailure && failed)
+                throw new Error('an earlier test failed');
+            fn();
+            print(`ok ${i + 1} - ${name}`);
+        } catch (e) {
+            failed++;
+            print(`not ok ${i + 1} - ${name}`);
+            for (const line of String(e.stack ? `${e}\n${e.stack}` : e).split('\n'))
+                print(`# ${line}`);
+        }
+    });
+    return failed;
+}
