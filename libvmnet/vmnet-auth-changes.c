@@ -67,6 +67,12 @@ scope_in_use (VmnetAuthStore *self, const gchar *name)
       if (g_strcmp0 (c->parent, name) == 0)
         return g_strdup_printf ("scope '%s' is the parent of scope '%s'", name, c->name);
     }
+  for (guint i = 0; i < self->vms->len; i++)
+    {
+      VmnetStoreVm *v = g_ptr_array_index (self->vms, i);
+      if (g_str_equal (v->scope, name))
+        return g_strdup_printf ("VM %s is placed in scope '%s'; move it to another scope first", v->uuid, name);
+    }
   return NULL;
 }
 
@@ -107,7 +113,7 @@ vmnet_auth_store_add_role (VmnetAuthStore     *self,
                            const gchar        *description,
                            GError            **error)
 {
-  guint mask;
+  VmnetAuthOps mask;
 
   g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
   if (!check_new_name ("role", name, vmnet_store_find_role (self, name) != NULL, error) ||
@@ -141,7 +147,7 @@ vmnet_auth_store_set_role (VmnetAuthStore     *self,
                            const gchar        *description,
                            GError            **error)
 {
-  guint add, remove;
+  VmnetAuthOps add, remove;
   VmnetStoreRole *r;
 
   g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
@@ -306,9 +312,9 @@ vmnet_auth_store_add_scope (VmnetAuthStore *self,
  * @name: the scope
  * @error: return location for a #GError
  *
- * Removes a VM scope with its assignments. The default scope and a scope
- * that is another's parent cannot be removed (%VMNET_ERROR_BUSY). VMs still
- * placed in it are then governed by root alone until they are moved.
+ * Removes a VM scope with its assignments. The default scope, a scope that
+ * is another's parent and a scope that VMs are placed in cannot be removed
+ * (%VMNET_ERROR_BUSY).
  *
  * Returns: %TRUE on success
  *
@@ -319,4 +325,95 @@ vmnet_auth_store_remove_scope (VmnetAuthStore *self, const gchar *name, GError *
 {
   g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
   return remove_unless_busy (self->scopes, lookup_scope (self, name, error), scope_in_use (self, name), error);
+}
+
+/**
+ * vmnet_auth_store_get_vm_scope:
+ * @self: a #VmnetAuthStore
+ * @vm_uuid: the VM's UUID
+ *
+ * The scope the store places a VM in. The store's map of VMs to scopes is
+ * the only one the rules and vmnet_auth_store_test_access() use; a scope
+ * in a VM's libvmnet metadata is not trusted.
+ *
+ * Returns: (transfer none): the VM's scope, %VMNET_AUTH_DEFAULT_SCOPE for a
+ *   VM the store does not place in a VM scope
+ *
+ * Since: 0.1
+ */
+const gchar *
+vmnet_auth_store_get_vm_scope (VmnetAuthStore *self, const gchar *vm_uuid)
+{
+  VmnetStoreVm *v;
+
+  g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), NULL);
+  v = vmnet_store_find_vm (self, vm_uuid);
+  return v ? v->scope : VMNET_AUTH_DEFAULT_SCOPE;
+}
+
+/* Whether @user may move a VM out of @from and into @to. */
+static gboolean
+may_move (VmnetAuthStore *self, const gchar *user, const gchar *uuid, const gchar *from, const gchar *to,
+          GError **error)
+{
+  const gchar *scopes[] = { from, to };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scopes); i++)
+    {
+      g_autoptr(VmnetAccessCheck) check = vmnet_auth_store_test_access (self, user, VMNET_AUTH_CHANGE_SCOPE_OPERATION,
+                                                                         scopes[i], error);
+      if (!check)
+        return FALSE;
+      if (!vmnet_access_check_get_allowed (check))
+        {
+          g_set_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
+                       "user '%s' may not move VM %s %s scope '%s': %s", user, uuid, i ? "into" : "out of",
+                       scopes[i], vmnet_access_check_get_reason (check));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * vmnet_auth_store_set_vm_scope:
+ * @self: a #VmnetAuthStore
+ * @vm_uuid: the VM's UUID
+ * @scope: (nullable): the scope to place it in, %NULL or
+ *   %VMNET_AUTH_DEFAULT_SCOPE for the default scope
+ * @user: (nullable): the user making the change, or %NULL for the store's
+ *   owner (whoever may write the store file)
+ * @error: return location for a #GError
+ *
+ * Places a VM in a scope (Hyper-V's SetScope.vbs step): the store keeps
+ * which VM is in which scope, by UUID, so that nobody who may only change a
+ * VM can move it. As in Hyper-V, moving a VM takes the operation "Change VM
+ * authorization scope" both in the scope the VM is in and in the scope it
+ * goes to: with @user given, the change is refused
+ * (%VMNET_ERROR_ACCESS_DENIED) unless @user holds it in both. Export the
+ * rules again afterwards.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_auth_store_set_vm_scope (VmnetAuthStore *self,
+                               const gchar    *vm_uuid,
+                               const gchar    *scope,
+                               const gchar    *user,
+                               GError        **error)
+{
+  VmnetStoreScope *to;
+  VmnetStoreVm *v;
+
+  g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
+  if (!vmnet_auth_check_uuid (vm_uuid, error) || !(to = lookup_scope (self, scope, error)) ||
+      (user && !may_move (self, user, vm_uuid, vmnet_auth_store_get_vm_scope (self, vm_uuid), to->name, error)))
+    return FALSE;
+  if ((v = vmnet_store_find_vm (self, vm_uuid)))
+    g_ptr_array_remove (self->vms, v);
+  if (to->parent)
+    g_ptr_array_add (self->vms, vmnet_store_vm_new (vm_uuid, to->name));
+  return TRUE;
 }

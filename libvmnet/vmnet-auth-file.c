@@ -166,9 +166,31 @@ read_scope (VmnetAuthStore *self, GKeyFile *file, const gchar *origin, const gch
           if (!get_description (file, origin, group, &scope->description, error))
             return FALSE;
         }
+      else if (g_str_equal (keys[i], "vms"))
+        {
+          g_auto(GStrv) uuids = get_list (file, origin, group, keys[i], error);
+
+          if (!uuids)
+            return FALSE;
+          if (!scope->parent && uuids[0])
+            return data_error (error, origin, group, keys[i], "the default scope lists no VMs: every VM "
+                               "not placed in a VM scope is in it");
+          for (guint j = 0; uuids[j]; j++)
+            {
+              g_autoptr(GError) local = NULL;
+              VmnetStoreVm *other;
+
+              if (!vmnet_auth_check_uuid (uuids[j], &local))
+                return data_error_from (error, origin, group, keys[i], local);
+              if ((other = vmnet_store_find_vm (self, uuids[j])))
+                return data_error (error, origin, group, keys[i], "VM %s is placed in scope '%s' and in "
+                                   "scope '%s'", uuids[j], other->scope, name);
+              g_ptr_array_add (self->vms, vmnet_store_vm_new (uuids[j], name));
+            }
+        }
       else if (!g_str_has_prefix (keys[i], ASSIGN_PREFIX))
         return data_error (error, origin, group, keys[i], "unknown key: the keys of a scope are parent, "
-                           "description and " ASSIGN_PREFIX "ROLE");
+                           "description, vms and " ASSIGN_PREFIX "ROLE");
     }
   return TRUE;
 }
@@ -307,13 +329,10 @@ vmnet_auth_store_to_data (VmnetAuthStore *self)
     {
       VmnetStoreRole *r = g_ptr_array_index (self->roles, i);
       g_autofree gchar *group = g_strconcat (ROLE_PREFIX, r->name, NULL);
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) names = vmnet_auth_operations_names (r->ops);
 
       if (r->description)
         g_key_file_set_string (file, group, "description", r->description);
-      for (guint op = 0; op < VMNET_AUTH_N_OPERATIONS; op++)
-        if (r->ops & (1u << op))
-          g_ptr_array_add (names, (gpointer) vmnet_auth_catalog[op].name);
       g_key_file_set_string_list (file, group, "operations", (const gchar *const *) names->pdata, names->len);
     }
   for (guint i = 0; i < self->scopes->len; i++)
@@ -326,6 +345,19 @@ vmnet_auth_store_to_data (VmnetAuthStore *self)
         g_key_file_set_string (file, group, "parent", sc->parent);
       if (sc->description)
         g_key_file_set_string (file, group, "description", sc->description);
+      /* The VMs placed in it, by UUID. */
+      {
+        g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
+
+        for (guint j = 0; j < self->vms->len; j++)
+          {
+            VmnetStoreVm *v = g_ptr_array_index (self->vms, j);
+            if (g_str_equal (v->scope, sc->name))
+              g_ptr_array_add (uuids, v->uuid);
+          }
+        if (uuids->len)
+          g_key_file_set_string_list (file, group, "vms", (const gchar *const *) uuids->pdata, uuids->len);
+      }
       /* One key per role, with its members in the order they were assigned. */
       for (guint j = 0; j < sc->assigns->len; j++)
         {

@@ -33,22 +33,44 @@ typedef enum {
 typedef struct {
   const gchar        *name;
   VmnetAuthOpKind     kind;
-  const gchar *const  permissions[12];
+  const gchar *const  permissions[6];
 } VmnetAuthOperation;
 
-#define VMNET_AUTH_N_OPERATIONS 10
-#define VMNET_AUTH_ALL_OPERATIONS ((1u << VMNET_AUTH_N_OPERATIONS) - 1)
+/* A name of an earlier store standing for a set of operations. */
+typedef struct {
+  const gchar        *name;
+  const gchar *const  operations[6];
+} VmnetAuthAlias;
 
-/* Indexed by operation: bit i of a role's operation mask is vmnet_auth_catalog[i]. */
+/* A set of operations: bit i is vmnet_auth_catalog[i]. */
+typedef guint64 VmnetAuthOps;
+
+#define VMNET_AUTH_N_OPERATIONS 34
+#define VMNET_AUTH_N_ALIASES 10
+#define VMNET_AUTH_OP_BIT(i) (G_GUINT64_CONSTANT (1) << (i))
+#define VMNET_AUTH_ALL_OPERATIONS (VMNET_AUTH_OP_BIT (VMNET_AUTH_N_OPERATIONS) - 1)
+/* Moving a VM to another scope: in the store alone, no libvirt permission. */
+#define VMNET_AUTH_CHANGE_SCOPE_OPERATION "Change VM authorization scope"
+
 extern const VmnetAuthOperation *const vmnet_auth_catalog;
+extern const VmnetAuthAlias *const vmnet_auth_aliases;
 
 /* The index of an operation (case-insensitive), or -1 with
  * VMNET_ERROR_INVALID_ARGUMENT naming the operations. */
 gint         vmnet_auth_operation_lookup         (const gchar *name,
                                                   GError     **error);
+/* An operation or alias as a set, with its name as the catalog spells it. */
+gboolean     vmnet_auth_operation_resolve        (const gchar   *name,
+                                                  VmnetAuthOps  *mask,
+                                                  const gchar  **canonical,
+                                                  GError       **error);
+VmnetAuthOps vmnet_auth_alias_mask               (guint alias);
 gboolean     vmnet_auth_operations_mask          (const gchar *const *names,
-                                                  guint              *mask,
+                                                  VmnetAuthOps       *mask,
                                                   GError            **error);
+/* A set as names: an alias for each alias whose operations are all in it,
+ * then the other operations. (transfer container) */
+GPtrArray   *vmnet_auth_operations_names         (VmnetAuthOps mask);
 /* The operation that a libvirt permission belongs to (NULL: none). */
 const gchar *vmnet_auth_operation_for_permission (const gchar *permission);
 
@@ -57,7 +79,7 @@ const gchar *vmnet_auth_operation_for_permission (const gchar *permission);
 typedef struct {
   gchar *name;
   gchar *description;
-  guint  ops;                   /* bit i: vmnet_auth_catalog[i] */
+  VmnetAuthOps ops;
 } VmnetStoreRole;
 
 typedef struct {
@@ -73,16 +95,23 @@ typedef struct {
   GPtrArray *assigns;           /* (element-type VmnetStoreAssign) */
 } VmnetStoreScope;
 
+/* A VM placed in a VM scope, by UUID (lower case); every other VM is in the default scope. */
+typedef struct {
+  gchar *uuid;
+  gchar *scope;
+} VmnetStoreVm;
+
 struct _VmnetAuthStore {
   GObject    parent_instance;
   gchar     *path;
   GPtrArray *roles;             /* (element-type VmnetStoreRole) */
   GPtrArray *scopes;            /* (element-type VmnetStoreScope), the default scope first */
+  GPtrArray *vms;               /* (element-type VmnetStoreVm), the VM→scope map */
 };
 
 VmnetStoreRole   *vmnet_store_role_new      (const gchar *name,
                                              const gchar *description,
-                                             guint        ops);
+                                             VmnetAuthOps ops);
 VmnetStoreScope  *vmnet_store_scope_new     (const gchar *name,
                                              const gchar *parent,
                                              const gchar *description);
@@ -93,6 +122,14 @@ VmnetStoreRole   *vmnet_store_find_role     (VmnetAuthStore *self,
                                              const gchar    *name);
 VmnetStoreScope  *vmnet_store_find_scope    (VmnetAuthStore *self,
                                              const gchar    *name);
+VmnetStoreVm     *vmnet_store_vm_new        (const gchar *uuid,
+                                             const gchar *scope);
+/* The entry of the VM with @uuid in the map, or NULL (the default scope). */
+VmnetStoreVm     *vmnet_store_find_vm       (VmnetAuthStore *self,
+                                             const gchar    *uuid);
+/* A VM's UUID as libvirt writes it (36 characters, hex in lower case). */
+gboolean          vmnet_auth_check_uuid     (const gchar *uuid,
+                                             GError     **error);
 /* The index of @scope's assignment of @role to @user or @group, or -1. */
 gint              vmnet_store_find_assign   (VmnetStoreScope *scope,
                                              const gchar     *role,
@@ -124,10 +161,10 @@ gboolean vmnet_auth_write_atomically    (const gchar *path,
                                          GError     **error);
 
 /* The rules (vmnet-auth-rules.c). */
+/* The VMs the rules name (their names in comments); their scopes come from the store. */
 typedef struct {
   const gchar *uuid;
   const gchar *name;
-  const gchar *scope;           /* NULL: the default scope */
 } VmnetAuthVm;
 
 /* @text as a JavaScript string literal in double quotes, in printable ASCII:

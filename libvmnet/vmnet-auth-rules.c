@@ -8,6 +8,7 @@
 
 #include "vmnet-error.h"
 #include "vmnet-auth-private.h"
+#include "vmnet-host.h"
 
 /**
  * vmnet_auth_get_default_rules_path:
@@ -86,19 +87,25 @@ vmnet_auth_store_generate_rules_for (VmnetAuthStore    *self,
     "    if (subject.user === \"root\")\n"
     "        return polkit.Result.YES;\n");
 
-  /* VMs placed in a VM scope; every other VM is in the default scope. */
+  /* VMs placed in a VM scope, from the store's map alone; every other VM is
+   * in the default scope. The host's VMs give the names in comments. */
   g_string_append (s, "    var vmScope = {");
   first = TRUE;
-  for (guint i = 0; i < n_vms; i++)
+  for (guint i = 0; i < self->vms->len; i++)
     {
-      if (!vms[i].uuid || !vms[i].scope || g_str_equal (vms[i].scope, VMNET_AUTH_DEFAULT_SCOPE))
-        continue;
+      VmnetStoreVm *v = g_ptr_array_index (self->vms, i);
+      const gchar *name = NULL;
+
+      for (guint j = 0; j < n_vms && !name; j++)
+        if (vms[j].uuid && g_ascii_strcasecmp (vms[j].uuid, v->uuid) == 0)
+          name = vms[j].name;
       g_string_append (s, first ? "\n" : ",\n");
-      append_js_comment (s, "        ", "VM ", vms[i].name ? vms[i].name : "");
+      if (name)
+        append_js_comment (s, "        ", "VM ", name);
       g_string_append (s, "        ");
-      vmnet_auth_append_js_string (s, vms[i].uuid);
+      vmnet_auth_append_js_string (s, v->uuid);
       g_string_append (s, ": ");
-      vmnet_auth_append_js_string (s, vms[i].scope);
+      vmnet_auth_append_js_string (s, v->scope);
       first = FALSE;
     }
   g_string_append (s, first ? "};\n" : "\n    };\n");
@@ -140,7 +147,7 @@ vmnet_auth_store_generate_rules_for (VmnetAuthStore    *self,
               GString *e;
 
               /* entries[VMNET_AUTH_N_OPERATIONS]: every assignment of a defined role. */
-              if (!r || (op < VMNET_AUTH_N_OPERATIONS && !(r->ops & (1u << op))))
+              if (!r || (op < VMNET_AUTH_N_OPERATIONS && !(r->ops & VMNET_AUTH_OP_BIT (op))))
                 continue;
               e = g_string_new ("[");
               vmnet_auth_append_js_string (e, sc->name);
@@ -155,6 +162,9 @@ vmnet_auth_store_generate_rules_for (VmnetAuthStore    *self,
   first = TRUE;
   for (guint op = 0; op < VMNET_AUTH_N_OPERATIONS; op++)
     {
+      /* An operation of the store alone (changing a VM's scope) has no permission. */
+      if (!vmnet_auth_catalog[op].permissions[0])
+        continue;
       g_string_append (s, first ? "\n" : ",\n");
       append_js_comment (s, "        ", "", vmnet_auth_catalog[op].name);
       for (guint p = 0; vmnet_auth_catalog[op].permissions[p]; p++)
@@ -241,7 +251,7 @@ vm_list (GListModel *vms)
   for (guint i = 0; vms && i < g_list_model_get_n_items (vms); i++)
     {
       g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
-      VmnetAuthVm v = { vmnet_vm_get_uuid (vm), vmnet_vm_get_name (vm), vmnet_vm_get_scope (vm) };
+      VmnetAuthVm v = { vmnet_vm_get_uuid (vm), vmnet_vm_get_name (vm) };
       /* The strings belong to the VM objects, which the model keeps. */
       g_array_append_val (out, v);
     }
@@ -368,4 +378,91 @@ vmnet_auth_store_export (VmnetAuthStore *self, GListModel *vms, const gchar *pat
     return FALSE;
   wait_until_read (path);
   return TRUE;
+}
+
+/* The host's own libvirt: a local system connection to a real driver
+ * (qemu:///system, qemu+unix:///system), through its default socket. */
+static gboolean
+is_hosts_own_libvirt (const gchar *uri)
+{
+  g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+  const gchar *scheme, *transport, *host, *query;
+
+  if (!parsed)
+    return FALSE;
+  scheme = g_uri_get_scheme (parsed);
+  transport = strchr (scheme, '+');
+  host = g_uri_get_host (parsed);
+  query = g_uri_get_query (parsed);
+  return !g_str_has_prefix (scheme, "test") &&
+         (!transport || g_ascii_strcasecmp (transport, "+unix") == 0) &&
+         (!host || !*host) && g_strcmp0 (g_uri_get_path (parsed), "/system") == 0 &&
+         (!query || !strstr (query, "socket="));
+}
+
+/**
+ * vmnet_auth_check_rules_target:
+ * @host: the host whose VMs the rules would name
+ * @path: (nullable): the rules file, or %NULL for the system's rules
+ *   (vmnet_auth_get_default_rules_path())
+ * @flags: %VMNET_AUTH_EXPORT_FLAGS_FORCE to allow any connection
+ * @error: return location for a #GError
+ *
+ * Whether vmnet_auth_store_export_for_host() would write the rules: the
+ * system's rules (no @path) decide every libvirt call on this machine, so
+ * they are written only from the host's own libvirt (a local `…:///system`
+ * connection through its default socket), not from the test driver, a
+ * session or a remote host, unless @flags force it.
+ *
+ * Returns: %TRUE when the export may go ahead, else %FALSE with
+ *   %VMNET_ERROR_REMOTE_UNSUPPORTED naming the connection's URI
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_auth_check_rules_target (VmnetHost *host, const gchar *path, VmnetAuthExportFlags flags, GError **error)
+{
+  const gchar *uri;
+
+  g_return_val_if_fail (VMNET_IS_HOST (host), FALSE);
+  if (path || (flags & VMNET_AUTH_EXPORT_FLAGS_FORCE))
+    return TRUE;
+  uri = vmnet_host_get_resolved_uri (host) ? vmnet_host_get_resolved_uri (host) : vmnet_host_get_uri (host);
+  if (is_hosts_own_libvirt (uri))
+    return TRUE;
+  g_set_error (error, VMNET_ERROR, VMNET_ERROR_REMOTE_UNSUPPORTED,
+               "will not write the system's polkit rules (%s) from the connection '%s': they decide "
+               "the calls to this machine's own libvirt (qemu:///system); connect to it, give a rules "
+               "file, or force it", vmnet_auth_get_default_rules_path (), uri ? uri : "");
+  return FALSE;
+}
+
+/**
+ * vmnet_auth_store_export_for_host:
+ * @self: a #VmnetAuthStore
+ * @host: the host whose VMs the rules name
+ * @path: (nullable): the rules file, or %NULL for the system's rules
+ *   (vmnet_auth_get_default_rules_path())
+ * @flags: how to write them
+ * @error: return location for a #GError
+ *
+ * As vmnet_auth_store_export() with @host's VMs, after
+ * vmnet_auth_check_rules_target(): the system's rules are written only from
+ * the host's own libvirt unless %VMNET_AUTH_EXPORT_FLAGS_FORCE is given.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_auth_store_export_for_host (VmnetAuthStore       *self,
+                                  VmnetHost            *host,
+                                  const gchar          *path,
+                                  VmnetAuthExportFlags  flags,
+                                  GError              **error)
+{
+  g_return_val_if_fail (VMNET_IS_AUTH_STORE (self), FALSE);
+  g_return_val_if_fail (VMNET_IS_HOST (host), FALSE);
+  return vmnet_auth_check_rules_target (host, path, flags, error) &&
+         vmnet_auth_store_export (self, vmnet_host_get_vms (host), path, error);
 }

@@ -40,7 +40,7 @@ vmnet_auth_set_str (gchar **field, const gchar *value)
 }
 
 VmnetStoreRole *
-vmnet_store_role_new (const gchar *name, const gchar *description, guint ops)
+vmnet_store_role_new (const gchar *name, const gchar *description, VmnetAuthOps ops)
 {
   VmnetStoreRole r = { g_strdup (name), g_strdup (description), ops };
 
@@ -91,6 +91,48 @@ scope_free (VmnetStoreScope *s)
   g_free (s);
 }
 
+VmnetStoreVm *
+vmnet_store_vm_new (const gchar *uuid, const gchar *scope)
+{
+  VmnetStoreVm v = { g_ascii_strdown (uuid, -1), g_strdup (scope) };
+
+  return g_memdup2 (&v, sizeof v);
+}
+
+static void
+vm_free (VmnetStoreVm *v)
+{
+  g_free (v->uuid);
+  g_free (v->scope);
+  g_free (v);
+}
+
+VmnetStoreVm *
+vmnet_store_find_vm (VmnetAuthStore *self, const gchar *uuid)
+{
+  for (guint i = 0; uuid && i < self->vms->len; i++)
+    {
+      VmnetStoreVm *v = g_ptr_array_index (self->vms, i);
+      if (g_ascii_strcasecmp (v->uuid, uuid) == 0)
+        return v;
+    }
+  return NULL;
+}
+
+gboolean
+vmnet_auth_check_uuid (const gchar *uuid, GError **error)
+{
+  gboolean ok = uuid && strlen (uuid) == 36;
+
+  for (guint i = 0; ok && i < 36; i++)
+    ok = (i == 8 || i == 13 || i == 18 || i == 23) ? uuid[i] == '-' : g_ascii_isxdigit (uuid[i]);
+  if (!ok)
+    g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                 "bad VM UUID '%s': give it as libvirt shows it (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+                 uuid ? uuid : "");
+  return ok;
+}
+
 static void
 vmnet_auth_store_finalize (GObject *object)
 {
@@ -99,6 +141,7 @@ vmnet_auth_store_finalize (GObject *object)
   g_free (self->path);
   g_ptr_array_unref (self->roles);
   g_ptr_array_unref (self->scopes);
+  g_ptr_array_unref (self->vms);
   G_OBJECT_CLASS (vmnet_auth_store_parent_class)->finalize (object);
 }
 
@@ -114,6 +157,7 @@ vmnet_auth_store_init (VmnetAuthStore *self)
   self->roles = g_ptr_array_new_with_free_func ((GDestroyNotify) role_free);
   self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) scope_free);
   g_ptr_array_add (self->scopes, vmnet_store_scope_new (VMNET_AUTH_DEFAULT_SCOPE, NULL, NULL));
+  self->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) vm_free);
 }
 
 VmnetStoreRole *
@@ -313,11 +357,8 @@ vmnet_auth_store_get_roles (VmnetAuthStore *self)
   for (guint i = 0; i < self->roles->len; i++)
     {
       VmnetStoreRole *r = g_ptr_array_index (self->roles, i);
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) names = vmnet_auth_operations_names (r->ops);
 
-      for (guint op = 0; op < VMNET_AUTH_N_OPERATIONS; op++)
-        if (r->ops & (1u << op))
-          g_ptr_array_add (names, (gpointer) vmnet_auth_catalog[op].name);
       g_ptr_array_add (names, NULL);
       g_ptr_array_add (out, vmnet_auth_role_new_internal (r->name, r->description,
                                                           (const gchar *const *) names->pdata));

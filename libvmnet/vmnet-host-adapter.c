@@ -635,11 +635,11 @@ prepare_scope (VmnetVm *vm, const gchar *scope)
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Places a VM in an authorization scope (Hyper-V's SetScope.vbs step). The
- * scope is kept in the VM's libvmnet metadata, in its live and persistent
- * definitions, so it travels with the VM. The polkit rules name the VMs of
- * each VM scope: export them again afterwards (vmnet_auth_store_export()).
- * That the scope exists in the authorization store is the caller's to check.
+ * Writes a scope name into the VM's libvmnet metadata (live and persistent
+ * definitions), as a note that travels with the VM. It places the VM in no
+ * scope: anyone who may change the VM may change its metadata, so neither
+ * the rules nor vmnet_auth_store_test_access() read it. The store's map
+ * places VMs: vmnet_auth_store_set_vm_scope().
  *
  * Returns: %TRUE on success
  *

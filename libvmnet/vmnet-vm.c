@@ -93,8 +93,10 @@ vmnet_vm_class_init (VmnetVmClass *klass)
   /**
    * VmnetVm:scope:
    *
-   * The authorization scope the VM is placed in ("default" unless it was
-   * placed in a VM scope), kept in its libvmnet metadata.
+   * The scope name written in the VM's libvmnet metadata ("default" when
+   * none is): a note that whoever may change the VM may change, never used
+   * to decide access. The scope that counts is the authorization store's
+   * (vmnet_auth_store_get_vm_scope()).
    *
    * Since: 0.1
    */
@@ -305,8 +307,9 @@ vmnet_vm_find_network_adapter (VmnetVm      *self,
  *
  * Gets [property@Vmnet.Vm:scope].
  *
- * Returns: the authorization scope the VM is placed in,
- *   %VMNET_AUTH_DEFAULT_SCOPE unless it was placed in a VM scope
+ * Returns: the scope named in the VM's metadata, %VMNET_AUTH_DEFAULT_SCOPE
+ *   when none is; not the one that decides access
+ *   (vmnet_auth_store_get_vm_scope())
  *
  * Since: 0.1
  */

@@ -27,8 +27,17 @@ test_default_store (void)
 
   g_assert_cmpuint (roles->len, ==, 1);
   g_assert_cmpstr (vmnet_auth_role_get_name (roles->pdata[0]), ==, "Administrator");
-  g_assert_cmpuint (g_strv_length ((gchar **) vmnet_auth_role_get_operations (roles->pdata[0])), ==,
-                    g_strv_length ((gchar **) vmnet_auth_get_operations ()));
+  /* Every operation, listed by the names of earlier stores where a whole set is held. */
+  {
+    const gchar *const *listed = vmnet_auth_role_get_operations (roles->pdata[0]);
+    guint n = 0;
+
+    g_assert_true (g_strv_contains (listed, "Take snapshots"));
+    g_assert_true (g_strv_contains (listed, "Reconfigure service"));
+    for (guint i = 0; listed[i]; i++)
+      n += g_strv_length ((gchar **) vmnet_auth_operation_get_members (listed[i]));
+    g_assert_cmpuint (n, ==, g_strv_length ((gchar **) vmnet_auth_get_operations ()));
+  }
   g_assert_cmpuint (assignments->len, ==, 2);
   g_assert_cmpstr (vmnet_auth_assignment_get_user (assignments->pdata[0]), ==, "root");
   /* The platform's administrators: sudo on Debian, where these tests run. */
@@ -75,7 +84,7 @@ typedef struct {
 
 static const BadStore bad_stores[] = {
   { "[role R]\noperations = Fly\n", "[role R] operations",
-    "unknown operation 'Fly'; operations are 'Read service configuration'" },
+    "unknown operation 'Fly'; operations are 'Connect to the service'" },
   { "[role R]\noperations = Take snapshots\noperations = Migrate VMs\n", "[role R] operations", "given twice" },
   { "[role R]\ncolour = red\n", "[role R] colour", "unknown key: the keys of a role are operations and description" },
   { "[role R]\ndescription[de] = x\n", "[role R] description[de]", "unknown key" },
@@ -91,7 +100,12 @@ static const BadStore bad_stores[] = {
   { "[scope S]\nparent = -x\n", "[scope S] parent", "bad parent scope name '-x'" },
   { "[scope default]\nparent = S\n", "[scope default] parent", "the default scope has no parent" },
   { "[scope S]\n[scope  S]\n", "[scope  S]", "scope 'S' is defined twice" },
-  { "[scope S]\nassign = user:a\n", "[scope S] assign", "unknown key: the keys of a scope are parent, description and assign ROLE" },
+  { "[scope S]\nvms = 5b0c2d6e-7f18-4a29-b3c4\n", "[scope S] vms", "bad VM UUID '5b0c2d6e-7f18-4a29-b3c4'" },
+  { "[scope S]\nvms = 5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80001\n[scope T]\nvms = 5B0C2D6E-7F18-4A29-B3C4-D5E6F7A80001\n",
+    "[scope T] vms", "VM 5B0C2D6E-7F18-4A29-B3C4-D5E6F7A80001 is placed in scope 'S' and in scope 'T'" },
+  { "[scope default]\nvms = 5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80001\n", "[scope default] vms",
+    "the default scope lists no VMs" },
+  { "[scope S]\nassign = user:a\n", "[scope S] assign", "unknown key: the keys of a scope are parent, description, vms and assign ROLE" },
   { "[role R]\noperations = Take snapshots\n[scope default]\nassign R = user:Alice\n", "[scope default] assign R",
     "bad user name 'Alice'" },
   { "[role R]\n[scope default]\nassign R = group:a b\n", "[scope default] assign R", "bad group name 'a b'" },
@@ -514,6 +528,36 @@ typedef struct {
   const gchar *groups;          /* as isInGroup() answers, comma-separated */
 } TestUser;
 
+/* A VM of a test and the scope the store is to place it in. */
+typedef struct {
+  const gchar *uuid;
+  const gchar *name;
+  const gchar *scope;           /* NULL: the default scope */
+} TestVm;
+
+/* Places each VM in its scope in the store's map (a scope the store does
+ * not have is refused, and the VM stays in the default scope); the VMs as
+ * the rules take them. */
+static GArray *
+place_vms (VmnetAuthStore *store, const TestVm *vms, guint n_vms)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (VmnetAuthVm));
+
+  for (guint i = 0; i < n_vms; i++)
+    {
+      VmnetAuthVm v = { vms[i].uuid, vms[i].name };
+      g_autoptr(GError) error = NULL;
+
+      if (!vmnet_auth_store_set_vm_scope (store, vms[i].uuid, vms[i].scope, NULL, &error))
+        {
+          g_assert_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND);
+          g_assert_cmpstr (vmnet_auth_store_get_vm_scope (store, vms[i].uuid), ==, VMNET_AUTH_DEFAULT_SCOPE);
+        }
+      g_array_append_val (out, v);
+    }
+  return out;
+}
+
 /* Runs the rules against polkit's API with every user, VM and operation, in duktape (the
  * engine of Debian's polkitd) and gjs; each must decide as the evaluator does. */
 static void
@@ -539,11 +583,15 @@ check_rules_decide_as_the_evaluator (VmnetAuthStore *store, const VmnetAuthVm *v
         {
           const gchar *const *perms = vmnet_auth_operation_get_permissions (*op);
 
+          /* Kept in the store alone, with no libvirt permission. */
+          if (!perms[0])
+            continue;
           g_string_append_printf (script, "out.push(decide('%s', '%s', 'org.libvirt.api.%s', ",
                                   users[u].name, users[u].groups, perms[1] ? perms[1] : perms[0]);
           vmnet_auth_append_js_string (script, vms[v].uuid);
           g_string_append (script, ") ? 1 : 0);\n");
-          g_string_append_c (expected, allowed (store, users[u].name, *op, vms[v].scope) ? '1' : '0');
+          g_string_append_c (expected, allowed (store, users[u].name, *op,
+                                                      vmnet_auth_store_get_vm_scope (store, vms[v].uuid)) ? '1' : '0');
         }
   g_string_append (script,
     "out.push(decide('alice', '', 'org.libvirt.api.storage-pool.start', '') ? 1 : 0);\n"
@@ -577,7 +625,7 @@ test_rules_decide_as_the_evaluator (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VmnetAuthStore) store = vmnet_auth_store_new_from_data (eval_store, "t", &error);
-  const VmnetAuthVm vms[] = {
+  const TestVm test_vms[] = {
     { "11111111-1111-1111-1111-111111111111", "vm-default", NULL },
     { "22222222-2222-2222-2222-222222222222", "vm \"test\", // tricky */", "Test" },
     { "33333333-3333-3333-3333-333333333333", "vm-lab", "Lab" },
@@ -586,14 +634,18 @@ test_rules_decide_as_the_evaluator (void)
   };
   const TestUser users[] = { { "alice", "" }, { "bob", "" }, { "daemon", "daemon" }, { "root", "root" } };
   g_autofree gchar *rules = NULL;
+  g_autoptr(GArray) list = NULL;
+  const VmnetAuthVm *vms;
 
   g_assert_no_error (error);
-  rules = vmnet_auth_store_generate_rules_for (store, vms, G_N_ELEMENTS (vms), &error);
+  list = place_vms (store, test_vms, G_N_ELEMENTS (test_vms));
+  vms = (const VmnetAuthVm *) (gpointer) list->data;
+  rules = vmnet_auth_store_generate_rules_for (store, vms, list->len, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (rules, "\"33333333-3333-3333-3333-333333333333\": \"Lab\""));
   g_assert_null (strstr (rules, "11111111"));
   g_assert_nonnull (strstr (rules, "// VM \"vm \\\"test\\\", \\/\\/ tricky *\\/\"\n"));
-  check_rules_decide_as_the_evaluator (store, vms, G_N_ELEMENTS (vms), users, G_N_ELEMENTS (users));
+  check_rules_decide_as_the_evaluator (store, vms, list->len, users, G_N_ELEMENTS (users));
 }
 
 /* Scopes named like Object's own members, hostile VM names and scopes, a store file whose path
@@ -607,7 +659,7 @@ test_rules_hostile_store (void)
   g_autofree gchar *sub = g_build_filename (dir, "a\nb\u2028c\u2029d */ \"'\\ </script>", NULL);
   g_autofree gchar *path = g_build_filename (sub, "auth\r\x01\U0001F600.conf", NULL);
   g_autofree gchar *rules = NULL;
-  const VmnetAuthVm vms[] = {
+  const TestVm test_vms[] = {
     { "11111111-1111-1111-1111-111111111111", "proto", "hasOwnProperty" },
     { "22222222-2222-2222-2222-222222222222", "x\u2028y\u2029z\n});polkit.addRule(function(){return 'yes';});//",
       "constructor" },
@@ -618,6 +670,8 @@ test_rules_hostile_store (void)
   /* daemon is in group daemon in the user database, which the evaluator reads. */
   const TestUser users[] = { { "alice", "" }, { "bob", "" }, { "daemon", "daemon" } };
   const gchar *ops[] = { "Read service configuration", "Start and stop VMs", NULL };
+  g_autoptr(GArray) list = NULL;
+  const VmnetAuthVm *vms;
 
   /* A line separator in a description is refused; quotes are only text. */
   g_assert_false (vmnet_auth_store_add_role (store, "Op", ops, "\u2028\"});", &error));
@@ -633,13 +687,16 @@ test_rules_hostile_store (void)
   g_assert_true (vmnet_auth_store_save (store, path, &error));
   g_assert_no_error (error);
 
-  rules = vmnet_auth_store_generate_rules_for (store, vms, G_N_ELEMENTS (vms), &error);
+  /* A scope that is no valid name cannot place a VM: that one stays in the default scope. */
+  list = place_vms (store, test_vms, G_N_ELEMENTS (test_vms));
+  vms = (const VmnetAuthVm *) (gpointer) list->data;
+  rules = vmnet_auth_store_generate_rules_for (store, vms, list->len, &error);
   g_assert_no_error (error);
   g_test_message ("%s", rules);
   g_assert_null (strstr (rules, sub));
   g_assert_null (strstr (rules, "hasOwnProperty("));
   g_assert_nonnull (strstr (rules, "\"constructor\": [\"constructor\", \"hasOwnProperty\", \"default\"]"));
-  check_rules_decide_as_the_evaluator (store, vms, G_N_ELEMENTS (vms), users, G_N_ELEMENTS (users));
+  check_rules_decide_as_the_evaluator (store, vms, list->len, users, G_N_ELEMENTS (users));
 
   g_unlink (path);
   g_rmdir (sub);
@@ -653,7 +710,8 @@ test_rules_log_denials (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VmnetAuthStore) store = vmnet_auth_store_new_from_data (eval_store, "t", &error);
-  const VmnetAuthVm vms[] = { { "33333333-3333-3333-3333-333333333333", "vm-lab", "Lab" } };
+  const TestVm test_vms[] = { { "33333333-3333-3333-3333-333333333333", "vm-lab", "Lab" } };
+  g_autoptr(GArray) list = NULL;
   g_autofree gchar *rules = NULL;
   g_autoptr(GString) script = g_string_new (polkit_stub);
   g_autofree gchar *out = NULL;
@@ -663,7 +721,8 @@ test_rules_log_denials (void)
     "0|vmnet: denied \"network.write\" to user \"carol\\nroot\"";
 
   g_assert_no_error (error);
-  rules = vmnet_auth_store_generate_rules_for (store, vms, G_N_ELEMENTS (vms), &error);
+  list = place_vms (store, test_vms, G_N_ELEMENTS (test_vms));
+  rules = vmnet_auth_store_generate_rules_for (store, (const VmnetAuthVm *) (gpointer) list->data, list->len, &error);
   g_assert_no_error (error);
   g_string_append (script, rules);
   g_string_append (script, decide_js);
@@ -729,6 +788,183 @@ test_texts_refused (void)
   g_assert_nonnull (strstr (error->message, "[scope Lab] description"));
 }
 
+#define VM1 "5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80001"
+#define VM2 "5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80002"
+
+/* The store's VM→scope map: kept in the file by UUID, changed only by
+ * set_vm_scope, with Hyper-V's authority for a move when a user is named. */
+static void
+test_vm_scope_map (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetAuthStore) store = vmnet_auth_store_new_from_data (
+    "[role Mover]\noperations = Change VM authorization scope; Read VM configuration\n"
+    "[scope default]\n"
+    "[scope Test]\nassign Mover = user:alice; user:bob\n"
+    "[scope Lab]\nassign Mover = user:alice\n"
+    "[scope Other]\n", "t", &error);
+  g_autoptr(VmnetAuthStore) again = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *text2 = NULL;
+  g_autofree gchar *before = NULL;
+  g_autofree gchar *after = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (vmnet_auth_store_get_vm_scope (store, VM1), ==, VMNET_AUTH_DEFAULT_SCOPE);
+  g_assert_true (vmnet_auth_store_set_vm_scope (store, VM1, "Test", NULL, &error));
+  g_assert_true (vmnet_auth_store_set_vm_scope (store, VM2, "Test", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vmnet_auth_store_get_vm_scope (store, VM1), ==, "Test");
+  /* Looked up without regard to case, kept as libvirt writes it. */
+  g_assert_cmpstr (vmnet_auth_store_get_vm_scope (store, "5B0C2D6E-7F18-4A29-B3C4-D5E6F7A80001"), ==, "Test");
+
+  /* In the file, by UUID, in the scope's group; read back the same. */
+  text = vmnet_auth_store_to_data (store);
+  g_assert_nonnull (strstr (text, "\n[scope Test]\nparent=default\nvms=" VM1 ";" VM2 ";\n"));
+  again = vmnet_auth_store_new_from_data (text, "t", &error);
+  g_assert_no_error (error);
+  text2 = vmnet_auth_store_to_data (again);
+  g_assert_cmpstr (text, ==, text2);
+  g_assert_cmpstr (vmnet_auth_store_get_vm_scope (again, VM2), ==, "Test");
+
+  /* Refused, nothing changed: a bad UUID, a scope the store does not have, removing a scope
+   * VMs are in, and a user without "Change VM authorization scope" in the scope the VM is in
+   * (bob, out of Test into Lab: he holds it in Test only) or in the scope it goes to (alice,
+   * into Other). */
+  before = vmnet_auth_store_to_data (store);
+  g_assert_false (vmnet_auth_store_set_vm_scope (store, "web1", "Test", NULL, &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (vmnet_auth_store_set_vm_scope (store, VM1, "Nowhere", NULL, &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (vmnet_auth_store_remove_scope (store, "Test", &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "VM " VM1 " is placed in scope 'Test'"));
+  g_clear_error (&error);
+  g_assert_false (vmnet_auth_store_set_vm_scope (store, VM1, "Lab", "bob", &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "user 'bob' may not move VM " VM1 " into scope 'Lab'"));
+  g_clear_error (&error);
+  g_assert_false (vmnet_auth_store_set_vm_scope (store, VM1, "Other", "alice", &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED);
+  g_clear_error (&error);
+  /* Out of the default scope needs the operation there: nobody but root holds it. */
+  g_assert_false (vmnet_auth_store_set_vm_scope (store, "5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80003", "Test", "alice",
+                                                 &error));
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "out of scope 'default'"));
+  g_clear_error (&error);
+  after = vmnet_auth_store_to_data (store);
+  g_assert_cmpstr (before, ==, after);
+
+  /* alice holds it in Test and Lab: she may move VM1 between them; root anywhere. */
+  g_assert_true (vmnet_auth_store_set_vm_scope (store, VM1, "Lab", "alice", &error));
+  g_assert_cmpstr (vmnet_auth_store_get_vm_scope (store, VM1), ==, "Lab");
+  g_assert_true (vmnet_auth_store_set_vm_scope (store, VM1, NULL, "root", &error));
+  g_assert_true (vmnet_auth_store_set_vm_scope (store, VM2, VMNET_AUTH_DEFAULT_SCOPE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vmnet_auth_store_get_vm_scope (store, VM1), ==, VMNET_AUTH_DEFAULT_SCOPE);
+  g_assert_true (vmnet_auth_store_remove_scope (store, "Test", &error));
+  g_clear_pointer (&text, g_free);
+  text = vmnet_auth_store_to_data (store);
+  g_assert_null (strstr (text, "vms="));
+}
+
+/* The names of earlier stores stand for disjoint sets of the operations; a store, a role
+ * change and an access check take them as before. */
+static void
+test_operation_aliases (void)
+{
+  const gchar *const *ops = vmnet_auth_get_operations ();
+  const gchar *const aliases[] = {
+    "Read service configuration", "Read VM configuration", "Create or change VMs", "Start and stop VMs",
+    "Take snapshots", "Interact with VMs", "Migrate VMs", "Change virtual switches",
+    "Configure SR-IOV on adapters", "Change physical SR-IOV adapters",
+  };
+  /* The permissions each name granted before the operations were split. */
+  const gchar *const before[][12] = {
+    { "connect.getattr", "connect.read", "connect.search-domains", "connect.search-networks",
+      "connect.search-node-devices", "network.getattr", "network.read", "node-device.getattr",
+      "node-device.read", "nwfilter.getattr", "nwfilter.read", NULL },
+    { "domain.getattr", "domain.read", NULL },
+    { "domain.write", "domain.save", "domain.delete", "domain.read-secure", "domain.core-dump",
+      "domain.block-read", "domain.block-write", "domain.mem-read", NULL },
+    { "domain.start", "domain.stop", "domain.reset", "domain.suspend", "domain.hibernate",
+      "domain.pm-control", "domain.init-control", "domain.send-signal", NULL },
+    { "domain.snapshot", "domain.checkpoint", NULL },
+    { "domain.open-graphics", "domain.open-device", "domain.send-input", "domain.screenshot",
+      "domain.inject-nmi", "domain.set-password", "domain.set-time", "domain.fs-freeze",
+      "domain.fs-trim", "domain.open-namespace", NULL },
+    { "domain.migrate", NULL },
+    { "network.write", "network.save", "network.delete", "network.start", "network.stop",
+      "network.read-secure", "nwfilter.write", "nwfilter.save", NULL },
+    { "network.search-ports", "network.create-port", "network-port.create", "network-port.getattr",
+      "network-port.read", "network-port.delete", NULL },
+    { "node-device.write", "node-device.start", "node-device.stop", "node-device.detach",
+      "node-device.delete", NULL },
+  };
+  g_autoptr(GHashTable) member_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetAuthStore) store = NULL;
+  g_autoptr(GPtrArray) roles = NULL;
+  g_autofree gchar *text = NULL;
+
+  g_assert_cmpuint (g_strv_length ((gchar **) ops), ==, 34);
+  for (guint i = 0; i < G_N_ELEMENTS (aliases); i++)
+    {
+      const gchar *const *members = vmnet_auth_operation_get_members (aliases[i]);
+      const gchar *const *perms = vmnet_auth_operation_get_permissions (aliases[i]);
+
+      g_assert_nonnull (members);
+      g_assert_false (g_strv_contains (ops, aliases[i]));
+      for (guint j = 0; members[j]; j++)
+        {
+          g_assert_true (g_strv_contains (ops, members[j]));
+          g_assert_true (g_hash_table_insert (member_of, (gpointer) members[j], (gpointer) aliases[i]));
+        }
+      /* The same permissions as before, no more, no fewer. */
+      g_assert_cmpuint (g_strv_length ((gchar **) perms), ==, g_strv_length ((gchar **) before[i]));
+      for (guint j = 0; before[i][j]; j++)
+        g_assert_true (g_strv_contains (perms, before[i][j]));
+    }
+  /* Only the two operations libvirt had no permission for stand in no set. */
+  for (guint i = 0; ops[i]; i++)
+    if (!g_hash_table_contains (member_of, ops[i]))
+      g_assert_true (g_str_equal (ops[i], "Reconfigure service") ||
+                     g_str_equal (ops[i], "Change VM authorization scope"));
+  g_assert_cmpstrv (vmnet_auth_operation_get_members ("start vm"), ((const gchar *[]) { "Start VM", NULL }));
+  g_assert_null (vmnet_auth_operation_get_members ("Fly"));
+
+  /* A store of the earlier names loads, and writes them back as they were. */
+  store = vmnet_auth_store_new_from_data ("[role Owner]\noperations=Start and stop VMs;Take snapshots;\n"
+                                          "[role Some]\noperations=Start VM;Create snapshots;\n"
+                                          "[scope default]\nassign Owner=user:alice;\nassign Some=user:bob;\n",
+                                          "t", &error);
+  g_assert_no_error (error);
+  text = vmnet_auth_store_to_data (store);
+  g_assert_nonnull (strstr (text, "[role Owner]\noperations=Start and stop VMs;Take snapshots;\n"));
+  g_assert_nonnull (strstr (text, "[role Some]\noperations=Start VM;Create snapshots;\n"));
+  /* An earlier name is allowed when each of its operations is; a finer one on its own. */
+  g_assert_true (allowed (store, "alice", "Start and stop VMs", NULL));
+  g_assert_true (allowed (store, "alice", "Save VM state", NULL));
+  g_assert_true (allowed (store, "bob", "start vm", NULL));
+  g_assert_false (allowed (store, "bob", "Stop VM", NULL));
+  g_assert_false (allowed (store, "bob", "Start and stop VMs", NULL));
+  {
+    g_autoptr(VmnetAccessCheck) check = vmnet_auth_store_test_access (store, "bob", "start and stop VMs", NULL, &error);
+    g_assert_cmpstr (vmnet_access_check_get_operation (check), ==, "Start and stop VMs");
+    g_assert_nonnull (strstr (vmnet_access_check_get_reason (check), "grants 'Stop VM'"));
+  }
+  /* Removing part of a set leaves the rest, listed by their own names. */
+  g_assert_true (vmnet_auth_store_set_role (store, "Owner", NULL, (const gchar *[]) { "Stop VM", NULL }, NULL,
+                                            &error));
+  roles = vmnet_auth_store_get_roles (store);
+  g_assert_cmpstrv (vmnet_auth_role_get_operations (roles->pdata[0]),
+                    ((const gchar *[]) { "Take snapshots", "Start VM", "Pause and restart VM", "Save VM state",
+                                         "Signal VM processes", NULL }));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -745,5 +981,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/auth/rules-hostile-store", test_rules_hostile_store);
   g_test_add_func ("/vmnet/auth/rules-log-denials", test_rules_log_denials);
   g_test_add_func ("/vmnet/auth/texts-refused", test_texts_refused);
+  g_test_add_func ("/vmnet/auth/vm-scope-map", test_vm_scope_map);
+  g_test_add_func ("/vmnet/auth/operation-aliases", test_operation_aliases);
   return g_test_run ();
 }

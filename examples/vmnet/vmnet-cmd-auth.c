@@ -20,7 +20,71 @@ typedef struct {
   gchar     *vm_name;
   gchar     *operation;
   gboolean   check;
+  gboolean   force;
 } AuthOptions;
+
+/* A VM and the scope the store places it in (get-vmscope --vm-name, set-vmscope). */
+#define VM_SCOPE_TYPE (vm_scope_get_type ())
+G_DECLARE_FINAL_TYPE (VmScope, vm_scope, VM, SCOPE, GObject)
+
+struct _VmScope {
+  GObject  parent_instance;
+  gchar   *name;
+  gchar   *scope;
+};
+
+G_DEFINE_FINAL_TYPE (VmScope, vm_scope, G_TYPE_OBJECT)
+
+enum { VM_SCOPE_PROP_NAME = 1, VM_SCOPE_PROP_SCOPE };
+
+static void
+vm_scope_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  VmScope *self = VM_SCOPE (object);
+
+  g_value_set_string (value, prop_id == VM_SCOPE_PROP_NAME ? self->name : self->scope);
+}
+
+static void
+vm_scope_finalize (GObject *object)
+{
+  VmScope *self = VM_SCOPE (object);
+
+  g_free (self->name);
+  g_free (self->scope);
+  G_OBJECT_CLASS (vm_scope_parent_class)->finalize (object);
+}
+
+static void
+vm_scope_class_init (VmScopeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = vm_scope_get_property;
+  object_class->finalize = vm_scope_finalize;
+  g_object_class_install_property (object_class, VM_SCOPE_PROP_NAME,
+                                   g_param_spec_string ("name", NULL, NULL, NULL,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, VM_SCOPE_PROP_SCOPE,
+                                   g_param_spec_string ("scope", NULL, NULL, NULL,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+vm_scope_init (VmScope *self)
+{
+}
+
+/* The store's scope of @vm: the only one the rules and test-vmaccess use. */
+static VmScope *
+vm_scope_new (VmnetAuthStore *store, VmnetVm *vm)
+{
+  VmScope *self = g_object_new (VM_SCOPE_TYPE, NULL);
+
+  self->name = g_strdup (vmnet_vm_get_name (vm));
+  self->scope = g_strdup (vmnet_auth_store_get_vm_scope (store, vmnet_vm_get_uuid (vm)));
+  return self;
+}
 
 static const VmnetCliColumn role_columns[] = {
   { "Name", "name", TRUE, NULL },
@@ -87,6 +151,9 @@ static const VmnetCliColumn access_columns[] = {
   { "role", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (role), "The role", "ROLE" }
 #define USER_ENTRY \
   { "user", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (user), "The user", "USER" }
+#define FORCE_ENTRY \
+  { "force", 0, 0, G_OPTION_ARG_NONE, AUTH_OPTION (force), \
+    "Write the system's polkit rules even from a connection that is not this machine's own libvirt", NULL }
 #define SCOPE_ENTRY \
   { "scope", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (scope), "The scope (default: " VMNET_AUTH_DEFAULT_SCOPE ")", "SCOPE" }
 #define VM_NAME_ENTRY \
@@ -99,6 +166,7 @@ static const GOptionEntry store_entries[] = {
 
 static const GOptionEntry new_role_entries[] = {
   STORE_ENTRIES,
+  FORCE_ENTRY,
   NAME_ENTRY,
   DESCRIPTION_ENTRY,
   { "operation", 0, 0, G_OPTION_ARG_STRING_ARRAY, AUTH_OPTION (operations),
@@ -108,6 +176,7 @@ static const GOptionEntry new_role_entries[] = {
 
 static const GOptionEntry set_role_entries[] = {
   STORE_ENTRIES,
+  FORCE_ENTRY,
   NAME_ENTRY,
   DESCRIPTION_ENTRY,
   { "add-operation", 0, 0, G_OPTION_ARG_STRING_ARRAY, AUTH_OPTION (add_operations), "An operation to add", "OPERATION" },
@@ -118,12 +187,14 @@ static const GOptionEntry set_role_entries[] = {
 
 static const GOptionEntry name_entries[] = {
   STORE_ENTRIES,
+  FORCE_ENTRY,
   NAME_ENTRY,
   G_OPTION_ENTRY_NULL
 };
 
 static const GOptionEntry grant_entries[] = {
   STORE_ENTRIES,
+  FORCE_ENTRY,
   ROLE_ENTRY,
   USER_ENTRY,
   { "group", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (group), "The group", "GROUP" },
@@ -133,6 +204,7 @@ static const GOptionEntry grant_entries[] = {
 
 static const GOptionEntry new_scope_entries[] = {
   STORE_ENTRIES,
+  FORCE_ENTRY,
   NAME_ENTRY,
   DESCRIPTION_ENTRY,
   { "parent", 0, 0, G_OPTION_ARG_STRING, AUTH_OPTION (parent),
@@ -142,6 +214,7 @@ static const GOptionEntry new_scope_entries[] = {
 
 static const GOptionEntry set_scope_entries[] = {
   STORE_ENTRIES,
+  FORCE_ENTRY,
   SCOPE_ENTRY,
   VM_NAME_ENTRY,
   G_OPTION_ENTRY_NULL
@@ -163,6 +236,7 @@ static const GOptionEntry test_entries[] = {
 
 static const GOptionEntry export_entries[] = {
   STORE_ENTRIES,
+  FORCE_ENTRY,
   { "check", 0, 0, G_OPTION_ARG_NONE, AUTH_OPTION (check), "Validate and show the rules without writing them", NULL },
   G_OPTION_ENTRY_NULL
 };
@@ -191,9 +265,25 @@ rules_path (AuthOptions *o)
   return g_getenv ("VMNET_POLKIT_RULES") ? g_getenv ("VMNET_POLKIT_RULES") : VMNET_AUTH_DEFAULT_RULES_PATH;
 }
 
+/* The rules file named by --rules or $VMNET_POLKIT_RULES; NULL: the system's. */
+static const gchar *
+given_rules_path (AuthOptions *o)
+{
+  const gchar *env = g_getenv ("VMNET_POLKIT_RULES");
+
+  return o->rules ? o->rules : env && *env ? env : NULL;
+}
+
+static VmnetAuthExportFlags
+export_flags (AuthOptions *o)
+{
+  return o->force ? VMNET_AUTH_EXPORT_FLAGS_FORCE : VMNET_AUTH_EXPORT_FLAGS_NONE;
+}
+
 /* The store first, then the rules: the rules never name what the store does
- * not hold. With --what-if, the change made in memory is printed instead;
- * --readonly refuses it. */
+ * not hold. Where the rules go is checked before anything is written. With
+ * --what-if, the change made in memory is printed instead; --readonly
+ * refuses it. */
 static gboolean
 commit (VmnetCli *cli, AuthOptions *o, VmnetAuthStore *store, const gchar *what, GError **error)
 {
@@ -215,8 +305,9 @@ commit (VmnetCli *cli, AuthOptions *o, VmnetAuthStore *store, const gchar *what,
                    "--readonly: %s would change the authorization store; run it without --readonly", cli->verb);
       return FALSE;
     }
-  return vmnet_auth_store_save (store, NULL, error) &&
-         vmnet_auth_store_export (store, vmnet_host_get_vms (cli->host), o->rules, error);
+  return vmnet_auth_check_rules_target (cli->host, given_rules_path (o), export_flags (o), error) &&
+         vmnet_auth_store_save (store, NULL, error) &&
+         vmnet_auth_store_export_for_host (store, cli->host, given_rules_path (o), export_flags (o), error);
 }
 
 static gboolean
@@ -453,40 +544,29 @@ run_set_vmscope (VmnetCli *cli, gpointer options, GError **error)
 {
   AuthOptions *o = options;
   g_autoptr(VmnetAuthStore) store = NULL;
-  g_autoptr(GPtrArray) scopes = NULL;
   g_autoptr(VmnetVm) vm = NULL;
-  g_autoptr(VmnetVm) after = NULL;
-  g_autoptr(GObject) known = NULL;
+  g_autofree gchar *from = NULL;
+  g_autofree gchar *what = NULL;
 
   if (!vmnet_cli_no_positional (cli, error) || !need (o->vm_name, "--vm-name VM", error) ||
-      !need (o->scope, "--scope SCOPE", error) || !(store = load (o, error)))
+      !need (o->scope, "--scope SCOPE", error) || !(store = load (o, error)) ||
+      !(vm = vmnet_host_find_vm (cli->host, o->vm_name, error)))
     return FALSE;
-  scopes = vmnet_auth_store_get_scopes (store);
-  known = find_named (scopes, o->scope);
-  if (!known)
+  /* The store's map alone places VMs; the tool changes it as the store's owner. */
+  from = g_strdup (vmnet_auth_store_get_vm_scope (store, vmnet_vm_get_uuid (vm)));
+  if (!vmnet_auth_store_set_vm_scope (store, vmnet_vm_get_uuid (vm), o->scope, NULL, error))
     {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
-                   "no scope '%s' in the authorization store; create it with new-vmscope", o->scope);
+      if (g_error_matches (*error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND))
+        g_prefix_error (error, "VM '%s': ", vmnet_vm_get_name (vm));
       return FALSE;
     }
-  if (!(vm = vmnet_host_find_vm (cli->host, o->vm_name, error)))
+  what = g_strdup_printf ("VM '%s' (%s): Scope '%s' -> '%s'", vmnet_vm_get_name (vm), vmnet_vm_get_uuid (vm),
+                          from, vmnet_auth_store_get_vm_scope (store, vmnet_vm_get_uuid (vm)));
+  if (!commit (cli, o, store, what, error))
     return FALSE;
   if (cli->what_if)
-    {
-      VmnetCliPlan *plan = vmnet_cli_plan_new (cli, "VM '%s'", vmnet_vm_get_name (vm));
-      g_auto(GValue) to = G_VALUE_INIT;
-
-      g_value_init (&to, G_TYPE_STRING);
-      g_value_set_string (&to, o->scope);
-      vmnet_cli_plan_property (plan, G_OBJECT (vm), "Scope", "scope", &to);
-      vmnet_cli_plan_note (plan, "Would write the polkit rules to '%s' again", rules_path (o));
-      return vmnet_cli_plan_print (plan);
-    }
-  if (!vmnet_host_set_vm_scope (cli->host, vm, o->scope, cli->cancellable, error) ||
-      !commit (cli, o, store, NULL, error) ||
-      !(after = vmnet_host_find_vm (cli->host, o->vm_name, error)))
-    return FALSE;
-  return print_one (cli, vm_scope_columns, g_steal_pointer (&after), error);
+    return TRUE;
+  return print_one (cli, vm_scope_columns, vm_scope_new (store, vm), error);
 }
 
 static gboolean
@@ -496,17 +576,15 @@ run_get_vmscope (VmnetCli *cli, gpointer options, GError **error)
   g_autoptr(VmnetAuthStore) store = NULL;
   g_autoptr(GPtrArray) scopes = NULL;
 
-  if (!vmnet_cli_no_positional (cli, error))
+  if (!vmnet_cli_no_positional (cli, error) || !(store = load (o, error)))
     return FALSE;
   if (o->vm_name)
     {
-      VmnetVm *vm = vmnet_host_find_vm (cli->host, o->vm_name, error);
+      g_autoptr(VmnetVm) vm = vmnet_host_find_vm (cli->host, o->vm_name, error);
       if (!vm)
         return FALSE;
-      return print_one (cli, vm_scope_columns, vm, error);
+      return print_one (cli, vm_scope_columns, vm_scope_new (store, vm), error);
     }
-  if (!(store = load (o, error)))
-    return FALSE;
   scopes = vmnet_auth_store_get_scopes (store);
   return vmnet_cli_print_objects (cli, scope_columns, scopes, FALSE, error);
 }
@@ -524,7 +602,9 @@ run_test_vmaccess (VmnetCli *cli, gpointer options, GError **error)
     return FALSE;
   if (o->vm_name && !(vm = vmnet_host_find_vm (cli->host, o->vm_name, error)))
     return FALSE;
-  check = vmnet_auth_store_test_access (store, o->user, o->operation, vm ? vmnet_vm_get_scope (vm) : NULL, error);
+  check = vmnet_auth_store_test_access (store, o->user, o->operation,
+                                        vm ? vmnet_auth_store_get_vm_scope (store, vmnet_vm_get_uuid (vm)) : NULL,
+                                        error);
   if (!check)
     return FALSE;
   return print_one (cli, access_columns, check, error);
@@ -560,7 +640,7 @@ run_export_vmauthorization (VmnetCli *cli, gpointer options, GError **error)
                            "--readonly: export-vmauthorization would write the polkit rules; use --check to see them");
       return FALSE;
     }
-  return vmnet_auth_store_export (store, vmnet_host_get_vms (cli->host), o->rules, error);
+  return vmnet_auth_store_export_for_host (store, cli->host, given_rules_path (o), export_flags (o), error);
 }
 
 #define AUTH_COMMAND(var, verb, hint, text, options, run_fn, ...) \

@@ -231,6 +231,8 @@ add_values (Completion *c, const GOptionEntry *e, VmnetCliValues values, const g
     case VMNET_CLI_VALUES_OPERATIONS:
       for (const gchar *const *op = vmnet_auth_get_operations (); *op; op++)
         add (c, *op);
+      for (const gchar *const *op = vmnet_auth_get_operation_sets (); *op; op++)
+        add (c, *op);
       break;
     case VMNET_CLI_VALUES_USERS:
       {

@@ -100,7 +100,11 @@ G_DECLARE_FINAL_TYPE (VmnetAuthStore, vmnet_auth_store, VMNET, AUTH_STORE, GObje
 VMNET_AVAILABLE_IN_0_1
 const gchar *const *vmnet_auth_get_operations           (void);
 VMNET_AVAILABLE_IN_0_1
+const gchar *const *vmnet_auth_get_operation_sets       (void);
+VMNET_AVAILABLE_IN_0_1
 const gchar *const *vmnet_auth_operation_get_permissions (const gchar *operation);
+VMNET_AVAILABLE_IN_0_1
+const gchar *const *vmnet_auth_operation_get_members     (const gchar *operation);
 VMNET_AVAILABLE_IN_0_1
 const gchar        *vmnet_auth_get_default_store_path    (void);
 VMNET_AVAILABLE_IN_0_1
@@ -173,6 +177,16 @@ VMNET_AVAILABLE_IN_0_1
 gboolean        vmnet_auth_store_remove_scope (VmnetAuthStore    *self,
                                                const gchar       *name,
                                                GError           **error);
+
+VMNET_AVAILABLE_IN_0_1
+const gchar    *vmnet_auth_store_get_vm_scope (VmnetAuthStore *self,
+                                               const gchar    *vm_uuid);
+VMNET_AVAILABLE_IN_0_1
+gboolean        vmnet_auth_store_set_vm_scope (VmnetAuthStore *self,
+                                               const gchar    *vm_uuid,
+                                               const gchar    *scope,
+                                               const gchar    *user,
+                                               GError        **error);
 
 VMNET_AVAILABLE_IN_0_1
 VmnetAccessCheck *vmnet_auth_store_test_access (VmnetAuthStore *self,

@@ -238,4 +238,19 @@ typedef enum /*< flags >*/ {
   VMNET_MOVE_FLAGS_LIVE = 1 << 0,
 } VmnetMoveFlags;
 
+/**
+ * VmnetAuthExportFlags:
+ * @VMNET_AUTH_EXPORT_FLAGS_NONE: the system's polkit rules are written only from the
+ *   host's own libvirt.
+ * @VMNET_AUTH_EXPORT_FLAGS_FORCE: write the system's polkit rules from any connection.
+ *
+ * How vmnet_auth_store_export_for_host() writes the rules.
+ *
+ * Since: 0.1
+ */
+typedef enum /*< flags >*/ {
+  VMNET_AUTH_EXPORT_FLAGS_NONE = 0,
+  VMNET_AUTH_EXPORT_FLAGS_FORCE = 1 << 0,
+} VmnetAuthExportFlags;
+
 G_END_DECLS

@@ -303,6 +303,18 @@ gboolean     vmnet_host_set_vm_scope_finish (VmnetHost            *self,
                                                     GError              **error);
 
 VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_auth_check_rules_target   (VmnetHost            *host,
+                                              const gchar          *path,
+                                              VmnetAuthExportFlags  flags,
+                                              GError              **error);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_auth_store_export_for_host (VmnetAuthStore       *self,
+                                               VmnetHost            *host,
+                                               const gchar          *path,
+                                               VmnetAuthExportFlags  flags,
+                                               GError              **error);
+
+VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_set_live              (VmnetHost  *self,
                                                gboolean    live,
                                                GError    **error);

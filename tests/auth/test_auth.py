@@ -253,6 +253,35 @@ except libvirt.libvirtError as e:
             while line not in self.polkitd_log() and time.monotonic() < deadline:
                 time.sleep(0.1)
             self.assertIn(line, self.polkitd_log())
+        # alice may change her VM, so she may write its metadata: a scope written there is not
+        # trusted. The next export gives the same rules, and she still cannot reach bob's VM.
+        with open(self.rules) as f:
+            rules = f.read()
+        code = f"""
+import libvirt
+d = libvirt.open({self.uri!r}).lookupByName("alice-vm")
+for flags in (libvirt.VIR_DOMAIN_AFFECT_CONFIG, libvirt.VIR_DOMAIN_AFFECT_LIVE):
+    try:
+        d.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, '<adapters scope="bob-scope"/>', "vmnet",
+                      "http://libvmnet.org/xmlns/vmnet/1.0", flags)
+    except libvirt.libvirtError as e:
+        if flags == libvirt.VIR_DOMAIN_AFFECT_CONFIG:
+            raise
+print("ok")
+"""
+        p = subprocess.run(["runuser", "-u", "vmnt-alice", "--", PY, "-c", code], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.stdout.strip(), "ok", p.stderr)
+        self.assertIn("bob-scope", self.conn.lookupByName("alice-vm").XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        self.vmnet("export-vmauthorization")
+        with open(self.rules) as f:
+            self.assertEqual(f.read(), rules)
+        scope = json.loads(self.vmnet("get-vmscope", "--vm-name", "alice-vm", "--output", "json").stdout)
+        self.assertEqual(scope[0]["Scope"], "alice-scope")
+        theirs, _ = self.decisions("vmnt-alice", self.vm_pairs("bob-vm"))
+        self.assertEqual(set(theirs.values()), {"hidden"}, theirs)
+        mine, _ = self.decisions("vmnt-bob", self.vm_pairs("alice-vm"))
+        self.assertEqual(set(mine.values()), {"hidden"}, mine)
         # The evaluator says the same and names the assignment.
         check = json.loads(self.vmnet("test-vmaccess", "--user", "vmnt-alice", "--vm-name", "alice-vm",
                                       "--operation", "Start and stop VMs", "--output", "json").stdout)
@@ -385,10 +414,11 @@ except libvirt.libvirtError as e:
         host = Vmnet.Host.new_for_uri(self.uri, None)
         pairs = [[op, vm] for vm in vm_scopes for op in VM_OPS] + [[op, "r-net"] for op in HOST_OPS]
         compared = allowed = unobservable = 0
-        for vm, scope in vm_scopes.items():
-            host.set_vm_scope(host.find_vm(vm), scope, None)
+        uuids = {vm: host.find_vm(vm).props.uuid for vm in vm_scopes}
         for n in range(n_stores):
             store = self.random_store(rng)
+            for vm, scope in vm_scopes.items():
+                store.set_vm_scope(uuids[vm], scope, None)
             store.save(self.store)
             store.export(host.get_vms(), self.rules)
             # The four users ask at once.
@@ -425,8 +455,6 @@ except libvirt.libvirtError as e:
               f"{unobservable} denied with the connection itself (no role at all)", file=sys.stderr)
         self.assertGreater(allowed, 0)
         self.assertGreater(compared - allowed, 0)
-        for vm in vm_scopes:
-            host.set_vm_scope(host.find_vm(vm), None, None)
 
     def random_store(self, rng):
         store = Vmnet.AuthStore.new()

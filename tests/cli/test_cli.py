@@ -231,6 +231,9 @@ class TestCli(unittest.TestCase):
         self.assertRegex(p.stdout, r"^vmnet \d+\.\d+\.\d+$")
 
 
+DEMO_WEB1_UUID = "5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80001"      # data/demo-host.xml
+
+
 class TestAuthorizationCli(unittest.TestCase):
     """The authorization verbs on a store and rules file of their own; the demo host gives
     the VMs. Against a real polkit: tests/auth."""
@@ -264,19 +267,30 @@ class TestAuthorizationCli(unittest.TestCase):
         self.assertEqual(json.loads(p.stdout)[0]["Operations"], ["Read VM configuration", "Start and stop VMs"])
         self.vmnet("New-VMScope", "--name", "Test")
         self.vmnet("grant-vmrole", "--role", "Operator", "--user", "alice", "--scope", "Test")
-        self.vmnet("set-vmscope", "--vm-name", "web1", "--scope", "Test")
+        web1 = DEMO_WEB1_UUID
+        p = self.vmnet("set-vmscope", "--vm-name", "web1", "--scope", "Test", "-o", "json")
+        self.assertEqual(json.loads(p.stdout), [{"VMName": "web1", "Scope": "Test"}])
+        # The store places web1 (by UUID), not its metadata: every run of the demo host is a
+        # new test driver that forgets its metadata, and the store still knows.
         with open(self.store) as f:
-            self.assertIn("\n[scope Test]\nparent=default\nassign Operator=user:alice;\n", f.read())
+            self.assertIn(f"\n[scope Test]\nparent=default\nvms={web1};\nassign Operator=user:alice;\n", f.read())
         with open(self.rules) as f:
             rules = f.read()
         self.assertIn('"Test": ["Test", "default"]', rules)
         self.assertIn('["Test", 0, "alice"]', rules)
-        # The demo host forgets the scope it was given (each run is a new test driver), so the
-        # check names the scope of web1 as the host reports it.
+        self.assertIn(f'"{web1}": "Test"', rules)
+        scope = json.loads(self.vmnet("get-vmscope", "--vm-name", "web1", "-o", "json").stdout)
+        self.assertEqual(scope, [{"VMName": "web1", "Scope": "Test"}])
+        check = json.loads(self.vmnet("test-vmaccess", "--user", "alice", "--vm-name", "web1",
+                                      "--operation", "Start VM", "-o", "json").stdout)[0]
+        self.assertTrue(check["Allowed"])
+        self.assertEqual(check["Scope"], "Test")
+        self.vmnet("remove-vmscope", "--name", "Test", status=5)     # web1 is in it
         check = json.loads(self.vmnet("test-vmaccess", "--user", "alice", "--operation", "Start and stop VMs",
                                       "-o", "json").stdout)[0]
         self.assertFalse(check["Allowed"])
         self.assertIn("scope 'default'", check["Reason"])
+        self.vmnet("set-vmscope", "--vm-name", "web1", "--scope", "default")
         self.vmnet("grant-vmrole", "--role", "Operator", "--user", "alice")
         check = json.loads(self.vmnet("test-vmaccess", "--user", "alice", "--vm-name", "web1",
                                       "--operation", "start and stop vms", "-o", "json").stdout)[0]
@@ -296,7 +310,8 @@ class TestAuthorizationCli(unittest.TestCase):
 
     def test_bad_input(self):
         p = self.vmnet("new-vmrole", "--name", "R", "--operation", "Fly", status=2)
-        self.assertIn("unknown operation 'Fly'; operations are 'Read service configuration'", p.stderr)
+        self.assertIn("unknown operation 'Fly'; operations are 'Connect to the service'", p.stderr)
+        self.assertIn("or a set of them: 'Read service configuration'", p.stderr)
         self.vmnet("new-vmrole", "--name", "R", status=2)
         self.vmnet("grant-vmrole", "--role", "Administrator", "--user", "Bad User", status=2)
         self.vmnet("grant-vmrole", "--role", "Administrator", "--user", "a", "--group", "b", status=2)
@@ -306,6 +321,34 @@ class TestAuthorizationCli(unittest.TestCase):
         self.vmnet("test-vmaccess", "--user", "alice", "--operation", "Fly", status=2)
         self.assertFalse(os.path.exists(self.store))
         self.assertFalse(os.path.exists(self.rules))
+
+    def test_system_rules_from_a_test_host(self):
+        """With no rules file given, the rules are the system's: the demo host (the test driver)
+        does not write them, and nothing is changed; a rules file given is written."""
+        env = {"VMNET_AUTHORIZATION_STORE": self.store}
+
+        def refused(*args):
+            p = run("-c", "demo", *args, env=env)
+            self.assertEqual(p.returncode, 4, p.stderr)
+            self.assertIn("will not write the system's polkit rules (/etc/polkit-1/rules.d/60-vmnet.rules) "
+                          "from the connection 'test:///", p.stderr)
+            self.assertIn("or force it", p.stderr)
+
+        refused("new-vmscope", "--name", "Test")
+        refused("grant-vmrole", "--role", "Administrator", "--user", "alice")
+        self.assertFalse(os.path.exists(self.store))
+        p = run("-c", "demo", "new-vmscope", "--name", "Test", "--rules", self.rules, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(self.rules))
+        os.unlink(self.rules)
+        refused("export-vmauthorization")
+        with open(self.store) as f:
+            before = f.read()
+        refused("set-vmscope", "--vm-name", "web1", "--scope", "Test")
+        with open(self.store) as f:
+            self.assertEqual(f.read(), before)
+        self.assertFalse(os.path.exists(self.rules))
+        self.assertIn("--force", run("-c", "demo", "export-vmauthorization", "--help").stdout)
 
     def test_export_and_malformed_store(self):
         self.vmnet("export-vmauthorization", status=3)          # no store file yet

@@ -146,7 +146,7 @@ class TestBashScript(unittest.TestCase):
         self.assertEqual(self.compreply([VMNET, "-c", "demo", "get-vmswitch", "SR"]), ["SRIOV-Switch"])
         # An operation has blanks: escaped, so it stays one word.
         self.assertEqual(self.compreply([VMNET, "new-vmrole", "--operation", "Start"]),
-                         ["Start\\ and\\ stop\\ VMs"])
+                         ["Start\\ VM", "Start\\ and\\ stop\\ switches", "Start\\ and\\ stop\\ VMs"])
 
     def test_word_breaks(self):
         # As bash splits "--output=j" at '=': the line is what the script reads, and bash takes

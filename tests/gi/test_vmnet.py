@@ -647,7 +647,9 @@ class Authorization(unittest.TestCase):
         store = Vmnet.AuthStore.new()
         roles = store.get_roles()
         self.assertEqual([r.props.name for r in roles], ["Administrator"])
-        self.assertEqual(list(roles[0].props.operations), list(Vmnet.auth_get_operations()))
+        # Every operation, by the names of earlier stores where a whole set is held.
+        members = [m for op in roles[0].props.operations for m in Vmnet.auth_operation_get_members(op)]
+        self.assertEqual(sorted(members), sorted(Vmnet.auth_get_operations()))
         self.assertIn("domain.snapshot", Vmnet.auth_operation_get_permissions("Take snapshots"))
         self.assertFalse(Vmnet.auth_operation_get_permissions("Fly"))  # NULL: [] in Python
         check = store.test_access("root", "Take snapshots", None)
@@ -669,17 +671,55 @@ class Authorization(unittest.TestCase):
         self.assertEqual(cm.exception.message, "x.conf: [scope  Test]: scope 'Test' is defined twice")
 
     def test_vm_scope_and_rules(self):
+        """The store's map places VMs; a scope written into a VM's metadata (which whoever may
+        change the VM may write) changes neither the rules nor a decision."""
         host = Vmnet.Host.new_for_uri("demo", None)
         vm = host.find_vm("web1")
-        self.assertEqual(vm.props.scope, "default")
-        host.set_vm_scope(vm, "Test", None)
-        vm = host.find_vm("web1")
-        self.assertEqual(vm.get_scope(), "Test")
+        uuid = vm.props.uuid
         store = Vmnet.AuthStore.new()
         store.add_scope("Test", None, None)
-        rules = store.generate_rules(host.get_vms())
-        self.assertIn('"%s": "Test"' % vm.props.uuid, rules)
+        store.add_scope("Other", None, None)
+        store.add_role("Owner", ["Start and stop VMs"], None)
+        store.grant("Owner", "alice", None, "Test")
+        self.assertEqual(store.get_vm_scope(uuid), "default")
+        before = store.generate_rules(host.get_vms())
+        self.assertNotIn(uuid, before)
+        # The metadata says Test: nothing changes.
+        host.set_vm_scope(vm, "Test", None)
+        self.assertEqual(host.find_vm("web1").get_scope(), "Test")
+        self.assertEqual(store.generate_rules(host.get_vms()), before)
+        self.assertEqual(store.get_vm_scope(uuid), "default")
+        self.assertFalse(store.test_access("alice", "Start VM", store.get_vm_scope(uuid)).props.allowed)
+        # The store places it in Test; the metadata then says Other: the rules keep Test.
+        store.set_vm_scope(uuid, "Test", None)
+        placed = store.generate_rules(host.get_vms())
+        self.assertIn('"%s": "Test"' % uuid, placed)
+        host.set_vm_scope(host.find_vm("web1"), "Other", None)
+        self.assertEqual(store.generate_rules(host.get_vms()), placed)
+        self.assertTrue(store.test_access("alice", "Start VM", store.get_vm_scope(uuid)).props.allowed)
+        self.assertIn("vms=%s;" % uuid, store.to_data())
 
+    def test_system_rules_only_from_the_hosts_own_libvirt(self):
+        """The system's rules (no path) are not written from the test driver unless forced;
+        a rules file given by path is."""
+        host = Vmnet.Host.new_for_uri("demo", None)
+        store = Vmnet.AuthStore.new()
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "60-vmnet.rules")
+            os.environ["VMNET_POLKIT_RULES"] = rules
+            try:
+                with self.assertRaises(GLib.Error) as cm:
+                    store.export_for_host(host, None, Vmnet.AuthExportFlags.NONE)
+                self.assertEqual(cm.exception.code, Vmnet.Error.REMOTE_UNSUPPORTED)
+                self.assertIn("'test:///", cm.exception.message)
+                self.assertFalse(os.path.exists(rules))
+                store.export_for_host(host, None, Vmnet.AuthExportFlags.FORCE)
+                self.assertTrue(os.path.exists(rules))
+                os.unlink(rules)
+                store.export_for_host(host, rules, Vmnet.AuthExportFlags.NONE)
+                self.assertTrue(os.path.exists(rules))
+            finally:
+                del os.environ["VMNET_POLKIT_RULES"]
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
