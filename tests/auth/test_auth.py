@@ -456,6 +456,40 @@ print("ok")
         self.assertGreater(allowed, 0)
         self.assertGreater(compared - allowed, 0)
 
+    def test_9_finer_operations(self):
+        """Start without stop: the finer operations reach libvirt one permission at a time, and
+        the evaluator agrees, for an earlier name too (allowed only when all of its set is)."""
+        self.reset_store()
+        self.vmnet("new-vmrole", "--name", "Starter", "--operation", "Connect to the service",
+                   "--operation", "View VM configuration", "--operation", "Start VM")
+        self.vmnet("grant-vmrole", "--role", "Starter", "--user", "vmnt-r3")
+        code = f"""
+import libvirt
+libvirt.registerErrorHandler(lambda *a: None, None)
+d = libvirt.open({self.uri!r}).lookupByName("live-vm")
+out = []
+for call in (d.create, d.destroy):
+    try:
+        call()
+        out.append("ok")
+    except libvirt.libvirtError as e:
+        out.append("denied" if e.get_error_code() == libvirt.VIR_ERR_ACCESS_DENIED else "error: %s" % e)
+print(" ".join(out))
+"""
+        try:
+            p = subprocess.run(["runuser", "-u", "vmnt-r3", "--", PY, "-c", code], capture_output=True,
+                               text=True, timeout=120)
+            self.assertEqual(p.stdout.strip(), "ok denied", p.stderr)
+        finally:
+            dom = self.conn.lookupByName("live-vm")
+            if dom.isActive():
+                dom.destroy()
+        for op, allowed in (("Start VM", True), ("Stop VM", False), ("Start and stop VMs", False)):
+            check = json.loads(self.vmnet("test-vmaccess", "--user", "vmnt-r3", "--vm-name", "live-vm",
+                                          "--operation", op, "--output", "json").stdout)[0]
+            self.assertEqual(check["Allowed"], allowed, check)
+        self.assertIn("grants 'Stop VM'", check["Reason"])
+
     def random_store(self, rng):
         store = Vmnet.AuthStore.new()
         # Scopes S1..S3 with random parents, no cycles: each parent comes earlier.
