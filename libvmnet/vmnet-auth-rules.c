@@ -359,6 +359,10 @@ wait_until_read (const gchar *path)
  * this returns once it has read the new file (at most two seconds), so the
  * very next libvirt call is decided by the new rules.
  *
+ * This does not know which connection @vms come from: to write the
+ * system's rules (no @path), use vmnet_auth_store_export_for_host(), which
+ * refuses a connection that is not the host's own libvirt.
+ *
  * Returns: %TRUE on success
  *
  * Since: 0.1
