@@ -173,6 +173,9 @@ typedef struct {
  * as UTF-16 surrogate pairs, bytes that are not UTF-8 as U+FFFD. */
 void   vmnet_auth_append_js_string         (GString     *out,
                                             const gchar *text);
+/* The host's own libvirt: a local system connection to a real driver
+ * (qemu:///system, qemu+unix:///system), through its default socket. */
+gboolean vmnet_auth_is_hosts_own_libvirt   (const gchar *uri);
 gchar *vmnet_auth_store_generate_rules_for (VmnetAuthStore    *self,
                                             const VmnetAuthVm *vms,
                                             guint              n_vms,

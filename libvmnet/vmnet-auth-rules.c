@@ -384,10 +384,8 @@ vmnet_auth_store_export (VmnetAuthStore *self, GListModel *vms, const gchar *pat
   return TRUE;
 }
 
-/* The host's own libvirt: a local system connection to a real driver
- * (qemu:///system, qemu+unix:///system), through its default socket. */
-static gboolean
-is_hosts_own_libvirt (const gchar *uri)
+gboolean
+vmnet_auth_is_hosts_own_libvirt (const gchar *uri)
 {
   g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
   const gchar *scheme, *transport, *host, *query;
@@ -432,7 +430,7 @@ vmnet_auth_check_rules_target (VmnetHost *host, const gchar *path, VmnetAuthExpo
   if (path || (flags & VMNET_AUTH_EXPORT_FLAGS_FORCE))
     return TRUE;
   uri = vmnet_host_get_resolved_uri (host) ? vmnet_host_get_resolved_uri (host) : vmnet_host_get_uri (host);
-  if (is_hosts_own_libvirt (uri))
+  if (vmnet_auth_is_hosts_own_libvirt (uri))
     return TRUE;
   g_set_error (error, VMNET_ERROR, VMNET_ERROR_REMOTE_UNSUPPORTED,
                "will not write the system's polkit rules (%s) from the connection '%s': they decide "

@@ -973,6 +973,32 @@ test_operation_aliases (void)
                                          "Signal VM processes", NULL }));
 }
 
+/* Which connections may write the system's polkit rules. */
+static void
+test_hosts_own_libvirt (void)
+{
+  const struct { const gchar *uri; gboolean own; } cases[] = {
+    { "qemu:///system", TRUE },
+    { "qemu+unix:///system", TRUE },
+    { "lxc:///system", TRUE },
+    { "test:///default", FALSE },
+    { "test:///tmp/host.xml", FALSE },
+    { "qemu:///session", FALSE },
+    { "qemu+ssh://root@kvm2/system", FALSE },
+    { "qemu+tcp://localhost/system", FALSE },
+    { "qemu+unix:///system?socket=/tmp/private/libvirt-sock", FALSE },
+    { "qemu:///embed?root=/tmp/x", FALSE },
+    { "not a uri", FALSE },
+    { NULL, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].uri ? cases[i].uri : "(null)");
+      g_assert_cmpint (vmnet_auth_is_hosts_own_libvirt (cases[i].uri), ==, cases[i].own);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -991,5 +1017,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/auth/texts-refused", test_texts_refused);
   g_test_add_func ("/vmnet/auth/vm-scope-map", test_vm_scope_map);
   g_test_add_func ("/vmnet/auth/operation-aliases", test_operation_aliases);
+  g_test_add_func ("/vmnet/auth/hosts-own-libvirt", test_hosts_own_libvirt);
   return g_test_run ();
 }
