@@ -306,11 +306,11 @@ host_adapter_checks (const VmnetHostFacts *facts, VmnetModel *model, GPtrArray *
 static const gchar *
 boot_fix (const VmnetSriovBootResult *r, const VmnetPfInfo *pf)
 {
+  if (r && pf && pf->max_vfs >= 0 && r->configured > pf->max_vfs)
+    return "Raise the adapter's VF count in the firmware's SR-IOV settings (or its driver's), or configure what it "
+           "offers: vmnet set-netadaptersriov ADAPTER --num-vfs N";
   switch (r ? r->code : -1)
     {
-    case VMNET_ERROR_INVALID_ARGUMENT:
-      return "Raise the adapter's VF count in the firmware's SR-IOV settings (or its driver's), or configure what it "
-             "offers: vmnet set-netadaptersriov ADAPTER --num-vfs N";
     case VMNET_ERROR_NOT_FOUND:
       return "Put the adapter back, or remove its group from /etc/vmnet/sriov.conf";
     case VMNET_ERROR_NOT_SUPPORTED:

@@ -277,7 +277,7 @@ test_apply_failures (void)
                 "[0000:04:00.0]\nname=enp4s0\nnum-vfs=3\n");
 
   g_assert_false (vmnet_net_adapter_sriov_apply_configuration (root, &report, &error));
-  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_NO_RESOURCES);
   g_assert_nonnull (strstr (error->message, "3 of 4 configured adapters"));
   g_assert_nonnull (strstr (error->message, "offers only 2 (sriov_totalvfs)"));
   g_assert_cmpuint (g_strv_length (report), ==, 4);
@@ -291,7 +291,7 @@ test_apply_failures (void)
 
   kf = boot_record (root);
   code = g_key_file_get_string (kf, "0000:01:00.0", "code", NULL);
-  g_assert_cmpstr (code, ==, "invalid-argument");
+  g_assert_cmpstr (code, ==, "no-resources");
   reason = g_key_file_get_string (kf, "0000:01:00.0", "reason", NULL);
   g_assert_nonnull (strstr (reason, "NumVFs 4 is configured but the adapter offers only 2"));
   gone = g_key_file_get_string (kf, "0000:09:00.0", "code", NULL);
@@ -366,7 +366,7 @@ test_set_records_and_checks (void)
   vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_numvfs", "0");
   vmnet_test_sysfs_set (root, "0000:01:00.0", "sriov_totalvfs", "2");
   g_assert_false (vmnet_net_adapter_sriov_apply_configuration (root, NULL, &error));
-  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, VMNET_ERROR, VMNET_ERROR_NO_RESOURCES);
   g_clear_error (&error);
   later = vmnet_test_open_host (xml, root);
   g_clear_object (&pf);

@@ -320,7 +320,7 @@ apply_one (const gchar *root, const VmnetSriovConfigEntry *e)
   if (e->num_vfs > f->total_vfs)
     {
       r->status = g_strdup ("failed");
-      r->code = VMNET_ERROR_INVALID_ARGUMENT;
+      r->code = VMNET_ERROR_NO_RESOURCES;
       r->reason = g_strdup_printf ("adapter '%s': NumVFs %d is configured but the adapter offers only %d "
                                    "(sriov_totalvfs): the firmware or the driver gives fewer VFs than configured",
                                    label, e->num_vfs, f->total_vfs);
