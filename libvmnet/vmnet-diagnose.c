@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vmnet-diagnose-private.h"
+#include "vmnet-error.h"
 
 /* Check titles, in the order of Part 8: host, firmware/IOMMU, adapter,
  * switch, VM adapter, policies. */
@@ -19,6 +20,7 @@
 #define T_VFS_ENABLED     "VFs enabled"
 #define T_VF_ISOLATION    "VF isolation (ACS)"
 #define T_FIRMWARE        "Firmware resources for VFs"
+#define T_CONFIGURED      "Configured NumVFs"
 #define T_HOST_SUPPORT    "Host SR-IOV support"
 #define T_SW_EXTERNAL     "External switch"
 #define T_SW_ADAPTER      "Switch adapter is SR-IOV capable"
@@ -301,6 +303,95 @@ host_adapter_checks (const VmnetHostFacts *facts, VmnetModel *model, GPtrArray *
          g_strdup ("The kernel log shows no SR-IOV resource errors."), NULL);
 }
 
+static const gchar *
+boot_fix (const VmnetSriovBootResult *r, const VmnetPfInfo *pf)
+{
+  if (r && pf && pf->max_vfs >= 0 && r->configured > pf->max_vfs)
+    return "Raise the adapter's VF count in the firmware's SR-IOV settings (or its driver's), or configure what it "
+           "offers: vmnet set-netadaptersriov ADAPTER --num-vfs N";
+  switch (r ? r->code : -1)
+    {
+    case VMNET_ERROR_NOT_FOUND:
+      return "Put the adapter back, or remove its group from /etc/vmnet/sriov.conf";
+    case VMNET_ERROR_NOT_SUPPORTED:
+      return "Load the adapter's driver (with SR-IOV enabled), then run vmnet apply-netadaptersriov";
+    case VMNET_ERROR_BUSY:
+      return "Stop the VMs that hold its VFs, then run vmnet apply-netadaptersriov";
+    case VMNET_ERROR_NO_RESOURCES:
+      return "Enable SR-IOV and \"Above 4G decoding\" in the firmware setup, or boot with pci=realloc; then run "
+             "vmnet apply-netadaptersriov";
+    default:
+      break;
+    }
+  if (!pf)
+    return "Put the adapter back, or remove its group from /etc/vmnet/sriov.conf";
+  if (r && g_str_equal (r->status, "failed"))
+    return "See why the driver refused in the kernel log (journalctl -k), then run vmnet apply-netadaptersriov";
+  return "Run vmnet apply-netadaptersriov to apply the configured count, or vmnet set-netadaptersriov ADAPTER "
+         "--num-vfs N to keep another one";
+}
+
+/* The lasting NumVFs (etc/vmnet/sriov.conf) against sriov_numvfs, with the
+ * boot-time apply's reason (run/vmnet/sriov-boot.conf) when it failed. No
+ * check when nothing is configured; warnings only: the host can still do
+ * SR-IOV on its other adapters. */
+static void
+configured_num_vfs_check (const VmnetHostFacts *facts, VmnetModel *model, GPtrArray *checks)
+{
+  g_autoptr(GString) ok = g_string_new (NULL);
+  g_autoptr(GString) wrong = g_string_new (NULL);
+  const gchar *fix = NULL;
+
+  /* Only where the host's files were read and a count is configured. */
+  if (!facts->host_facts)
+    return;
+  if (!facts->sriov_config)
+    {
+      add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_WARN, T_CONFIGURED,
+           g_strdup_printf ("The configured NumVFs cannot be applied at boot: %s.", facts->sriov_config_error),
+           g_strdup ("Correct the file, or remove it and set the counts again with vmnet set-netadaptersriov"));
+      return;
+    }
+  if (facts->sriov_config->len == 0)
+    return;
+  for (guint i = 0; i < facts->sriov_config->len; i++)
+    {
+      const VmnetSriovConfigEntry *e = g_ptr_array_index (facts->sriov_config, i);
+      const VmnetSriovBootResult *r = facts->sriov_boot ? g_hash_table_lookup (facts->sriov_boot, e->address) : NULL;
+      const VmnetPfInfo *pf = NULL;
+      const gchar *name;
+
+      for (guint j = 0; j < model->pfs->len && !pf; j++)
+        if (g_str_equal (((VmnetPfInfo *) g_ptr_array_index (model->pfs, j))->pci_address, e->address))
+          pf = g_ptr_array_index (model->pfs, j);
+      name = pf ? pf->name : e->name ? e->name : e->address;
+      if (pf && pf->num_vfs == e->num_vfs)
+        {
+          g_string_append_printf (ok, "%s%s (%d)", ok->len ? ", " : "", name, e->num_vfs);
+          continue;
+        }
+      if (wrong->len)
+        g_string_append (wrong, " ");
+      if (r && g_str_equal (r->status, "failed") && r->reason)
+        g_string_append_printf (wrong, "Adapter %s has %d VFs, not the %d configured: the boot-time apply failed: %s.",
+                                name, pf ? pf->num_vfs : 0, e->num_vfs, r->reason);
+      else if (!pf)
+        g_string_append_printf (wrong, "Adapter %s (%s) has a configured NumVFs of %d but is not on this host.",
+                                name, e->address, e->num_vfs);
+      else
+        g_string_append_printf (wrong, "Adapter %s has %d VFs, not the %d configured%s.", name, pf->num_vfs,
+                                e->num_vfs, r ? ": another tool changed it after boot" : "");
+      if (!fix)
+        fix = boot_fix (r, pf);
+    }
+  if (wrong->len)
+    add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_WARN, T_CONFIGURED,
+         g_strdup (wrong->str), g_strdup (fix));
+  else
+    add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_PASS, T_CONFIGURED,
+         g_strdup_printf ("Every adapter has its configured NumVFs: %s.", ok->str), NULL);
+}
+
 static GPtrArray *
 host_checks (const VmnetHostFacts *facts, VmnetModel *model)
 {
@@ -334,6 +425,7 @@ host_checks (const VmnetHostFacts *facts, VmnetModel *model)
 
   host_firmware_checks (facts, checks);
   host_adapter_checks (facts, model, checks);
+  configured_num_vfs_check (facts, model, checks);
   return checks;
 }
 

@@ -152,6 +152,25 @@ typedef struct {
   GPtrArray    *sriov_kernel_errors;   /* (element-type utf8) kernel log lines */
 } VmnetProbeFact;
 
+/* A configured NumVFs (etc/vmnet/sriov.conf). */
+typedef struct {
+  gchar *address;               /* the group: the PF's PCI address */
+  gchar *name;                  /* its netdev when recorded, NULL: none */
+  gint   num_vfs;
+  guint  line;                  /* of the group header */
+} VmnetSriovConfigEntry;
+
+/* One adapter's boot-time apply. */
+typedef struct {
+  gchar *address;
+  gchar *name;                  /* NULL: unknown */
+  gchar *status;                /* "applied", "unchanged", "failed" */
+  gint   configured;
+  gint   num_vfs;               /* after the apply, -1 unknown */
+  gint   code;                  /* a VmnetError when failed, else -1 */
+  gchar *reason;                /* why it failed, NULL: it did not */
+} VmnetSriovBootResult;
+
 typedef struct {
   gchar     *computer_name;
   gchar     *hypervisor;
@@ -168,6 +187,9 @@ typedef struct {
   GHashTable *sysfs_pci;        /* address -> VmnetSysfsPciFact */
   GHashTable *pf_links;         /* pf netdev -> VmnetPfLinkFact */
   GHashTable *ports;            /* bridge port name -> VmnetPortVlanFact; NULL: not read */
+  GPtrArray  *sriov_config;     /* (element-type VmnetSriovConfigEntry); NULL: unreadable */
+  gchar      *sriov_config_error; /* why it is unreadable */
+  GHashTable *sriov_boot;       /* address -> VmnetSriovBootResult; NULL: no boot-time apply */
 } VmnetHostFacts;
 
 VmnetPciFact             *vmnet_pci_fact_new          (void);
@@ -192,6 +214,8 @@ VmnetPortVlanFact        *vmnet_port_vlan_fact_new    (void);
 void                      vmnet_port_vlan_fact_free   (VmnetPortVlanFact *f);
 VmnetProbeFact           *vmnet_probe_fact_new        (void);
 void                      vmnet_probe_fact_free       (VmnetProbeFact *f);
+void                      vmnet_sriov_config_entry_free (VmnetSriovConfigEntry *e);
+void                      vmnet_sriov_boot_result_free  (VmnetSriovBootResult *r);
 VmnetHostFacts           *vmnet_host_facts_new        (void);
 void                      vmnet_host_facts_free       (VmnetHostFacts *f);
 
@@ -202,5 +226,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetDomainFact, vmnet_domain_fact_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetHostFacts, vmnet_host_facts_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetSysfsPciFact, vmnet_sysfs_pci_fact_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetPfLinkFact, vmnet_pf_link_fact_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetSriovConfigEntry, vmnet_sriov_config_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetSriovBootResult, vmnet_sriov_boot_result_free)
 
 G_END_DECLS

@@ -253,6 +253,28 @@ vmnet_port_vlan_fact_free (VmnetPortVlanFact *f)
   g_free (f);
 }
 
+void
+vmnet_sriov_config_entry_free (VmnetSriovConfigEntry *e)
+{
+  if (!e)
+    return;
+  g_free (e->address);
+  g_free (e->name);
+  g_free (e);
+}
+
+void
+vmnet_sriov_boot_result_free (VmnetSriovBootResult *r)
+{
+  if (!r)
+    return;
+  g_free (r->address);
+  g_free (r->name);
+  g_free (r->status);
+  g_free (r->reason);
+  g_free (r);
+}
+
 VmnetHostFacts *
 vmnet_host_facts_new (void)
 {
@@ -285,6 +307,9 @@ vmnet_host_facts_free (VmnetHostFacts *f)
   g_hash_table_unref (f->sysfs_pci);
   g_hash_table_unref (f->pf_links);
   g_clear_pointer (&f->ports, g_hash_table_unref);
+  g_clear_pointer (&f->sriov_config, g_ptr_array_unref);
+  g_free (f->sriov_config_error);
+  g_clear_pointer (&f->sriov_boot, g_hash_table_unref);
   vmnet_probe_fact_free (f->probe);
   g_free (f);
 }

@@ -373,6 +373,7 @@ typedef struct {
   gchar *pci_address;
   gchar *name;
   gint   num_vfs;
+  gint   previous;
 } NumVfsData;
 
 static void
@@ -387,11 +388,29 @@ static gboolean
 num_vfs_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
   NumVfsData *data = user_data;
+  const gchar *root = self->host_root ? self->host_root : "/";
+  g_autoptr(GPtrArray) config = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GError) undo = NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  return vmnet_sysfs_set_num_vfs (self->host_root ? self->host_root : "/", data->pci_address, data->name,
-                                  data->num_vfs, error);
+  /* A file that cannot be read or kept stops the change before sysfs is touched. */
+  config = vmnet_sriov_config_load (root, error);
+  if (!config)
+    return FALSE;
+  if (!vmnet_sysfs_set_num_vfs (root, data->pci_address, data->name, data->num_vfs, error))
+    return FALSE;
+  /* The lasting count follows the one the kernel took; if it cannot be
+   * recorded, the adapter goes back to the count it had. */
+  if (vmnet_sriov_config_store (root, data->pci_address, data->name, data->num_vfs, &local))
+    return TRUE;
+  if (data->previous >= 0 && !vmnet_sysfs_set_num_vfs (root, data->pci_address, data->name, data->previous, &undo))
+    g_prefix_error (&local, "restoring NumVFs %d failed too (%s); ", data->previous, undo->message);
+  g_propagate_prefixed_error (error, g_steal_pointer (&local),
+                              "adapter '%s': NumVFs %d was not kept, so the adapter has %d again: ", data->name,
+                              data->num_vfs, data->previous);
+  return FALSE;
 }
 
 static const VmnetHostOp num_vfs_op = { .change = num_vfs_change };
@@ -442,6 +461,7 @@ prepare_num_vfs (VmnetHost *self, VmnetNetAdapterSriov *adapter, gint num_vfs, G
   data->pci_address = g_strdup (pf->pci_address);
   data->name = g_strdup (pf->name);
   data->num_vfs = num_vfs;
+  data->previous = pf->num_vfs;
   return data;
 }
 
@@ -454,7 +474,12 @@ prepare_num_vfs (VmnetHost *self, VmnetNetAdapterSriov *adapter, gint num_vfs, G
  * @error: return location for a #GError
  *
  * Sets NumVFs, like `Set-NetAdapterSriov -NumVFs`: writes `sriov_numvfs`
- * (0 first, then @num_vfs), then reads the host again. Only on the host itself
+ * (0 first, then @num_vfs), records the count in `/etc/vmnet/sriov.conf` (see
+ * [property@Vmnet.NetAdapterSriov:configured-num-vfs]; 0 is recorded too),
+ * then reads the host again. The file is written only once the kernel took
+ * the count; when it cannot be written the adapter gets its previous count
+ * back and this fails. A malformed file fails with
+ * %VMNET_ERROR_INVALID_DATA before anything changes. Only on the host itself
  * (%VMNET_ERROR_REMOTE_UNSUPPORTED otherwise). More than the adapter's maximum
  * is %VMNET_ERROR_INVALID_ARGUMENT. While any VF is assigned to a running VM
  * this fails with %VMNET_ERROR_BUSY naming the VMs and changes nothing: the

@@ -41,6 +41,7 @@ typedef struct {
   gint       allocated_vfs;
   gchar     *switch_name;
   gint       vf_total_msix;      /* -1 not exposed */
+  gint       configured_num_vfs; /* etc/vmnet/sriov.conf, -1: none */
   GPtrArray *vfs;                /* (element-type VmnetVfInfo) */
 } VmnetPfInfo;
 

@@ -310,6 +310,13 @@ build_pfs (Builder *b, VmnetModel *model)
       pf->num_vfs = sys && sys->num_vfs >= 0 ? sys->num_vfs : (gint) vf_addresses->len;
       pf->enabled = pf->num_vfs > 0;
       pf->vf_total_msix = sys ? sys->vf_total_msix : -1;
+      pf->configured_num_vfs = -1;
+      for (guint j = 0; facts->sriov_config && j < facts->sriov_config->len; j++)
+        {
+          const VmnetSriovConfigEntry *e = g_ptr_array_index (facts->sriov_config, j);
+          if (g_str_equal (e->address, pci->address))
+            pf->configured_num_vfs = e->num_vfs;
+        }
 
       speed = sys && sys->speed_mbps >= 0 ? sys->speed_mbps : net ? net->speed_mbps : -1;
       pf->link_speed = speed >= 0 ? speed * 1000000 : -1;

@@ -4,6 +4,7 @@
 
 #include "vmnet-enum-types.h"
 #include "vmnet-object-private.h"
+#include "vmnet-linux-private.h"
 /**
  * VmnetNetAdapterSriov:
  *
@@ -37,6 +38,7 @@ enum {
   PROP_ALLOCATED_VFS,
   PROP_SWITCH_NAME,
   PROP_VIRTUAL_FUNCTIONS,
+  PROP_CONFIGURED_NUM_VFS,
   N_PROPS
 };
 
@@ -61,6 +63,7 @@ vmnet_net_adapter_sriov_get_property (GObject *object, guint prop_id, GValue *va
     case PROP_ALLOCATED_VFS: g_value_set_int (value, i->allocated_vfs); break;
     case PROP_SWITCH_NAME: g_value_set_string (value, i->switch_name); break;
     case PROP_VIRTUAL_FUNCTIONS: g_value_set_object (value, self->vfs); break;
+    case PROP_CONFIGURED_NUM_VFS: g_value_set_int (value, i->configured_num_vfs); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -180,6 +183,21 @@ vmnet_net_adapter_sriov_class_init (VmnetNetAdapterSriovClass *klass)
    * Since: 0.1
    */
   properties[PROP_VIRTUAL_FUNCTIONS] = g_param_spec_object ("virtual-functions", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  /**
+   * VmnetNetAdapterSriov:configured-num-vfs:
+   *
+   * The lasting `NumVFs`: the count that
+   * vmnet_host_set_net_adapter_sriov_num_vfs() recorded in
+   * `/etc/vmnet/sriov.conf` and that the host applies at boot
+   * (vmnet_net_adapter_sriov_apply_configuration()), or -1 when none is
+   * recorded or the host's files cannot be read (remote connection). When it
+   * differs from [property@Vmnet.NetAdapterSriov:num-vfs] the adapter's count
+   * was changed by another tool or the boot-time apply failed; the host's
+   * checks say why.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CONFIGURED_NUM_VFS] = g_param_spec_int ("configured-num-vfs", NULL, NULL, -1, G_MAXINT, -1, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -424,6 +442,96 @@ vmnet_net_adapter_sriov_get_switch_name (VmnetNetAdapterSriov *self)
 {
   g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), NULL);
   return self->info->switch_name;
+}
+
+/**
+ * vmnet_net_adapter_sriov_get_configured_num_vfs:
+ * @self: a #VmnetNetAdapterSriov
+ *
+ * Gets [property@Vmnet.NetAdapterSriov:configured-num-vfs].
+ *
+ * Returns: the configured VF count, or -1 when none is configured
+ *
+ * Since: 0.1
+ */
+gint
+vmnet_net_adapter_sriov_get_configured_num_vfs (VmnetNetAdapterSriov *self)
+{
+  g_return_val_if_fail (VMNET_IS_NET_ADAPTER_SRIOV (self), -1);
+  return self->info->configured_num_vfs;
+}
+
+/**
+ * vmnet_net_adapter_sriov_apply_configuration:
+ * @host_root: (nullable) (type filename): where the host's files are, %NULL for `/`
+ * @report: (out) (optional) (transfer full) (array zero-terminated=1): one line per configured adapter
+ * @error: return location for a #GError
+ *
+ * Applies the configured `NumVFs` of every adapter in
+ * `/etc/vmnet/sriov.conf` to `sriov_numvfs`, as the host does at boot before
+ * libvirt starts (`vmnet apply-netadaptersriov --boot` from
+ * `vmnet-sriov.service`). It needs no libvirt connection. An adapter is found
+ * by its PCI address, or by its interface name when the address is gone. The
+ * checks of vmnet_host_set_net_adapter_sriov_num_vfs() hold: a count above
+ * the adapter's `sriov_totalvfs` is refused, and so is a change while a VF is
+ * bound to vfio-pci (a VM has it); an adapter already at its count is left
+ * alone. Each adapter's outcome is recorded in `/run/vmnet/sriov-boot.conf`,
+ * where the host's checks read why an apply failed.
+ *
+ * Returns: %TRUE when every configured adapter has its count; %FALSE with
+ *   the first failure's code and every failed adapter in the message
+ *   (%VMNET_ERROR_INVALID_DATA naming the file and line when the file is
+ *   malformed, and then nothing is changed)
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_net_adapter_sriov_apply_configuration (const gchar   *host_root,
+                                             gchar       ***report,
+                                             GError      **error)
+{
+  const gchar *root = host_root ? host_root : "/";
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+  g_autoptr(GString) failures = NULL;
+  gint code = -1;
+  guint n_failed = 0;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  results = vmnet_sriov_config_apply (root, error);
+  if (!results)
+    return FALSE;
+  for (guint i = 0; i < results->len; i++)
+    {
+      const VmnetSriovBootResult *r = g_ptr_array_index (results, i);
+      g_autofree gchar *line = NULL;
+
+      if (g_str_equal (r->status, "failed"))
+        {
+          line = g_strdup_printf ("%s %s: failed: %s", r->address, r->name ? r->name : "-", r->reason);
+          if (code < 0)
+            {
+              code = r->code;
+              failures = g_string_new (NULL);
+            }
+          g_string_append_printf (failures, "%s%s", n_failed ? "; " : "", r->reason);
+          n_failed++;
+        }
+      else
+        line = g_strdup_printf ("%s %s: NumVFs %d %s", r->address, r->name ? r->name : "-", r->configured,
+                                r->status);
+      g_strv_builder_add (lines, line);
+    }
+  if (report)
+    *report = g_strv_builder_end (lines);
+  if (n_failed > 0)
+    {
+      g_set_error (error, VMNET_ERROR, code, "%u of %u configured adapters did not get their NumVFs: %s",
+                   n_failed, results->len, failures->str);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -26,6 +26,7 @@ typedef struct {
   gboolean        terse;         /* --terse: values only, for scripts */
   gboolean        what_if;       /* --what-if: print the planned change, change nothing */
   gboolean        read_only;     /* --readonly */
+  const gchar    *host_root;     /* --host-root, NULL: / */
 } VmnetCli;
 
 /* What an option's value or a positional argument can be, for completion
@@ -75,6 +76,7 @@ typedef struct {
   gboolean          (*run) (VmnetCli *cli, gpointer options, GError **error);
   const VmnetCliColumn *columns;     /* the objects it shows (--fields); NULL: none */
   gboolean            changes;       /* it changes something: takes --what-if */
+  gboolean            offline;       /* runs on the host's files alone: no libvirt, cli->host is NULL */
 } VmnetCommand;
 
 GOptionEntry *vmnet_cli_bind_entries (const GOptionEntry *entries, gpointer options);
@@ -137,6 +139,7 @@ extern const VmnetCommand vmnet_cmd_get_netadaptersriovvf;
 extern const VmnetCommand vmnet_cmd_set_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_enable_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_disable_netadaptersriov;
+extern const VmnetCommand vmnet_cmd_apply_netadaptersriov;
 extern const VmnetCommand vmnet_cmd_test_sriov;
 extern const VmnetCommand vmnet_cmd_watch_vmhost;
 extern const VmnetCommand vmnet_cmd_reconcile_vmhost;

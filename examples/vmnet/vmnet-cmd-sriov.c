@@ -1,5 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <string.h>
+
 #include "vmnet-cli.h"
+
+/* -1: none configured. */
+static gchar *
+format_configured (const GValue *value)
+{
+  gint n = g_value_get_int (value);
+  return n < 0 ? g_strdup ("") : g_strdup_printf ("%d", n);
+}
 
 static const VmnetCliColumn pf_columns[] = {
   { "Name", "name", TRUE, NULL },
@@ -9,6 +19,7 @@ static const VmnetCliColumn pf_columns[] = {
   { "NumVFs", "num-vfs", TRUE, NULL },
   { "TotalVFs", "max-vfs", TRUE, NULL },
   { "AllocatedVFs", "allocated-vfs", TRUE, NULL },
+  { "ConfiguredNumVFs", "configured-num-vfs", FALSE, format_configured },
   { "PciAddress", "pci-address", FALSE, NULL },
   { "Driver", "driver", FALSE, NULL },
   { "LinkSpeed", "link-speed", FALSE, vmnet_cli_format_link_speed },
@@ -58,9 +69,23 @@ run_get_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
 {
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
 
+  VmnetCliColumn columns[G_N_ELEMENTS (pf_columns)];
+  gboolean differs = FALSE;
+
   if (!collect_pfs (cli, (const gchar *const *) cli->args, objects, error))
     return FALSE;
-  return vmnet_cli_print_objects (cli, pf_columns, objects, FALSE, error);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      gint configured = vmnet_net_adapter_sriov_get_configured_num_vfs (g_ptr_array_index (objects, i));
+      if (configured >= 0 && configured != vmnet_net_adapter_sriov_get_num_vfs (g_ptr_array_index (objects, i)))
+        differs = TRUE;
+    }
+  /* The table shows the configured count when an adapter does not have it. */
+  memcpy (columns, pf_columns, sizeof columns);
+  for (guint i = 0; differs && columns[i].title; i++)
+    if (g_str_equal (columns[i].property, "configured-num-vfs"))
+      columns[i].in_table = TRUE;
+  return vmnet_cli_print_objects (cli, columns, objects, FALSE, error);
 }
 
 const VmnetCommand vmnet_cmd_get_netadaptersriov = {
@@ -167,6 +192,7 @@ apply_num_vfs (VmnetCli *cli, VmnetNetAdapterSriov *pf, const gchar *text, gint 
       g_value_init (&to, G_TYPE_INT);
       g_value_set_int (&to, (gint) n);
       vmnet_cli_plan_property (plan, G_OBJECT (pf), "NumVFs", "num-vfs", &to);
+      vmnet_cli_plan_note (plan, "It would be recorded in /etc/vmnet/sriov.conf and applied at every boot");
       if (vmnet_net_adapter_sriov_get_allocated_vfs (pf) > 0)
         vmnet_cli_plan_note (plan, "It would be refused now: %d VF(s) are in use; give them back first",
                              vmnet_net_adapter_sriov_get_allocated_vfs (pf));
@@ -233,6 +259,31 @@ run_disable_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
     return FALSE;
   return apply_num_vfs (cli, pf, NULL, 0, error);
 }
+
+static gboolean
+run_apply_netadaptersriov (VmnetCli *cli, gpointer options, GError **error)
+{
+  g_auto(GStrv) report = NULL;
+  gboolean ok;
+
+  if (!vmnet_cli_no_positional (cli, error))
+    return FALSE;
+  ok = vmnet_net_adapter_sriov_apply_configuration (cli->host_root, &report, error);
+  for (guint i = 0; report && report[i]; i++)
+    {
+      g_autofree gchar *line = vmnet_cli_escape (report[i], VMNET_CLI_ESCAPE_TEXT);
+      g_print ("%s\n", line);
+    }
+  return ok;
+}
+
+const VmnetCommand vmnet_cmd_apply_netadaptersriov = {
+  .name = "apply-netadaptersriov",
+  .args_hint = "",
+  .summary = "Give every SR-IOV adapter its configured NumVFs (at boot, without libvirt)",
+  .run = run_apply_netadaptersriov,
+  .offline = TRUE,
+};
 
 const VmnetCommand vmnet_cmd_disable_netadaptersriov = {
   .name = "disable-netadaptersriov",

@@ -22,6 +22,7 @@ static const VmnetCommand *const commands[] = {
   &vmnet_cmd_set_netadaptersriov,
   &vmnet_cmd_enable_netadaptersriov,
   &vmnet_cmd_disable_netadaptersriov,
+  &vmnet_cmd_apply_netadaptersriov,
   &vmnet_cmd_test_sriov,
   &vmnet_cmd_reconcile_vmhost,
   &vmnet_cmd_start_vm,
@@ -444,6 +445,7 @@ main (int argc, char **argv)
   run.cli.verb = run.command->name;
   run.cli.terse = opt.terse;
   run.cli.read_only = opt.readonly;
+  run.cli.host_root = opt.host_root;
   if (opt.fields)
     {
       fields = g_strsplit (opt.fields, ",", -1);
@@ -489,6 +491,20 @@ main (int argc, char **argv)
 
   uri = opt.connect ? opt.connect : g_getenv ("VMNET_DEFAULT_URI");
   run.cli.cancellable = cancellable;
+  if (run.command->offline)
+    {
+      /* Before libvirt runs (at boot): the host's files only. */
+      if (opt.connect)
+        {
+          g_set_error (&error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                       "%s works on this host's files without libvirt: --connect does not apply", run.command->name);
+          goto fail;
+        }
+      if (!run.command->run (&run.cli, run.options, &error))
+        goto fail;
+      status = EXIT_OK;
+      goto out;
+    }
   run.loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
   /* libvirt may prompt for credentials only when someone can answer. */

@@ -39,5 +39,12 @@ VMNET_AVAILABLE_IN_0_1
 const gchar *vmnet_net_adapter_sriov_get_switch_name           (VmnetNetAdapterSriov *self);
 VMNET_AVAILABLE_IN_0_1
 GListModel  *vmnet_net_adapter_sriov_get_virtual_functions     (VmnetNetAdapterSriov *self);
+VMNET_AVAILABLE_IN_0_1
+gint         vmnet_net_adapter_sriov_get_configured_num_vfs    (VmnetNetAdapterSriov *self);
+
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_net_adapter_sriov_apply_configuration       (const gchar          *host_root,
+                                                                gchar              ***report,
+                                                                GError              **error);
 
 G_END_DECLS

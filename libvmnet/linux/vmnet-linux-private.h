@@ -40,4 +40,23 @@ void               vmnet_linux_collect      (VmnetHostFacts   *facts,
                                              const gchar      *root,
                                              gboolean          use_netlink);
 
+/* The lasting NumVFs, under the host root (vmnet-sriov-config.c). */
+#define VMNET_SRIOV_CONFIG_FILE "etc/vmnet/sriov.conf"
+#define VMNET_SRIOV_BOOT_FILE   "run/vmnet/sriov-boot.conf"
+
+gchar                 *vmnet_sriov_config_path       (const gchar *root);
+gchar                 *vmnet_sriov_boot_path         (const gchar *root);
+GPtrArray             *vmnet_sriov_config_load       (const gchar *root,
+                                                      GError     **error);
+VmnetSriovConfigEntry *vmnet_sriov_config_find       (GPtrArray   *entries,
+                                                      const gchar *address);
+gboolean               vmnet_sriov_config_store      (const gchar *root,
+                                                      const gchar *address,
+                                                      const gchar *name,
+                                                      gint         num_vfs,
+                                                      GError     **error);
+GPtrArray             *vmnet_sriov_config_apply      (const gchar *root,
+                                                      GError     **error);
+GHashTable            *vmnet_sriov_boot_load         (const gchar *root);
+
 G_END_DECLS

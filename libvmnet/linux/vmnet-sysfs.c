@@ -158,6 +158,13 @@ vmnet_linux_collect (VmnetHostFacts *facts, const gchar *root, gboolean use_netl
 
   facts->host_facts = TRUE;
   facts->probe = vmnet_probe_host (root);
+  {
+    g_autoptr(GError) error = NULL;
+    facts->sriov_config = vmnet_sriov_config_load (root, &error);
+    if (!facts->sriov_config)
+      facts->sriov_config_error = g_strdup (error->message);
+    facts->sriov_boot = vmnet_sriov_boot_load (root);
+  }
   for (guint i = 0; i < facts->pci->len; i++)
     {
       VmnetPciFact *pci = g_ptr_array_index (facts->pci, i);

@@ -231,6 +231,130 @@ class TestCli(unittest.TestCase):
         self.assertRegex(p.stdout, r"^vmnet \d+\.\d+\.\d+$")
 
 
+PF_XML = """<node>
+  <device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>
+    <class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>
+    <product id='0x10c9'>82576</product><vendor id='0x8086'>Intel Corporation</vendor>
+    <capability type='virt_functions' maxCount='7'/></capability></device>
+  <device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent><capability type='net'>
+    <interface>enp1s0</interface><address>52:54:00:12:34:56</address></capability></device>
+</node>
+"""
+
+
+class TestLastingNumVfs(unittest.TestCase):
+    """set-netadaptersriov keeps NumVFs in etc/vmnet/sriov.conf; apply-netadaptersriov gives it back
+    after a reboot (a fixture tree stands for the host's files)."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.root = os.path.join(self.tmp.name, "root")
+        self.pf = os.path.join(self.root, "sys/devices/pci0000:00/0000:01:00.0")
+        os.makedirs(os.path.join(self.pf, "net/enp1s0"))
+        os.makedirs(os.path.join(self.root, "sys/bus/pci/devices"))
+        os.symlink(self.pf, os.path.join(self.root, "sys/bus/pci/devices/0000:01:00.0"))
+        os.makedirs(os.path.join(self.root, "sys/class/net"))
+        os.symlink(os.path.join(self.pf, "net/enp1s0"), os.path.join(self.root, "sys/class/net/enp1s0"))
+        self.sysfs("sriov_totalvfs", "7")
+        self.sysfs("sriov_numvfs", "0")
+        xml = os.path.join(self.tmp.name, "host.xml")
+        with open(xml, "w") as f:
+            f.write(PF_XML)
+        self.connect = ["-c", "test://" + xml, "--host-root", self.root]
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def sysfs(self, name, value=None):
+        path = os.path.join(self.pf, name)
+        if value is not None:
+            with open(path, "w") as f:
+                f.write(value + "\n")
+        with open(path) as f:
+            return f.read().strip()
+
+    def config(self):
+        with open(os.path.join(self.root, "etc/vmnet/sriov.conf")) as f:
+            return f.read()
+
+    def pf_json(self):
+        p = run(*self.connect, "-o", "json", "get-netadaptersriov", "enp1s0")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        [pf] = json.loads(p.stdout)
+        return pf
+
+    def test_set_then_reboot(self):
+        p = run(*self.connect, "set-netadaptersriov", "enp1s0", "--num-vfs", "4")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.sysfs("sriov_numvfs"), "4")
+        self.assertIn("\n[0000:01:00.0]\nname=enp1s0\nnum-vfs=4\n", self.config())
+        pf = self.pf_json()
+        self.assertEqual((pf["NumVFs"], pf["ConfiguredNumVFs"]), (4, 4))
+        # The table shows the configured count only when the adapter does not have it.
+        self.assertNotIn("ConfiguredNumVFs", run(*self.connect, "get-netadaptersriov").stdout)
+
+        self.sysfs("sriov_numvfs", "0")  # the reboot
+        table = run(*self.connect, "get-netadaptersriov").stdout
+        self.assertIn("ConfiguredNumVFs", table)
+        self.assertEqual(table.split()[-1], "4")
+        p = run("--host-root", self.root, "apply-netadaptersriov")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "0000:01:00.0 enp1s0: NumVFs 4 applied\n")
+        self.assertEqual(self.sysfs("sriov_numvfs"), "4")
+        with open(os.path.join(self.root, "run/vmnet/sriov-boot.conf")) as f:
+            self.assertIn("status=applied", f.read())
+        p = run("--host-root", self.root, "Apply-NetAdapterSriov")
+        self.assertEqual(p.stdout, "0000:01:00.0 enp1s0: NumVFs 4 unchanged\n")
+
+        # 0 is kept too: the adapter stays off after the next boot.
+        p = run(*self.connect, "disable-netadaptersriov", "enp1s0")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("num-vfs=0\n", self.config())
+
+    def test_what_if_changes_nothing(self):
+        p = run(*self.connect, "set-netadaptersriov", "enp1s0", "--num-vfs", "3", "--what-if")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("/etc/vmnet/sriov.conf", p.stdout)
+        self.assertFalse(os.path.exists(os.path.join(self.root, "etc/vmnet")))
+        self.assertEqual(self.sysfs("sriov_numvfs"), "0")
+
+    def test_fewer_vfs_at_boot(self):
+        self.assertEqual(run(*self.connect, "set-netadaptersriov", "enp1s0", "--num-vfs", "4").returncode, 0)
+        self.sysfs("sriov_numvfs", "0")
+        self.sysfs("sriov_totalvfs", "2")
+        p = run("--host-root", self.root, "apply-netadaptersriov")
+        self.assertEqual(p.returncode, 5, p.stderr)
+        self.assertIn("NumVFs 4 is configured but the adapter offers only 2 (sriov_totalvfs)", p.stderr)
+        self.assertTrue(p.stdout.startswith("0000:01:00.0 enp1s0: failed: "), p.stdout)
+        self.assertEqual(self.sysfs("sriov_numvfs"), "0")
+        pf = self.pf_json()
+        self.assertEqual((pf["NumVFs"], pf["ConfiguredNumVFs"]), (0, 4))
+        p = run(*self.connect, "-o", "json", "test-sriov")
+        checks = [c for c in json.loads(p.stdout) if c["Check"] == "configured-num-vfs"]
+        self.assertEqual(len(checks), 1)
+        self.assertEqual(checks[0]["Result"], "WARN")
+        self.assertIn("the boot-time apply failed", checks[0]["Message"])
+        self.assertIn("offers only 2", checks[0]["Message"])
+        self.assertIn("firmware", checks[0]["Fix"])
+
+    def test_bad_file_and_usage(self):
+        os.makedirs(os.path.join(self.root, "etc/vmnet"))
+        with open(os.path.join(self.root, "etc/vmnet/sriov.conf"), "w") as f:
+            f.write("[0000:01:00.0]\nnum-vfs=lots\n")
+        p = run("--host-root", self.root, "apply-netadaptersriov")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("etc/vmnet/sriov.conf:2: num-vfs must be a whole number", p.stderr)
+        p = run(*self.connect, "set-netadaptersriov", "enp1s0", "--num-vfs", "1")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("sriov.conf:2:", p.stderr)
+        self.assertEqual(self.sysfs("sriov_numvfs"), "0")
+        p = run("-c", "demo", "apply-netadaptersriov")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--connect does not apply", p.stderr)
+        p = run("--host-root", self.root, "apply-netadaptersriov", "extra")
+        self.assertEqual(p.returncode, 2)
+
+
 DEMO_WEB1_UUID = "5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80001"      # data/demo-host.xml
 
 

@@ -407,9 +407,31 @@ class NumVfs(AsyncCase):
         self.assertIs(host.find_net_adapter_sriov("enp1s0"), pf)
         self.assertEqual(pf.props.num_vfs, 5)
         self.assertEqual(notified, [threading.main_thread()])
+        self.assertEqual(pf.props.configured_num_vfs, 5)
+        self.assertEqual(pf.get_configured_num_vfs(), 5)
         ok, error, _ = self.set_num_vfs(host, pf, 0)
         self.assertIsNone(error)
         self.assertEqual((self.numvfs_file(), pf.props.num_vfs, pf.props.enabled), ("0", 0, False))
+        self.assertEqual(pf.props.configured_num_vfs, 0)
+        with open(os.path.join(self.root, "etc/vmnet/sriov.conf")) as f:
+            self.assertIn("[0000:01:00.0]\nname=enp1s0\nnum-vfs=0\n", f.read())
+
+    def test_apply_configuration(self):
+        os.makedirs(os.path.join(self.root, "etc/vmnet"))
+        with open(os.path.join(self.root, "etc/vmnet/sriov.conf"), "w") as f:
+            f.write("[0000:01:00.0]\nnum-vfs=3\n")
+        ok, report = Vmnet.NetAdapterSriov.apply_configuration(self.root)
+        self.assertIs(ok, True)
+        self.assertEqual(report, ["0000:01:00.0 enp1s0: NumVFs 3 applied"])
+        self.assertEqual(self.numvfs_file(), "3")
+        with open(os.path.join(self.root, "sys/bus/pci/devices/0000:01:00.0/sriov_totalvfs"), "w") as f:
+            f.write("2\n")
+        with open(os.path.join(self.root, "sys/bus/pci/devices/0000:01:00.0/sriov_numvfs"), "w") as f:
+            f.write("0\n")
+        with self.assertRaises(GLib.Error) as caught:
+            Vmnet.NetAdapterSriov.apply_configuration(self.root)
+        self.assertTrue(caught.exception.matches(Vmnet.error_quark(), Vmnet.Error.NO_RESOURCES))
+        self.assertIn("offers only 2", caught.exception.message)
 
     def test_out_of_range(self):
         host = self.open()

@@ -73,6 +73,9 @@ check "bash completion" \
   as_user '. /usr/share/bash-completion/completions/vmnet && complete -p vmnet'
 check "vmnetd unit installed and enabled" \
   bash -c 'test -f /lib/systemd/system/vmnetd.service && systemctl is-enabled vmnetd.service'
+check "vmnet-sriov unit installed, enabled, ordered before libvirt" \
+  bash -c 'test -f /lib/systemd/system/vmnet-sriov.service && systemctl is-enabled vmnet-sriov.service &&
+           systemctl show -p Before vmnet-sriov.service | grep -q libvirtd.service'
 
 # Python and gjs against the installed typelib.
 check "python typelib is the installed one" as_user "/usr/bin/python3 -c '

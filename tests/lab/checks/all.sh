@@ -7,7 +7,8 @@
 #   3. libvmnet.sh: the walkthrough's flows on PF 1 (paused nested domains); vlan.sh: VLAN on
 #      the software path (a bridge of its own)
 #   4. reconcile.sh: vmnetd on PF 1 (restarts libvirtd; the nested domain keeps running);
-#      service.sh: vmnetd under the guest's systemd, from the unit the project ships
+#      service.sh: vmnetd under the guest's systemd, from the unit the project ships;
+#      boot-numvfs.sh: NumVFs given back after a simulated reboot by vmnet-sriov.service
 #   5. nested.sh, checks phase: waits for the nested Linux, then attach/detach/save/restore/vmnetd
 # Every script records its own PASS/FAIL lines. Runs inside the lab guest as /lab/run-in-guest.sh.
 . /lab/lib-guest.sh
@@ -24,6 +25,7 @@ part libvmnet libvmnet.sh
 part vlan vlan.sh
 part reconcile reconcile.sh
 part service service.sh
+part boot-numvfs boot-numvfs.sh
 # libvirtd was restarted by reconcile.sh: give it time to list PF 2's VFs again (the nested
 # guest is most likely still booting meanwhile).
 pf2=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done | sed -n 2p)
