@@ -522,6 +522,7 @@ parse_settings (GVariant *dict, GError **error)
 
 typedef struct {
   gchar                *path;
+  gchar                *context;
   VmnetAdapterSettings *settings;
 } SetCall;
 
@@ -529,6 +530,7 @@ static void
 set_call_free (SetCall *s)
 {
   g_free (s->path);
+  g_free (s->context);
   g_clear_object (&s->settings);
   g_free (s);
 }
@@ -536,6 +538,7 @@ set_call_free (SetCall *s)
 typedef struct {
   VmnetdBus             *bus;
   GDBusMethodInvocation *invocation;
+  gchar                 *context;
 } SetDone;
 
 static void
@@ -545,7 +548,19 @@ set_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   if (!vmnet_host_set_network_adapter_finish (VMNET_HOST (source), result, &error))
-    g_dbus_method_invocation_return_gerror (d->invocation, error);
+    {
+      gsize n = strlen (d->context);
+
+      /* A value out of range: the argument is named, as for the checks here. */
+      if (g_error_matches (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT) &&
+          strncmp (error->message, d->context, n) == 0 && strncmp (error->message + n, ": ", 2) == 0)
+        {
+          g_autofree gchar *rest = g_strdup (error->message + n + 2);
+          g_free (error->message);
+          error->message = g_strdup_printf ("%s: settings: %s", d->context, rest);
+        }
+      g_dbus_method_invocation_return_gerror (d->invocation, error);
+    }
   else
     {
       /* The host shows the change: so do the properties, before the reply. */
@@ -554,6 +569,7 @@ set_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_dbus_method_invocation_return_value (d->invocation, NULL);
     }
   g_object_unref (d->invocation);
+  g_free (d->context);
   g_free (d);
 }
 
@@ -575,6 +591,7 @@ set_authorized (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer dat
   d = g_new0 (SetDone, 1);
   d->bus = self;
   d->invocation = invocation;
+  d->context = g_strdup (s->context);
   vmnet_host_set_network_adapter_async (self->host, VMNET_NETWORK_ADAPTER (e->source), s->settings, NULL,
                                         set_done, d);
 }
@@ -613,6 +630,7 @@ handle_adapter_set (VmnetDBusNetworkAdapter *iface, GDBusMethodInvocation *invoc
   object = g_strdup_printf ("VM '%s'", vm_name);
   s = g_new0 (SetCall, 1);
   s->path = g_strdup (path);
+  s->context = g_strdup (context);
   s->settings = g_steal_pointer (&settings);
   /* What libvirt's polkit access driver sends for a change of a domain. */
   authorize (self, g_object_ref (invocation), "domain.write",
