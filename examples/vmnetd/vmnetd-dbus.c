@@ -122,6 +122,8 @@ lookup_or_export (VmnetdBus *self, const gchar *kind, const gchar *key, GObject 
 
 static gboolean handle_adapter_set (VmnetDBusNetworkAdapter *iface, GDBusMethodInvocation *invocation,
                                     GVariant *settings, VmnetdBus *self);
+static gboolean handle_switch_remove (VmnetDBusSwitch *iface, GDBusMethodInvocation *invocation,
+                                      gboolean force, VmnetdBus *self);
 
 static void
 sync_switches (VmnetdBus *self, VmnetHost *host)
@@ -137,6 +139,7 @@ sync_switches (VmnetdBus *self, VmnetHost *host)
       if (created)
         {
           g_autoptr(VmnetDBusSwitch) iface = vmnet_dbus_switch_skeleton_new ();
+          g_signal_connect (iface, "handle-remove", G_CALLBACK (handle_switch_remove), self);
           vmnet_dbus_object_skeleton_set_switch (e->object, iface);
         }
       copy_properties (G_OBJECT (sw), vmnet_dbus_object_peek_switch (VMNET_DBUS_OBJECT (e->object)));
@@ -261,15 +264,42 @@ vmnetd_bus_sync (VmnetdBus *self, VmnetHost *host)
     }
 }
 
-/* Authorization: polkit decides, with libvirt's action and details. */
+/* Authorization: polkit decides, with libvirt's actions and details. */
 
 typedef void (*AuthorizedFunc) (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer data);
+
+/* One permission libvirt would check, with its attributes. */
+typedef struct {
+  gchar  *permission;   /* libvirt's, e.g. "domain.write" */
+  gchar **details;      /* name, value, name, value, …, NULL */
+  gchar  *object;       /* what is acted on, in words */
+} AuthCheck;
+
+static void
+auth_check_free (AuthCheck *c)
+{
+  g_free (c->permission);
+  g_strfreev (c->details);
+  g_free (c->object);
+  g_free (c);
+}
+
+static void
+add_check (GPtrArray *checks, const gchar *permission, const gchar *object, const gchar *const *details)
+{
+  AuthCheck *c = g_new0 (AuthCheck, 1);
+
+  c->permission = g_strdup (permission);
+  c->details = g_strdupv ((gchar **) details);
+  c->object = g_strdup (object);
+  g_ptr_array_add (checks, c);
+}
 
 typedef struct {
   VmnetdBus             *bus;
   GDBusMethodInvocation *invocation;
-  gchar                 *permission;  /* libvirt's, e.g. "domain.write" */
-  gchar                 *object;      /* what is acted on, in words */
+  GPtrArray             *checks;      /* (element-type AuthCheck): all must pass */
+  guint                  next;
   gchar                 *context;     /* the error messages' prefix */
   AuthorizedFunc         func;
   gpointer               data;
@@ -280,8 +310,7 @@ static void
 auth_call_free (AuthCall *c)
 {
   g_clear_object (&c->invocation);
-  g_free (c->permission);
-  g_free (c->object);
+  g_ptr_array_unref (c->checks);
   g_free (c->context);
   if (c->data_free)
     c->data_free (c->data);
@@ -304,91 +333,106 @@ operation_for (const gchar *permission)
 }
 
 static void
-deny (AuthCall *c, const gchar *why)
+deny (AuthCall *c, const AuthCheck *check, const gchar *why)
 {
   g_dbus_method_invocation_return_error (c->invocation, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
                                          "%s: access denied: the operation '%s' on %s is not granted to "
-                                         "this user (%s)", c->context, operation_for (c->permission),
-                                         c->object, why);
+                                         "this user (%s)", c->context, operation_for (check->permission),
+                                         check->object, why);
   g_clear_object (&c->invocation);
 }
+
+static void check_next (AuthCall *c);
 
 static void
 check_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   AuthCall *c = user_data;
+  const AuthCheck *check = g_ptr_array_index (c->checks, c->next);
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   gboolean authorized = FALSE, challenge = FALSE;
-  g_autofree gchar *action = g_strconcat ("org.libvirt.api.", c->permission, NULL);
+  g_autofree gchar *action = g_strconcat ("org.libvirt.api.", check->permission, NULL);
 
   if (reply)
     g_variant_get (reply, "((bb@a{ss}))", &authorized, &challenge, NULL);
   if (authorized)
     {
-      c->func (c->bus, g_steal_pointer (&c->invocation), c->data);
+      c->next++;
+      check_next (c);
+      return;
     }
-  else if (error)
+  if (error)
     {
       g_autofree gchar *why = g_strdup_printf ("polkit could not decide on %s: %s", action, error->message);
-      deny (c, why);
+      deny (c, check, why);
     }
   else
     {
       g_autofree gchar *why = g_strdup_printf ("polkit refused %s%s", action,
                                                challenge ? " without authentication" : "");
-      deny (c, why);
+      deny (c, check, why);
     }
   auth_call_free (c);
 }
 
-/* Asks polkit whether the caller may do @permission with @details (libvirt's
- * attributes); @func runs, with the invocation, when it may. On a session
- * bus, which only the user's own processes reach, nothing is asked. */
+/* The next check, or the method once all passed. */
+static void
+check_next (AuthCall *c)
+{
+  const AuthCheck *check;
+  GVariantBuilder subject, attrs;
+  gboolean interactive;
+  g_autofree gchar *action = NULL;
+
+  if (c->next >= c->checks->len)
+    {
+      c->func (c->bus, g_steal_pointer (&c->invocation), c->data);
+      auth_call_free (c);
+      return;
+    }
+  check = g_ptr_array_index (c->checks, c->next);
+  action = g_strconcat ("org.libvirt.api.", check->permission, NULL);
+  g_variant_builder_init (&subject, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&subject, "{sv}", "name",
+                         g_variant_new_string (g_dbus_method_invocation_get_sender (c->invocation)));
+  g_variant_builder_init (&attrs, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; check->details[i] && check->details[i + 1]; i += 2)
+    g_variant_builder_add (&attrs, "{ss}", check->details[i], check->details[i + 1]);
+  /* The caller's message says whether it may wait for an authentication dialog. */
+  interactive = (g_dbus_message_get_flags (g_dbus_method_invocation_get_message (c->invocation)) &
+                 G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
+  g_dbus_connection_call (c->bus->connection, POLKIT_NAME, POLKIT_PATH, POLKIT_INTERFACE, "CheckAuthorization",
+                          g_variant_new ("((sa{sv})sa{ss}us)", "system-bus-name", &subject, action, &attrs,
+                                         interactive ? 1u : 0u, ""),
+                          G_VARIANT_TYPE ("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE,
+                          interactive ? G_MAXINT : -1, NULL, check_done, c);
+}
+
+/* Asks polkit, one after the other, whether the caller may do each of
+ * @checks (what libvirt would check for the same change); @func runs, with
+ * the invocation, when all pass. On a session bus, which only the user's
+ * own processes reach, nothing is asked. */
 static void
 authorize (VmnetdBus             *self,
            GDBusMethodInvocation *invocation,
-           const gchar           *permission,
-           const gchar *const    *details,
-           const gchar           *object,
+           GPtrArray             *checks,
            const gchar           *context,
            AuthorizedFunc         func,
            gpointer               data,
            GDestroyNotify         data_free)
 {
   AuthCall *c = g_new0 (AuthCall, 1);
-  GVariantBuilder subject, attrs;
-  gboolean interactive;
-  g_autofree gchar *action = g_strconcat ("org.libvirt.api.", permission, NULL);
 
   c->bus = self;
   c->invocation = invocation;
-  c->permission = g_strdup (permission);
-  c->object = g_strdup (object);
+  c->checks = checks;
+  c->next = self->bus_type == G_BUS_TYPE_SESSION ? checks->len : 0;
   c->context = g_strdup (context);
   c->func = func;
   c->data = data;
   c->data_free = data_free;
-  if (self->bus_type == G_BUS_TYPE_SESSION)
-    {
-      func (self, g_steal_pointer (&c->invocation), data);
-      auth_call_free (c);
-      return;
-    }
-  g_variant_builder_init (&subject, G_VARIANT_TYPE ("a{sv}"));
-  g_variant_builder_add (&subject, "{sv}", "name",
-                         g_variant_new_string (g_dbus_method_invocation_get_sender (invocation)));
-  g_variant_builder_init (&attrs, G_VARIANT_TYPE ("a{ss}"));
-  for (guint i = 0; details[i] && details[i + 1]; i += 2)
-    g_variant_builder_add (&attrs, "{ss}", details[i], details[i + 1]);
-  /* The caller's message says whether it may wait for an authentication dialog. */
-  interactive = (g_dbus_message_get_flags (g_dbus_method_invocation_get_message (invocation)) &
-                 G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
-  g_dbus_connection_call (self->connection, POLKIT_NAME, POLKIT_PATH, POLKIT_INTERFACE, "CheckAuthorization",
-                          g_variant_new ("((sa{sv})sa{ss}us)", "system-bus-name", &subject, action, &attrs,
-                                         interactive ? 1u : 0u, ""),
-                          G_VARIANT_TYPE ("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE,
-                          interactive ? G_MAXINT : -1, NULL, check_done, c);
+  check_next (c);
 }
 
 /* NetworkAdapter.Set */
@@ -608,6 +652,7 @@ handle_adapter_set (VmnetDBusNetworkAdapter *iface, GDBusMethodInvocation *invoc
   const gchar *vm_name, *driver;
   g_autofree gchar *context = NULL;
   g_autofree gchar *object = NULL;
+  GPtrArray *checks;
   SetCall *s;
 
   if (!e || !self->host)
@@ -632,12 +677,115 @@ handle_adapter_set (VmnetDBusNetworkAdapter *iface, GDBusMethodInvocation *invoc
   s->path = g_strdup (path);
   s->context = g_strdup (context);
   s->settings = g_steal_pointer (&settings);
-  /* What libvirt's polkit access driver sends for a change of a domain. */
-  authorize (self, g_object_ref (invocation), "domain.write",
+  /* What libvirt's polkit access driver sends for a change of a domain's
+   * metadata. */
+  checks = g_ptr_array_new_with_free_func ((GDestroyNotify) auth_check_free);
+  add_check (checks, "domain.write", object,
              (const gchar *const[]) { "connect_driver", driver ? driver : "",
                                       "domain_name", vm_name ? vm_name : "",
-                                      "domain_uuid", e->vm_uuid ? e->vm_uuid : "", NULL },
-             object, context, set_authorized, s, (GDestroyNotify) set_call_free);
+                                      "domain_uuid", e->vm_uuid ? e->vm_uuid : "", NULL });
+  authorize (self, g_object_ref (invocation), checks, context, set_authorized, s,
+             (GDestroyNotify) set_call_free);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Switch.Remove */
+
+typedef struct {
+  VmnetdBus             *bus;
+  GDBusMethodInvocation *invocation;
+  gchar                 *path;
+  gboolean               force;
+} RemoveCall;
+
+static void
+remove_call_free (RemoveCall *r)
+{
+  g_clear_object (&r->invocation);
+  g_free (r->path);
+  g_free (r);
+}
+
+static void
+remove_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RemoveCall *r = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vmnet_host_remove_switch_finish (VMNET_HOST (source), result, &error))
+    g_dbus_method_invocation_return_gerror (g_steal_pointer (&r->invocation), error);
+  else
+    {
+      /* The object goes before the reply. */
+      if (r->bus->host == VMNET_HOST (source))
+        vmnetd_bus_sync (r->bus, r->bus->host);
+      g_dbus_method_invocation_return_value (g_steal_pointer (&r->invocation), NULL);
+    }
+  remove_call_free (r);
+}
+
+static void
+remove_authorized (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer data)
+{
+  RemoveCall *r = data;
+  Exported *e = g_hash_table_lookup (self->objects, r->path);
+  RemoveCall *run;
+
+  if (!e || !self->host)
+    {
+      g_dbus_method_invocation_return_error (invocation, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                                             "%s: the switch is gone", r->path);
+      g_object_unref (invocation);
+      return;
+    }
+  run = g_new0 (RemoveCall, 1);
+  run->bus = self;
+  run->invocation = invocation;
+  run->path = g_strdup (r->path);
+  vmnet_host_remove_switch_async (self->host, VMNET_SWITCH (e->source), r->force, NULL, remove_done, run);
+}
+
+static gboolean
+handle_switch_remove (VmnetDBusSwitch *iface, GDBusMethodInvocation *invocation,
+                      gboolean force, VmnetdBus *self)
+{
+  const gchar *path = g_dbus_method_invocation_get_object_path (invocation);
+  Exported *e = g_hash_table_lookup (self->objects, path);
+  const gchar *driver, *names[2];
+  g_autofree gchar *context = NULL;
+  GPtrArray *checks;
+  RemoveCall *r;
+
+  if (!e || !self->host)
+    {
+      g_dbus_method_invocation_return_error (invocation, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                                             "%s: the switch is gone", path);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  driver = vmnet_host_get_hypervisor (self->host);
+  names[0] = vmnet_switch_get_name (VMNET_SWITCH (e->source));
+  names[1] = vmnet_switch_get_iov_pool_name (VMNET_SWITCH (e->source));
+  context = g_strdup_printf ("switch '%s'", names[0]);
+  /* libvirt checks network.stop to stop a network and network.delete to
+   * undefine it, for the switch's network and its VF pool's. */
+  checks = g_ptr_array_new_with_free_func ((GDestroyNotify) auth_check_free);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree gchar *object = NULL;
+
+      if (!names[i] || !*names[i])
+        continue;
+      object = g_strdup_printf ("network '%s'", names[i]);
+      for (guint p = 0; p < 2; p++)
+        add_check (checks, p ? "network.delete" : "network.stop", object,
+                   (const gchar *const[]) { "connect_driver", driver ? driver : "",
+                                            "network_name", names[i], NULL });
+    }
+  r = g_new0 (RemoveCall, 1);
+  r->path = g_strdup (path);
+  r->force = force;
+  authorize (self, g_object_ref (invocation), checks, context, remove_authorized, r,
+             (GDestroyNotify) remove_call_free);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

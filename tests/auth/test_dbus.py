@@ -407,5 +407,46 @@ class DBusTest(unittest.TestCase):
         self.assert_alive()
 
 
+    def switch_path(self, name):
+        return f"{ROOT}/Switch/{Gio.dbus_escape_object_path(name)}"
+
+    def remove_as(self, user, name, force):
+        cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--"]
+        if user:
+            cmd += ["runuser", "-u", user, "--"]
+        cmd += ["gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", self.switch_path(name),
+                "--method", IFACE + "Switch.Remove", "true" if force else "false"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stderr.strip()
+
+    def wait_for_object(self, path, present):
+        deadline = time.monotonic() + 20
+        while (path in self.managed_objects()) != present and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(path in self.managed_objects(), present, path)
+
+    def test_6_switch_remove(self):
+        self.conn.networkDefineXML("<network><name>rm-net</name></network>")
+        self.wait_for_object(self.switch_path("rm-net"), True)
+        # alice may change her VM, not switches.
+        rc, err = self.remove_as("vmnt-alice", "rm-net", False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn(IFACE + "Error.AccessDenied", err)
+        self.assertIn("'Change virtual switches'", err)
+        self.assertIn("network 'rm-net'", err)
+        self.assertIn("rm-net", self.conn.listDefinedNetworks())
+        # A switch with VM adapters on it is busy unless forced, whoever asks.
+        rc, err = self.remove_as(None, "dnet", False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn(IFACE + "Error.Busy", err)
+        self.assertIn("alice-vm", err)
+        # root: gone from libvirt, and the object before the reply.
+        rc, err = self.remove_as(None, "rm-net", False)
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn(self.switch_path("rm-net"), self.managed_objects())
+        self.assertNotIn("rm-net", self.conn.listDefinedNetworks() + self.conn.listNetworks())
+        self.assert_alive()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
