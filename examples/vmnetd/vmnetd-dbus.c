@@ -100,6 +100,14 @@ copy_properties (GObject *from, gpointer skeleton)
     }
 }
 
+/* A switch's path, as lookup_or_export() makes it. */
+static gchar *
+switch_path (const gchar *name)
+{
+  g_autofree gchar *escaped = g_dbus_escape_object_path (name);
+  return g_strdup_printf (VMNETD_OBJECT_ROOT "/Switch/%s", escaped);
+}
+
 static Exported *
 lookup_or_export (VmnetdBus *self, const gchar *kind, const gchar *key, GObject *source, gboolean *created)
 {
@@ -789,6 +797,126 @@ handle_switch_remove (VmnetDBusSwitch *iface, GDBusMethodInvocation *invocation,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* Host.NewSwitch */
+
+typedef struct {
+  VmnetdBus             *bus;
+  GDBusMethodInvocation *invocation;
+  gchar                 *name;
+  gchar                 *net_adapter;
+  gchar                 *bridge;
+  gboolean               enable_iov;
+} NewSwitchCall;
+
+static void
+new_switch_call_free (NewSwitchCall *n)
+{
+  g_clear_object (&n->invocation);
+  g_free (n->name);
+  g_free (n->net_adapter);
+  g_free (n->bridge);
+  g_free (n);
+}
+
+static void
+new_switch_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NewSwitchCall *n = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetSwitch) sw = vmnet_host_create_switch_finish (VMNET_HOST (source), result, &error);
+
+  if (!sw)
+    g_dbus_method_invocation_return_gerror (g_steal_pointer (&n->invocation), error);
+  else
+    {
+      g_autofree gchar *path = switch_path (vmnet_switch_get_name (sw));
+
+      /* The object exists before the reply. */
+      if (n->bus->host == VMNET_HOST (source))
+        vmnetd_bus_sync (n->bus, n->bus->host);
+      g_dbus_method_invocation_return_value (g_steal_pointer (&n->invocation), g_variant_new ("(o)", path));
+    }
+  new_switch_call_free (n);
+}
+
+static void
+new_switch_authorized (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer data)
+{
+  NewSwitchCall *n = data;
+  NewSwitchCall *run;
+
+  if (!self->host)
+    {
+      g_dbus_method_invocation_return_error (invocation, VMNET_ERROR, VMNET_ERROR_BACKEND_UNAVAILABLE,
+                                             "switch '%s': not connected to libvirt", n->name);
+      g_object_unref (invocation);
+      return;
+    }
+  run = g_new0 (NewSwitchCall, 1);
+  run->bus = self;
+  run->invocation = invocation;
+  vmnet_host_create_switch_async (self->host, n->name, *n->net_adapter ? n->net_adapter : NULL,
+                                  *n->bridge ? n->bridge : NULL, n->enable_iov, NULL, new_switch_done, run);
+}
+
+static gboolean
+handle_new_switch (VmnetDBusHost *iface, GDBusMethodInvocation *invocation, const gchar *name,
+                   const gchar *net_adapter, const gchar *bridge, gboolean enable_iov, VmnetdBus *self)
+{
+  const gchar *driver;
+  g_autofree gchar *pool = NULL;
+  g_autofree gchar *context = NULL;
+  const gchar *names[2];
+  GPtrArray *checks;
+  NewSwitchCall *n;
+
+  if (!self->host)
+    {
+      g_dbus_method_invocation_return_error (invocation, VMNET_ERROR, VMNET_ERROR_BACKEND_UNAVAILABLE,
+                                             "not connected to libvirt");
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  /* The library checks the name as a whole; what goes to polkit and into
+   * messages is kept short here. */
+  if (!*name || strlen (name) > 255)
+    {
+      g_dbus_method_invocation_return_error (invocation, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                                             "name: a switch name has 1 to 255 bytes, not %" G_GSIZE_FORMAT,
+                                             strlen (name));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  driver = vmnet_host_get_hypervisor (self->host);
+  /* The VF pool's name, as vmnet_host_create_switch() documents it. */
+  pool = g_strconcat (name, "-iov", NULL);
+  names[0] = name;
+  names[1] = enable_iov ? pool : NULL;
+  context = g_strdup_printf ("switch '%s'", name);
+  /* libvirt checks network.write and network.save to define a network (and
+   * to mark it autostarted), network.start to start it. */
+  checks = g_ptr_array_new_with_free_func ((GDestroyNotify) auth_check_free);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      static const gchar *const perms[] = { "network.write", "network.save", "network.start" };
+      g_autofree gchar *object = NULL;
+
+      if (!names[i])
+        continue;
+      object = g_strdup_printf ("network '%s'", names[i]);
+      for (guint p = 0; p < G_N_ELEMENTS (perms); p++)
+        add_check (checks, perms[p], object,
+                   (const gchar *const[]) { "connect_driver", driver ? driver : "",
+                                            "network_name", names[i], NULL });
+    }
+  n = g_new0 (NewSwitchCall, 1);
+  n->name = g_strdup (name);
+  n->net_adapter = g_strdup (net_adapter);
+  n->bridge = g_strdup (bridge);
+  n->enable_iov = enable_iov;
+  authorize (self, g_object_ref (invocation), checks, context, new_switch_authorized, n,
+             (GDestroyNotify) new_switch_call_free);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* The bus and the name. */
 
 static void
@@ -833,6 +961,7 @@ vmnetd_bus_new (GBusType bus_type)
   g_object_set (host_iface, "uri", "", "resolved-uri", "", "computer-name", "", "hypervisor", "",
                 "hypervisor-version", "", "libvirt-version", "", "iov-support", "unknown",
                 "iov-support-reasons", none, NULL);
+  g_signal_connect (host_iface, "handle-new-switch", G_CALLBACK (handle_new_switch), self);
   vmnet_dbus_object_skeleton_set_host (self->host_object, host_iface);
   g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (self->host_object));
   self->owner_id = g_bus_own_name (bus_type, VMNETD_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,

@@ -448,5 +448,45 @@ class DBusTest(unittest.TestCase):
         self.assert_alive()
 
 
+    def new_switch_as(self, user, name, bridge):
+        cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--"]
+        if user:
+            cmd += ["runuser", "-u", user, "--"]
+        cmd += ["gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", ROOT + "/Host",
+                "--method", IFACE + "Host.NewSwitch", name, "", bridge, "false"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout.strip(), p.stderr.strip()
+
+    def test_7_new_switch(self):
+        rc, out, err = self.new_switch_as("vmnt-alice", "dbus-sw", "virbr-dbus")
+        self.assertNotEqual(rc, 0)
+        self.assertIn(IFACE + "Error.AccessDenied", err)
+        self.assertIn("'Change virtual switches'", err)
+        self.assertIn("network 'dbus-sw'", err)
+        self.assertNotIn("dbus-sw", self.conn.listDefinedNetworks() + self.conn.listNetworks())
+        # Malformed names, refused naming the argument.
+        rc, out, err = self.new_switch_as(None, "", "virbr-dbus")
+        self.assertIn(IFACE + "Error.InvalidArgument", err)
+        self.assertIn("name:", err)
+        rc, out, err = self.new_switch_as(None, "x" * 300, "virbr-dbus")
+        self.assertIn(IFACE + "Error.InvalidArgument", err)
+        self.assertIn("300", err)
+        rc, out, err = self.new_switch_as(None, "bad\tname", "virbr-dbus")
+        self.assertIn(IFACE + "Error.InvalidArgument", err)
+        # root: the switch in libvirt, and its object before the reply.
+        rc, out, err = self.new_switch_as(None, "dbus-sw", "virbr-dbus")
+        self.assertEqual(rc, 0, err)
+        self.assertIn(self.switch_path("dbus-sw"), out)
+        self.assertIn(self.switch_path("dbus-sw"), self.managed_objects())
+        self.assertIn("dbus-sw", self.conn.listNetworks())
+        self.assertEqual(self.prop(self.switch_path("dbus-sw"), "Switch", "SwitchType"), "external")
+        rc, out, err = self.new_switch_as(None, "dbus-sw", "virbr-dbus")
+        self.assertIn(IFACE + "Error.AlreadyExists", err)
+        rc, err = self.remove_as(None, "dbus-sw", False)
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn(self.switch_path("dbus-sw"), self.managed_objects())
+        self.assert_alive()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
