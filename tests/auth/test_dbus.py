@@ -260,8 +260,20 @@ class DBusTest(unittest.TestCase):
 
     # the checks
 
+    def client_objects(self):
+        """The tree as GDBus's ObjectManager client caches it: path -> interface -> properties."""
+        manager = Gio.DBusObjectManagerClient.new_sync(self.bus, Gio.DBusObjectManagerClientFlags.NONE, BUS_NAME,
+                                                       ROOT, None, None, None)
+        tree = {}
+        for obj in manager.get_objects():
+            for proxy in obj.get_interfaces():
+                tree.setdefault(obj.get_object_path(), {})[proxy.get_interface_name()] = {
+                    name: proxy.get_cached_property(name).unpack() for name in proxy.get_cached_property_names()}
+        return tree
+
     def test_1_tree_matches_direct_read(self):
-        objects = self.managed_objects()
+        objects = self.client_objects()
+        self.assertEqual(objects, self.managed_objects())
         host = Vmnet.Host.new_for_uri(self.uri, None)
         expected = {ROOT + "/Host": ("Host", host)}
         for sw in host.get_switches():
@@ -485,6 +497,20 @@ class DBusTest(unittest.TestCase):
         rc, err = self.remove_as(None, "dbus-sw", False)
         self.assertEqual(rc, 0, err)
         self.assertNotIn(self.switch_path("dbus-sw"), self.managed_objects())
+        self.assert_alive()
+
+
+    def test_8_vm_defined_and_undefined_through_libvirt(self):
+        disk = os.path.join(self.state, "lib", "images", "carol-vm.qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "16M"], check=True)
+        dom = self.conn.defineXML(domain_xml("carol-vm", disk, "52:54:00:19:00:03"))
+        key = Gio.dbus_escape_object_path(f"{dom.UUIDString()}/52:54:00:19:00:03")
+        path = f"{ROOT}/NetworkAdapter/{key}"
+        self.wait_for_object(path, True)
+        self.assertEqual(self.prop(path, "NetworkAdapter", "VMName"), "carol-vm")
+        self.assertEqual(self.prop(path, "NetworkAdapter", "VMId"), dom.UUIDString())
+        dom.undefine()
+        self.wait_for_object(path, False)
         self.assert_alive()
 
 
