@@ -235,6 +235,17 @@ sync_adapters (VmnetdBus *self, VmnetHost *host)
     }
 }
 
+/* PropertiesChanged now rather than from an idle callback: a method's reply
+ * then follows the signals for what it changed. */
+static void
+flush (VmnetDBusObjectSkeleton *object)
+{
+  g_autolist(GDBusInterface) ifaces = g_dbus_object_get_interfaces (G_DBUS_OBJECT (object));
+
+  for (GList *l = ifaces; l; l = l->next)
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (l->data));
+}
+
 /**
  * vmnetd_bus_sync:
  * @host: (nullable): the reconciler's host, %NULL while not connected
@@ -266,10 +277,14 @@ vmnetd_bus_sync (VmnetdBus *self, VmnetHost *host)
       Exported *e = value;
 
       if (e->pass == self->pass)
-        continue;
+        {
+          flush (e->object);
+          continue;
+        }
       g_dbus_object_manager_server_unexport (self->manager, path);
       g_hash_table_iter_remove (&iter);
     }
+  flush (self->host_object);
 }
 
 /* Authorization: polkit decides, with libvirt's actions and details. */

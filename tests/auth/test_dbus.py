@@ -343,6 +343,30 @@ class DBusTest(unittest.TestCase):
         direct = self.direct_adapter("alice-vm")
         self.assertEqual(direct.get_iov_weight(), 17)
         self.assertEqual(direct.get_vlan_id(), 12)
+        # A client caching the properties sees the change before the reply (root may: the rules).
+        events = []
+        loop = GLib.MainLoop()
+
+        def on_signal(conn, sender, obj, iface, signal, params):
+            if params.unpack()[1].get("IovWeight") == 23:
+                events.append("signal")
+
+        def on_reply(bus, result):
+            bus.call_finish(result)
+            events.append("reply")
+            loop.quit()
+
+        sub = self.bus.signal_subscribe(BUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged", path,
+                                        None, Gio.DBusSignalFlags.NONE, on_signal)
+        try:
+            self.bus.call(BUS_NAME, path, IFACE + "NetworkAdapter", "Set",
+                          GLib.Variant("(a{sv})", ({"IovWeight": GLib.Variant("u", 23)},)), None,
+                          Gio.DBusCallFlags.NONE, 30000, None, on_reply)
+            GLib.timeout_add_seconds(30, loop.quit)
+            loop.run()
+        finally:
+            self.bus.signal_unsubscribe(sub)
+        self.assertEqual(events, ["signal", "reply"])
 
     def test_4_set_refused_with_the_operation_named(self):
         alice_path = self.adapter_path("alice-vm")
