@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vmnetd: keeps VFs where they belong on one libvirt host (VmnetReconciler),
- * logging each action with structured fields (to the journal under systemd),
- * telling systemd when it is ready and alive (sd_notify protocol), and
- * reading its configuration again on SIGHUP. */
+ * serving the host it keeps over D-Bus (vmnetd-dbus.c), logging each action
+ * with structured fields (to the journal under systemd), telling systemd
+ * when it is ready and alive (sd_notify protocol), and reading its
+ * configuration again on SIGHUP. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <sys/un.h>
 #include <glib-unix.h>
 #include <vmnet/vmnet.h>
+#include "vmnetd-dbus.h"
 
 #define LOG_DOMAIN "vmnetd"
 
@@ -25,7 +27,8 @@ typedef struct {
   gchar           *uri_option;     /* --connect: wins over the file */
   gboolean         verbose_option;
   gchar           *uri;            /* in use */
-  gulong           handlers[3];
+  gulong           handlers[4];
+  VmnetdBus       *bus;            /* NULL: --bus none */
 } Daemon;
 
 /* systemd's notification protocol: one datagram to $NOTIFY_SOCKET (an
@@ -165,6 +168,14 @@ on_vf_action (VmnetReconciler *reconciler,
                     "MESSAGE", "%s", message);
 }
 
+/* A new host (connected) or none (lost): the served objects follow. */
+static void
+on_host (VmnetReconciler *reconciler, GParamSpec *pspec, Daemon *d)
+{
+  if (d->bus && !d->stopping)
+    vmnetd_bus_sync (d->bus, vmnet_reconciler_get_host (reconciler));
+}
+
 static void
 on_connected (VmnetReconciler *reconciler, GParamSpec *pspec, Daemon *d)
 {
@@ -187,6 +198,8 @@ on_connected (VmnetReconciler *reconciler, GParamSpec *pspec, Daemon *d)
 static void
 on_reconciled (VmnetReconciler *reconciler, const GError *error, Daemon *d)
 {
+  if (d->bus)
+    vmnetd_bus_sync (d->bus, vmnet_reconciler_get_host (reconciler));
   if (!error && !d->ready)
     {
       d->ready = TRUE;
@@ -203,17 +216,39 @@ on_reconciled (VmnetReconciler *reconciler, const GError *error, Daemon *d)
                       "MESSAGE", "pass %u done", vmnet_reconciler_get_passes (reconciler));
 }
 
-/* The configuration file (see vmnetd.conf(5)): [vmnetd] uri=, log-level=.
- * A missing file means the defaults. */
+/* --bus and bus=: system, session or none. */
 static gboolean
-read_config (const gchar *path, gchar **uri, gboolean *verbose, GError **error)
+parse_bus (const gchar *word, const gchar *where, GBusType *bus_type, GError **error)
+{
+  if (g_str_equal (word, "system"))
+    *bus_type = G_BUS_TYPE_SYSTEM;
+  else if (g_str_equal (word, "session"))
+    *bus_type = G_BUS_TYPE_SESSION;
+  else if (g_str_equal (word, "none"))
+    *bus_type = G_BUS_TYPE_NONE;
+  else
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s must be system, session or none, not '%s'", where, word);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The configuration file (see vmnetd.conf(5)): [vmnetd] uri=, log-level=,
+ * bus=. A missing file means the defaults. */
+static gboolean
+read_config (const gchar *path, gchar **uri, gboolean *verbose, GBusType *bus_type, GError **error)
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree gchar *level = NULL;
+  g_autofree gchar *bus = NULL;
+  g_autofree gchar *where = NULL;
 
   *uri = NULL;
   *verbose = FALSE;
+  *bus_type = G_BUS_TYPE_SYSTEM;
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -233,6 +268,13 @@ read_config (const gchar *path, gchar **uri, gboolean *verbose, GError **error)
       return FALSE;
     }
   *verbose = level && g_str_equal (level, "debug");
+  bus = g_key_file_get_string (file, "vmnetd", "bus", NULL);
+  where = g_strdup_printf ("%s: [vmnetd] bus", path);
+  if (bus && !parse_bus (bus, where, bus_type, error))
+    {
+      g_clear_pointer (uri, g_free);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -264,9 +306,11 @@ on_hup (gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autofree gchar *uri = NULL;
   gboolean verbose;
+  GBusType bus_type;
 
   notify ("RELOADING=1");
-  if (!read_config (d->config_path, &uri, &verbose, &error))
+  /* The bus is chosen at start; a changed bus= takes a restart. */
+  if (!read_config (d->config_path, &uri, &verbose, &bus_type, &error))
     {
       g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING, "VMNET_EVENT", "reload-failed",
                         "MESSAGE", "configuration not reloaded: %s", error->message);
@@ -288,6 +332,8 @@ on_hup (gpointer user_data)
       for (guint i = 0; i < G_N_ELEMENTS (d->handlers); i++)
         g_clear_signal_handler (&d->handlers[i], d->reconciler);
       g_clear_object (&d->reconciler);
+      if (d->bus)
+        vmnetd_bus_sync (d->bus, NULL);
       g_free (d->uri);
       d->uri = g_steal_pointer (&uri);
       d->was_connected = FALSE;
@@ -322,6 +368,7 @@ connect_reconciler (Daemon *d)
   d->handlers[0] = g_signal_connect (d->reconciler, "vf-action", G_CALLBACK (on_vf_action), d);
   d->handlers[1] = g_signal_connect (d->reconciler, "notify::connected", G_CALLBACK (on_connected), d);
   d->handlers[2] = g_signal_connect (d->reconciler, "reconciled", G_CALLBACK (on_reconciled), d);
+  d->handlers[3] = g_signal_connect (d->reconciler, "notify::host", G_CALLBACK (on_host), d);
   vmnet_reconciler_start (d->reconciler);
 }
 
@@ -330,10 +377,13 @@ main (int argc, char **argv)
 {
   g_autofree gchar *uri = NULL;
   g_autofree gchar *config = NULL;
+  g_autofree gchar *bus = NULL;
   gboolean verbose = FALSE, version = FALSE, file_verbose;
+  GBusType bus_type;
   GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri, "libvirt URI of the host (default: the configuration file's, then VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config, "Configuration file (default: " VMNET_SYSCONFDIR "/vmnet/vmnetd.conf)", "FILE" },
+    { "bus", 0, 0, G_OPTION_ARG_STRING, &bus, "Serve the host on this D-Bus bus: system, session or none (default: the configuration file's, then system)", "BUS" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also log each event and pass", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
@@ -359,7 +409,8 @@ main (int argc, char **argv)
       return 0;
     }
   d.config_path = config ? g_strdup (config) : g_build_filename (VMNET_SYSCONFDIR, "vmnet", "vmnetd.conf", NULL);
-  if (!read_config (d.config_path, &file_uri, &file_verbose, &error))
+  if (!read_config (d.config_path, &file_uri, &file_verbose, &bus_type, &error) ||
+      (bus && !parse_bus (bus, "--bus", &bus_type, &error)))
     {
       g_printerr ("vmnetd: %s\n", error->message);
       return 2;
@@ -375,9 +426,12 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGHUP, on_hup, &d);
   start_watchdog ();
   notify ("STATUS=Connecting to libvirt");
+  if (bus_type != G_BUS_TYPE_NONE)
+    d.bus = vmnetd_bus_new (bus_type);
   connect_reconciler (&d);
   g_main_loop_run (d.loop);
 
+  g_clear_pointer (&d.bus, vmnetd_bus_free);
   g_clear_object (&d.reconciler);
   g_main_loop_unref (d.loop);
   g_free (d.config_path);

@@ -20,6 +20,8 @@
 # not the socket, decide what a non-root client may do. Clients connect as test users with
 # `runuser -u USER -- …` to qemu+unix:///system?socket=STATEDIR/run/libvirt-sock.
 # The rules file to write: STATEDIR/rules/60-vmnet.rules (polkitd applies a change at once).
+# Bus policy files put in STATEDIR/dbus-system.d before start are the bus's /etc/dbus-1/system.d
+# (for a service under test, such as vmnetd's org.libvmnet.Vmnet1.conf).
 #
 # Pitfalls handled (see LAB.md): /dev/kvm hidden (TCG only; otherwise libvirt re-probes QEMU on
 # every call), QEMU runs as root (user "+0"), no virtlogd, no cgroups.
@@ -136,6 +138,10 @@ getent passwd libvirt-qemu >/dev/null || echo "libvirt-qemu:x:64055:64055::/var/
 getent group libvirt-qemu >/dev/null || echo "libvirt-qemu:x:64055:" >>"$SD/nss/group"
 getent group kvm >/dev/null || echo "kvm:x:64056:" >>"$SD/nss/group"
 getent group libvirt >/dev/null || echo "libvirt:x:64057:" >>"$SD/nss/group"
+if [ -d "$SD/dbus-system.d" ]; then
+    mkdir -p /etc/dbus-1/system.d
+    mount --bind "$SD/dbus-system.d" /etc/dbus-1/system.d
+fi
 mount --bind "$SD/nss/passwd" /etc/passwd
 mount --bind "$SD/nss/group" /etc/group
 if [ -e /dev/kvm ]; then
