@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vmnetd's D-Bus API (doc/dbus.md): the reconciler's host served as an
- * ObjectManager, its objects' properties copied after every pass (the
- * skeletons emit PropertiesChanged for what changed), objects added and
- * removed as they come and go; the methods, each authorized by polkit with
- * the libvirt action and details libvirt itself would check. */
+ * ObjectManager, its objects' properties copied after every pass, objects
+ * added and removed as they come and go; the methods, each authorized by
+ * polkit with the libvirt action and details libvirt itself would check.
+ *
+ * Each caller sees only what libvirt would show it (domain.getattr,
+ * network.getattr, node-device.getattr, connect.getattr): the objects are
+ * registered by hand rather than through GDBusObjectManagerServer, so that
+ * GetManagedObjects, Get, GetAll, Introspect and the methods answer per
+ * caller, and the signals go to each caller that called vmnetd, unicast, for
+ * the objects it sees. polkit's answers are kept per caller until it leaves
+ * the bus or polkit's rules change. */
 #include <string.h>
 #include "vmnetd-dbus.h"
 #include "vmnetd-dbus-generated.h"
@@ -13,22 +20,96 @@
 #define POLKIT_NAME      "org.freedesktop.PolicyKit1"
 #define POLKIT_PATH      "/org/freedesktop/PolicyKit1/Authority"
 #define POLKIT_INTERFACE "org.freedesktop.PolicyKit1.Authority"
+#define PROPERTIES       "org.freedesktop.DBus.Properties"
+#define OBJECT_MANAGER   "org.freedesktop.DBus.ObjectManager"
+
+/* polkit questions in flight at once: the system bus limits a connection's
+ * pending calls (max_replies_per_connection). */
+#define MAX_ASKING 32
+
+/* Where polkit's rules live: a change there may change what a caller sees. */
+static const gchar *const rules_dirs[] = { "/etc/polkit-1/rules.d", "/usr/share/polkit-1/rules.d" };
+
+/* The object kinds below the root, one subtree each. */
+static const gchar *const kinds[] = { "Switch", "NetAdapterSriov", "VirtualFunction", "NetworkAdapter" };
 
 struct _VmnetdBus {
-  GBusType                  bus_type;
-  guint                     owner_id;
-  GDBusConnection          *connection;   /* once the bus is acquired */
-  GDBusObjectManagerServer *manager;
-  VmnetDBusObjectSkeleton  *host_object;
-  GHashTable               *objects;      /* path -> Exported */
-  VmnetHost                *host;         /* the one last synced, or NULL */
-  guint                     pass;         /* marks what the running sync has seen */
+  GBusType          bus_type;
+  guint             owner_id;
+  GDBusConnection  *connection;   /* once the bus is acquired */
+  guint             object_ids[2];
+  guint             subtree_ids[G_N_ELEMENTS (kinds)];
+  GHashTable       *objects;      /* path -> Exported, the host's among them */
+  GHashTable       *peers;        /* unique bus name -> Peer */
+  GQueue            asks;         /* Ask: polkit questions not sent yet */
+  guint             asking;       /* polkit questions in flight */
+  GPtrArray        *monitors;     /* GFileMonitor of rules_dirs */
+  guint             rules_timeout;
+  VmnetHost        *host;         /* the one last synced, or NULL */
+  guint             pass;         /* marks what the running sync has seen */
 };
+
+/* One permission libvirt would check, with its attributes. */
+typedef struct {
+  gchar  *permission;   /* libvirt's, e.g. "domain.write" */
+  gchar **details;      /* name, value, name, value, …, NULL */
+  gchar  *object;       /* what is acted on, in words */
+} AuthCheck;
+
+static void
+auth_check_free (AuthCheck *c)
+{
+  g_free (c->permission);
+  g_strfreev (c->details);
+  g_free (c->object);
+  g_free (c);
+}
+
+static AuthCheck *
+auth_check_new (const gchar *permission, const gchar *object, const gchar *const *details)
+{
+  AuthCheck *c = g_new0 (AuthCheck, 1);
+
+  c->permission = g_strdup (permission);
+  c->details = g_strdupv ((gchar **) details);
+  c->object = g_strdup (object);
+  return c;
+}
+
+static AuthCheck *
+auth_check_copy (const AuthCheck *c)
+{
+  return auth_check_new (c->permission, c->object, (const gchar *const *) c->details);
+}
+
+/* Asks polkit whether @sender may do @check (libvirt's action, with the
+ * attributes libvirt's polkit access driver sends). */
+static void
+polkit_check (GDBusConnection *connection, const gchar *sender, const AuthCheck *check, gboolean interactive,
+              GAsyncReadyCallback callback, gpointer data)
+{
+  GVariantBuilder subject, attrs;
+  g_autofree gchar *action = g_strconcat ("org.libvirt.api.", check->permission, NULL);
+
+  g_variant_builder_init (&subject, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&subject, "{sv}", "name", g_variant_new_string (sender));
+  g_variant_builder_init (&attrs, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; check->details[i] && check->details[i + 1]; i += 2)
+    g_variant_builder_add (&attrs, "{ss}", check->details[i], check->details[i + 1]);
+  g_dbus_connection_call (connection, POLKIT_NAME, POLKIT_PATH, POLKIT_INTERFACE, "CheckAuthorization",
+                          g_variant_new ("((sa{sv})sa{ss}us)", "system-bus-name", &subject, action, &attrs,
+                                         interactive ? 1u : 0u, ""),
+                          G_VARIANT_TYPE ("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE,
+                          interactive ? G_MAXINT : -1, NULL, callback, data);
+}
 
 typedef struct {
   VmnetDBusObjectSkeleton *object;
+  GDBusInterfaceSkeleton  *iface;       /* its one interface */
   GObject                 *source;      /* the library's object */
   gchar                   *vm_uuid;     /* a network adapter's VM */
+  AuthCheck               *visible;     /* what libvirt checks to show it */
+  gchar                   *visible_key; /* @visible as one string */
   guint                    pass;
 } Exported;
 
@@ -36,9 +117,37 @@ static void
 exported_free (Exported *e)
 {
   g_clear_object (&e->object);
+  g_clear_object (&e->iface);
   g_clear_object (&e->source);
   g_free (e->vm_uuid);
+  g_clear_pointer (&e->visible, auth_check_free);
+  g_free (e->visible_key);
   g_free (e);
+}
+
+/* Sets what libvirt checks before it shows the object to a caller. */
+static void
+set_visibility (Exported *e, const gchar *permission, const gchar *object, const gchar *const *details)
+{
+  g_autofree gchar *joined = g_strjoinv ("\x1f", (gchar **) details);
+  g_autofree gchar *key = g_strconcat (permission, "\x1f", joined, NULL);
+
+  if (g_strcmp0 (key, e->visible_key) == 0)
+    return;
+  g_clear_pointer (&e->visible, auth_check_free);
+  e->visible = auth_check_new (permission, object, details);
+  g_free (e->visible_key);
+  e->visible_key = g_steal_pointer (&key);
+}
+
+/* libvirt's name of a PCI device, e.g. pci_0000_03_00_0. */
+static gchar *
+node_device_name (const gchar *pci_address)
+{
+  gchar *name = g_strconcat ("pci_", pci_address ? pci_address : "", NULL);
+
+  g_strdelimit (name, ":.", '_');
+  return name;
 }
 
 /* D-Bus error names for VmnetError codes, in code order. */
@@ -59,7 +168,7 @@ register_errors (void)
 
 /* Copies every property the skeleton has from the library's object of the
  * same name: enums as their nicks, unset strings as "", unset lists as
- * empty ones. The skeleton emits PropertiesChanged for what changed. */
+ * empty ones. */
 static void
 copy_properties (GObject *from, gpointer skeleton)
 {
@@ -100,19 +209,431 @@ copy_properties (GObject *from, gpointer skeleton)
     }
 }
 
-/* A switch's path, as lookup_or_export() makes it. */
+/* Callers: what each may see, and the signals on their way to it. */
+
+enum { SEES_UNKNOWN = 0, SEES_ASKED, SEES_SHOWN, SEES_HIDDEN };
+
+typedef enum {
+  PEER_UID_ASKED,   /* its uid is being asked */
+  PEER_SEES_ALL,    /* root, or anyone on a session bus */
+  PEER_ASKS_POLKIT,
+} PeerMode;
+
+typedef struct _Peer Peer;
+typedef void (*PeerFunc) (VmnetdBus *self, Peer *peer, gpointer data);
+
+struct _Peer {
+  gchar      *name;        /* unique bus name */
+  PeerMode    mode;
+  guint       generation;  /* bumped when polkit's rules change */
+  GHashTable *decisions;   /* visibility key -> SEES_* */
+  GHashTable *wanted;      /* visibility key -> AuthCheck, asked once the uid is known */
+  GQueue      waiters;     /* Waiter, run in order once their keys are decided */
+  guint       watch;
+};
+
+typedef struct {
+  GPtrArray      *keys;    /* visibility keys that must be decided first */
+  PeerFunc        func;
+  gpointer        data;
+  GDestroyNotify  data_free;
+} Waiter;
+
+typedef struct {
+  VmnetdBus *bus;
+  gchar     *peer;
+  guint      generation;
+  gchar     *key;
+  AuthCheck *check;
+} Ask;
+
+static void
+waiter_free (Waiter *w)
+{
+  g_ptr_array_unref (w->keys);
+  if (w->data_free)
+    w->data_free (w->data);
+  g_free (w);
+}
+
+static void
+ask_free (Ask *a)
+{
+  g_free (a->peer);
+  g_free (a->key);
+  auth_check_free (a->check);
+  g_free (a);
+}
+
+static void
+peer_free (Peer *p)
+{
+  g_queue_clear_full (&p->waiters, (GDestroyNotify) waiter_free);
+  if (p->watch)
+    g_bus_unwatch_name (p->watch);
+  g_hash_table_unref (p->decisions);
+  g_hash_table_unref (p->wanted);
+  g_free (p->name);
+  g_free (p);
+}
+
+/* 1: @peer sees what @key stands for, 0: it does not, -1: not decided yet. */
+static gint
+peer_sees (Peer *p, const gchar *key)
+{
+  switch (p->mode)
+    {
+    case PEER_SEES_ALL:
+      return 1;
+    case PEER_UID_ASKED:
+      return -1;
+    case PEER_ASKS_POLKIT:
+    default:
+      switch (GPOINTER_TO_INT (g_hash_table_lookup (p->decisions, key)))
+        {
+        case SEES_SHOWN:  return 1;
+        case SEES_HIDDEN: return 0;
+        default:          return -1;
+        }
+    }
+}
+
+static void ask_pump (VmnetdBus *self);
+static void peer_run (VmnetdBus *self, Peer *p);
+
+static void
+ask_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Ask *a = user_data;
+  VmnetdBus *self = a->bus;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  gboolean shown = FALSE;
+  Peer *p;
+
+  self->asking--;
+  if (reply)
+    g_variant_get (reply, "((bb@a{ss}))", &shown, NULL, NULL);
+  else
+    g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING, "VMNET_EVENT", "polkit-failed",
+                      "MESSAGE", "polkit could not decide on org.libvirt.api.%s for %s: %s",
+                      a->check->permission, a->peer, error->message);
+  p = g_hash_table_lookup (self->peers, a->peer);
+  if (p && p->generation == a->generation)
+    {
+      g_hash_table_insert (p->decisions, g_strdup (a->key), GINT_TO_POINTER (shown ? SEES_SHOWN : SEES_HIDDEN));
+      peer_run (self, p);
+    }
+  ask_free (a);
+  ask_pump (self);
+}
+
+static void
+ask_pump (VmnetdBus *self)
+{
+  while (self->asking < MAX_ASKING && !g_queue_is_empty (&self->asks) && self->connection)
+    {
+      Ask *a = g_queue_pop_head (&self->asks);
+      Peer *p = g_hash_table_lookup (self->peers, a->peer);
+
+      if (!p || p->generation != a->generation)
+        {
+          ask_free (a);
+          continue;
+        }
+      self->asking++;
+      polkit_check (self->connection, a->peer, a->check, FALSE, ask_done, a);
+    }
+}
+
+static void
+peer_ask (VmnetdBus *self, Peer *p, const gchar *key, const AuthCheck *check)
+{
+  Ask *a = g_new0 (Ask, 1);
+
+  a->bus = self;
+  a->peer = g_strdup (p->name);
+  a->generation = p->generation;
+  a->key = g_strdup (key);
+  a->check = auth_check_copy (check);
+  g_queue_push_tail (&self->asks, a);
+}
+
+/* Makes sure polkit is asked, once, whether @p sees what @key stands for. */
+static void
+peer_want (VmnetdBus *self, Peer *p, const gchar *key, const AuthCheck *check)
+{
+  if (p->mode == PEER_SEES_ALL || g_hash_table_contains (p->decisions, key))
+    return;
+  g_hash_table_insert (p->decisions, g_strdup (key), GINT_TO_POINTER (SEES_ASKED));
+  if (p->mode == PEER_UID_ASKED)
+    g_hash_table_insert (p->wanted, g_strdup (key), auth_check_copy (check));
+  else
+    peer_ask (self, p, key, check);
+}
+
+/* Runs the waiters whose keys are decided, in order. */
+static void
+peer_run (VmnetdBus *self, Peer *p)
+{
+  Waiter *w;
+
+  while ((w = g_queue_peek_head (&p->waiters)))
+    {
+      for (guint i = 0; i < w->keys->len; i++)
+        if (peer_sees (p, g_ptr_array_index (w->keys, i)) < 0)
+          return;
+      g_queue_pop_head (&p->waiters);
+      w->func (self, p, w->data);
+      waiter_free (w);
+    }
+}
+
+/* Runs @func once what @p sees of @e (all objects when %NULL) is decided. */
+static void
+peer_when (VmnetdBus *self, Peer *p, Exported *e, PeerFunc func, gpointer data, GDestroyNotify data_free)
+{
+  Waiter *w = g_new0 (Waiter, 1);
+
+  w->keys = g_ptr_array_new_with_free_func (g_free);
+  w->func = func;
+  w->data = data;
+  w->data_free = data_free;
+  if (e)
+    {
+      g_ptr_array_add (w->keys, g_strdup (e->visible_key));
+      peer_want (self, p, e->visible_key, e->visible);
+    }
+  else
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->objects);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Exported *o = value;
+          g_ptr_array_add (w->keys, g_strdup (o->visible_key));
+          peer_want (self, p, o->visible_key, o->visible);
+        }
+    }
+  g_queue_push_tail (&p->waiters, w);
+  ask_pump (self);
+  peer_run (self, p);
+}
+
+typedef struct {
+  VmnetdBus *bus;
+  gchar     *name;
+} UidCall;
+
+static void
+uid_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  UidCall *u = user_data;
+  VmnetdBus *self = u->bus;
+  g_autofree gchar *name = u->name;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  Peer *p = g_hash_table_lookup (self->peers, name);
+  GHashTableIter iter;
+  gpointer key, check;
+  guint32 uid = G_MAXUINT32;
+
+  g_free (u);
+  if (!p)
+    return;
+  if (reply)
+    g_variant_get (reply, "(u)", &uid);
+  /* root sees everything, as the rules that the store generates let it. */
+  p->mode = uid == 0 ? PEER_SEES_ALL : PEER_ASKS_POLKIT;
+  g_hash_table_iter_init (&iter, p->wanted);
+  while (g_hash_table_iter_next (&iter, &key, &check))
+    if (p->mode == PEER_ASKS_POLKIT)
+      peer_ask (self, p, key, check);
+  g_hash_table_remove_all (p->wanted);
+  ask_pump (self);
+  peer_run (self, p);
+}
+
+static void
+peer_vanished (GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+  VmnetdBus *self = user_data;
+
+  g_hash_table_remove (self->peers, name);
+}
+
+/* The caller @name, known from its first call on: it gets the signals for
+ * the objects it sees until it leaves the bus. */
+static Peer *
+peer_get (VmnetdBus *self, const gchar *name)
+{
+  Peer *p = g_hash_table_lookup (self->peers, name);
+
+  if (p)
+    return p;
+  p = g_new0 (Peer, 1);
+  p->name = g_strdup (name);
+  p->decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  p->wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) auth_check_free);
+  g_queue_init (&p->waiters);
+  g_hash_table_insert (self->peers, p->name, p);
+  if (self->bus_type == G_BUS_TYPE_SESSION)
+    p->mode = PEER_SEES_ALL;
+  else
+    {
+      UidCall *u = g_new0 (UidCall, 1);
+
+      u->bus = self;
+      u->name = g_strdup (name);
+      g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "GetConnectionUnixUser", g_variant_new ("(s)", name),
+                              G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, uid_done, u);
+    }
+  p->watch = g_bus_watch_name_on_connection (self->connection, name, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                             NULL, peer_vanished, self, NULL);
+  return p;
+}
+
+/* Signals, sent to each caller for the objects it sees. */
+
+typedef struct {
+  gchar    *path;      /* the object's */
+  gchar    *key;       /* its visibility */
+  gchar    *from;      /* the object the signal comes from */
+  gchar    *interface;
+  gchar    *member;
+  GVariant *params;
+} Signal;
+
+static void
+signal_free (Signal *s)
+{
+  g_free (s->path);
+  g_free (s->key);
+  g_free (s->from);
+  g_free (s->interface);
+  g_free (s->member);
+  g_variant_unref (s->params);
+  g_free (s);
+}
+
+static void
+signal_send (VmnetdBus *self, Peer *p, gpointer data)
+{
+  Signal *s = data;
+  g_autoptr(GError) error = NULL;
+
+  if (peer_sees (p, s->key) != 1 || !self->connection)
+    return;
+  if (!g_dbus_connection_emit_signal (self->connection, p->name, s->from, s->interface, s->member, s->params,
+                                      &error))
+    g_debug ("signal %s to %s: %s", s->member, p->name, error->message);
+}
+
+static void
+announce (VmnetdBus *self, Exported *e, const gchar *from, const gchar *interface, const gchar *member,
+          GVariant *params)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_variant_ref_sink (params);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Signal *s = g_new0 (Signal, 1);
+
+      s->path = g_strdup (g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)));
+      s->key = g_strdup (e->visible_key);
+      s->from = g_strdup (from);
+      s->interface = g_strdup (interface);
+      s->member = g_strdup (member);
+      s->params = g_variant_ref (params);
+      peer_when (self, value, e, signal_send, s, (GDestroyNotify) signal_free);
+    }
+  g_variant_unref (params);
+}
+
+static GVariant *
+interfaces_added (Exported *e)
+{
+  GVariantBuilder b;
+  GDBusInterfaceInfo *info = g_dbus_interface_skeleton_get_info (e->iface);
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sa{sv}}"));
+  g_variant_builder_add (&b, "{s@a{sv}}", info->name, g_dbus_interface_skeleton_get_properties (e->iface));
+  return g_variant_new ("(o@a{sa{sv}})", g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
+                        g_variant_builder_end (&b));
+}
+
+static void
+announce_added (VmnetdBus *self, Exported *e)
+{
+  announce (self, e, VMNETD_OBJECT_ROOT, OBJECT_MANAGER, "InterfacesAdded", interfaces_added (e));
+}
+
+static void
+announce_removed (VmnetdBus *self, Exported *e)
+{
+  const gchar *names[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
+
+  announce (self, e, VMNETD_OBJECT_ROOT, OBJECT_MANAGER, "InterfacesRemoved",
+            g_variant_new ("(o^as)", g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)), names));
+}
+
+/* PropertiesChanged for what differs from @before. */
+static void
+announce_changes (VmnetdBus *self, Exported *e, GVariant *before)
+{
+  g_autoptr(GVariant) after = g_variant_ref_sink (g_dbus_interface_skeleton_get_properties (e->iface));
+  GVariantBuilder changed;
+  GVariantIter iter;
+  const gchar *name;
+  GVariant *value;
+  gboolean any = FALSE;
+
+  g_variant_builder_init (&changed, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_iter_init (&iter, after);
+  while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
+    {
+      g_autoptr(GVariant) old = g_variant_lookup_value (before, name, NULL);
+      if (old && g_variant_equal (old, value))
+        continue;
+      g_variant_builder_add (&changed, "{sv}", name, value);
+      any = TRUE;
+    }
+  if (!any)
+    {
+      g_variant_builder_clear (&changed);
+      return;
+    }
+  announce (self, e, g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)), PROPERTIES,
+            "PropertiesChanged",
+            g_variant_new ("(sa{sv}as)", g_dbus_interface_skeleton_get_info (e->iface)->name, &changed, NULL));
+}
+
+/* Exporting: the objects as the host has them. */
+
+static gchar *
+object_path (const gchar *kind, const gchar *key)
+{
+  g_autofree gchar *escaped = g_dbus_escape_object_path (key);
+  return g_strdup_printf (VMNETD_OBJECT_ROOT "/%s/%s", kind, escaped);
+}
+
+/* A switch's path, as update() makes it. */
 static gchar *
 switch_path (const gchar *name)
 {
-  g_autofree gchar *escaped = g_dbus_escape_object_path (name);
-  return g_strdup_printf (VMNETD_OBJECT_ROOT "/Switch/%s", escaped);
+  return object_path ("Switch", name);
 }
 
+/* The object at @path for @source, made when new; @iface is its interface
+ * (taken only for a new one). */
 static Exported *
-lookup_or_export (VmnetdBus *self, const gchar *kind, const gchar *key, GObject *source, gboolean *created)
+lookup_or_add (VmnetdBus *self, const gchar *path, GObject *source, gpointer iface, gboolean *created)
 {
-  g_autofree gchar *escaped = g_dbus_escape_object_path (key);
-  g_autofree gchar *path = g_strdup_printf (VMNETD_OBJECT_ROOT "/%s/%s", kind, escaped);
   Exported *e = g_hash_table_lookup (self->objects, path);
 
   *created = e == NULL;
@@ -120,6 +641,8 @@ lookup_or_export (VmnetdBus *self, const gchar *kind, const gchar *key, GObject 
     {
       e = g_new0 (Exported, 1);
       e->object = vmnet_dbus_object_skeleton_new (path);
+      e->iface = g_object_ref (iface);
+      g_dbus_object_skeleton_add_interface (G_DBUS_OBJECT_SKELETON (e->object), e->iface);
       g_hash_table_insert (self->objects, g_strdup (path), e);
     }
   if (e->source != source)
@@ -128,10 +651,40 @@ lookup_or_export (VmnetdBus *self, const gchar *kind, const gchar *key, GObject 
   return e;
 }
 
+/* Copies @source's properties into @e and tells the callers that see it. */
+static void
+update (VmnetdBus *self, Exported *e, gboolean created, void (*extra) (Exported *e, gpointer data), gpointer data)
+{
+  g_autoptr(GVariant) before = NULL;
+  gboolean watched = g_hash_table_size (self->peers) > 0;
+
+  if (watched && !created)
+    before = g_variant_ref_sink (g_dbus_interface_skeleton_get_properties (e->iface));
+  if (e->source)
+    copy_properties (e->source, e->iface);
+  if (extra)
+    extra (e, data);
+  if (!watched)
+    return;
+  if (created)
+    announce_added (self, e);
+  else
+    announce_changes (self, e, before);
+}
+
 static gboolean handle_adapter_set (VmnetDBusNetworkAdapter *iface, GDBusMethodInvocation *invocation,
                                     GVariant *settings, VmnetdBus *self);
 static gboolean handle_switch_remove (VmnetDBusSwitch *iface, GDBusMethodInvocation *invocation,
                                       gboolean force, VmnetdBus *self);
+static gboolean handle_set_num_vfs (VmnetDBusNetAdapterSriov *iface, GDBusMethodInvocation *invocation,
+                                    guint num_vfs, VmnetdBus *self);
+
+static const gchar *
+driver_of (VmnetdBus *self)
+{
+  const gchar *driver = self->host ? vmnet_host_get_hypervisor (self->host) : NULL;
+  return driver ? driver : "";
+}
 
 static void
 sync_switches (VmnetdBus *self, VmnetHost *host)
@@ -141,18 +694,22 @@ sync_switches (VmnetdBus *self, VmnetHost *host)
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
       g_autoptr(VmnetSwitch) sw = g_list_model_get_item (list, i);
+      const gchar *name = vmnet_switch_get_name (sw);
+      g_autofree gchar *path = switch_path (name);
+      g_autofree gchar *words = g_strdup_printf ("network '%s'", name);
+      g_autoptr(VmnetDBusSwitch) iface = NULL;
       gboolean created;
-      Exported *e = lookup_or_export (self, "Switch", vmnet_switch_get_name (sw), G_OBJECT (sw), &created);
+      Exported *e;
 
-      if (created)
+      if (!g_hash_table_contains (self->objects, path))
         {
-          g_autoptr(VmnetDBusSwitch) iface = vmnet_dbus_switch_skeleton_new ();
+          iface = vmnet_dbus_switch_skeleton_new ();
           g_signal_connect (iface, "handle-remove", G_CALLBACK (handle_switch_remove), self);
-          vmnet_dbus_object_skeleton_set_switch (e->object, iface);
         }
-      copy_properties (G_OBJECT (sw), vmnet_dbus_object_peek_switch (VMNET_DBUS_OBJECT (e->object)));
-      if (created)
-        g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (e->object));
+      e = lookup_or_add (self, path, G_OBJECT (sw), iface, &created);
+      set_visibility (e, "network.getattr", words,
+                      (const gchar *const[]) { "connect_driver", driver_of (self), "network_name", name, NULL });
+      update (self, e, created, NULL, NULL);
     }
 }
 
@@ -165,34 +722,49 @@ sync_pfs (VmnetdBus *self, VmnetHost *host)
     {
       g_autoptr(VmnetNetAdapterSriov) pf = g_list_model_get_item (list, i);
       GListModel *vfs = vmnet_net_adapter_sriov_get_virtual_functions (pf);
+      const gchar *pci = vmnet_net_adapter_sriov_get_pci_address (pf);
+      g_autofree gchar *path = object_path ("NetAdapterSriov", pci);
+      g_autofree gchar *device = node_device_name (pci);
+      g_autofree gchar *words = g_strdup_printf ("node device '%s'", device);
+      g_autoptr(VmnetDBusNetAdapterSriov) iface = NULL;
       gboolean created;
-      Exported *e = lookup_or_export (self, "NetAdapterSriov", vmnet_net_adapter_sriov_get_pci_address (pf),
-                                      G_OBJECT (pf), &created);
+      Exported *e;
 
-      if (created)
+      if (!g_hash_table_contains (self->objects, path))
         {
-          g_autoptr(VmnetDBusNetAdapterSriov) iface = vmnet_dbus_net_adapter_sriov_skeleton_new ();
-          vmnet_dbus_object_skeleton_set_net_adapter_sriov (e->object, iface);
+          iface = vmnet_dbus_net_adapter_sriov_skeleton_new ();
+          g_signal_connect (iface, "handle-set-num-vfs", G_CALLBACK (handle_set_num_vfs), self);
         }
-      copy_properties (G_OBJECT (pf), vmnet_dbus_object_peek_net_adapter_sriov (VMNET_DBUS_OBJECT (e->object)));
-      if (created)
-        g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (e->object));
+      e = lookup_or_add (self, path, G_OBJECT (pf), iface, &created);
+      set_visibility (e, "node-device.getattr", words,
+                      (const gchar *const[]) { "connect_driver", driver_of (self), "node_device_name", device, NULL });
+      update (self, e, created, NULL, NULL);
 
       for (guint j = 0; j < g_list_model_get_n_items (vfs); j++)
         {
           g_autoptr(VmnetVirtualFunction) vf = g_list_model_get_item (vfs, j);
-          Exported *v = lookup_or_export (self, "VirtualFunction", vmnet_virtual_function_get_pci_address (vf),
-                                          G_OBJECT (vf), &created);
-          if (created)
-            {
-              g_autoptr(VmnetDBusVirtualFunction) iface = vmnet_dbus_virtual_function_skeleton_new ();
-              vmnet_dbus_object_skeleton_set_virtual_function (v->object, iface);
-            }
-          copy_properties (G_OBJECT (vf), vmnet_dbus_object_peek_virtual_function (VMNET_DBUS_OBJECT (v->object)));
-          if (created)
-            g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (v->object));
+          const gchar *vf_pci = vmnet_virtual_function_get_pci_address (vf);
+          g_autofree gchar *vf_path = object_path ("VirtualFunction", vf_pci);
+          g_autofree gchar *vf_device = node_device_name (vf_pci);
+          g_autofree gchar *vf_words = g_strdup_printf ("node device '%s'", vf_device);
+          g_autoptr(VmnetDBusVirtualFunction) vf_iface = NULL;
+          Exported *v;
+
+          if (!g_hash_table_contains (self->objects, vf_path))
+            vf_iface = vmnet_dbus_virtual_function_skeleton_new ();
+          v = lookup_or_add (self, vf_path, G_OBJECT (vf), vf_iface, &created);
+          set_visibility (v, "node-device.getattr", vf_words,
+                          (const gchar *const[]) { "connect_driver", driver_of (self),
+                                                   "node_device_name", vf_device, NULL });
+          update (self, v, created, NULL, NULL);
         }
     }
+}
+
+static void
+set_vm_id (Exported *e, gpointer data)
+{
+  vmnet_dbus_network_adapter_set_vm_id (VMNET_DBUS_NETWORK_ADAPTER (e->iface), data ? data : "");
 }
 
 static void
@@ -204,118 +776,191 @@ sync_adapters (VmnetdBus *self, VmnetHost *host)
     {
       g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
       GListModel *adapters = vmnet_vm_get_network_adapters (vm);
-      const gchar *uuid = vmnet_vm_get_uuid (vm) ? vmnet_vm_get_uuid (vm) : vmnet_vm_get_name (vm);
+      const gchar *vm_uuid = vmnet_vm_get_uuid (vm);
+      const gchar *vm_name = vmnet_vm_get_name (vm);
+      const gchar *uuid = vm_uuid ? vm_uuid : vm_name;
+      g_autofree gchar *words = g_strdup_printf ("VM '%s'", vm_name);
 
       for (guint j = 0; j < g_list_model_get_n_items (adapters); j++)
         {
           g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, j);
           const gchar *mac = vmnet_network_adapter_get_mac_address (a);
           g_autofree gchar *key = g_strdup_printf ("%s/%s", uuid, mac ? mac : vmnet_network_adapter_get_name (a));
+          g_autofree gchar *path = object_path ("NetworkAdapter", key);
+          g_autoptr(VmnetDBusNetworkAdapter) iface = NULL;
           gboolean created;
-          Exported *e = lookup_or_export (self, "NetworkAdapter", key, G_OBJECT (a), &created);
-          VmnetDBusNetworkAdapter *iface;
+          Exported *e;
 
-          if (created)
+          if (!g_hash_table_contains (self->objects, path))
             {
-              g_autoptr(VmnetDBusNetworkAdapter) skeleton = vmnet_dbus_network_adapter_skeleton_new ();
-              g_signal_connect (skeleton, "handle-set", G_CALLBACK (handle_adapter_set), self);
-              vmnet_dbus_object_skeleton_set_network_adapter (e->object, skeleton);
+              iface = vmnet_dbus_network_adapter_skeleton_new ();
+              g_signal_connect (iface, "handle-set", G_CALLBACK (handle_adapter_set), self);
             }
-          iface = vmnet_dbus_object_peek_network_adapter (VMNET_DBUS_OBJECT (e->object));
-          copy_properties (G_OBJECT (a), iface);
-          vmnet_dbus_network_adapter_set_vm_id (iface, vmnet_vm_get_uuid (vm) ? vmnet_vm_get_uuid (vm) : "");
-          if (g_strcmp0 (e->vm_uuid, vmnet_vm_get_uuid (vm)) != 0)
+          e = lookup_or_add (self, path, G_OBJECT (a), iface, &created);
+          if (g_strcmp0 (e->vm_uuid, vm_uuid) != 0)
             {
               g_free (e->vm_uuid);
-              e->vm_uuid = g_strdup (vmnet_vm_get_uuid (vm));
+              e->vm_uuid = g_strdup (vm_uuid);
             }
-          if (created)
-            g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (e->object));
+          /* What libvirt's polkit access driver sends before it lists a VM. */
+          set_visibility (e, "domain.getattr", words,
+                          (const gchar *const[]) { "connect_driver", driver_of (self), "domain_name", vm_name,
+                                                   "domain_uuid", vm_uuid ? vm_uuid : "", NULL });
+          update (self, e, created, set_vm_id, (gpointer) vm_uuid);
         }
     }
 }
 
-/* PropertiesChanged now rather than from an idle callback: a method's reply
- * then follows the signals for what it changed. */
 static void
-flush (VmnetDBusObjectSkeleton *object)
+set_connected (Exported *e, gpointer data)
 {
-  g_autolist(GDBusInterface) ifaces = g_dbus_object_get_interfaces (G_DBUS_OBJECT (object));
-
-  for (GList *l = ifaces; l; l = l->next)
-    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (l->data));
+  vmnet_dbus_host_set_connected (VMNET_DBUS_HOST (e->iface), data != NULL);
 }
 
 /**
  * vmnetd_bus_sync:
  * @host: (nullable): the reconciler's host, %NULL while not connected
  *
- * Brings the exported objects in line with @host's: new ones exported, gone
- * ones removed, properties copied (PropertiesChanged for what changed).
+ * Brings the exported objects in line with @host's: new ones added, gone
+ * ones removed, properties copied; the callers are told what changed in the
+ * objects they see.
  */
 void
 vmnetd_bus_sync (VmnetdBus *self, VmnetHost *host)
 {
-  VmnetDBusHost *host_iface = vmnet_dbus_object_peek_host (VMNET_DBUS_OBJECT (self->host_object));
+  Exported *host_e = g_hash_table_lookup (self->objects, VMNETD_OBJECT_ROOT "/Host");
   GHashTableIter iter;
-  gpointer path, value;
+  gpointer value;
 
   if (self->host != host)
     g_set_object (&self->host, host);
   self->pass++;
-  vmnet_dbus_host_set_connected (host_iface, host != NULL);
+  host_e->pass = self->pass;
+  if (host_e->source != (GObject *) host)
+    {
+      g_clear_object (&host_e->source);
+      if (host)
+        host_e->source = g_object_ref (G_OBJECT (host));
+    }
+  set_visibility (host_e, "connect.getattr", "the host",
+                  (const gchar *const[]) { "connect_driver", driver_of (self), NULL });
+  update (self, host_e, FALSE, set_connected, host);
   if (host)
     {
-      copy_properties (G_OBJECT (host), host_iface);
       sync_switches (self, host);
       sync_pfs (self, host);
       sync_adapters (self, host);
     }
   g_hash_table_iter_init (&iter, self->objects);
-  while (g_hash_table_iter_next (&iter, &path, &value))
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Exported *e = value;
 
       if (e->pass == self->pass)
-        {
-          flush (e->object);
-          continue;
-        }
-      g_dbus_object_manager_server_unexport (self->manager, path);
+        continue;
+      if (g_hash_table_size (self->peers) > 0)
+        announce_removed (self, e);
       g_hash_table_iter_remove (&iter);
     }
-  flush (self->host_object);
+}
+
+/* When polkit's rules change, what each caller sees is asked again; it is
+ * told of the objects that appeared or disappeared for it. */
+
+static void
+reseen (VmnetdBus *self, Peer *p, gpointer data)
+{
+  GHashTable *before = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Exported *e = value;
+      gboolean was = GPOINTER_TO_INT (g_hash_table_lookup (before, e->visible_key)) == SEES_SHOWN;
+      gboolean is = peer_sees (p, e->visible_key) == 1;
+      g_autoptr(GVariant) params = NULL;
+
+      if (was == is || !self->connection)
+        continue;
+      if (is)
+        params = g_variant_ref_sink (interfaces_added (e));
+      else
+        {
+          const gchar *names[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
+          params = g_variant_ref_sink (g_variant_new ("(o^as)",
+                                                      g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
+                                                      names));
+        }
+      g_dbus_connection_emit_signal (self->connection, p->name, VMNETD_OBJECT_ROOT, OBJECT_MANAGER,
+                                     is ? "InterfacesAdded" : "InterfacesRemoved", params, NULL);
+    }
+}
+
+static gboolean
+rules_changed_later (gpointer user_data)
+{
+  VmnetdBus *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr(GHashTable) checks = g_hash_table_new (g_str_hash, g_str_equal);
+
+  self->rules_timeout = 0;
+
+  g_hash_table_iter_init (&iter, self->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_hash_table_insert (checks, ((Exported *) value)->visible_key, ((Exported *) value)->visible);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Peer *p = value;
+      GHashTable *before;
+
+      if (p->mode != PEER_ASKS_POLKIT)
+        continue;
+      before = p->decisions;
+      p->decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      p->generation++;
+      /* What is waiting is asked again too; an object gone meanwhile is hidden. */
+      for (GList *l = p->waiters.head; l; l = l->next)
+        {
+          Waiter *w = l->data;
+          for (guint i = 0; i < w->keys->len; i++)
+            {
+              const gchar *key = g_ptr_array_index (w->keys, i);
+              const AuthCheck *check = g_hash_table_lookup (checks, key);
+
+              if (check)
+                peer_want (self, p, key, check);
+              else if (!g_hash_table_contains (p->decisions, key))
+                g_hash_table_insert (p->decisions, g_strdup (key), GINT_TO_POINTER (SEES_HIDDEN));
+            }
+        }
+      peer_when (self, p, NULL, reseen, before, (GDestroyNotify) g_hash_table_unref);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rules_changed (GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event, gpointer user_data)
+{
+  VmnetdBus *self = user_data;
+
+  /* polkitd reloads its rules on the same notification: give it time. */
+  if (self->rules_timeout)
+    g_source_remove (self->rules_timeout);
+  self->rules_timeout = g_timeout_add (500, rules_changed_later, self);
 }
 
 /* Authorization: polkit decides, with libvirt's actions and details. */
 
 typedef void (*AuthorizedFunc) (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer data);
 
-/* One permission libvirt would check, with its attributes. */
-typedef struct {
-  gchar  *permission;   /* libvirt's, e.g. "domain.write" */
-  gchar **details;      /* name, value, name, value, …, NULL */
-  gchar  *object;       /* what is acted on, in words */
-} AuthCheck;
-
-static void
-auth_check_free (AuthCheck *c)
-{
-  g_free (c->permission);
-  g_strfreev (c->details);
-  g_free (c->object);
-  g_free (c);
-}
-
 static void
 add_check (GPtrArray *checks, const gchar *permission, const gchar *object, const gchar *const *details)
 {
-  AuthCheck *c = g_new0 (AuthCheck, 1);
-
-  c->permission = g_strdup (permission);
-  c->details = g_strdupv ((gchar **) details);
-  c->object = g_strdup (object);
-  g_ptr_array_add (checks, c);
+  g_ptr_array_add (checks, auth_check_new (permission, object, details));
 }
 
 typedef struct {
@@ -403,10 +1048,7 @@ check_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 check_next (AuthCall *c)
 {
-  const AuthCheck *check;
-  GVariantBuilder subject, attrs;
   gboolean interactive;
-  g_autofree gchar *action = NULL;
 
   if (c->next >= c->checks->len)
     {
@@ -414,22 +1056,11 @@ check_next (AuthCall *c)
       auth_call_free (c);
       return;
     }
-  check = g_ptr_array_index (c->checks, c->next);
-  action = g_strconcat ("org.libvirt.api.", check->permission, NULL);
-  g_variant_builder_init (&subject, G_VARIANT_TYPE ("a{sv}"));
-  g_variant_builder_add (&subject, "{sv}", "name",
-                         g_variant_new_string (g_dbus_method_invocation_get_sender (c->invocation)));
-  g_variant_builder_init (&attrs, G_VARIANT_TYPE ("a{ss}"));
-  for (guint i = 0; check->details[i] && check->details[i + 1]; i += 2)
-    g_variant_builder_add (&attrs, "{ss}", check->details[i], check->details[i + 1]);
   /* The caller's message says whether it may wait for an authentication dialog. */
   interactive = (g_dbus_message_get_flags (g_dbus_method_invocation_get_message (c->invocation)) &
                  G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
-  g_dbus_connection_call (c->bus->connection, POLKIT_NAME, POLKIT_PATH, POLKIT_INTERFACE, "CheckAuthorization",
-                          g_variant_new ("((sa{sv})sa{ss}us)", "system-bus-name", &subject, action, &attrs,
-                                         interactive ? 1u : 0u, ""),
-                          G_VARIANT_TYPE ("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE,
-                          interactive ? G_MAXINT : -1, NULL, check_done, c);
+  polkit_check (c->bus->connection, g_dbus_method_invocation_get_sender (c->invocation),
+                g_ptr_array_index (c->checks, c->next), interactive, check_done, c);
 }
 
 /* Asks polkit, one after the other, whether the caller may do each of
@@ -932,15 +1563,370 @@ handle_new_switch (VmnetDBusHost *iface, GDBusMethodInvocation *invocation, cons
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+
+/* NetAdapterSriov.SetNumVFs */
+
+typedef struct {
+  VmnetdBus             *bus;
+  GDBusMethodInvocation *invocation;
+  gchar                 *path;
+  gint                   num_vfs;
+} NumVfsCall;
+
+static void
+num_vfs_call_free (NumVfsCall *n)
+{
+  g_clear_object (&n->invocation);
+  g_free (n->path);
+  g_free (n);
+}
+
+static void
+num_vfs_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NumVfsCall *n = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vmnet_host_set_net_adapter_sriov_num_vfs_finish (VMNET_HOST (source), result, &error))
+    g_dbus_method_invocation_return_gerror (g_steal_pointer (&n->invocation), error);
+  else
+    {
+      /* The adapter and its VFs show the count before the reply. */
+      if (n->bus->host == VMNET_HOST (source))
+        vmnetd_bus_sync (n->bus, n->bus->host);
+      g_dbus_method_invocation_return_value (g_steal_pointer (&n->invocation), NULL);
+    }
+  num_vfs_call_free (n);
+}
+
+static void
+num_vfs_authorized (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer data)
+{
+  NumVfsCall *n = data;
+  Exported *e = g_hash_table_lookup (self->objects, n->path);
+  NumVfsCall *run;
+
+  if (!e || !self->host)
+    {
+      g_dbus_method_invocation_return_error (invocation, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                                             "%s: the adapter is gone", n->path);
+      g_object_unref (invocation);
+      return;
+    }
+  run = g_new0 (NumVfsCall, 1);
+  run->bus = self;
+  run->invocation = invocation;
+  vmnet_host_set_net_adapter_sriov_num_vfs_async (self->host, VMNET_NET_ADAPTER_SRIOV (e->source), n->num_vfs,
+                                                  NULL, num_vfs_done, run);
+}
+
+static gboolean
+handle_set_num_vfs (VmnetDBusNetAdapterSriov *iface, GDBusMethodInvocation *invocation,
+                    guint num_vfs, VmnetdBus *self)
+{
+  const gchar *path = g_dbus_method_invocation_get_object_path (invocation);
+  Exported *e = g_hash_table_lookup (self->objects, path);
+  VmnetNetAdapterSriov *pf;
+  g_autofree gchar *device = NULL;
+  g_autofree gchar *object = NULL;
+  g_autofree gchar *context = NULL;
+  GPtrArray *checks;
+  NumVfsCall *n;
+
+  if (!e || !self->host)
+    {
+      g_dbus_method_invocation_return_error (invocation, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
+                                             "%s: the adapter is gone", path);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  pf = VMNET_NET_ADAPTER_SRIOV (e->source);
+  context = g_strdup_printf ("adapter '%s'", vmnet_net_adapter_sriov_get_name (pf));
+  /* The library names the allowed range; only what an int cannot hold is
+   * refused here. */
+  if (num_vfs > G_MAXINT)
+    {
+      g_dbus_method_invocation_return_error (invocation, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
+                                             "%s: num_vfs %u is out of range: allowed 0 to %d", context, num_vfs,
+                                             vmnet_net_adapter_sriov_get_max_vfs (pf));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  device = node_device_name (vmnet_net_adapter_sriov_get_pci_address (pf));
+  object = g_strdup_printf ("node device '%s'", device);
+  /* libvirt has no call that changes a PCI device's VF count; the one that
+   * changes a node device, virNodeDeviceDefineXML and the like, checks
+   * node-device.write. */
+  checks = g_ptr_array_new_with_free_func ((GDestroyNotify) auth_check_free);
+  add_check (checks, "node-device.write", object,
+             (const gchar *const[]) { "connect_driver", driver_of (self), "node_device_name", device, NULL });
+  n = g_new0 (NumVfsCall, 1);
+  n->path = g_strdup (path);
+  n->num_vfs = (gint) num_vfs;
+  authorize (self, g_object_ref (invocation), checks, context, num_vfs_authorized, n,
+             (GDestroyNotify) num_vfs_call_free);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Dispatch: every call answers for what the caller sees. */
+
+/* What GDBus answers for a path below a subtree where nothing is. */
+static void
+return_not_there (GDBusMethodInvocation *invocation)
+{
+  GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
+  g_autofree gchar *text = g_strdup_printf ("Method \u201c%s\u201d on interface \u201c%s\u201d with signature "
+                                            "\u201c%s\u201d does not exist", g_dbus_message_get_member (message),
+                                            g_dbus_message_get_interface (message),
+                                            g_dbus_message_get_signature (message));
+
+  g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.UnknownMethod", text);
+}
+
+typedef struct {
+  GDBusMethodInvocation *invocation;
+  gchar                 *path;
+} ObjectCall;
+
+static void
+object_call_free (ObjectCall *c)
+{
+  g_clear_object (&c->invocation);
+  g_free (c->path);
+  g_free (c);
+}
+
+static void
+object_call_run (VmnetdBus *self, Peer *p, gpointer data)
+{
+  ObjectCall *c = data;
+  GDBusMethodInvocation *invocation = c->invocation;
+  const gchar *interface = g_dbus_method_invocation_get_interface_name (invocation);
+  const gchar *method = g_dbus_method_invocation_get_method_name (invocation);
+  GVariant *params = g_dbus_method_invocation_get_parameters (invocation);
+  Exported *e = g_hash_table_lookup (self->objects, c->path);
+  gint sees = e ? peer_sees (p, e->visible_key) : 0;
+
+  if (sees < 0)
+    {
+      /* Its attributes changed while polkit was asked: ask again. */
+      ObjectCall *again = g_new0 (ObjectCall, 1);
+
+      again->invocation = g_steal_pointer (&c->invocation);
+      again->path = g_strdup (c->path);
+      peer_when (self, p, e, object_call_run, again, (GDestroyNotify) object_call_free);
+      return;
+    }
+  c->invocation = NULL;
+  if (!sees)
+    {
+      return_not_there (invocation);
+      return;
+    }
+  if (g_str_equal (interface, PROPERTIES))
+    {
+      const GDBusInterfaceVTable *vtable = g_dbus_interface_skeleton_get_vtable (e->iface);
+      const gchar *name = NULL;
+      g_autoptr(GError) error = NULL;
+      GVariant *value;
+
+      if (g_str_equal (method, "GetAll"))
+        {
+          g_dbus_method_invocation_return_value (invocation,
+                                                 g_variant_new ("(@a{sv})",
+                                                                g_dbus_interface_skeleton_get_properties (e->iface)));
+          return;
+        }
+      if (!g_str_equal (method, "Get"))
+        {
+          g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_PROPERTY_READ_ONLY,
+                                                 "Property is not writable");
+          return;
+        }
+      g_variant_get (params, "(&s&s)", NULL, &name);
+      value = vtable->get_property (self->connection, g_dbus_method_invocation_get_sender (invocation), c->path,
+                                    g_dbus_interface_skeleton_get_info (e->iface)->name, name, &error, e->iface);
+      if (!value)
+        g_dbus_method_invocation_return_gerror (invocation, error);
+      else
+        g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
+      if (value)
+        g_variant_unref (value);
+      return;
+    }
+  /* The generated skeleton's dispatch: it emits handle-<method>. */
+  g_dbus_interface_skeleton_get_vtable (e->iface)->method_call (self->connection,
+                                                                g_dbus_method_invocation_get_sender (invocation),
+                                                                c->path, interface, method, params, invocation,
+                                                                e->iface);
+}
+
+static void
+object_method_call (GDBusConnection *connection, const gchar *sender, const gchar *path, const gchar *interface,
+                    const gchar *method, GVariant *params, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  VmnetdBus *self = user_data;
+  Exported *e = g_hash_table_lookup (self->objects, path);
+  ObjectCall *c;
+
+  if (!e)
+    {
+      return_not_there (invocation);
+      return;
+    }
+  c = g_new0 (ObjectCall, 1);
+  c->invocation = invocation;
+  c->path = g_strdup (path);
+  peer_when (self, peer_get (self, sender), e, object_call_run, c, (GDestroyNotify) object_call_free);
+}
+
+/* get_property and set_property NULL: Properties calls come to method_call,
+ * where they can wait for polkit. */
+static const GDBusInterfaceVTable object_vtable = { object_method_call, NULL, NULL, { 0 } };
+
+static void
+nothing (VmnetdBus *self, Peer *p, gpointer data)
+{
+}
+
+static gchar **
+subtree_enumerate (GDBusConnection *connection, const gchar *sender, const gchar *path, gpointer user_data)
+{
+  VmnetdBus *self = user_data;
+  Peer *p = sender ? peer_get (self, sender) : NULL;
+  GPtrArray *nodes = g_ptr_array_new ();
+  gsize n = strlen (path);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->objects);
+  while (p && g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const gchar *object = key;
+
+      if (strncmp (object, path, n) == 0 && object[n] == '/' && peer_sees (p, ((Exported *) value)->visible_key) == 1)
+        g_ptr_array_add (nodes, g_strdup (object + n + 1));
+    }
+  /* This answer cannot wait for polkit: a caller new to vmnetd is listed
+   * what it sees once polkit has answered, on its next call. */
+  if (p)
+    peer_when (self, p, NULL, nothing, NULL, NULL);
+  g_ptr_array_add (nodes, NULL);
+  return (gchar **) g_ptr_array_free (nodes, FALSE);
+}
+
+static GDBusInterfaceInfo **
+subtree_introspect (GDBusConnection *connection, const gchar *sender, const gchar *path, const gchar *node,
+                    gpointer user_data)
+{
+  VmnetdBus *self = user_data;
+  /* GDBus passes the subtree's path when introspecting, the node's when
+   * dispatching a call. */
+  gboolean at_node = node && strchr (path + strlen (VMNETD_OBJECT_ROOT "/"), '/');
+  g_autofree gchar *object = node && !at_node ? g_strconcat (path, "/", node, NULL) : g_strdup (path);
+  Exported *e = node ? g_hash_table_lookup (self->objects, object) : NULL;
+  Peer *p = sender ? g_hash_table_lookup (self->peers, sender) : NULL;
+  GDBusInterfaceInfo **infos;
+
+  /* Not yet decided: the call is dispatched, and answers once it is. */
+  if (!e || (p && peer_sees (p, e->visible_key) == 0))
+    return NULL;
+  infos = g_new0 (GDBusInterfaceInfo *, 2);
+  infos[0] = g_dbus_interface_info_ref (g_dbus_interface_skeleton_get_info (e->iface));
+  return infos;
+}
+
+static const GDBusInterfaceVTable *
+subtree_dispatch (GDBusConnection *connection, const gchar *sender, const gchar *path, const gchar *interface,
+                  const gchar *node, gpointer *out_user_data, gpointer user_data)
+{
+  *out_user_data = user_data;
+  return &object_vtable;
+}
+
+static const GDBusSubtreeVTable subtree_vtable = { subtree_enumerate, subtree_introspect, subtree_dispatch, { 0 } };
+
+/* org.freedesktop.DBus.ObjectManager at the root. */
+
+static const gchar manager_xml[] =
+  "<node><interface name='org.freedesktop.DBus.ObjectManager'>"
+  "<method name='GetManagedObjects'><arg type='a{oa{sa{sv}}}' name='objects' direction='out'/></method>"
+  "<signal name='InterfacesAdded'><arg type='o' name='object_path'/>"
+  "<arg type='a{sa{sv}}' name='interfaces_and_properties'/></signal>"
+  "<signal name='InterfacesRemoved'><arg type='o' name='object_path'/><arg type='as' name='interfaces'/></signal>"
+  "</interface></node>";
+
+static void
+managed_objects (VmnetdBus *self, Peer *p, gpointer data)
+{
+  GDBusMethodInvocation *invocation = data;
+  GVariantBuilder objects;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_variant_builder_init (&objects, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
+  g_hash_table_iter_init (&iter, self->objects);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Exported *e = value;
+
+      /* Objects that came meanwhile are announced with InterfacesAdded. */
+      if (peer_sees (p, e->visible_key) != 1)
+        continue;
+      g_variant_builder_open (&objects, G_VARIANT_TYPE ("{oa{sa{sv}}}"));
+      g_variant_builder_add (&objects, "o", key);
+      g_variant_builder_open (&objects, G_VARIANT_TYPE ("a{sa{sv}}"));
+      g_variant_builder_add (&objects, "{s@a{sv}}", g_dbus_interface_skeleton_get_info (e->iface)->name,
+                             g_dbus_interface_skeleton_get_properties (e->iface));
+      g_variant_builder_close (&objects);
+      g_variant_builder_close (&objects);
+    }
+  g_dbus_method_invocation_return_value (g_object_ref (invocation), g_variant_new ("(a{oa{sa{sv}}})", &objects));
+}
+
+static void
+manager_method_call (GDBusConnection *connection, const gchar *sender, const gchar *path, const gchar *interface,
+                     const gchar *method, GVariant *params, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  VmnetdBus *self = user_data;
+
+  /* GDBus checked the method: GetManagedObjects is the only one. */
+  peer_when (self, peer_get (self, sender), NULL, managed_objects, invocation, g_object_unref);
+}
+
+static const GDBusInterfaceVTable manager_vtable = { manager_method_call, NULL, NULL, { 0 } };
+
 /* The bus and the name. */
 
 static void
 on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
   VmnetdBus *self = user_data;
+  g_autoptr(GDBusNodeInfo) manager = g_dbus_node_info_new_for_xml (manager_xml, NULL);
+  Exported *host = g_hash_table_lookup (self->objects, VMNETD_OBJECT_ROOT "/Host");
+  g_autoptr(GError) error = NULL;
 
   g_set_object (&self->connection, connection);
-  g_dbus_object_manager_server_set_connection (self->manager, connection);
+  self->object_ids[0] = g_dbus_connection_register_object (connection, VMNETD_OBJECT_ROOT, manager->interfaces[0],
+                                                           &manager_vtable, self, NULL, &error);
+  if (!self->object_ids[0])
+    g_warning ("cannot serve %s: %s", VMNETD_OBJECT_ROOT, error->message);
+  g_clear_error (&error);
+  self->object_ids[1] = g_dbus_connection_register_object (connection, VMNETD_OBJECT_ROOT "/Host",
+                                                           g_dbus_interface_skeleton_get_info (host->iface),
+                                                           &object_vtable, self, NULL, &error);
+  if (!self->object_ids[1])
+    g_warning ("cannot serve %s/Host: %s", VMNETD_OBJECT_ROOT, error->message);
+  g_clear_error (&error);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree gchar *path = g_strconcat (VMNETD_OBJECT_ROOT "/", kinds[i], NULL);
+
+      self->subtree_ids[i] = g_dbus_connection_register_subtree (connection, path, &subtree_vtable,
+                                                                 G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES,
+                                                                 self, NULL, &error);
+      if (!self->subtree_ids[i])
+        g_warning ("cannot serve %s: %s", path, error->message);
+      g_clear_error (&error);
+    }
 }
 
 static void
@@ -966,19 +1952,33 @@ vmnetd_bus_new (GBusType bus_type)
   VmnetdBus *self = g_new0 (VmnetdBus, 1);
   g_autoptr(VmnetDBusHost) host_iface = vmnet_dbus_host_skeleton_new ();
   static const gchar *const none[] = { NULL };
+  gboolean created;
+  Exported *host;
 
   register_errors ();
   self->bus_type = bus_type;
   self->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) exported_free);
-  self->manager = g_dbus_object_manager_server_new (VMNETD_OBJECT_ROOT);
-  self->host_object = vmnet_dbus_object_skeleton_new (VMNETD_OBJECT_ROOT "/Host");
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) peer_free);
+  g_queue_init (&self->asks);
   /* Strings and lists are never NULL on the bus. */
   g_object_set (host_iface, "uri", "", "resolved-uri", "", "computer-name", "", "hypervisor", "",
                 "hypervisor-version", "", "libvirt-version", "", "iov-support", "unknown",
                 "iov-support-reasons", none, NULL);
   g_signal_connect (host_iface, "handle-new-switch", G_CALLBACK (handle_new_switch), self);
-  vmnet_dbus_object_skeleton_set_host (self->host_object, host_iface);
-  g_dbus_object_manager_server_export (self->manager, G_DBUS_OBJECT_SKELETON (self->host_object));
+  host = lookup_or_add (self, VMNETD_OBJECT_ROOT "/Host", NULL, host_iface, &created);
+  set_visibility (host, "connect.getattr", "the host", (const gchar *const[]) { "connect_driver", "", NULL });
+  self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
+  if (bus_type != G_BUS_TYPE_SESSION)
+    for (guint i = 0; i < G_N_ELEMENTS (rules_dirs); i++)
+      {
+        g_autoptr(GFile) dir = g_file_new_for_path (rules_dirs[i]);
+        GFileMonitor *monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_NONE, NULL, NULL);
+
+        if (!monitor)
+          continue;
+        g_signal_connect (monitor, "changed", G_CALLBACK (rules_changed), self);
+        g_ptr_array_add (self->monitors, monitor);
+      }
   self->owner_id = g_bus_own_name (bus_type, VMNETD_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
                                    on_bus_acquired, on_name_acquired, on_name_lost, self, NULL);
   return self;
@@ -990,9 +1990,21 @@ vmnetd_bus_free (VmnetdBus *self)
   if (!self)
     return;
   g_bus_unown_name (self->owner_id);
+  if (self->connection)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (self->object_ids); i++)
+        if (self->object_ids[i])
+          g_dbus_connection_unregister_object (self->connection, self->object_ids[i]);
+      for (guint i = 0; i < G_N_ELEMENTS (self->subtree_ids); i++)
+        if (self->subtree_ids[i])
+          g_dbus_connection_unregister_subtree (self->connection, self->subtree_ids[i]);
+    }
+  if (self->rules_timeout)
+    g_source_remove (self->rules_timeout);
+  g_ptr_array_unref (self->monitors);
+  g_hash_table_unref (self->peers);
+  g_queue_clear_full (&self->asks, (GDestroyNotify) ask_free);
   g_hash_table_unref (self->objects);
-  g_clear_object (&self->host_object);
-  g_clear_object (&self->manager);
   g_clear_object (&self->connection);
   g_clear_object (&self->host);
   g_free (self);

@@ -6,8 +6,9 @@ access driver (tests/auth/polkit-env.sh), vmnetd serving that libvirtd on the bu
 
 The object tree is compared with a direct read of the host, a change made straight through
 libvirt must show up as PropertiesChanged, NetworkAdapter.Set must work for a user the store
-allows and be refused, with the operation named, for one it does not; malformed and hostile
-calls get errors naming the argument, and vmnetd stays up."""
+allows and be refused, with the operation named, for one who may only see the VM; a user sees
+only the objects libvirt would show them, and gets the signals for those alone; malformed and
+hostile calls get errors naming the argument, and vmnetd stays up."""
 import os
 import re
 import shutil
@@ -25,7 +26,7 @@ SOURCE_ROOT = os.environ.get("VMNET_SOURCE_ROOT", os.path.join(HERE, "..", "..")
 BUS_NAME = "org.libvmnet.Vmnet1"
 ROOT = "/org/libvmnet/Vmnet1"
 IFACE = "org.libvmnet.Vmnet1."
-USERS = ["vmnt-alice", "vmnt-bob"]
+USERS = ["vmnt-alice", "vmnt-bob", "vmnt-carol"]
 VM_OPS = ["Read VM configuration", "Create or change VMs", "Start and stop VMs", "Take snapshots",
           "Interact with VMs", "Migrate VMs"]
 
@@ -156,12 +157,15 @@ class DBusTest(unittest.TestCase):
 
     @classmethod
     def write_store(cls):
-        """alice owns alice-vm (its own scope); bob is granted nothing."""
+        """alice owns alice-vm (its own scope); carol may only look at it; bob is granted nothing."""
         ops = ["--operation", "Read service configuration"] + [x for op in VM_OPS for x in ("--operation", op)]
         cls.cli("new-vmrole", "--name", "VM owner", *ops)
+        cls.cli("new-vmrole", "--name", "VM viewer", "--operation", "Read service configuration",
+                "--operation", "Read VM configuration")
         cls.cli("new-vmscope", "--name", "alice-scope")
         cls.cli("set-vmscope", "--vm-name", "alice-vm", "--scope", "alice-scope")
         cls.cli("grant-vmrole", "--role", "VM owner", "--user", "vmnt-alice", "--scope", "alice-scope")
+        cls.cli("grant-vmrole", "--role", "VM viewer", "--user", "vmnt-carol", "--scope", "alice-scope")
 
     @classmethod
     def start_vmnetd(cls):
@@ -374,25 +378,29 @@ class DBusTest(unittest.TestCase):
         alice_path = self.adapter_path("alice-vm")
         bob_path = self.adapter_path("bob-vm")
         before = self.prop(alice_path, "NetworkAdapter", "IovWeight")
-        rc, err = self.call_as("vmnt-bob", alice_path, "{'IovWeight': <uint32 99>}")
+        # carol sees alice-vm but may not change it.
+        rc, err = self.call_as("vmnt-carol", alice_path, "{'IovWeight': <uint32 99>}")
         self.assertNotEqual(rc, 0)
         self.assertIn(IFACE + "Error.AccessDenied", err)
-        self.assertIn("'Create or change VMs'", err)
+        self.assertIn("'Create or reconfigure VM'", err)
         self.assertIn("VM 'alice-vm'", err)
         self.assertIn("org.libvirt.api.domain.write", err)
         self.assertEqual(self.prop(alice_path, "NetworkAdapter", "IovWeight"), before)
         self.assertEqual(self.direct_adapter("alice-vm").get_iov_weight(), before)
         # The store's rules decided, with libvirt's details: their log names the VM and its scope.
-        line = 'vmnet: denied "domain.write" to user "vmnt-bob" on VM "alice-vm" in scope "alice-scope"'
+        line = 'vmnet: denied "domain.write" to user "vmnt-carol" on VM "alice-vm" in scope "alice-scope"'
         deadline = time.monotonic() + 10
         while line not in self.polkitd_log() and time.monotonic() < deadline:
             time.sleep(0.1)
         self.assertIn(line, self.polkitd_log())
-        # alice owns only her VM.
-        rc, err = self.call_as("vmnt-alice", bob_path, "{'IovWeight': <uint32 5>}")
-        self.assertNotEqual(rc, 0)
-        self.assertIn(IFACE + "Error.AccessDenied", err)
-        self.assertIn("VM 'bob-vm'", err)
+        # To bob, who may not see alice-vm, its adapter does not exist; alice's own change is refused
+        # the same way for bob-vm.
+        for user, path in (("vmnt-bob", alice_path), ("vmnt-alice", bob_path)):
+            rc, err = self.call_as(user, path, "{'IovWeight': <uint32 5>}")
+            self.assertNotEqual(rc, 0)
+            self.assertIn("org.freedesktop.DBus.Error.UnknownMethod", err)
+            self.assertNotIn("AccessDenied", err)
+        self.assertEqual(self.prop(alice_path, "NetworkAdapter", "IovWeight"), before)
         # root is allowed by the rules, as in libvirt.
         rc, err = self.call_as(None, bob_path, "{'IovWeight': <uint32 7>}")
         self.assertEqual(rc, 0, err)
@@ -433,8 +441,8 @@ class DBusTest(unittest.TestCase):
         rc, err = self.call_as("vmnt-alice", ROOT + "/NetworkAdapter/nothing", "{'IovWeight': <uint32 1>}")
         self.assertNotEqual(rc, 0)
         self.assertTrue("UnknownObject" in err or "UnknownMethod" in err, err)
-        # A burst of calls in flight at once, by a user who may not change anything.
-        procs = [subprocess.Popen(["nsenter", "-t", self.holder, "-m", "-n", "--", "runuser", "-u", "vmnt-bob", "--",
+        # A burst of calls in flight at once, by a user who may look but not change.
+        procs = [subprocess.Popen(["nsenter", "-t", self.holder, "-m", "-n", "--", "runuser", "-u", "vmnt-carol", "--",
                                    "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", path,
                                    "--method", IFACE + "NetworkAdapter.Set", "{'IovWeight': <uint32 1>}"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(20)]
@@ -470,7 +478,7 @@ class DBusTest(unittest.TestCase):
         rc, err = self.remove_as("vmnt-alice", "rm-net", False)
         self.assertNotEqual(rc, 0)
         self.assertIn(IFACE + "Error.AccessDenied", err)
-        self.assertIn("'Change virtual switches'", err)
+        self.assertIn("'Start and stop switches'", err)
         self.assertIn("network 'rm-net'", err)
         self.assertIn("rm-net", self.conn.listDefinedNetworks())
         # A switch with VM adapters on it is busy unless forced, whoever asks.
@@ -499,7 +507,7 @@ class DBusTest(unittest.TestCase):
         rc, out, err = self.new_switch_as("vmnt-alice", "dbus-sw", "virbr-dbus")
         self.assertNotEqual(rc, 0)
         self.assertIn(IFACE + "Error.AccessDenied", err)
-        self.assertIn("'Change virtual switches'", err)
+        self.assertIn("'Modify switch settings'", err)
         self.assertIn("network 'dbus-sw'", err)
         self.assertNotIn("dbus-sw", self.conn.listDefinedNetworks() + self.conn.listNetworks())
         # Malformed names, refused naming the argument.
@@ -538,6 +546,120 @@ class DBusTest(unittest.TestCase):
         dom.undefine()
         self.wait_for_object(path, False)
         self.assert_alive()
+
+    def as_user(self, user, *argv, timeout=60):
+        cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--"]
+        if user:
+            cmd += ["runuser", "-u", user, "--"]
+        return subprocess.run(cmd + list(argv), capture_output=True, text=True, timeout=timeout)
+
+    def user_objects(self, user):
+        """GetManagedObjects as @user: path -> interface -> properties."""
+        p = self.as_user(user, "/usr/bin/python3", "-c", LISTENER, "0")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return eval(p.stdout.splitlines()[0].split(" ", 1)[1])  # the repr of plain dicts, lists, numbers
+
+    def test_9_each_user_sees_what_libvirt_shows_them(self):
+        alice_path = self.adapter_path("alice-vm")
+        bob_path = self.adapter_path("bob-vm")
+        # root sees everything.
+        adapters = {p for p in self.managed_objects() if "/NetworkAdapter/" in p}
+        self.assertEqual(adapters, {alice_path, bob_path})
+        # alice: her VM's adapter only; carol the same (she may look at it); bob: none.
+        for user, expected in (("vmnt-alice", {alice_path}), ("vmnt-carol", {alice_path}), ("vmnt-bob", set())):
+            with self.subTest(user=user):
+                objects = self.user_objects(user)
+                self.assertEqual({p for p in objects if "/NetworkAdapter/" in p}, expected)
+                for path in expected:
+                    self.assertEqual(objects[path][IFACE + "NetworkAdapter"]["VMName"], "alice-vm")
+        # To bob, Get, GetAll and Introspect on alice's adapter answer as for a path that does not exist.
+        nowhere = ROOT + "/NetworkAdapter/nothing"
+        for method, args in (("Get", [IFACE + "NetworkAdapter", "IovWeight"]), ("GetAll", [IFACE + "NetworkAdapter"])):
+            errors = []
+            for path in (alice_path, nowhere):
+                p = self.as_user("vmnt-bob", "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", path,
+                                 "--method", "org.freedesktop.DBus.Properties." + method, *args)
+                self.assertNotEqual(p.returncode, 0, p.stdout)
+                errors.append(p.stderr.strip().replace(path, "PATH"))
+            self.assertEqual(errors[0], errors[1])
+            self.assertIn("UnknownMethod", errors[0])
+        p = self.as_user("vmnt-alice", "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", alice_path,
+                         "--method", "org.freedesktop.DBus.Properties.Get", IFACE + "NetworkAdapter", "VMName")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("alice-vm", p.stdout)
+        # Introspection lists the nodes a caller sees (known once it called vmnetd).
+        listed = {}
+        for user in ("vmnt-alice", "vmnt-bob", None):
+            p = self.as_user(user, "/usr/bin/python3", "-c", INTROSPECT)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            listed[user] = set(p.stdout.split())
+        self.assertEqual(listed["vmnt-alice"], {alice_path.rsplit("/", 1)[1]})
+        self.assertEqual(listed["vmnt-bob"], set())
+        self.assertEqual(listed[None], {alice_path.rsplit("/", 1)[1], bob_path.rsplit("/", 1)[1]})
+        self.assert_alive()
+
+    def test_10_signals_reach_only_who_sees_the_object(self):
+        alice_path = self.adapter_path("alice-vm")
+        listeners = {}
+        for user in ("vmnt-alice", "vmnt-bob"):
+            cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--", "runuser", "-u", user, "--",
+                   "/usr/bin/python3", "-c", LISTENER, "15"]
+            listeners[user] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for user, proc in listeners.items():
+            self.assertTrue(proc.stdout.readline().startswith("objects "), proc.stderr.read() if proc.poll() else user)
+        try:
+            # Straight through libvirt, and through vmnetd.
+            self.cli("set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "61")
+            rc, err = self.call_as(None, self.adapter_path("bob-vm"), "{'IovWeight': <uint32 62>}")
+            self.assertEqual(rc, 0, err)
+            rc, err = self.call_as("vmnt-alice", alice_path, "{'IovWeight': <uint32 63>}")
+            self.assertEqual(rc, 0, err)
+            out = {}
+            for user, proc in listeners.items():
+                out[user], _ = proc.communicate(timeout=60)
+        finally:
+            for proc in listeners.values():
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        alice = [line.split(" ", 2) for line in out["vmnt-alice"].splitlines()]
+        changed = [eval(rest) for sig, path, rest in alice if sig == "PropertiesChanged" and path == alice_path]
+        self.assertIn(61, [c.get("IovWeight") for c in changed], out["vmnt-alice"])
+        self.assertIn(63, [c.get("IovWeight") for c in changed], out["vmnt-alice"])
+        self.assertNotIn("/NetworkAdapter/", "\n".join(line for line in out["vmnt-alice"].splitlines()
+                                                        if alice_path not in line))
+        self.assertNotIn("/NetworkAdapter/", out["vmnt-bob"])
+        self.assert_alive()
+
+
+# Run as a test user: prints "objects {GetManagedObjects}", then every signal from vmnetd as
+# "NAME PATH ARGS" for argv[1] seconds.
+LISTENER = """
+import sys
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+def on_signal(conn, sender, path, iface, name, params):
+    args = params.unpack()
+    print(name, path, repr(args[1] if name == "PropertiesChanged" else args[0]), flush=True)
+bus.signal_subscribe("%s", None, None, None, None, Gio.DBusSignalFlags.NONE, on_signal)
+reply = bus.call_sync("%s", "%s", "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", None, None,
+                      Gio.DBusCallFlags.NONE, 30000, None)
+print("objects", repr(reply.unpack()[0]), flush=True)
+loop = GLib.MainLoop()
+GLib.timeout_add_seconds(int(sys.argv[1]), loop.quit)
+loop.run()
+""" % (BUS_NAME, BUS_NAME, ROOT)
+
+# Run as a test user: GetManagedObjects, then the nodes that Introspect lists below NetworkAdapter.
+INTROSPECT = """
+from gi.repository import Gio
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+bus.call_sync("%s", "%s", "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", None, None,
+              Gio.DBusCallFlags.NONE, 30000, None)
+xml = bus.call_sync("%s", "%s/NetworkAdapter", "org.freedesktop.DBus.Introspectable", "Introspect", None, None,
+                    Gio.DBusCallFlags.NONE, 30000, None).unpack()[0]
+print(" ".join(n.path for n in Gio.DBusNodeInfo.new_for_xml(xml).nodes))
+""" % (BUS_NAME, ROOT, BUS_NAME, ROOT)
 
 
 if __name__ == "__main__":
