@@ -631,6 +631,40 @@ class DBusTest(unittest.TestCase):
         self.assertNotIn("/NetworkAdapter/", out["vmnt-bob"])
         self.assert_alive()
 
+    def test_9b_a_change_of_the_rules_shows_and_hides(self):
+        """bob is granted the viewer role on alice's scope, then loses it: the store rewrites polkit's
+        rules, and bob, following vmnetd, is told of alice's adapter and then of its going."""
+        alice_path = self.adapter_path("alice-vm")
+        cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--", "runuser", "-u", "vmnt-bob", "--",
+               "/usr/bin/python3", "-c", LISTENER, "20"]
+        bob = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        granted = False
+        try:
+            first = bob.stdout.readline()
+            self.assertTrue(first.startswith("objects "), first + (bob.stderr.read() if bob.poll() else ""))
+            self.assertNotIn(alice_path, first)
+            self.cli("grant-vmrole", "--role", "VM viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
+            granted = True
+            line = ""
+            deadline = time.monotonic() + 10
+            while alice_path not in line and time.monotonic() < deadline:
+                line = bob.stdout.readline()
+            self.assertTrue(line.startswith(f"InterfacesAdded {ROOT} '{alice_path}'"), line)
+            self.assertEqual(self.user_objects("vmnt-bob").keys() & {alice_path}, {alice_path})
+            self.cli("revoke-vmrole", "--role", "VM viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
+            granted = False
+            line = ""
+            while alice_path not in line and time.monotonic() < deadline + 10:
+                line = bob.stdout.readline()
+            self.assertTrue(line.startswith(f"InterfacesRemoved {ROOT} '{alice_path}'"), line)
+            self.assertNotIn(alice_path, self.user_objects("vmnt-bob"))
+        finally:
+            bob.kill()
+            bob.wait()
+            if granted:
+                self.cli("revoke-vmrole", "--role", "VM viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
+        self.assert_alive()
+
 
 # Run as a test user: prints "objects {GetManagedObjects}", then every signal from vmnetd as
 # "NAME PATH ARGS" for argv[1] seconds.
