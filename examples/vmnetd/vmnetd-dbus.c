@@ -312,13 +312,16 @@ ask_done (GObject *source, GAsyncResult *result, gpointer user_data)
   Peer *p;
 
   self->asking--;
+  p = g_hash_table_lookup (self->peers, a->peer);
   if (reply)
     g_variant_get (reply, "((bb@a{ss}))", &shown, NULL, NULL);
+  /* A caller that left before polkit looked at it. */
+  else if (!p || strstr (error->message, "org.freedesktop.DBus.Error.NameHasNoOwner"))
+    g_debug ("polkit on %s for %s, gone: %s", a->check->permission, a->peer, error->message);
   else
     g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING, "VMNET_EVENT", "polkit-failed",
                       "MESSAGE", "polkit could not decide on org.libvirt.api.%s for %s: %s",
                       a->check->permission, a->peer, error->message);
-  p = g_hash_table_lookup (self->peers, a->peer);
   if (p && p->generation == a->generation)
     {
       g_hash_table_insert (p->decisions, g_strdup (a->key), GINT_TO_POINTER (shown ? SEES_SHOWN : SEES_HIDDEN));
