@@ -27,6 +27,7 @@ typedef struct {
   gchar           *uri_option;     /* --connect: wins over the file */
   gboolean         verbose_option;
   gchar           *uri;            /* in use */
+  gchar           *host_root;      /* --host-root, NULL: / */
   gulong           handlers[4];
   VmnetdBus       *bus;            /* NULL: --bus none */
 } Daemon;
@@ -364,7 +365,7 @@ on_term (gpointer user_data)
 static void
 connect_reconciler (Daemon *d)
 {
-  d->reconciler = vmnet_reconciler_new (d->uri);
+  d->reconciler = g_object_new (VMNET_TYPE_RECONCILER, "uri", d->uri, "host-root", d->host_root, NULL);
   d->handlers[0] = g_signal_connect (d->reconciler, "vf-action", G_CALLBACK (on_vf_action), d);
   d->handlers[1] = g_signal_connect (d->reconciler, "notify::connected", G_CALLBACK (on_connected), d);
   d->handlers[2] = g_signal_connect (d->reconciler, "reconciled", G_CALLBACK (on_reconciled), d);
@@ -378,12 +379,14 @@ main (int argc, char **argv)
   g_autofree gchar *uri = NULL;
   g_autofree gchar *config = NULL;
   g_autofree gchar *bus = NULL;
+  g_autofree gchar *host_root = NULL;
   gboolean verbose = FALSE, version = FALSE, file_verbose;
   GBusType bus_type;
   GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri, "libvirt URI of the host (default: the configuration file's, then VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config, "Configuration file (default: " VMNET_SYSCONFDIR "/vmnet/vmnetd.conf)", "FILE" },
     { "bus", 0, 0, G_OPTION_ARG_STRING, &bus, "Serve the host on this D-Bus bus: system, session or none (default: the configuration file's, then system)", "BUS" },
+    { "host-root", 0, 0, G_OPTION_ARG_FILENAME, &host_root, "Read and write the host's files (sysfs, " VMNET_SYSCONFDIR "/vmnet) under DIR instead of / (a fixture tree)", "DIR" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also log each event and pass", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
@@ -417,6 +420,7 @@ main (int argc, char **argv)
     }
   d.uri_option = g_strdup (uri);
   d.verbose_option = verbose;
+  d.host_root = g_steal_pointer (&host_root);
   d.uri = g_strdup (uri ? uri : file_uri ? file_uri : g_getenv ("VMNET_DEFAULT_URI"));
   set_verbose (verbose || file_verbose);
 
@@ -437,5 +441,6 @@ main (int argc, char **argv)
   g_free (d.config_path);
   g_free (d.uri_option);
   g_free (d.uri);
+  g_free (d.host_root);
   return EXIT_SUCCESS;
 }

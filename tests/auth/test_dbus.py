@@ -47,6 +47,18 @@ def ensure_accounts():
             subprocess.run(["useradd", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", u], check=True)
 
 
+# An SR-IOV adapter as libvirt's test driver shows it (tests/cli/test_cli.py uses the same).
+PF_XML = """<node>
+  <device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>
+    <class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>
+    <product id='0x10c9'>82576</product><vendor id='0x8086'>Intel Corporation</vendor>
+    <capability type='virt_functions' maxCount='7'/></capability></device>
+  <device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent><capability type='net'>
+    <interface>enp1s0</interface><address>52:54:00:12:34:56</address></capability></device>
+</node>
+"""
+
+
 def domain_xml(name, disk, mac):
     return f"""<domain type='qemu'>
       <name>{name}</name>
@@ -168,12 +180,30 @@ class DBusTest(unittest.TestCase):
         cls.cli("grant-vmrole", "--role", "VM viewer", "--user", "vmnt-carol", "--scope", "alice-scope")
 
     @classmethod
-    def start_vmnetd(cls):
-        cls.vmnetd_log = open(os.path.join(cls.state, "log", "vmnetd.log"), "w+")
+    def start_vmnetd(cls, uri=None, *args):
+        cls.vmnetd_log = open(os.path.join(cls.state, "log", "vmnetd.log"), "a+")
         cls.vmnetd = subprocess.Popen(
-            ["nsenter", "-t", cls.holder, "-m", "-n", "--", VMNETD, "--connect", cls.uri, "--bus", "system",
-             "--config", os.path.join(cls.state, "no-vmnetd.conf"), "--verbose"],
+            ["nsenter", "-t", cls.holder, "-m", "-n", "--", VMNETD, "--connect", uri or cls.uri, "--bus", "system",
+             "--config", os.path.join(cls.state, "no-vmnetd.conf"), "--verbose", *args],
             stdout=cls.vmnetd_log, stderr=subprocess.STDOUT)
+
+    @classmethod
+    def stop_vmnetd(cls):
+        cls.vmnetd.terminate()
+        try:
+            cls.vmnetd.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            cls.vmnetd.kill()
+            cls.vmnetd.wait()
+        cls.vmnetd_log.close()
+        # Until the name is released, calls would still reach the old one.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                cls.managed_objects()
+            except GLib.Error:
+                return
+            time.sleep(0.1)
 
     @classmethod
     def vmnetd_output(cls):
@@ -663,6 +693,75 @@ class DBusTest(unittest.TestCase):
             bob.wait()
             if granted:
                 self.cli("revoke-vmrole", "--role", "VM viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
+        self.assert_alive()
+
+    def test_9z_set_num_vfs(self):
+        """SetNumVFs on an SR-IOV adapter: vmnetd on a host whose files are a fixture tree (the private
+        stack has no SR-IOV adapter), on the same bus and polkit; then the usual vmnetd again."""
+        root = os.path.join(self.state, "fixture")
+        pf = os.path.join(root, "sys/devices/pci0000:00/0000:01:00.0")
+        os.makedirs(os.path.join(pf, "net/enp1s0"))
+        os.makedirs(os.path.join(root, "sys/bus/pci/devices"))
+        os.symlink(pf, os.path.join(root, "sys/bus/pci/devices/0000:01:00.0"))
+        os.makedirs(os.path.join(root, "sys/class/net"))
+        os.symlink(os.path.join(pf, "net/enp1s0"), os.path.join(root, "sys/class/net/enp1s0"))
+        for name, value in (("sriov_totalvfs", "7"), ("sriov_numvfs", "0")):
+            with open(os.path.join(pf, name), "w") as f:
+                f.write(value + "\n")
+        xml = os.path.join(self.state, "fixture.xml")
+        with open(xml, "w") as f:
+            f.write(PF_XML)
+        path = ROOT + "/NetAdapterSriov/" + Gio.dbus_escape_object_path("0000:01:00.0")
+        self.stop_vmnetd()
+        try:
+            self.start_vmnetd("test://" + xml, "--host-root", root)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and self.vmnetd.poll() is None:
+                try:
+                    if path in self.managed_objects():
+                        break
+                except GLib.Error:
+                    pass
+                time.sleep(0.1)
+            self.assertIn(path, self.managed_objects(), self.vmnetd_output()[-3000:])
+            self.assertEqual(self.prop(path, "NetAdapterSriov", "MaxVfs"), 7)
+
+            def set_as(user, count):
+                p = self.as_user(user, "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", path,
+                                 "--method", IFACE + "NetAdapterSriov.SetNumVFs", str(count))
+                return p.returncode, p.stderr.strip()
+
+            # carol may look at the adapter, not change it; bob does not see it.
+            rc, err = set_as("vmnt-carol", 4)
+            self.assertNotEqual(rc, 0)
+            self.assertIn(IFACE + "Error.AccessDenied", err)
+            self.assertIn("'Change external Ethernet ports'", err)
+            self.assertIn("node device 'pci_0000_01_00_0'", err)
+            self.assertIn("org.libvirt.api.node-device.write", err)
+            rc, err = set_as("vmnt-bob", 4)
+            self.assertIn("org.freedesktop.DBus.Error.UnknownMethod", err)
+            # The library's range check, naming the allowed values.
+            rc, err = set_as(None, 9)
+            self.assertIn(IFACE + "Error.InvalidArgument", err)
+            self.assertIn("7", err)
+            rc, err = set_as(None, 4294967295)
+            self.assertIn(IFACE + "Error.InvalidArgument", err)
+            self.assertIn("num_vfs", err)
+            with open(os.path.join(pf, "sriov_numvfs")) as f:
+                self.assertEqual(f.read().strip(), "0")
+            # root: the kernel's file, the lasting record and the property before the reply.
+            rc, err = set_as(None, 4)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(self.prop(path, "NetAdapterSriov", "NumVfs"), 4)
+            with open(os.path.join(pf, "sriov_numvfs")) as f:
+                self.assertEqual(f.read().strip(), "4")
+            with open(os.path.join(root, "etc/vmnet/sriov.conf")) as f:
+                self.assertIn("num-vfs=4", f.read())
+            self.assertIsNone(self.vmnetd.poll())
+        finally:
+            self.stop_vmnetd()
+            self.start_vmnetd()
+            self.wait_for_tree()
         self.assert_alive()
 
 
