@@ -377,7 +377,7 @@ class DBusTest(unittest.TestCase):
         rc, err = self.call_as("vmnt-bob", alice_path, "{'IovWeight': <uint32 99>}")
         self.assertNotEqual(rc, 0)
         self.assertIn(IFACE + "Error.AccessDenied", err)
-        self.assertIn("'Create or change VMs'", err)
+        self.assertIn("'Create or reconfigure VM'", err)
         self.assertIn("VM 'alice-vm'", err)
         self.assertIn("org.libvirt.api.domain.write", err)
         self.assertEqual(self.prop(alice_path, "NetworkAdapter", "IovWeight"), before)
@@ -470,7 +470,7 @@ class DBusTest(unittest.TestCase):
         rc, err = self.remove_as("vmnt-alice", "rm-net", False)
         self.assertNotEqual(rc, 0)
         self.assertIn(IFACE + "Error.AccessDenied", err)
-        self.assertIn("'Change virtual switches'", err)
+        self.assertIn("'Start and stop switches'", err)
         self.assertIn("network 'rm-net'", err)
         self.assertIn("rm-net", self.conn.listDefinedNetworks())
         # A switch with VM adapters on it is busy unless forced, whoever asks.
@@ -499,7 +499,7 @@ class DBusTest(unittest.TestCase):
         rc, out, err = self.new_switch_as("vmnt-alice", "dbus-sw", "virbr-dbus")
         self.assertNotEqual(rc, 0)
         self.assertIn(IFACE + "Error.AccessDenied", err)
-        self.assertIn("'Change virtual switches'", err)
+        self.assertIn("'Modify switch settings'", err)
         self.assertIn("network 'dbus-sw'", err)
         self.assertNotIn("dbus-sw", self.conn.listDefinedNetworks() + self.conn.listNetworks())
         # Malformed names, refused naming the argument.
