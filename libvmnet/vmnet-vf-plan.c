@@ -247,7 +247,7 @@ vmnet_vf_plan (const VmnetModel       *model,
           key = adapter_key (a);
           want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a) || (mine && only_vm_uuid && scope->vm_running),
                                          sw && sw->iov_enabled, a->iov_weight, a->router_guard || a->dhcp_guard);
-          has = a->iov_usage && a->vf_alias != NULL;
+          has = a->vf_plugged && a->vf_alias != NULL;
           g_hash_table_add (seen, g_strdup (key));
 
           /* Settings a VF only gets when it is plugged: another value, another plug. */
@@ -374,7 +374,7 @@ vmnet_vf_plan_release (const VmnetVmInfo *vm, const gchar *reason)
       g_autofree gchar *key = NULL;
       VmnetVfStep *step;
 
-      if (!a->iov_usage || !a->vf_alias || !a->mac_address)
+      if (!a->vf_plugged || !a->vf_alias || !a->mac_address)
         continue;
       key = adapter_key (a);
       step = step_new (VMNET_VF_STEP_DETACH, a, key);

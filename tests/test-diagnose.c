@@ -2,6 +2,7 @@
 /* Part 8 scenarios: a fixture machine each (sysfs and /proc trees plus a
  * libvirt test-driver host), and the exact checks for host, switch and adapter. */
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "vmnet-test-util.h"
@@ -24,6 +25,11 @@ typedef struct {
   gboolean     vf_attached;
   gboolean     vm_running;
   gint         vf_total_msix;  /* 0: not exposed */
+  gboolean     guest_hidden;   /* the guest has not taken the plugged VF */
+  const gchar *ir_erratum;     /* a kernel message on the chipset's interrupt remapping erratum */
+  const gchar *bond;           /* the switch's adapter is this kind ("bond", "team") over the NIC */
+  guint        pcie_ports;     /* a q35 VM with this many pcie-root-ports (0: a pc machine) */
+  guint        pcie_ports_used;
 } Machine;
 
 static const Machine good = {
@@ -58,9 +64,17 @@ build_root (const Machine *m)
   put (root, "proc/cpuinfo", cpuinfo);
   put (root, "proc/cmdline", m->iommu_cmdline ? "BOOT_IMAGE=/vmlinuz root=/dev/sda1 intel_iommu=on iommu=pt\n"
                                               : "BOOT_IMAGE=/vmlinuz root=/dev/sda1\n");
-  put (root, "proc/interrupts", m->interrupt_remapping
-       ? "           CPU0\n  0:         42   IR-IO-APIC    2-edge      timer\n 24:  0  DMAR-MSI  0-edge  dmar0\n"
-       : "           CPU0\n  0:         42   IO-APIC    2-edge      timer\n");
+  {
+    /* A guest's driver that has the VF enables its interrupts through vfio. */
+    g_autofree gchar *interrupts =
+      g_strdup_printf ("%s%s%s", m->interrupt_remapping
+                       ? "           CPU0\n  0:         42   IR-IO-APIC    2-edge      timer\n 24:  0  DMAR-MSI  0-edge  dmar0\n"
+                       : "           CPU0\n  0:         42   IO-APIC    2-edge      timer\n",
+                       m->vf_attached && !m->guest_hidden ? (m->interrupt_remapping ? " 57:  1234  IR-" : " 57:  1234  ") : "",
+                       m->vf_attached && !m->guest_hidden
+                       ? "PCI-MSIX-0000:01:10.0    0-edge      vfio-msix[0](0000:01:10.0)\n" : "");
+    put (root, "proc/interrupts", interrupts);
+  }
   put (root, "proc/sys/kernel/osrelease", "6.1.0-test\n");
   put (root, "lib/modules/6.1.0-test/modules.dep",
        m->vfio ? "kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/vfio.ko\n" : "kernel/drivers/net/e1000e.ko:\n");
@@ -72,12 +86,28 @@ build_root (const Machine *m)
   if (m->unsafe_override)
     put (root, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
   {
-    g_autofree gchar *kmsg = g_strdup_printf ("6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n%s%s%s",
+    g_autofree gchar *kmsg = g_strdup_printf ("6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n%s%s%s%s%s%s",
                                               m->kernel_error ? "3,101,2000,-;" : "",
                                               m->kernel_error ? m->kernel_error : "",
-                                              m->kernel_error ? "\n" : "");
+                                              m->kernel_error ? "\n" : "",
+                                              m->ir_erratum ? "4,102,3000,-;" : "",
+                                              m->ir_erratum ? m->ir_erratum : "",
+                                              m->ir_erratum ? "\n" : "");
     put (root, "dev/kmsg", kmsg);
   }
+
+  if (m->bond)
+    {
+      /* bond0 over the NIC: bonding/ for a bond, DEVTYPE in uevent for both. */
+      g_autofree gchar *uevent = g_strdup_printf ("DEVTYPE=%s\nINTERFACE=bond0\nIFINDEX=9\n", m->bond);
+      put (root, "sys/class/net/bond0/uevent", uevent);
+      if (g_str_equal (m->bond, "bond"))
+        put (root, "sys/class/net/bond0/bonding/slaves", "enp1s0\n");
+      {
+        g_autofree gchar *link = g_build_filename (root, "sys/class/net/bond0/lower_enp1s0", NULL);
+        g_assert_cmpint (symlink ("../enp1s0", link), ==, 0);
+      }
+    }
 
   if (m->sriov_nic)
     {
@@ -132,18 +162,30 @@ build_xml (const Machine *m)
       "<device><name>net_eno1</name><parent>pci_0000_00_1f_6</parent><capability type='net'>"
       "<interface>eno1</interface><address>52:54:00:12:34:57</address></capability></device>");
 
-  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward></network>", nic);
+  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward></network>",
+                          m->bond ? "bond0" : nic);
   if (m->iov_switch)
-    g_string_append_printf (body, "<network><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='%s'/></forward></network>", nic);
+    g_string_append_printf (body, "<network><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='%s'/></forward></network>",
+                            m->bond ? "bond0" : nic);
 
   g_string_append_printf (body,
     "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>vm1</name>"
-    "<memory>1024</memory><os><type>hvm</type></os>"
+    "<memory>1024</memory><os><type%s>hvm</type></os>"
     "<metadata><vmnet:adapters xmlns:vmnet='http://libvmnet.org/xmlns/vmnet/1.0'>"
     "<vmnet:adapter mac='52:54:00:aa:00:01' iov-weight='100'%s/></vmnet:adapters></metadata><devices>"
     "<interface type='network'><mac address='52:54:00:aa:00:01'/><source network='sw'/><model type='virtio'/>"
     "<teaming type='persistent'/><alias name='ua-net0'/></interface>",
-    m->router_guard ? " router-guard='on'" : "");
+    m->pcie_ports ? " machine='pc-q35-7.2'" : "", m->router_guard ? " router-guard='on'" : "");
+  /* The ports, and a disk on each used one (as libvirt addresses them). */
+  for (guint i = 0; i < m->pcie_ports; i++)
+    g_string_append_printf (body, "<controller type='pci' index='%u' model='pcie-root-port'>"
+                            "<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x%x'/></controller>",
+                            i + 1, i);
+  for (guint i = 0; i < m->pcie_ports_used; i++)
+    g_string_append_printf (body, "<disk type='file' device='disk'><source file='/var/lib/d%u.img'/>"
+                            "<target dev='vd%c' bus='virtio'/>"
+                            "<address type='pci' domain='0x0000' bus='0x%02x' slot='0x00' function='0x0'/></disk>",
+                            i, 'a' + i, i + 1);
   if (m->vf_attached)
     g_string_append (body,
       "<interface type='hostdev' managed='yes'><mac address='52:54:00:aa:00:01'/>"
@@ -269,7 +311,16 @@ test_good_machine (void)
 
   CHECK (host_checks, "hostdev=skip");
   g_assert_cmpint (vmnet_host_get_iov_support (o->host), ==, VMNET_TERNARY_TRUE);
-  g_assert_cmpuint (g_strv_length (reasons), ==, 0);
+  /* As Hyper-V shows a host and a switch that can do SR-IOV. */
+  g_assert_cmpuint (g_strv_length (reasons), ==, 1);
+  g_assert_cmpstr (reasons[0], ==, "OK");
+  {
+    g_autoptr(VmnetSwitch) sw = vmnet_host_find_switch (o->host, "sw", NULL);
+    g_auto(GStrv) sw_reasons = vmnet_switch_dup_iov_support_reasons (sw);
+    g_autofree gchar *joined = g_strjoinv ("|", sw_reasons);
+    g_assert_cmpstr (joined, ==, "OK");
+  }
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_usage (a), ==, 1);
   CHECK (switch_checks, "");
   CHECK (adapter_checks, "");
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_OK);

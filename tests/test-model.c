@@ -108,7 +108,11 @@ test_model_adapters (void)
   g_assert_cmpstr (third->name, ==, "net2");
   g_assert_true (front->failover_ready);
   g_assert_false (second->failover_ready);
-  g_assert_cmpuint (front->iov_usage, ==, 1);
+  /* Plugged, but whether the guest has it shows on the host only: no IovUsage yet. */
+  g_assert_true (front->vf_plugged);
+  g_assert_cmpint (front->guest_vf, ==, VMNET_TERNARY_UNKNOWN);
+  g_assert_cmpuint (front->iov_usage, ==, 0);
+  g_assert_cmpstr (front->status_description[0], ==, "OK (SR-IOV plugged, guest not confirmed)");
   g_assert_cmpstr (front->virtual_function, ==, "0000:3b:10.2");
   g_assert_cmpuint (front->iov_queue_pairs_assigned, ==, 1);
   g_assert_cmpuint (front->iov_weight, ==, 100);

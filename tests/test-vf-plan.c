@@ -58,6 +58,7 @@ add_adapter (Fixture *f, const gchar *vm, const gchar *sw, guint weight)
 static void
 give_vf (VmnetAdapterInfo *a, const gchar *address)
 {
+  a->vf_plugged = TRUE;
   a->iov_usage = 1;
   a->virtual_function = g_strdup (address);
   a->vf_alias = g_strconcat ("ua-", a->name, "-vf", NULL);
