@@ -76,7 +76,7 @@ plan_change (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
   VmnetVfPlanScope scope = { a->vm_uuid, FALSE, &changed,
                              (v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) != 0 };
   g_autoptr(GPtrArray) steps = NULL;
-  gboolean has = a->iov_usage && a->vf_alias != NULL;
+  gboolean has = a->vf_plugged && a->vf_alias != NULL;
   gboolean want, unplugged = FALSE;
 
   changed.iov_weight = (guint) VALUE (v, iov_weight, IOV_WEIGHT, (gint) a->iov_weight);

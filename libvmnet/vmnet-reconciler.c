@@ -36,6 +36,7 @@ struct _VmnetReconciler {
   GObject            parent_instance;
 
   gchar             *uri;
+  gchar             *host_root;
   VmnetHost         *host;
   VmnetLibvirtWatch *watch;
   gulong             action_handler;
@@ -55,6 +56,7 @@ G_DEFINE_FINAL_TYPE (VmnetReconciler, vmnet_reconciler, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_URI,
+  PROP_HOST_ROOT,
   PROP_HOST,
   PROP_CONNECTED,
   PROP_PASSES,
@@ -265,7 +267,8 @@ connect_host (VmnetReconciler *self)
     return;
   self->connecting = TRUE;
   vmnet_libvirt_event_loop_register ();
-  vmnet_host_new_for_uri_async (self->uri, self->cancellable, host_ready, g_object_ref (self));
+  g_async_initable_new_async (VMNET_TYPE_HOST, G_PRIORITY_DEFAULT, self->cancellable, host_ready,
+                              g_object_ref (self), "uri", self->uri, "host-root", self->host_root, NULL);
 }
 
 static void
@@ -277,6 +280,9 @@ vmnet_reconciler_get_property (GObject *object, guint prop_id, GValue *value, GP
     {
     case PROP_URI:
       g_value_set_string (value, self->uri);
+      break;
+    case PROP_HOST_ROOT:
+      g_value_set_string (value, self->host_root);
       break;
     case PROP_HOST:
       g_value_set_object (value, self->host);
@@ -302,6 +308,9 @@ vmnet_reconciler_set_property (GObject *object, guint prop_id, const GValue *val
     case PROP_URI:
       self->uri = g_value_dup_string (value);
       break;
+    case PROP_HOST_ROOT:
+      self->host_root = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -325,6 +334,7 @@ vmnet_reconciler_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->uri);
+  g_free (self->host_root);
   G_OBJECT_CLASS (vmnet_reconciler_parent_class)->finalize (object);
 }
 
@@ -348,6 +358,17 @@ vmnet_reconciler_class_init (VmnetReconcilerClass *klass)
    */
   properties[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL,
                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VmnetReconciler:host-root:
+   *
+   * Where the host's files are read from, as [property@Vmnet.Host:host-root]
+   * (a copy of a host's /sys and /proc); %NULL: this machine's when the
+   * connection is local.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_HOST_ROOT] = g_param_spec_string ("host-root", NULL, NULL, NULL,
+                                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * VmnetReconciler:host:
    *
