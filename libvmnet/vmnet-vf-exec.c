@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The VF executor: one planner step carried out on a host — unplug (and
  * undo AllowTeaming), or plug from the switch's pool (MSI-X vectors first,
- * then the teamed VF found and AllowTeaming applied), the adapter's last
+ * then the teamed VF found and AllowTeaming set on it or off), the adapter's last
  * error kept in its metadata. */
 #include "config.h"
 
@@ -80,6 +80,21 @@ undo_teaming (const VmnetVfTarget *t, const gchar *vf_address)
     g_info ("AllowTeaming not undone: VF %s is VM '%s''s now", vf_address, holder);
   else
     vmnet_vf_set_teaming (vf_address, FALSE, NULL);
+}
+
+/* A VF just plugged for an adapter without AllowTeaming has it off: a VF
+ * freed by a VM that went away keeps what its last holder had. Best effort
+ * (a driver without VF trust has it off anyway). */
+static void
+reset_teaming (const VmnetVfTarget *t, const VmnetVfStep *step)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *reason = NULL;
+
+  if (!vmnet_vf_still_held (t->conn, step->vm_uuid, step->adapter_name, step->virtual_function, &reason))
+    g_info ("AllowTeaming not reset: %s", reason);
+  else if (!vmnet_vf_set_teaming (step->virtual_function, FALSE, &error))
+    g_info ("VF %s: AllowTeaming not reset: %s", step->virtual_function, error->message);
 }
 
 /* The VF the pool hands out next gets MSI-X vectors only while no running
@@ -164,8 +179,13 @@ vmnet_vf_step_execute (const VmnetVfTarget *t, VmnetVfStep *step, GError **error
               step->last_error)
             vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, NULL, NULL);
         }
-      else if (step->last_error)
-        vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, NULL, NULL);
+      else
+        {
+          if (t->netlink && step->virtual_function)
+            reset_teaming (t, step);
+          if (step->last_error)
+            vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, NULL, NULL);
+        }
       vmnet_vf_step_set_result (step, VMNET_VF_ACTION_ATTACHED, NULL);
       return TRUE;
 
