@@ -37,8 +37,11 @@ vmnet_vf_still_held (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *
   if (g_strcmp0 (teamed, vf_address) == 0)
     return TRUE;
   holder = vmnet_libvirt_conn_vf_holder (conn, vf_address);
-  *reason = g_strdup_printf ("VF %s is no longer adapter '%s''s (%s%s%s)", vf_address, adapter_name,
-                             holder ? "VM '" : "free", holder ? holder : "", holder ? "' holds it" : "");
+  if (holder)
+    *reason = g_strdup_printf ("VF %s no longer belongs to adapter '%s' (VM '%s' holds it)", vf_address,
+                               adapter_name, holder);
+  else
+    *reason = g_strdup_printf ("VF %s no longer belongs to adapter '%s' (it is free)", vf_address, adapter_name);
   return FALSE;
 }
 
@@ -77,7 +80,7 @@ undo_teaming (const VmnetVfTarget *t, const gchar *vf_address)
   g_autofree gchar *holder = vmnet_libvirt_conn_vf_holder (t->conn, vf_address);
 
   if (holder)
-    g_info ("AllowTeaming not undone: VF %s is VM '%s''s now", vf_address, holder);
+    g_info ("AllowTeaming not undone: VM '%s' holds VF %s now", holder, vf_address);
   else
     vmnet_vf_set_teaming (vf_address, FALSE, NULL);
 }
