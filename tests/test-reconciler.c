@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* VmnetReconciler on libvirt's test driver: passes follow events, a failed
- * attach is retried only when VFs may have come free, stopping stops, a pass that gave up waiting for the host lock is made again. The
- * test driver cannot attach VFs, so every attach fails with its reason. */
+ * attach is retried only when VFs may have come free, stopping stops, a pass
+ * that gave up waiting for the host lock is made again. The test driver
+ * cannot attach VFs, so every attach fails with its reason. */
 #include <string.h>
 #include <libvirt/libvirt.h>
 
