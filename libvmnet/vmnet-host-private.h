@@ -52,6 +52,21 @@ gboolean     vmnet_host_is_local    (VmnetHost        *self,
                                      VmnetLibvirtConn *conn);
 VmnetLibvirtOpenFlags vmnet_host_open_flags (VmnetHost *self);
 
+/* The host-wide lock (vmnet-host-lock.c): held by every change. */
+typedef struct _VmnetHostLock VmnetHostLock;
+
+gchar         *vmnet_host_lock_path    (const gchar   *uri);
+VmnetHostLock *vmnet_host_lock_acquire (const gchar   *uri,
+                                        guint          timeout_ms,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+void           vmnet_host_lock_release (VmnetHostLock *lock);
+VmnetHostLock *vmnet_host_lock         (VmnetHost     *self,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetHostLock, vmnet_host_lock_release)
+
 /* What a read produces in any thread for the host's context to apply. */
 typedef struct {
   VmnetLibvirtConn *conn;     /* set when the connection was opened by this read */

@@ -5,6 +5,7 @@
 #include "vmnet-reconciler.h"
 #include "vmnet-enum-types.h"
 #include "vmnet-host-private.h"
+#include "vmnet-error.h"
 
 /**
  * VmnetReconciler:
@@ -88,6 +89,10 @@ pass_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->passes++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PASSES]);
   g_signal_emit (self, signals[SIGNAL_RECONCILED], 0, error);
+  /* Another process held the host's lock for the whole wait (a long move):
+   * what happened meanwhile needs a pass once it is done. */
+  if (g_error_matches (error, VMNET_ERROR, VMNET_ERROR_BUSY))
+    self->pass_again = TRUE;
   if (self->pass_again && self->host)
     {
       self->pass_again = FALSE;
