@@ -5,6 +5,7 @@
  * read/apply engine (vmnet-host-read.c) and the calls the reconciler uses. */
 
 #include "vmnet-host.h"
+#include "vmnet-reconciler.h"
 #include "vmnet-model-private.h"
 #include "vmnet-vf-plan-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
@@ -175,5 +176,7 @@ gboolean          vmnet_host_reconcile_started_vm_async (VmnetHost           *se
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
+/* For tests: whether a pass is running or due. */
+gboolean          vmnet_reconciler_is_busy     (VmnetReconciler *self);
 
 G_END_DECLS

@@ -564,3 +564,10 @@ vmnet_reconciler_get_passes (VmnetReconciler *self)
   g_return_val_if_fail (VMNET_IS_RECONCILER (self), 0);
   return self->passes;
 }
+
+/* Whether a pass is running or due (one is asked for and not yet begun). */
+gboolean
+vmnet_reconciler_is_busy (VmnetReconciler *self)
+{
+  return self->pass_running || self->pass_source || self->pass_again;
+}

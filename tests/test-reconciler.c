@@ -92,6 +92,8 @@ settle (Fixture *f)
           passes = vmnet_reconciler_get_passes (f->reconciler);
           quiet_since = g_get_monotonic_time ();
         }
+      else if (vmnet_reconciler_is_busy (f->reconciler))
+        quiet_since = g_get_monotonic_time ();
       else if (passes > 0 && g_get_monotonic_time () - quiet_since > 300 * 1000)
         return;
       g_usleep (10 * 1000);
