@@ -108,18 +108,9 @@ open_lock_file (const gchar *path)
 
   if (g_mkdir_with_parents (dir, 0755) < 0 && errno != EEXIST)
     return -1;
-  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd >= 0)
-    {
-      struct stat st;
-      /* Readable by everyone (a non-root client of the system host locks it
-       * read-only), whatever the umask of its creator. */
-      if (fstat (fd, &st) == 0 && st.st_uid == geteuid () && (st.st_mode & 0777) != 0644)
-        fchmod (fd, 0644);
-      return fd;
-    }
-  if (errno == EACCES || errno == EROFS)
-    fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* Only those who may write the file hold the lock: a lock taken through a
+   * read-only descriptor would let any local user stall every change. */
+  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   return fd;
 }
 
