@@ -21,6 +21,7 @@ void           vmnet_diagnose      (const VmnetHostFacts *facts,
 
 VmnetTernary   vmnet_checks_support (GPtrArray *checks);
 GStrv          vmnet_checks_reasons (GPtrArray *checks);
+GStrv          vmnet_checks_support_reasons (GPtrArray *checks);
 GPtrArray     *vmnet_checks_copy    (GPtrArray *checks);
 
 G_END_DECLS

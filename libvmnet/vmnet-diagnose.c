@@ -37,9 +37,7 @@
 #define T_AD_VF           "Virtual function"
 #define T_AD_POLICY       "Port policies"
 #define T_AD_VLAN         "VLAN on the software path"
-
-#define HOST_FILES_UNKNOWN "Needs the host's own files (sysfs, /proc): the connection is remote or to libvirt's test driver"
-#define HOST_FILES_FIX     "Run the check on the host itself"
+#define T_AD_PCIE         "Free PCIe port for the VF"
 
 /* Takes MESSAGE and FIX. */
 static void
@@ -51,11 +49,45 @@ add (GPtrArray *checks, VmnetIovCheckCode code, VmnetCheckResult result, const g
   g_ptr_array_add (checks, vmnet_iov_check_new (code, result, title, message, fix));
 }
 
+/* UNKNOWN for a check whose fact lives in the host's files (@where): says
+ * which files and why they were not read. */
 static void
-add_unknown (GPtrArray *checks, VmnetIovCheckCode code, const gchar *title)
+add_unknown (GPtrArray *checks, const VmnetHostFacts *facts, VmnetIovCheckCode code, const gchar *title,
+             const gchar *what, const gchar *where)
 {
-  add (checks, code, VMNET_CHECK_RESULT_UNKNOWN, title, g_strdup (HOST_FILES_UNKNOWN), g_strdup (HOST_FILES_FIX));
+  gchar *message, *fix;
+
+  if (facts->host_facts)
+    {
+      message = g_strdup_printf ("Not known: %s is read from the host's %s, which could not be read.", what, where);
+      fix = g_strdup_printf ("Make %s readable to this user (with --host-root, include it in the tree)", where);
+    }
+  else if (facts->remote)
+    {
+      message = g_strdup_printf ("Not known: %s is read from the host's %s, which a remote connection does not "
+                                 "reach and libvirt does not report.", what, where);
+      fix = g_strdup ("Run vmnet test-sriov on the host itself, or give a copy of its files with --host-root DIR");
+    }
+  else if (facts->test_driver)
+    {
+      message = g_strdup_printf ("Not known: %s is read from the host's %s; libvirt's test driver describes no "
+                                 "real machine.", what, where);
+      fix = g_strdup ("Give the host's files with --host-root DIR");
+    }
+  else
+    {
+      message = g_strdup_printf ("Not known: %s is read from the host's %s, which were not read.", what, where);
+      fix = g_strdup ("Run vmnet test-sriov on the host itself");
+    }
+  add (checks, code, VMNET_CHECK_RESULT_UNKNOWN, title, message, fix);
 }
+
+#define W_DMA   "/sys/class/iommu and /sys/kernel/iommu_groups"
+#define W_IR    "/proc/interrupts"
+#define W_SLAT  "/proc/cpuinfo and kvm's module parameters"
+#define W_VFIO  "/sys/bus/pci/drivers/vfio-pci and module lists"
+#define W_KLOG  "kernel log (/dev/kmsg)"
+#define W_GROUP "IOMMU groups (sysfs; libvirt's node devices name none for the VFs)"
 
 VmnetTernary
 vmnet_checks_support (GPtrArray *checks)
@@ -77,6 +109,19 @@ vmnet_checks_support (GPtrArray *checks)
         break;
       }
   return unknown ? VMNET_TERNARY_UNKNOWN : VMNET_TERNARY_TRUE;
+}
+
+/* IovSupportReasons: the reasons, or {"OK"} when there are none, as Hyper-V
+ * shows a host or switch that can do SR-IOV. */
+GStrv
+vmnet_checks_support_reasons (GPtrArray *checks)
+{
+  GStrv reasons = vmnet_checks_reasons (checks);
+
+  if (reasons[0])
+    return reasons;
+  g_strfreev (reasons);
+  return g_strdupv ((gchar *[]) { (gchar *) "OK", NULL });
 }
 
 /* "message Fix: fix" for every check that is a fail, warning or unknown. */
@@ -130,10 +175,29 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
 
   if (!p)
     {
-      add_unknown (checks, VMNET_IOV_CHECK_DMA_REMAPPING, T_DMA);
-      add_unknown (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, T_IR);
-      add_unknown (checks, VMNET_IOV_CHECK_SLAT, T_SLAT);
-      add_unknown (checks, VMNET_IOV_CHECK_VFIO, T_VFIO);
+      gboolean groups = FALSE;
+
+      /* What libvirt tells from afar: vfio in the domain capabilities needs an
+       * active IOMMU and /dev/vfio/vfio; node devices in IOMMU groups mean an
+       * IOMMU is active. */
+      for (guint i = 0; i < facts->pci->len && !groups; i++)
+        groups = ((const VmnetPciFact *) g_ptr_array_index (facts->pci, i))->iommu_group >= 0;
+      if (facts->hostdev_vfio == VMNET_TERNARY_TRUE)
+        add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
+             g_strdup ("An IOMMU is active (libvirt's domain capabilities offer vfio device assignment)."), NULL);
+      else if (groups)
+        add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
+             g_strdup ("An IOMMU is active (libvirt's node devices are in IOMMU groups)."), NULL);
+      else
+        add_unknown (checks, facts, VMNET_IOV_CHECK_DMA_REMAPPING, T_DMA, "whether an IOMMU is active", W_DMA);
+      add_unknown (checks, facts, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, T_IR,
+                   "whether interrupt remapping is active", W_IR);
+      add_unknown (checks, facts, VMNET_IOV_CHECK_SLAT, T_SLAT, "whether the CPU has EPT/NPT and kvm uses it", W_SLAT);
+      if (facts->hostdev_vfio == VMNET_TERNARY_TRUE)
+        add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_PASS, T_VFIO,
+             g_strdup ("vfio is available (libvirt's domain capabilities offer vfio device assignment)."), NULL);
+      else
+        add_unknown (checks, facts, VMNET_IOV_CHECK_VFIO, T_VFIO, "whether vfio-pci is available", W_VFIO);
       return;
     }
 
@@ -156,7 +220,7 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
       break;
     case VMNET_TERNARY_UNKNOWN:
     default:
-      add_unknown (checks, VMNET_IOV_CHECK_DMA_REMAPPING, T_DMA);
+      add_unknown (checks, facts, VMNET_IOV_CHECK_DMA_REMAPPING, T_DMA, "whether an IOMMU is active", W_DMA);
       break;
     }
   dma_failed = p->dma_remapping == VMNET_TERNARY_FALSE;
@@ -167,6 +231,20 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
   else if (p->interrupt_remapping == VMNET_TERNARY_TRUE)
     add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_PASS, T_IR,
          g_strdup ("Interrupt remapping is active (IR- interrupt controllers)."), NULL);
+  else if (p->interrupt_remapping == VMNET_TERNARY_FALSE && p->ir_erratum)
+    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING,
+         p->unsafe_interrupts == VMNET_TERNARY_TRUE ? VMNET_CHECK_RESULT_WARN : VMNET_CHECK_RESULT_FAIL, T_IR,
+         g_strdup_printf ("The kernel turned interrupt remapping off because the chipset has an erratum (\"%s\")%s",
+                          p->ir_erratum,
+                          p->unsafe_interrupts == VMNET_TERNARY_TRUE
+                          ? "; vfio's allow_unsafe_interrupts override is set, so VFs can be assigned, but a VM "
+                            "could send interrupts the host cannot contain."
+                          : ": vfio refuses to assign devices."),
+         g_strdup_printf ("Update the system firmware (BIOS/UEFI) to a version that fixes the erratum; no firmware "
+                          "setting turns interrupt remapping back on while the kernel sees it. %s",
+                          p->unsafe_interrupts == VMNET_TERNARY_TRUE
+                          ? "Until then, keep the override for trusted workloads only"
+                          : "For trusted workloads only, vfio_iommu_type1.allow_unsafe_interrupts=1 overrides it"));
   else if (p->interrupt_remapping == VMNET_TERNARY_FALSE && p->unsafe_interrupts == VMNET_TERNARY_TRUE)
     add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_WARN, T_IR,
          g_strdup ("Interrupt remapping is not active; vfio's allow_unsafe_interrupts override is set, so VFs "
@@ -179,7 +257,7 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
          g_strdup ("Enable interrupt remapping in the firmware (x2APIC with VT-d/AMD-Vi); for trusted workloads only, "
          "vfio_iommu_type1.allow_unsafe_interrupts=1 overrides it"));
   else
-    add_unknown (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, T_IR);
+    add_unknown (checks, facts, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, T_IR, "whether interrupt remapping is active", W_IR);
 
   if (p->slat == VMNET_TERNARY_FALSE)
     add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_FAIL, T_SLAT,
@@ -193,7 +271,7 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
     add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_PASS, T_SLAT,
          g_strdup ("The CPU has second-level address translation."), NULL);
   else
-    add_unknown (checks, VMNET_IOV_CHECK_SLAT, T_SLAT);
+    add_unknown (checks, facts, VMNET_IOV_CHECK_SLAT, T_SLAT, "whether the CPU has EPT/NPT and kvm uses it", W_SLAT);
 
   if (p->vfio == VMNET_TERNARY_TRUE)
     add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_PASS, T_VFIO,
@@ -203,7 +281,7 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
          g_strdup ("The vfio-pci driver is neither loaded nor installed for the running kernel."),
          g_strdup ("Install a kernel with vfio-pci and load it (modprobe vfio-pci)"));
   else
-    add_unknown (checks, VMNET_IOV_CHECK_VFIO, T_VFIO);
+    add_unknown (checks, facts, VMNET_IOV_CHECK_VFIO, T_VFIO, "whether vfio-pci is available", W_VFIO);
 }
 
 static guint
@@ -285,13 +363,15 @@ host_adapter_checks (const VmnetHostFacts *facts, VmnetModel *model, GPtrArray *
          g_strdup ("Put the adapter in a slot whose PCIe ports have ACS (Access Control Services), or use a platform "
          "that provides it; VFs that share a group can only be assigned together"));
   else if (n_unknown == n_vfs)
-    add_unknown (checks, VMNET_IOV_CHECK_VF_ISOLATION, T_VF_ISOLATION);
+    add_unknown (checks, facts, VMNET_IOV_CHECK_VF_ISOLATION, T_VF_ISOLATION,
+                 "whether each VF has an IOMMU group of its own", W_GROUP);
   else
     add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_PASS, T_VF_ISOLATION,
          g_strdup ("Every VF has an IOMMU group of its own."), NULL);
 
-  if (!facts->probe)
-    add_unknown (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, T_FIRMWARE);
+  if (!facts->probe || !facts->probe->kernel_log_read)
+    add_unknown (checks, facts, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, T_FIRMWARE,
+                 "whether the firmware left room for VFs", W_KLOG);
   else if (facts->probe->sriov_kernel_errors->len > 0)
     add (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, VMNET_CHECK_RESULT_FAIL, T_FIRMWARE,
          g_strdup_printf ("The kernel could not give VFs bus numbers or MMIO space: \"%s\".",
@@ -438,9 +518,19 @@ add_host_support (GPtrArray *checks, GPtrArray *host)
     add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_PASS, T_HOST_SUPPORT,
          g_strdup ("The host can do SR-IOV."), NULL);
   else if (support == VMNET_TERNARY_UNKNOWN)
-    add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_UNKNOWN, T_HOST_SUPPORT,
-         g_strdup ("Whether the host can do SR-IOV is not known from here."),
-         g_strdup ("See the host's IovSupportReasons (vmnet get-vmhost, vmnet test-sriov)"));
+    {
+      g_autoptr(GPtrArray) unknown = g_ptr_array_new ();
+      g_autofree gchar *joined = NULL;
+
+      for (guint i = 0; i < host->len; i++)
+        if (vmnet_iov_check_get_result (g_ptr_array_index (host, i)) == VMNET_CHECK_RESULT_UNKNOWN)
+          g_ptr_array_add (unknown, (gpointer) vmnet_iov_check_get_title (g_ptr_array_index (host, i)));
+      g_ptr_array_add (unknown, NULL);
+      joined = g_strjoinv (", ", (gchar **) unknown->pdata);
+      add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_UNKNOWN, T_HOST_SUPPORT,
+           g_strdup_printf ("Whether the host can do SR-IOV is not known: not known are %s.", joined),
+           g_strdup ("See the host's IovSupportReasons (vmnet get-vmhost, vmnet test-sriov)"));
+    }
   else
     {
       g_autoptr(GPtrArray) fails = g_ptr_array_new ();
@@ -457,8 +547,37 @@ add_host_support (GPtrArray *checks, GPtrArray *host)
     }
 }
 
+/* What frees a VF of @sw: the reconciler never takes one from an adapter
+ * that still wants it, so only its holder letting go, or more VFs, does. */
+static gchar *
+free_vf_fix (VmnetModel *model, const VmnetSwitchInfo *sw)
+{
+  const VmnetPfInfo *pf = NULL;
+  g_autoptr(GString) holders = g_string_new (NULL);
+  g_autoptr(GString) fix = g_string_new ("A VF is freed only when its holder lets go: stop or remove a VM that holds one");
+
+  for (guint i = 0; sw->iov_pf && i < model->pfs->len && !pf; i++)
+    if (g_strcmp0 (((const VmnetPfInfo *) g_ptr_array_index (model->pfs, i))->name, sw->iov_pf) == 0)
+      pf = g_ptr_array_index (model->pfs, i);
+  for (guint i = 0; pf && i < pf->vfs->len; i++)
+    {
+      const VmnetVfInfo *vf = g_ptr_array_index (pf->vfs, i);
+      if (vf->vm_name)
+        g_string_append_printf (holders, "%s%s/%s", holders->len ? ", " : "", vf->vm_name,
+                                vf->vm_adapter_name ? vf->vm_adapter_name : "?");
+    }
+  if (holders->len)
+    g_string_append_printf (fix, " (%s)", holders->str);
+  g_string_append (fix, ", or set IovWeight 0 on its adapter (vmnet set-vmnetworkadapter --vm-name VM --name ADAPTER "
+                        "--iov-weight 0)");
+  if (pf && pf->max_vfs > pf->num_vfs)
+    g_string_append_printf (fix, "; or raise NumVFs of %s, up to %d, while none of its VFs is in use "
+                                 "(vmnet set-netadaptersriov %s --num-vfs N)", pf->name, pf->max_vfs, pf->name);
+  return g_string_free (g_steal_pointer (&fix), FALSE);
+}
+
 static void
-switch_checks (VmnetSwitchInfo *sw, GPtrArray *host)
+switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
 {
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
   gboolean external = sw->switch_type == VMNET_SWITCH_TYPE_EXTERNAL && sw->net_adapter_name;
@@ -482,6 +601,19 @@ switch_checks (VmnetSwitchInfo *sw, GPtrArray *host)
   if (blocked)
     add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_SKIP, T_SW_ADAPTER,
          g_strdup ("Not checked: no physical adapter."), NULL);
+  else if (sw->adapter_aggregate)
+    {
+      blocked = TRUE;
+      add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_FAIL, T_SW_ADAPTER,
+           g_strdup_printf ("Adapter %s of switch '%s' is a %s over %s: a VF belongs to one physical adapter and "
+                            "bypasses the host's %s, so SR-IOV cannot pass through it.", sw->net_adapter_name,
+                            sw->name, sw->adapter_aggregate, sw->adapter_members ? sw->adapter_members : "no ports",
+                            sw->adapter_aggregate),
+           g_strdup_printf ("Bind the SR-IOV switch to one physical adapter (vmnet new-vmswitch --net-adapter %s "
+                            "--enable-iov), one switch per adapter, and team inside the VM instead: one VM adapter on "
+                            "each switch, bonded in the guest (--allow-teaming on)",
+                            sw->adapter_members ? sw->adapter_members : "PF"));
+    }
   else if (!sw->adapter_sriov_capable)
     {
       blocked = TRUE;
@@ -546,8 +678,7 @@ switch_checks (VmnetSwitchInfo *sw, GPtrArray *host)
   else if (sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
     add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_WARN, T_SW_FREE,
          g_strdup_printf ("All %d VFs of switch '%s' are in use.", sw->iov_virtual_function_count, sw->name),
-         g_strdup_printf ("Enable more VFs on %s, or lower the IovWeight of adapters that need them less",
-                          sw->net_adapter_name));
+         free_vf_fix (model, sw));
   else
     add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_PASS, T_SW_FREE,
          g_strdup_printf ("%d of %d VFs are free.", sw->iov_virtual_function_count - sw->iov_virtual_functions_in_use,
@@ -570,8 +701,8 @@ switch_named (VmnetModel *model, const gchar *name)
 }
 
 /* What kind of trouble keeps SR-IOV from working, from the first failed check:
- * the configuration (host, switch, policies), a resource (no free VF, the
- * attach failed) or the guest (no failover pairing until it restarts). */
+ * the configuration (host, switch, VM definition, policies) or a resource (no
+ * free VF, the attach failed). A VF the guest has not taken is the guest's. */
 static const gchar *
 degraded_kind (GPtrArray *checks)
 {
@@ -584,8 +715,6 @@ degraded_kind (GPtrArray *checks)
         {
         case VMNET_IOV_CHECK_ADAPTER_VF:
           return "Degraded (SR-IOV resource error)";
-        case VMNET_IOV_CHECK_ADAPTER_FAILOVER:
-          return "Degraded (SR-IOV guest error)";
         default:
           return "Degraded (SR-IOV configuration error)";
         }
@@ -642,7 +771,7 @@ software_path_vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const Vm
   else
     add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_PASS, T_AD_VLAN,
          g_strdup_printf ("Port %s on bridge %s is an access port of VLAN %d%s.", p->name, p->bridge, a->vlan_id,
-                          a->iov_usage && a->vf_vlan_id == a->vlan_id ? ", as is the VF" : ""), NULL);
+                          a->vf_plugged && a->vf_vlan_id == a->vlan_id ? ", as is the VF" : ""), NULL);
 }
 
 static void
@@ -650,15 +779,29 @@ vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo 
 {
   if (a->vlan_id > 0)
     software_path_vlan_check (checks, a, sw, running);
-  if (a->iov_usage && a->vf_vlan_id != a->vlan_id)
+  if (a->vf_plugged && a->vf_vlan_id != a->vlan_id)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
          g_strdup_printf ("The VF carries VLAN %d, the adapter is set to VLAN %d.", a->vf_vlan_id, a->vlan_id),
          g_strdup_printf ("vmnet reconcile-vmhost --vm-name %s plugs the VF again with the adapter's VLAN",
                           a->vm_name));
 }
 
+/* Why the host's files were not read, completing "…, which %s". */
+static const gchar *
+host_files_where (const VmnetHostFacts *facts)
+{
+  if (facts->host_facts)
+    return "could not be read";
+  if (facts->remote)
+    return "a remote connection does not reach";
+  if (facts->test_driver)
+    return "libvirt's test driver does not have (--host-root gives them)";
+  return "were not read";
+}
+
 static void
-adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
+adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInfo *sw, VmnetModel *model,
+                GPtrArray *host)
 {
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
   gboolean running = a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED;
@@ -721,12 +864,27 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
   if (direct)
     add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_SKIP, T_AD_FAILOVER,
          g_strdup ("Not checked: the VF is assigned directly, without a virtio partner."), NULL);
+  else if (!a->failover_ready && (!sw || !sw->iov_enabled))
+    add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_SKIP, T_AD_FAILOVER,
+         g_strdup ("Not checked: the VM's definition is made ready for failover once the adapter is on a switch "
+                   "in SR-IOV mode (see above)."), NULL);
   else if (!a->failover_ready)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_FAIL, T_AD_FAILOVER,
-         g_strdup ("The adapter was created without failover (a virtio device with <teaming type='persistent'/> "
-                   "and a ua- alias), so a VF cannot be hot-plugged beside it; the pairing needs a VM restart."),
-         g_strdup ("Setting IovWeight above 0 (vmnet set-vmnetworkadapter) makes the persistent definition ready "
-         "(<teaming type='persistent'/> and a ua- alias on the virtio device); then restart the VM"));
+    {
+      gboolean virtio = g_strcmp0 (a->model, "virtio") == 0;
+      blocked = TRUE;
+      add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_FAIL, T_AD_FAILOVER,
+           g_strdup_printf ("VM '%s' is defined without failover for this adapter (a virtio device with "
+                            "<teaming type='persistent'/> and a ua- alias), so a VF cannot be hot-plugged beside it%s",
+                            a->vm_name, running ? "; the running VM keeps the definition it started with." : "."),
+           !virtio
+           ? g_strdup_printf ("Change the adapter's model to virtio in the VM's definition (virsh edit %s), set "
+                              "IovWeight again, then restart the VM", a->vm_name)
+           : a->iov_weight > 0
+           ? g_strdup_printf ("vmnet set-vmnetworkadapter --vm-name %s --name %s --iov-weight %u makes the definition "
+                              "failover-ready if it is not yet; then restart the VM", a->vm_name, a->name, a->iov_weight)
+           : g_strdup_printf ("vmnet set-vmnetworkadapter --vm-name %s --name %s --iov-weight 100 makes the definition "
+                              "failover-ready; then restart the VM", a->vm_name, a->name));
+    }
   else
     add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_PASS, T_AD_FAILOVER,
          g_strdup ("The virtio adapter is ready to team with a VF."), NULL);
@@ -739,16 +897,55 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
          g_strdup_printf ("VM '%s' is not running: VFs are given to running VMs only.", a->vm_name),
          g_strdup_printf ("Start the VM (virsh start %s)", a->vm_name));
 
-  if (a->iov_usage)
+  /* A VF is hot-plugged into an empty PCIe port of a q35 VM; pc machines
+   * take it on their PCI root bus. */
+  if (running && !direct && !a->vf_plugged && a->iov_weight > 0 && a->pcie_ports >= 0)
+    {
+      if (a->pcie_ports_free > 0)
+        add (checks, VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT, VMNET_CHECK_RESULT_PASS, T_AD_PCIE,
+             g_strdup_printf ("%d of the VM's %d hot-pluggable PCIe ports are free.", a->pcie_ports_free,
+                              a->pcie_ports), NULL);
+      else
+        {
+          blocked = TRUE;
+          add (checks, VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT, VMNET_CHECK_RESULT_FAIL, T_AD_PCIE,
+               a->pcie_ports == 0
+               ? g_strdup_printf ("VM '%s' (q35) has no hot-pluggable PCIe port (pcie-root-port), so a VF cannot be "
+                                  "hot-plugged into it.", a->vm_name)
+               : g_strdup_printf ("VM '%s' (q35) has no free PCIe port: all %d pcie-root-port controllers hold a "
+                                  "device, so a VF cannot be hot-plugged into it.", a->vm_name, a->pcie_ports),
+               g_strdup_printf ("Add a pcie-root-port controller for each VF to come (virsh edit %s: "
+                                "<controller type='pci' model='pcie-root-port'/>), then restart the VM", a->vm_name));
+        }
+    }
+
+  if (a->vf_plugged && a->guest_vf == VMNET_TERNARY_TRUE)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_PASS, T_AD_VF,
-         g_strdup_printf ("VF %s backs the adapter.", a->virtual_function), NULL);
+         g_strdup_printf ("VF %s backs the adapter; the guest uses it.", a->virtual_function), NULL);
+  else if (a->vf_plugged && a->guest_vf == VMNET_TERNARY_FALSE)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
+         direct
+         ? g_strdup_printf ("VF %s is assigned, but no guest driver uses it (vfio shows no interrupts for it).",
+                            a->virtual_function)
+         : g_strdup_printf ("VF %s is plugged, but the guest has not taken it (vfio shows no interrupts for it): "
+                            "QEMU keeps a failover VF hidden until the guest's virtio-net driver negotiates "
+                            "failover, and the guest needs a driver for the VF.", a->virtual_function),
+         g_strdup (direct ? "Load the VF's driver in the guest (for example ixgbevf, iavf, igbvf, mlx5_core)"
+                          : "In the guest: a kernel with net_failover (Linux 4.18 or later, virtio_net loaded) and "
+                            "the VF's driver (for example ixgbevf, iavf, igbvf, mlx5_core)"));
+  else if (a->vf_plugged)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_UNKNOWN, T_AD_VF,
+         g_strdup_printf ("VF %s is plugged, guest not confirmed: whether the guest has taken it shows in the "
+                          "host's /proc/interrupts (vfio interrupts), which %s.", a->virtual_function,
+                          host_files_where (facts)),
+         g_strdup ("Run vmnet on the host itself (or with --host-root) to confirm"));
   else if (running && !blocked && a->iov_weight > 0 && sw &&
            sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("No free VF on switch '%s' (%d of %d in use)%s%s", sw->name,
                           sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count,
                           a->last_error ? "; the last attach failed: " : ".", a->last_error ? a->last_error : ""),
-         g_strdup_printf ("Enable more VFs on %s, or lower the IovWeight of other adapters", sw->net_adapter_name));
+         free_vf_fix (model, sw));
   else if (a->last_error)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("The last VF attach failed: %s", a->last_error),
@@ -760,7 +957,7 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("No free VF on switch '%s' (%d of %d in use).", sw->name,
                           sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count),
-         g_strdup_printf ("Enable more VFs on %s, or lower the IovWeight of other adapters", sw->net_adapter_name));
+         free_vf_fix (model, sw));
   else if (a->failover_ready)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_WARN, T_AD_VF,
          g_strdup ("No VF attached yet, although one is free."),
@@ -785,7 +982,7 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
     add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
          g_strdup ("No port policy keeps SR-IOV off."), NULL);
 
-  if (a->vlan_id > 0 || (a->iov_usage && a->vf_vlan_id != a->vlan_id))
+  if (a->vlan_id > 0 || (a->vf_plugged && a->vf_vlan_id != a->vlan_id))
     vlan_check (checks, a, sw, running);
 
   /* Status and StatusDescription, as Hyper-V words them. */
@@ -794,8 +991,19 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
       a->status = VMNET_OPERATIONAL_STATUS_OK;
       g_strv_builder_add (description, "OK (SR-IOV active)");
     }
+  else if (a->vf_plugged && a->guest_vf == VMNET_TERNARY_FALSE)
+    {
+      a->status = VMNET_OPERATIONAL_STATUS_DEGRADED;
+      g_strv_builder_add (description, "Degraded (SR-IOV guest error)");
+    }
+  else if (a->vf_plugged)
+    {
+      a->status = VMNET_OPERATIONAL_STATUS_OK;
+      g_strv_builder_add (description, "OK (SR-IOV plugged, guest not confirmed)");
+    }
   else if (a->iov_weight == 0 && !direct)
     {
+      /* SR-IOV is off by choice: what would stand in its way is test-sriov's. */
       a->status = running ? VMNET_OPERATIONAL_STATUS_OK : VMNET_OPERATIONAL_STATUS_STOPPED;
       g_strv_builder_add (description, running ? "OK (SR-IOV off: IovWeight 0)" : "Stopped (VM not running)");
     }
@@ -809,20 +1017,20 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
       a->status = VMNET_OPERATIONAL_STATUS_DEGRADED;
       g_strv_builder_add (description, degraded_kind (checks));
     }
-  {
-    g_auto(GStrv) reasons = NULL;
-    /* The weight and VM-running checks are said by the status itself. */
-    g_autoptr(GPtrArray) rest = g_ptr_array_new ();
-    for (guint i = 0; i < checks->len; i++)
-      {
-        VmnetIovCheckCode code = vmnet_iov_check_get_code (g_ptr_array_index (checks, i));
-        if (code != VMNET_IOV_CHECK_ADAPTER_VM_RUNNING &&
-            !(code == VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT && a->iov_weight == 0))
-          g_ptr_array_add (rest, g_ptr_array_index (checks, i));
-      }
-    reasons = vmnet_checks_reasons (rest);
-    g_strv_builder_addv (description, (const gchar **) reasons);
-  }
+  if (a->vf_plugged || a->iov_weight > 0 || direct)
+    {
+      g_auto(GStrv) reasons = NULL;
+      /* The VM-running check is said by the status itself. */
+      g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+      for (guint i = 0; i < checks->len; i++)
+        {
+          VmnetIovCheckCode code = vmnet_iov_check_get_code (g_ptr_array_index (checks, i));
+          if (code != VMNET_IOV_CHECK_ADAPTER_VM_RUNNING)
+            g_ptr_array_add (rest, g_ptr_array_index (checks, i));
+        }
+      reasons = vmnet_checks_reasons (rest);
+      g_strv_builder_addv (description, (const gchar **) reasons);
+    }
 
   g_clear_pointer (&a->checks, g_ptr_array_unref);
   a->checks = checks;
@@ -837,7 +1045,7 @@ vmnet_diagnose (const VmnetHostFacts *facts, VmnetModel *model)
   model->host_checks = host_checks (facts, model);
 
   for (guint i = 0; i < model->switches->len; i++)
-    switch_checks (g_ptr_array_index (model->switches, i), model->host_checks);
+    switch_checks (g_ptr_array_index (model->switches, i), model, model->host_checks);
 
   for (guint i = 0; i < model->vms->len; i++)
     {
@@ -845,7 +1053,7 @@ vmnet_diagnose (const VmnetHostFacts *facts, VmnetModel *model)
       for (guint j = 0; j < vm->adapters->len; j++)
         {
           VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, j);
-          adapter_checks (a, switch_named (model, a->switch_name), model->host_checks);
+          adapter_checks (facts, a, switch_named (model, a->switch_name), model, model->host_checks);
         }
     }
 }

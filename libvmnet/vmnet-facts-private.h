@@ -95,6 +95,9 @@ typedef struct {
   GPtrArray    *settings;       /* (element-type VmnetAdapterSettingsFact) */
   gchar        *metadata_error; /* the metadata element as a whole is unusable */
   gchar        *scope;          /* the authorization scope (metadata), NULL: default */
+  gint          pcie_ports;     /* hot-pluggable PCIe ports (pcie-root-port, switch
+                                 * downstream ports), -1: not a PCIe (q35) machine */
+  gint          pcie_ports_free; /* those with no device on them */
 } VmnetDomainFact;
 
 /* Host-local facts of one PCI function (sysfs, netlink). */
@@ -150,6 +153,11 @@ typedef struct {
   VmnetTernary  slat_disabled;         /* kvm_intel ept=N / kvm_amd npt=0 */
   VmnetTernary  vfio;                  /* vfio-pci loaded, built in or installed */
   GPtrArray    *sriov_kernel_errors;   /* (element-type utf8) kernel log lines */
+  gchar        *ir_erratum;            /* the kernel's message that it turned interrupt
+                                        * remapping off for a chipset erratum, NULL: none */
+  gboolean      kernel_log_read;       /* the kernel log could be read */
+  GHashTable   *vfio_irq_devices;      /* PCI addresses with vfio interrupts in /proc/interrupts
+                                        * (the guest's driver has the device), NULL: not read */
 } VmnetProbeFact;
 
 /* A configured NumVFs (etc/vmnet/sriov.conf). */
@@ -181,6 +189,8 @@ typedef struct {
   GPtrArray *networks;          /* (element-type VmnetNetworkFact) */
   GPtrArray *domains;           /* (element-type VmnetDomainFact) */
   gboolean   privileged;        /* a system connection */
+  gboolean   remote;            /* the connection is to another machine */
+  gboolean   test_driver;       /* libvirt's test driver */
   VmnetTernary hostdev_vfio;    /* domain capabilities offer PCI hostdev with vfio */
   gboolean   host_facts;        /* the three below were read */
   VmnetProbeFact *probe;
@@ -190,6 +200,8 @@ typedef struct {
   GPtrArray  *sriov_config;     /* (element-type VmnetSriovConfigEntry); NULL: unreadable */
   gchar      *sriov_config_error; /* why it is unreadable */
   GHashTable *sriov_boot;       /* address -> VmnetSriovBootResult; NULL: no boot-time apply */
+  GHashTable *aggregate_kinds;  /* switch adapter netdev -> "bond" or "team" */
+  GHashTable *aggregate_members; /* switch adapter netdev -> its ports, ", "-separated */
 } VmnetHostFacts;
 
 VmnetPciFact             *vmnet_pci_fact_new          (void);

@@ -125,6 +125,8 @@ vmnet_domain_fact_new (void)
 {
   VmnetDomainFact *f = g_new0 (VmnetDomainFact, 1);
   f->state = VMNET_VM_STATE_OTHER;
+  f->pcie_ports = -1;
+  f->pcie_ports_free = -1;
   f->interfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iface_fact_free);
   f->settings = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_adapter_settings_fact_free);
   return f;
@@ -231,6 +233,8 @@ vmnet_probe_fact_free (VmnetProbeFact *f)
     return;
   g_free (f->cpu_vendor);
   g_ptr_array_unref (f->sriov_kernel_errors);
+  g_free (f->ir_erratum);
+  g_clear_pointer (&f->vfio_irq_devices, g_hash_table_unref);
   g_free (f);
 }
 
@@ -288,6 +292,8 @@ vmnet_host_facts_new (void)
                                         (GDestroyNotify) vmnet_sysfs_pci_fact_free);
   f->pf_links = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) vmnet_pf_link_fact_free);
+  f->aggregate_kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  f->aggregate_members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return f;
 }
 
@@ -310,6 +316,8 @@ vmnet_host_facts_free (VmnetHostFacts *f)
   g_clear_pointer (&f->sriov_config, g_ptr_array_unref);
   g_free (f->sriov_config_error);
   g_clear_pointer (&f->sriov_boot, g_hash_table_unref);
+  g_hash_table_unref (f->aggregate_kinds);
+  g_hash_table_unref (f->aggregate_members);
   vmnet_probe_fact_free (f->probe);
   g_free (f);
 }

@@ -16,6 +16,7 @@ typedef struct {
   gchar               *label;
   gchar               *vm_uuid;
   gchar               *mac;
+  gchar               *name;
   VmnetSettingsValues  values;
   /* What the change means for the VF of a running VM: the planner's steps
    * for this adapter (detaches first), carried out by the VF executor. */
@@ -39,11 +40,28 @@ set_adapter_data_free (SetAdapterData *data)
   g_free (data->label);
   g_free (data->vm_uuid);
   g_free (data->mac);
+  g_free (data->name);
   g_clear_pointer (&data->steps, g_ptr_array_unref);
   g_free (data->teaming_vf);
   g_free (data->failover_name);
   g_free (data->port);
   g_free (data);
+}
+
+/* Forgets what plan_change() decided, for a plan made again. */
+static void
+clear_plan (SetAdapterData *data)
+{
+  g_clear_pointer (&data->steps, g_ptr_array_unref);
+  g_clear_pointer (&data->teaming_vf, g_free);
+  g_clear_pointer (&data->failover_name, g_free);
+  g_clear_pointer (&data->port, g_free);
+  data->teaming = FALSE;
+  data->queues = 0;
+  data->set_filter = FALSE;
+  data->filter = NULL;
+  data->port_vlan = 0;
+  data->clear_last_error = FALSE;
 }
 
 #define VALUE(v, field, FIELD, current) \
@@ -62,21 +80,21 @@ model_switch (const VmnetModel *model, const gchar *name)
 }
 
 /* What the change means beyond the settings: the VF planner decides, over
- * the host's last model with this adapter as the change leaves it, whether
+ * @model with this adapter as the change leaves it, whether
  * its VF is plugged, unplugged or plugged again; the rest is the software
  * path (failover readiness, queues, guards' nwfilter, the port's VLAN) and
  * AllowTeaming on a VF the adapter keeps. */
 static void
-plan_change (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
+plan_change (VmnetHost *self, const VmnetModel *model, const VmnetAdapterInfo *a, SetAdapterData *data)
 {
   const VmnetSettingsValues *v = &data->values;
-  const VmnetSwitchInfo *sw = model_switch (self->model, a->switch_name);
+  const VmnetSwitchInfo *sw = model_switch (model, a->switch_name);
   gboolean local = vmnet_host_is_local (self, self->conn) && !self->host_root;
   VmnetAdapterInfo changed = *a;   /* borrows a's strings for the planner call */
   VmnetVfPlanScope scope = { a->vm_uuid, FALSE, &changed,
                              (v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) != 0 };
   g_autoptr(GPtrArray) steps = NULL;
-  gboolean has = a->iov_usage && a->vf_alias != NULL;
+  gboolean has = a->vf_plugged && a->vf_alias != NULL;
   gboolean want, unplugged = FALSE;
 
   changed.iov_weight = (guint) VALUE (v, iov_weight, IOV_WEIGHT, (gint) a->iov_weight);
@@ -91,7 +109,7 @@ plan_change (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
 
   g_mutex_lock (&self->memory_lock);
   data->generation = g_atomic_int_get (&self->generation);
-  steps = vmnet_vf_plan (self->model, &scope, self->memory, data->generation, g_get_monotonic_time ());
+  steps = vmnet_vf_plan (model, &scope, self->memory, data->generation, g_get_monotonic_time ());
   g_mutex_unlock (&self->memory_lock);
   data->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_vf_step_free);
   for (guint i = 0; i < steps->len; i++)
@@ -138,6 +156,23 @@ plan_change (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
   data->clear_last_error = a->last_error != NULL && !want;
 }
 
+/* The plan, and what it cannot do: a filter libvmnet does not manage. */
+static gboolean
+plan_checked (VmnetHost *self, const VmnetModel *model, const VmnetAdapterInfo *a, SetAdapterData *data,
+              GError **error)
+{
+  plan_change (self, model, a, data);
+  if (data->set_filter && !vmnet_libvirt_is_own_filter (a->filter))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
+                   "%s uses nwfilter '%s', which libvmnet does not manage: RouterGuard and DhcpGuard "
+                   "need their own filter there; remove it from the interface first",
+                   data->label, a->filter);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static SetAdapterData *
 prepare_set_adapter (VmnetHost            *self,
                      VmnetNetworkAdapter  *adapter,
@@ -150,6 +185,7 @@ prepare_set_adapter (VmnetHost            *self,
   data->label = g_strdup_printf ("adapter '%s' of VM '%s'", a->name, a->vm_name);
   data->vm_uuid = g_strdup (a->vm_uuid);
   data->mac = g_strdup (a->mac_address);
+  data->name = g_strdup (a->name);
   data->values = *vmnet_adapter_settings_get_values (settings);
 
   if (!vmnet_settings_validate (&data->values, data->label, error))
@@ -174,17 +210,50 @@ prepare_set_adapter (VmnetHost            *self,
       set_adapter_data_free (data);
       return NULL;
     }
-  plan_change (self, a, data);
-  if (data->set_filter && !vmnet_libvirt_is_own_filter (a->filter))
+  if (!plan_checked (self, self->model, a, data, error))
     {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
-                   "%s uses nwfilter '%s', which libvmnet does not manage: RouterGuard and DhcpGuard "
-                   "need their own filter there; remove it from the interface first",
-                   data->label, a->filter);
       set_adapter_data_free (data);
       return NULL;
     }
   return data;
+}
+
+/* The adapter with @mac of VM @vm_uuid in @model. */
+static const VmnetAdapterInfo *
+model_adapter (const VmnetModel *model, const gchar *vm_uuid, const gchar *mac)
+{
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const VmnetVmInfo *vm = g_ptr_array_index (model->vms, i);
+
+      for (guint j = 0; g_strcmp0 (vm->uuid, vm_uuid) == 0 && j < vm->adapters->len; j++)
+        {
+          const VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, j);
+          if (g_strcmp0 (a->mac_address, mac) == 0)
+            return a;
+        }
+    }
+  return NULL;
+}
+
+/* Under the host lock: the adapter read again and the change planned from
+ * what the host is now, not from what it was when the call was made. */
+static gboolean
+plan_fresh (VmnetHost *self, SetAdapterData *data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(VmnetSnapshot) snap = vmnet_host_read (self, self->conn, cancellable, error);
+  const VmnetAdapterInfo *a;
+
+  if (!snap)
+    return FALSE;
+  a = model_adapter (snap->model, data->vm_uuid, data->mac);
+  if (!a)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "%s is gone", data->label);
+      return FALSE;
+    }
+  clear_plan (data);
+  return plan_checked (self, snap->model, a, data, error);
 }
 
 static gboolean
@@ -193,7 +262,7 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
   SetAdapterData *data = user_data;
   g_autoptr(GError) port_error = NULL;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) || !plan_fresh (self, data, cancellable, error))
     return FALSE;
   /* The VF goes first: if it cannot, nothing has changed. */
   for (guint i = 0; i < data->steps->len; i++)
@@ -234,14 +303,10 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
     }
   if (data->teaming_vf)
     {
-      g_autoptr(GError) teaming_error = NULL;
-      if (!vmnet_vf_set_teaming (data->teaming_vf, data->teaming, &teaming_error))
-        {
-          g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
-                                                       teaming_error->message);
-          vmnet_libvirt_conn_set_last_error (self->conn, data->vm_uuid, data->mac, message, NULL);
-          return TRUE;
-        }
+      VmnetVfTarget t = { self->conn, NULL, TRUE };
+      /* Only on the VF the adapter holds now; a failure is its last error. */
+      if (!vmnet_vf_apply_teaming (&t, data->vm_uuid, data->name, data->mac, data->teaming_vf, data->teaming))
+        return TRUE;
     }
   /* A VF is a desire, not a guarantee: a failed attach is kept for the
    * status by the executor. */

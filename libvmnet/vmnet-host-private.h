@@ -5,6 +5,7 @@
  * read/apply engine (vmnet-host-read.c) and the calls the reconciler uses. */
 
 #include "vmnet-host.h"
+#include "vmnet-reconciler.h"
 #include "vmnet-model-private.h"
 #include "vmnet-vf-plan-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
@@ -51,6 +52,21 @@ const gchar *vmnet_host_label       (VmnetHost        *self);
 gboolean     vmnet_host_is_local    (VmnetHost        *self,
                                      VmnetLibvirtConn *conn);
 VmnetLibvirtOpenFlags vmnet_host_open_flags (VmnetHost *self);
+
+/* The host-wide lock (vmnet-host-lock.c): held by every change. */
+typedef struct _VmnetHostLock VmnetHostLock;
+
+gchar         *vmnet_host_lock_path    (const gchar   *uri);
+VmnetHostLock *vmnet_host_lock_acquire (const gchar   *uri,
+                                        guint          timeout_ms,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+void           vmnet_host_lock_release (VmnetHostLock *lock);
+VmnetHostLock *vmnet_host_lock         (VmnetHost     *self,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetHostLock, vmnet_host_lock_release)
 
 /* What a read produces in any thread for the host's context to apply. */
 typedef struct {
@@ -160,5 +176,7 @@ gboolean          vmnet_host_reconcile_started_vm_async (VmnetHost           *se
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
+/* For tests: whether a pass is running or due. */
+gboolean          vmnet_reconciler_is_busy     (VmnetReconciler *self);
 
 G_END_DECLS

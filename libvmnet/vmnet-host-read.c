@@ -245,18 +245,23 @@ run_data_free (RunData *run)
 }
 
 /* The part of an operation that does I/O: on a worker thread for the async
- * form, on the caller's for the sync one. */
+ * form, on the caller's for the sync one. Every operation changes the host:
+ * it holds the host-wide lock from before its first read to after its last
+ * (a read alone takes none). */
 static VmnetSnapshot *
 run_produce (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetLibvirtConn *conn,
              GCancellable *cancellable, GError **error)
 {
-  /* Every operation changes the host: none on a read-only one. */
+  g_autoptr(VmnetHostLock) lock = NULL;
+
   if (op && self->read_only)
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
                    "host '%s' is open read-only: changes are refused", vmnet_host_label (self));
       return NULL;
     }
+  if (op && !(lock = vmnet_host_lock (self, cancellable, error)))
+    return NULL;
   if (op && op->produce)
     return op->produce (self, data, cancellable, error);
   if (op && op->change && !op->change (self, data, cancellable, error))

@@ -195,7 +195,7 @@ vmnet_host_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case VMNET_HOST_PROP_VMS: g_value_set_object (value, self->vms); break;
     case VMNET_HOST_PROP_NETWORK_ADAPTERS: g_value_set_object (value, self->adapters); break;
     case VMNET_HOST_PROP_IOV_SUPPORT: g_value_set_enum (value, vmnet_checks_support (self->model->host_checks)); break;
-    case VMNET_HOST_PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_reasons (self->model->host_checks)); break;
+    case VMNET_HOST_PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_support_reasons (self->model->host_checks)); break;
     case VMNET_HOST_PROP_LIVE: g_value_set_boolean (value, vmnet_host_get_live (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -411,7 +411,8 @@ vmnet_host_class_init (VmnetHostClass *klass)
    * VmnetHost:iov-support-reasons:
    *
    * Hyper-V's `IovSupportReasons`: one sentence with its fix for each host check that is
-   * not a pass; vmnet_host_dup_iov_checks() has them all with their codes.
+   * not a pass (or a skip), `OK` alone when there is none; vmnet_host_dup_iov_checks()
+   * has them all with their codes.
    *
    * Since: 0.1
    */
@@ -1030,7 +1031,7 @@ GStrv
 vmnet_host_dup_iov_support_reasons (VmnetHost *self)
 {
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
-  return vmnet_checks_reasons (self->model->host_checks);
+  return vmnet_checks_support_reasons (self->model->host_checks);
 }
 
 /**

@@ -63,6 +63,8 @@ typedef struct {
   gboolean         adapter_sriov_capable;
   gint             adapter_num_vfs;
   gchar           *adapter_link_state;  /* "up", "down", NULL unknown */
+  gchar           *adapter_aggregate;   /* "bond" or "team" when the adapter is one, NULL: not */
+  gchar           *adapter_members;     /* its member ports, ", "-separated */
   gboolean         pool_active;
   GPtrArray       *checks;         /* (element-type VmnetIovCheck) */
 } VmnetSwitchInfo;
@@ -86,7 +88,10 @@ typedef struct {
   guint                        iov_queue_pairs_requested;
   guint                        iov_queue_pairs_assigned;
   VmnetIovInterruptModeration  iov_interrupt_moderation;
-  guint                        iov_usage;
+  guint                        iov_usage;      /* 1: the guest has the VF (vf_plugged, guest_vf TRUE) */
+  gboolean                     vf_plugged;     /* the live definition pairs a VF with the adapter */
+  VmnetTernary                 guest_vf;       /* the guest's driver uses the VF (vfio interrupts on the
+                                                * host); UNKNOWN where the host's files are not read */
   gboolean                     allow_teaming;
   gboolean                     router_guard;
   gboolean                     dhcp_guard;
@@ -104,6 +109,8 @@ typedef struct {
   gboolean                     port_read;      /* the host's bridge ports were read */
   VmnetPortVlanFact           *port_facts;     /* NULL: not a bridge port, or not read */
   VmnetVmState                 vm_state;
+  gint                         pcie_ports;      /* the VM's hot-pluggable PCIe ports, -1: not q35 */
+  gint                         pcie_ports_free; /* those still empty */
   GPtrArray                   *checks;         /* (element-type VmnetIovCheck) */
   VmnetOperationalStatus       status;
   GStrv                        status_description;

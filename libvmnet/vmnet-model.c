@@ -50,6 +50,8 @@ vmnet_switch_info_free (VmnetSwitchInfo *info)
   g_free (info->iov_pool_name);
   g_free (info->iov_pf);
   g_free (info->adapter_link_state);
+  g_free (info->adapter_aggregate);
+  g_free (info->adapter_members);
   g_clear_pointer (&info->checks, g_ptr_array_unref);
   g_free (info);
 }
@@ -492,6 +494,8 @@ build_switches (Builder *b, VmnetModel *model)
       if (bound)
         {
           VmnetPfInfo *pf = g_hash_table_lookup (b->pf_by_name, bound);
+          sw->adapter_aggregate = g_strdup (g_hash_table_lookup (facts->aggregate_kinds, bound));
+          sw->adapter_members = g_strdup (g_hash_table_lookup (facts->aggregate_members, bound));
           sw->adapter_sriov_capable = pf != NULL;
           sw->adapter_num_vfs = pf ? pf->num_vfs : 0;
           sw->adapter_link_state = g_strdup (pf ? pf->link_state : NULL);
@@ -629,6 +633,9 @@ build_vms (Builder *b, VmnetModel *model)
               a->vlan_id = s->vlan_id;
             }
           a->vm_state = d->state;
+          a->pcie_ports = running ? d->pcie_ports : -1;
+          a->pcie_ports_free = running ? d->pcie_ports_free : -1;
+          a->guest_vf = VMNET_TERNARY_UNKNOWN;
           a->filter = g_strdup (iface->filter);
           a->software_path = software_path_of (b, iface);
           if (running && iface->target_dev)
@@ -662,7 +669,19 @@ build_vms (Builder *b, VmnetModel *model)
           if (vf_address)
             {
               VmnetVfInfo *vf = g_hash_table_lookup (b->vf_by_address, vf_address);
-              a->iov_usage = 1;
+              const GHashTable *irqs = facts->host_facts && facts->probe ? facts->probe->vfio_irq_devices : NULL;
+
+              a->vf_plugged = TRUE;
+              /* QEMU keeps a failover VF hidden until the guest's virtio-net
+               * driver negotiates failover; a guest that has it enables the
+               * VF's interrupts, which vfio registers on the host. */
+              if (irqs)
+                {
+                  g_autofree gchar *lower = g_ascii_strdown (vf_address, -1);
+                  a->guest_vf = g_hash_table_contains ((GHashTable *) irqs, lower) ? VMNET_TERNARY_TRUE
+                                                                                   : VMNET_TERNARY_FALSE;
+                }
+              a->iov_usage = a->guest_vf == VMNET_TERNARY_TRUE ? 1 : 0;
               a->virtual_function = g_strdup (vf_address);
               a->iov_queue_pairs_assigned = vmnet_queue_pairs_of_vectors (vf ? vf->msix_count : -1);
             }

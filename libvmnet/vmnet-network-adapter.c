@@ -185,7 +185,10 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:iov-usage:
    *
-   * Hyper-V's `IovUsage`: 1 while a VF backs the adapter, else 0.
+   * Hyper-V's `IovUsage`: 1 while a VF backs the adapter and the guest has
+   * it (its driver uses the VF's interrupts, seen on the host itself), else
+   * 0. A VF that is plugged but not confirmed is in
+   * [property@Vmnet.NetworkAdapter:virtual-function] and the status.
    *
    * Since: 0.1
    */
@@ -235,7 +238,8 @@ vmnet_network_adapter_class_init (VmnetNetworkAdapterClass *klass)
   /**
    * VmnetNetworkAdapter:virtual-function:
    *
-   * The PCI address of the VF backing the adapter, or %NULL.
+   * The PCI address of the VF plugged for the adapter (in the VM's live
+   * definition, whether or not the guest has taken it yet), or %NULL.
    *
    * Since: 0.1
    */

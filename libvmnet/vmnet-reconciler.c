@@ -5,6 +5,7 @@
 #include "vmnet-reconciler.h"
 #include "vmnet-enum-types.h"
 #include "vmnet-host-private.h"
+#include "vmnet-error.h"
 
 /**
  * VmnetReconciler:
@@ -88,6 +89,10 @@ pass_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->passes++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PASSES]);
   g_signal_emit (self, signals[SIGNAL_RECONCILED], 0, error);
+  /* Another process held the host's lock for the whole wait (a long move):
+   * what happened meanwhile needs a pass once it is done. */
+  if (g_error_matches (error, VMNET_ERROR, VMNET_ERROR_BUSY))
+    self->pass_again = TRUE;
   if (self->pass_again && self->host)
     {
       self->pass_again = FALSE;
@@ -267,8 +272,8 @@ connect_host (VmnetReconciler *self)
     return;
   self->connecting = TRUE;
   vmnet_libvirt_event_loop_register ();
-  g_async_initable_new_async (VMNET_TYPE_HOST, G_PRIORITY_DEFAULT, self->cancellable, host_ready, g_object_ref (self),
-                              "uri", self->uri, "host-root", self->host_root, NULL);
+  g_async_initable_new_async (VMNET_TYPE_HOST, G_PRIORITY_DEFAULT, self->cancellable, host_ready,
+                              g_object_ref (self), "uri", self->uri, "host-root", self->host_root, NULL);
 }
 
 static void
@@ -361,14 +366,14 @@ vmnet_reconciler_class_init (VmnetReconcilerClass *klass)
   /**
    * VmnetReconciler:host-root:
    *
-   * Where the host's files are read and written (as
-   * [property@Vmnet.Host:host-root]); %NULL for `/`.
+   * Where the host's files are read from, as [property@Vmnet.Host:host-root]
+   * (a copy of a host's /sys and /proc); %NULL: this machine's when the
+   * connection is local.
    *
    * Since: 0.1
    */
   properties[PROP_HOST_ROOT] = g_param_spec_string ("host-root", NULL, NULL, NULL,
-                                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                                    G_PARAM_STATIC_STRINGS);
+                                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * VmnetReconciler:host:
    *
@@ -558,4 +563,11 @@ vmnet_reconciler_get_passes (VmnetReconciler *self)
 {
   g_return_val_if_fail (VMNET_IS_RECONCILER (self), 0);
   return self->passes;
+}
+
+/* Whether a pass is running or due (one is asked for and not yet begun). */
+gboolean
+vmnet_reconciler_is_busy (VmnetReconciler *self)
+{
+  return self->pass_running || self->pass_source || self->pass_again;
 }

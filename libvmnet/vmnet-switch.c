@@ -64,7 +64,7 @@ vmnet_switch_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_IOV_QUEUE_PAIR_COUNT: g_value_set_int (value, i->iov_queue_pair_count); break;
     case PROP_IOV_QUEUE_PAIRS_IN_USE: g_value_set_int (value, i->iov_queue_pairs_in_use); break;
     case PROP_IOV_SUPPORT: g_value_set_enum (value, vmnet_checks_support (i->checks)); break;
-    case PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_reasons (i->checks)); break;
+    case PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_support_reasons (i->checks)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -197,7 +197,8 @@ vmnet_switch_class_init (VmnetSwitchClass *klass)
   /**
    * VmnetSwitch:iov-support-reasons:
    *
-   * Hyper-V's `IovSupportReasons`: one sentence with its fix for each check that is not a pass.
+   * Hyper-V's `IovSupportReasons`: one sentence with its fix for each check that is not a pass
+   * (or a skip), `OK` alone when there is none.
    *
    * Since: 0.1
    */
@@ -467,7 +468,7 @@ GStrv
 vmnet_switch_dup_iov_support_reasons (VmnetSwitch *self)
 {
   g_return_val_if_fail (VMNET_IS_SWITCH (self), NULL);
-  return vmnet_checks_reasons (self->info->checks);
+  return vmnet_checks_support_reasons (self->info->checks);
 }
 
 /**

@@ -17,6 +17,17 @@ typedef struct {
 gboolean vmnet_vf_set_teaming  (const gchar         *vf_address,
                                 gboolean             allow,
                                 GError             **error);
+gboolean vmnet_vf_still_held   (VmnetLibvirtConn    *conn,
+                                const gchar         *vm_uuid,
+                                const gchar         *adapter_name,
+                                const gchar         *vf_address,
+                                gchar              **reason);
+gboolean vmnet_vf_apply_teaming (const VmnetVfTarget *target,
+                                 const gchar         *vm_uuid,
+                                 const gchar         *adapter_name,
+                                 const gchar         *mac,
+                                 const gchar         *vf_address,
+                                 gboolean             allow);
 gboolean vmnet_vf_step_execute (const VmnetVfTarget *target,
                                 VmnetVfStep         *step,
                                 GError             **error);

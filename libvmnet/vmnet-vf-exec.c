@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The VF executor: one planner step carried out on a host — unplug (and
  * undo AllowTeaming), or plug from the switch's pool (MSI-X vectors first,
- * then the teamed VF found and AllowTeaming applied), the adapter's last
+ * then the teamed VF found and AllowTeaming set on it or off), the adapter's last
  * error kept in its metadata. */
 #include "config.h"
 
@@ -25,6 +25,93 @@ vmnet_vf_set_teaming (const gchar *vf_address, gboolean allow, GError **error)
   return vmnet_netlink_set_vf_teaming (pf, index, allow, error);
 }
 
+/* Whether libvirt's live definitions still give the VF at @vf_address to
+ * adapter @adapter_name of VM @vm_uuid; if not, @reason says who has it. */
+gboolean
+vmnet_vf_still_held (VmnetLibvirtConn *conn, const gchar *vm_uuid, const gchar *adapter_name,
+                     const gchar *vf_address, gchar **reason)
+{
+  g_autofree gchar *teamed = vmnet_libvirt_conn_teamed_vf (conn, vm_uuid, adapter_name);
+  g_autofree gchar *holder = NULL;
+
+  if (g_strcmp0 (teamed, vf_address) == 0)
+    return TRUE;
+  holder = vmnet_libvirt_conn_vf_holder (conn, vf_address);
+  if (holder)
+    *reason = g_strdup_printf ("VF %s no longer belongs to adapter '%s' (VM '%s' holds it)", vf_address,
+                               adapter_name, holder);
+  else
+    *reason = g_strdup_printf ("VF %s no longer belongs to adapter '%s' (it is free)", vf_address, adapter_name);
+  return FALSE;
+}
+
+/* AllowTeaming applied to the VF of adapter @adapter_name (MAC @mac) of VM
+ * @vm_uuid, read again from libvirt first: a VF the adapter no longer holds
+ * gets nothing (a VF another VM holds would give that VM MAC spoofing).
+ * A failure to apply is kept as the adapter's last error. Returns whether
+ * the setting was applied. */
+gboolean
+vmnet_vf_apply_teaming (const VmnetVfTarget *t, const gchar *vm_uuid, const gchar *adapter_name,
+                        const gchar *mac, const gchar *vf_address, gboolean allow)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *reason = NULL;
+
+  if (!vmnet_vf_still_held (t->conn, vm_uuid, adapter_name, vf_address, &reason))
+    {
+      g_info ("AllowTeaming not applied: %s", reason);
+      return FALSE;
+    }
+  if (!vmnet_vf_set_teaming (vf_address, allow, &error))
+    {
+      g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
+                                                   error->message);
+      vmnet_libvirt_conn_set_last_error (t->conn, vm_uuid, mac, message, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* AllowTeaming undone on a VF just unplugged, unless another VM holds it
+ * already. */
+static void
+undo_teaming (const VmnetVfTarget *t, const gchar *vf_address)
+{
+  g_autofree gchar *holder = vmnet_libvirt_conn_vf_holder (t->conn, vf_address);
+
+  if (holder)
+    g_info ("AllowTeaming not undone: VM '%s' holds VF %s now", holder, vf_address);
+  else
+    vmnet_vf_set_teaming (vf_address, FALSE, NULL);
+}
+
+/* A VF just plugged for an adapter without AllowTeaming has it off: a VF
+ * freed by a VM that went away keeps what its last holder had. Best effort
+ * (a driver without VF trust has it off anyway). */
+static void
+reset_teaming (const VmnetVfTarget *t, const VmnetVfStep *step)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *reason = NULL;
+
+  if (!vmnet_vf_still_held (t->conn, step->vm_uuid, step->adapter_name, step->virtual_function, &reason))
+    g_info ("AllowTeaming not reset: %s", reason);
+  else if (!vmnet_vf_set_teaming (step->virtual_function, FALSE, &error))
+    g_info ("VF %s: AllowTeaming not reset: %s", step->virtual_function, error->message);
+}
+
+/* The VF the pool hands out next gets MSI-X vectors only while no running
+ * VM holds it (its driver is unbound for that). */
+static gboolean
+vectors_vf_free (const VmnetVfTarget *t, const gchar *vf_address)
+{
+  g_autofree gchar *holder = vmnet_libvirt_conn_vf_holder (t->conn, vf_address);
+
+  if (holder)
+    g_info ("VF %s gets no MSI-X vectors: VM '%s' holds it", vf_address, holder);
+  return holder == NULL;
+}
+
 void
 vmnet_vf_step_set_result (VmnetVfStep *step, VmnetVfAction action, const gchar *reason)
 {
@@ -43,7 +130,7 @@ static gboolean
 attach (const VmnetVfTarget *t, const VmnetVfStep *step, GError **error)
 {
   g_autofree gchar *xml = vmnet_libvirt_vf_interface_xml (step->mac, step->pool, step->adapter_name, step->vlan_id);
-  gboolean vectors = step->vectors_vf && step->vectors >= 0 && t->sysfs_root;
+  gboolean vectors = step->vectors_vf && step->vectors >= 0 && t->sysfs_root && vectors_vf_free (t, step->vectors_vf);
   g_autoptr(GError) vectors_error = NULL;
 
   if (vectors && !vmnet_sysfs_set_vf_vectors (t->sysfs_root, step->vectors_vf, step->vectors, &vectors_error))
@@ -74,7 +161,7 @@ vmnet_vf_step_execute (const VmnetVfTarget *t, VmnetVfStep *step, GError **error
           return FALSE;
         }
       if (t->netlink && step->had_teaming && step->virtual_function)
-        vmnet_vf_set_teaming (step->virtual_function, FALSE, NULL);
+        undo_teaming (t, step->virtual_function);
       vmnet_vf_step_set_result (step, VMNET_VF_ACTION_DETACHED, NULL);
       return TRUE;
 
@@ -89,15 +176,19 @@ vmnet_vf_step_execute (const VmnetVfTarget *t, VmnetVfStep *step, GError **error
         }
       g_free (step->virtual_function);
       step->virtual_function = vmnet_libvirt_conn_teamed_vf (t->conn, step->vm_uuid, step->adapter_name);
-      if (t->netlink && step->allow_teaming && step->virtual_function &&
-          !vmnet_vf_set_teaming (step->virtual_function, TRUE, &local_error))
+      if (t->netlink && step->allow_teaming && step->virtual_function)
         {
-          g_autofree gchar *message = g_strdup_printf ("AllowTeaming could not be applied to the VF: %s",
-                                                       local_error->message);
-          vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, message, NULL);
+          if (vmnet_vf_apply_teaming (t, step->vm_uuid, step->adapter_name, step->mac, step->virtual_function, TRUE) &&
+              step->last_error)
+            vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, NULL, NULL);
         }
-      else if (step->last_error)
-        vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, NULL, NULL);
+      else
+        {
+          if (t->netlink && step->virtual_function)
+            reset_teaming (t, step);
+          if (step->last_error)
+            vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, NULL, NULL);
+        }
       vmnet_vf_step_set_result (step, VMNET_VF_ACTION_ATTACHED, NULL);
       return TRUE;
 

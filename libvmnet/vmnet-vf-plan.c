@@ -210,6 +210,7 @@ vmnet_vf_plan (const VmnetModel       *model,
   g_autoptr(GHashTable) free_count = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) attaching = g_hash_table_new (g_str_hash, g_str_equal);   /* switch -> attaches so far */
+  g_autoptr(GHashTable) ports_taken = g_hash_table_new (g_str_hash, g_str_equal);  /* VM uuid -> PCIe ports */
   const gchar *only_vm_uuid = scope ? scope->vm_uuid : NULL;
 
   for (guint i = 0; i < model->switches->len; i++)
@@ -247,7 +248,7 @@ vmnet_vf_plan (const VmnetModel       *model,
           key = adapter_key (a);
           want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a) || (mine && only_vm_uuid && scope->vm_running),
                                          sw && sw->iov_enabled, a->iov_weight, a->router_guard || a->dhcp_guard);
-          has = a->iov_usage && a->vf_alias != NULL;
+          has = a->vf_plugged && a->vf_alias != NULL;
           g_hash_table_add (seen, g_strdup (key));
 
           /* Settings a VF only gets when it is plugged: another value, another plug. */
@@ -319,7 +320,25 @@ vmnet_vf_plan (const VmnetModel       *model,
       Candidate *c = g_ptr_array_index (candidates, i);
       gint n = GPOINTER_TO_INT (g_hash_table_lookup (free_count, c->sw->name));
       gboolean mine = !only_vm_uuid || g_strcmp0 (only_vm_uuid, c->adapter->vm_uuid) == 0;
+      guint taken = GPOINTER_TO_UINT (g_hash_table_lookup (ports_taken, c->adapter->vm_uuid));
       VmnetVfStep *step;
+
+      /* A q35 VM takes a hot-plugged VF only in an empty PCIe port: without
+       * one the attach would fail, so it is not tried. */
+      if (c->adapter->pcie_ports >= 0 && (gint) taken >= c->adapter->pcie_ports_free)
+        {
+          if (!mine)
+            continue;
+          step = step_new (VMNET_VF_STEP_WAIT, c->adapter, c->key);
+          step->pool = g_strdup (c->sw->iov_pool_name);
+          step->news = c->news;
+          step->reason = g_strdup_printf ("No free PCIe port in VM '%s' for a hot-plugged VF (add pcie-root-port "
+                                          "controllers to its definition)", c->adapter->vm_name);
+          g_ptr_array_add (steps, step);
+          continue;
+        }
+      if (n != 0)
+        g_hash_table_insert (ports_taken, (gpointer) c->adapter->vm_uuid, GUINT_TO_POINTER (taken + 1));
 
       if (n > 0)
         g_hash_table_insert (free_count, c->sw->name, GINT_TO_POINTER (n - 1));
@@ -374,7 +393,7 @@ vmnet_vf_plan_release (const VmnetVmInfo *vm, const gchar *reason)
       g_autofree gchar *key = NULL;
       VmnetVfStep *step;
 
-      if (!a->iov_usage || !a->vf_alias || !a->mac_address)
+      if (!a->vf_plugged || !a->vf_alias || !a->mac_address)
         continue;
       key = adapter_key (a);
       step = step_new (VMNET_VF_STEP_DETACH, a, key);

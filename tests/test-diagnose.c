@@ -2,6 +2,7 @@
 /* Part 8 scenarios: a fixture machine each (sysfs and /proc trees plus a
  * libvirt test-driver host), and the exact checks for host, switch and adapter. */
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "vmnet-test-util.h"
@@ -24,6 +25,14 @@ typedef struct {
   gboolean     vf_attached;
   gboolean     vm_running;
   gint         vf_total_msix;  /* 0: not exposed */
+  gboolean     guest_hidden;   /* the guest has not taken the plugged VF */
+  const gchar *ir_erratum;     /* a kernel message on the chipset's interrupt remapping erratum */
+  const gchar *bond;           /* the switch's adapter is this kind ("bond", "team") over the NIC */
+  guint        pcie_ports;     /* a q35 VM with this many pcie-root-ports (0: a pc machine) */
+  guint        pcie_ports_used;
+  gboolean     weight_zero;    /* the adapter's IovWeight is 0 */
+  gboolean     no_failover;    /* the adapter is defined without failover */
+  gboolean     others_hold_vfs; /* vm2 holds both VFs */
 } Machine;
 
 static const Machine good = {
@@ -58,9 +67,17 @@ build_root (const Machine *m)
   put (root, "proc/cpuinfo", cpuinfo);
   put (root, "proc/cmdline", m->iommu_cmdline ? "BOOT_IMAGE=/vmlinuz root=/dev/sda1 intel_iommu=on iommu=pt\n"
                                               : "BOOT_IMAGE=/vmlinuz root=/dev/sda1\n");
-  put (root, "proc/interrupts", m->interrupt_remapping
-       ? "           CPU0\n  0:         42   IR-IO-APIC    2-edge      timer\n 24:  0  DMAR-MSI  0-edge  dmar0\n"
-       : "           CPU0\n  0:         42   IO-APIC    2-edge      timer\n");
+  {
+    /* A guest's driver that has the VF enables its interrupts through vfio. */
+    g_autofree gchar *interrupts =
+      g_strdup_printf ("%s%s%s", m->interrupt_remapping
+                       ? "           CPU0\n  0:         42   IR-IO-APIC    2-edge      timer\n 24:  0  DMAR-MSI  0-edge  dmar0\n"
+                       : "           CPU0\n  0:         42   IO-APIC    2-edge      timer\n",
+                       m->vf_attached && !m->guest_hidden ? (m->interrupt_remapping ? " 57:  1234  IR-" : " 57:  1234  ") : "",
+                       m->vf_attached && !m->guest_hidden
+                       ? "PCI-MSIX-0000:01:10.0    0-edge      vfio-msix[0](0000:01:10.0)\n" : "");
+    put (root, "proc/interrupts", interrupts);
+  }
   put (root, "proc/sys/kernel/osrelease", "6.1.0-test\n");
   put (root, "lib/modules/6.1.0-test/modules.dep",
        m->vfio ? "kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/vfio.ko\n" : "kernel/drivers/net/e1000e.ko:\n");
@@ -72,12 +89,28 @@ build_root (const Machine *m)
   if (m->unsafe_override)
     put (root, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
   {
-    g_autofree gchar *kmsg = g_strdup_printf ("6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n%s%s%s",
+    g_autofree gchar *kmsg = g_strdup_printf ("6,100,1000,-;pci 0000:00:00.0: [8086:0000] type 00\n%s%s%s%s%s%s",
                                               m->kernel_error ? "3,101,2000,-;" : "",
                                               m->kernel_error ? m->kernel_error : "",
-                                              m->kernel_error ? "\n" : "");
+                                              m->kernel_error ? "\n" : "",
+                                              m->ir_erratum ? "4,102,3000,-;" : "",
+                                              m->ir_erratum ? m->ir_erratum : "",
+                                              m->ir_erratum ? "\n" : "");
     put (root, "dev/kmsg", kmsg);
   }
+
+  if (m->bond)
+    {
+      /* bond0 over the NIC: bonding/ for a bond, DEVTYPE in uevent for both. */
+      g_autofree gchar *uevent = g_strdup_printf ("DEVTYPE=%s\nINTERFACE=bond0\nIFINDEX=9\n", m->bond);
+      put (root, "sys/class/net/bond0/uevent", uevent);
+      if (g_str_equal (m->bond, "bond"))
+        put (root, "sys/class/net/bond0/bonding/slaves", "enp1s0\n");
+      {
+        g_autofree gchar *link = g_build_filename (root, "sys/class/net/bond0/lower_enp1s0", NULL);
+        g_assert_cmpint (symlink ("../enp1s0", link), ==, 0);
+      }
+    }
 
   if (m->sriov_nic)
     {
@@ -120,7 +153,11 @@ build_xml (const Machine *m)
         "<capability type='virt_functions' maxCount='7'>");
       for (guint i = 0; i < m->num_vfs; i++)
         g_string_append_printf (body, "<address domain='0x0000' bus='0x01' slot='0x10' function='0x%u'/>", i * 2);
-      g_string_append (body, "</capability></capability></device>"
+      g_string_append (body, "</capability>");
+      if (m->iommu)
+        g_string_append (body, "<iommuGroup number='10'><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
+                               "</iommuGroup>");
+      g_string_append (body, "</capability></device>"
         "<device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent><capability type='net'>"
         "<interface>enp1s0</interface><address>52:54:00:12:34:56</address><link speed='1000' state='up'/></capability></device>");
     }
@@ -132,18 +169,31 @@ build_xml (const Machine *m)
       "<device><name>net_eno1</name><parent>pci_0000_00_1f_6</parent><capability type='net'>"
       "<interface>eno1</interface><address>52:54:00:12:34:57</address></capability></device>");
 
-  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward></network>", nic);
+  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward></network>",
+                          m->bond ? "bond0" : nic);
   if (m->iov_switch)
-    g_string_append_printf (body, "<network><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='%s'/></forward></network>", nic);
+    g_string_append_printf (body, "<network><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='%s'/></forward></network>",
+                            m->bond ? "bond0" : nic);
 
   g_string_append_printf (body,
     "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>vm1</name>"
-    "<memory>1024</memory><os><type>hvm</type></os>"
+    "<memory>1024</memory><os><type%s>hvm</type></os>"
     "<metadata><vmnet:adapters xmlns:vmnet='http://libvmnet.org/xmlns/vmnet/1.0'>"
-    "<vmnet:adapter mac='52:54:00:aa:00:01' iov-weight='100'%s/></vmnet:adapters></metadata><devices>"
+    "<vmnet:adapter mac='52:54:00:aa:00:01' iov-weight='%s'%s/></vmnet:adapters></metadata><devices>"
     "<interface type='network'><mac address='52:54:00:aa:00:01'/><source network='sw'/><model type='virtio'/>"
-    "<teaming type='persistent'/><alias name='ua-net0'/></interface>",
-    m->router_guard ? " router-guard='on'" : "");
+    "%s<alias name='ua-net0'/></interface>",
+    m->pcie_ports ? " machine='pc-q35-7.2'" : "", m->weight_zero ? "0" : "100",
+    m->router_guard ? " router-guard='on'" : "", m->no_failover ? "" : "<teaming type='persistent'/>");
+  /* The ports, and a disk on each used one (as libvirt addresses them). */
+  for (guint i = 0; i < m->pcie_ports; i++)
+    g_string_append_printf (body, "<controller type='pci' index='%u' model='pcie-root-port'>"
+                            "<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x%x'/></controller>",
+                            i + 1, i);
+  for (guint i = 0; i < m->pcie_ports_used; i++)
+    g_string_append_printf (body, "<disk type='file' device='disk'><source file='/var/lib/d%u.img'/>"
+                            "<target dev='vd%c' bus='virtio'/>"
+                            "<address type='pci' domain='0x0000' bus='0x%02x' slot='0x00' function='0x0'/></disk>",
+                            i, 'a' + i, i + 1);
   if (m->vf_attached)
     g_string_append (body,
       "<interface type='hostdev' managed='yes'><mac address='52:54:00:aa:00:01'/>"
@@ -151,6 +201,23 @@ build_xml (const Machine *m)
       "<teaming type='transient' persistent='ua-net0'/><alias name='ua-net0-vf'/></interface>");
   g_string_append_printf (body, "</devices>%s</domain>",
                           m->vm_running ? "" : "<test:runstate>5</test:runstate>");
+  if (m->others_hold_vfs)
+    {
+      g_string_append (body,
+        "<domain type='test'><name>vm2</name><memory>1024</memory><os><type>hvm</type></os>"
+        "<metadata><vmnet:adapters xmlns:vmnet='http://libvmnet.org/xmlns/vmnet/1.0'>"
+        "<vmnet:adapter mac='52:54:00:bb:00:01' iov-weight='100'/><vmnet:adapter mac='52:54:00:bb:00:02' iov-weight='100'/>"
+        "</vmnet:adapters></metadata><devices>");
+      for (guint i = 0; i < 2; i++)
+        g_string_append_printf (body,
+          "<interface type='network'><mac address='52:54:00:bb:00:0%u'/><source network='sw'/><model type='virtio'/>"
+          "<teaming type='persistent'/><alias name='ua-n%u'/></interface>"
+          "<interface type='hostdev' managed='yes'><mac address='52:54:00:bb:00:0%u'/>"
+          "<source><address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x%u'/></source>"
+          "<teaming type='transient' persistent='ua-n%u'/><alias name='ua-n%u-vf'/></interface>",
+          i + 1, i, i + 1, i * 2, i, i);
+      g_string_append (body, "</devices></domain>");
+    }
   return vmnet_test_host_xml (body->str);
 }
 
@@ -269,7 +336,16 @@ test_good_machine (void)
 
   CHECK (host_checks, "hostdev=skip");
   g_assert_cmpint (vmnet_host_get_iov_support (o->host), ==, VMNET_TERNARY_TRUE);
-  g_assert_cmpuint (g_strv_length (reasons), ==, 0);
+  /* As Hyper-V shows a host and a switch that can do SR-IOV. */
+  g_assert_cmpuint (g_strv_length (reasons), ==, 1);
+  g_assert_cmpstr (reasons[0], ==, "OK");
+  {
+    g_autoptr(VmnetSwitch) sw = vmnet_host_find_switch (o->host, "sw", NULL);
+    g_auto(GStrv) sw_reasons = vmnet_switch_dup_iov_support_reasons (sw);
+    g_autofree gchar *joined = g_strjoinv ("|", sw_reasons);
+    g_assert_cmpstr (joined, ==, "OK");
+  }
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_usage (a), ==, 1);
   CHECK (switch_checks, "");
   CHECK (adapter_checks, "");
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_OK);
@@ -573,6 +649,312 @@ test_vm_stopped (void)
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_STOPPED);
 }
 
+static gchar *
+description_of (Opened *o, const gchar *vm, const gchar *adapter)
+{
+  g_autoptr(VmnetVm) v = vmnet_host_find_vm (o->host, vm, NULL);
+  g_autoptr(VmnetNetworkAdapter) a = vmnet_vm_find_network_adapter (v, adapter, NULL);
+  return g_strjoinv ("|", (gchar **) vmnet_network_adapter_get_status_description (a));
+}
+
+static const VmnetIovCheck *
+check_of (GPtrArray *checks, VmnetIovCheckCode code)
+{
+  for (guint i = 0; i < checks->len; i++)
+    if (vmnet_iov_check_get_code (g_ptr_array_index (checks, i)) == code)
+      return g_ptr_array_index (checks, i);
+  g_assert_not_reached ();
+}
+
+/* SR-IOV off by choice: the status says so and nothing else, even where the
+ * host could not do it (test-sriov lists that). */
+static void
+test_weight_zero (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  g_autofree gchar *d = NULL;
+
+  m.weight_zero = TRUE;
+  m.vf_attached = FALSE;
+  m.interrupt_remapping = FALSE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-iov-weight=fail host-support=fail adapter-switch=skip adapter-vf=skip");
+  a = the_adapter (o);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_OK);
+  d = description_of (o, "vm1", "net0");
+  g_assert_cmpstr (d, ==, "OK (SR-IOV off: IovWeight 0)");
+}
+
+/* Defined without failover: the VM definition's state, with the fix that
+ * makes it ready; no IovWeight advice where the switch gives no VFs. */
+static void
+test_no_failover (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(Opened) o2 = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autofree gchar *d = NULL;
+  g_autofree gchar *d2 = NULL;
+  const VmnetIovCheck *c;
+
+  m.no_failover = TRUE;
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-failover=fail adapter-vf=skip");
+  d = description_of (o, "vm1", "net0");
+  g_assert_true (g_str_has_prefix (d, "Degraded (SR-IOV configuration error)|"));
+  g_assert_null (strstr (d, "guest error"));
+  checks = adapter_checks (o);
+  c = check_of (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER);
+  g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), "VM 'vm1' is defined without failover"));
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (c), "--iov-weight 100 makes the definition failover-ready"));
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (c), "restart the VM"));
+
+  /* Not in SR-IOV mode: the switch is the fix, not IovWeight. */
+  m.iov_switch = FALSE;
+  o2 = open_machine (&m);
+  {
+    Opened *saved = o;
+    o = o2;
+    CHECK (adapter_checks, "adapter-switch=fail adapter-failover=skip adapter-vf=skip");
+    o = saved;
+  }
+  d2 = description_of (o2, "vm1", "net0");
+  g_assert_null (strstr (d2, "IovWeight above 0"));
+  g_assert_null (strstr (d2, "--iov-weight"));
+  g_assert_nonnull (strstr (d2, "--enable-iov"));
+}
+
+/* No free VF: what frees one, never "lower the IovWeight of other adapters"
+ * (a VF is not taken from an adapter that still wants it). */
+static void
+test_all_vfs_held (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) sw = NULL;
+  const VmnetIovCheck *c;
+  g_autofree gchar *d = NULL;
+
+  m.vf_attached = FALSE;
+  m.others_hold_vfs = TRUE;
+  o = open_machine (&m);
+  CHECK (switch_checks, "switch-free-vfs=warn");
+  CHECK (adapter_checks, "adapter-vf=fail");
+  checks = adapter_checks (o);
+  c = check_of (checks, VMNET_IOV_CHECK_ADAPTER_VF);
+  g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), "No free VF on switch 'sw' (2 of 2 in use)"));
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (c), "stop or remove a VM that holds one (vm2/n0, vm2/n1)"));
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (c), "--iov-weight 0"));
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (c), "raise NumVFs of enp1s0, up to 7"));
+  sw = switch_checks (o);
+  g_assert_cmpstr (vmnet_iov_check_get_fix (check_of (sw, VMNET_IOV_CHECK_SWITCH_FREE_VFS)), ==,
+                   vmnet_iov_check_get_fix (c));
+  d = description_of (o, "vm1", "net0");
+  g_assert_true (g_str_has_prefix (d, "Degraded (SR-IOV resource error)|"));
+  g_assert_null (strstr (d, "lower the IovWeight"));
+}
+
+/* Without the host's files (the test driver): each UNKNOWN names its own
+ * check and files; what libvirt tells (node devices in IOMMU groups) is used. */
+static void
+test_without_host_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *xml = build_xml (&good);
+  g_autofree gchar *uri = vmnet_test_uri_for_xml (xml);
+  g_autoptr(VmnetHost) host = g_initable_new (VMNET_TYPE_HOST, NULL, &error, "uri", uri, NULL);
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GHashTable) messages = g_hash_table_new (g_str_hash, g_str_equal);
+  const gchar *const wants[][2] = {
+    { "interrupt-remapping", "/proc/interrupts" }, { "slat", "/proc/cpuinfo" }, { "vfio", "vfio-pci" },
+    { "vf-isolation", "IOMMU groups" }, { "firmware-resources", "/dev/kmsg" },
+  };
+  g_autoptr(GEnumClass) codes = g_type_class_ref (VMNET_TYPE_IOV_CHECK_CODE);
+  g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+
+  g_assert_no_error (error);
+  checks = vmnet_host_dup_iov_checks (host);
+  assert_checks (checks, "hostdev=skip interrupt-remapping=unknown slat=unknown vfio=unknown vf-isolation=unknown "
+                         "firmware-resources=unknown");
+  g_assert_nonnull (strstr (vmnet_iov_check_get_message (check_of (checks, VMNET_IOV_CHECK_DMA_REMAPPING)),
+                            "node devices are in IOMMU groups"));
+  for (guint i = 0; i < G_N_ELEMENTS (wants); i++)
+    {
+      const VmnetIovCheck *c = check_of (checks, g_enum_get_value_by_nick (codes, wants[i][0])->value);
+      const gchar *message = vmnet_iov_check_get_message (c);
+      g_assert_nonnull (strstr (message, wants[i][1]));
+      g_assert_nonnull (strstr (message, "test driver"));
+      g_assert_null (strstr (message, "remote"));
+      /* Each its own sentence. */
+      g_assert_false (g_hash_table_contains (messages, message));
+      g_hash_table_add (messages, (gpointer) message);
+    }
+
+  /* The plugged VF: the guest cannot be confirmed from here. */
+  vm = vmnet_host_find_vm (host, "vm1", NULL);
+  a = vmnet_vm_find_network_adapter (vm, "net0", NULL);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_usage (a), ==, 0);
+  g_assert_cmpstr (vmnet_network_adapter_get_virtual_function (a), ==, "0000:01:10.0");
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_OK);
+  g_assert_cmpstr (vmnet_network_adapter_get_status_description (a)[0], ==,
+                   "OK (SR-IOV plugged, guest not confirmed)");
+}
+
+/* With --host-root: no reason blames the connection, even for a file the
+ * tree lacks. */
+static void
+test_host_root_never_blames_connection (void)
+{
+  g_autoptr(Opened) o = open_machine (&good);
+  g_autofree gchar *interrupts = g_build_filename (o->root, "proc/interrupts", NULL);
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+
+  g_assert_cmpint (g_unlink (interrupts), ==, 0);
+  g_assert_true (vmnet_host_refresh (o->host, NULL, NULL));
+  CHECK (host_checks, "hostdev=skip interrupt-remapping=unknown");
+  checks = host_checks (o);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const gchar *message = vmnet_iov_check_get_message (g_ptr_array_index (checks, i));
+      g_assert_null (strstr (message, "remote"));
+      g_assert_null (strstr (message, "test driver"));
+    }
+  g_assert_nonnull (strstr (vmnet_iov_check_get_message (check_of (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING)),
+                            "/proc/interrupts, which could not be read"));
+  a = the_adapter (o);
+  {
+    g_autofree gchar *d = g_strjoinv ("|", (gchar **) vmnet_network_adapter_get_status_description (a));
+    g_assert_null (strstr (d, "remote"));
+    g_assert_nonnull (strstr (d, "not known are Interrupt remapping"));
+  }
+}
+
+/* The chipset erratum: the kernel turned interrupt remapping off; a firmware
+ * update is the fix, not a firmware setting. */
+static void
+test_interrupt_remapping_erratum (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(Opened) o2 = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) checks2 = NULL;
+  const VmnetIovCheck *c;
+
+  m.interrupt_remapping = FALSE;
+  m.ir_erratum = "This system BIOS has enabled interrupt remapping\\x0aon a chipset that contains an erratum making "
+                 "that\\x0afeature unstable.  To maintain system stability\\x0ainterrupt remapping is being disabled.  "
+                 "Please\\x0acontact your BIOS vendor for an update";
+  o = open_machine (&m);
+  CHECK (host_checks, "hostdev=skip interrupt-remapping=fail");
+  checks = host_checks (o);
+  c = check_of (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING);
+  g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), "chipset has an erratum"));
+  g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), "interrupt remapping is being disabled"));
+  g_assert_null (strstr (vmnet_iov_check_get_message (c), "\\x0a"));
+  g_assert_true (g_str_has_prefix (vmnet_iov_check_get_fix (c), "Update the system firmware"));
+  g_assert_null (strstr (vmnet_iov_check_get_fix (c), "Enable interrupt remapping in the firmware"));
+
+  m.unsafe_override = TRUE;
+  o2 = open_machine (&m);
+  checks2 = vmnet_host_dup_iov_checks (o2->host);
+  c = check_of (checks2, VMNET_IOV_CHECK_INTERRUPT_REMAPPING);
+  g_assert_cmpint (vmnet_iov_check_get_result (c), ==, VMNET_CHECK_RESULT_WARN);
+  g_assert_true (g_str_has_prefix (vmnet_iov_check_get_fix (c), "Update the system firmware"));
+}
+
+/* A VF in the live XML that the guest has not taken (QEMU hides a failover
+ * primary until the guest negotiates it): not IovUsage 1. */
+static void
+test_guest_has_not_taken_vf (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+
+  m.guest_hidden = TRUE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vf=fail");
+  a = the_adapter (o);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_usage (a), ==, 0);
+  g_assert_cmpstr (vmnet_network_adapter_get_virtual_function (a), ==, "0000:01:10.0");
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+  g_assert_cmpstr (vmnet_network_adapter_get_status_description (a)[0], ==, "Degraded (SR-IOV guest error)");
+  checks = adapter_checks (o);
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (check_of (checks, VMNET_IOV_CHECK_ADAPTER_VF)), "net_failover"));
+}
+
+/* q35: a hot-plugged VF needs an empty pcie-root-port. */
+static void
+test_pcie_ports (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(Opened) o2 = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  const VmnetIovCheck *c;
+
+  m.vf_attached = FALSE;
+  m.pcie_ports = 2;
+  m.pcie_ports_used = 2;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-pcie-slot=fail adapter-vf=skip");
+  checks = adapter_checks (o);
+  c = check_of (checks, VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT);
+  g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), "all 2 pcie-root-port controllers hold a device"));
+  g_assert_nonnull (strstr (vmnet_iov_check_get_fix (c), "<controller type='pci' model='pcie-root-port'/>"));
+  {
+    g_autofree gchar *d = description_of (o, "vm1", "net0");
+    g_assert_true (g_str_has_prefix (d, "Degraded (SR-IOV configuration error)|"));
+  }
+  if (g_getenv ("VMNET_CLI"))
+    g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
+
+  /* One port left: the VF can come. */
+  m.pcie_ports = 3;
+  o2 = open_machine (&m);
+  {
+    Opened *saved = o;
+    o = o2;
+    CHECK (adapter_checks, "adapter-vf=warn");
+    o = saved;
+  }
+}
+
+/* A bond or team as the switch's adapter: named, with why VFs cannot pass it. */
+static void
+test_bond_or_team_adapter (void)
+{
+  const gchar *kinds[] = { "bond", "team" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      Machine m = good;
+      g_autoptr(Opened) o = NULL;
+      g_autoptr(GPtrArray) checks = NULL;
+      g_autofree gchar *want = g_strdup_printf ("Adapter bond0 of switch 'sw' is a %s over enp1s0", kinds[i]);
+      const VmnetIovCheck *c;
+
+      m.bond = kinds[i];
+      m.vf_attached = FALSE;
+      o = open_machine (&m);
+      CHECK (switch_checks, "switch-adapter-sriov=fail switch-vfs-enabled=skip switch-iov-mode=skip switch-free-vfs=skip");
+      checks = switch_checks (o);
+      c = check_of (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV);
+      g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), want));
+      g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), "SR-IOV cannot pass through it"));
+      g_assert_nonnull (strstr (vmnet_iov_check_get_fix (c), "--net-adapter enp1s0"));
+    }
+}
+
 /* This machine's own /sys and /proc: no crash, and answers that agree with the files. */
 static void
 test_this_machine (void)
@@ -629,5 +1011,14 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/diagnose/vm-stopped", test_vm_stopped);
   g_test_add_func ("/vmnet/diagnose/this-machine", test_this_machine);
   g_test_add_func ("/vmnet/diagnose/queue-pair-vectors", test_queue_pair_vectors);
+  g_test_add_func ("/vmnet/diagnose/weight-zero", test_weight_zero);
+  g_test_add_func ("/vmnet/diagnose/no-failover", test_no_failover);
+  g_test_add_func ("/vmnet/diagnose/all-vfs-held", test_all_vfs_held);
+  g_test_add_func ("/vmnet/diagnose/without-host-files", test_without_host_files);
+  g_test_add_func ("/vmnet/diagnose/host-root-never-blames-connection", test_host_root_never_blames_connection);
+  g_test_add_func ("/vmnet/diagnose/interrupt-remapping-erratum", test_interrupt_remapping_erratum);
+  g_test_add_func ("/vmnet/diagnose/guest-has-not-taken-vf", test_guest_has_not_taken_vf);
+  g_test_add_func ("/vmnet/diagnose/pcie-ports", test_pcie_ports);
+  g_test_add_func ("/vmnet/diagnose/bond-or-team-adapter", test_bond_or_team_adapter);
   return g_test_run ();
 }

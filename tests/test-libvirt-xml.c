@@ -170,6 +170,37 @@ test_repeated_elements (void)
   g_assert_cmpstr (f->teaming_persistent, ==, "ua-a");
 }
 
+/* Hot-pluggable PCIe ports of a q35 domain and how many hold nothing: a
+ * root port with hotplug off does not count, a switch's downstream port does. */
+static void
+test_domain_pcie_ports (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetDomainFact) q35 = vmnet_libvirt_parse_domain (
+    "<domain type='kvm' id='3'><name>q</name><os><type arch='x86_64' machine='pc-q35-8.2'>hvm</type></os><devices>"
+    "<controller type='pci' index='0' model='pcie-root'/>"
+    "<controller type='pci' index='1' model='pcie-root-port'><address type='pci' bus='0x00' slot='0x02'/></controller>"
+    "<controller type='pci' index='2' model='pcie-root-port'><address type='pci' bus='0x00' slot='0x03'/></controller>"
+    "<controller type='pci' index='3' model='pcie-root-port'><target hotplug='off'/>"
+    "<address type='pci' bus='0x00' slot='0x04'/></controller>"
+    "<controller type='pci' index='4' model='pcie-switch-upstream-port'><address type='pci' bus='0x02' slot='0x00'/></controller>"
+    "<controller type='pci' index='5' model='pcie-switch-downstream-port'><address type='pci' bus='0x04' slot='0x00'/></controller>"
+    "<interface type='network'><mac address='52:54:00:00:00:01'/><source network='sw'/>"
+    "<address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></interface>"
+    "</devices></domain>", &error);
+  g_autoptr(VmnetDomainFact) pc = NULL;
+
+  g_assert_no_error (error);
+  /* Ports 1, 2 and 5; 1 holds the interface, 2 the switch: 5 is free. */
+  g_assert_cmpint (q35->pcie_ports, ==, 3);
+  g_assert_cmpint (q35->pcie_ports_free, ==, 1);
+
+  pc = vmnet_libvirt_parse_domain ("<domain type='kvm'><name>p</name><os><type machine='pc-i440fx-8.2'>hvm</type></os>"
+                                   "<devices/></domain>", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pc->pcie_ports, ==, -1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,5 +211,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/libvirt-xml/network-pool", test_network_pool);
   g_test_add_func ("/vmnet/libvirt-xml/domain", test_domain);
   g_test_add_func ("/vmnet/libvirt-xml/repeated-elements", test_repeated_elements);
+  g_test_add_func ("/vmnet/libvirt-xml/domain-pcie-ports", test_domain_pcie_ports);
   return g_test_run ();
 }

@@ -108,7 +108,11 @@ test_model_adapters (void)
   g_assert_cmpstr (third->name, ==, "net2");
   g_assert_true (front->failover_ready);
   g_assert_false (second->failover_ready);
-  g_assert_cmpuint (front->iov_usage, ==, 1);
+  /* Plugged, but whether the guest has it shows on the host only: no IovUsage yet. */
+  g_assert_true (front->vf_plugged);
+  g_assert_cmpint (front->guest_vf, ==, VMNET_TERNARY_UNKNOWN);
+  g_assert_cmpuint (front->iov_usage, ==, 0);
+  g_assert_cmpstr (front->status_description[0], ==, "OK (SR-IOV plugged, guest not confirmed)");
   g_assert_cmpstr (front->virtual_function, ==, "0000:3b:10.2");
   g_assert_cmpuint (front->iov_queue_pairs_assigned, ==, 1);
   g_assert_cmpuint (front->iov_weight, ==, 100);
@@ -241,6 +245,46 @@ test_model_vlan_check (void)
     }
 }
 
+/* A remote connection: the host's files are out of reach; what libvirt
+ * reports (vfio in the domain capabilities) is used, the rest names its
+ * files and the way to read them. */
+static void
+test_model_remote_unknowns (void)
+{
+  const gchar *devs[] = { pf_xml, vf_xml, net_xml, NULL };
+  const gchar *nets[] = { sw_xml, pool_xml, NULL };
+  const gchar *doms[] = { domain_xml, NULL };
+  g_autoptr(VmnetHostFacts) facts = facts_from (devs, nets, doms);
+  g_autoptr(VmnetModel) model = NULL;
+  gboolean saw_ir = FALSE;
+
+  facts->remote = TRUE;
+  facts->privileged = TRUE;
+  facts->hostdev_vfio = VMNET_TERNARY_TRUE;
+  model = vmnet_model_build (facts);
+  for (guint i = 0; i < model->host_checks->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (model->host_checks, i);
+      VmnetIovCheckCode code = vmnet_iov_check_get_code (c);
+
+      if (code == VMNET_IOV_CHECK_DMA_REMAPPING || code == VMNET_IOV_CHECK_VFIO)
+        {
+          g_assert_cmpint (vmnet_iov_check_get_result (c), ==, VMNET_CHECK_RESULT_PASS);
+          g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), "domain capabilities"));
+        }
+      if (code == VMNET_IOV_CHECK_INTERRUPT_REMAPPING)
+        {
+          saw_ir = TRUE;
+          g_assert_cmpint (vmnet_iov_check_get_result (c), ==, VMNET_CHECK_RESULT_UNKNOWN);
+          g_assert_cmpstr (vmnet_iov_check_get_message (c), ==,
+                           "Not known: whether interrupt remapping is active is read from the host's "
+                           "/proc/interrupts, which a remote connection does not reach and libvirt does not report.");
+          g_assert_nonnull (strstr (vmnet_iov_check_get_fix (c), "--host-root"));
+        }
+    }
+  g_assert_true (saw_ir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -249,5 +293,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/model/adapters", test_model_adapters);
   g_test_add_func ("/vmnet/model/stopped-vm-holds-no-vf", test_model_stopped_vm_holds_no_vf);
   g_test_add_func ("/vmnet/model/vlan-check", test_model_vlan_check);
+  g_test_add_func ("/vmnet/model/remote-unknowns", test_model_remote_unknowns);
   return g_test_run ();
 }

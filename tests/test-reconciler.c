@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* VmnetReconciler on libvirt's test driver: passes follow events, a failed
- * attach is retried only when VFs may have come free, stopping stops. The
- * test driver cannot attach VFs, so every attach fails with its reason. */
+ * attach is retried only when VFs may have come free, stopping stops, a pass
+ * that gave up waiting for the host lock is made again. The test driver
+ * cannot attach VFs, so every attach fails with its reason. */
+#include <string.h>
 #include <libvirt/libvirt.h>
 
 #include "vmnet-test-util.h"
+#include "vmnet-host-private.h"
 
 #define NS "http://libvmnet.org/xmlns/vmnet/1.0"
 
@@ -89,6 +92,8 @@ settle (Fixture *f)
           passes = vmnet_reconciler_get_passes (f->reconciler);
           quiet_since = g_get_monotonic_time ();
         }
+      else if (vmnet_reconciler_is_busy (f->reconciler))
+        quiet_since = g_get_monotonic_time ();
       else if (passes > 0 && g_get_monotonic_time () - quiet_since > 300 * 1000)
         return;
       g_usleep (10 * 1000);
@@ -260,11 +265,82 @@ test_unreachable_is_retried (void)
   vmnet_reconciler_stop (r);
 }
 
+/* Another holder of the host lock, in a thread of its own. */
+typedef struct {
+  GMutex   mutex;
+  GCond    cond;
+  gboolean held;
+  gboolean release;
+} Holder;
+
+static gpointer
+hold_lock (gpointer data)
+{
+  Holder *h = data;
+  VmnetHostLock *lock = vmnet_host_lock_acquire ("test:///default", 5000, NULL, NULL);
+
+  g_assert_nonnull (lock);
+  g_mutex_lock (&h->mutex);
+  h->held = TRUE;
+  g_cond_broadcast (&h->cond);
+  while (!h->release)
+    g_cond_wait (&h->cond, &h->mutex);
+  g_mutex_unlock (&h->mutex);
+  vmnet_host_lock_release (lock);
+  return NULL;
+}
+
+/* A pass that gave up waiting for the host lock (another process changing
+ * the host for longer than the wait) is made again, with no new event: the
+ * adapter waiting for a VF gets its attach once the lock is free. */
+static void
+test_busy_pass_again (Fixture *f, gconstpointer data)
+{
+  Holder h = { 0 };
+  GThread *thread;
+  gint64 deadline;
+  gboolean busy = FALSE;
+
+  g_setenv ("VMNET_LOCK_TIMEOUT", "1", TRUE);
+  thread = g_thread_new ("holder", hold_lock, &h);
+  g_mutex_lock (&h.mutex);
+  while (!h.held)
+    g_cond_wait (&h.cond, &h.mutex);
+  g_mutex_unlock (&h.mutex);
+
+  vmnet_reconciler_start (f->reconciler);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!busy && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+      for (guint i = 0; i < f->errors->len; i++)
+        busy |= strstr (g_ptr_array_index (f->errors, i), "is busy") != NULL;
+    }
+  g_assert_true (busy);
+  g_assert_cmpuint (count (f->failed, "rec-a/net0"), ==, 0);
+
+  g_mutex_lock (&h.mutex);
+  h.release = TRUE;
+  g_cond_broadcast (&h.cond);
+  g_mutex_unlock (&h.mutex);
+  g_thread_join (thread);
+  g_mutex_clear (&h.mutex);
+  g_cond_clear (&h.cond);
+
+  settle (f);
+  g_assert_cmpuint (count (f->failed, "rec-a/net0"), ==, 1);
+  vmnet_reconciler_stop (f->reconciler);
+  g_unsetenv ("VMNET_LOCK_TIMEOUT");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/vmnet/reconciler/follows-events", Fixture, NULL, fixture_set_up, test_follows_events, fixture_tear_down);
   g_test_add_func ("/vmnet/reconciler/unreachable-is-retried", test_unreachable_is_retried);
+  g_test_add ("/vmnet/reconciler/busy-pass-again", Fixture, NULL, fixture_set_up, test_busy_pass_again,
+              fixture_tear_down);
   return g_test_run ();
 }

@@ -136,6 +136,99 @@ test_wait_reported_once (Fixture *f, gconstpointer data)
   g_assert_false (again->report);
 }
 
+#define OWN_VF_ADDRESS "0fee:fe:1f.7"   /* a VF no machine has: nothing real is touched */
+#define OWN_VF_SOURCE "<source><address type='pci' domain='0x0fee' bus='0xfe' slot='0x1f' function='0x7'/></source>"
+
+#define OWN_A_UUID "6c1d3e7f-8029-4b3a-c4d5-e6f7a8b90001"
+#define OWN_B_UUID "6c1d3e7f-8029-4b3a-c4d5-e6f7a8b90002"
+
+/* A running test-driver VM with adapter 'net0' (MAC @mac), holding the VF
+ * with it when @with_vf. */
+static virDomainPtr
+own_domain (virConnectPtr conn, const gchar *name, const gchar *uuid, const gchar *mac, gboolean with_vf)
+{
+  g_autofree gchar *xml = g_strdup_printf (
+    "<domain type='test'><name>%s</name><uuid>%s</uuid><memory>1024</memory><os><type>hvm</type></os><devices>"
+    "<interface type='network'><mac address='%s'/><source network='default'/>"
+    "<model type='virtio'/><teaming type='persistent'/><alias name='ua-net0'/></interface>%s%s%s"
+    "</devices></domain>", name, uuid, mac,
+    with_vf ? "<interface type='hostdev' managed='yes'><mac address='" : "", with_vf ? mac : "",
+    with_vf ? "'/>" OWN_VF_SOURCE "<teaming type='transient' persistent='ua-net0'/><alias name='ua-net0-vf'/>"
+              "</interface>" : "");
+  virDomainPtr dom = virDomainDefineXML (conn, xml);
+
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  return dom;
+}
+
+static gchar *
+dom_metadata (virDomainPtr dom)
+{
+  char *xml = virDomainGetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT, VMNET_TEST_NS, VIR_DOMAIN_AFFECT_LIVE);
+  gchar *ret = g_strdup (xml);
+  free (xml);
+  virResetLastError ();
+  return ret;
+}
+
+/* A VF setting is applied only to the VF libvirt gives the adapter when it
+ * is applied, not to the one it had when the change was planned: after the
+ * VF moved to another VM, AllowTeaming (trust on, spoof checking off) is
+ * not tried on it. Tried, it fails here (no such PF) and leaves the
+ * adapter's last error: that is how an attempt shows. */
+static void
+test_setting_only_on_held_vf (void)
+{
+  virConnectPtr conn = virConnectOpen ("test:///default");
+  g_autoptr(GError) error = NULL;
+  VmnetLibvirtConn *vconn = vmnet_libvirt_conn_open ("test:///default", 0, &error);
+  VmnetVfTarget target = { vconn, NULL, TRUE };
+  virDomainPtr a, b;
+  const gchar *uuid_a = OWN_A_UUID;
+  g_autofree gchar *planned = NULL;
+  g_autofree gchar *reason = NULL;
+  g_autofree gchar *metadata = NULL;
+
+  g_assert_no_error (error);
+  a = own_domain (conn, "own-a", OWN_A_UUID, "52:54:00:dd:01:01", TRUE);
+
+  /* The plan: the adapter's VF as read then. */
+  planned = vmnet_libvirt_conn_teamed_vf (vconn, uuid_a, "net0");
+  g_assert_cmpstr (planned, ==, OWN_VF_ADDRESS);
+  g_assert_true (vmnet_vf_still_held (vconn, uuid_a, "net0", planned, &reason));
+  g_assert_null (reason);
+  /* Held: the setting is tried. */
+  g_assert_false (vmnet_vf_apply_teaming (&target, uuid_a, "net0", "52:54:00:dd:01:01", planned, TRUE));
+  metadata = dom_metadata (a);
+  g_assert_nonnull (metadata);
+  g_assert_nonnull (strstr (metadata, "AllowTeaming could not be applied to the VF"));
+  g_clear_pointer (&metadata, g_free);
+
+  /* The VF moves: VM own-a runs on without it, own-b holds it. */
+  g_assert_cmpint (virDomainDestroy (a), ==, 0);
+  virDomainFree (a);
+  a = own_domain (conn, "own-a", OWN_A_UUID, "52:54:00:dd:01:01", FALSE);
+  b = own_domain (conn, "own-b", OWN_B_UUID, "52:54:00:dd:02:01", TRUE);
+  g_assert_null (dom_metadata (a));
+
+  g_assert_false (vmnet_vf_still_held (vconn, uuid_a, "net0", planned, &reason));
+  g_assert_nonnull (strstr (reason, "VM 'own-b' holds it"));
+  g_assert_false (vmnet_vf_apply_teaming (&target, uuid_a, "net0", "52:54:00:dd:01:01", planned, TRUE));
+  /* Nothing was tried on own-b's VF. */
+  g_assert_null (dom_metadata (a));
+  g_assert_null (dom_metadata (b));
+
+  for (virDomainPtr d = a; d; d = d == a ? b : NULL)
+    {
+      virDomainDestroy (d);
+      virDomainUndefine (d);
+      virDomainFree (d);
+    }
+  vmnet_libvirt_conn_free (vconn);
+  virConnectClose (conn);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -146,5 +239,6 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/vmnet/vf-exec/wait-reported-once", Fixture, NULL, fixture_set_up, test_wait_reported_once,
               fixture_tear_down);
+  g_test_add_func ("/vmnet/vf-exec/setting-only-on-held-vf", test_setting_only_on_held_vf);
   return g_test_run ();
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Who gets a VF: the reconcile planner on hand-made models. */
+#include <string.h>
+
 #include "vmnet-vf-plan-private.h"
 
 typedef struct {
@@ -48,6 +50,8 @@ add_adapter (Fixture *f, const gchar *vm, const gchar *sw, guint weight)
   a->switch_name = g_strdup (sw);
   a->model = g_strdup ("virtio");
   a->failover_ready = TRUE;
+  a->pcie_ports = -1;       /* a pc machine: VFs go on its PCI root bus */
+  a->pcie_ports_free = -1;
   a->iov_weight = weight;
   a->vlan_id = 0;
   a->vm_state = v->state;
@@ -58,6 +62,7 @@ add_adapter (Fixture *f, const gchar *vm, const gchar *sw, guint weight)
 static void
 give_vf (VmnetAdapterInfo *a, const gchar *address)
 {
+  a->vf_plugged = TRUE;
   a->iov_usage = 1;
   a->virtual_function = g_strdup (address);
   a->vf_alias = g_strconcat ("ua-", a->name, "-vf", NULL);
@@ -111,6 +116,27 @@ test_weight_wins (Fixture *f, gconstpointer data)
   add_adapter (f, "mid", "sw", 50);
   got = plan (f, NULL, 1, 1000);
   g_assert_cmpstr (got, ==, "attach:high attach:mid wait:low");
+}
+
+/* A q35 VM takes as many hot-plugged VFs as it has empty PCIe ports; the
+ * rest wait, without an attach that would fail, and leave the VF to others. */
+static void
+test_pcie_ports_limit_attaches (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree gchar *got = NULL;
+  VmnetAdapterInfo *a, *b;
+
+  add_switch (f, "sw", 4, 0);
+  a = add_adapter (f, "q35", "sw", 100);
+  b = add_adapter (f, "q35", "sw", 90);
+  add_adapter (f, "other", "sw", 10);
+  a->pcie_ports = b->pcie_ports = 2;
+  a->pcie_ports_free = b->pcie_ports_free = 1;
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "attach:q35 wait:q35 attach:other");
+  steps = vmnet_vf_plan (f->model, NULL, f->memory, 1, 2000);
+  g_assert_nonnull (strstr (((VmnetVfStep *) g_ptr_array_index (steps, 1))->reason, "No free PCIe port in VM 'q35'"));
 }
 
 static void
@@ -424,6 +450,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/vmnet/vf-plan/pcie-ports-limit-attaches", test_pcie_ports_limit_attaches);
   ADD ("/vmnet/vf-plan/weight-wins", test_weight_wins);
   ADD ("/vmnet/vf-plan/ties-go-to-longest-waiting", test_ties_go_to_longest_waiting);
   ADD ("/vmnet/vf-plan/waiting-reported-once", test_waiting_reported_once);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "vmnet-test-util.h"
 
@@ -179,3 +181,19 @@ const VmnetTestBadSetting vmnet_test_bad_settings[] = {
   { "vlan-id", -3, "VLAN -3" },
 };
 const guint vmnet_test_n_bad_settings = G_N_ELEMENTS (vmnet_test_bad_settings);
+
+/* The test driver's state lives in each process, so test programs never share
+ * a host: each gets its own directory of host-lock files (a program's forked
+ * children share it), and programs running in parallel never wait for each
+ * other's locks. */
+__attribute__((constructor)) static void
+per_program_lock_dir (void)
+{
+  const gchar *dir = g_getenv ("VMNET_LOCK_DIR");
+  g_autofree gchar *own = NULL;
+
+  if (!dir || !*dir)
+    return;
+  own = g_strdup_printf ("%s/%s-%d", dir, program_invocation_short_name, (gint) getpid ());
+  g_setenv ("VMNET_LOCK_DIR", own, TRUE);
+}

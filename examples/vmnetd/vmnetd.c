@@ -27,9 +27,10 @@ typedef struct {
   gchar           *uri_option;     /* --connect: wins over the file */
   gboolean         verbose_option;
   gchar           *uri;            /* in use */
-  gchar           *host_root;      /* --host-root, NULL: / */
   gulong           handlers[4];
   VmnetdBus       *bus;            /* NULL: --bus none */
+  gchar           *host_root;      /* --host-root */
+  gboolean         unsafe_checked; /* the unsafe-interrupts override was looked for */
 } Daemon;
 
 /* systemd's notification protocol: one datagram to $NOTIFY_SOCKET (an
@@ -92,7 +93,8 @@ notify_status (Daemon *d)
           g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, j);
           const gchar *sw_name = vmnet_network_adapter_get_switch_name (a);
 
-          if (vmnet_network_adapter_get_iov_usage (a) > 0)
+          /* Handed out: plugged, whether or not the guest has taken it yet. */
+          if (vmnet_network_adapter_get_virtual_function (a))
             held++;
           else if ((vm_state == VMNET_VM_STATE_RUNNING || vm_state == VMNET_VM_STATE_PAUSED) &&
                    vmnet_network_adapter_get_iov_weight (a) > 0 && sw_name &&
@@ -196,6 +198,32 @@ on_connected (VmnetReconciler *reconciler, GParamSpec *pspec, Daemon *d)
                       "MESSAGE", "lost the connection to libvirt; reconnecting");
 }
 
+/* Once, after the first pass: VFs assigned without interrupt remapping
+ * (vfio_iommu_type1 allow_unsafe_interrupts=1) leave the host open to
+ * interrupts a VM forges; Hyper-V logs its IOVEnableOverride the same way. */
+static void
+log_unsafe_interrupts (Daemon *d)
+{
+  VmnetHost *host = vmnet_reconciler_get_host (d->reconciler);
+  g_autoptr(GPtrArray) checks = NULL;
+
+  if (d->unsafe_checked || !host)
+    return;
+  d->unsafe_checked = TRUE;
+  checks = vmnet_host_dup_iov_checks (host);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (checks, i);
+      if (vmnet_iov_check_get_code (c) == VMNET_IOV_CHECK_INTERRUPT_REMAPPING &&
+          vmnet_iov_check_get_result (c) == VMNET_CHECK_RESULT_WARN)
+        g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                          "VMNET_EVENT", "unsafe-interrupts",
+                          "MESSAGE", "the unsafe-interrupts override is in effect "
+                          "(vfio_iommu_type1 allow_unsafe_interrupts=1): %s Fix: %s",
+                          vmnet_iov_check_get_message (c), vmnet_iov_check_get_fix (c));
+    }
+}
+
 static void
 on_reconciled (VmnetReconciler *reconciler, const GError *error, Daemon *d)
 {
@@ -206,6 +234,8 @@ on_reconciled (VmnetReconciler *reconciler, const GError *error, Daemon *d)
       d->ready = TRUE;
       notify ("READY=1");
     }
+  if (!error)
+    log_unsafe_interrupts (d);
   notify_status (d);
   if (error)
     g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
@@ -386,7 +416,7 @@ main (int argc, char **argv)
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri, "libvirt URI of the host (default: the configuration file's, then VMNET_DEFAULT_URI, then libvirt's default)", "URI" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config, "Configuration file (default: " VMNET_SYSCONFDIR "/vmnet/vmnetd.conf)", "FILE" },
     { "bus", 0, 0, G_OPTION_ARG_STRING, &bus, "Serve the host on this D-Bus bus: system, session or none (default: the configuration file's, then system)", "BUS" },
-    { "host-root", 0, 0, G_OPTION_ARG_FILENAME, &host_root, "Read and write the host's files (sysfs, " VMNET_SYSCONFDIR "/vmnet) under DIR instead of / (a fixture tree)", "DIR" },
+    { "host-root", 0, 0, G_OPTION_ARG_FILENAME, &host_root, "Read the host's /sys and /proc from DIR (a copy of them)", "DIR" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also log each event and pass", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }

@@ -133,6 +133,7 @@ typedef enum {
  * @VMNET_IOV_CHECK_SWITCH_ADAPTER_UP: the switch's physical adapter is up (libvirt configures VFs only on a PF that is online).
  * @VMNET_IOV_CHECK_ADAPTER_VLAN: the adapter's VLAN is in effect on its software path, not only on the VF.
  * @VMNET_IOV_CHECK_CONFIGURED_NUM_VFS: every adapter has the NumVFs configured in `/etc/vmnet/sriov.conf` (the boot-time apply worked); a host check only where a count is configured.
+ * @VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT: the running VM has a free PCIe port to take a hot-plugged VF.
  *
  * What an SR-IOV check looks at. Values are stable and only ever appended.
  *
@@ -166,6 +167,7 @@ typedef enum {
   VMNET_IOV_CHECK_SWITCH_ADAPTER_UP,
   VMNET_IOV_CHECK_ADAPTER_VLAN,
   VMNET_IOV_CHECK_CONFIGURED_NUM_VFS,
+  VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT,
 } VmnetIovCheckCode;
 
 /**

@@ -36,6 +36,8 @@ gboolean          vmnet_libvirt_conn_network_exists (VmnetLibvirtConn *conn,
 gchar            *vmnet_libvirt_conn_teamed_vf     (VmnetLibvirtConn  *conn,
                                                     const gchar       *vm_uuid,
                                                     const gchar       *adapter_name);
+gchar            *vmnet_libvirt_conn_vf_holder     (VmnetLibvirtConn  *conn,
+                                                    const gchar       *vf_address);
 gchar            *vmnet_libvirt_adapter_alias      (const gchar       *adapter_name);
 gchar            *vmnet_libvirt_vf_alias           (const gchar       *adapter_name);
 gchar            *vmnet_libvirt_alias_adapter_name (const gchar       *alias);

@@ -456,3 +456,31 @@ vmnet_libvirt_conn_teamed_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
     }
   return NULL;
 }
+
+/* The running VM whose live definition holds the VF at VF_ADDRESS (its
+ * name), or NULL when none does. */
+gchar *
+vmnet_libvirt_conn_vf_holder (VmnetLibvirtConn *conn, const gchar *vf_address)
+{
+  virDomainPtr *doms = NULL;
+  gchar *holder = NULL;
+  int n = virConnectListAllDomains (vmnet_libvirt_conn_get_ptr (conn), &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+
+  for (int i = 0; i < n; i++)
+    {
+      char *xml = holder ? NULL : virDomainGetXMLDesc (doms[i], 0);
+      g_autoptr(VmnetDomainFact) d = xml ? vmnet_libvirt_parse_domain (xml, NULL) : NULL;
+
+      free (xml);
+      for (guint j = 0; d && !holder && j < d->interfaces->len; j++)
+        {
+          VmnetIfaceFact *iface = g_ptr_array_index (d->interfaces, j);
+          if (g_strcmp0 (iface->hostdev_address, vf_address) == 0)
+            holder = g_strdup (d->name);
+        }
+      virDomainFree (doms[i]);
+    }
+  free (doms);
+  virResetLastError ();
+  return holder;
+}

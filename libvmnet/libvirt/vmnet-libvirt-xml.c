@@ -504,7 +504,32 @@ typedef struct {
   gboolean         in_adapters; /* inside <vmnet:adapters> */
   TextTarget       text;
   GString         *buffer;
+  gboolean         pcie;        /* <os><type machine='…q35…'> */
+  GHashTable      *ports;       /* hot-pluggable PCIe port controller indexes */
+  GHashTable      *used_buses;  /* buses devices sit on */
+  gchar           *port_index;  /* the PCIe port <controller> being read */
 } SaxState;
+
+static gboolean
+is_hotplug_port (const gchar *model)
+{
+  return g_strcmp0 (model, "pcie-root-port") == 0 || g_strcmp0 (model, "pcie-switch-downstream-port") == 0;
+}
+
+/* A bus number as libvirt writes it ("0x01" or "1"), or -1. */
+static gint64
+bus_number (const gchar *s)
+{
+  guint64 v;
+
+  if (!s)
+    return -1;
+  if (g_str_has_prefix (s, "0x") && g_ascii_string_to_unsigned (s + 2, 16, 0, 255, &v, NULL))
+    return (gint64) v;
+  if (g_ascii_string_to_unsigned (s, 10, 0, 255, &v, NULL))
+    return (gint64) v;
+  return -1;
+}
 
 static gboolean
 at (SaxState *st, guint depth, const gchar *name)
@@ -542,6 +567,25 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
         }
       break;
     case 3:
+      if (g_strcmp0 (parent, "os") == 0 && g_str_equal (name, "type"))
+        {
+          g_autofree gchar *machine = sax_attr (&a, "machine");
+          st->pcie = machine && strstr (machine, "q35") != NULL;
+        }
+      else if (g_strcmp0 (parent, "devices") == 0 && g_str_equal (name, "controller"))
+        {
+          g_autofree gchar *type = sax_attr (&a, "type");
+          g_autofree gchar *model = sax_attr (&a, "model");
+          g_autofree gchar *index = sax_attr (&a, "index");
+          gint64 n = bus_number (index);
+
+          if (g_strcmp0 (type, "pci") == 0 && is_hotplug_port (model) && n >= 0)
+            {
+              g_hash_table_add (st->ports, GINT_TO_POINTER ((gint) n));
+              g_free (st->port_index);
+              st->port_index = g_steal_pointer (&index);
+            }
+        }
       if (g_strcmp0 (parent, "devices") == 0 && g_str_equal (name, "interface"))
         {
           st->iface = vmnet_iface_fact_new ();
@@ -556,6 +600,20 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
         }
       break;
     case 4:
+      if (g_strcmp0 (st->path[1], "devices") == 0 && g_str_equal (name, "address"))
+        {
+          g_autofree gchar *type = sax_attr (&a, "type");
+          g_autofree gchar *bus = sax_attr (&a, "bus");
+          gint64 n = bus_number (bus);
+          if (g_strcmp0 (type, "pci") == 0 && n > 0)
+            g_hash_table_add (st->used_buses, GINT_TO_POINTER ((gint) n));
+        }
+      else if (st->port_index && g_strcmp0 (parent, "controller") == 0 && g_str_equal (name, "target"))
+        {
+          g_autofree gchar *hotplug = sax_attr (&a, "hotplug");
+          if (g_strcmp0 (hotplug, "off") == 0)
+            g_hash_table_remove (st->ports, GINT_TO_POINTER ((gint) bus_number (st->port_index)));
+        }
       if (st->in_adapters && g_str_equal (name, "adapter"))
         {
           VmnetAdapterSettingsFact *s = parse_settings_entry (sax_attr, &a);
@@ -636,6 +694,8 @@ sax_end (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlCh
     }
   if (st->iface && at (st, 3, "interface"))
     g_ptr_array_add (st->domain->interfaces, g_steal_pointer (&st->iface));
+  if (st->port_index && at (st, 3, "controller"))
+    g_clear_pointer (&st->port_index, g_free);
   if (st->in_adapters && st->depth == 3)
     st->in_adapters = FALSE;
   st->depth--;
@@ -663,6 +723,8 @@ vmnet_libvirt_parse_domain (const gchar *xml, GError **error)
   SaxState st = { .domain = domain, .buffer = g_string_new (NULL) };
   int rc;
 
+  st.ports = g_hash_table_new (NULL, NULL);
+  st.used_buses = g_hash_table_new (NULL, NULL);
   handler.initialized = XML_SAX2_MAGIC;
   handler.startElementNs = sax_start;
   handler.endElementNs = sax_end;
@@ -673,6 +735,21 @@ vmnet_libvirt_parse_domain (const gchar *xml, GError **error)
   rc = xmlSAXUserParseMemory (&handler, &st, xml, strlen (xml));
   g_string_free (st.buffer, TRUE);
   g_clear_pointer (&st.iface, vmnet_iface_fact_free);
+  g_free (st.port_index);
+  if (st.pcie)
+    {
+      GHashTableIter iter;
+      gpointer index;
+
+      domain->pcie_ports = (gint) g_hash_table_size (st.ports);
+      domain->pcie_ports_free = 0;
+      g_hash_table_iter_init (&iter, st.ports);
+      while (g_hash_table_iter_next (&iter, &index, NULL))
+        if (!g_hash_table_contains (st.used_buses, index))
+          domain->pcie_ports_free++;
+    }
+  g_hash_table_unref (st.ports);
+  g_hash_table_unref (st.used_buses);
   if (rc != 0 || st.depth != 0 || !domain->name)
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_DATA,

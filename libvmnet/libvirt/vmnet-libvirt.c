@@ -562,6 +562,8 @@ fetch_host (VmnetLibvirtConn *conn, VmnetHostFacts *facts, GError **error)
   free (hostname);
 
   facts->privileged = conn->privileged;
+  facts->remote = conn->remote;
+  facts->test_driver = conn->test;
   facts->hostdev_vfio = hostdev_vfio (conn);
 
   type = virConnectGetType (conn->ptr);

@@ -36,6 +36,10 @@ gboolean           vmnet_netlink_set_port_vlan (const gchar  *port,
                                                 guint         vid,
                                                 GError      **error);
 VmnetProbeFact    *vmnet_probe_host         (const gchar      *root);
+gchar             *vmnet_sysfs_aggregate    (const gchar      *root,
+                                             const gchar      *netdev,
+                                             gchar           **members);
+gchar             *vmnet_netlink_link_kind  (const gchar      *netdev);
 void               vmnet_linux_collect      (VmnetHostFacts   *facts,
                                              const gchar      *root,
                                              gboolean          use_netlink);

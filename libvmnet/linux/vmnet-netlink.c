@@ -47,6 +47,25 @@ open_route_socket (struct nl_sock **out, GError **error)
   return TRUE;
 }
 
+/* The link's kind (IFLA_INFO_KIND: "bond", "team", "bridge", …), or NULL. */
+gchar *
+vmnet_netlink_link_kind (const gchar *netdev)
+{
+  struct nl_sock *sock;
+  struct rtnl_link *link = NULL;
+  gchar *kind = NULL;
+
+  if (!open_route_socket (&sock, NULL))
+    return NULL;
+  if (rtnl_link_get_kernel (sock, 0, netdev, &link) >= 0)
+    {
+      kind = g_strdup (rtnl_link_get_type (link));
+      put_link (link);
+    }
+  free_sock (sock);
+  return kind;
+}
+
 /* Reads IFLA_VFINFO_LIST of a PF: MAC, VLAN, spoof check, trust, link state per VF. */
 VmnetPfLinkFact *
 vmnet_netlink_read_pf (const gchar *netdev, GError **error)

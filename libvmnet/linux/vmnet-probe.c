@@ -84,6 +84,27 @@ probe_cpu (const gchar *root, VmnetProbeFact *p)
   }
 }
 
+/* vfio-pci names the interrupts a guest's driver enables on an assigned
+ * device "vfio-msix[N](ADDRESS)", "vfio-msi[N](ADDRESS)" or "vfio-intx(ADDRESS)";
+ * a device QEMU keeps hidden, or whose guest driver is not bound, has none. */
+static GHashTable *
+vfio_irq_devices (const gchar *interrupts)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (const gchar *at = strstr (interrupts, "vfio-"); at; at = strstr (at + 1, "vfio-"))
+    {
+      const gchar *open = strchr (at, '(');
+      const gchar *close = open ? strchr (open, ')') : NULL;
+      const gchar *eol = strchr (at, '\n');
+
+      if (!close || (eol && close > eol))
+        continue;
+      g_hash_table_add (set, g_ascii_strdown (open + 1, close - open - 1));
+    }
+  return set;
+}
+
 static void
 probe_iommu (const gchar *root, VmnetProbeFact *p)
 {
@@ -101,7 +122,10 @@ probe_iommu (const gchar *root, VmnetProbeFact *p)
                         dir_has_entries (root, "sys/kernel/iommu_groups")) ? VMNET_TERNARY_TRUE : VMNET_TERNARY_FALSE;
 
   if (interrupts)
-    p->interrupt_remapping = strstr (interrupts, "IR-") ? VMNET_TERNARY_TRUE : VMNET_TERNARY_FALSE;
+    {
+      p->interrupt_remapping = strstr (interrupts, "IR-") ? VMNET_TERNARY_TRUE : VMNET_TERNARY_FALSE;
+      p->vfio_irq_devices = vfio_irq_devices (interrupts);
+    }
   if (unsafe)
     p->unsafe_interrupts = (unsafe[0] == 'Y' || unsafe[0] == '1') ? VMNET_TERNARY_TRUE : VMNET_TERNARY_FALSE;
   else if (exists (root, "sys/module"))
@@ -144,6 +168,20 @@ is_sriov_resource_error (const gchar *message)
          strstr (message, "Failed to enable PCI sriov") != NULL;
 }
 
+/* The message the kernel gives when it turns interrupt remapping off
+ * because the chipset has an erratum: "…on a chipset that contains an
+ * erratum… interrupt remapping is being disabled. Please contact your BIOS
+ * vendor for an update" (one record, or one line each where split). */
+static gboolean
+is_ir_erratum (const gchar *message)
+{
+  g_autofree gchar *lower = g_ascii_strdown (message, -1);
+
+  return strstr (lower, "interrupt remapping is being disabled") != NULL ||
+         (strstr (lower, "erratum") && (strstr (lower, "interrupt remapping") ||
+                                         strstr (lower, "interrupt-remapping")));
+}
+
 /* The kernel log, as /dev/kmsg records ("prio,seq,usec,flags;message"). */
 static void
 probe_kernel_log (const gchar *root, VmnetProbeFact *p)
@@ -156,6 +194,7 @@ probe_kernel_log (const gchar *root, VmnetProbeFact *p)
 
   if (fd < 0)
     return;
+  p->kernel_log_read = TRUE;
   /* As a device, each read returns one record; as a file (fixtures), chunks. */
   for (guint n = 0; n < 100000; n++)
     {
@@ -177,6 +216,12 @@ probe_kernel_log (const gchar *root, VmnetProbeFact *p)
       message = message ? message + 1 : lines[i];
       if (*message && is_sriov_resource_error (message))
         g_ptr_array_add (p->sriov_kernel_errors, g_strdup (message));
+      if (*message && !p->ir_erratum && is_ir_erratum (message))
+        {
+          /* /dev/kmsg writes a record's own line breaks as \x0a. */
+          g_auto(GStrv) parts = g_strsplit (message, "\\x0a", -1);
+          p->ir_erratum = g_strjoinv (" ", parts);
+        }
     }
 }
 

@@ -129,6 +129,68 @@ vmnet_sysfs_read_pci (const gchar *root, const gchar *address)
   return g_steal_pointer (&f);
 }
 
+/* Whether @netdev is a bond (its bonding/ directory, DEVTYPE=bond) or a team
+ * (DEVTYPE=team), with its ports (lower_* links) in @members; NULL if
+ * neither. */
+gchar *
+vmnet_sysfs_aggregate (const gchar *root, const gchar *netdev, gchar **members)
+{
+  g_autofree gchar *dir = g_build_filename (root, "sys/class/net", netdev, NULL);
+  g_autofree gchar *bonding = g_build_filename (dir, "bonding", NULL);
+  g_autofree gchar *uevent_path = g_build_filename (dir, "uevent", NULL);
+  g_autofree gchar *uevent = NULL;
+  g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) d = NULL;
+  const gchar *kind = NULL;
+  const gchar *name;
+
+  g_file_get_contents (uevent_path, &uevent, NULL, NULL);
+  if (g_file_test (bonding, G_FILE_TEST_IS_DIR) || (uevent && strstr (uevent, "DEVTYPE=bond\n")))
+    kind = "bond";
+  else if (uevent && strstr (uevent, "DEVTYPE=team\n"))
+    kind = "team";
+  d = g_dir_open (dir, 0, NULL);
+  while (d && (name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, "lower_"))
+      g_ptr_array_add (ports, g_strdup (name + strlen ("lower_")));
+  if (members)
+    {
+      g_ptr_array_sort (ports, compare_strings);
+      g_ptr_array_add (ports, NULL);
+      *members = ports->len > 1 ? g_strjoinv (", ", (gchar **) ports->pdata) : NULL;
+    }
+  return g_strdup (kind);
+}
+
+/* The netdevs switches are bound to, for the bond/team check. */
+static void
+collect_aggregates (VmnetHostFacts *facts, const gchar *root, gboolean use_netlink)
+{
+  for (guint i = 0; i < facts->networks->len; i++)
+    {
+      const VmnetNetworkFact *net = g_ptr_array_index (facts->networks, i);
+      const gchar *dev = net->pf_dev ? net->pf_dev
+                       : net->forward_devs->len > 0 ? g_ptr_array_index (net->forward_devs, 0) : NULL;
+      g_autofree gchar *members = NULL;
+      g_autofree gchar *kind = NULL;
+
+      if (!dev || g_hash_table_contains (facts->aggregate_kinds, dev))
+        continue;
+      kind = vmnet_sysfs_aggregate (root, dev, &members);
+      if (!kind && use_netlink)
+        {
+          g_autofree gchar *link_kind = vmnet_netlink_link_kind (dev);
+          if (g_strcmp0 (link_kind, "bond") == 0 || g_strcmp0 (link_kind, "team") == 0)
+            kind = g_steal_pointer (&link_kind);
+        }
+      if (!kind)
+        continue;
+      g_hash_table_insert (facts->aggregate_kinds, g_strdup (dev), g_steal_pointer (&kind));
+      if (members)
+        g_hash_table_insert (facts->aggregate_members, g_strdup (dev), g_steal_pointer (&members));
+    }
+}
+
 static gboolean
 worth_reading (const VmnetPciFact *pci)
 {
@@ -165,6 +227,7 @@ vmnet_linux_collect (VmnetHostFacts *facts, const gchar *root, gboolean use_netl
       facts->sriov_config_error = g_strdup (error->message);
     facts->sriov_boot = vmnet_sriov_boot_load (root);
   }
+  collect_aggregates (facts, root, use_netlink);
   for (guint i = 0; i < facts->pci->len; i++)
     {
       VmnetPciFact *pci = g_ptr_array_index (facts->pci, i);

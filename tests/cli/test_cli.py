@@ -491,5 +491,52 @@ class TestAuthorizationCli(unittest.TestCase):
                 self.assertEqual(f.read(), good)
 
 
+class TestVmnetdUnsafeInterrupts(unittest.TestCase):
+    """vmnetd says once, at start, that VFs are assigned through vfio's unsafe-interrupts override."""
+
+    def vmnetd_log(self, unsafe):
+        vmnetd = os.environ.get("VMNETD")
+        if not vmnetd:
+            self.skipTest("VMNETD is not set")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "h.xml")
+            with open(path, "w") as f:
+                f.write("<node><network><name>solo</name></network></node>")
+            files = {
+                "proc/interrupts": "           CPU0\n  0:         42   IO-APIC    2-edge      timer\n",
+                "sys/class/iommu/dmar0/uevent": "\n",
+                "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts": "Y\n" if unsafe else "N\n",
+            }
+            for name, text in files.items():
+                os.makedirs(os.path.dirname(os.path.join(d, "root", name)), exist_ok=True)
+                with open(os.path.join(d, "root", name), "w") as f:
+                    f.write(text)
+            env = dict(os.environ, G_MESSAGES_DEBUG="vmnetd Vmnet")
+            proc = subprocess.Popen([vmnetd, "--connect", "test://" + path, "--host-root", os.path.join(d, "root"),
+                                     "--config", os.path.join(d, "none.conf"), "--verbose"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            lines = []
+            try:
+                for line in proc.stdout:
+                    lines.append(line)
+                    # The warning comes with the first pass.
+                    if "pass 1 done" in line or len(lines) > 200:
+                        break
+            finally:
+                proc.terminate()
+                rest, _ = proc.communicate(timeout=30)
+            return "".join(lines) + rest
+
+    def test_logged_once_when_in_effect(self):
+        log = self.vmnetd_log(True)
+        self.assertEqual(log.count("unsafe-interrupts override is in effect"), 1, log)
+        self.assertIn("allow_unsafe_interrupts=1", log)
+
+    def test_silent_without_override(self):
+        log = self.vmnetd_log(False)
+        self.assertIn("pass 1 done", log)
+        self.assertNotIn("unsafe-interrupts override", log)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -285,6 +285,52 @@ class DaemonTest(unittest.TestCase):
         for r in results[1:]:
             self.assertEqual(r, results[0])
 
+    def test_concurrent_changes_lose_nothing(self):
+        """Several vmnet processes change different settings of the same adapters at once (a
+        running VM: live and persistent metadata; a stopped one: metadata and a redefinition for
+        the queues): every command succeeds and every setting is there afterwards."""
+        import xml.etree.ElementTree as ET
+        c = self.conn
+        c.defineXML(domain_xml("race-run", [("52:54:00:d0:09:01", "sw", "net0")], []))
+        c.defineXML(domain_xml("race-off", [("52:54:00:d0:09:02", "sw", "net0")], []))
+        c.lookupByName("race-run").create()
+        self.addCleanup(lambda: [(d.isActive() and d.destroy(), d.undefine())
+                                 for d in map(c.lookupByName, ("race-run", "race-off"))])
+        rounds = [
+            {"weight": 11, "queues": 2, "moderation": ("low", "Low"), "vlan": 21, "teaming": ("on", True)},
+            {"weight": 12, "queues": 3, "moderation": ("high", "High"), "vlan": 22, "teaming": ("off", False)},
+            {"weight": 13, "queues": 4, "moderation": ("medium", "Medium"), "vlan": 23, "teaming": ("on", True)},
+        ]
+        for r in rounds:
+            commands = []
+            for vm in ("race-run", "race-off"):
+                base = ["set-vmnetworkadapter", "--vm-name", vm, "--name", "net0"]
+                commands += [base + ["--iov-weight", str(r["weight"])],
+                             base + ["--iov-queue-pairs-requested", str(r["queues"])],
+                             base + ["--iov-interrupt-moderation", r["moderation"][0]],
+                             base + ["--vlan-id", str(r["vlan"])],
+                             base + ["--allow-teaming", r["teaming"][0]]]
+            procs = [subprocess.Popen([VMNET, "-c", self.uri, *args], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) for args in commands]
+            for args, p in zip(commands, procs):
+                out, err = p.communicate(timeout=300)
+                self.assertEqual(p.returncode, 0, (args, err))
+            got = {a["VMName"]: a for a in self.vmnet("get-vmnetworkadapter", "--all")
+                   if a["VMName"] in ("race-run", "race-off")}
+            for vm in ("race-run", "race-off"):
+                a = got[vm]
+                self.assertEqual((a["IovWeight"], a["IovQueuePairsRequested"], a["IovInterruptModeration"],
+                                  a["VlanId"], a["AllowTeaming"]),
+                                 (r["weight"], r["queues"], r["moderation"][1], r["vlan"], r["teaming"][1]), vm)
+            # The running VM's live and persistent settings agree (the last attach error is live only).
+            live, config = ([{k: v for k, v in e.attrib.items() if k != "iov-last-error"}
+                             for e in ET.fromstring(self.metadata("race-run", flags))]
+                            for flags in (libvirt.VIR_DOMAIN_AFFECT_LIVE, libvirt.VIR_DOMAIN_AFFECT_CONFIG))
+            self.assertEqual(live, config)
+            # The stopped VM's redefinition kept what the others wrote, and has its queues.
+            root = ET.fromstring(c.lookupByName("race-off").XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+            self.assertEqual(root.find("devices/interface/driver").get("queues"), str(r["queues"]))
+
     def test_zz_survives_daemon_restart(self):
         before = self.vmnet("get-vmnetworkadapter", "--all")
         self.conn.close()
