@@ -35,6 +35,7 @@
 #define T_AD_VF           "Virtual function"
 #define T_AD_POLICY       "Port policies"
 #define T_AD_VLAN         "VLAN on the software path"
+#define T_AD_STATE        "Save, snapshot and migration by other tools"
 
 #define HOST_FILES_UNKNOWN "Needs the host's own files (sysfs, /proc): the connection is remote or to libvirt's test driver"
 #define HOST_FILES_FIX     "Run the check on the host itself"
@@ -565,6 +566,28 @@ vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo 
                           a->vm_name));
 }
 
+/* What libvirt and QEMU do by themselves with a teamed VF attached (measured
+ * with libvirt 11.3 and QEMU 10; libvirt 9.0 pauses before saving the same
+ * way): a save, managed save or snapshot with memory pauses the VM, then QEMU
+ * asks the guest to release the VF and waits, which a paused guest never
+ * does; a live migration keeps the guest running, so the VF is released and
+ * the migration completes without one. */
+static void
+state_changes_check (GPtrArray *checks, const VmnetAdapterInfo *a, gboolean direct)
+{
+  if (!a->iov_usage || direct)
+    return;
+  add (checks, VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES, VMNET_CHECK_RESULT_WARN, T_AD_STATE,
+       g_strdup_printf ("While VF %s is attached, virsh save, virsh managedsave (also libvirt-guests' suspend at "
+                        "host shutdown) and snapshots with memory of VM '%s' hang: libvirt pauses the VM, then QEMU "
+                        "waits for the guest to release the VF, which a paused guest cannot do. virsh migrate "
+                        "--live completes, without a VF on the destination unless vmnetd runs there.",
+                        a->virtual_function ? a->virtual_function : "?", a->vm_name),
+       g_strdup_printf ("vmnet save-vm, checkpoint-vm and move-vm --vm-name %s take the VF out first and give it "
+                        "back; at host shutdown vmnet-guests.service does the same before libvirt-guests",
+                        a->vm_name));
+}
+
 static void
 adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
 {
@@ -695,6 +718,7 @@ adapter_checks (VmnetAdapterInfo *a, VmnetSwitchInfo *sw, GPtrArray *host)
 
   if (a->vlan_id > 0 || (a->iov_usage && a->vf_vlan_id != a->vlan_id))
     vlan_check (checks, a, sw, running);
+  state_changes_check (checks, a, direct);
 
   /* Status and StatusDescription, as Hyper-V words them. */
   if (a->iov_usage)

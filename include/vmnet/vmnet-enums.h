@@ -132,6 +132,8 @@ typedef enum {
  * @VMNET_IOV_CHECK_ADAPTER_PORT_POLICY: no port policy that only the software switch enforces is on.
  * @VMNET_IOV_CHECK_SWITCH_ADAPTER_UP: the switch's physical adapter is up (libvirt configures VFs only on a PF that is online).
  * @VMNET_IOV_CHECK_ADAPTER_VLAN: the adapter's VLAN is in effect on its software path, not only on the VF.
+ * @VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES: which state changes made by other tools (virsh save, managedsave,
+ *   snapshots with memory, live migration) end well while a VF is attached.
  *
  * What an SR-IOV check looks at. Values are stable and only ever appended.
  *
@@ -164,6 +166,7 @@ typedef enum {
   VMNET_IOV_CHECK_ADAPTER_PORT_POLICY,
   VMNET_IOV_CHECK_SWITCH_ADAPTER_UP,
   VMNET_IOV_CHECK_ADAPTER_VLAN,
+  VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES,
 } VmnetIovCheckCode;
 
 /**
