@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The vmnetd unit as systemd reads it: `systemd-analyze verify` finds nothing wrong (with the
+# A unit the project ships (vmnetd, vmnet-guests) as systemd reads it: `systemd-analyze verify` finds nothing wrong (with the
 # built binary and its man pages), and its exposure in `systemd-analyze security` is 3.0 or less.
-# Usage: check-unit.sh UNIT VMNETD MANPAGE…
+# Usage: check-unit.sh UNIT PROGRAM MANPAGE…   (PROGRAM: the built ExecStart=/ExecStop= program)
 set -eu
 unit=$1 vmnetd=$(readlink -f "$2")
 shift 2
@@ -12,7 +12,12 @@ if ! command -v systemd-analyze >/dev/null; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-sed -e "s|^ExecStart=[^ ]*|ExecStart=$vmnetd|" "$unit" > "$work/vmnetd.service"
+name=$(basename "$unit")
+# A configured script is not executable in the build tree: check a copy that is.
+if [ ! -x "$vmnetd" ]; then
+  cp "$vmnetd" "$work/prog" && chmod 755 "$work/prog" && vmnetd=$work/prog
+fi
+sed -e "s|^ExecStart=[^ ]*|ExecStart=$vmnetd|" -e "s|^ExecStop=[^ ]*|ExecStop=$vmnetd|" "$unit" > "$work/$name"
 # The documentation the unit names must exist.
 for page in "$@"; do
   section=${page##*.}
@@ -20,12 +25,12 @@ for page in "$@"; do
   cp "$page" "$work/man/man$section/"
 done
 export MANPATH="$work/man"
-if ! out=$(systemd-analyze verify "$work/vmnetd.service" 2>&1) || [ -n "$out" ]; then
+if ! out=$(systemd-analyze verify "$work/$name" 2>&1) || [ -n "$out" ]; then
   echo "systemd-analyze verify:"
   echo "$out"
   exit 1
 fi
 echo "verify: clean"
-systemd-analyze security --offline=true "$work/vmnetd.service" | tail -n 1
-systemd-analyze security --offline=true --threshold=30 "$work/vmnetd.service" >/dev/null
+systemd-analyze security --offline=true "$work/$name" | tail -n 1
+systemd-analyze security --offline=true --threshold=30 "$work/$name" >/dev/null
 echo "exposure within 3.0"
