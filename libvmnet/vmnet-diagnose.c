@@ -570,8 +570,8 @@ vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo 
  * with libvirt 11.3 and QEMU 10; libvirt 9.0 pauses before saving the same
  * way): a save, managed save or snapshot with memory pauses the VM, then QEMU
  * asks the guest to release the VF and waits, which a paused guest never
- * does; a live migration keeps the guest running, so the VF is released and
- * the migration completes without one. */
+ * does; a live migration keeps the guest running, so the VF is released, and
+ * the destination plugs one from its pool of the same name. */
 static void
 state_changes_check (GPtrArray *checks, const VmnetAdapterInfo *a, gboolean direct)
 {
@@ -580,8 +580,8 @@ state_changes_check (GPtrArray *checks, const VmnetAdapterInfo *a, gboolean dire
   add (checks, VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES, VMNET_CHECK_RESULT_WARN, T_AD_STATE,
        g_strdup_printf ("While VF %s is attached, virsh save, virsh managedsave (also libvirt-guests' suspend at "
                         "host shutdown) and snapshots with memory of VM '%s' hang: libvirt pauses the VM, then QEMU "
-                        "waits for the guest to release the VF, which a paused guest cannot do. virsh migrate "
-                        "--live completes, without a VF on the destination unless vmnetd runs there.",
+                        "waits for the guest to release the VF, which a paused guest cannot do (virsh migrate "
+                        "--live is fine: the running guest releases it).",
                         a->virtual_function ? a->virtual_function : "?", a->vm_name),
        g_strdup_printf ("vmnet save-vm, checkpoint-vm and move-vm --vm-name %s take the VF out first and give it "
                         "back; at host shutdown vmnet-guests.service does the same before libvirt-guests",
