@@ -38,6 +38,7 @@
 #define T_AD_POLICY       "Port policies"
 #define T_AD_VLAN         "VLAN on the software path"
 #define T_AD_PCIE         "Free PCIe port for the VF"
+#define T_AD_STATE        "Save, snapshot and migration by other tools"
 
 /* Takes MESSAGE and FIX. */
 static void
@@ -799,6 +800,30 @@ host_files_where (const VmnetHostFacts *facts)
   return "were not read";
 }
 
+/* What libvirt and QEMU do by themselves with a teamed VF attached (measured
+ * with libvirt 11.3 and QEMU 10; libvirt 9.0 pauses before saving the same
+ * way): a save, managed save or snapshot with memory pauses the VM, then QEMU
+ * asks the guest to release the VF and waits, which a paused guest never
+ * does; a live migration keeps the guest running, so the VF is released, and
+ * the destination plugs one from its pool of the same name. */
+static void
+state_changes_check (GPtrArray *checks, const VmnetAdapterInfo *a, gboolean direct)
+{
+  /* Also a VF the guest has not taken: unless QEMU still hides it (the guest
+   * never negotiated failover), its unplug is waited for all the same. */
+  if (!a->vf_plugged || direct)
+    return;
+  add (checks, VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES, VMNET_CHECK_RESULT_WARN, T_AD_STATE,
+       g_strdup_printf ("While VF %s is attached, virsh save, virsh managedsave (also libvirt-guests' suspend at "
+                        "host shutdown) and snapshots with memory of VM '%s' hang: libvirt pauses the VM, then QEMU "
+                        "waits for the guest to release the VF, which a paused guest cannot do (virsh migrate "
+                        "--live is fine: the running guest releases it).",
+                        a->virtual_function ? a->virtual_function : "?", a->vm_name),
+       g_strdup_printf ("vmnet save-vm, checkpoint-vm and move-vm --vm-name %s take the VF out first and give it "
+                        "back; at host shutdown vmnet-guests.service does the same before libvirt-guests",
+                        a->vm_name));
+}
+
 static void
 adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInfo *sw, VmnetModel *model,
                 GPtrArray *host)
@@ -984,6 +1009,7 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
 
   if (a->vlan_id > 0 || (a->vf_plugged && a->vf_vlan_id != a->vlan_id))
     vlan_check (checks, a, sw, running);
+  state_changes_check (checks, a, direct);
 
   /* Status and StatusDescription, as Hyper-V words them. */
   if (a->iov_usage)

@@ -134,6 +134,8 @@ typedef enum {
  * @VMNET_IOV_CHECK_ADAPTER_VLAN: the adapter's VLAN is in effect on its software path, not only on the VF.
  * @VMNET_IOV_CHECK_CONFIGURED_NUM_VFS: every adapter has the NumVFs configured in `/etc/vmnet/sriov.conf` (the boot-time apply worked); a host check only where a count is configured.
  * @VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT: the running VM has a free PCIe port to take a hot-plugged VF.
+ * @VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES: which state changes made by other tools (virsh save, managedsave,
+ *   snapshots with memory, live migration) end well while a VF is attached.
  *
  * What an SR-IOV check looks at. Values are stable and only ever appended.
  *
@@ -168,6 +170,7 @@ typedef enum {
   VMNET_IOV_CHECK_ADAPTER_VLAN,
   VMNET_IOV_CHECK_CONFIGURED_NUM_VFS,
   VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT,
+  VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES,
 } VmnetIovCheckCode;
 
 /**

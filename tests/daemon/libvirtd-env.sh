@@ -34,6 +34,10 @@
 #   LIBVIRTD_ENV_KEEP_KVM=1  do not hide /dev/kvm inside the namespace.  By default it is
 #                            hidden (read-only empty file bound over it): /dev/kvm here is
 #                            kvm_pvm, on which guests die, so domains must be type='qemu' (TCG).
+#   LIBVIRTD_ENV_HOST_NET=1  keep the host's network namespace (only the mount namespace is
+#                            private): needed where the daemon manages real SR-IOV PFs (VF
+#                            MAC/VLAN are set by netlink on the PF) or shares a host bridge.
+#                            Two such daemons must not manage the same PF or bridge name.
 #   LIBVIRTD / VIRSH         the binaries to use (default: from PATH).
 #
 # Needs: root, util-linux (unshare, nsenter), iproute2, iptables (libvirt 9.0 sets firewall
@@ -172,7 +176,8 @@ EOF
 }
 
 start_holder() {
-    local keep_kvm=${LIBVIRTD_ENV_KEEP_KVM:-0}
+    local keep_kvm=${LIBVIRTD_ENV_KEEP_KVM:-0} netns=-n
+    [ "${LIBVIRTD_ENV_HOST_NET:-0}" = 1 ] && netns=""
     # The inner script runs in the new namespaces; "$0" of it is a marker so we can
     # recognise our holder process.
     # (A quoted here-document: nothing in it is expanded by this shell.)
@@ -206,11 +211,13 @@ if [ "$keep_kvm" != 1 ] && [ -e /dev/kvm ]; then
     mount --bind "$SD/run/.nokvm" /dev/kvm
     mount -o remount,bind,ro /dev/kvm
 fi
-ip link set lo up
+[ "$3" = private-net ] && ip link set lo up
 exec -a "libvirtd-env-holder $SD" sleep infinity
 HOLDER
 )
-    setsid unshare -m -n --propagation private -- /bin/bash -c "$inner" "libvirtd-env-holder $SD" "$SD" "$keep_kvm" \
+    # shellcheck disable=SC2086
+    setsid unshare -m $netns --propagation private -- /bin/bash -c "$inner" "libvirtd-env-holder $SD" "$SD" "$keep_kvm" \
+        "${netns:+private-net}" \
         </dev/null >>"$SD/log/holder.log" 2>&1 &
     local p=$!
     echo "$p" >"$SD/holder.pid"
@@ -230,8 +237,11 @@ HOLDER
 start_daemon() {
     local h=$1
     rm -f "$SD/libvirtd.pid"
-    # nsenter enters mount+net namespace without forking, so $! is libvirtd's PID.
-    setsid nsenter -t "$h" -m -n -- "$LIBVIRTD" --pid-file /run/libvirt/libvirtd.pid \
+    # nsenter enters mount(+net) namespace without forking, so $! is libvirtd's PID.
+    local netns=-n
+    [ "${LIBVIRTD_ENV_HOST_NET:-0}" = 1 ] && netns=""
+    # shellcheck disable=SC2086
+    setsid nsenter -t "$h" -m $netns -- "$LIBVIRTD" --pid-file /run/libvirt/libvirtd.pid \
         </dev/null >>"$SD/log/libvirtd.stderr" 2>&1 &
     local p=$!
     echo "$p" >"$SD/libvirtd.pid"
@@ -261,14 +271,15 @@ stop_daemon() {
     rm -f "$SD/libvirtd.pid"
 }
 
-# All processes that live in the holder's network namespace (QEMU, dnsmasq, ...).
+# All processes that live in the holder's mount namespace (libvirtd, QEMU, dnsmasq, ...;
+# the network namespace may be the host's).
 ns_members() {
     local h=$1 ns p
-    ns=$(readlink "/proc/$h/ns/net") || return 0
+    ns=$(readlink "/proc/$h/ns/mnt") || return 0
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
         [ "$p" = "$h" ] && continue
-        [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$ns" ] && echo "$p"
+        [ "$(readlink "/proc/$p/ns/mnt" 2>/dev/null)" = "$ns" ] && echo "$p"
     done
 }
 

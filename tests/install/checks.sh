@@ -76,6 +76,9 @@ check "vmnetd unit installed and enabled" \
 check "vmnet-sriov unit installed, enabled, ordered before libvirt" \
   bash -c 'test -f /lib/systemd/system/vmnet-sriov.service && systemctl is-enabled vmnet-sriov.service &&
            systemctl show -p Before vmnet-sriov.service | grep -q libvirtd.service'
+check "vmnet-guests unit installed, enabled, started after libvirt-guests" \
+  bash -c 'test -x /usr/libexec/vmnet-guests && systemctl is-enabled vmnet-guests.service &&
+           systemctl show -p After vmnet-guests.service | grep -q libvirt-guests.service'
 
 # Python and gjs against the installed typelib.
 check "python typelib is the installed one" as_user "/usr/bin/python3 -c '

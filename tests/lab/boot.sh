@@ -47,6 +47,8 @@ rm -rf "$SHARE/out" "$SHARE/host"
 mkdir -p "$SHARE/out" "$SHARE/host"
 cp "$TEST" "$SHARE/run-in-guest.sh"
 cp "$LAB_DIR/lib-guest.sh" "$LAB_DIR/lib-vmnet.sh" "$SHARE/"
+# The private-daemon tool, for checks that run a second libvirtd (checks/migrate.sh).
+cp "$LAB_DIR/../daemon/libvirtd-env.sh" "$SHARE/"
 # The check scripts too, for a test that runs several of them (checks/all.sh).
 rm -rf "$SHARE/checks"; mkdir -p "$SHARE/checks"; cp "$LAB_DIR"/checks/*.sh "$SHARE/checks/"
 GUEST_TIMEOUT=$(( TIMEOUT - 180 )); [ "$GUEST_TIMEOUT" -ge 60 ] || GUEST_TIMEOUT=60

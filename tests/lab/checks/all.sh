@@ -11,6 +11,8 @@
 #      service.sh: vmnetd under the guest's systemd, from the unit the project ships;
 #      boot-numvfs.sh: NumVFs given back after a simulated reboot by vmnet-sriov.service
 #   5. nested.sh, checks phase: waits for the nested Linux, then attach/detach/save/restore/vmnetd
+#   6. migrate.sh: a second libvirtd on PF 1; the nested Linux (pinging a peer all along) moves
+#      there with move-vm and back with virsh migrate; a cancelled move; a dying destination
 # Every script records its own PASS/FAIL lines. Runs inside the lab guest as /lab/run-in-guest.sh.
 . /lab/lib-guest.sh
 
@@ -20,7 +22,7 @@ part() { # NAME SCRIPT [VAR=VALUE...]
     note "timing: $_n $(( $(date +%s) - _t0 )) s"
 }
 
-part nested-start nested.sh NESTED_PHASE=start VMNET_PF_INDEX=2 NESTED_SWITCH=nest
+part nested-start nested.sh NESTED_PHASE=start VMNET_PF_INDEX=2 NESTED_SWITCH=nest NESTED_PING=1
 part smoke smoke.sh
 part libvmnet libvmnet.sh
 part vlan vlan.sh
@@ -38,4 +40,6 @@ vf_listed() {
 _t0=$(date +%s)
 wait_for 180 vf_listed || note "PF 2's VFs still not listed by libvirt"
 note "timing: node devices listed again $(( $(date +%s) - _t0 )) s after reconcile"
-part nested-checks nested.sh NESTED_PHASE=checks VMNET_PF_INDEX=2 NESTED_SWITCH=nest
+part nested-checks nested.sh NESTED_PHASE=checks VMNET_PF_INDEX=2 NESTED_SWITCH=nest NESTED_KEEP=1
+part migrate migrate.sh
+virsh -c qemu:///system destroy nested-linux >/dev/null 2>&1

@@ -9,7 +9,10 @@
 # NESTED_PHASE=start only sets up and starts the nested domain (its boot goes on meanwhile);
 # NESTED_PHASE=checks then waits for it and runs the checks (checks/all.sh runs other checks
 # in between); unset = both. VMNET_PF_INDEX picks the PF (lib-vmnet.sh), NESTED_SWITCH the
-# switch name (default lab).
+# switch name (default lab). NESTED_PING=1 (start phase) makes the nested Linux ping
+# $NESTED_PEER (default 10.77.0.1) from 10.77.0.2/24 on its failover interface every 0.2 s,
+# the replies on its console (checks/migrate.sh counts them). NESTED_KEEP=1 leaves the nested
+# domain running at the end (holding a VF) for a later script (checks/migrate.sh).
 #
 # To add a check against the running nested guest, append it to the section
 # "checks against the running nested guest" as   nested_check NAME FUNCTION
@@ -93,6 +96,15 @@ check new-vmswitch-enable-iov vmnet_new_iov_switch "$SWITCH"
 # The nested kernel: the lab kernel as an ELF booted through PVH where the image has it.
 NKERNEL=/opt/vmnet-lab/vmlinux; [ -e "$NKERNEL" ] || NKERNEL=/opt/vmnet-lab/vmlinuz
 NCMDLINE=$(cat /opt/vmnet-lab/nested-cmdline 2>/dev/null || echo "console=ttyS0 panic=0")
+if [ "${NESTED_PING:-0}" = 1 ]; then
+    # The image's /init cannot change without rebuilding the image: busybox runs it instead,
+    # after forking a pinger that waits for the failover master (eth0), addresses it and pings
+    # the peer. Arguments after "--" go to init (the kernel strips the double quotes), and so
+    # do words without "=" it does not know (nokaslr: dropped). A background job needs
+    # /dev/null, hence devtmpfs first.
+    bb=/bin/busybox
+    NCMDLINE="rdinit=$bb $(echo "$NCMDLINE" | sed 's/ nokaslr//') -- sh -c \"$bb mount -t devtmpfs devtmpfs /dev; ($bb sleep 5; until [ -e /sys/class/net/eth0 ]; do $bb sleep 2; done; $bb sleep 2; $bb ip addr add 10.77.0.2/24 dev eth0; $bb ip link set eth0 up; echo nested-ping: start; $bb ping -i 0.2 ${NESTED_PEER:-10.77.0.1} || $bb ping ${NESTED_PEER:-10.77.0.1}) &amp; exec /init\""
+fi
 cat > /tmp/$VM.xml <<XML
 <domain type='qemu'>
   <name>$VM</name>
@@ -316,5 +328,6 @@ p=$(state_get events-pid); [ -z "$p" ] || kill "$p" 2>/dev/null
 cp "$NLOG" /lab/out/nested-console.log 2>/dev/null
 cp "$EVENTS" /lab/out/nested-events.log 2>/dev/null
 cp "/var/log/libvirt/qemu/$VM.log" /lab/out/nested-qemu.log 2>/dev/null
+if [ "${NESTED_KEEP:-0}" = 1 ]; then note "nested: done, $VM left running"; exit 0; fi
 $VIRSH destroy "$VM" >/dev/null 2>&1
 note "nested: done"
