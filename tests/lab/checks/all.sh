@@ -7,9 +7,8 @@
 #   3. libvmnet.sh: the walkthrough's flows on PF 1 (paused nested domains); vlan.sh: VLAN on
 #      the software path (a bridge of its own)
 #   4. reconcile.sh: vmnetd on PF 1 (restarts libvirtd; the nested domain keeps running);
-#      race.sh: concurrent vmnet clients while vmnetd moves PF 1's two VFs;
-#      service.sh: vmnetd under the guest's systemd, from the unit the project ships;
-#      boot-numvfs.sh: NumVFs given back after a simulated reboot by vmnet-sriov.service
+#      service.sh: vmnetd under the guest's systemd, from the unit the project ships
+#      (race.sh and boot-numvfs.sh have a boot of their own: checks/host.sh, lab-host)
 #   5. nested.sh, checks phase: waits for the nested Linux, then attach/detach/save/restore/vmnetd
 #   6. migrate.sh: a second libvirtd on PF 1; the nested Linux (pinging a peer all along) moves
 #      there with move-vm and back with virsh migrate; a cancelled move; a dying destination
@@ -27,9 +26,7 @@ part smoke smoke.sh
 part libvmnet libvmnet.sh
 part vlan vlan.sh
 part reconcile reconcile.sh
-part race race.sh
 part service service.sh
-part boot-numvfs boot-numvfs.sh
 # libvirtd was restarted by reconcile.sh: give it time to list PF 2's VFs again (the nested
 # guest is most likely still booting meanwhile).
 pf2=$(for d in /sys/bus/pci/drivers/igb/0000:*; do [ -e "$d/sriov_totalvfs" ] && basename "$d"; done | sed -n 2p)
