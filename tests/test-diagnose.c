@@ -24,12 +24,18 @@ typedef struct {
   gboolean     vf_attached;
   gboolean     vm_running;
   gint         vf_total_msix;  /* 0: not exposed */
+  const gchar *iface_xml;      /* more of the adapter's <interface> */
+  const gchar *network_xml;    /* more of the switch's <network> */
+  const gchar *settings;       /* more attributes of its metadata entry */
 } Machine;
 
+/* MacAddressSpoofing off (the default) holds on both paths: nwfilter
+ * no-mac-spoofing on the software path, spoof checking on the VF. */
 static const Machine good = {
   .cpu_vendor = "intel", .slat = TRUE, .iommu = TRUE, .iommu_cmdline = TRUE,
   .interrupt_remapping = TRUE, .vfio = TRUE, .sriov_nic = TRUE, .num_vfs = 2,
   .iov_switch = TRUE, .vf_attached = TRUE, .vm_running = TRUE,
+  .iface_xml = "<filterref filter='no-mac-spoofing'/>",
 };
 
 static void
@@ -132,7 +138,8 @@ build_xml (const Machine *m)
       "<device><name>net_eno1</name><parent>pci_0000_00_1f_6</parent><capability type='net'>"
       "<interface>eno1</interface><address>52:54:00:12:34:57</address></capability></device>");
 
-  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward></network>", nic);
+  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward>%s"
+                          "</network>", nic, m->network_xml ? m->network_xml : "");
   if (m->iov_switch)
     g_string_append_printf (body, "<network><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='%s'/></forward></network>", nic);
 
@@ -140,10 +147,10 @@ build_xml (const Machine *m)
     "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>vm1</name>"
     "<memory>1024</memory><os><type>hvm</type></os>"
     "<metadata><vmnet:adapters xmlns:vmnet='http://libvmnet.org/xmlns/vmnet/1.0'>"
-    "<vmnet:adapter mac='52:54:00:aa:00:01' iov-weight='100'%s/></vmnet:adapters></metadata><devices>"
+    "<vmnet:adapter mac='52:54:00:aa:00:01' iov-weight='100'%s%s/></vmnet:adapters></metadata><devices>"
     "<interface type='network'><mac address='52:54:00:aa:00:01'/><source network='sw'/><model type='virtio'/>"
-    "<teaming type='persistent'/><alias name='ua-net0'/></interface>",
-    m->router_guard ? " router-guard='on'" : "");
+    "<teaming type='persistent'/><alias name='ua-net0'/>%s</interface>",
+    m->router_guard ? " router-guard='on'" : "", m->settings ? m->settings : "", m->iface_xml ? m->iface_xml : "");
   if (m->vf_attached)
     g_string_append (body,
       "<interface type='hostdev' managed='yes'><mac address='52:54:00:aa:00:01'/>"
@@ -534,6 +541,174 @@ test_router_guard (void)
   }
 }
 
+/* The adapter's description line that contains @needle, or NULL. */
+static const gchar *
+description_line (VmnetNetworkAdapter *a, const gchar *needle)
+{
+  const gchar *const *d = vmnet_network_adapter_get_status_description (a);
+
+  for (guint i = 0; d && d[i]; i++)
+    if (strstr (d[i], needle))
+      return d[i];
+  return NULL;
+}
+
+/* vmnet test-sriov --vm-name vm1's JSON, to find the port-policy check's words in. */
+static gchar *
+test_sriov_output (Opened *o)
+{
+  g_autoptr(GError) error = NULL;
+  const gchar *cli = g_getenv ("VMNET_CLI");
+  const gchar *argv[] = { cli, "--connect", o->uri, "--host-root", o->root, "--output", "json",
+                          "test-sriov", "--vm-name", "vm1", NULL };
+  gchar *out = NULL;
+
+  g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+/* An nwfilter beyond no-mac-spoofing holds on the software path only: the
+ * VF stays off, and a VF still held is not OK. */
+static void
+test_clean_traffic_filter (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  const gchar *line;
+
+  m.iface_xml = "<filterref filter='clean-traffic'/>";
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vf=skip adapter-port-policy=fail");
+  a = the_adapter (o);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+  g_assert_cmpstr (vmnet_network_adapter_get_status_description (a)[0], ==, "Degraded (SR-IOV configuration error)");
+  line = description_line (a, "clean-traffic");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Port policy nwfilter 'clean-traffic': its rules hold on the software path "
+                                         "only"));
+  g_assert_nonnull (strstr (line, "Fix: If the VM is trusted, remove <filterref filter='clean-traffic'/>"));
+  if (g_getenv ("VMNET_CLI"))
+    {
+      g_autofree gchar *out = test_sriov_output (o);
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
+      g_assert_nonnull (strstr (out, "Port policy nwfilter 'clean-traffic'"));
+      g_assert_null (strstr (out, "No port policy keeps SR-IOV off"));
+    }
+
+  /* Held anyway (the filter came after the VF): degraded, not "OK (SR-IOV active)". */
+  m.vf_attached = TRUE;
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  o = open_machine (&m);
+  a = the_adapter (o);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_usage (a), ==, 1);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+  g_assert_nonnull (description_line (a, "Port policy nwfilter 'clean-traffic'"));
+}
+
+/* An outbound average (here the network's) is the VF's max_tx_rate, and the
+ * status shows it; an inbound limit (here the default portgroup's) keeps
+ * the VF off, naming where it is set. */
+static void
+test_bandwidth (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  const gchar *line;
+
+  m.network_xml = "<bandwidth><outbound average='1000' peak='2000'/></bandwidth>";
+  o = open_machine (&m);
+  CHECK (adapter_checks, "");
+  a = the_adapter (o);
+  g_assert_cmpstr (vmnet_network_adapter_get_status_description (a)[0], ==, "OK (SR-IOV active)");
+  line = description_line (a, "max_tx_rate");
+  g_assert_cmpstr (line, ==, "The VF holds the port policies: max_tx_rate 8 Mbit/s (outbound average 1000 KB/s of "
+                             "network 'sw'), spoofchk on (MacAddressSpoofing off), link state auto.");
+
+  m.network_xml = "<bandwidth><outbound average='1000'/></bandwidth>"
+                  "<portgroup name='slow' default='yes'><bandwidth><inbound average='500'/></bandwidth></portgroup>";
+  m.vf_attached = FALSE;
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vf=skip adapter-port-policy=fail");
+  a = the_adapter (o);
+  line = description_line (a, "inbound bandwidth");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Port policy inbound bandwidth of portgroup 'slow' of network 'sw': a VF "
+                                         "has no receive limit"));
+}
+
+/* MacAddressSpoofing off with nothing on the software path: the paths
+ * differ and the status says so; on, both allow it and the VF's spoof
+ * checking is off. */
+static void
+test_mac_spoofing_paths (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  const gchar *line;
+
+  m.iface_xml = NULL;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-port-policy=warn");
+  a = the_adapter (o);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_OK);
+  line = description_line (a, "MAC address spoofing");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "MAC address spoofing: the software path allows it (no nwfilter drops "
+                                         "frames with another source MAC), the VF denies it (spoofchk on, as "
+                                         "libvmnet sets it)"));
+  g_assert_nonnull (strstr (line, "--mac-address-spoofing off"));
+
+  m.settings = " mac-address-spoofing='on'";
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  o = open_machine (&m);
+  CHECK (adapter_checks, "");
+  a = the_adapter (o);
+  g_assert_true (vmnet_network_adapter_get_mac_address_spoofing (a));
+  g_assert_cmpstr (description_line (a, "spoofchk"), ==,
+                   "The VF holds the port policies: no rate limit, spoofchk off (MacAddressSpoofing on), "
+                   "link state auto.");
+}
+
+/* A setting the VF's driver refused keeps the VF off while the policy
+ * asking for it is set, naming the driver and the setting. */
+static void
+test_refused_setting (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  const gchar *line;
+
+  m.network_xml = "<bandwidth><outbound average='1000'/></bandwidth>";
+  m.settings = " iov-last-error='Driver igb refused max_tx_rate 8 Mbit/s on VF 0 of enp1s0: Invalid input data or "
+               "parameter'";
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vf=skip adapter-port-policy=fail");
+  a = the_adapter (o);
+  line = description_line (a, "refused");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Driver igb refused max_tx_rate 8 Mbit/s on VF 0 of enp1s0"));
+
+  /* Another limit: the VF is tried again. */
+  m.network_xml = "<bandwidth><outbound average='2000'/></bandwidth>";
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  o = open_machine (&m);
+  a = the_adapter (o);
+  g_assert_null (description_line (a, "Port policy"));
+  g_assert_nonnull (description_line (a, "The last VF attach failed: Driver igb refused"));
+}
+
 static void
 test_shared_group_and_kernel_error (void)
 {
@@ -629,5 +804,9 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/diagnose/vm-stopped", test_vm_stopped);
   g_test_add_func ("/vmnet/diagnose/this-machine", test_this_machine);
   g_test_add_func ("/vmnet/diagnose/queue-pair-vectors", test_queue_pair_vectors);
+  g_test_add_func ("/vmnet/diagnose/clean-traffic-filter", test_clean_traffic_filter);
+  g_test_add_func ("/vmnet/diagnose/bandwidth", test_bandwidth);
+  g_test_add_func ("/vmnet/diagnose/mac-spoofing-paths", test_mac_spoofing_paths);
+  g_test_add_func ("/vmnet/diagnose/refused-setting", test_refused_setting);
   return g_test_run ();
 }
