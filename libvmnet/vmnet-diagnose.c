@@ -618,7 +618,9 @@ port_policy_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwit
   g_autofree gchar *mismatch = NULL;
   g_autofree gchar *spoofing = NULL;
   gboolean differ = FALSE;
-  gboolean vf_path = a->iov_usage || (a->iov_weight > 0 && sw && sw->iov_enabled);
+  /* A VF assigned directly has no software path to compare with. */
+  gboolean vf_path = g_strcmp0 (a->model, "hostdev") != 0 &&
+                     (a->iov_usage || (a->iov_weight > 0 && sw && sw->iov_enabled));
 
   vmnet_vf_policy_init (&p, a);
   if (a->router_guard || a->dhcp_guard)

@@ -106,10 +106,8 @@ typedef struct {
   gboolean                     link_down;      /* <link state='down'/> */
   /* The held VF's settings as its PF reports them (netlink; the host itself). */
   VmnetTernary                 vf_spoof_check;
-  VmnetTernary                 vf_trust;
   gint                         vf_max_tx_rate; /* Mbit/s, -1: unknown */
   gchar                       *vf_link_state;  /* "auto", "enable", "disable", NULL: unknown */
-  gchar                       *vf_driver;      /* the PF's driver, NULL: unknown */
   /* The software path's bridge port (running VMs on the host itself). */
   gchar                       *port;           /* the tap, NULL: unknown */
   gboolean                     port_read;      /* the host's bridge ports were read */

@@ -72,7 +72,6 @@ vmnet_adapter_info_free (VmnetAdapterInfo *info)
   g_free (info->filter);
   g_free (info->bandwidth_source);
   g_free (info->vf_link_state);
-  g_free (info->vf_driver);
   g_free (info->port);
   vmnet_port_vlan_fact_free (info->port_facts);
   g_clear_pointer (&info->checks, g_ptr_array_unref);
@@ -671,7 +670,6 @@ build_vms (Builder *b, VmnetModel *model)
           a->link_down = iface->link_down;
           bandwidth_of (b, iface, a);
           a->vf_spoof_check = VMNET_TERNARY_UNKNOWN;
-          a->vf_trust = VMNET_TERNARY_UNKNOWN;
           a->vf_max_tx_rate = -1;
           if (running && iface->target_dev)
             {
@@ -709,12 +707,9 @@ build_vms (Builder *b, VmnetModel *model)
               a->iov_queue_pairs_assigned = vmnet_queue_pairs_of_vectors (vf ? vf->msix_count : -1);
               if (vf)
                 {
-                  const VmnetPfInfo *pf = g_hash_table_lookup (b->pf_by_name, vf->net_adapter_name);
                   a->vf_spoof_check = vf->spoof_check;
-                  a->vf_trust = vf->trust;
                   a->vf_max_tx_rate = vf->max_tx_rate;
                   a->vf_link_state = g_strdup (vf->link_state);
-                  a->vf_driver = g_strdup (pf ? pf->driver : NULL);
                 }
             }
           g_ptr_array_add (vm->adapters, a);

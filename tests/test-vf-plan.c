@@ -53,7 +53,6 @@ add_adapter (Fixture *f, const gchar *vm, const gchar *sw, guint weight)
   a->vm_state = v->state;
   /* As the model builder leaves them without the host's netlink. */
   a->vf_spoof_check = VMNET_TERNARY_UNKNOWN;
-  a->vf_trust = VMNET_TERNARY_UNKNOWN;
   a->vf_max_tx_rate = -1;
   g_ptr_array_add (v->adapters, a);
   return a;
