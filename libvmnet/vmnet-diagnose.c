@@ -579,7 +579,9 @@ mac_spoofing_paths (const VmnetAdapterInfo *a, const VmnetVfPolicy *p, gboolean 
   *differ = software_denies != vf_denies;
   return g_strdup_printf ("MAC address spoofing: the software path %s (%s%s%s), the VF %s (spoofchk %s%s)",
                           software_denies ? "denies it" : "allows it",
-                          software_denies ? "nwfilter '" : "no nwfilter drops frames with another source MAC",
+                          software_denies ? "nwfilter '"
+                          : a->software_path == VMNET_SOFTWARE_PATH_MACVTAP ? "macvtap, which takes no nwfilter"
+                          : "no nwfilter drops frames with another source MAC",
                           software_denies ? a->filter : "", software_denies ? "'" : "",
                           vf_denies ? "denies it" : "allows it", vf_denies ? "on" : "off",
                           vf_known ? "" : a->iov_usage ? ", as libvmnet sets it" : " when it gets one");
@@ -651,7 +653,12 @@ port_policy_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwit
     add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_WARN, T_AD_POLICY,
          g_strdup_printf ("%s: a guest that sends other MACs (a bridge, a team) loses them whenever failover moves "
                           "its traffic between the paths.", spoofing),
-         !vmnet_filter_denies_spoofing (a->filter)
+         a->software_path == VMNET_SOFTWARE_PATH_MACVTAP && !vmnet_filter_denies_spoofing (a->filter)
+         ? g_strdup_printf ("Allow it on both (vmnet set-vmnetworkadapter --vm-name %s --name %s "
+                            "--mac-address-spoofing on), or connect the adapter to a switch over a Linux bridge "
+                            "(vmnet new-vmswitch --bridge BR), where --mac-address-spoofing off filters the software "
+                            "path too", a->vm_name, a->name)
+         : !vmnet_filter_denies_spoofing (a->filter)
          ? g_strdup_printf ("Make the paths agree: vmnet set-vmnetworkadapter --vm-name %s --name %s "
                             "--mac-address-spoofing off (nwfilter on the software path; needs libvirt's nwfilter "
                             "driver), or --mac-address-spoofing on (allowed on both)", a->vm_name, a->name)
@@ -668,8 +675,9 @@ port_policy_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwit
 
       add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
            g_strdup_printf ("%s %s.", held, spoofing), NULL);
-      /* Beyond the defaults, the status shows what the VF was given. */
-      if (p.max_tx_rate > 0 || p.link_down || !p.spoof_check)
+      /* A rate or link state is shown in the status too (spoof checking
+       * is MacAddressSpoofing's). */
+      if (p.max_tx_rate > 0 || p.link_down)
         *applied = g_steal_pointer (&held);
     }
   else if (!(vf_path && differ))

@@ -118,10 +118,12 @@ plan_change (VmnetHost *self, const VmnetAdapterInfo *a, SetAdapterData *data)
   /* RouterGuard, DhcpGuard and MacAddressSpoofing off are enforced by the
    * software switch (nwfilter; the test driver has none). MacAddressSpoofing
    * alone leaves an nwfilter libvmnet does not manage as it is, and does
-   * without on a libvirt without the nwfilter driver: the port-policy check
-   * shows what the software path does then. */
+   * without on macvtap (libvirt puts nwfilters on taps only) and on a
+   * libvirt without the nwfilter driver: the port-policy check shows what
+   * the software path does then. */
   if ((v->set & (guard_bits | mac_bit)) && !vmnet_libvirt_conn_is_test (self->conn) &&
-      ((v->set & guard_bits) || vmnet_libvirt_is_own_filter (a->filter)))
+      ((v->set & guard_bits) ||
+       (vmnet_libvirt_is_own_filter (a->filter) && a->software_path != VMNET_SOFTWARE_PATH_MACVTAP)))
     {
       gboolean deny_mac = (v->set & mac_bit) ? !changed.mac_address_spoofing
                                              : (a->filter && g_str_has_prefix (a->filter, "vmnet-mac-"));

@@ -29,13 +29,13 @@ typedef struct {
   const gchar *settings;       /* more attributes of its metadata entry */
 } Machine;
 
-/* MacAddressSpoofing off (the default) holds on both paths: nwfilter
- * no-mac-spoofing on the software path, spoof checking on the VF. */
+/* Both paths agree on MAC address spoofing: allowed (macvtap takes no
+ * nwfilter; the VF's spoof checking is off). */
 static const Machine good = {
   .cpu_vendor = "intel", .slat = TRUE, .iommu = TRUE, .iommu_cmdline = TRUE,
   .interrupt_remapping = TRUE, .vfio = TRUE, .sriov_nic = TRUE, .num_vfs = 2,
   .iov_switch = TRUE, .vf_attached = TRUE, .vm_running = TRUE,
-  .iface_xml = "<filterref filter='no-mac-spoofing'/>",
+  .settings = " mac-address-spoofing='on'",
 };
 
 static void
@@ -627,7 +627,7 @@ test_bandwidth (void)
   g_assert_cmpstr (vmnet_network_adapter_get_status_description (a)[0], ==, "OK (SR-IOV active)");
   line = description_line (a, "max_tx_rate");
   g_assert_cmpstr (line, ==, "The VF holds the port policies: max_tx_rate 8 Mbit/s (outbound average 1000 KB/s of "
-                             "network 'sw'), spoofchk on (MacAddressSpoofing off), link state auto.");
+                             "network 'sw'), spoofchk off (MacAddressSpoofing on), link state auto.");
 
   m.network_xml = "<bandwidth><outbound average='1000'/></bandwidth>"
                   "<portgroup name='slow' default='yes'><bandwidth><inbound average='500'/></bandwidth></portgroup>";
@@ -643,28 +643,43 @@ test_bandwidth (void)
                                          "has no receive limit"));
 }
 
-/* MacAddressSpoofing off with nothing on the software path: the paths
- * differ and the status says so; on, both allow it and the VF's spoof
- * checking is off. */
+/* The adapter-port-policy check's messages, one per line. */
+static gchar *
+port_policy_messages (Opened *o)
+{
+  g_autoptr(GPtrArray) checks = adapter_checks (o);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < checks->len; i++)
+    if (vmnet_iov_check_get_code (g_ptr_array_index (checks, i)) == VMNET_IOV_CHECK_ADAPTER_PORT_POLICY)
+      g_string_append_printf (s, "%s\n", vmnet_iov_check_get_message (g_ptr_array_index (checks, i)));
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* MacAddressSpoofing off (the default) with nothing on the software path
+ * (macvtap takes no nwfilter): the paths differ and the status says so; on,
+ * both allow it; off under no-mac-spoofing on a tap, both deny it. */
 static void
 test_mac_spoofing_paths (void)
 {
   Machine m = good;
   g_autoptr(Opened) o = NULL;
   g_autoptr(VmnetNetworkAdapter) a = NULL;
+  g_autofree gchar *messages = NULL;
   const gchar *line;
 
-  m.iface_xml = NULL;
+  m.settings = NULL;
   o = open_machine (&m);
   CHECK (adapter_checks, "adapter-port-policy=warn");
   a = the_adapter (o);
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_OK);
   line = description_line (a, "MAC address spoofing");
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "MAC address spoofing: the software path allows it (no nwfilter drops "
-                                         "frames with another source MAC), the VF denies it (spoofchk on, as "
-                                         "libvmnet sets it)"));
-  g_assert_nonnull (strstr (line, "--mac-address-spoofing off"));
+  g_assert_true (g_str_has_prefix (line, "MAC address spoofing: the software path allows it (macvtap, which takes "
+                                         "no nwfilter), the VF denies it (spoofchk on, as libvmnet sets it)"));
+  g_assert_nonnull (strstr (line, "Fix: Allow it on both (vmnet set-vmnetworkadapter --vm-name vm1 --name net0 "
+                                  "--mac-address-spoofing on), or connect the adapter to a switch over a Linux "
+                                  "bridge"));
 
   m.settings = " mac-address-spoofing='on'";
   g_clear_pointer (&o, opened_free);
@@ -673,9 +688,21 @@ test_mac_spoofing_paths (void)
   CHECK (adapter_checks, "");
   a = the_adapter (o);
   g_assert_true (vmnet_network_adapter_get_mac_address_spoofing (a));
-  g_assert_cmpstr (description_line (a, "spoofchk"), ==,
-                   "The VF holds the port policies: no rate limit, spoofchk off (MacAddressSpoofing on), "
-                   "link state auto.");
+  messages = port_policy_messages (o);
+  g_assert_cmpstr (messages, ==, "The VF holds the port policies: no rate limit, spoofchk off (MacAddressSpoofing "
+                                 "on), link state auto. MAC address spoofing: the software path allows it (macvtap, "
+                                 "which takes no nwfilter), the VF allows it (spoofchk off, as libvmnet sets it).\n");
+
+  m.settings = NULL;
+  m.iface_xml = "<filterref filter='no-mac-spoofing'/>";
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  g_clear_pointer (&messages, g_free);
+  o = open_machine (&m);
+  CHECK (adapter_checks, "");
+  messages = port_policy_messages (o);
+  g_assert_nonnull (strstr (messages, "MAC address spoofing: the software path denies it (nwfilter "
+                                      "'no-mac-spoofing'), the VF denies it (spoofchk on, as libvmnet sets it)"));
 }
 
 /* A setting the VF's driver refused keeps the VF off while the policy

@@ -3,23 +3,23 @@
 # where the driver refuses it, the adapter keeps no VF and names the driver), a change of it
 # reaches the held VF, MacAddressSpoofing on/off turns the VF's spoof checking off/on and the
 # status shows each path, and an nwfilter beyond no-mac-spoofing (clean-traffic) keeps the VF off.
+# Uses a switch of its own over a Linux bridge on the first PF (libvirt filters taps only).
 # Needs boot.sh --build BUILD_DIR. Runs inside the lab guest (checks/all.sh, or alone).
 . /lab/lib-guest.sh
 . /lab/lib-vmnet.sh
 vmnet_wait_libvirtd
 
-# The IOV switch on PF: libvmnet.sh's 'lab' when it ran before, else one of our own.
+# An IOV switch of our own on PF whose software path is a Linux bridge: libvirt puts nwfilters
+# on taps only, not on macvtap.
 policy_switch() {
-    SW=$($VMNET -o json get-vmswitch 2>/dev/null | $J "
-import json, sys
-print(next((s['Name'] for s in json.load(sys.stdin) if s['IovEnabled'] and s['NetAdapterName']=='$PF'), ''))")
-    [ -n "$SW" ] && { echo "switch $SW"; return 0; }
+    ip link set "$PF" up
     [ "$(cat /sys/bus/pci/devices/$PF_ADDR/sriov_numvfs)" = 4 ] || vmnet_set_4_vfs || return 1
-    vmnet_new_iov_switch pol || return 1
-    SW=pol
+    ip link add vmnetpol0 type bridge 2>/dev/null; ip link set vmnetpol0 up || return 1
+    $VMNET new-vmswitch --name polbr --net-adapter "$PF" --bridge vmnetpol0 --enable-iov > /dev/null || return 1
+    SW=polbr
 }
 
-# The software path's device (tap or macvtap): the failover VF has the same MAC.
+# The software path's tap (the failover VF has the same MAC, so the MAC does not name it).
 soft_dev() { $VIRSH domiflist pol1 | awk 'NR > 2 && $1 != "" && $1 != "-" { print $1; exit }'; }
 
 # The VF index (on PF) of the adapter's VF, from get-vmnetworkadapter; empty: none.
@@ -68,7 +68,8 @@ print(a['StatusDescription'])
 assert a['StatusDescription'][0]=='OK (SR-IOV active)', a
 assert any('max_tx_rate 8 Mbit/s' in d for d in a['StatusDescription']), a" || return 1
         # A change of the limit reaches the held VF on the next pass.
-        $VIRSH domiftune pol1 "$(soft_dev)" --outbound 2000 --live --config > /dev/null || return 1
+        $VIRSH domiftune pol1 "$(soft_dev)" --outbound 2000 --live > /dev/null || return 1
+        $VIRSH domiftune pol1 "$MAC" --outbound 2000 --config > /dev/null || return 1
         $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
         line=$(vf_line "$idx"); echo "after --outbound 2000 and a pass: $line"
         echo "$line" | grep -q "max_tx_rate 16Mbps" || return 1
@@ -89,7 +90,7 @@ check policy-bandwidth-on-vf policy_bandwidth
 policy_mac_spoofing() {
     if ! vf_index > /dev/null; then
         # igb refused the rate: without the limit the VF comes.
-        $VIRSH domiftune pol1 "$(soft_dev)" --outbound 0 --live --config > /dev/null || return 1
+        $VIRSH domiftune pol1 "$(soft_dev)" --outbound 0 --live > /dev/null || return 1
         $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
     fi
     idx=$(vf_index) || { echo "pol1 holds no VF"; return 1; }
@@ -103,8 +104,10 @@ policy_mac_spoofing() {
     echo "$line" | grep -q "spoof checking on" || return 1
     got=$(policy_check); echo "$got"
     if $VIRSH nwfilter-list > /dev/null 2>&1; then
-        # The software path drops spoofed frames too: nwfilter on the tap.
+        # The software path drops spoofed frames too: libvmnet's nwfilter on the tap.
         $VIRSH dumpxml pol1 | grep -q "filterref filter='vmnet-mac-guard'" || return 1
+        echo "$got" | grep -q "the software path denies it (nwfilter 'vmnet-mac-guard'), the VF denies it" ||
+            return 1
     else
         # Without libvirt's nwfilter driver the software path cannot: the status says so.
         echo "$got" | grep -q "^WARN: MAC address spoofing: the software path allows it" || return 1
@@ -119,11 +122,13 @@ policy_clean_traffic() {
     $J "
 import re
 x=open('/tmp/pol1.xml').read()
-x=re.sub(r'(<interface type=.network.>)', r\"\\1<filterref filter='clean-traffic'/>\", x, count=1)
+x=re.sub(r'<filterref[^>]*/>', '', x)
+x=re.sub(r'(<interface type=.(?:network|bridge).>)', r\"\\1<filterref filter='clean-traffic'/>\", x, count=1)
+assert 'clean-traffic' in x, x
 open('/tmp/pol1.xml','w').write(x)" || return 1
     $VIRSH define /tmp/pol1.xml > /dev/null || return 1
     if ! $VIRSH nwfilter-list > /dev/null 2>&1; then
-        # A domain with a filterref needs libvirt's nwfilter driver to start; the lab has none.
+        # A domain with a filterref needs libvirt's nwfilter driver to start.
         got=$(policy_check); echo "(no nwfilter driver: defined, not started) $got"
         echo "$got" | grep -q "^FAIL: Port policy nwfilter 'clean-traffic'" || return 1
         $VIRSH start --paused pol1 > /tmp/pol-start.txt 2>&1 && { echo "started without nwfilter?"; return 1; }
@@ -146,5 +151,6 @@ check policy-clean-traffic-keeps-vf-off policy_clean_traffic
 
 $VIRSH destroy pol1 > /dev/null 2>&1
 $VIRSH undefine pol1 > /dev/null 2>&1
-$VMNET remove-vmswitch pol > /dev/null 2>&1
+$VMNET remove-vmswitch polbr > /dev/null 2>&1
+ip link del vmnetpol0 2>/dev/null
 true
