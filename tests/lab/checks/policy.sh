@@ -99,9 +99,12 @@ policy_mac_spoofing() {
     echo "$line" | grep -q "spoof checking off" || return 1
     got=$(policy_check); echo "$got"
     echo "$got" | grep -q "spoofchk off (MacAddressSpoofing on)" || return 1
-    $VMNET set-vmnetworkadapter --vm-name pol1 --name net0 --mac-address-spoofing off || return 1
+    $VMNET --verbose set-vmnetworkadapter --vm-name pol1 --name net0 --mac-address-spoofing off \
+        > /tmp/pol-set.log 2>&1 || { cat /tmp/pol-set.log; return 1; }
     line=$(vf_line "$idx"); echo "--mac-address-spoofing off: $line"
-    echo "$line" | grep -q "spoof checking on" || return 1
+    echo "$line" | grep -q "spoof checking on" ||
+        { grep -iv "^$" /tmp/pol-set.log | grep -i "vf\|polic\|refus\|detach\|filter" | tail -15
+          adapter_json; cat /tmp/pol.json; return 1; }
     got=$(policy_check); echo "$got"
     if $VIRSH nwfilter-list > /dev/null 2>&1; then
         # The software path drops spoofed frames too: libvmnet's nwfilter on the tap.
