@@ -7,6 +7,7 @@
 
 #include "vmnet-diagnose-private.h"
 #include "vmnet-error.h"
+#include "vmnet-vf-plan-private.h"
 
 /* Check titles, in the order of Part 8: host, firmware/IOMMU, adapter,
  * switch, VM adapter, policies. */
@@ -787,6 +788,129 @@ vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo 
                           a->vm_name));
 }
 
+/* MAC address spoofing as each path holds it: the software path drops
+ * frames with another source MAC only under an nwfilter that says so; the
+ * VF under its spoof checking, as its PF reports it or as libvmnet sets it. */
+static gchar *
+mac_spoofing_paths (const VmnetAdapterInfo *a, const VmnetVfPolicy *p, gboolean *differ)
+{
+  gboolean software_denies = vmnet_filter_denies_spoofing (a->filter);
+  gboolean vf_known = a->vf_plugged && a->vf_spoof_check != VMNET_TERNARY_UNKNOWN;
+  gboolean vf_denies = vf_known ? a->vf_spoof_check == VMNET_TERNARY_TRUE : p->spoof_check;
+
+  *differ = software_denies != vf_denies;
+  return g_strdup_printf ("MAC address spoofing: the software path %s (%s%s%s), the VF %s (spoofchk %s%s)",
+                          software_denies ? "denies it" : "allows it",
+                          software_denies ? "nwfilter '"
+                          : a->software_path == VMNET_SOFTWARE_PATH_MACVTAP ? "macvtap, which takes no nwfilter"
+                          : "no nwfilter drops frames with another source MAC",
+                          software_denies ? a->filter : "", software_denies ? "'" : "",
+                          vf_denies ? "denies it" : "allows it", vf_denies ? "on" : "off",
+                          vf_known ? "" : a->vf_plugged ? ", as libvmnet sets it" : " when it gets one");
+}
+
+/* What the VF carries for the port policies, for the status: rate, spoof
+ * checking, link state. */
+static gchar *
+vf_policy_text (const VmnetAdapterInfo *a, const VmnetVfPolicy *p)
+{
+  g_autoptr(GString) s = g_string_new ("The VF holds the port policies: ");
+
+  if (p->max_tx_rate > 0)
+    g_string_append_printf (s, "max_tx_rate %u Mbit/s (outbound average %" G_GUINT64_FORMAT " KB/s of %s), ",
+                            p->max_tx_rate, a->bandwidth.out_average,
+                            a->bandwidth_source ? a->bandwidth_source : "the interface");
+  else
+    g_string_append (s, "no rate limit, ");
+  g_string_append_printf (s, "spoofchk %s (%s), link state %s.", p->spoof_check ? "on" : "off",
+                          a->allow_teaming ? "AllowTeaming on"
+                          : a->mac_address_spoofing && !p->spoof_check ? "MacAddressSpoofing on"
+                          : a->mac_address_spoofing ? "nwfilter on the software path" : "MacAddressSpoofing off",
+                          p->link_down ? "disable (the interface's link is down)" : "auto");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* Port policies: the ones only the software switch can hold keep the VF
+ * off (RouterGuard, DhcpGuard, nwfilters beyond no-mac-spoofing, inbound
+ * bandwidth, a setting the VF's driver refused); the others the VF holds
+ * (outbound bandwidth as max_tx_rate, spoof checking, link state). Returns
+ * whether a policy keeps the VF off. */
+static gboolean
+port_policy_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo *sw, gchar **applied)
+{
+  g_auto(VmnetVfPolicy) p = { 0 };
+  g_autofree gchar *mismatch = NULL;
+  g_autofree gchar *spoofing = NULL;
+  gboolean differ = FALSE;
+  /* A VF assigned directly has no software path to compare with. */
+  gboolean vf_path = g_strcmp0 (a->model, "hostdev") != 0 &&
+                     (a->vf_plugged || (a->iov_weight > 0 && sw && sw->iov_enabled));
+
+  vmnet_vf_policy_init (&p, a);
+  if (a->router_guard || a->dhcp_guard)
+    {
+      const gchar *enforced = a->filter && g_str_has_prefix (a->filter, "vmnet-") ? a->filter : NULL;
+      add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_FAIL, T_AD_POLICY,
+         g_strdup_printf ("%s%s%s on: only the software switch can enforce %s, so SR-IOV is off for this adapter.%s%s%s",
+                          a->router_guard ? "RouterGuard" : "", a->router_guard && a->dhcp_guard ? " and " : "",
+                          a->dhcp_guard ? "DhcpGuard" : "", a->router_guard && a->dhcp_guard ? "them" : "it",
+                          enforced ? " Enforced by nwfilter '" : "", enforced ? enforced : "", enforced ? "'." : ""),
+         g_strdup_printf ("Turn it off if the VM is trusted: vmnet set-vmnetworkadapter --vm-name %s --name %s%s%s",
+                          a->vm_name, a->name, a->router_guard ? " --router-guard off" : "",
+                          a->dhcp_guard ? " --dhcp-guard off" : ""));
+      return TRUE;
+    }
+  if (p.blocked)
+    {
+      add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_FAIL, T_AD_POLICY,
+           p.refused ? g_strdup_printf ("%s: SR-IOV is off for this adapter while the policy needing it is set.",
+                                        p.blocked)
+                     : g_strdup_printf ("Port policy %s: SR-IOV is off for this adapter.", p.blocked),
+           g_strdup (p.blocked_fix));
+      return TRUE;
+    }
+
+  spoofing = mac_spoofing_paths (a, &p, &differ);
+  if (vf_path && differ)
+    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_WARN, T_AD_POLICY,
+         g_strdup_printf ("%s: a guest that sends other MACs (a bridge, a team) loses them whenever failover moves "
+                          "its traffic between the paths.", spoofing),
+         a->software_path == VMNET_SOFTWARE_PATH_MACVTAP && !vmnet_filter_denies_spoofing (a->filter)
+         ? g_strdup_printf ("Allow it on both (vmnet set-vmnetworkadapter --vm-name %s --name %s "
+                            "--mac-address-spoofing on), or connect the adapter to a switch over a Linux bridge "
+                            "(vmnet new-vmswitch --bridge BR), where --mac-address-spoofing off filters the software "
+                            "path too", a->vm_name, a->name)
+         : !vmnet_filter_denies_spoofing (a->filter)
+         ? g_strdup_printf ("Make the paths agree: vmnet set-vmnetworkadapter --vm-name %s --name %s "
+                            "--mac-address-spoofing off (nwfilter on the software path; needs libvirt's nwfilter "
+                            "driver), or --mac-address-spoofing on (allowed on both)", a->vm_name, a->name)
+         : g_strdup_printf ("Remove <filterref filter='%s'/> from the interface (virsh edit %s), or "
+                            "vmnet set-vmnetworkadapter --vm-name %s --name %s --mac-address-spoofing off",
+                            a->filter, a->vm_name, a->vm_name, a->name));
+  if (a->vf_plugged && (mismatch = vmnet_vf_policy_mismatch (&p, a)))
+    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_WARN, T_AD_POLICY,
+         g_strdup_printf ("The VF carries %s.", mismatch),
+         g_strdup_printf ("vmnet reconcile-vmhost --vm-name %s applies the port policies to the VF", a->vm_name));
+  else if (a->vf_plugged)
+    {
+      g_autofree gchar *held = vf_policy_text (a, &p);
+
+      add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
+           g_strdup_printf ("%s %s.", held, spoofing), NULL);
+      /* A rate or link state is shown in the status too (spoof checking
+       * is MacAddressSpoofing's). */
+      if (p.max_tx_rate > 0 || p.link_down)
+        *applied = g_steal_pointer (&held);
+    }
+  else if (!(vf_path && differ))
+    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
+         g_strdup_printf ("No port policy keeps SR-IOV off; a VF would hold them (%s%s%s).",
+                          p.max_tx_rate > 0 ? "max_tx_rate from the outbound bandwidth, " : "",
+                          p.spoof_check ? "spoofchk on" : "spoofchk off", p.link_down ? ", link state disable" : ""),
+         NULL);
+  return FALSE;
+}
+
 /* Why the host's files were not read, completing "…, which %s". */
 static const gchar *
 host_files_where (const VmnetHostFacts *facts)
@@ -831,8 +955,10 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
   gboolean running = a->vm_state == VMNET_VM_STATE_RUNNING || a->vm_state == VMNET_VM_STATE_PAUSED;
   gboolean direct = g_strcmp0 (a->model, "hostdev") == 0;
-  gboolean blocked = FALSE;
+  gboolean blocked = FALSE, policy_blocked;
   g_autoptr(GStrvBuilder) description = g_strv_builder_new ();
+  g_autoptr(GPtrArray) policy_checks = NULL;
+  g_autofree gchar *applied = NULL;
 
   if (a->iov_weight == 0 && !direct)
     add (checks, VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT, VMNET_CHECK_RESULT_FAIL, T_AD_WEIGHT,
@@ -853,7 +979,11 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
 
   add_host_support (checks, host);
   /* No VF can come while the host cannot do SR-IOV, or a policy keeps it off. */
-  if (vmnet_checks_support (host) == VMNET_TERNARY_FALSE || a->router_guard || a->dhcp_guard)
+  policy_checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
+  policy_blocked = port_policy_check (policy_checks, a, sw, &applied);
+  if (policy_blocked)
+    blocked = TRUE;
+  if (vmnet_checks_support (host) == VMNET_TERNARY_FALSE)
     blocked = TRUE;
 
   if (direct)
@@ -971,7 +1101,7 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
                           sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count,
                           a->last_error ? "; the last attach failed: " : ".", a->last_error ? a->last_error : ""),
          free_vf_fix (model, sw));
-  else if (a->last_error)
+  else if (a->last_error && !policy_blocked)
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("The last VF attach failed: %s", a->last_error),
          g_strdup ("Fix the cause libvirt names; the VF is attached again when the situation changes"));
@@ -991,31 +1121,25 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
     add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_SKIP, T_AD_VF,
          g_strdup ("No VF: see the checks above."), NULL);
 
-  if (a->router_guard || a->dhcp_guard)
-    {
-      const gchar *enforced = a->filter && g_str_has_prefix (a->filter, "vmnet-") ? a->filter : NULL;
-      add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_FAIL, T_AD_POLICY,
-         g_strdup_printf ("%s%s%s on: only the software switch can enforce %s, so SR-IOV is off for this adapter.%s%s%s",
-                          a->router_guard ? "RouterGuard" : "", a->router_guard && a->dhcp_guard ? " and " : "",
-                          a->dhcp_guard ? "DhcpGuard" : "", a->router_guard && a->dhcp_guard ? "them" : "it",
-                          enforced ? " Enforced by nwfilter '" : "", enforced ? enforced : "", enforced ? "'." : ""),
-         g_strdup_printf ("Turn it off if the VM is trusted: vmnet set-vmnetworkadapter --vm-name %s --name %s%s%s",
-                          a->vm_name, a->name, a->router_guard ? " --router-guard off" : "",
-                          a->dhcp_guard ? " --dhcp-guard off" : ""));
-    }
-  else
-    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
-         g_strdup ("No port policy keeps SR-IOV off."), NULL);
+  g_ptr_array_extend_and_steal (checks, g_steal_pointer (&policy_checks));
 
   if (a->vlan_id > 0 || (a->vf_plugged && a->vf_vlan_id != a->vlan_id))
     vlan_check (checks, a, sw, running);
   state_changes_check (checks, a, direct);
 
   /* Status and StatusDescription, as Hyper-V words them. */
-  if (a->iov_usage)
+  /* A VF held under a policy it bypasses is not OK: it goes on the next pass. */
+  if (a->vf_plugged && policy_blocked)
+    {
+      a->status = VMNET_OPERATIONAL_STATUS_DEGRADED;
+      g_strv_builder_add (description, degraded_kind (checks));
+    }
+  else if (a->iov_usage)
     {
       a->status = VMNET_OPERATIONAL_STATUS_OK;
       g_strv_builder_add (description, "OK (SR-IOV active)");
+      if (applied)
+        g_strv_builder_add (description, applied);
     }
   else if (a->vf_plugged && a->guest_vf == VMNET_TERNARY_FALSE)
     {
@@ -1026,6 +1150,8 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
     {
       a->status = VMNET_OPERATIONAL_STATUS_OK;
       g_strv_builder_add (description, "OK (SR-IOV plugged, guest not confirmed)");
+      if (applied)
+        g_strv_builder_add (description, applied);
     }
   else if (a->iov_weight == 0 && !direct)
     {
@@ -1033,7 +1159,7 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
       a->status = running ? VMNET_OPERATIONAL_STATUS_OK : VMNET_OPERATIONAL_STATUS_STOPPED;
       g_strv_builder_add (description, running ? "OK (SR-IOV off: IovWeight 0)" : "Stopped (VM not running)");
     }
-  else if (!running)
+  else if (!running && !a->iov_usage)
     {
       a->status = VMNET_OPERATIONAL_STATUS_STOPPED;
       g_strv_builder_add (description, "Stopped (VM not running)");

@@ -34,6 +34,21 @@ typedef struct {
   gchar *link_state;            /* "up", "down", NULL */
 } VmnetNetdevFact;
 
+/* A <bandwidth> element (libvirt's units: kilobytes per second, 1000
+ * bytes; outbound is what the VM sends). */
+typedef struct {
+  gboolean  set;                /* the element has an <inbound> or an <outbound> */
+  guint64   out_average;        /* 0: no outbound limit */
+  guint64   out_peak;
+  gboolean  inbound;            /* any <inbound> limit or floor */
+} VmnetBandwidthFact;
+
+typedef struct {
+  gchar              *name;
+  gboolean            is_default;
+  VmnetBandwidthFact  bandwidth;
+} VmnetPortgroupFact;
+
 typedef struct {
   gchar     *name;
   gchar     *uuid;
@@ -46,6 +61,8 @@ typedef struct {
   GPtrArray *forward_devs;      /* (element-type utf8) <interface dev> */
   GPtrArray *pool_addresses;    /* (element-type utf8) hostdev pool VF addresses (live) */
   gint       connections;       /* live connections attribute, -1 unknown */
+  VmnetBandwidthFact bandwidth;
+  GPtrArray *portgroups;        /* (element-type VmnetPortgroupFact) */
 } VmnetNetworkFact;
 
 typedef enum {
@@ -69,6 +86,9 @@ typedef struct {
   gint          queues;         /* <driver queues>, 0: unset */
   gchar        *filter;         /* <filterref filter>, NULL: none */
   gchar        *target_dev;     /* live <target dev>: the tap or macvtap */
+  gchar        *portgroup;      /* <source portgroup> */
+  VmnetBandwidthFact bandwidth; /* the interface's own <bandwidth> */
+  gboolean      link_down;      /* <link state='down'/> */
 } VmnetIfaceFact;
 
 /* One adapter's settings from the libvmnet metadata. */
@@ -123,6 +143,8 @@ typedef struct {
   VmnetTernary  spoof_check;
   VmnetTernary  trust;
   gchar        *link_state;     /* "auto", "enable", "disable" */
+  gint          max_tx_rate;    /* Mbit/s, 0: none, -1: unknown */
+  gint          min_tx_rate;    /* Mbit/s, 0: none, -1: unknown */
 } VmnetVfLinkFact;
 
 typedef struct {
@@ -210,6 +232,7 @@ VmnetNetdevFact          *vmnet_netdev_fact_new       (void);
 void                      vmnet_netdev_fact_free      (VmnetNetdevFact *f);
 VmnetNetworkFact         *vmnet_network_fact_new      (void);
 void                      vmnet_network_fact_free     (VmnetNetworkFact *f);
+void                      vmnet_portgroup_fact_free   (VmnetPortgroupFact *f);
 VmnetIfaceFact           *vmnet_iface_fact_new        (void);
 void                      vmnet_iface_fact_free       (VmnetIfaceFact *f);
 VmnetAdapterSettingsFact *vmnet_adapter_settings_fact_new  (void);

@@ -57,7 +57,17 @@ vmnet_network_fact_new (void)
   f->forward_devs = g_ptr_array_new_with_free_func (g_free);
   f->pool_addresses = g_ptr_array_new_with_free_func (g_free);
   f->connections = -1;
+  f->portgroups = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_portgroup_fact_free);
   return f;
+}
+
+void
+vmnet_portgroup_fact_free (VmnetPortgroupFact *f)
+{
+  if (!f)
+    return;
+  g_free (f->name);
+  g_free (f);
 }
 
 void
@@ -72,6 +82,7 @@ vmnet_network_fact_free (VmnetNetworkFact *f)
   g_free (f->pf_dev);
   g_ptr_array_unref (f->forward_devs);
   g_ptr_array_unref (f->pool_addresses);
+  g_ptr_array_unref (f->portgroups);
   g_free (f);
 }
 
@@ -97,6 +108,7 @@ vmnet_iface_fact_free (VmnetIfaceFact *f)
   g_free (f->teaming_persistent);
   g_free (f->filter);
   g_free (f->target_dev);
+  g_free (f->portgroup);
   g_free (f);
 }
 
@@ -181,6 +193,8 @@ vmnet_vf_link_fact_new (void)
   f->spoof_check = VMNET_TERNARY_UNKNOWN;
   f->trust = VMNET_TERNARY_UNKNOWN;
   f->vlan_id = -1;
+  f->max_tx_rate = -1;
+  f->min_tx_rate = -1;
   return f;
 }
 

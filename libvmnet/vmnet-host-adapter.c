@@ -28,7 +28,8 @@ typedef struct {
   gboolean             teaming;
   gchar               *failover_name;    /* make the persistent definition failover-ready */
   gint                 queues;           /* virtio <driver queues> for the persistent definition, 0: leave */
-  gboolean             set_filter;       /* RouterGuard/DhcpGuard changed: the software path's nwfilter */
+  gboolean             set_filter;       /* RouterGuard/DhcpGuard/MacAddressSpoofing changed: the software path's nwfilter */
+  gboolean             filter_optional;  /* only MacAddressSpoofing: skipped without libvirt's nwfilter driver */
   const gchar         *filter;           /* the filter they need, NULL: none */
   gchar               *port;             /* the software path's bridge port to give the VLAN, NULL: none */
   guint                port_vlan;
@@ -96,6 +97,9 @@ plan_change (VmnetHost *self, const VmnetModel *model, const VmnetAdapterInfo *a
   g_autoptr(GPtrArray) steps = NULL;
   gboolean has = a->vf_plugged && a->vf_alias != NULL;
   gboolean want, unplugged = FALSE;
+  g_auto(VmnetVfPolicy) policy = { 0 };
+  guint guard_bits = (1u << VMNET_SETTINGS_ROUTER_GUARD) | (1u << VMNET_SETTINGS_DHCP_GUARD);
+  guint mac_bit = 1u << VMNET_SETTINGS_MAC_ADDRESS_SPOOFING;
 
   changed.iov_weight = (guint) VALUE (v, iov_weight, IOV_WEIGHT, (gint) a->iov_weight);
   changed.iov_queue_pairs_requested = (guint) VALUE (v, iov_queue_pairs_requested, IOV_QUEUE_PAIRS_REQUESTED,
@@ -104,8 +108,10 @@ plan_change (VmnetHost *self, const VmnetModel *model, const VmnetAdapterInfo *a
   changed.router_guard = VALUE (v, router_guard, ROUTER_GUARD, a->router_guard);
   changed.dhcp_guard = VALUE (v, dhcp_guard, DHCP_GUARD, a->dhcp_guard);
   changed.vlan_id = VALUE (v, vlan_id, VLAN_ID, a->vlan_id);
+  changed.mac_address_spoofing = VALUE (v, mac_address_spoofing, MAC_ADDRESS_SPOOFING, a->mac_address_spoofing);
+  vmnet_vf_policy_init (&policy, &changed);
   want = vmnet_adapter_wants_vf (&changed, vmnet_adapter_is_running (&changed), sw && sw->iov_enabled,
-                                 changed.iov_weight, changed.router_guard || changed.dhcp_guard);
+                                 changed.iov_weight, changed.router_guard || changed.dhcp_guard || policy.blocked);
 
   g_mutex_lock (&self->memory_lock);
   data->generation = g_atomic_int_get (&self->generation);
@@ -127,13 +133,21 @@ plan_change (VmnetHost *self, const VmnetModel *model, const VmnetAdapterInfo *a
   if (changed.iov_weight > 0 && !a->failover_ready && g_strcmp0 (a->model, "virtio") == 0 &&
       sw && sw->iov_enabled)
     data->failover_name = g_strdup (a->name);
-  /* RouterGuard and DhcpGuard are enforced by the software switch (nwfilter;
-   * the test driver has none). */
-  if ((v->set & ((1u << VMNET_SETTINGS_ROUTER_GUARD) | (1u << VMNET_SETTINGS_DHCP_GUARD))) &&
-      !vmnet_libvirt_conn_is_test (self->conn))
+  /* RouterGuard, DhcpGuard and MacAddressSpoofing off are enforced by the
+   * software switch (nwfilter; the test driver has none). MacAddressSpoofing
+   * alone leaves an nwfilter libvmnet does not manage as it is, and does
+   * without on macvtap (libvirt puts nwfilters on taps only) and on a
+   * libvirt without the nwfilter driver: the port-policy check shows what
+   * the software path does then. */
+  if ((v->set & (guard_bits | mac_bit)) && !vmnet_libvirt_conn_is_test (self->conn) &&
+      ((v->set & guard_bits) ||
+       (vmnet_libvirt_is_own_filter (a->filter) && a->software_path != VMNET_SOFTWARE_PATH_MACVTAP)))
     {
+      gboolean deny_mac = (v->set & mac_bit) ? !changed.mac_address_spoofing
+                                             : (a->filter && g_str_has_prefix (a->filter, "vmnet-mac-"));
       data->set_filter = TRUE;
-      data->filter = vmnet_libvirt_guard_filter (changed.router_guard, changed.dhcp_guard);
+      data->filter_optional = !(v->set & guard_bits);
+      data->filter = vmnet_libvirt_guard_filter (changed.router_guard, changed.dhcp_guard, deny_mac);
     }
   /* The software path gets as many queues as the VF is asked for. */
   if ((v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED)) && g_strcmp0 (a->model, "virtio") == 0)
@@ -153,7 +167,7 @@ plan_change (VmnetHost *self, const VmnetModel *model, const VmnetAdapterInfo *a
           data->port_vlan = (guint) changed.vlan_id;
         }
     }
-  data->clear_last_error = a->last_error != NULL && !want;
+  data->clear_last_error = a->last_error != NULL && !want && !policy.refused;
 }
 
 /* The plan, and what it cannot do: a filter libvmnet does not manage. */
@@ -284,7 +298,9 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       g_propagate_prefixed_error (error, g_steal_pointer (&port_error), "%s: ", data->label);
       return FALSE;
     }
-  if (data->filter && !vmnet_libvirt_conn_ensure_guard_filters (self->conn, error))
+  if (data->filter_optional && !vmnet_libvirt_conn_has_nwfilter (self->conn))
+    data->set_filter = FALSE;
+  if (data->set_filter && data->filter && !vmnet_libvirt_conn_ensure_guard_filters (self->conn, error))
     {
       g_prefix_error (error, "%s: ", data->label);
       return FALSE;
@@ -307,6 +323,14 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
       /* Only on the VF the adapter holds now; a failure is its last error. */
       if (!vmnet_vf_apply_teaming (&t, data->vm_uuid, data->name, data->mac, data->teaming_vf, data->teaming))
         return TRUE;
+    }
+  /* A held VF takes the port policies as they are now (a refusal unplugs it). */
+  for (guint i = 0; i < data->steps->len; i++)
+    {
+      VmnetVfStep *step = g_ptr_array_index (data->steps, i);
+
+      if (step->kind == VMNET_VF_STEP_POLICY)
+        vmnet_host_execute_step (self, step, data->generation, NULL);
     }
   /* A VF is a desire, not a guarantee: a failed attach is kept for the
    * status by the executor. */

@@ -23,6 +23,8 @@ typedef struct {
   VmnetTernary  spoof_check;
   VmnetTernary  trust;
   gchar        *link_state;
+  gint          max_tx_rate;     /* Mbit/s, 0 none, -1 unknown */
+  gint          min_tx_rate;     /* Mbit/s, 0 none, -1 unknown */
   gchar        *vm_name;
   gchar        *vm_adapter_name;
   gint          msix_count;      /* -1 not exposed */
@@ -104,6 +106,14 @@ typedef struct {
   gchar                       *filter;         /* the software path's nwfilter, NULL: none */
   VmnetSoftwarePath            software_path;
   gint                         vf_vlan_id;     /* the attached VF's VLAN, 0: none */
+  /* Port policies beyond the settings, from the interface and its network. */
+  VmnetBandwidthFact           bandwidth;      /* the interface's, else its portgroup's, else its network's */
+  gchar                       *bandwidth_source; /* "the interface", "portgroup 'P' of network 'N'", … */
+  gboolean                     link_down;      /* <link state='down'/> */
+  /* The held VF's settings as its PF reports them (netlink; the host itself). */
+  VmnetTernary                 vf_spoof_check;
+  gint                         vf_max_tx_rate; /* Mbit/s, -1: unknown */
+  gchar                       *vf_link_state;  /* "auto", "enable", "disable", NULL: unknown */
   /* The software path's bridge port (running VMs on the host itself). */
   gchar                       *port;           /* the tap, NULL: unknown */
   gboolean                     port_read;      /* the host's bridge ports were read */

@@ -72,6 +72,8 @@ vmnet_adapter_info_free (VmnetAdapterInfo *info)
   g_free (info->settings_error);
   g_free (info->last_error);
   g_free (info->filter);
+  g_free (info->bandwidth_source);
+  g_free (info->vf_link_state);
   g_free (info->port);
   vmnet_port_vlan_fact_free (info->port_facts);
   g_clear_pointer (&info->checks, g_ptr_array_unref);
@@ -253,6 +255,8 @@ build_vf (Builder *b, const gchar *pf_name, const VmnetPfLinkFact *links,
   vf->vlan_id = -1;
   vf->spoof_check = VMNET_TERNARY_UNKNOWN;
   vf->trust = VMNET_TERNARY_UNKNOWN;
+  vf->max_tx_rate = -1;
+  vf->min_tx_rate = -1;
 
   if (links && index < links->vfs->len)
     {
@@ -262,6 +266,8 @@ build_vf (Builder *b, const gchar *pf_name, const VmnetPfLinkFact *links,
       vf->spoof_check = l->spoof_check;
       vf->trust = l->trust;
       vf->link_state = g_strdup (l->link_state);
+      vf->max_tx_rate = l->max_tx_rate;
+      vf->min_tx_rate = l->min_tx_rate;
     }
 
   if (use)
@@ -581,6 +587,43 @@ teamed_vf_of (const VmnetDomainFact *d, const VmnetIfaceFact *iface)
   return NULL;
 }
 
+/* The bandwidth that holds on the software path: the interface's own, else
+ * its portgroup's (the network's default one without a portgroup), else the
+ * network's. */
+static void
+bandwidth_of (Builder *b, const VmnetIfaceFact *iface, VmnetAdapterInfo *a)
+{
+  const VmnetNetworkFact *net = iface->network ? g_hash_table_lookup (b->networks_by_name, iface->network) : NULL;
+
+  if (iface->bandwidth.set)
+    {
+      a->bandwidth = iface->bandwidth;
+      a->bandwidth_source = g_strdup ("the interface");
+      return;
+    }
+  if (!net)
+    return;
+  for (guint i = 0; i < net->portgroups->len; i++)
+    {
+      const VmnetPortgroupFact *pg = g_ptr_array_index (net->portgroups, i);
+      if (iface->portgroup ? g_strcmp0 (pg->name, iface->portgroup) == 0 : pg->is_default)
+        {
+          if (pg->bandwidth.set)
+            {
+              a->bandwidth = pg->bandwidth;
+              a->bandwidth_source = g_strdup_printf ("portgroup '%s' of network '%s'", pg->name, net->name);
+              return;
+            }
+          break;
+        }
+    }
+  if (net->bandwidth.set)
+    {
+      a->bandwidth = net->bandwidth;
+      a->bandwidth_source = g_strdup_printf ("network '%s'", net->name);
+    }
+}
+
 static void
 build_vms (Builder *b, VmnetModel *model)
 {
@@ -638,6 +681,10 @@ build_vms (Builder *b, VmnetModel *model)
           a->guest_vf = VMNET_TERNARY_UNKNOWN;
           a->filter = g_strdup (iface->filter);
           a->software_path = software_path_of (b, iface);
+          a->link_down = iface->link_down;
+          bandwidth_of (b, iface, a);
+          a->vf_spoof_check = VMNET_TERNARY_UNKNOWN;
+          a->vf_max_tx_rate = -1;
           if (running && iface->target_dev)
             {
               const VmnetPortVlanFact *port = facts->ports ? g_hash_table_lookup (facts->ports, iface->target_dev)
@@ -684,6 +731,12 @@ build_vms (Builder *b, VmnetModel *model)
               a->iov_usage = a->guest_vf == VMNET_TERNARY_TRUE ? 1 : 0;
               a->virtual_function = g_strdup (vf_address);
               a->iov_queue_pairs_assigned = vmnet_queue_pairs_of_vectors (vf ? vf->msix_count : -1);
+              if (vf)
+                {
+                  a->vf_spoof_check = vf->spoof_check;
+                  a->vf_max_tx_rate = vf->max_tx_rate;
+                  a->vf_link_state = g_strdup (vf->link_state);
+                }
             }
           g_ptr_array_add (vm->adapters, a);
         }

@@ -112,6 +112,74 @@ vectors_vf_free (const VmnetVfTarget *t, const gchar *vf_address)
   return holder == NULL;
 }
 
+/* The driver of the PF that @pf_netdev is, from sysfs; NULL: unknown. */
+static gchar *
+pf_driver (const gchar *pf_netdev)
+{
+  g_autofree gchar *link = g_strdup_printf ("/sys/class/net/%s/device/driver", pf_netdev);
+  g_autofree gchar *target = g_file_read_link (link, NULL);
+
+  return target ? g_path_get_basename (target) : NULL;
+}
+
+/* The port policies of the step's adapter on its VF of this machine (see
+ * VmnetVfPolicy). A setting the driver refuses comes back as
+ * %VMNET_ERROR_NOT_SUPPORTED with the refusal the planner reads back from
+ * the adapter's last error. */
+static gboolean
+apply_policy (const VmnetVfStep *step, GError **error)
+{
+  g_autofree gchar *pf = NULL;
+  g_autofree gchar *setting = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint index;
+
+  if (!vmnet_sysfs_vf_position ("/", step->virtual_function, &pf, &index))
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "no PF found for VF %s", step->virtual_function);
+      return FALSE;
+    }
+  if (vmnet_netlink_set_vf_policy (pf, index, step->policy.max_tx_rate, step->policy.spoof_check,
+                                   step->policy.link_down, &setting, &local_error))
+    return TRUE;
+  if (setting)
+    {
+      g_autofree gchar *driver = pf_driver (pf);
+      g_autofree gchar *refusal = vmnet_vf_policy_refusal (driver, setting, index, pf, local_error->message);
+      g_set_error_literal (error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED, refusal);
+      return FALSE;
+    }
+  g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                              "netlink: cannot apply the port policies to VF %u of '%s': ", index, pf);
+  return FALSE;
+}
+
+/* After a VF was plugged or on a policy step: a VF whose driver refuses a
+ * policy setting does not stay, its adapter keeps the refusal as its last
+ * error (the planner keeps the VF off while the policy is set); any other
+ * failure is kept too, and the VF stays. Returns %FALSE when the VF went. */
+static gboolean
+hold_policy (const VmnetVfTarget *t, VmnetVfStep *step, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree gchar *alias = NULL;
+
+  if (!t->netlink || !step->virtual_function || apply_policy (step, &local_error))
+    return TRUE;
+  vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, local_error->message, NULL);
+  if (!g_error_matches (local_error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED))
+    {
+      g_info ("adapter '%s' of VM '%s': %s", step->adapter_name, step->vm_name, local_error->message);
+      return TRUE;
+    }
+  alias = step->vf_alias ? g_strdup (step->vf_alias) : vmnet_libvirt_vf_alias (step->adapter_name);
+  if (!vmnet_libvirt_conn_detach_vf (t->conn, step->vm_uuid, alias, NULL))
+    g_info ("adapter '%s' of VM '%s': the VF could not be unplugged after its driver refused a setting",
+            step->adapter_name, step->vm_name);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 void
 vmnet_vf_step_set_result (VmnetVfStep *step, VmnetVfAction action, const gchar *reason)
 {
@@ -189,7 +257,35 @@ vmnet_vf_step_execute (const VmnetVfTarget *t, VmnetVfStep *step, GError **error
           if (step->last_error)
             vmnet_libvirt_conn_set_last_error (t->conn, step->vm_uuid, step->mac, NULL, NULL);
         }
+      if (!hold_policy (t, step, &local_error))
+        {
+          vmnet_vf_step_set_result (step, VMNET_VF_ACTION_FAILED, local_error->message);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       vmnet_vf_step_set_result (step, VMNET_VF_ACTION_ATTACHED, NULL);
+      return TRUE;
+
+    case VMNET_VF_STEP_POLICY:
+      if (t->netlink && step->virtual_function)
+        {
+          g_autofree gchar *reason = NULL;
+
+          /* Read again: the VF may have gone to another VM since the plan. */
+          if (!vmnet_vf_still_held (t->conn, step->vm_uuid, step->adapter_name, step->virtual_function, &reason))
+            {
+              g_info ("adapter '%s' of VM '%s': port policies not applied: %s", step->adapter_name,
+                      step->vm_name, reason);
+              return TRUE;
+            }
+        }
+      if (!hold_policy (t, step, &local_error))
+        {
+          vmnet_vf_step_set_result (step, VMNET_VF_ACTION_DETACHED, local_error->message);
+          return TRUE;
+        }
+      g_info ("adapter '%s' of VM '%s': port policies applied to VF %s (%s)", step->adapter_name, step->vm_name,
+              step->virtual_function ? step->virtual_function : "?", step->reason);
       return TRUE;
 
     case VMNET_VF_STEP_WAIT:

@@ -19,7 +19,19 @@ typedef enum {
   VMNET_VF_STEP_DETACH,
   VMNET_VF_STEP_ATTACH,
   VMNET_VF_STEP_WAIT,        /* wants a VF, none is free for it */
+  VMNET_VF_STEP_POLICY,      /* a held VF's settings no longer match the adapter's port policies */
 } VmnetVfStepKind;
+
+/* What a VF must carry so that the port policies the software path holds
+ * hold on it too; or the first policy only the software path can hold. */
+typedef struct {
+  guint     max_tx_rate;         /* Mbit/s, 0: none (bandwidth, outbound average) */
+  gboolean  spoof_check;         /* MacAddressSpoofing off, nwfilter no-mac-spoofing; off with AllowTeaming */
+  gboolean  link_down;           /* <link state='down'/>: the VF's link state disable, else auto */
+  gchar    *blocked;             /* NULL, or "POLICY: why a VF cannot hold it" */
+  gchar    *blocked_fix;
+  gboolean  refused;             /* blocked because the VF's driver refused a setting */
+} VmnetVfPolicy;
 
 typedef struct {
   VmnetVfStepKind  kind;
@@ -41,6 +53,7 @@ typedef struct {
   gboolean       news;           /* wait: started waiting in this pass */
   gchar         *vectors_vf;     /* attach: the VF the pool hands out next, to get... */
   gint           vectors;        /* ...this many MSI-X vectors first; 0: the default, -1: leave */
+  VmnetVfPolicy  policy;         /* attach, policy: what the VF gets after it is plugged */
   /* Filled in when the step is carried out. */
   VmnetVfAction  action;
   gboolean       report;
@@ -62,6 +75,18 @@ typedef struct {
 } VmnetAdapterMemory;
 
 gboolean   vmnet_adapter_is_running (const VmnetAdapterInfo *adapter);
+void       vmnet_vf_policy_init  (VmnetVfPolicy          *policy,
+                                  const VmnetAdapterInfo *adapter);
+void       vmnet_vf_policy_clear (VmnetVfPolicy          *policy);
+gchar     *vmnet_vf_policy_mismatch (const VmnetVfPolicy    *policy,
+                                     const VmnetAdapterInfo *adapter);
+gchar     *vmnet_vf_policy_refusal  (const gchar *driver,
+                                     const gchar *setting,
+                                     guint        vf,
+                                     const gchar *pf,
+                                     const gchar *message);
+gboolean   vmnet_filter_is_mac_only (const gchar *filter);
+gboolean   vmnet_filter_denies_spoofing (const gchar *filter);
 gboolean   vmnet_adapter_wants_vf (const VmnetAdapterInfo *adapter,
                                    gboolean                running,
                                    gboolean                switch_iov_enabled,
@@ -99,5 +124,6 @@ GPtrArray *vmnet_plan_port_vlans (const VmnetModel *model,
                                        const gchar      *only_vm_uuid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetVfStep, vmnet_vf_step_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VmnetVfPolicy, vmnet_vf_policy_clear)
 
 G_END_DECLS

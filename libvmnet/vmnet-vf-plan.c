@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "vmnet-vf-plan-private.h"
 
 gboolean
@@ -21,11 +23,123 @@ vmnet_adapter_wants_vf (const VmnetAdapterInfo *a,
   return running && switch_iov_enabled && iov_weight > 0 && !guarded && a->failover_ready;
 }
 
+/* libvirt's nwfilter that drops frames whose source is not the interface's
+ * MAC: what a VF's spoof checking does. */
+#define MAC_ONLY_FILTER "no-mac-spoofing"
+
+gboolean
+vmnet_filter_is_mac_only (const gchar *filter)
+{
+  return g_strcmp0 (filter, MAC_ONLY_FILTER) == 0;
+}
+
+/* Whether the software path's filter drops frames with another source MAC:
+ * no-mac-spoofing, libvirt's clean-traffic (which includes it), or
+ * libvmnet's own filters for MacAddressSpoofing off. */
+gboolean
+vmnet_filter_denies_spoofing (const gchar *filter)
+{
+  return filter && (vmnet_filter_is_mac_only (filter) || g_str_equal (filter, "clean-traffic") ||
+                    g_str_has_prefix (filter, "vmnet-mac-"));
+}
+
+/* The refusal kept as the adapter's last error; vmnet_vf_policy_init()
+ * reads SETTING back from it. */
+gchar *
+vmnet_vf_policy_refusal (const gchar *driver, const gchar *setting, guint vf, const gchar *pf, const gchar *message)
+{
+  return g_strdup_printf ("Driver %s refused %s on VF %u of %s: %s", driver ? driver : "(unknown)", setting, vf,
+                          pf, message);
+}
+
+static gboolean
+refused (const gchar *last_error, const gchar *setting)
+{
+  g_autofree gchar *needle = g_strdup_printf (" refused %s on VF ", setting);
+
+  return last_error && g_str_has_prefix (last_error, "Driver ") && strstr (last_error, needle) != NULL;
+}
+
+/* What a VF needs to hold @a's port policies, and the first one it cannot
+ * hold: an nwfilter beyond no-mac-spoofing, an inbound bandwidth limit (a VF
+ * has a transmit rate only), or a setting its driver refused while the
+ * policy asking for it is still set. RouterGuard and DhcpGuard are the
+ * caller's (the guards of the settings). */
+void
+vmnet_vf_policy_init (VmnetVfPolicy *p, const VmnetAdapterInfo *a)
+{
+  const VmnetBandwidthFact *bw = &a->bandwidth;
+  const gchar *source = a->bandwidth_source ? a->bandwidth_source : "the interface";
+  g_autofree gchar *rate = NULL;
+
+  memset (p, 0, sizeof *p);
+  /* libvirt's kilobytes per second (1000 bytes) as whole Mbit/s, rounded up. */
+  if (bw->out_average > 0)
+    p->max_tx_rate = (guint) MIN ((bw->out_average * 8 + 999) / 1000, G_MAXUINT32);
+  p->spoof_check = !a->allow_teaming && (!a->mac_address_spoofing || vmnet_filter_denies_spoofing (a->filter));
+  p->link_down = a->link_down;
+  rate = g_strdup_printf ("max_tx_rate %u Mbit/s", p->max_tx_rate);
+
+  if (a->filter && !vmnet_filter_is_mac_only (a->filter) && !g_str_has_prefix (a->filter, "vmnet-"))
+    {
+      p->blocked = g_strdup_printf ("nwfilter '%s': its rules hold on the software path only, a VF's traffic "
+                                    "bypasses them (only '" MAC_ONLY_FILTER "' maps to the VF's spoof checking)",
+                                    a->filter);
+      p->blocked_fix = g_strdup_printf ("If the VM is trusted, remove <filterref filter='%s'/> from the adapter's "
+                                        "interface (virsh edit %s), or use '" MAC_ONLY_FILTER "'; or keep the "
+                                        "software path (--iov-weight 0)", a->filter, a->vm_name);
+    }
+  else if (bw->inbound)
+    {
+      p->blocked = g_strdup_printf ("inbound bandwidth of %s: a VF has no receive limit, so traffic to the VM "
+                                    "over the VF bypasses it", source);
+      p->blocked_fix = g_strdup_printf ("Remove <inbound> from the <bandwidth> of %s (an outbound average maps "
+                                        "to the VF's max_tx_rate), or keep the software path (--iov-weight 0)",
+                                        source);
+    }
+  else if ((p->max_tx_rate > 0 && refused (a->last_error, rate)) ||
+           refused (a->last_error, p->spoof_check ? "spoofchk on" : "spoofchk off") ||
+           (p->link_down && refused (a->last_error, "link_state disable")))
+    {
+      p->refused = TRUE;
+      p->blocked = g_strdup (a->last_error);
+      p->blocked_fix = g_strdup ("Change the policy that needs this setting, or use an adapter whose driver "
+                                 "supports it; the VF is tried again when the policy changes");
+    }
+}
+
+void
+vmnet_vf_policy_clear (VmnetVfPolicy *p)
+{
+  g_clear_pointer (&p->blocked, g_free);
+  g_clear_pointer (&p->blocked_fix, g_free);
+}
+
+/* What the held VF of @a carries unlike @p, as its PF reports it; NULL when
+ * it matches or the host cannot tell. */
+gchar *
+vmnet_vf_policy_mismatch (const VmnetVfPolicy *p, const VmnetAdapterInfo *a)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  if (a->vf_max_tx_rate >= 0 && (guint) a->vf_max_tx_rate != p->max_tx_rate)
+    g_string_append_printf (s, "%smax_tx_rate %d Mbit/s, not %u", s->len ? "; " : "", a->vf_max_tx_rate,
+                            p->max_tx_rate);
+  if (a->vf_spoof_check != VMNET_TERNARY_UNKNOWN && (a->vf_spoof_check == VMNET_TERNARY_TRUE) != p->spoof_check)
+    g_string_append_printf (s, "%sspoofchk %s, not %s", s->len ? "; " : "",
+                            a->vf_spoof_check == VMNET_TERNARY_TRUE ? "on" : "off", p->spoof_check ? "on" : "off");
+  if (a->vf_link_state && (g_strcmp0 (a->vf_link_state, "disable") == 0) != p->link_down)
+    g_string_append_printf (s, "%slink_state %s, not %s", s->len ? "; " : "", a->vf_link_state,
+                            p->link_down ? "disable" : "auto");
+  return s->len ? g_string_free (g_steal_pointer (&s), FALSE) : NULL;
+}
+
 void
 vmnet_vf_step_free (VmnetVfStep *step)
 {
   if (!step)
     return;
+  vmnet_vf_policy_clear (&step->policy);
   g_free (step->key);
   g_free (step->vm_name);
   g_free (step->vm_uuid);
@@ -60,6 +174,7 @@ step_new (VmnetVfStepKind kind, const VmnetAdapterInfo *a, const gchar *key)
   step->had_teaming = a->allow_teaming;
   step->iov_weight = a->iov_weight;
   step->last_error = g_strdup (a->last_error);
+  vmnet_vf_policy_init (&step->policy, a);
   return step;
 }
 
@@ -235,6 +350,8 @@ vmnet_vf_plan (const VmnetModel       *model,
           g_autofree gchar *key = NULL;
           const gchar *replug = NULL;
           g_autofree gchar *replug_reason = NULL;
+          g_autofree gchar *mismatch = NULL;
+          g_auto(VmnetVfPolicy) policy = { 0 };
 
           if (!before->mac_address || !before->vm_uuid || g_strcmp0 (before->model, "hostdev") == 0)
             continue;
@@ -246,8 +363,11 @@ vmnet_vf_plan (const VmnetModel       *model,
             }
           sw = find_switch (model, a->switch_name);
           key = adapter_key (a);
+          vmnet_vf_policy_clear (&policy);
+          vmnet_vf_policy_init (&policy, a);
           want = vmnet_adapter_wants_vf (a, vmnet_adapter_is_running (a) || (mine && only_vm_uuid && scope->vm_running),
-                                         sw && sw->iov_enabled, a->iov_weight, a->router_guard || a->dhcp_guard);
+                                         sw && sw->iov_enabled, a->iov_weight,
+                                         a->router_guard || a->dhcp_guard || policy.blocked);
           has = a->vf_plugged && a->vf_alias != NULL;
           g_hash_table_add (seen, g_strdup (key));
 
@@ -260,6 +380,14 @@ vmnet_vf_plan (const VmnetModel       *model,
                 replug_reason = g_strdup_printf ("IovQueuePairsRequested %u set, the VF has %u",
                                                  a->iov_queue_pairs_requested, a->iov_queue_pairs_assigned);
               replug = replug_reason;
+              /* Settings a held VF takes at any time: the port policies. */
+              if (!replug && (mismatch = vmnet_vf_policy_mismatch (&policy, a)))
+                {
+                  VmnetVfStep *step = step_new (VMNET_VF_STEP_POLICY, a, key);
+
+                  step->reason = g_strdup_printf ("the VF carries %s", mismatch);
+                  g_ptr_array_add (steps, step);
+                }
             }
           if (replug)
             {
@@ -283,8 +411,14 @@ vmnet_vf_plan (const VmnetModel       *model,
                                            ? "VM not running"
                                            : a->iov_weight == 0 ? "IovWeight 0"
                                            : (a->router_guard || a->dhcp_guard) ? "RouterGuard or DhcpGuard on"
+                                           : policy.blocked ? "a port policy the VF cannot hold"
                                            : !a->failover_ready ? "adapter not ready for failover"
                                            : "switch not in SR-IOV mode");
+                  if (policy.blocked && vmnet_adapter_is_running (a) && a->iov_weight > 0)
+                    {
+                      g_free (step->reason);
+                      step->reason = g_strdup_printf ("port policy %s", policy.blocked);
+                    }
                   g_ptr_array_add (steps, step);
                   free_count_add (free_count, find_switch (model, before->switch_name), 1);
                 }

@@ -33,12 +33,18 @@ typedef struct {
   gboolean     weight_zero;    /* the adapter's IovWeight is 0 */
   gboolean     no_failover;    /* the adapter is defined without failover */
   gboolean     others_hold_vfs; /* vm2 holds both VFs */
+  const gchar *iface_xml;      /* more of the adapter's <interface> */
+  const gchar *network_xml;    /* more of the switch's <network> */
+  const gchar *settings;       /* more attributes of its metadata entry */
 } Machine;
 
+/* Both paths agree on MAC address spoofing: allowed (macvtap takes no
+ * nwfilter; the VF's spoof checking is off). */
 static const Machine good = {
   .cpu_vendor = "intel", .slat = TRUE, .iommu = TRUE, .iommu_cmdline = TRUE,
   .interrupt_remapping = TRUE, .vfio = TRUE, .sriov_nic = TRUE, .num_vfs = 2,
   .iov_switch = TRUE, .vf_attached = TRUE, .vm_running = TRUE,
+  .settings = " mac-address-spoofing='on'",
 };
 
 static void
@@ -169,8 +175,8 @@ build_xml (const Machine *m)
       "<device><name>net_eno1</name><parent>pci_0000_00_1f_6</parent><capability type='net'>"
       "<interface>eno1</interface><address>52:54:00:12:34:57</address></capability></device>");
 
-  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward></network>",
-                          m->bond ? "bond0" : nic);
+  g_string_append_printf (body, "<network><name>sw</name><forward mode='bridge'><interface dev='%s'/></forward>%s"
+                          "</network>", m->bond ? "bond0" : nic, m->network_xml ? m->network_xml : "");
   if (m->iov_switch)
     g_string_append_printf (body, "<network><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='%s'/></forward></network>",
                             m->bond ? "bond0" : nic);
@@ -179,11 +185,12 @@ build_xml (const Machine *m)
     "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>vm1</name>"
     "<memory>1024</memory><os><type%s>hvm</type></os>"
     "<metadata><vmnet:adapters xmlns:vmnet='http://libvmnet.org/xmlns/vmnet/1.0'>"
-    "<vmnet:adapter mac='52:54:00:aa:00:01' iov-weight='%s'%s/></vmnet:adapters></metadata><devices>"
+    "<vmnet:adapter mac='52:54:00:aa:00:01' iov-weight='%s'%s%s/></vmnet:adapters></metadata><devices>"
     "<interface type='network'><mac address='52:54:00:aa:00:01'/><source network='sw'/><model type='virtio'/>"
-    "%s<alias name='ua-net0'/></interface>",
+    "%s<alias name='ua-net0'/>%s</interface>",
     m->pcie_ports ? " machine='pc-q35-7.2'" : "", m->weight_zero ? "0" : "100",
-    m->router_guard ? " router-guard='on'" : "", m->no_failover ? "" : "<teaming type='persistent'/>");
+    m->router_guard ? " router-guard='on'" : "", m->settings ? m->settings : "",
+    m->no_failover ? "" : "<teaming type='persistent'/>", m->iface_xml ? m->iface_xml : "");
   /* The ports, and a disk on each used one (as libvirt addresses them). */
   for (guint i = 0; i < m->pcie_ports; i++)
     g_string_append_printf (body, "<controller type='pci' index='%u' model='pcie-root-port'>"
@@ -613,6 +620,201 @@ test_router_guard (void)
   }
 }
 
+/* The adapter's description line that contains @needle, or NULL. */
+static const gchar *
+description_line (VmnetNetworkAdapter *a, const gchar *needle)
+{
+  const gchar *const *d = vmnet_network_adapter_get_status_description (a);
+
+  for (guint i = 0; d && d[i]; i++)
+    if (strstr (d[i], needle))
+      return d[i];
+  return NULL;
+}
+
+/* vmnet test-sriov --vm-name vm1's JSON, to find the port-policy check's words in. */
+static gchar *
+test_sriov_output (Opened *o)
+{
+  g_autoptr(GError) error = NULL;
+  const gchar *cli = g_getenv ("VMNET_CLI");
+  const gchar *argv[] = { cli, "--connect", o->uri, "--host-root", o->root, "--output", "json",
+                          "test-sriov", "--vm-name", "vm1", NULL };
+  gchar *out = NULL;
+
+  g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+/* An nwfilter beyond no-mac-spoofing holds on the software path only: the
+ * VF stays off, and a VF still held is not OK. */
+static void
+test_clean_traffic_filter (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  const gchar *line;
+
+  m.iface_xml = "<filterref filter='clean-traffic'/>";
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vf=skip adapter-port-policy=fail");
+  a = the_adapter (o);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+  g_assert_cmpstr (vmnet_network_adapter_get_status_description (a)[0], ==, "Degraded (SR-IOV configuration error)");
+  line = description_line (a, "clean-traffic");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Port policy nwfilter 'clean-traffic': its rules hold on the software path "
+                                         "only"));
+  g_assert_nonnull (strstr (line, "Fix: If the VM is trusted, remove <filterref filter='clean-traffic'/>"));
+  if (g_getenv ("VMNET_CLI"))
+    {
+      g_autofree gchar *out = test_sriov_output (o);
+      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
+      g_assert_nonnull (strstr (out, "Port policy nwfilter 'clean-traffic'"));
+      g_assert_null (strstr (out, "No port policy keeps SR-IOV off"));
+    }
+
+  /* Held anyway (the filter came after the VF): degraded, not "OK (SR-IOV active)". */
+  m.vf_attached = TRUE;
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  o = open_machine (&m);
+  a = the_adapter (o);
+  g_assert_cmpuint (vmnet_network_adapter_get_iov_usage (a), ==, 1);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
+  g_assert_nonnull (description_line (a, "Port policy nwfilter 'clean-traffic'"));
+}
+
+/* An outbound average (here the network's) is the VF's max_tx_rate, and the
+ * status shows it; an inbound limit (here the default portgroup's) keeps
+ * the VF off, naming where it is set. */
+static void
+test_bandwidth (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  const gchar *line;
+
+  m.network_xml = "<bandwidth><outbound average='1000' peak='2000'/></bandwidth>";
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-state-changes=warn");
+  a = the_adapter (o);
+  g_assert_cmpstr (vmnet_network_adapter_get_status_description (a)[0], ==, "OK (SR-IOV active)");
+  line = description_line (a, "max_tx_rate");
+  g_assert_cmpstr (line, ==, "The VF holds the port policies: max_tx_rate 8 Mbit/s (outbound average 1000 KB/s of "
+                             "network 'sw'), spoofchk off (MacAddressSpoofing on), link state auto.");
+
+  m.network_xml = "<bandwidth><outbound average='1000'/></bandwidth>"
+                  "<portgroup name='slow' default='yes'><bandwidth><inbound average='500'/></bandwidth></portgroup>";
+  m.vf_attached = FALSE;
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vf=skip adapter-port-policy=fail");
+  a = the_adapter (o);
+  line = description_line (a, "inbound bandwidth");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Port policy inbound bandwidth of portgroup 'slow' of network 'sw': a VF "
+                                         "has no receive limit"));
+}
+
+/* The adapter-port-policy check's messages, one per line. */
+static gchar *
+port_policy_messages (Opened *o)
+{
+  g_autoptr(GPtrArray) checks = adapter_checks (o);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < checks->len; i++)
+    if (vmnet_iov_check_get_code (g_ptr_array_index (checks, i)) == VMNET_IOV_CHECK_ADAPTER_PORT_POLICY)
+      g_string_append_printf (s, "%s\n", vmnet_iov_check_get_message (g_ptr_array_index (checks, i)));
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* MacAddressSpoofing off (the default) with nothing on the software path
+ * (macvtap takes no nwfilter): the paths differ and the status says so; on,
+ * both allow it; off under no-mac-spoofing on a tap, both deny it. */
+static void
+test_mac_spoofing_paths (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  g_autofree gchar *messages = NULL;
+  const gchar *line;
+
+  m.settings = NULL;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-port-policy=warn adapter-state-changes=warn");
+  a = the_adapter (o);
+  g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_OK);
+  line = description_line (a, "MAC address spoofing");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "MAC address spoofing: the software path allows it (macvtap, which takes "
+                                         "no nwfilter), the VF denies it (spoofchk on, as libvmnet sets it)"));
+  g_assert_nonnull (strstr (line, "Fix: Allow it on both (vmnet set-vmnetworkadapter --vm-name vm1 --name net0 "
+                                  "--mac-address-spoofing on), or connect the adapter to a switch over a Linux "
+                                  "bridge"));
+
+  m.settings = " mac-address-spoofing='on'";
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-state-changes=warn");
+  a = the_adapter (o);
+  g_assert_true (vmnet_network_adapter_get_mac_address_spoofing (a));
+  messages = port_policy_messages (o);
+  g_assert_cmpstr (messages, ==, "The VF holds the port policies: no rate limit, spoofchk off (MacAddressSpoofing "
+                                 "on), link state auto. MAC address spoofing: the software path allows it (macvtap, "
+                                 "which takes no nwfilter), the VF allows it (spoofchk off, as libvmnet sets it).\n");
+
+  m.settings = NULL;
+  m.iface_xml = "<filterref filter='no-mac-spoofing'/>";
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  g_clear_pointer (&messages, g_free);
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-state-changes=warn");
+  messages = port_policy_messages (o);
+  g_assert_nonnull (strstr (messages, "MAC address spoofing: the software path denies it (nwfilter "
+                                      "'no-mac-spoofing'), the VF denies it (spoofchk on, as libvmnet sets it)"));
+}
+
+/* A setting the VF's driver refused keeps the VF off while the policy
+ * asking for it is set, naming the driver and the setting. */
+static void
+test_refused_setting (void)
+{
+  Machine m = good;
+  g_autoptr(Opened) o = NULL;
+  g_autoptr(VmnetNetworkAdapter) a = NULL;
+  const gchar *line;
+
+  m.network_xml = "<bandwidth><outbound average='1000'/></bandwidth>";
+  m.settings = " iov-last-error='Driver igb refused max_tx_rate 8 Mbit/s on VF 0 of enp1s0: Invalid input data or "
+               "parameter'";
+  m.vf_attached = FALSE;
+  o = open_machine (&m);
+  CHECK (adapter_checks, "adapter-vf=skip adapter-port-policy=fail");
+  a = the_adapter (o);
+  line = description_line (a, "refused");
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Driver igb refused max_tx_rate 8 Mbit/s on VF 0 of enp1s0"));
+
+  /* Another limit: the VF is tried again. */
+  m.network_xml = "<bandwidth><outbound average='2000'/></bandwidth>";
+  g_clear_pointer (&o, opened_free);
+  g_clear_object (&a);
+  o = open_machine (&m);
+  a = the_adapter (o);
+  g_assert_null (description_line (a, "Port policy"));
+  g_assert_nonnull (description_line (a, "The last VF attach failed: Driver igb refused"));
+}
+
 static void
 test_shared_group_and_kernel_error (void)
 {
@@ -1023,5 +1225,9 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/diagnose/guest-has-not-taken-vf", test_guest_has_not_taken_vf);
   g_test_add_func ("/vmnet/diagnose/pcie-ports", test_pcie_ports);
   g_test_add_func ("/vmnet/diagnose/bond-or-team-adapter", test_bond_or_team_adapter);
+  g_test_add_func ("/vmnet/diagnose/clean-traffic-filter", test_clean_traffic_filter);
+  g_test_add_func ("/vmnet/diagnose/bandwidth", test_bandwidth);
+  g_test_add_func ("/vmnet/diagnose/mac-spoofing-paths", test_mac_spoofing_paths);
+  g_test_add_func ("/vmnet/diagnose/refused-setting", test_refused_setting);
   return g_test_run ();
 }

@@ -129,6 +129,58 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpint (vmnet_network_adapter_get_vlan_id (front), ==, 10);
 }
 
+/* The adapter-port-policy check's message. */
+static gchar *
+port_policy_message (VmnetNetworkAdapter *a)
+{
+  g_autoptr(GPtrArray) checks = vmnet_network_adapter_dup_iov_checks (a);
+
+  for (guint i = 0; i < checks->len; i++)
+    if (vmnet_iov_check_get_code (g_ptr_array_index (checks, i)) == VMNET_IOV_CHECK_ADAPTER_PORT_POLICY)
+      return g_strdup (vmnet_iov_check_get_message (g_ptr_array_index (checks, i)));
+  return NULL;
+}
+
+/* MacAddressSpoofing is kept and decides what a VF would get: spoof checking
+ * off when allowed, on when not (the test driver has no nwfilter driver, so
+ * the software path keeps its interface as it is). */
+static void
+test_mac_address_spoofing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetNetworkAdapter) front = adapter (f, "front");
+  g_autoptr(VmnetAdapterSettings) s = vmnet_adapter_settings_new ();
+  g_autofree gchar *config = NULL;
+  g_autofree gchar *message = NULL;
+  char *xml;
+
+  g_assert_false (vmnet_network_adapter_get_mac_address_spoofing (front));
+  message = port_policy_message (front);
+  g_assert_cmpstr (message, ==, "No port policy keeps SR-IOV off; a VF would hold them (spoofchk on).");
+  vmnet_adapter_settings_set_mac_address_spoofing (s, TRUE);
+  g_assert_true (vmnet_host_set_network_adapter (f->host, front, s, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vmnet_network_adapter_get_mac_address_spoofing (front));
+  config = metadata (f, VIR_DOMAIN_AFFECT_CONFIG);
+  g_assert_nonnull (strstr (config, "mac-address-spoofing=\"on\""));
+  g_clear_pointer (&message, g_free);
+  message = port_policy_message (front);
+  g_assert_cmpstr (message, ==, "No port policy keeps SR-IOV off; a VF would hold them (spoofchk off).");
+  xml = virDomainGetXMLDesc (f->dom, 0);
+  g_assert_null (strstr (xml, "filterref"));
+  free (xml);
+
+  g_clear_object (&s);
+  s = vmnet_adapter_settings_new ();
+  vmnet_adapter_settings_set_mac_address_spoofing (s, FALSE);
+  g_assert_true (vmnet_host_set_network_adapter (f->host, front, s, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (vmnet_network_adapter_get_mac_address_spoofing (front));
+  g_clear_pointer (&message, g_free);
+  message = port_policy_message (front);
+  g_assert_cmpstr (message, ==, "No port policy keeps SR-IOV off; a VF would hold them (spoofchk on).");
+}
+
 /* A bad value anywhere in the change: an error naming it, and nothing written. */
 static void
 test_bad_values (Fixture *f, gconstpointer data)
@@ -321,6 +373,8 @@ main (int argc, char **argv)
   g_test_add ("/vmnet/host-adapter/round-trip-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_round_trip, fixture_tear_down);
   g_test_add ("/vmnet/host-adapter/bad-values-stopped", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_bad_values, fixture_tear_down);
   g_test_add ("/vmnet/host-adapter/bad-values-running", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_bad_values, fixture_tear_down);
+  g_test_add ("/vmnet/host-adapter/mac-address-spoofing", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+              test_mac_address_spoofing, fixture_tear_down);
   g_test_add ("/vmnet/host-adapter/async", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_async, fixture_tear_down);
   return g_test_run ();
 }

@@ -126,6 +126,58 @@ test_domain (void)
   g_assert_nonnull (strstr (s1->error, "iov-weight 'abc'"));
 }
 
+/* Bandwidth of a network and its portgroups, and of an interface (with its
+ * portgroup and link state): outbound averages in KB/s, any inbound limit
+ * or floor as such. */
+static void
+test_port_policy_facts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VmnetNetworkFact) net = vmnet_libvirt_parse_network (
+    "<network><name>sw</name><bandwidth><outbound average='1000' peak='3000' burst='64'/></bandwidth>"
+    "<portgroup name='fast'/>"
+    "<portgroup name='slow' default='yes'><bandwidth><inbound average='100' floor='50'/></bandwidth></portgroup>"
+    "</network>", &error);
+  g_autoptr(VmnetDomainFact) d = NULL;
+  const VmnetPortgroupFact *pg;
+  const VmnetIfaceFact *f;
+
+  g_assert_no_error (error);
+  g_assert_true (net->bandwidth.set);
+  g_assert_cmpuint (net->bandwidth.out_average, ==, 1000);
+  g_assert_cmpuint (net->bandwidth.out_peak, ==, 3000);
+  g_assert_false (net->bandwidth.inbound);
+  g_assert_cmpuint (net->portgroups->len, ==, 2);
+  pg = g_ptr_array_index (net->portgroups, 0);
+  g_assert_cmpstr (pg->name, ==, "fast");
+  g_assert_false (pg->is_default);
+  g_assert_false (pg->bandwidth.set);
+  pg = g_ptr_array_index (net->portgroups, 1);
+  g_assert_true (pg->is_default);
+  g_assert_true (pg->bandwidth.set && pg->bandwidth.inbound);
+  g_assert_cmpuint (pg->bandwidth.out_average, ==, 0);
+
+  d = vmnet_libvirt_parse_domain (
+    "<domain id='1'><name>p</name><uuid>5b0c2d6e-7f18-4a29-b3c4-d5e6f7a80010</uuid><devices>"
+    "<interface type='network'><mac address='52:54:00:00:10:01'/><source network='sw' portgroup='fast'/>"
+    "<bandwidth><outbound average='250'/></bandwidth><link state='down'/>"
+    "<filterref filter='clean-traffic'><parameter name='IP' value='10.0.0.1'/></filterref></interface>"
+    "<interface type='network'><mac address='52:54:00:00:10:02'/><source network='sw'/><link state='up'/>"
+    "</interface></devices></domain>", &error);
+  g_assert_no_error (error);
+  f = g_ptr_array_index (d->interfaces, 0);
+  g_assert_cmpstr (f->portgroup, ==, "fast");
+  g_assert_true (f->bandwidth.set);
+  g_assert_cmpuint (f->bandwidth.out_average, ==, 250);
+  g_assert_false (f->bandwidth.inbound);
+  g_assert_true (f->link_down);
+  g_assert_cmpstr (f->filter, ==, "clean-traffic");
+  f = g_ptr_array_index (d->interfaces, 1);
+  g_assert_null (f->portgroup);
+  g_assert_false (f->bandwidth.set);
+  g_assert_false (f->link_down);
+}
+
 /* Elements libvirt writes once, given twice: the first counts, and nothing leaks (the
  * sanitizer build checks that). */
 static void
@@ -212,5 +264,6 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/libvirt-xml/domain", test_domain);
   g_test_add_func ("/vmnet/libvirt-xml/repeated-elements", test_repeated_elements);
   g_test_add_func ("/vmnet/libvirt-xml/domain-pcie-ports", test_domain_pcie_ports);
+  g_test_add_func ("/vmnet/libvirt-xml/port-policy-facts", test_port_policy_facts);
   return g_test_run ();
 }

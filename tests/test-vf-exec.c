@@ -229,6 +229,30 @@ test_setting_only_on_held_vf (void)
   virConnectClose (conn);
 }
 
+/* A policy step off the host itself (no netlink) changes nothing and
+ * reports nothing: the VF stays as it is. */
+static void
+test_policy_without_netlink (Fixture *f, gconstpointer data)
+{
+  g_autoptr(VmnetVfStep) step = step_new (f, VMNET_VF_STEP_POLICY);
+  VmnetVfTarget target = { f->vconn, NULL, FALSE };
+  g_autoptr(GError) error = NULL;
+  char *before = virDomainGetXMLDesc (f->dom, 0);
+  char *after;
+
+  step->virtual_function = g_strdup ("0000:01:10.0");
+  step->policy.max_tx_rate = 8;
+  step->reason = g_strdup ("the VF carries max_tx_rate 0 Mbit/s, not 8");
+  g_assert_true (vmnet_vf_step_execute (&target, step, &error));
+  g_assert_no_error (error);
+  g_assert_false (step->report);
+  after = virDomainGetXMLDesc (f->dom, 0);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_null (live_metadata (f));
+  free (before);
+  free (after);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -240,5 +264,7 @@ main (int argc, char **argv)
   g_test_add ("/vmnet/vf-exec/wait-reported-once", Fixture, NULL, fixture_set_up, test_wait_reported_once,
               fixture_tear_down);
   g_test_add_func ("/vmnet/vf-exec/setting-only-on-held-vf", test_setting_only_on_held_vf);
+  g_test_add ("/vmnet/vf-exec/policy-without-netlink", Fixture, NULL, fixture_set_up, test_policy_without_netlink,
+              fixture_tear_down);
   return g_test_run ();
 }

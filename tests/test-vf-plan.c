@@ -55,6 +55,9 @@ add_adapter (Fixture *f, const gchar *vm, const gchar *sw, guint weight)
   a->iov_weight = weight;
   a->vlan_id = 0;
   a->vm_state = v->state;
+  /* As the model builder leaves them without the host's netlink. */
+  a->vf_spoof_check = VMNET_TERNARY_UNKNOWN;
+  a->vf_max_tx_rate = -1;
   g_ptr_array_add (v->adapters, a);
   return a;
 }
@@ -87,7 +90,7 @@ static gchar *
 describe (GPtrArray *steps)
 {
   GString *s = g_string_new (NULL);
-  static const gchar *kinds[] = { "detach", "attach", "wait" };
+  static const gchar *kinds[] = { "detach", "attach", "wait", "policy" };
 
   for (guint i = 0; i < steps->len; i++)
     {
@@ -321,6 +324,143 @@ test_vlan_change_replugs_vf (Fixture *f, gconstpointer data)
   g_assert_cmpstr (got, ==, "wait:other");
 }
 
+/* Policies only the software path can hold keep the VF off; the ones a VF
+ * holds (outbound bandwidth, no-mac-spoofing) do not. */
+static void
+test_unenforceable_policies (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree gchar *got = NULL;
+  VmnetAdapterInfo *a;
+  VmnetVfStep *step;
+
+  add_switch (f, "sw", 8, 1);
+  a = add_adapter (f, "filtered", "sw", 100);
+  a->filter = g_strdup ("clean-traffic");
+  give_vf (a, "0000:01:10.0");
+  a = add_adapter (f, "inbound", "sw", 100);
+  a->bandwidth.set = a->bandwidth.inbound = TRUE;
+  a->bandwidth_source = g_strdup ("portgroup 'slow' of network 'sw'");
+  a = add_adapter (f, "macfilter", "sw", 90);
+  a->filter = g_strdup ("no-mac-spoofing");
+  a = add_adapter (f, "limited", "sw", 80);
+  a->bandwidth.set = TRUE;
+  a->bandwidth.out_average = 1000;     /* KB/s: 8 Mbit/s */
+  steps = vmnet_vf_plan (f->model, NULL, f->memory, 1, 1000);
+  got = describe (steps);
+  g_assert_cmpstr (got, ==, "detach:filtered attach:macfilter attach:limited");
+  step = g_ptr_array_index (steps, 0);
+  g_assert_true (g_str_has_prefix (step->reason, "port policy nwfilter 'clean-traffic'"));
+  step = g_ptr_array_index (steps, 1);
+  g_assert_true (step->policy.spoof_check);
+  g_assert_cmpuint (step->policy.max_tx_rate, ==, 0);
+  g_assert_null (step->policy.blocked);
+  step = g_ptr_array_index (steps, 2);
+  g_assert_cmpuint (step->policy.max_tx_rate, ==, 8);
+}
+
+/* Spoof checking: off with MacAddressSpoofing or AllowTeaming, on while the
+ * software path's filter drops spoofed frames (the paths agree); the rate
+ * rounds up to whole Mbit/s. */
+static void
+test_vf_policy_values (Fixture *f, gconstpointer data)
+{
+  VmnetAdapterInfo *a;
+  g_auto(VmnetVfPolicy) p = { 0 };
+
+  add_switch (f, "sw", 8, 0);
+  a = add_adapter (f, "vm", "sw", 100);
+  vmnet_vf_policy_init (&p, a);
+  g_assert_true (p.spoof_check);
+  g_assert_false (p.link_down);
+  a->mac_address_spoofing = TRUE;
+  vmnet_vf_policy_init (&p, a);
+  g_assert_false (p.spoof_check);
+  a->filter = g_strdup ("no-mac-spoofing");
+  vmnet_vf_policy_init (&p, a);
+  g_assert_true (p.spoof_check);
+  a->allow_teaming = TRUE;
+  vmnet_vf_policy_init (&p, a);
+  g_assert_false (p.spoof_check);
+  a->bandwidth.set = TRUE;
+  a->bandwidth.out_average = 1;        /* 8 kbit/s: the VF's least, 1 Mbit/s */
+  a->link_down = TRUE;
+  vmnet_vf_policy_init (&p, a);
+  g_assert_cmpuint (p.max_tx_rate, ==, 1);
+  g_assert_true (p.link_down);
+  a->bandwidth.out_average = 125000;   /* exactly 1000 Mbit/s */
+  vmnet_vf_policy_init (&p, a);
+  g_assert_cmpuint (p.max_tx_rate, ==, 1000);
+  g_assert_null (p.blocked);
+  vmnet_vf_policy_clear (&p);
+}
+
+/* A held VF whose settings differ from the policies gets a policy step; one
+ * that matches, or whose settings the host cannot read, gets none. */
+static void
+test_policy_step_on_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree gchar *got = NULL;
+  VmnetAdapterInfo *a;
+  VmnetVfStep *step;
+
+  add_switch (f, "sw", 2, 1);
+  a = add_adapter (f, "vm", "sw", 50);
+  give_vf (a, "0000:01:10.0");
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "");
+  a->vf_spoof_check = VMNET_TERNARY_TRUE;
+  a->vf_max_tx_rate = 0;
+  a->vf_link_state = g_strdup ("auto");
+  g_clear_pointer (&got, g_free);
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "");
+  a->mac_address_spoofing = TRUE;
+  a->bandwidth.set = TRUE;
+  a->bandwidth.out_average = 2500;
+  a->link_down = TRUE;
+  steps = vmnet_vf_plan (f->model, NULL, f->memory, 1, 2000);
+  g_clear_pointer (&got, g_free);
+  got = describe (steps);
+  g_assert_cmpstr (got, ==, "policy:vm");
+  step = g_ptr_array_index (steps, 0);
+  g_assert_cmpstr (step->reason, ==, "the VF carries max_tx_rate 0 Mbit/s, not 20; spoofchk on, not off; "
+                                     "link_state auto, not disable");
+  g_assert_cmpuint (step->policy.max_tx_rate, ==, 20);
+  g_assert_false (step->policy.spoof_check);
+  g_assert_true (step->policy.link_down);
+}
+
+/* A setting the driver refused keeps the VF off while the policy asking for
+ * it stays; another value is tried again. */
+static void
+test_refused_setting (Fixture *f, gconstpointer data)
+{
+  g_autofree gchar *refusal = vmnet_vf_policy_refusal ("igb", "max_tx_rate 8 Mbit/s", 0, "enp1s0",
+                                                       "Invalid input data or parameter");
+  g_autofree gchar *got = NULL;
+  g_auto(VmnetVfPolicy) p = { 0 };
+  VmnetAdapterInfo *a;
+
+  g_assert_cmpstr (refusal, ==, "Driver igb refused max_tx_rate 8 Mbit/s on VF 0 of enp1s0: Invalid input data or "
+                                "parameter");
+  add_switch (f, "sw", 2, 0);
+  a = add_adapter (f, "vm", "sw", 50);
+  a->bandwidth.set = TRUE;
+  a->bandwidth.out_average = 1000;
+  a->last_error = g_strdup (refusal);
+  vmnet_vf_policy_init (&p, a);
+  g_assert_true (p.refused);
+  g_assert_cmpstr (p.blocked, ==, refusal);
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "");
+  a->bandwidth.out_average = 2000;
+  g_clear_pointer (&got, g_free);
+  got = plan (f, NULL, 1, 1000);
+  g_assert_cmpstr (got, ==, "attach:vm");
+}
+
 static VmnetPortVlanFact *
 port (const gchar *name, gint pvid, guint n_vlans, gboolean untagged)
 {
@@ -464,5 +604,9 @@ main (int argc, char **argv)
   ADD ("/vmnet/vf-plan/vlan-change-replugs-vf", test_vlan_change_replugs_vf);
   ADD ("/vmnet/vf-plan/port-vlans", test_port_vlans);
   ADD ("/vmnet/vf-plan/vectors", test_vectors);
+  ADD ("/vmnet/vf-plan/unenforceable-policies", test_unenforceable_policies);
+  ADD ("/vmnet/vf-plan/vf-policy-values", test_vf_policy_values);
+  ADD ("/vmnet/vf-plan/policy-step-on-change", test_policy_step_on_change);
+  ADD ("/vmnet/vf-plan/refused-setting", test_refused_setting);
   return g_test_run ();
 }

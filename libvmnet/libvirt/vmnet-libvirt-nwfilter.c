@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The nwfilters that enforce RouterGuard and DhcpGuard on the software path. */
+/* The nwfilters that enforce RouterGuard, DhcpGuard and MacAddressSpoofing
+ * off on the software path. */
 #include "config.h"
 
 #include "vmnet-libvirt-private.h"
@@ -10,6 +11,13 @@
 #define DHCP_GUARD   "vmnet-dhcp-guard"
 #define ROUTER_GUARD "vmnet-router-guard"
 #define BOTH_GUARDS  "vmnet-guards"
+/* MacAddressSpoofing off: libvirt's no-mac-spoofing (frames the VM sends
+ * with another source MAC are dropped), alone or with the guards. */
+#define MAC_GUARD        "vmnet-mac-guard"
+#define MAC_DHCP_GUARD   "vmnet-mac-dhcp-guard"
+#define MAC_ROUTER_GUARD "vmnet-mac-router-guard"
+#define MAC_GUARDS       "vmnet-mac-guards"
+#define NO_MAC_SPOOFING  "<filterref filter='no-mac-spoofing'/>"
 
 static const struct {
   const gchar *name;
@@ -32,17 +40,36 @@ static const struct {
     "<filter name='" BOTH_GUARDS "'>"
     "<filterref filter='" DHCP_GUARD "'/><filterref filter='" ROUTER_GUARD "'/>"
     "</filter>" },
+  { MAC_GUARD, "<filter name='" MAC_GUARD "'>" NO_MAC_SPOOFING "</filter>" },
+  { MAC_DHCP_GUARD,
+    "<filter name='" MAC_DHCP_GUARD "'>" NO_MAC_SPOOFING "<filterref filter='" DHCP_GUARD "'/></filter>" },
+  { MAC_ROUTER_GUARD,
+    "<filter name='" MAC_ROUTER_GUARD "'>" NO_MAC_SPOOFING "<filterref filter='" ROUTER_GUARD "'/></filter>" },
+  { MAC_GUARDS,
+    "<filter name='" MAC_GUARDS "'>" NO_MAC_SPOOFING "<filterref filter='" BOTH_GUARDS "'/></filter>" },
 };
 
 /* The filter an interface needs for these policies; NULL: none. */
 const gchar *
-vmnet_libvirt_guard_filter (gboolean router_guard, gboolean dhcp_guard)
+vmnet_libvirt_guard_filter (gboolean router_guard, gboolean dhcp_guard, gboolean deny_mac_spoofing)
 {
   if (router_guard && dhcp_guard)
-    return BOTH_GUARDS;
+    return deny_mac_spoofing ? MAC_GUARDS : BOTH_GUARDS;
   if (router_guard)
-    return ROUTER_GUARD;
-  return dhcp_guard ? DHCP_GUARD : NULL;
+    return deny_mac_spoofing ? MAC_ROUTER_GUARD : ROUTER_GUARD;
+  if (dhcp_guard)
+    return deny_mac_spoofing ? MAC_DHCP_GUARD : DHCP_GUARD;
+  return deny_mac_spoofing ? MAC_GUARD : NULL;
+}
+
+/* Whether the connection's libvirt has its nwfilter driver. */
+gboolean
+vmnet_libvirt_conn_has_nwfilter (VmnetLibvirtConn *conn)
+{
+  gboolean has = virConnectNumOfNWFilters (vmnet_libvirt_conn_get_ptr (conn)) >= 0;
+
+  virResetLastError ();
+  return has;
 }
 
 /* Whether libvmnet may replace this filterref (none, or one of its own). */

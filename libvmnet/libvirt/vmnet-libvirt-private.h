@@ -117,7 +117,9 @@ gboolean          vmnet_libvirt_conn_update_interface (VmnetLibvirtConn *conn,
                                                        const gchar      *filter,
                                                        GError          **error);
 const gchar      *vmnet_libvirt_guard_filter       (gboolean          router_guard,
-                                                    gboolean          dhcp_guard);
+                                                    gboolean          dhcp_guard,
+                                                    gboolean          deny_mac_spoofing);
+gboolean          vmnet_libvirt_conn_has_nwfilter  (VmnetLibvirtConn *conn);
 gboolean          vmnet_libvirt_is_own_filter      (const gchar      *name);
 gboolean          vmnet_libvirt_conn_ensure_guard_filters (VmnetLibvirtConn *conn,
                                                            GError          **error);

@@ -272,6 +272,41 @@ vmnet_libvirt_parse_nodedev (const gchar      *xml,
   return TRUE;
 }
 
+/* One <inbound> or <outbound> of a <bandwidth>. */
+static void
+parse_bandwidth_direction (const gchar *name, const gchar *average, const gchar *peak, VmnetBandwidthFact *bw)
+{
+  gint64 v;
+
+  if (g_str_equal (name, "inbound"))
+    {
+      bw->set = bw->inbound = TRUE;
+      return;
+    }
+  if (!g_str_equal (name, "outbound"))
+    return;
+  bw->set = TRUE;
+  if (parse_int (average, 0, G_MAXUINT32, &v))
+    bw->out_average = (guint64) v;
+  if (parse_int (peak, 0, G_MAXUINT32, &v))
+    bw->out_peak = (guint64) v;
+}
+
+static void
+parse_bandwidth (xmlNode *node, VmnetBandwidthFact *bw)
+{
+  for (xmlNode *c = node ? node->children : NULL; c; c = c->next)
+    {
+      g_autofree gchar *average = NULL, *peak = NULL;
+
+      if (c->type != XML_ELEMENT_NODE)
+        continue;
+      average = prop (c, "average");
+      peak = prop (c, "peak");
+      parse_bandwidth_direction ((const gchar *) c->name, average, peak, bw);
+    }
+}
+
 VmnetNetworkFact *
 vmnet_libvirt_parse_network (const gchar *xml, GError **error)
 {
@@ -298,6 +333,18 @@ vmnet_libvirt_parse_network (const gchar *xml, GError **error)
   if (parse_int (connections, 0, G_MAXINT, &v))
     net->connections = (gint) v;
   net->bridge = prop (child (root, "bridge"), "name");
+  parse_bandwidth (child (root, "bandwidth"), &net->bandwidth);
+  for (xmlNode *c = root->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && g_str_equal ((const gchar *) c->name, "portgroup"))
+      {
+        VmnetPortgroupFact *pg = g_new0 (VmnetPortgroupFact, 1);
+        g_autofree gchar *is_default = prop (c, "default");
+
+        pg->name = prop (c, "name");
+        pg->is_default = g_strcmp0 (is_default, "yes") == 0;
+        parse_bandwidth (child (c, "bandwidth"), &pg->bandwidth);
+        g_ptr_array_add (net->portgroups, pg);
+      }
 
   forward = child (root, "forward");
   if (forward)
@@ -628,6 +675,7 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
           else if (g_str_equal (name, "source") && !f->network && !f->source_dev)
             {
               f->network = sax_attr (&a, "network");
+              f->portgroup = sax_attr (&a, "portgroup");
               f->source_dev = sax_attr (&a, "bridge");
               if (!f->source_dev)
                 f->source_dev = sax_attr (&a, "dev");
@@ -654,6 +702,11 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
             f->filter = sax_attr (&a, "filter");
           else if (g_str_equal (name, "target") && !f->target_dev)
             f->target_dev = sax_attr (&a, "dev");
+          else if (g_str_equal (name, "link"))
+            {
+              g_autofree gchar *state = sax_attr (&a, "state");
+              f->link_down = g_strcmp0 (state, "down") == 0;
+            }
           else if (g_str_equal (name, "driver"))
             {
               g_autofree gchar *queues = sax_attr (&a, "queues");
@@ -673,6 +726,12 @@ sax_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xml
           gint64 v;
           if (parse_int (id, 0, 4095, &v))
             st->iface->vlan_id = (gint) v;
+        }
+      else if (st->iface && g_strcmp0 (parent, "bandwidth") == 0)
+        {
+          g_autofree gchar *average = sax_attr (&a, "average");
+          g_autofree gchar *peak = sax_attr (&a, "peak");
+          parse_bandwidth_direction (name, average, peak, &st->iface->bandwidth);
         }
       break;
     default:

@@ -25,6 +25,13 @@ gboolean           vmnet_netlink_set_vf_teaming (const gchar  *pf_netdev,
                                                  guint         vf,
                                                  gboolean      allow,
                                                  GError      **error);
+gboolean           vmnet_netlink_set_vf_policy (const gchar  *pf_netdev,
+                                                guint         vf,
+                                                guint         max_tx_rate,
+                                                gboolean      spoof_check,
+                                                gboolean      link_down,
+                                                gchar       **refused,
+                                                GError      **error);
 gboolean           vmnet_sysfs_set_vf_vectors (const gchar  *root,
                                                const gchar  *vf_address,
                                                gint          count,

@@ -126,6 +126,15 @@ vmnet_netlink_read_pf (const gchar *netdev, GError **error)
               char buf[32];
               f->link_state = g_strdup (rtnl_link_vf_linkstate2str (value, buf, sizeof buf));
             }
+          {
+            struct nl_vf_rate rate = { 0 };
+            if (rtnl_link_vf_get_rate (vf, &rate) == 0)
+              {
+                f->max_tx_rate = (gint) MIN (rate.api == RTNL_LINK_VF_RATE_API_OLD ? rate.rate : rate.max_tx_rate,
+                                             G_MAXINT);
+                f->min_tx_rate = rate.api == RTNL_LINK_VF_RATE_API_OLD ? 0 : (gint) MIN (rate.min_tx_rate, G_MAXINT);
+              }
+          }
           rtnl_link_vf_put (vf);
         }
       g_ptr_array_add (fact->vfs, f);
@@ -183,6 +192,109 @@ out:
     rtnl_link_put (orig);
   nl_socket_free (sock);
   return ok;
+}
+
+/* One VF attribute change on a PF; returns libnl's code. */
+static int
+change_vf (struct nl_sock *sock, struct rtnl_link *orig, struct rtnl_link_vf *vf_data)
+{
+  struct rtnl_link *change = rtnl_link_alloc ();
+  int rc;
+
+  if (!change)
+    return -NLE_NOMEM;
+  rc = rtnl_link_vf_add (change, vf_data);
+  if (rc >= 0)
+    rc = rtnl_link_change (sock, orig, change, 0);
+  rtnl_link_put (change);
+  return rc;
+}
+
+/* The port policies a VF holds (see VmnetVfPolicy): its transmit rate
+ * (min_tx_rate 0: libvirt has no outbound floor), spoof checking and link
+ * state, each changed only where the PF reports another value, one at a
+ * time so that a refusal names its setting (@refused, e.g. "spoofchk off").
+ * A driver that does not support a setting or its value fails with
+ * %VMNET_ERROR_NOT_SUPPORTED. */
+gboolean
+vmnet_netlink_set_vf_policy (const gchar *pf_netdev, guint vf, guint max_tx_rate, gboolean spoof_check,
+                             gboolean link_down, gchar **refused, GError **error)
+{
+  g_autoptr(VmnetPfLinkFact) now = NULL;
+  const VmnetVfLinkFact *cur;
+  struct nl_sock *sock;
+  struct rtnl_link *orig = NULL;
+  g_autofree gchar *setting = NULL;
+  int rc = 0;
+
+  *refused = NULL;
+  now = vmnet_netlink_read_pf (pf_netdev, error);
+  if (!now)
+    return FALSE;
+  if (vf >= now->vfs->len)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "'%s' has no VF %u", pf_netdev, vf);
+      return FALSE;
+    }
+  cur = g_ptr_array_index (now->vfs, vf);
+  if (!open_route_socket (&sock, error))
+    return FALSE;
+  rc = rtnl_link_get_kernel (sock, 0, pf_netdev, &orig);
+  if (rc < 0)
+    {
+      g_set_error (error, VMNET_ERROR, VMNET_ERROR_FAILED, "netlink: cannot read link '%s': %s", pf_netdev,
+                   nl_geterror (rc));
+      nl_socket_free (sock);
+      return FALSE;
+    }
+
+  if (cur->max_tx_rate < 0 || (guint) cur->max_tx_rate != max_tx_rate || cur->min_tx_rate > 0)
+    {
+      struct rtnl_link_vf *v = rtnl_link_vf_alloc ();
+      struct nl_vf_rate rate = { .api = RTNL_LINK_VF_RATE_API_NEW, .max_tx_rate = max_tx_rate };
+
+      setting = g_strdup_printf ("max_tx_rate %u Mbit/s", max_tx_rate);
+      rtnl_link_vf_set_index (v, vf);
+      rtnl_link_vf_set_rate (v, &rate);
+      rc = change_vf (sock, orig, v);
+      rtnl_link_vf_put (v);
+    }
+  if (rc >= 0 && (cur->spoof_check == VMNET_TERNARY_UNKNOWN || (cur->spoof_check == VMNET_TERNARY_TRUE) != spoof_check))
+    {
+      struct rtnl_link_vf *v = rtnl_link_vf_alloc ();
+
+      g_free (setting);
+      setting = g_strdup_printf ("spoofchk %s", spoof_check ? "on" : "off");
+      rtnl_link_vf_set_index (v, vf);
+      rtnl_link_vf_set_spoofchk (v, spoof_check ? 1 : 0);
+      rc = change_vf (sock, orig, v);
+      rtnl_link_vf_put (v);
+    }
+  if (rc >= 0 && (g_strcmp0 (cur->link_state, "disable") == 0) != link_down)
+    {
+      struct rtnl_link_vf *v = rtnl_link_vf_alloc ();
+
+      g_free (setting);
+      setting = g_strdup_printf ("link_state %s", link_down ? "disable" : "auto");
+      rtnl_link_vf_set_index (v, vf);
+      rtnl_link_vf_set_linkstate (v, link_down ? IFLA_VF_LINK_STATE_DISABLE : IFLA_VF_LINK_STATE_AUTO);
+      rc = change_vf (sock, orig, v);
+      rtnl_link_vf_put (v);
+    }
+  rtnl_link_put (orig);
+  nl_socket_free (sock);
+  if (rc < 0)
+    {
+      gboolean refusal = rc == -NLE_OPNOTSUPP || rc == -NLE_INVAL || rc == -NLE_RANGE;
+
+      g_set_error (error, VMNET_ERROR,
+                   rc == -NLE_PERM ? VMNET_ERROR_ACCESS_DENIED : refusal ? VMNET_ERROR_NOT_SUPPORTED : VMNET_ERROR_FAILED,
+                   "%s", nl_geterror (rc));
+      if (refusal)
+        *refused = g_steal_pointer (&setting);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Bridge ports and their VLANs. */

@@ -5,7 +5,7 @@
 #   1. nested.sh, start phase: 4 VFs and switch nest on PF 2, nested domain started
 #   2. smoke.sh: the lab itself (IOMMU, interrupt remapping, VFs, libvirt, build binaries)
 #   3. libvmnet.sh: the walkthrough's flows on PF 1 (paused nested domains); vlan.sh: VLAN on
-#      the software path (a bridge of its own)
+#      the software path (a bridge of its own); policy.sh: port policies on PF 1's VFs
 #   4. reconcile.sh: vmnetd on PF 1 (restarts libvirtd; the nested domain keeps running);
 #      service.sh: vmnetd under the guest's systemd, from the unit the project ships
 #      (race.sh and boot-numvfs.sh have a boot of their own: checks/host.sh, lab-host)
@@ -25,6 +25,7 @@ part nested-start nested.sh NESTED_PHASE=start VMNET_PF_INDEX=2 NESTED_SWITCH=ne
 part smoke smoke.sh
 part libvmnet libvmnet.sh
 part vlan vlan.sh
+part policy policy.sh
 part reconcile reconcile.sh
 part service service.sh
 # libvirtd was restarted by reconcile.sh: give it time to list PF 2's VFs again (the nested

@@ -1,0 +1,159 @@
+#!/bin/sh
+# Port policies on the igb VFs: an outbound bandwidth limit becomes the VF's max_tx_rate (or,
+# where the driver refuses it, the adapter keeps no VF and names the driver), a change of it
+# reaches the held VF, MacAddressSpoofing on/off turns the VF's spoof checking off/on and the
+# status shows each path, and an nwfilter beyond no-mac-spoofing (clean-traffic) keeps the VF off.
+# Uses a switch of its own over a Linux bridge on the first PF (libvirt filters taps only).
+# Needs boot.sh --build BUILD_DIR. Runs inside the lab guest (checks/all.sh, or alone).
+. /lab/lib-guest.sh
+. /lab/lib-vmnet.sh
+vmnet_wait_libvirtd
+
+# An IOV switch of our own on PF whose software path is a Linux bridge: libvirt puts nwfilters
+# on taps only, not on macvtap.
+policy_switch() {
+    ip link set "$PF" up
+    [ "$(cat /sys/bus/pci/devices/$PF_ADDR/sriov_numvfs)" = 4 ] || vmnet_set_4_vfs || return 1
+    ip link add vmnetpol0 type bridge 2>/dev/null; ip link set vmnetpol0 up || return 1
+    $VMNET new-vmswitch --name polbr --net-adapter "$PF" --bridge vmnetpol0 --enable-iov > /dev/null || return 1
+    SW=polbr
+}
+
+# The software path's tap (the failover VF has the same MAC, so the MAC does not name it).
+soft_dev() { $VIRSH domiflist pol1 | awk 'NR > 2 && $1 != "" && $1 != "-" { print $1; exit }'; }
+
+# The VF index (on PF) of the adapter's VF, from get-vmnetworkadapter; empty: none.
+vf_index() {
+    addr=$($VMNET -o json get-vmnetworkadapter --vm-name pol1 | $J "
+import json, sys
+print(json.load(sys.stdin)[0]['VirtualFunction'] or '')")
+    [ -n "$addr" ] || return 1
+    for l in /sys/bus/pci/devices/$PF_ADDR/virtfn*; do
+        [ "$(basename "$(readlink "$l")")" = "$addr" ] && { basename "$l" | sed 's/virtfn//'; return 0; }
+    done
+    return 1
+}
+
+# The VF's line of `ip link show PF`.
+vf_line() { ip link show "$PF" | grep "^ *vf $1 "; }
+
+adapter_json() { $VMNET -o json get-vmnetworkadapter --vm-name pol1 > /tmp/pol.json; }
+
+policy_check() { # the adapter-port-policy check results and messages, one per line
+    $VMNET -o json test-sriov --vm-name pol1 > /tmp/pol-checks.json
+    $J "
+import json
+for x in json.load(open('/tmp/pol-checks.json')):
+    if x['Check']=='adapter-port-policy':
+        print(x['Result'] + ': ' + x['Message'] + (' Fix: ' + x['Fix'] if x.get('Fix') else ''))"
+}
+
+policy_bandwidth() {
+    policy_switch || return 1
+    vmnet_define_vm pol1 || return 1
+    $VMNET -o json add-vmnetworkadapter --vm-name pol1 --switch-name "$SW" --name net0 > /tmp/pol.json || return 1
+    MAC=$($J "import json; print(json.load(open('/tmp/pol.json'))[0]['MacAddress'])")
+    # 1000 KB/s out of the VM: 8 Mbit/s on the VF.
+    $VIRSH domiftune pol1 "$MAC" --outbound 1000 --config > /dev/null || return 1
+    $VIRSH start --paused pol1 > /dev/null || return 1
+    $VMNET set-vmnetworkadapter --vm-name pol1 --name net0 --iov-weight 100 || return 1
+    adapter_json
+    if idx=$(vf_index); then
+        line=$(vf_line "$idx"); echo "VF $idx: $line"
+        echo "$line" | grep -q "max_tx_rate 8Mbps" || return 1
+        $J "
+import json
+a=json.load(open('/tmp/pol.json'))[0]
+print(a['StatusDescription'])
+assert a['StatusDescription'][0]=='OK (SR-IOV active)', a
+assert any('max_tx_rate 8 Mbit/s' in d for d in a['StatusDescription']), a" || return 1
+        # A change of the limit reaches the held VF on the next pass.
+        $VIRSH domiftune pol1 "$(soft_dev)" --outbound 2000 --live > /dev/null || return 1
+        $VIRSH domiftune pol1 "$MAC" --outbound 2000 --config > /dev/null || return 1
+        $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
+        line=$(vf_line "$idx"); echo "after --outbound 2000 and a pass: $line"
+        echo "$line" | grep -q "max_tx_rate 16Mbps" || return 1
+    else
+        # igb refused the rate: no VF, and the status names the driver and the setting.
+        $J "
+import json
+a=json.load(open('/tmp/pol.json'))[0]
+print(a['IovUsage'], a['StatusDescription'])
+assert a['IovUsage']==0, a
+assert any('Driver igb refused max_tx_rate 8 Mbit/s' in d for d in a['StatusDescription']), a" || return 1
+        policy_check
+    fi
+}
+check policy-bandwidth-on-vf policy_bandwidth
+
+# Spoof checking of the VF follows MacAddressSpoofing; the status says what each path does.
+policy_mac_spoofing() {
+    if ! vf_index > /dev/null; then
+        # igb refused the rate: without the limit the VF comes.
+        $VIRSH domiftune pol1 "$(soft_dev)" --outbound 0 --live > /dev/null || return 1
+        $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
+    fi
+    idx=$(vf_index) || { echo "pol1 holds no VF"; return 1; }
+    $VMNET set-vmnetworkadapter --vm-name pol1 --name net0 --mac-address-spoofing on || return 1
+    line=$(vf_line "$idx"); echo "--mac-address-spoofing on: $line"
+    echo "$line" | grep -q "spoof checking off" || return 1
+    got=$(policy_check); echo "$got"
+    echo "$got" | grep -q "spoofchk off (MacAddressSpoofing on)" || return 1
+    $VMNET --verbose set-vmnetworkadapter --vm-name pol1 --name net0 --mac-address-spoofing off \
+        > /tmp/pol-set.log 2>&1 || { cat /tmp/pol-set.log; return 1; }
+    line=$(vf_line "$idx"); echo "--mac-address-spoofing off: $line"
+    echo "$line" | grep -q "spoof checking on" ||
+        { grep -iv "^$" /tmp/pol-set.log | grep -i "vf\|polic\|refus\|detach\|filter" | tail -15
+          adapter_json; cat /tmp/pol.json; return 1; }
+    got=$(policy_check); echo "$got"
+    if $VIRSH nwfilter-list > /dev/null 2>&1; then
+        # The software path drops spoofed frames too: libvmnet's nwfilter on the tap.
+        $VIRSH dumpxml pol1 | grep -q "filterref filter='vmnet-mac-guard'" || return 1
+        echo "$got" | grep -q "the software path denies it (nwfilter 'vmnet-mac-guard'), the VF denies it" ||
+            return 1
+    else
+        # Without libvirt's nwfilter driver the software path cannot: the status says so.
+        echo "$got" | grep -q "^WARN: MAC address spoofing: the software path allows it" || return 1
+    fi
+}
+check policy-mac-spoofing-spoofchk policy_mac_spoofing
+
+# clean-traffic holds on the software path only: the VF goes and stays off, with the reason.
+policy_clean_traffic() {
+    $VIRSH destroy pol1 > /dev/null 2>&1
+    $VIRSH dumpxml --inactive pol1 > /tmp/pol1.xml || return 1
+    $J "
+import re
+x=open('/tmp/pol1.xml').read()
+x=re.sub(r'<filterref[^>]*/>', '', x)
+x=re.sub(r'(<interface type=.(?:network|bridge).>)', r\"\\1<filterref filter='clean-traffic'/>\", x, count=1)
+assert 'clean-traffic' in x, x
+open('/tmp/pol1.xml','w').write(x)" || return 1
+    $VIRSH define /tmp/pol1.xml > /dev/null || return 1
+    if ! $VIRSH nwfilter-list > /dev/null 2>&1; then
+        # A domain with a filterref needs libvirt's nwfilter driver to start.
+        got=$(policy_check); echo "(no nwfilter driver: defined, not started) $got"
+        echo "$got" | grep -q "^FAIL: Port policy nwfilter 'clean-traffic'" || return 1
+        $VIRSH start --paused pol1 > /tmp/pol-start.txt 2>&1 && { echo "started without nwfilter?"; return 1; }
+        echo "start: $(cat /tmp/pol-start.txt)"
+        return 0
+    fi
+    $VIRSH start --paused pol1 > /dev/null || return 1
+    $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
+    adapter_json
+    $J "
+import json
+a=json.load(open('/tmp/pol.json'))[0]
+print(a['IovUsage'], a['Status'], a['StatusDescription'])
+assert a['IovUsage']==0 and a['Status']=='Degraded', a
+assert any(\"Port policy nwfilter 'clean-traffic'\" in d for d in a['StatusDescription']), a" || return 1
+    got=$(policy_check); echo "$got"
+    echo "$got" | grep -q "^FAIL: Port policy nwfilter 'clean-traffic'" || return 1
+}
+check policy-clean-traffic-keeps-vf-off policy_clean_traffic
+
+$VIRSH destroy pol1 > /dev/null 2>&1
+$VIRSH undefine pol1 > /dev/null 2>&1
+$VMNET remove-vmswitch polbr > /dev/null 2>&1
+ip link del vmnetpol0 2>/dev/null
+true
