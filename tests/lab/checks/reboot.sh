@@ -69,6 +69,18 @@ phase1() {
     }
     check reboot-iov-switch switch
 
+    guests_suspend() {
+        # Suspend (managedsave) the running guests at shutdown; the autostart brings them back.
+        # Its ExecStop reads the file when it runs: no restart (which would save them now).
+        sed -i -e 's/^#\{0,1\}ON_SHUTDOWN=.*/ON_SHUTDOWN=suspend/' -e 's/^#\{0,1\}ON_BOOT=.*/ON_BOOT=ignore/' \
+            /etc/default/libvirt-guests || return 1
+        grep -qx ON_SHUTDOWN=suspend /etc/default/libvirt-guests || return 1
+        systemctl enable libvirt-guests.service || return 1
+        systemctl start libvirt-guests.service || return 1
+        [ "$(systemctl is-active libvirt-guests)" = active ]
+    }
+    check reboot-libvirt-guests-suspend guests_suspend
+
     define_vms() {
         for p in $VMS; do
             vm=${p%%:*}
@@ -86,16 +98,6 @@ phase1() {
     }
     check reboot-autostarted-vms-defined define_vms
 
-    guests_suspend() {
-        # Suspend (managedsave) the running guests at shutdown; the autostart brings them back.
-        sed -i -e 's/^#\{0,1\}ON_SHUTDOWN=.*/ON_SHUTDOWN=suspend/' -e 's/^#\{0,1\}ON_BOOT=.*/ON_BOOT=ignore/' \
-            /etc/default/libvirt-guests || return 1
-        grep -qx ON_SHUTDOWN=suspend /etc/default/libvirt-guests || return 1
-        systemctl enable libvirt-guests.service || return 1
-        systemctl restart libvirt-guests.service || return 1
-        [ "$(systemctl is-active libvirt-guests)" = active ]
-    }
-    check reboot-libvirt-guests-suspend guests_suspend
 
     clean_poweroff() {
         # The runner's unit powers off with force (no service stopped); for this boot the
