@@ -25,7 +25,7 @@ set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 say() { echo "boot: $*" >&2; }
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 SHARE='' TEST='' TIMEOUT=900 IGB=1 BUILD='' OVERLAY='' BOOTS=1
 while [ $# -gt 0 ]; do

@@ -153,10 +153,21 @@ phase2() {
             wait_for 300 sh -c "$V domstate ${p%%:*} | grep -Eq 'running|paused'" || { echo "${p%%:*} not started"; return 1; }
         done
         $V list --all
-        # How they came back: restored from libvirt-guests' managed save (paused) or booted.
-        journalctl -b -1 -u libvirt-guests -o cat --no-pager | tail -n 8
     }
     check reboot-autostart-brought-vms-back vms_back
+
+    saved_at_shutdown() {
+        # libvirt-guests saved them at boot 1's poweroff, the autostart restored them: paused,
+        # the last QEMU started with -incoming.
+        journalctl -b -1 -u libvirt-guests -o cat --no-pager | tail -n 8
+        for p in $VMS; do
+            vm=${p%%:*}
+            $V domstate "$vm" | grep -qx paused || { echo "$vm is $($V domstate "$vm"), not paused"; return 1; }
+            awk '/starting up libvirt/ { last = "" } /qemu-system/ { last = $0 } END { print last }' \
+                "/var/log/libvirt/qemu/$vm.log" | grep -q -- '-incoming' || { echo "$vm was not restored from a saved state"; return 1; }
+        done
+    }
+    check reboot-libvirt-guests-saved-autostart-restored saved_at_shutdown
 
     storm() {
         held() { for vm in $HOLDERS $WAITERS; do [ "$(adapter "$vm" IovUsage)" = 1 ] && echo "$vm"; done; }
