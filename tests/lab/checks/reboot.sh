@@ -163,8 +163,9 @@ phase2() {
         for p in $VMS; do
             vm=${p%%:*}
             $V domstate "$vm" | grep -qx paused || { echo "$vm is $($V domstate "$vm"), not paused"; return 1; }
-            awk '/starting up libvirt/ { last = "" } /qemu-system/ { last = $0 } END { print last }' \
-                "/var/log/libvirt/qemu/$vm.log" | grep -q -- '-incoming' || { echo "$vm was not restored from a saved state"; return 1; }
+            # The command line follows each 'starting up' line, one argument a line.
+            [ "$(awk '/starting up libvirt/ { inc = 0 } /-incoming/ { inc = 1 } END { print inc }' \
+                "/var/log/libvirt/qemu/$vm.log")" = 1 ] || { echo "$vm was not restored from a saved state"; return 1; }
         done
     }
     check reboot-libvirt-guests-saved-autostart-restored saved_at_shutdown
