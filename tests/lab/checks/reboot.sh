@@ -39,7 +39,9 @@ phase1() {
     install_units() {
         mkdir -p "$OPT/lib" /etc/vmnet || return 1
         cp "$B/examples/vmnet/vmnet" "$B/examples/vmnetd/vmnetd" "$OPT/" || return 1
-        cp -P "$B"/libvmnet/libvmnet-*.so* "$OPT/lib/" || return 1
+        for f in "$B"/libvmnet/libvmnet-*.so*; do
+            [ -d "$f" ] || cp -P "$f" "$OPT/lib/" || return 1
+        done
         for u in vmnet-sriov vmnetd; do
             bin=$OPT/vmnet; [ "$u" = vmnetd ] && bin=$OPT/vmnetd
             sed "s|^ExecStart=[^ ]*|ExecStart=$bin|" "$B/examples/vmnetd/$u.service" \
