@@ -33,7 +33,7 @@ adapter() { # VM FIELD -> the field of its adapter net0
 }
 
 phase1() {
-    note "reboot: boot 1 ($PF, $PF_ADDR)"
+    note "reboot: boot 1 ($PF, $PF_ADDR)"; t_start=$(date +%s)
     vmnet_wait_libvirtd
 
     install_units() {
@@ -111,6 +111,7 @@ phase1() {
         [ "$(systemctl show -p SuccessAction --value vmnet-lab.service)" = poweroff ]
     }
     check reboot-clean-poweroff-set clean_poweroff
+    note "timing: boot 1 checks $(( $(date +%s) - t_start )) s"
     note "reboot: boot 1 done; powering off"
 }
 
@@ -119,7 +120,7 @@ mono() { # UNIT PROPERTY -> its monotonic timestamp in µs
 }
 
 phase2() {
-    note "reboot: boot 2 ($PF, $PF_ADDR)"
+    note "reboot: boot 2 ($PF, $PF_ADDR)"; t_start=$(date +%s)
     vmnet_wait_libvirtd
 
     sriov_before_libvirtd() {
@@ -257,6 +258,7 @@ assert len(att) == 4 and len(starts) == 6, (att, starts)
         note "timing: by hand 4 x virsh start --paused $((start / 1000)) s, 4 x virsh attach-device $((attach / 1000)) s"
     }
     check storm-same-attaches-by-hand by_hand
+    note "timing: boot 2 checks $(( $(date +%s) - t_start )) s"
     note "reboot: boot 2 done"
 }
 
