@@ -65,6 +65,16 @@ phase1() {
     }
     check reboot-numvfs-4-recorded numvfs_lasting
 
+    pf_up_at_boot() {
+        # The host's network configuration keeps the PF up (libvirt configures no VF of a PF
+        # that is down): systemd-networkd, the link only.
+        printf '[Match]\nName=%s\n\n[Link]\nRequiredForOnline=no\n\n[Network]\nLinkLocalAddressing=no\nIPv6AcceptRA=no\nConfigureWithoutCarrier=yes\n' \
+            "$PF" > /etc/systemd/network/10-vmnet-pf.network || return 1
+        systemctl enable systemd-networkd.service || return 1
+        ip link set "$PF" up || return 1
+    }
+    check reboot-pf-up-at-boot pf_up_at_boot
+
     switch() {
         vmnet_new_iov_switch "$SW" || return 1
         $V net-info "$SW-iov" | grep -q 'Autostart: *yes' || { echo "pool $SW-iov not autostarted"; return 1; }
@@ -137,6 +147,7 @@ phase2() {
 
     pool_has_vfs() {
         [ "$(cat "$NUMVFS")" = 4 ] || { echo "sriov_numvfs is $(cat "$NUMVFS")"; return 1; }
+        ip -o link show "$PF" | grep -q '[<,]UP[,>]' || { ip -o link show "$PF"; echo "$PF is down"; return 1; }
         $V net-info "$SW-iov" | grep -q 'Active: *yes' || { echo "pool $SW-iov not active"; return 1; }
         n=$($V net-dumpxml "$SW-iov" | grep -c "<address type='pci'")
         echo "pool $SW-iov lists $n VFs"
