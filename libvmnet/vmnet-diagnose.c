@@ -883,7 +883,8 @@ port_policy_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwit
          : !vmnet_filter_denies_spoofing (a->filter)
          ? g_strdup_printf ("Make the paths agree: vmnet set-vmnetworkadapter --vm-name %s --name %s "
                             "--mac-address-spoofing off (nwfilter on the software path; needs libvirt's nwfilter "
-                            "driver), or --mac-address-spoofing on (allowed on both)", a->vm_name, a->name)
+                            "driver; on a running VM holding a VF it comes with the VM's next start), or "
+                            "--mac-address-spoofing on (allowed on both)", a->vm_name, a->name)
          : g_strdup_printf ("Remove <filterref filter='%s'/> from the interface (virsh edit %s), or "
                             "vmnet set-vmnetworkadapter --vm-name %s --name %s --mac-address-spoofing off",
                             a->filter, a->vm_name, a->vm_name, a->name));
@@ -1145,6 +1146,8 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
     {
       a->status = VMNET_OPERATIONAL_STATUS_DEGRADED;
       g_strv_builder_add (description, "Degraded (SR-IOV guest error)");
+      if (applied)
+        g_strv_builder_add (description, applied);
     }
   else if (a->vf_plugged)
     {

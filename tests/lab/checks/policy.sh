@@ -65,7 +65,8 @@ policy_bandwidth() {
 import json
 a=json.load(open('/tmp/pol.json'))[0]
 print(a['StatusDescription'])
-assert a['StatusDescription'][0]=='OK (SR-IOV active)', a
+# An OS-less VM never takes the VF: plugged, and said so (IovUsage counts the guest's use).
+assert a['VirtualFunction'] and a['StatusDescription'][0] in ('OK (SR-IOV active)', 'Degraded (SR-IOV guest error)'), a
 assert any('max_tx_rate 8 Mbit/s' in d for d in a['StatusDescription']), a" || return 1
         # A change of the limit reaches the held VF on the next pass.
         $VIRSH domiftune pol1 "$(soft_dev)" --outbound 2000 --live > /dev/null || return 1
@@ -106,11 +107,18 @@ policy_mac_spoofing() {
         { grep -iv "^$" /tmp/pol-set.log | grep -i "vf\|polic\|refus\|detach\|filter" | tail -15
           adapter_json; cat /tmp/pol.json; return 1; }
     got=$(policy_check); echo "$got"
+    adapter_json
+    $J "
+import json
+a=json.load(open('/tmp/pol.json'))[0]
+assert a['SwitchName'] and a['VirtualFunction'], a" || return 1
     if $VIRSH nwfilter-list > /dev/null 2>&1; then
-        # The software path drops spoofed frames too: libvmnet's nwfilter on the tap.
-        $VIRSH dumpxml pol1 | grep -q "filterref filter='vmnet-mac-guard'" || return 1
-        echo "$got" | grep -q "the software path denies it (nwfilter 'vmnet-mac-guard'), the VF denies it" ||
-            return 1
+        # The software path gets libvmnet's nwfilter from the next start (a live filter change
+        # on an adapter holding a VF would take it out of its network); until then the check
+        # says the paths differ.
+        $VIRSH dumpxml --inactive pol1 | grep -q "filterref filter='vmnet-mac-guard'" || return 1
+        $VIRSH dumpxml pol1 | grep -q "filterref filter='vmnet-mac-guard'" && return 1
+        echo "$got" | grep -q "^WARN: MAC address spoofing: the software path allows it" || return 1
     else
         # Without libvirt's nwfilter driver the software path cannot: the status says so.
         echo "$got" | grep -q "^WARN: MAC address spoofing: the software path allows it" || return 1
