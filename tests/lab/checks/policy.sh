@@ -119,6 +119,16 @@ assert a['SwitchName'] and a['VirtualFunction'], a" || return 1
         $VIRSH dumpxml --inactive pol1 | grep -q "filterref filter='vmnet-mac-guard'" || return 1
         $VIRSH dumpxml pol1 | grep -q "filterref filter='vmnet-mac-guard'" && return 1
         echo "$got" | grep -q "^WARN: MAC address spoofing: the software path allows it" || return 1
+        # From the next start both paths deny it: the tap under the filter, the VF spoof checking.
+        $VIRSH destroy pol1 > /dev/null && $VIRSH start --paused pol1 > /dev/null || return 1
+        $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
+        $VIRSH dumpxml pol1 | grep -q "filterref filter='vmnet-mac-guard'" || { echo "no filter after a restart"; return 1; }
+        idx=$(vf_index) || { echo "pol1 holds no VF after a restart"; return 1; }
+        line=$(vf_line "$idx"); echo "after a restart: $line"
+        echo "$line" | grep -q "spoof checking on" || return 1
+        got=$(policy_check); echo "$got"
+        echo "$got" | grep -q "the software path denies it (nwfilter 'vmnet-mac-guard'), the VF denies it" ||
+            return 1
     else
         # Without libvirt's nwfilter driver the software path cannot: the status says so.
         echo "$got" | grep -q "^WARN: MAC address spoofing: the software path allows it" || return 1
