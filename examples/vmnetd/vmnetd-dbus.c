@@ -563,9 +563,10 @@ interfaces_added (Exported *e)
 {
   GVariantBuilder b;
   GDBusInterfaceInfo *info = g_dbus_interface_skeleton_get_info (e->iface);
+  g_autoptr(GVariant) props = g_dbus_interface_skeleton_get_properties (e->iface);
 
   g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sa{sv}}"));
-  g_variant_builder_add (&b, "{s@a{sv}}", info->name, g_dbus_interface_skeleton_get_properties (e->iface));
+  g_variant_builder_add (&b, "{s@a{sv}}", info->name, props);
   return g_variant_new ("(o@a{sa{sv}})", g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
                         g_variant_builder_end (&b));
 }
@@ -589,7 +590,7 @@ announce_removed (VmnetdBus *self, Exported *e)
 static void
 announce_changes (VmnetdBus *self, Exported *e, GVariant *before)
 {
-  g_autoptr(GVariant) after = g_variant_ref_sink (g_dbus_interface_skeleton_get_properties (e->iface));
+  g_autoptr(GVariant) after = g_dbus_interface_skeleton_get_properties (e->iface);
   GVariantBuilder changed;
   GVariantIter iter;
   const gchar *name;
@@ -662,7 +663,7 @@ update (VmnetdBus *self, Exported *e, gboolean created, void (*extra) (Exported 
   gboolean watched = g_hash_table_size (self->peers) > 0;
 
   if (watched && !created)
-    before = g_variant_ref_sink (g_dbus_interface_skeleton_get_properties (e->iface));
+    before = g_dbus_interface_skeleton_get_properties (e->iface);
   if (e->source)
     copy_properties (e->source, e->iface);
   if (extra)
@@ -1733,9 +1734,9 @@ object_call_run (VmnetdBus *self, Peer *p, gpointer data)
 
       if (g_str_equal (method, "GetAll"))
         {
-          g_dbus_method_invocation_return_value (invocation,
-                                                 g_variant_new ("(@a{sv})",
-                                                                g_dbus_interface_skeleton_get_properties (e->iface)));
+          g_autoptr(GVariant) props = g_dbus_interface_skeleton_get_properties (e->iface);
+
+          g_dbus_method_invocation_return_value (invocation, g_variant_new ("(@a{sv})", props));
           return;
         }
       if (!g_str_equal (method, "Get"))
@@ -1870,15 +1871,17 @@ managed_objects (VmnetdBus *self, Peer *p, gpointer data)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       Exported *e = value;
+      g_autoptr(GVariant) props = NULL;
 
       /* Objects that came meanwhile are announced with InterfacesAdded. */
       if (peer_sees (p, e->visible_key) != 1)
         continue;
+      /* A full reference, not a floating one: the builder takes its own. */
+      props = g_dbus_interface_skeleton_get_properties (e->iface);
       g_variant_builder_open (&objects, G_VARIANT_TYPE ("{oa{sa{sv}}}"));
       g_variant_builder_add (&objects, "o", key);
       g_variant_builder_open (&objects, G_VARIANT_TYPE ("a{sa{sv}}"));
-      g_variant_builder_add (&objects, "{s@a{sv}}", g_dbus_interface_skeleton_get_info (e->iface)->name,
-                             g_dbus_interface_skeleton_get_properties (e->iface));
+      g_variant_builder_add (&objects, "{s@a{sv}}", g_dbus_interface_skeleton_get_info (e->iface)->name, props);
       g_variant_builder_close (&objects);
       g_variant_builder_close (&objects);
     }
