@@ -75,10 +75,10 @@ check "vmnetd unit installed and enabled" \
   bash -c 'test -f /lib/systemd/system/vmnetd.service && systemctl is-enabled vmnetd.service'
 check "vmnet-sriov unit installed, enabled, ordered before libvirt" \
   bash -c 'test -f /lib/systemd/system/vmnet-sriov.service && systemctl is-enabled vmnet-sriov.service &&
-           systemctl show -p Before vmnet-sriov.service | grep -q libvirtd.service'
+           grep -q "^Before=.*libvirtd.service" /lib/systemd/system/vmnet-sriov.service'
 check "vmnet-guests unit installed, enabled, started after libvirt-guests" \
   bash -c 'test -x /usr/libexec/vmnet-guests && systemctl is-enabled vmnet-guests.service &&
-           systemctl show -p After vmnet-guests.service | grep -q libvirt-guests.service'
+           grep -q "^After=.*libvirt-guests.service" /lib/systemd/system/vmnet-guests.service'
 
 # Python and gjs against the installed typelib.
 check "python typelib is the installed one" as_user "/usr/bin/python3 -c '
