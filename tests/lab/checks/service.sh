@@ -27,6 +27,9 @@ install_unit() {
     $VMNET get-vmswitch lab >/dev/null || { echo "no switch 'lab' (reconcile.sh runs first)"; return 1; }
     if [ -n "$DEBS" ]; then
         echo "installing $(echo $DEBS | wc -w) packages: $(for d in $DEBS; do basename "$d"; done | tr '\n' ' ')"
+        # The NumVFs that earlier checks recorded with the build's tool are not the packages':
+        # kept aside until the purge has been checked.
+        if [ -e /etc/vmnet/sriov.conf ]; then mv /etc/vmnet/sriov.conf /var/tmp/lab-sriov.conf || return 1; fi
         # The package enables and starts the service; the checks start it themselves.
         DEBIAN_FRONTEND=noninteractive dpkg -i $DEBS || return 1
         systemctl stop vmnetd
@@ -111,6 +114,7 @@ purge() {
 }
 if [ -n "$DEBS" ]; then
     check service-packages-purge-clean purge
+    if [ -e /var/tmp/lab-sriov.conf ]; then mkdir -p /etc/vmnet && mv /var/tmp/lab-sriov.conf /etc/vmnet/sriov.conf; fi
 else
     rm -rf /etc/systemd/system/vmnetd.service /etc/systemd/system/vmnetd.service.d
     systemctl daemon-reload
