@@ -24,4 +24,23 @@ GStrv          vmnet_checks_reasons (GPtrArray *checks);
 GStrv          vmnet_checks_support_reasons (GPtrArray *checks);
 GPtrArray     *vmnet_checks_copy    (GPtrArray *checks);
 
+/* For the checks' files (vmnet-diagnose.c, vmnet-diagnose-paths.c). */
+void           vmnet_diagnose_add   (GPtrArray         *checks,
+                                     VmnetIovCheckCode  code,
+                                     VmnetCheckResult   result,
+                                     const gchar       *title,
+                                     gchar             *message,
+                                     gchar             *fix);
+void           vmnet_diagnose_vlan_check (GPtrArray               *checks,
+                                          const VmnetAdapterInfo  *a,
+                                          const VmnetSwitchInfo   *sw,
+                                          gboolean                 running);
+gboolean       vmnet_diagnose_port_policy_check (GPtrArray              *checks,
+                                                 const VmnetAdapterInfo *a,
+                                                 const VmnetSwitchInfo  *sw,
+                                                 gchar                 **applied);
+void           vmnet_diagnose_state_changes_check (GPtrArray              *checks,
+                                                   const VmnetAdapterInfo *a,
+                                                   gboolean                direct);
+
 G_END_DECLS

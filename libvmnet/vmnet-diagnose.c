@@ -36,14 +36,11 @@
 #define T_AD_FAILOVER     "Failover-ready virtio adapter"
 #define T_AD_RUNNING      "VM running"
 #define T_AD_VF           "Virtual function"
-#define T_AD_POLICY       "Port policies"
-#define T_AD_VLAN         "VLAN on the software path"
 #define T_AD_PCIE         "Free PCIe port for the VF"
-#define T_AD_STATE        "Save, snapshot and migration by other tools"
 
 /* Takes MESSAGE and FIX. */
-static void
-add (GPtrArray *checks, VmnetIovCheckCode code, VmnetCheckResult result, const gchar *title,
+void
+vmnet_diagnose_add (GPtrArray *checks, VmnetIovCheckCode code, VmnetCheckResult result, const gchar *title,
      gchar *message, gchar *fix)
 {
   if (result == VMNET_CHECK_RESULT_PASS)
@@ -81,7 +78,7 @@ add_unknown (GPtrArray *checks, const VmnetHostFacts *facts, VmnetIovCheckCode c
       message = g_strdup_printf ("Not known: %s is read from the host's %s, which were not read.", what, where);
       fix = g_strdup ("Run vmnet test-sriov on the host itself");
     }
-  add (checks, code, VMNET_CHECK_RESULT_UNKNOWN, title, message, fix);
+  vmnet_diagnose_add (checks, code, VMNET_CHECK_RESULT_UNKNOWN, title, message, fix);
 }
 
 #define W_DMA   "/sys/class/iommu and /sys/kernel/iommu_groups"
@@ -185,10 +182,10 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
       for (guint i = 0; i < facts->pci->len && !groups; i++)
         groups = ((const VmnetPciFact *) g_ptr_array_index (facts->pci, i))->iommu_group >= 0;
       if (facts->hostdev_vfio == VMNET_TERNARY_TRUE)
-        add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
+        vmnet_diagnose_add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
              g_strdup ("An IOMMU is active (libvirt's domain capabilities offer vfio device assignment)."), NULL);
       else if (groups)
-        add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
+        vmnet_diagnose_add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
              g_strdup ("An IOMMU is active (libvirt's node devices are in IOMMU groups)."), NULL);
       else
         add_unknown (checks, facts, VMNET_IOV_CHECK_DMA_REMAPPING, T_DMA, "whether an IOMMU is active", W_DMA);
@@ -196,7 +193,7 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
                    "whether interrupt remapping is active", W_IR);
       add_unknown (checks, facts, VMNET_IOV_CHECK_SLAT, T_SLAT, "whether the CPU has EPT/NPT and kvm uses it", W_SLAT);
       if (facts->hostdev_vfio == VMNET_TERNARY_TRUE)
-        add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_PASS, T_VFIO,
+        vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_PASS, T_VFIO,
              g_strdup ("vfio is available (libvirt's domain capabilities offer vfio device assignment)."), NULL);
       else
         add_unknown (checks, facts, VMNET_IOV_CHECK_VFIO, T_VFIO, "whether vfio-pci is available", W_VFIO);
@@ -206,17 +203,17 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
   switch (p->dma_remapping)
     {
     case VMNET_TERNARY_TRUE:
-      add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_PASS, T_DMA,
            g_strdup ("An IOMMU is active."), NULL);
       break;
     case VMNET_TERNARY_FALSE:
       if (p->iommu_on_cmdline)
-        add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_DMA,
+        vmnet_diagnose_add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_DMA,
              g_strdup ("The kernel was asked to use the IOMMU but none is active: it is turned off in the firmware."),
              g_strdup (g_strcmp0 (p->cpu_vendor, "amd") == 0 ? "Enable AMD-Vi (IOMMU) in the firmware setup"
                                                      : "Enable VT-d (Intel Virtualization Technology for Directed I/O) in the firmware setup"));
       else
-        add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_DMA,
+        vmnet_diagnose_add (checks, VMNET_IOV_CHECK_DMA_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_DMA,
              g_strdup ("No IOMMU is active (no /sys/class/iommu entries, no IOMMU groups), so no device can be assigned to a VM."),
              g_strdup (iommu_fix (p)));
       break;
@@ -228,13 +225,13 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
   dma_failed = p->dma_remapping == VMNET_TERNARY_FALSE;
 
   if (dma_failed)
-    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_SKIP, T_IR,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_SKIP, T_IR,
          g_strdup ("Not checked: interrupt remapping needs an active IOMMU."), NULL);
   else if (p->interrupt_remapping == VMNET_TERNARY_TRUE)
-    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_PASS, T_IR,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_PASS, T_IR,
          g_strdup ("Interrupt remapping is active (IR- interrupt controllers)."), NULL);
   else if (p->interrupt_remapping == VMNET_TERNARY_FALSE && p->ir_erratum)
-    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING,
          p->unsafe_interrupts == VMNET_TERNARY_TRUE ? VMNET_CHECK_RESULT_WARN : VMNET_CHECK_RESULT_FAIL, T_IR,
          g_strdup_printf ("The kernel turned interrupt remapping off because the chipset has an erratum (\"%s\")%s",
                           p->ir_erratum,
@@ -248,13 +245,13 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
                           ? "Until then, keep the override for trusted workloads only"
                           : "For trusted workloads only, vfio_iommu_type1.allow_unsafe_interrupts=1 overrides it"));
   else if (p->interrupt_remapping == VMNET_TERNARY_FALSE && p->unsafe_interrupts == VMNET_TERNARY_TRUE)
-    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_WARN, T_IR,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_WARN, T_IR,
          g_strdup ("Interrupt remapping is not active; vfio's allow_unsafe_interrupts override is set, so VFs "
                    "can be assigned, but a VM could send interrupts the host cannot contain."),
          g_strdup ("Use the override for trusted workloads only; enable interrupt remapping (x2APIC and VT-d/AMD-Vi "
          "in the firmware) and remove vfio_iommu_type1.allow_unsafe_interrupts=1"));
   else if (p->interrupt_remapping == VMNET_TERNARY_FALSE)
-    add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_IR,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, VMNET_CHECK_RESULT_FAIL, T_IR,
          g_strdup ("Interrupt remapping is not active (no IR- controllers in /proc/interrupts): vfio refuses to assign devices."),
          g_strdup ("Enable interrupt remapping in the firmware (x2APIC with VT-d/AMD-Vi); for trusted workloads only, "
          "vfio_iommu_type1.allow_unsafe_interrupts=1 overrides it"));
@@ -262,24 +259,24 @@ host_firmware_checks (const VmnetHostFacts *facts, GPtrArray *checks)
     add_unknown (checks, facts, VMNET_IOV_CHECK_INTERRUPT_REMAPPING, T_IR, "whether interrupt remapping is active", W_IR);
 
   if (p->slat == VMNET_TERNARY_FALSE)
-    add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_FAIL, T_SLAT,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_FAIL, T_SLAT,
          g_strdup ("The CPU has no second-level address translation (no ept or npt flag)."),
          g_strdup ("SR-IOV needs a CPU with EPT (Intel) or NPT/RVI (AMD), and virtualization enabled in the firmware"));
   else if (p->slat_disabled == VMNET_TERNARY_TRUE)
-    add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_FAIL, T_SLAT,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_FAIL, T_SLAT,
          g_strdup ("The CPU has SLAT but kvm does not use it (kvm_intel ept=N or kvm_amd npt=0)."),
          g_strdup ("Load kvm_intel with ept=1 (kvm_amd with npt=1)"));
   else if (p->slat == VMNET_TERNARY_TRUE)
-    add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_PASS, T_SLAT,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SLAT, VMNET_CHECK_RESULT_PASS, T_SLAT,
          g_strdup ("The CPU has second-level address translation."), NULL);
   else
     add_unknown (checks, facts, VMNET_IOV_CHECK_SLAT, T_SLAT, "whether the CPU has EPT/NPT and kvm uses it", W_SLAT);
 
   if (p->vfio == VMNET_TERNARY_TRUE)
-    add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_PASS, T_VFIO,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_PASS, T_VFIO,
          g_strdup ("The vfio-pci driver is available."), NULL);
   else if (p->vfio == VMNET_TERNARY_FALSE)
-    add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_FAIL, T_VFIO,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VFIO, VMNET_CHECK_RESULT_FAIL, T_VFIO,
          g_strdup ("The vfio-pci driver is neither loaded nor installed for the running kernel."),
          g_strdup ("Install a kernel with vfio-pci and load it (modprobe vfio-pci)"));
   else
@@ -338,29 +335,29 @@ host_adapter_checks (const VmnetHostFacts *facts, VmnetModel *model, GPtrArray *
     }
 
   if (model->pfs->len == 0)
-    add (checks, VMNET_IOV_CHECK_SRIOV_ADAPTER, VMNET_CHECK_RESULT_FAIL, T_SRIOV_ADAPTER,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SRIOV_ADAPTER, VMNET_CHECK_RESULT_FAIL, T_SRIOV_ADAPTER,
          g_strdup ("No network adapter on the host is SR-IOV capable."),
          g_strdup ("Install a network adapter that supports SR-IOV, and enable SR-IOV for it in the firmware if it has such a setting"));
   else
-    add (checks, VMNET_IOV_CHECK_SRIOV_ADAPTER, VMNET_CHECK_RESULT_PASS, T_SRIOV_ADAPTER,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SRIOV_ADAPTER, VMNET_CHECK_RESULT_PASS, T_SRIOV_ADAPTER,
          g_strdup_printf ("SR-IOV capable: %s.", names->str), NULL);
 
   if (model->pfs->len == 0)
-    add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_SKIP, T_VFS_ENABLED,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_SKIP, T_VFS_ENABLED,
          g_strdup ("Not checked: no SR-IOV capable adapter."), NULL);
   else if (enabled->len == 0)
-    add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_FAIL, T_VFS_ENABLED,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_FAIL, T_VFS_ENABLED,
          g_strdup_printf ("No SR-IOV adapter has VFs enabled (%s).", names->str),
          g_strdup ("vmnet set-netadaptersriov ADAPTER --num-vfs N"));
   else
-    add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_PASS, T_VFS_ENABLED,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VFS_ENABLED, VMNET_CHECK_RESULT_PASS, T_VFS_ENABLED,
          g_strdup_printf ("VFs enabled on %s.", enabled->str), NULL);
 
   if (n_vfs == 0)
-    add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_SKIP, T_VF_ISOLATION,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_SKIP, T_VF_ISOLATION,
          g_strdup ("Not checked: no VFs."), NULL);
   else if (shared->len > 0)
-    add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_FAIL, T_VF_ISOLATION,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_FAIL, T_VF_ISOLATION,
          g_strdup_printf ("VFs share their IOMMU group with other devices (no ACS): %s.", shared->str),
          g_strdup ("Put the adapter in a slot whose PCIe ports have ACS (Access Control Services), or use a platform "
          "that provides it; VFs that share a group can only be assigned together"));
@@ -368,20 +365,20 @@ host_adapter_checks (const VmnetHostFacts *facts, VmnetModel *model, GPtrArray *
     add_unknown (checks, facts, VMNET_IOV_CHECK_VF_ISOLATION, T_VF_ISOLATION,
                  "whether each VF has an IOMMU group of its own", W_GROUP);
   else
-    add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_PASS, T_VF_ISOLATION,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_VF_ISOLATION, VMNET_CHECK_RESULT_PASS, T_VF_ISOLATION,
          g_strdup ("Every VF has an IOMMU group of its own."), NULL);
 
   if (!facts->probe || !facts->probe->kernel_log_read)
     add_unknown (checks, facts, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, T_FIRMWARE,
                  "whether the firmware left room for VFs", W_KLOG);
   else if (facts->probe->sriov_kernel_errors->len > 0)
-    add (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, VMNET_CHECK_RESULT_FAIL, T_FIRMWARE,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, VMNET_CHECK_RESULT_FAIL, T_FIRMWARE,
          g_strdup_printf ("The kernel could not give VFs bus numbers or MMIO space: \"%s\".",
                           (const gchar *) g_ptr_array_index (facts->probe->sriov_kernel_errors, 0)),
          g_strdup ("Enable SR-IOV and \"Above 4G decoding\" in the firmware setup; failing that, boot with pci=realloc "
          "(pci=assign-busses for bus numbers)"));
   else
-    add (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, VMNET_CHECK_RESULT_PASS, T_FIRMWARE,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_FIRMWARE_RESOURCES, VMNET_CHECK_RESULT_PASS, T_FIRMWARE,
          g_strdup ("The kernel log shows no SR-IOV resource errors."), NULL);
 }
 
@@ -429,7 +426,7 @@ configured_num_vfs_check (const VmnetHostFacts *facts, VmnetModel *model, GPtrAr
     return;
   if (!facts->sriov_config)
     {
-      add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_WARN, T_CONFIGURED,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_WARN, T_CONFIGURED,
            g_strdup_printf ("The configured NumVFs cannot be applied at boot: %s.", facts->sriov_config_error),
            g_strdup ("Correct the file, or remove it and set the counts again with vmnet set-netadaptersriov"));
       return;
@@ -467,10 +464,10 @@ configured_num_vfs_check (const VmnetHostFacts *facts, VmnetModel *model, GPtrAr
         fix = boot_fix (r, pf);
     }
   if (wrong->len)
-    add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_WARN, T_CONFIGURED,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_WARN, T_CONFIGURED,
          g_strdup (wrong->str), g_strdup (fix));
   else
-    add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_PASS, T_CONFIGURED,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_CONFIGURED_NUM_VFS, VMNET_CHECK_RESULT_PASS, T_CONFIGURED,
          g_strdup_printf ("Every adapter has its configured NumVFs: %s.", ok->str), NULL);
 }
 
@@ -480,27 +477,27 @@ host_checks (const VmnetHostFacts *facts, VmnetModel *model)
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
 
   if (facts->privileged)
-    add (checks, VMNET_IOV_CHECK_CONNECTION, VMNET_CHECK_RESULT_PASS, T_CONNECTION,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_CONNECTION, VMNET_CHECK_RESULT_PASS, T_CONNECTION,
          g_strdup ("The connection is a system (privileged) one."), NULL);
   else
-    add (checks, VMNET_IOV_CHECK_CONNECTION, VMNET_CHECK_RESULT_FAIL, T_CONNECTION,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_CONNECTION, VMNET_CHECK_RESULT_FAIL, T_CONNECTION,
          g_strdup ("The connection is an unprivileged session: only the system instance of libvirt can assign devices."),
          g_strdup ("Connect to qemu:///system (or qemu+ssh://HOST/system)"));
 
   switch (facts->hostdev_vfio)
     {
     case VMNET_TERNARY_TRUE:
-      add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_PASS, T_HOSTDEV,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_PASS, T_HOSTDEV,
            g_strdup ("The hypervisor offers PCI device assignment with vfio."), NULL);
       break;
     case VMNET_TERNARY_FALSE:
-      add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_FAIL, T_HOSTDEV,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_FAIL, T_HOSTDEV,
            g_strdup ("The hypervisor's domain capabilities offer no PCI host device assignment with vfio."),
            g_strdup ("Install a QEMU built with vfio support and make sure the vfio-pci driver is available"));
       break;
     case VMNET_TERNARY_UNKNOWN:
     default:
-      add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_SKIP, T_HOSTDEV,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_HOSTDEV, VMNET_CHECK_RESULT_SKIP, T_HOSTDEV,
            g_strdup ("Not checked: the libvirt driver does not report domain capabilities."), NULL);
       break;
     }
@@ -517,7 +514,7 @@ add_host_support (GPtrArray *checks, GPtrArray *host)
   VmnetTernary support = vmnet_checks_support (host);
 
   if (support == VMNET_TERNARY_TRUE)
-    add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_PASS, T_HOST_SUPPORT,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_PASS, T_HOST_SUPPORT,
          g_strdup ("The host can do SR-IOV."), NULL);
   else if (support == VMNET_TERNARY_UNKNOWN)
     {
@@ -529,7 +526,7 @@ add_host_support (GPtrArray *checks, GPtrArray *host)
           g_ptr_array_add (unknown, (gpointer) vmnet_iov_check_get_title (g_ptr_array_index (host, i)));
       g_ptr_array_add (unknown, NULL);
       joined = g_strjoinv (", ", (gchar **) unknown->pdata);
-      add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_UNKNOWN, T_HOST_SUPPORT,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_UNKNOWN, T_HOST_SUPPORT,
            g_strdup_printf ("Whether the host can do SR-IOV is not known: not known are %s.", joined),
            g_strdup ("See the host's IovSupportReasons (vmnet get-vmhost, vmnet test-sriov)"));
     }
@@ -543,7 +540,7 @@ add_host_support (GPtrArray *checks, GPtrArray *host)
           g_ptr_array_add (fails, (gpointer) vmnet_iov_check_get_title (g_ptr_array_index (host, i)));
       g_ptr_array_add (fails, NULL);
       joined = g_strjoinv (", ", (gchar **) fails->pdata);
-      add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_FAIL, T_HOST_SUPPORT,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_HOST_SUPPORT, VMNET_CHECK_RESULT_FAIL, T_HOST_SUPPORT,
            g_strdup_printf ("The host cannot do SR-IOV: %s.", joined),
            g_strdup ("See the host's IovSupportReasons (vmnet get-vmhost, vmnet test-sriov)"));
     }
@@ -588,12 +585,12 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
   add_host_support (checks, host);
 
   if (external)
-    add (checks, VMNET_IOV_CHECK_SWITCH_EXTERNAL, VMNET_CHECK_RESULT_PASS, T_SW_EXTERNAL,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_EXTERNAL, VMNET_CHECK_RESULT_PASS, T_SW_EXTERNAL,
          g_strdup_printf ("The switch is bound to %s.", sw->net_adapter_name), NULL);
   else
     {
       blocked = TRUE;
-      add (checks, VMNET_IOV_CHECK_SWITCH_EXTERNAL, VMNET_CHECK_RESULT_FAIL, T_SW_EXTERNAL,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_EXTERNAL, VMNET_CHECK_RESULT_FAIL, T_SW_EXTERNAL,
            g_strdup_printf ("Switch '%s' is %s: it has no physical adapter to take VFs from.", sw->name,
                             sw->switch_type == VMNET_SWITCH_TYPE_PRIVATE ? "Private" :
                             sw->switch_type == VMNET_SWITCH_TYPE_INTERNAL ? "Internal" : "not bound to an adapter"),
@@ -601,12 +598,12 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
     }
 
   if (blocked)
-    add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_SKIP, T_SW_ADAPTER,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_SKIP, T_SW_ADAPTER,
          g_strdup ("Not checked: no physical adapter."), NULL);
   else if (sw->adapter_aggregate)
     {
       blocked = TRUE;
-      add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_FAIL, T_SW_ADAPTER,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_FAIL, T_SW_ADAPTER,
            g_strdup_printf ("Adapter %s of switch '%s' is a %s over %s: a VF belongs to one physical adapter and "
                             "bypasses the host's %s, so SR-IOV cannot pass through it.", sw->net_adapter_name,
                             sw->name, sw->adapter_aggregate, sw->adapter_members ? sw->adapter_members : "no ports",
@@ -619,70 +616,70 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
   else if (!sw->adapter_sriov_capable)
     {
       blocked = TRUE;
-      add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_FAIL, T_SW_ADAPTER,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_FAIL, T_SW_ADAPTER,
            g_strdup_printf ("Adapter %s of switch '%s' is not SR-IOV capable.", sw->net_adapter_name, sw->name),
            g_strdup ("Bind an SR-IOV switch to an SR-IOV capable adapter (vmnet get-netadaptersriov lists them)"));
     }
   else
-    add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_PASS, T_SW_ADAPTER,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_PASS, T_SW_ADAPTER,
          g_strdup_printf ("Adapter %s is SR-IOV capable.", sw->net_adapter_name), NULL);
 
   if (blocked)
-    add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_SKIP, T_SW_VFS,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_SKIP, T_SW_VFS,
          g_strdup ("Not checked: no SR-IOV adapter."), NULL);
   else if (sw->adapter_num_vfs <= 0)
-    add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_FAIL, T_SW_VFS,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_FAIL, T_SW_VFS,
          g_strdup_printf ("Adapter %s has no VFs enabled.", sw->net_adapter_name),
          g_strdup_printf ("vmnet set-netadaptersriov %s --num-vfs N", sw->net_adapter_name));
   else
-    add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_PASS, T_SW_VFS,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_PASS, T_SW_VFS,
          g_strdup_printf ("Adapter %s has %d VFs enabled.", sw->net_adapter_name, sw->adapter_num_vfs), NULL);
 
   /* libvirt refuses to configure a VF of a PF that is not online. */
   if (blocked || sw->adapter_num_vfs <= 0)
     ;
   else if (g_strcmp0 (sw->adapter_link_state, "down") == 0 || g_strcmp0 (sw->adapter_link_state, "lowerlayerdown") == 0)
-    add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_UP, VMNET_CHECK_RESULT_FAIL, T_SW_UP,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_UP, VMNET_CHECK_RESULT_FAIL, T_SW_UP,
          g_strdup_printf ("Adapter %s is %s: libvirt cannot configure its VFs (MAC, VLAN) while the PF is offline.",
                           sw->net_adapter_name, sw->adapter_link_state),
          g_strdup_printf ("ip link set %s up, and keep it up in the host's network configuration", sw->net_adapter_name));
   else if (sw->adapter_link_state)
-    add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_UP, VMNET_CHECK_RESULT_PASS, T_SW_UP,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_UP, VMNET_CHECK_RESULT_PASS, T_SW_UP,
          g_strdup_printf ("Adapter %s is %s.", sw->net_adapter_name, sw->adapter_link_state), NULL);
 
   if (blocked)
-    add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_SKIP, T_SW_IOV_MODE,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_SKIP, T_SW_IOV_MODE,
          g_strdup ("Not checked: no SR-IOV adapter."), NULL);
   else if (!sw->iov_enabled)
-    add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_FAIL, T_SW_IOV_MODE,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_FAIL, T_SW_IOV_MODE,
          g_strdup_printf ("Switch '%s' was not created in SR-IOV mode (IovEnabled False, no VF pool), although "
                           "its adapter can do SR-IOV.", sw->name),
          g_strdup ("SR-IOV mode is chosen when a switch is created: create a new switch with vmnet new-vmswitch "
          "--enable-iov and connect the VM adapters to it"));
   else
-    add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_PASS, T_SW_IOV_MODE,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_IOV_MODE, VMNET_CHECK_RESULT_PASS, T_SW_IOV_MODE,
          g_strdup_printf ("Switch '%s' is in SR-IOV mode (VF pool '%s').", sw->name, sw->iov_pool_name), NULL);
 
   if (!sw->iov_enabled)
-    add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_SKIP, T_SW_POOL,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_SKIP, T_SW_POOL,
          g_strdup ("Not checked: the switch has no VF pool."), NULL);
   else if (!sw->pool_active)
-    add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_FAIL, T_SW_POOL,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_FAIL, T_SW_POOL,
          g_strdup_printf ("The VF pool network '%s' is not running.", sw->iov_pool_name),
          g_strdup_printf ("virsh net-start %s; virsh net-autostart %s", sw->iov_pool_name, sw->iov_pool_name));
   else
-    add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_PASS, T_SW_POOL,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_PASS, T_SW_POOL,
          g_strdup_printf ("The VF pool network '%s' is running.", sw->iov_pool_name), NULL);
 
   if (!sw->iov_enabled || sw->iov_virtual_function_count <= 0)
-    add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_SKIP, T_SW_FREE,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_SKIP, T_SW_FREE,
          g_strdup ("Not checked: the switch has no VFs."), NULL);
   else if (sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
-    add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_WARN, T_SW_FREE,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_WARN, T_SW_FREE,
          g_strdup_printf ("All %d VFs of switch '%s' are in use.", sw->iov_virtual_function_count, sw->name),
          free_vf_fix (model, sw));
   else
-    add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_PASS, T_SW_FREE,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_PASS, T_SW_FREE,
          g_strdup_printf ("%d of %d VFs are free.", sw->iov_virtual_function_count - sw->iov_virtual_functions_in_use,
                           sw->iov_virtual_function_count), NULL);
 
@@ -724,194 +721,6 @@ degraded_kind (GPtrArray *checks)
   return "Degraded (SR-IOV not operational)";
 }
 
-/* A VLAN the VF carries but the virtio partner does not would change the
- * VM's network whenever failover switches paths. */
-static void
-software_path_vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo *sw, gboolean running)
-{
-  const VmnetPortVlanFact *p = a->port_facts;
-  const gchar *uplink = sw && sw->net_adapter_name ? sw->net_adapter_name : "the bridge's uplink";
-
-  if (a->software_path == VMNET_SOFTWARE_PATH_MACVTAP)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
-         g_strdup_printf ("VLAN %d cannot be set on the software path: switch '%s' connects VMs through macvtap, "
-                          "which carries no per-adapter VLAN.", a->vlan_id, a->switch_name ? a->switch_name : "?"),
-         g_strdup ("Connect the adapter to a switch over a Linux bridge (vmnet new-vmswitch --bridge BR), "
-                   "or set it untagged (--untagged)"));
-  else if (!running)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_SKIP, T_AD_VLAN,
-         g_strdup_printf ("Not checked: VLAN %d is set on the software path when the VM runs.", a->vlan_id), NULL);
-  else if (!a->port_read || !a->port)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_SKIP, T_AD_VLAN,
-         g_strdup_printf ("Not checked: the software path's port is seen on the host itself only (VLAN %d is set "
-                          "there by vmnetd).", a->vlan_id), NULL);
-  else if (!p)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
-         g_strdup_printf ("'%s' is not a bridge port, so VLAN %d is not set on the software path.", a->port,
-                          a->vlan_id), NULL);
-  else if (p->default_pvid < 0)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
-         g_strdup_printf ("The kernel's bridge cannot filter VLANs (built without CONFIG_BRIDGE_VLAN_FILTERING), "
-                          "so VLAN %d holds on the VF only, not on port %s of the software path.", a->vlan_id,
-                          p->name),
-         g_strdup ("Run a kernel with bridge VLAN filtering (distribution kernels have it)"));
-  else if (p->pvid != a->vlan_id || p->n_vlans != 1 || !p->pvid_untagged)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
-         p->pvid > 0
-         ? g_strdup_printf ("Port %s on bridge %s is in VLAN %d%s, not an access port of VLAN %d.", p->name,
-                            p->bridge ? p->bridge : "?", p->pvid, p->n_vlans > 1 ? " and others" : "", a->vlan_id)
-         : g_strdup_printf ("Port %s on bridge %s has no VLAN, not VLAN %d.", p->name, p->bridge ? p->bridge : "?",
-                            a->vlan_id),
-         g_strdup_printf ("vmnetd sets it when the VM starts; now: vmnet reconcile-vmhost --vm-name %s", a->vm_name));
-  else if (p->vlan_filtering != VMNET_TERNARY_TRUE)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
-         g_strdup_printf ("Port %s is in VLAN %d, but bridge %s does not filter VLANs, so the software path is "
-                          "not separated.", p->name, a->vlan_id, p->bridge ? p->bridge : "?"),
-         g_strdup_printf ("ip link set dev %s type bridge vlan_filtering 1; bridge vlan add dev %s vid %d "
-                          "(the uplink carries the VLAN tagged)", p->bridge ? p->bridge : "BRIDGE", uplink,
-                          a->vlan_id));
-  else
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_PASS, T_AD_VLAN,
-         g_strdup_printf ("Port %s on bridge %s is an access port of VLAN %d%s.", p->name, p->bridge, a->vlan_id,
-                          a->vf_plugged && a->vf_vlan_id == a->vlan_id ? ", as is the VF" : ""), NULL);
-}
-
-static void
-vlan_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo *sw, gboolean running)
-{
-  if (a->vlan_id > 0)
-    software_path_vlan_check (checks, a, sw, running);
-  if (a->vf_plugged && a->vf_vlan_id != a->vlan_id)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VLAN, VMNET_CHECK_RESULT_WARN, T_AD_VLAN,
-         g_strdup_printf ("The VF carries VLAN %d, the adapter is set to VLAN %d.", a->vf_vlan_id, a->vlan_id),
-         g_strdup_printf ("vmnet reconcile-vmhost --vm-name %s plugs the VF again with the adapter's VLAN",
-                          a->vm_name));
-}
-
-/* MAC address spoofing as each path holds it: the software path drops
- * frames with another source MAC only under an nwfilter that says so; the
- * VF under its spoof checking, as its PF reports it or as libvmnet sets it. */
-static gchar *
-mac_spoofing_paths (const VmnetAdapterInfo *a, const VmnetVfPolicy *p, gboolean *differ)
-{
-  gboolean software_denies = vmnet_filter_denies_spoofing (a->filter);
-  gboolean vf_known = a->vf_plugged && a->vf_spoof_check != VMNET_TERNARY_UNKNOWN;
-  gboolean vf_denies = vf_known ? a->vf_spoof_check == VMNET_TERNARY_TRUE : p->spoof_check;
-
-  *differ = software_denies != vf_denies;
-  return g_strdup_printf ("MAC address spoofing: the software path %s (%s%s%s), the VF %s (spoofchk %s%s)",
-                          software_denies ? "denies it" : "allows it",
-                          software_denies ? "nwfilter '"
-                          : a->software_path == VMNET_SOFTWARE_PATH_MACVTAP ? "macvtap, which takes no nwfilter"
-                          : "no nwfilter drops frames with another source MAC",
-                          software_denies ? a->filter : "", software_denies ? "'" : "",
-                          vf_denies ? "denies it" : "allows it", vf_denies ? "on" : "off",
-                          vf_known ? "" : a->vf_plugged ? ", as libvmnet sets it" : " when it gets one");
-}
-
-/* What the VF carries for the port policies, for the status: rate, spoof
- * checking, link state. */
-static gchar *
-vf_policy_text (const VmnetAdapterInfo *a, const VmnetVfPolicy *p)
-{
-  g_autoptr(GString) s = g_string_new ("The VF holds the port policies: ");
-
-  if (p->max_tx_rate > 0)
-    g_string_append_printf (s, "max_tx_rate %u Mbit/s (outbound average %" G_GUINT64_FORMAT " KB/s of %s), ",
-                            p->max_tx_rate, a->bandwidth.out_average,
-                            a->bandwidth_source ? a->bandwidth_source : "the interface");
-  else
-    g_string_append (s, "no rate limit, ");
-  g_string_append_printf (s, "spoofchk %s (%s), link state %s.", p->spoof_check ? "on" : "off",
-                          a->allow_teaming ? "AllowTeaming on"
-                          : a->mac_address_spoofing && !p->spoof_check ? "MacAddressSpoofing on"
-                          : a->mac_address_spoofing ? "nwfilter on the software path" : "MacAddressSpoofing off",
-                          p->link_down ? "disable (the interface's link is down)" : "auto");
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-/* Port policies: the ones only the software switch can hold keep the VF
- * off (RouterGuard, DhcpGuard, nwfilters beyond no-mac-spoofing, inbound
- * bandwidth, a setting the VF's driver refused); the others the VF holds
- * (outbound bandwidth as max_tx_rate, spoof checking, link state). Returns
- * whether a policy keeps the VF off. */
-static gboolean
-port_policy_check (GPtrArray *checks, const VmnetAdapterInfo *a, const VmnetSwitchInfo *sw, gchar **applied)
-{
-  g_auto(VmnetVfPolicy) p = { 0 };
-  g_autofree gchar *mismatch = NULL;
-  g_autofree gchar *spoofing = NULL;
-  gboolean differ = FALSE;
-  /* A VF assigned directly has no software path to compare with. */
-  gboolean vf_path = g_strcmp0 (a->model, "hostdev") != 0 &&
-                     (a->vf_plugged || (a->iov_weight > 0 && sw && sw->iov_enabled));
-
-  vmnet_vf_policy_init (&p, a);
-  if (a->router_guard || a->dhcp_guard)
-    {
-      const gchar *enforced = a->filter && g_str_has_prefix (a->filter, "vmnet-") ? a->filter : NULL;
-      add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_FAIL, T_AD_POLICY,
-         g_strdup_printf ("%s%s%s on: only the software switch can enforce %s, so SR-IOV is off for this adapter.%s%s%s",
-                          a->router_guard ? "RouterGuard" : "", a->router_guard && a->dhcp_guard ? " and " : "",
-                          a->dhcp_guard ? "DhcpGuard" : "", a->router_guard && a->dhcp_guard ? "them" : "it",
-                          enforced ? " Enforced by nwfilter '" : "", enforced ? enforced : "", enforced ? "'." : ""),
-         g_strdup_printf ("Turn it off if the VM is trusted: vmnet set-vmnetworkadapter --vm-name %s --name %s%s%s",
-                          a->vm_name, a->name, a->router_guard ? " --router-guard off" : "",
-                          a->dhcp_guard ? " --dhcp-guard off" : ""));
-      return TRUE;
-    }
-  if (p.blocked)
-    {
-      add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_FAIL, T_AD_POLICY,
-           p.refused ? g_strdup_printf ("%s: SR-IOV is off for this adapter while the policy needing it is set.",
-                                        p.blocked)
-                     : g_strdup_printf ("Port policy %s: SR-IOV is off for this adapter.", p.blocked),
-           g_strdup (p.blocked_fix));
-      return TRUE;
-    }
-
-  spoofing = mac_spoofing_paths (a, &p, &differ);
-  if (vf_path && differ)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_WARN, T_AD_POLICY,
-         g_strdup_printf ("%s: a guest that sends other MACs (a bridge, a team) loses them whenever failover moves "
-                          "its traffic between the paths.", spoofing),
-         a->software_path == VMNET_SOFTWARE_PATH_MACVTAP && !vmnet_filter_denies_spoofing (a->filter)
-         ? g_strdup_printf ("Allow it on both (vmnet set-vmnetworkadapter --vm-name %s --name %s "
-                            "--mac-address-spoofing on), or connect the adapter to a switch over a Linux bridge "
-                            "(vmnet new-vmswitch --bridge BR), where --mac-address-spoofing off filters the software "
-                            "path too", a->vm_name, a->name)
-         : !vmnet_filter_denies_spoofing (a->filter)
-         ? g_strdup_printf ("Make the paths agree: vmnet set-vmnetworkadapter --vm-name %s --name %s "
-                            "--mac-address-spoofing off (nwfilter on the software path; needs libvirt's nwfilter "
-                            "driver; on a running VM holding a VF it comes with the VM's next start), or "
-                            "--mac-address-spoofing on (allowed on both)", a->vm_name, a->name)
-         : g_strdup_printf ("Remove <filterref filter='%s'/> from the interface (virsh edit %s), or "
-                            "vmnet set-vmnetworkadapter --vm-name %s --name %s --mac-address-spoofing off",
-                            a->filter, a->vm_name, a->vm_name, a->name));
-  if (a->vf_plugged && (mismatch = vmnet_vf_policy_mismatch (&p, a)))
-    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_WARN, T_AD_POLICY,
-         g_strdup_printf ("The VF carries %s.", mismatch),
-         g_strdup_printf ("vmnet reconcile-vmhost --vm-name %s applies the port policies to the VF", a->vm_name));
-  else if (a->vf_plugged)
-    {
-      g_autofree gchar *held = vf_policy_text (a, &p);
-
-      add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
-           g_strdup_printf ("%s %s.", held, spoofing), NULL);
-      /* A rate or link state is shown in the status too (spoof checking
-       * is MacAddressSpoofing's). */
-      if (p.max_tx_rate > 0 || p.link_down)
-        *applied = g_steal_pointer (&held);
-    }
-  else if (!(vf_path && differ))
-    add (checks, VMNET_IOV_CHECK_ADAPTER_PORT_POLICY, VMNET_CHECK_RESULT_PASS, T_AD_POLICY,
-         g_strdup_printf ("No port policy keeps SR-IOV off; a VF would hold them (%s%s%s).",
-                          p.max_tx_rate > 0 ? "max_tx_rate from the outbound bandwidth, " : "",
-                          p.spoof_check ? "spoofchk on" : "spoofchk off", p.link_down ? ", link state disable" : ""),
-         NULL);
-  return FALSE;
-}
-
 /* Why the host's files were not read, completing "…, which %s". */
 static const gchar *
 host_files_where (const VmnetHostFacts *facts)
@@ -923,30 +732,6 @@ host_files_where (const VmnetHostFacts *facts)
   if (facts->test_driver)
     return "libvirt's test driver does not have (--host-root gives them)";
   return "were not read";
-}
-
-/* What libvirt and QEMU do by themselves with a teamed VF attached (measured
- * with libvirt 11.3 and QEMU 10; libvirt 9.0 pauses before saving the same
- * way): a save, managed save or snapshot with memory pauses the VM, then QEMU
- * asks the guest to release the VF and waits, which a paused guest never
- * does; a live migration keeps the guest running, so the VF is released, and
- * the destination plugs one from its pool of the same name. */
-static void
-state_changes_check (GPtrArray *checks, const VmnetAdapterInfo *a, gboolean direct)
-{
-  /* Also a VF the guest has not taken: unless QEMU still hides it (the guest
-   * never negotiated failover), its unplug is waited for all the same. */
-  if (!a->vf_plugged || direct)
-    return;
-  add (checks, VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES, VMNET_CHECK_RESULT_WARN, T_AD_STATE,
-       g_strdup_printf ("While VF %s is attached, virsh save, virsh managedsave (also libvirt-guests' suspend at "
-                        "host shutdown) and snapshots with memory of VM '%s' hang: libvirt pauses the VM, then QEMU "
-                        "waits for the guest to release the VF, which a paused guest cannot do (virsh migrate "
-                        "--live is fine: the running guest releases it).",
-                        a->virtual_function ? a->virtual_function : "?", a->vm_name),
-       g_strdup_printf ("vmnet save-vm, checkpoint-vm and move-vm --vm-name %s take the VF out first and give it "
-                        "back; at host shutdown vmnet-guests.service does the same before libvirt-guests",
-                        a->vm_name));
 }
 
 static void
@@ -962,38 +747,38 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
   g_autofree gchar *applied = NULL;
 
   if (a->iov_weight == 0 && !direct)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT, VMNET_CHECK_RESULT_FAIL, T_AD_WEIGHT,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT, VMNET_CHECK_RESULT_FAIL, T_AD_WEIGHT,
          g_strdup ("IovWeight is 0: SR-IOV is off for this adapter."),
          g_strdup_printf ("vmnet set-vmnetworkadapter --vm-name %s --name %s --iov-weight 100", a->vm_name, a->name));
   else
-    add (checks, VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT, VMNET_CHECK_RESULT_PASS, T_AD_WEIGHT,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_IOV_WEIGHT, VMNET_CHECK_RESULT_PASS, T_AD_WEIGHT,
          direct ? g_strdup ("A VF is assigned directly, without a software path.")
                 : g_strdup_printf ("IovWeight %u asks for a VF.", a->iov_weight), NULL);
 
   if (a->settings_error)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_SETTINGS, VMNET_CHECK_RESULT_WARN, T_AD_SETTINGS,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_SETTINGS, VMNET_CHECK_RESULT_WARN, T_AD_SETTINGS,
          g_strdup_printf ("%s.", a->settings_error),
          g_strdup_printf ("Set them again: vmnet set-vmnetworkadapter --vm-name %s --name %s …", a->vm_name, a->name));
   else
-    add (checks, VMNET_IOV_CHECK_ADAPTER_SETTINGS, VMNET_CHECK_RESULT_PASS, T_AD_SETTINGS,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_SETTINGS, VMNET_CHECK_RESULT_PASS, T_AD_SETTINGS,
          g_strdup ("The stored settings are valid."), NULL);
 
   add_host_support (checks, host);
   /* No VF can come while the host cannot do SR-IOV, or a policy keeps it off. */
   policy_checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
-  policy_blocked = port_policy_check (policy_checks, a, sw, &applied);
+  policy_blocked = vmnet_diagnose_port_policy_check (policy_checks, a, sw, &applied);
   if (policy_blocked)
     blocked = TRUE;
   if (vmnet_checks_support (host) == VMNET_TERNARY_FALSE)
     blocked = TRUE;
 
   if (direct)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_SKIP, T_AD_SWITCH,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_SKIP, T_AD_SWITCH,
          g_strdup ("Not checked: the VF is assigned directly."), NULL);
   else if (!sw)
     {
       blocked = TRUE;
-      add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_FAIL, T_AD_SWITCH,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_FAIL, T_AD_SWITCH,
            g_strdup ("The adapter is not connected to a virtual switch."),
            g_strdup ("Connect it to an External switch in SR-IOV mode"));
     }
@@ -1006,29 +791,29 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
             vmnet_iov_check_get_code (g_ptr_array_index (sw->checks, i)) != VMNET_IOV_CHECK_HOST_SUPPORT)
           first = g_ptr_array_index (sw->checks, i);
       if (first)
-        add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_FAIL, T_AD_SWITCH,
+        vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_FAIL, T_AD_SWITCH,
              g_strdup_printf ("Switch '%s' cannot give VFs: %s", sw->name, vmnet_iov_check_get_message (first)),
              g_strdup (vmnet_iov_check_get_fix (first)));
       else
-        add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_SKIP, T_AD_SWITCH,
+        vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_SKIP, T_AD_SWITCH,
              g_strdup_printf ("Not checked: the host cannot do SR-IOV."), NULL);
     }
   else
-    add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_PASS, T_AD_SWITCH,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_SWITCH, VMNET_CHECK_RESULT_PASS, T_AD_SWITCH,
          g_strdup_printf ("Switch '%s' is in SR-IOV mode.", sw->name), NULL);
 
   if (direct)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_SKIP, T_AD_FAILOVER,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_SKIP, T_AD_FAILOVER,
          g_strdup ("Not checked: the VF is assigned directly, without a virtio partner."), NULL);
   else if (!a->failover_ready && (!sw || !sw->iov_enabled))
-    add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_SKIP, T_AD_FAILOVER,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_SKIP, T_AD_FAILOVER,
          g_strdup ("Not checked: the VM's definition is made ready for failover once the adapter is on a switch "
                    "in SR-IOV mode (see above)."), NULL);
   else if (!a->failover_ready)
     {
       gboolean virtio = g_strcmp0 (a->model, "virtio") == 0;
       blocked = TRUE;
-      add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_FAIL, T_AD_FAILOVER,
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_FAIL, T_AD_FAILOVER,
            g_strdup_printf ("VM '%s' is defined without failover for this adapter (a virtio device with "
                             "<teaming type='persistent'/> and a ua- alias), so a VF cannot be hot-plugged beside it%s",
                             a->vm_name, running ? "; the running VM keeps the definition it started with." : "."),
@@ -1042,14 +827,14 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
                               "failover-ready; then restart the VM", a->vm_name, a->name));
     }
   else
-    add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_PASS, T_AD_FAILOVER,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_FAILOVER, VMNET_CHECK_RESULT_PASS, T_AD_FAILOVER,
          g_strdup ("The virtio adapter is ready to team with a VF."), NULL);
 
   if (running)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VM_RUNNING, VMNET_CHECK_RESULT_PASS, T_AD_RUNNING,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VM_RUNNING, VMNET_CHECK_RESULT_PASS, T_AD_RUNNING,
          g_strdup_printf ("VM '%s' is running.", a->vm_name), NULL);
   else
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VM_RUNNING, VMNET_CHECK_RESULT_FAIL, T_AD_RUNNING,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VM_RUNNING, VMNET_CHECK_RESULT_FAIL, T_AD_RUNNING,
          g_strdup_printf ("VM '%s' is not running: VFs are given to running VMs only.", a->vm_name),
          g_strdup_printf ("Start the VM (virsh start %s)", a->vm_name));
 
@@ -1058,13 +843,13 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
   if (running && !direct && !a->vf_plugged && a->iov_weight > 0 && a->pcie_ports >= 0)
     {
       if (a->pcie_ports_free > 0)
-        add (checks, VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT, VMNET_CHECK_RESULT_PASS, T_AD_PCIE,
+        vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT, VMNET_CHECK_RESULT_PASS, T_AD_PCIE,
              g_strdup_printf ("%d of the VM's %d hot-pluggable PCIe ports are free.", a->pcie_ports_free,
                               a->pcie_ports), NULL);
       else
         {
           blocked = TRUE;
-          add (checks, VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT, VMNET_CHECK_RESULT_FAIL, T_AD_PCIE,
+          vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT, VMNET_CHECK_RESULT_FAIL, T_AD_PCIE,
                a->pcie_ports == 0
                ? g_strdup_printf ("VM '%s' (q35) has no hot-pluggable PCIe port (pcie-root-port), so a VF cannot be "
                                   "hot-plugged into it.", a->vm_name)
@@ -1076,10 +861,10 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
     }
 
   if (a->vf_plugged && a->guest_vf == VMNET_TERNARY_TRUE)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_PASS, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_PASS, T_AD_VF,
          g_strdup_printf ("VF %s backs the adapter; the guest uses it.", a->virtual_function), NULL);
   else if (a->vf_plugged && a->guest_vf == VMNET_TERNARY_FALSE)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          direct
          ? g_strdup_printf ("VF %s is assigned, but no guest driver uses it (vfio shows no interrupts for it).",
                             a->virtual_function)
@@ -1090,43 +875,43 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
                           : "In the guest: a kernel with net_failover (Linux 4.18 or later, virtio_net loaded) and "
                             "the VF's driver (for example ixgbevf, iavf, igbvf, mlx5_core)"));
   else if (a->vf_plugged)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_UNKNOWN, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_UNKNOWN, T_AD_VF,
          g_strdup_printf ("VF %s is plugged, guest not confirmed: whether the guest has taken it shows in the "
                           "host's /proc/interrupts (vfio interrupts), which %s.", a->virtual_function,
                           host_files_where (facts)),
          g_strdup ("Run vmnet on the host itself (or with --host-root) to confirm"));
   else if (running && !blocked && a->iov_weight > 0 && sw &&
            sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("No free VF on switch '%s' (%d of %d in use)%s%s", sw->name,
                           sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count,
                           a->last_error ? "; the last attach failed: " : ".", a->last_error ? a->last_error : ""),
          free_vf_fix (model, sw));
   else if (a->last_error && !policy_blocked)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("The last VF attach failed: %s", a->last_error),
          g_strdup ("Fix the cause libvirt names; the VF is attached again when the situation changes"));
   else if (blocked || a->iov_weight == 0 || !running)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_SKIP, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_SKIP, T_AD_VF,
          g_strdup ("No VF: see the checks above."), NULL);
   else if (sw && sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("No free VF on switch '%s' (%d of %d in use).", sw->name,
                           sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count),
          free_vf_fix (model, sw));
   else if (a->failover_ready)
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_WARN, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_WARN, T_AD_VF,
          g_strdup ("No VF attached yet, although one is free."),
          g_strdup ("vmnetd attaches VFs as they become free; vmnet set-vmnetworkadapter re-applies the setting now"));
   else
-    add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_SKIP, T_AD_VF,
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_SKIP, T_AD_VF,
          g_strdup ("No VF: see the checks above."), NULL);
 
   g_ptr_array_extend_and_steal (checks, g_steal_pointer (&policy_checks));
 
   if (a->vlan_id > 0 || (a->vf_plugged && a->vf_vlan_id != a->vlan_id))
-    vlan_check (checks, a, sw, running);
-  state_changes_check (checks, a, direct);
+    vmnet_diagnose_vlan_check (checks, a, sw, running);
+  vmnet_diagnose_state_changes_check (checks, a, direct);
 
   /* Status and StatusDescription, as Hyper-V words them. */
   /* A VF held under a policy it bypasses is not OK: it goes on the next pass. */
