@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Shared by vmnetd's D-Bus files: the served objects (vmnetd-dbus.c) and
+ * the methods (vmnetd-dbus-methods.c). */
+#include "vmnetd-dbus.h"
+#include "vmnetd-dbus-generated.h"
+
+G_BEGIN_DECLS
+
+#define LOG_DOMAIN "vmnetd"
+
+/* The object kinds below the root, one subtree each. */
+#define N_KINDS 4
+
+struct _VmnetdBus {
+  GBusType          bus_type;
+  guint             owner_id;
+  GDBusConnection  *connection;   /* once the bus is acquired */
+  guint             object_ids[2];
+  guint             subtree_ids[N_KINDS];
+  GHashTable       *objects;      /* path -> Exported, the host's among them */
+  GHashTable       *peers;        /* unique bus name -> Peer */
+  GQueue            asks;         /* Ask: polkit questions not sent yet */
+  guint             asking;       /* polkit questions in flight */
+  GPtrArray        *monitors;     /* GFileMonitor of rules_dirs */
+  guint             rules_timeout;
+  VmnetHost        *host;         /* the one last synced, or NULL */
+  guint             pass;         /* marks what the running sync has seen */
+};
+
+/* One permission libvirt would check, with its attributes. */
+typedef struct {
+  gchar  *permission;   /* libvirt's, e.g. "domain.write" */
+  gchar **details;      /* name, value, name, value, …, NULL */
+  gchar  *object;       /* what is acted on, in words */
+} AuthCheck;
+
+typedef struct {
+  VmnetDBusObjectSkeleton *object;
+  GDBusInterfaceSkeleton  *iface;       /* its one interface */
+  GObject                 *source;      /* the library's object */
+  gchar                   *vm_uuid;     /* a network adapter's VM */
+  AuthCheck               *visible;     /* what libvirt checks to show it */
+  gchar                   *visible_key; /* @visible as one string */
+  guint                    pass;
+} Exported;
+
+typedef void (*AuthorizedFunc) (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer data);
+
+/* vmnetd-dbus.c */
+void         auth_check_free  (AuthCheck *c);
+void         add_check        (GPtrArray          *checks,
+                               const gchar        *permission,
+                               const gchar        *object,
+                               const gchar *const *details);
+void         authorize        (VmnetdBus             *self,
+                               GDBusMethodInvocation *invocation,
+                               GPtrArray             *checks,
+                               const gchar           *context,
+                               AuthorizedFunc         func,
+                               gpointer               data,
+                               GDestroyNotify         data_free);
+const gchar *driver_of        (VmnetdBus *self);
+gchar       *node_device_name (const gchar *pci_address);
+gchar       *switch_path      (const gchar *name);
+
+/* vmnetd-dbus-methods.c: the methods' handlers */
+gboolean handle_adapter_set   (VmnetDBusNetworkAdapter  *iface,
+                               GDBusMethodInvocation    *invocation,
+                               GVariant                 *settings,
+                               VmnetdBus                *self);
+gboolean handle_switch_remove (VmnetDBusSwitch          *iface,
+                               GDBusMethodInvocation    *invocation,
+                               gboolean                  force,
+                               VmnetdBus                *self);
+gboolean handle_new_switch    (VmnetDBusHost            *iface,
+                               GDBusMethodInvocation    *invocation,
+                               const gchar              *name,
+                               const gchar              *net_adapter,
+                               const gchar              *bridge,
+                               gboolean                  enable_iov,
+                               VmnetdBus                *self);
+gboolean handle_set_num_vfs   (VmnetDBusNetAdapterSriov *iface,
+                               GDBusMethodInvocation    *invocation,
+                               guint                     num_vfs,
+                               VmnetdBus                *self);
+
+G_END_DECLS
