@@ -160,6 +160,20 @@ gint               vmnet_vectors_for_queue_pairs (guint              queue_pairs
 const VmnetVfInfo *vmnet_pf_next_free_vf         (const VmnetPfInfo *pf,
                                                   guint              skip);
 
+/* The model as one GVariant (vmnet-model-variant.c): the version, then the
+ * PFs with their VFs, the switches, the VMs with their adapters and the
+ * host's checks, every field of each record in order; nullable strings as
+ * "ms", enumerations as "i". A change of the layout changes the version. */
+#define VMNET_MODEL_VARIANT_VERSION 1
+#define VMNET_MODEL_VARIANT_TYPE \
+  "(ua(msmsmsmsxmsbiiimsiia(msimsimsmsiiimsiimsmsi))a(msimsmsmsbbmsmsiiiibimsmsmsba(iimsmsms))" \
+  "a(msmsimsa(msmsmsmsmsmsbuuuiubibbbbimsmsmsmsmsii(bttb)msbiimsmsbm(msmsiubii)iiia(iimsmsms)imas))" \
+  "a(iimsmsms))"
+
+GVariant   *vmnet_model_to_variant   (const VmnetModel *model,
+                                      GHashTable       *vm_uuids);
+VmnetModel *vmnet_model_from_variant (GVariant         *variant,
+                                      GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VmnetModel, vmnet_model_unref)
 
