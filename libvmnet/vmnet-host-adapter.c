@@ -7,6 +7,7 @@
 
 #include "vmnet-host-private.h"
 #include "vmnet-error.h"
+#include "vmnet-enum-types.h"
 #include "vmnet-object-private.h"
 #include "vmnet-settings-private.h"
 #include "vmnet-vf-exec-private.h"
@@ -139,7 +140,7 @@ plan_change (VmnetHost *self, const VmnetModel *model, const VmnetAdapterInfo *a
    * without on macvtap (libvirt puts nwfilters on taps only) and on a
    * libvirt without the nwfilter driver: the port-policy check shows what
    * the software path does then. */
-  if ((v->set & (guard_bits | mac_bit)) && !vmnet_libvirt_conn_is_test (self->conn) &&
+  if ((v->set & (guard_bits | mac_bit)) && !(self->conn && vmnet_libvirt_conn_is_test (self->conn)) &&
       ((v->set & guard_bits) ||
        (vmnet_libvirt_is_own_filter (a->filter) && a->software_path != VMNET_SOFTWARE_PATH_MACVTAP)))
     {
@@ -347,7 +348,43 @@ set_adapter_change (VmnetHost *self, gpointer user_data, GCancellable *cancellab
   return TRUE;
 }
 
-static const VmnetHostOp set_adapter_op = { .change = set_adapter_change };
+/* The change as vmnetd makes it (NetworkAdapter.Set). */
+static gboolean
+set_adapter_serve (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  SetAdapterData *data = user_data;
+  const VmnetSettingsValues *v = &data->values;
+  g_autofree gchar *key = g_strdup_printf ("%s/%s", data->vm_uuid, data->mac);
+  GVariantBuilder settings;
+
+  g_variant_builder_init (&settings, G_VARIANT_TYPE_VARDICT);
+  if (v->set & (1u << VMNET_SETTINGS_IOV_WEIGHT))
+    g_variant_builder_add (&settings, "{sv}", "IovWeight", g_variant_new_uint32 ((guint32) v->iov_weight));
+  if (v->set & (1u << VMNET_SETTINGS_IOV_QUEUE_PAIRS_REQUESTED))
+    g_variant_builder_add (&settings, "{sv}", "IovQueuePairsRequested",
+                           g_variant_new_uint32 ((guint32) v->iov_queue_pairs_requested));
+  if (v->set & (1u << VMNET_SETTINGS_IOV_INTERRUPT_MODERATION))
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (VMNET_TYPE_IOV_INTERRUPT_MODERATION);
+      GEnumValue *ev = g_enum_get_value (klass, v->iov_interrupt_moderation);
+      g_variant_builder_add (&settings, "{sv}", "IovInterruptModeration",
+                             g_variant_new_string (ev ? ev->value_nick : ""));
+    }
+  if (v->set & (1u << VMNET_SETTINGS_ALLOW_TEAMING))
+    g_variant_builder_add (&settings, "{sv}", "AllowTeaming", g_variant_new_boolean (v->allow_teaming));
+  if (v->set & (1u << VMNET_SETTINGS_ROUTER_GUARD))
+    g_variant_builder_add (&settings, "{sv}", "RouterGuard", g_variant_new_boolean (v->router_guard));
+  if (v->set & (1u << VMNET_SETTINGS_DHCP_GUARD))
+    g_variant_builder_add (&settings, "{sv}", "DhcpGuard", g_variant_new_boolean (v->dhcp_guard));
+  if (v->set & (1u << VMNET_SETTINGS_MAC_ADDRESS_SPOOFING))
+    g_variant_builder_add (&settings, "{sv}", "MacAddressSpoofing", g_variant_new_boolean (v->mac_address_spoofing));
+  if (v->set & (1u << VMNET_SETTINGS_VLAN_ID))
+    g_variant_builder_add (&settings, "{sv}", "VlanId", g_variant_new_int32 (v->vlan_id));
+  return vmnet_host_service_call (self, "NetworkAdapter", key, "Set", g_variant_new ("(a{sv})", &settings),
+                                  cancellable, error);
+}
+
+static const VmnetHostOp set_adapter_op = { .change = set_adapter_change, .serve = set_adapter_serve };
 
 /**
  * vmnet_host_set_network_adapter:

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A live host: libvirt's events on a connection of its own, each burst of
- * them answered by one read of the host (VmnetHost:live). */
+ * them answered by one read of the host (VmnetHost:live). A host attached
+ * to vmnetd follows vmnetd's ModelChanged instead, and libvirt's events
+ * again while vmnetd is gone. */
 #include "config.h"
 
 #include "vmnet-host-private.h"
@@ -14,7 +16,15 @@ typedef struct _VmnetHostLive {
   GPtrArray         *events;        /* (element-type utf8): since the running read started */
   GPtrArray         *burst;         /* (element-type utf8): what the running read answers */
   gboolean           reading;
+  guint              model_changed; /* vmnetd's ModelChanged subscription */
+  guint              name_watch;    /* vmnetd on the bus */
+  gchar             *owner;         /* vmnetd's unique name, NULL: not on the bus */
+  guint              retry;         /* a source asking vmnetd again whether it serves the host */
+  guint              retries;
 } VmnetHostLive;
+
+static gboolean watch_libvirt (VmnetHostLive *live, GError **error);
+static void     unwatch_libvirt (VmnetHostLive *live);
 
 static void read_again (VmnetHostLive *live);
 
@@ -71,6 +81,14 @@ event_free (Event *e)
   g_free (e);
 }
 
+static void
+add_event (VmnetHostLive *live, gchar *what)
+{
+  g_ptr_array_add (live->events, what);
+  if (!live->reading)
+    read_again (live);
+}
+
 /* In the host's context. */
 static gboolean
 event_dispatch (gpointer user_data)
@@ -87,9 +105,7 @@ event_dispatch (gpointer user_data)
       vmnet_host_notify_live (e->host);
       return G_SOURCE_REMOVE;
     }
-  g_ptr_array_add (live->events, g_steal_pointer (&e->what));
-  if (!live->reading)
-    read_again (live);
+  add_event (live, g_steal_pointer (&e->what));
   return G_SOURCE_REMOVE;
 }
 
@@ -119,17 +135,154 @@ on_event (VmnetLibvirtEventKind kind, const gchar *vm_uuid, const gchar *what, g
                               (GDestroyNotify) event_free);
 }
 
+/* vmnetd's signals, in the host's context. */
+static void
+on_model_changed (GDBusConnection *bus, const gchar *sender, const gchar *path, const gchar *iface,
+                  const gchar *signal, GVariant *parameters, gpointer user_data)
+{
+  VmnetHostLive *live = user_data;
+  guint64 generation;
+
+  if (g_strcmp0 (sender, live->owner) != 0 || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(t)")) ||
+      !vmnet_host_service_attached (live->host))
+    return;
+  g_variant_get (parameters, "(t)", &generation);
+  if (generation <= vmnet_host_service_generation (live->host))
+    return;
+  add_event (live, g_strdup_printf ("vmnetd's model %" G_GUINT64_FORMAT, generation));
+}
+
+/* Attached again: libvirt's events are vmnetd's business. */
+static gboolean
+try_attach (VmnetHostLive *live)
+{
+  if (!vmnet_host_service_check (live->host))
+    return FALSE;
+  unwatch_libvirt (live);
+  add_event (live, g_strdup ("vmnetd on the bus"));
+  return TRUE;
+}
+
+static gboolean
+retry_attach (gpointer user_data)
+{
+  VmnetHostLive *live = user_data;
+
+  if (!live->owner || try_attach (live) || ++live->retries >= 40)
+    {
+      live->retry = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_name_appeared (GDBusConnection *bus, const gchar *name, const gchar *owner, gpointer user_data)
+{
+  VmnetHostLive *live = user_data;
+  gboolean again = live->owner != NULL && g_strcmp0 (live->owner, owner) != 0;
+
+  g_free (live->owner);
+  live->owner = g_strdup (owner);
+  if (vmnet_host_service_attached (live->host) && !again)
+    return;
+  g_clear_handle_id (&live->retry, g_source_remove);
+  live->retries = 0;
+  /* vmnetd may take the name before it has read libvirt: asked again for a while. */
+  if (!try_attach (live))
+    {
+      GSource *source = g_timeout_source_new (250);
+      g_source_set_callback (source, retry_attach, live, NULL);
+      live->retry = g_source_attach (source, live->host->context);
+      g_source_unref (source);
+    }
+}
+
+static void
+on_name_vanished (GDBusConnection *bus, const gchar *name, gpointer user_data)
+{
+  VmnetHostLive *live = user_data;
+  VmnetHost *host = live->host;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&live->owner, g_free);
+  g_clear_handle_id (&live->retry, g_source_remove);
+  if (!vmnet_host_service_attached (host))
+    return;
+  vmnet_host_service_detach (host, "vmnetd left the bus");
+  if (!watch_libvirt (live, &error))
+    {
+      g_debug ("live host '%s': %s", vmnet_host_label (host), error->message);
+      vmnet_host_live_stop (host);
+      vmnet_host_notify_live (host);
+      return;
+    }
+  add_event (live, g_strdup ("vmnetd left the bus"));
+}
+
+static void
+watch_service (VmnetHostLive *live)
+{
+  VmnetHost *host = live->host;
+  GDBusConnection *bus = vmnet_host_service_bus (host);
+
+  if (!bus)
+    return;
+  /* Signals come to the context that subscribes. */
+  g_main_context_push_thread_default (host->context);
+  live->model_changed = g_dbus_connection_signal_subscribe (bus, NULL, "org.libvmnet.Vmnet1.Host", "ModelChanged",
+                                                            NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_model_changed,
+                                                            live, NULL);
+  live->name_watch = g_bus_watch_name_on_connection (bus, "org.libvmnet.Vmnet1", G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                     on_name_appeared, on_name_vanished, live, NULL);
+  g_main_context_pop_thread_default (host->context);
+}
+
+static void
+unwatch_libvirt (VmnetHostLive *live)
+{
+  g_clear_pointer (&live->watch, vmnet_libvirt_watch_free);
+  g_clear_pointer (&live->conn, vmnet_libvirt_conn_free);
+}
+
+/* libvirt's events on a connection of the live host's own. */
+static gboolean
+watch_libvirt (VmnetHostLive *live, GError **error)
+{
+  g_autoptr(VmnetLibvirtConn) conn = NULL;
+  VmnetHost *host = live->host;
+  const gchar *uri = vmnet_host_get_resolved_uri (host) ? vmnet_host_get_resolved_uri (host) : host->uri;
+
+  if (live->watch)
+    return TRUE;
+  /* Connections get events only when opened after the event loop is bound. */
+  vmnet_libvirt_event_loop_register ();
+  conn = vmnet_libvirt_conn_open (uri, vmnet_host_open_flags (host), error);
+  if (!conn)
+    return FALSE;
+  live->watch = vmnet_libvirt_conn_watch (conn, on_event, live, error);
+  if (!live->watch)
+    return FALSE;
+  live->conn = g_steal_pointer (&conn);
+  return TRUE;
+}
+
 void
 vmnet_host_live_stop (VmnetHost *self)
 {
   VmnetHostLive *live = g_steal_pointer (&self->live);
+  GDBusConnection *bus = vmnet_host_service_bus (self);
 
   if (!live)
     return;
   g_cancellable_cancel (live->cancellable);
   g_clear_object (&live->cancellable);
-  g_clear_pointer (&live->watch, vmnet_libvirt_watch_free);
-  g_clear_pointer (&live->conn, vmnet_libvirt_conn_free);
+  if (live->model_changed)
+    g_dbus_connection_signal_unsubscribe (bus, live->model_changed);
+  g_clear_handle_id (&live->name_watch, g_bus_unwatch_name);
+  g_clear_handle_id (&live->retry, g_source_remove);
+  g_clear_pointer (&live->owner, g_free);
+  unwatch_libvirt (live);
   g_clear_pointer (&live->events, g_ptr_array_unref);
   g_clear_pointer (&live->burst, g_ptr_array_unref);
   g_free (live);
@@ -164,7 +317,6 @@ vmnet_host_set_live (VmnetHost  *self,
                      gboolean    live,
                      GError    **error)
 {
-  g_autoptr(VmnetLibvirtConn) conn = NULL;
   VmnetHostLive *l;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
@@ -181,25 +333,17 @@ vmnet_host_set_live (VmnetHost  *self,
     }
   if (self->live)
     return TRUE;
-  /* Connections get events only when opened after the event loop is bound. */
-  vmnet_libvirt_event_loop_register ();
-  conn = vmnet_libvirt_conn_open (vmnet_host_get_resolved_uri (self), vmnet_host_open_flags (self), error);
-  if (!conn)
-    return FALSE;
   l = g_new0 (VmnetHostLive, 1);
   l->host = self;
   l->cancellable = g_cancellable_new ();
   l->events = g_ptr_array_new_with_free_func (g_free);
-  l->watch = vmnet_libvirt_conn_watch (conn, on_event, l, error);
-  if (!l->watch)
+  self->live = l;
+  if (!vmnet_host_service_attached (self) && !watch_libvirt (l, error))
     {
-      g_object_unref (l->cancellable);
-      g_ptr_array_unref (l->events);
-      g_free (l);
+      vmnet_host_live_stop (self);
       return FALSE;
     }
-  l->conn = g_steal_pointer (&conn);
-  self->live = l;
+  watch_service (l);
   vmnet_host_notify_live (self);
   return TRUE;
 }

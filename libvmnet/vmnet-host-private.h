@@ -33,6 +33,8 @@ struct _VmnetHost {
   GListStore       *adapters;
   VmnetModel       *model;       /* the last one read; the objects point into it */
   struct _VmnetHostLive *live;   /* following libvirt's events (vmnet-host-live.c) */
+  gboolean          use_service;
+  struct _VmnetHostService *service; /* vmnetd serving this host (vmnet-host-service.c) */
 
   /* Reconciling: what is remembered per adapter between passes, and a
    * counter that moves whenever VFs may have come free. */
@@ -73,6 +75,8 @@ typedef struct {
   VmnetLibvirtConn *conn;     /* set when the connection was opened by this read */
   VmnetHostFacts   *facts;
   VmnetModel       *model;
+  GVariant         *service_host; /* a read served by vmnetd: its Host properties */
+  guint64           service_generation;
 } VmnetSnapshot;
 
 void           vmnet_snapshot_free        (VmnetSnapshot *snap);
@@ -100,6 +104,7 @@ typedef gpointer       (*VmnetHostResultFunc)  (VmnetHost *self, gpointer data, 
 
 typedef struct {
   VmnetHostChangeFunc   change;    /* the change; then the host is read */
+  VmnetHostChangeFunc   serve;     /* the change as vmnetd makes it, when the host is attached to it */
   VmnetHostProduceFunc  produce;   /* or: makes the whole snapshot */
   VmnetHostAppliedFunc  applied;   /* in the host's context, once the snapshot is applied (signals) */
   VmnetHostResultFunc   result;    /* in the host's context: the object the call returns; NULL: a boolean call */
@@ -147,6 +152,38 @@ vmnet_host_run_check (gpointer object)
   g_object_unref (object);
   return TRUE;
 }
+
+/* vmnetd serving the host (vmnet-host-service.c): reads from its model,
+ * served changes through its methods, the rest straight to libvirt. */
+typedef struct _VmnetHostService VmnetHostService;
+
+void           vmnet_host_service_free        (VmnetHostService *service);
+void           vmnet_host_service_probe       (VmnetHost        *self);
+gboolean       vmnet_host_service_check       (VmnetHost        *self);
+gboolean       vmnet_host_service_attached    (VmnetHost        *self);
+gboolean       vmnet_host_service_lost        (VmnetHost        *self);
+void           vmnet_host_service_detach      (VmnetHost        *self,
+                                               const gchar      *why);
+gboolean       vmnet_host_service_unserved    (const GError     *error);
+VmnetSnapshot *vmnet_host_service_read        (VmnetHost        *self,
+                                               GCancellable     *cancellable,
+                                               GError          **error);
+gboolean       vmnet_host_service_call        (VmnetHost        *self,
+                                               const gchar      *kind,
+                                               const gchar      *key,
+                                               const gchar      *method,
+                                               GVariant         *parameters,
+                                               GCancellable     *cancellable,
+                                               GError          **error);
+void           vmnet_host_service_apply       (VmnetHost        *self,
+                                               VmnetSnapshot    *snap);
+guint64        vmnet_host_service_generation  (VmnetHost        *self);
+const gchar   *vmnet_host_service_resolved_uri (VmnetHost       *self);
+gboolean       vmnet_host_service_flag        (VmnetHost        *self,
+                                               const gchar      *name);
+GDBusConnection *vmnet_host_service_bus       (VmnetHost        *self);
+gboolean       vmnet_host_ensure_conn         (VmnetHost        *self,
+                                               GError          **error);
 
 /* A reconcile pass (vmnet-host-reconcile.c): one VM's adapters or all;
  * planned in the pass unless @steps is given already. */

@@ -16,6 +16,7 @@ vmnet_snapshot_free (VmnetSnapshot *snap)
   g_clear_pointer (&snap->conn, vmnet_libvirt_conn_free);
   g_clear_pointer (&snap->facts, vmnet_host_facts_free);
   g_clear_pointer (&snap->model, vmnet_model_unref);
+  g_clear_pointer (&snap->service_host, g_variant_unref);
   g_free (snap);
 }
 
@@ -30,6 +31,8 @@ vmnet_host_is_local (VmnetHost *self, VmnetLibvirtConn *conn)
 {
   if (self->host_root)
     return TRUE;
+  if (!conn && vmnet_host_service_attached (self))
+    return vmnet_host_service_flag (self, "HostFactsAvailable");
   return conn && !vmnet_libvirt_conn_is_remote (conn) && !vmnet_libvirt_conn_is_test (conn);
 }
 
@@ -219,6 +222,7 @@ vmnet_host_apply_snapshot (VmnetHost *self, VmnetSnapshot *snap)
     if (!g_strv_equal ((const gchar * const *) old_reasons, (const gchar * const *) new_reasons))
       g_object_notify (G_OBJECT (self), "iov-support-reasons");
   }
+  vmnet_host_service_apply (self, snap);
   vmnet_list_store_sync (self->pfs, snap->model, self->model->pfs, snap->model->pfs, &pf_sync);
   vmnet_list_store_sync (self->switches, snap->model, self->model->switches, snap->model->switches, &switch_sync);
   vmnet_list_store_sync (self->vms, snap->model, self->model->vms, snap->model->vms, &vm_sync);
@@ -244,10 +248,43 @@ run_data_free (RunData *run)
   g_free (run);
 }
 
+/* The host read: from vmnetd's model when the host is attached to it, else
+ * from libvirt through @conn (the host's own connection once vmnetd is in
+ * the picture: its model and a direct read may take turns). */
+static VmnetSnapshot *
+read_any (VmnetHost *self, VmnetLibvirtConn *conn, GCancellable *cancellable, GError **error)
+{
+  if (vmnet_host_service_lost (self))
+    vmnet_host_service_check (self);
+  if (vmnet_host_service_attached (self))
+    {
+      g_autoptr(GError) local = NULL;
+      VmnetSnapshot *snap = vmnet_host_service_read (self, cancellable, &local);
+
+      if (snap)
+        return snap;
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      g_debug ("host '%s': vmnetd did not serve the read (%s): reading libvirt", vmnet_host_label (self),
+               local->message);
+    }
+  if (self->service)
+    {
+      if (!vmnet_host_ensure_conn (self, error))
+        return NULL;
+      conn = self->conn;
+    }
+  return vmnet_host_read (self, conn, cancellable, error);
+}
+
 /* The part of an operation that does I/O: on a worker thread for the async
  * form, on the caller's for the sync one. Every operation changes the host:
  * it holds the host-wide lock from before its first read to after its last
- * (a read alone takes none). */
+ * (a read alone takes none). A change vmnetd serves goes to vmnetd, which
+ * takes the lock itself; libvirt is not called. */
 static VmnetSnapshot *
 run_produce (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetLibvirtConn *conn,
              GCancellable *cancellable, GError **error)
@@ -260,13 +297,32 @@ run_produce (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetLibvirt
                    "host '%s' is open read-only: changes are refused", vmnet_host_label (self));
       return NULL;
     }
-  if (op && !(lock = vmnet_host_lock (self, cancellable, error)))
+  if (!op)
+    return read_any (self, conn, cancellable, error);
+  if (op->serve && vmnet_host_service_attached (self))
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (op->serve (self, data, cancellable, &local))
+        return read_any (self, conn, cancellable, error);
+      if (!vmnet_host_service_unserved (local))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      g_debug ("host '%s': vmnetd did not serve the change (%s): making it through libvirt",
+               vmnet_host_label (self), local->message);
+    }
+  if (!(lock = vmnet_host_lock (self, cancellable, error)))
     return NULL;
-  if (op && op->produce)
+  if (self->service && !vmnet_host_ensure_conn (self, error))
+    return NULL;
+  if (op->produce)
     return op->produce (self, data, cancellable, error);
-  if (op && op->change && !op->change (self, data, cancellable, error))
+  if (op->change && !op->change (self, data, cancellable, error))
     return NULL;
-  return vmnet_host_read (self, conn, cancellable, error);
+  /* What the change did is read where it was made. */
+  return vmnet_host_read (self, self->service ? self->conn : conn, cancellable, error);
 }
 
 /* The part in the host's context: the snapshot applied, then what the call

@@ -15,6 +15,7 @@ typedef struct {
   gchar    *bridge;
   gchar    *pool_pf;
   gchar    *pool_name;     /* remove: the switch's pool, if any */
+  gboolean  force;         /* remove: even while VM adapters use it */
 } SwitchData;
 
 static void
@@ -126,7 +127,20 @@ create_switch_result (VmnetHost *self, gpointer user_data, GError **error)
   return vmnet_host_find_switch (self, ((SwitchData *) user_data)->name, error);
 }
 
-static const VmnetHostOp create_switch_op = { .change = new_switch_change, .result = create_switch_result };
+/* The change as vmnetd makes it (Host.NewSwitch). */
+static gboolean
+new_switch_serve (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  SwitchData *data = user_data;
+
+  return vmnet_host_service_call (self, NULL, NULL, "NewSwitch",
+                                  g_variant_new ("(sssb)", data->name, data->net_adapter ? data->net_adapter : "",
+                                                 data->bridge ? data->bridge : "", data->pool_pf != NULL),
+                                  cancellable, error);
+}
+
+static const VmnetHostOp create_switch_op = { .change = new_switch_change, .serve = new_switch_serve,
+                                              .result = create_switch_result };
 
 /**
  * vmnet_host_create_switch:
@@ -244,7 +258,18 @@ remove_switch_change (VmnetHost *self, gpointer user_data, GCancellable *cancell
   return TRUE;
 }
 
-static const VmnetHostOp remove_switch_op = { .change = remove_switch_change };
+/* The change as vmnetd makes it (Switch.Remove): it checks again for users
+ * this caller may not see. */
+static gboolean
+remove_switch_serve (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  SwitchData *data = user_data;
+
+  return vmnet_host_service_call (self, "Switch", data->name, "Remove", g_variant_new ("(b)", data->force),
+                                  cancellable, error);
+}
+
+static const VmnetHostOp remove_switch_op = { .change = remove_switch_change, .serve = remove_switch_serve };
 
 /* Refuses while VM adapters use the switch, unless forced. */
 static SwitchData *
@@ -276,6 +301,7 @@ prepare_remove_switch (VmnetHost *self, VmnetSwitch *sw, gboolean force, GError 
     }
 
   data->name = g_strdup (vmnet_switch_get_name (sw));
+  data->force = force;
   data->pool_name = g_strdup (vmnet_switch_get_iov_pool_name (sw));
   return g_steal_pointer (&data);
 }
@@ -413,7 +439,17 @@ num_vfs_change (VmnetHost *self, gpointer user_data, GCancellable *cancellable, 
   return FALSE;
 }
 
-static const VmnetHostOp num_vfs_op = { .change = num_vfs_change };
+/* The change as vmnetd makes it (NetAdapterSriov.SetNumVFs). */
+static gboolean
+num_vfs_serve (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  NumVfsData *data = user_data;
+
+  return vmnet_host_service_call (self, "NetAdapterSriov", data->pci_address, "SetNumVFs",
+                                  g_variant_new ("(u)", (guint32) data->num_vfs), cancellable, error);
+}
+
+static const VmnetHostOp num_vfs_op = { .change = num_vfs_change, .serve = num_vfs_serve };
 
 /* The range, a host-local connection, and no VF in use. */
 static NumVfsData *

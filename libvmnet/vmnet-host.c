@@ -67,6 +67,8 @@ enum {
   VMNET_HOST_PROP_IOV_SUPPORT,
   VMNET_HOST_PROP_IOV_SUPPORT_REASONS,
   VMNET_HOST_PROP_LIVE,
+  VMNET_HOST_PROP_USE_SERVICE,
+  VMNET_HOST_PROP_ATTACHED,
   VMNET_HOST_N_PROPS
 };
 
@@ -115,16 +117,11 @@ vmnet_host_initable_init (GInitable     *initable,
                           GError       **error)
 {
   VmnetHost *self = VMNET_HOST (initable);
-  g_autoptr(VmnetSnapshot) snap = NULL;
 
   if (!prepare_demo (self, error))
     return FALSE;
-  snap = vmnet_host_read (self, NULL, cancellable, error);
-
-  if (!snap)
-    return FALSE;
-  vmnet_host_apply_snapshot (self, snap);
-  return TRUE;
+  vmnet_host_service_probe (self);
+  return vmnet_host_run_boolean (self, NULL, NULL, NULL, cancellable, error);
 }
 
 static void
@@ -153,6 +150,7 @@ vmnet_host_async_initable_init_async (GAsyncInitable      *initable,
         return;
       }
   }
+  vmnet_host_service_probe (self);
   vmnet_host_start (self, task, NULL, NULL, NULL, cancellable);
 }
 
@@ -197,6 +195,8 @@ vmnet_host_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case VMNET_HOST_PROP_IOV_SUPPORT: g_value_set_enum (value, vmnet_checks_support (self->model->host_checks)); break;
     case VMNET_HOST_PROP_IOV_SUPPORT_REASONS: g_value_take_boxed (value, vmnet_checks_support_reasons (self->model->host_checks)); break;
     case VMNET_HOST_PROP_LIVE: g_value_set_boolean (value, vmnet_host_get_live (self)); break;
+    case VMNET_HOST_PROP_USE_SERVICE: g_value_set_boolean (value, self->use_service); break;
+    case VMNET_HOST_PROP_ATTACHED: g_value_set_boolean (value, vmnet_host_get_attached (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -212,6 +212,7 @@ vmnet_host_set_property (GObject *object, guint prop_id, const GValue *value, GP
     case VMNET_HOST_PROP_HOST_ROOT: self->host_root = g_value_dup_string (value); break;
     case VMNET_HOST_PROP_READ_ONLY: self->read_only = g_value_get_boolean (value); break;
     case VMNET_HOST_PROP_INTERACTIVE: self->interactive = g_value_get_boolean (value); break;
+    case VMNET_HOST_PROP_USE_SERVICE: self->use_service = g_value_get_boolean (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -228,6 +229,7 @@ vmnet_host_finalize (GObject *object)
   g_clear_object (&self->switches);
   g_clear_object (&self->pfs);
   g_clear_pointer (&self->conn, vmnet_libvirt_conn_free);
+  g_clear_pointer (&self->service, vmnet_host_service_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->memory, g_hash_table_unref);
   g_mutex_clear (&self->memory_lock);
@@ -427,6 +429,29 @@ vmnet_host_class_init (VmnetHostClass *klass)
    * Since: 0.1
    */
   properties[VMNET_HOST_PROP_LIVE] = g_param_spec_boolean ("live", NULL, NULL, FALSE, ro);
+  /**
+   * VmnetHost:use-service:
+   *
+   * Whether the host may attach to vmnetd (doc/dbus.md) when vmnetd serves
+   * the same URI on the bus: reads then come from vmnetd's model and the
+   * changes it serves go through it, with no libvirt call of the host's
+   * own. The bus is the system bus unless `VMNET_DBUS_BUS` says `session`;
+   * `VMNET_DBUS_BUS=none` turns attaching off for every host, as %FALSE
+   * does for this one. Hosts with a #VmnetHost:host-root never attach.
+   *
+   * Since: 0.1
+   */
+  properties[VMNET_HOST_PROP_USE_SERVICE] = g_param_spec_boolean ("use-service", NULL, NULL, TRUE, co);
+  /**
+   * VmnetHost:attached:
+   *
+   * Whether the host is attached to vmnetd (#VmnetHost:use-service) at its
+   * last read; it goes back to reading libvirt when vmnetd leaves the bus
+   * and attaches again when vmnetd comes back.
+   *
+   * Since: 0.1
+   */
+  properties[VMNET_HOST_PROP_ATTACHED] = g_param_spec_boolean ("attached", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, VMNET_HOST_N_PROPS, properties);
 
@@ -479,6 +504,7 @@ vmnet_host_init (VmnetHost *self)
   g_mutex_init (&self->memory_lock);
   self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->generation = 1;
+  self->use_service = TRUE;
 }
 
 /**
@@ -647,7 +673,7 @@ const gchar *
 vmnet_host_get_resolved_uri (VmnetHost *self)
 {
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
-  return self->conn ? vmnet_libvirt_conn_get_uri (self->conn) : NULL;
+  return self->conn ? vmnet_libvirt_conn_get_uri (self->conn) : vmnet_host_service_resolved_uri (self);
 }
 
 /**
@@ -749,7 +775,9 @@ gboolean
 vmnet_host_get_is_remote (VmnetHost *self)
 {
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
-  return self->conn && vmnet_libvirt_conn_is_remote (self->conn);
+  if (!self->conn)
+    return vmnet_host_service_flag (self, "IsRemote");
+  return vmnet_libvirt_conn_is_remote (self->conn);
 }
 
 /**
@@ -766,7 +794,9 @@ gboolean
 vmnet_host_get_is_privileged (VmnetHost *self)
 {
   g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
-  return self->conn && vmnet_libvirt_conn_is_privileged (self->conn);
+  if (!self->conn)
+    return vmnet_host_service_flag (self, "IsPrivileged");
+  return vmnet_libvirt_conn_is_privileged (self->conn);
 }
 
 /**

@@ -319,6 +319,8 @@ gboolean     vmnet_host_set_live              (VmnetHost  *self,
                                                gboolean    live,
                                                GError    **error);
 VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_get_attached          (VmnetHost  *self);
+VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_get_live              (VmnetHost  *self);
 
 VMNET_AVAILABLE_IN_0_1

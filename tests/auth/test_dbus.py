@@ -9,9 +9,11 @@ libvirt must show up as PropertiesChanged, NetworkAdapter.Set must work for a us
 allows and be refused, with the operation named, for one who may only see the VM; a user sees
 only the objects libvirt would show them, and gets the signals for those alone; malformed and
 hostile calls get errors naming the argument, and vmnetd stays up."""
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -763,6 +765,161 @@ class DBusTest(unittest.TestCase):
             self.start_vmnetd()
             self.wait_for_tree()
         self.assert_alive()
+
+    # A VmnetHost attached to vmnetd (doc/dbus.md, "Clients of the library"): the CLI and Python, unchanged,
+    # read vmnetd's model instead of libvirt and make the changes vmnetd serves through it.
+
+    def vmnet_in_ns(self, user, *args, env=None, timeout=60):
+        cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--"]
+        if user:
+            cmd += ["runuser", "-u", user, "--"]
+        if env:
+            cmd += ["env", *[f"{k}={v}" for k, v in env.items()]]
+        return subprocess.run(cmd + [VMNET, "--connect", self.uri, *args], capture_output=True, text=True,
+                              timeout=timeout)
+
+    def libvirtd_pid(self):
+        with open(os.path.join(self.state, "libvirtd.pid")) as f:
+            pid = int(f.read().strip())
+        self.assertTrue(os.readlink(f"/proc/{pid}/exe").endswith("libvirtd"), "libvirtd.pid is not libvirtd")
+        return pid
+
+    def test_11a_attached_read_makes_no_libvirt_call(self):
+        direct = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--all", "--output", "json",
+                                  env={"VMNET_DBUS_BUS": "none"})
+        self.assertEqual(direct.returncode, 0, direct.stderr)
+        pid = self.libvirtd_pid()
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            # libvirtd answers nothing now: a read that reached it would hang until the timeout.
+            served = self.vmnet_in_ns(None, "--verbose", "get-vmnetworkadapter", "--all", "--output", "json",
+                                      timeout=20)
+            with self.assertRaises(subprocess.TimeoutExpired):
+                self.vmnet_in_ns(None, "get-vmnetworkadapter", "--all", "--output", "json",
+                                 env={"VMNET_DBUS_BUS": "none"}, timeout=3)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        self.assertEqual(served.returncode, 0, served.stderr)
+        self.assertIn("from vmnetd", served.stderr)
+        self.assertEqual(json.loads(served.stdout), json.loads(direct.stdout))
+        self.assert_alive()
+
+    def test_11b_write_through_vmnetd_then_read(self):
+        p = self.vmnet_in_ns(None, "--verbose", "set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "44")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("through libvirt", p.stderr)
+        # In libvirt, and in the next served read (libvirtd stopped meanwhile).
+        self.assertEqual(self.direct_adapter("alice-vm").get_iov_weight(), 44)
+        pid = self.libvirtd_pid()
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            p = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--vm-name", "alice-vm", "--output", "json",
+                                 timeout=20)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([a["IovWeight"] for a in json.loads(p.stdout)], [44])
+        # vmnetd's errors come back as the library's own: the same code (exit status) and message.
+        args = ("set-vmnetworkadapter", "--vm-name", "alice-vm", "--router-guard", "on", "--iov-weight", "101")
+        served = self.vmnet_in_ns(None, *args)
+        direct = self.vmnet_in_ns(None, *args, env={"VMNET_DBUS_BUS": "none"})
+        self.assertNotEqual(served.returncode, 0)
+        self.assertEqual((served.returncode, served.stderr), (direct.returncode, direct.stderr))
+        self.assert_alive()
+
+    def test_11c_a_user_sees_their_vms_through_vmnetd(self):
+        for user, expected in (("vmnt-alice", ["alice-vm"]), ("vmnt-bob", [])):
+            with self.subTest(user=user):
+                served = self.vmnet_in_ns(user, "--verbose", "get-vmnetworkadapter", "--all", "--output", "json")
+                direct = self.vmnet_in_ns(user, "get-vmnetworkadapter", "--all", "--output", "json",
+                                          env={"VMNET_DBUS_BUS": "none"})
+                self.assertEqual(served.returncode, 0, served.stderr)
+                self.assertIn("from vmnetd", served.stderr)
+                self.assertEqual(direct.returncode, 0, direct.stderr)
+                got = json.loads(served.stdout) if served.stdout.strip() else []
+                self.assertEqual(sorted({a["VMName"] for a in got}), expected)
+                self.assertEqual(served.stdout, direct.stdout)
+        # alice changes her VM through vmnetd; bob is refused as libvirt would refuse him.
+        p = self.vmnet_in_ns("vmnt-alice", "set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "45")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.direct_adapter("alice-vm").get_iov_weight(), 45)
+        self.assert_alive()
+
+    def test_11d_live_python_host_follows_and_rejoins(self):
+        """Python (gi) through an attached live host: a change made straight through libvirt shows up in it,
+        a change of its own is there when the call returns; vmnetd restarted, it resyncs."""
+        proc = subprocess.Popen(["nsenter", "-t", self.holder, "-m", "-n", "--", "/usr/bin/python3", "-c",
+                                 ATTACHED_CLIENT, self.uri], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+        def ask(line):
+            proc.stdin.write(line + "\n")
+            proc.stdin.flush()
+            answer = proc.stdout.readline()
+            self.assertTrue(answer, proc.stderr.read() if proc.poll() is not None else "no answer")
+            return answer.split()
+
+        try:
+            self.assertEqual(ask("state"), ["attached", "True", "live", "True"])
+            # A change of its own, through vmnetd: shown when the call returns.
+            self.assertEqual(ask("set 46"), ["weight", "46"])
+            # Straight through libvirt (the CLI outside the bus's namespace): one event, one served read.
+            self.cli("set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "47")
+            self.assertEqual(ask("wait 47"), ["weight", "47", "attached", "True"])
+            # vmnetd goes: the host reads libvirt; it comes back: attached again, and in step.
+            self.stop_vmnetd()
+            self.cli("set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "48")
+            self.assertEqual(ask("wait 48"), ["weight", "48", "attached", "False"])
+            self.start_vmnetd()
+            self.wait_for_tree()
+            self.assertEqual(ask("attached"), ["attached", "True"])
+            self.cli("set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "49")
+            self.assertEqual(ask("wait 49"), ["weight", "49", "attached", "True"])
+            ask("quit")
+            proc.wait(timeout=20)
+            err = proc.stderr.read()
+            self.assertEqual(proc.returncode, 0, err)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        self.assert_alive()
+
+
+# Run as root in the bus's namespace: a live host attached to vmnetd, answering commands on stdin.
+ATTACHED_CLIENT = """
+import sys
+import gi
+gi.require_version("Vmnet", "1.0")
+from gi.repository import GLib, Vmnet
+host = Vmnet.Host.new_for_uri(sys.argv[1], None)
+host.set_live(True)
+ctx = GLib.MainContext.default()
+def adapter():
+    return next(a for a in host.get_network_adapters() if a.get_vm_name() == "alice-vm")
+def until(predicate, seconds=30):
+    deadline = GLib.get_monotonic_time() + seconds * 1000000
+    while not predicate() and GLib.get_monotonic_time() < deadline:
+        ctx.iteration(False) or GLib.usleep(10000)
+    return predicate()
+for line in sys.stdin:
+    words = line.split()
+    if words[0] == "state":
+        print("attached", host.props.attached, "live", host.props.live, flush=True)
+    elif words[0] == "set":
+        settings = Vmnet.AdapterSettings.new()
+        settings.set_iov_weight(int(words[1]))
+        host.set_network_adapter(adapter(), settings, None)
+        print("weight", adapter().get_iov_weight(), flush=True)
+    elif words[0] == "wait":
+        until(lambda: adapter().get_iov_weight() == int(words[1]))
+        print("weight", adapter().get_iov_weight(), "attached", host.props.attached, flush=True)
+    elif words[0] == "attached":
+        until(lambda: host.props.attached)
+        print("attached", host.props.attached, flush=True)
+    elif words[0] == "quit":
+        break
+"""
 
 
 # Run as a test user: prints "objects {GetManagedObjects}", then every signal from vmnetd as
