@@ -22,7 +22,9 @@ for each N, ascending, on the same daemon:
      vmnetd's "pass done" with --bus none and with --bus session (what serving adds to a pass);
   3. vmnetd's VmRSS/VmHWM (/proc/PID/status): --bus none after its first pass; --bus session
      after its first pass, after the reads and after the events.
-The CLI does not use the service yet: (e) reads libvirt itself.
+The CLI attaches to vmnetd only on the system bus (doc/dbus.md): (e) reads libvirt itself.
+With --attached, only: the CLI attached to vmnetd --bus session (VMNET_DBUS_BUS=session) against the
+same command with VMNET_DBUS_BUS=none and the floor, and a long-lived VmnetHost's refresh both ways.
 Prints markdown tables for doc/benchmarks.md. Exit 0 ok, 1 failure (including a served read that
 differs from the floor's), 77 cannot run here.
 """
@@ -315,6 +317,78 @@ def polkit_stack(tmp, uri, vmnet):
     return (state, holder, started), None
 
 
+# A VmnetHost attached to vmnetd (doc/dbus.md): run as a process under /usr/bin/python3; prints the
+# seconds of R refreshes of one host, one line each.
+REFRESH = """
+import sys, time, gi
+gi.require_version("Vmnet", "1.0")
+from gi.repository import Vmnet
+host = Vmnet.Host.new_for_uri(sys.argv[1], None)
+assert host.props.attached == (sys.argv[3] == "attached"), host.props.attached
+for _ in range(int(sys.argv[2])):
+    t0 = time.monotonic()
+    host.refresh(None)
+    print(time.monotonic() - t0, flush=True)
+"""
+
+
+def attached_rows(a, uri, n, floor, address, no_config, daemons):
+    """--attached: `vmnet get-vmnetworkadapter --all` attached to vmnetd --bus session, against the same
+    command reading libvirt (VMNET_DBUS_BUS=none) and the floor; and a long-lived host's refresh, both
+    ways. Returns 1 when the attached output differs from the direct one."""
+    d = Vmnetd([a.vmnetd, "--connect", uri, "--bus", "session", "--config", no_config, "--verbose"],
+               {"DBUS_SESSION_BUS_ADDRESS": address})
+    daemons.append(d)
+    d.log.wait(r"pass \d+ done")
+    cmd = [a.vmnet, "--connect", uri, "get-vmnetworkadapter", "--all", "--output", "json"]
+    build = os.path.dirname(os.path.dirname(os.path.dirname(a.vmnet)))     # BUILD/examples/vmnet/vmnet
+    gi_path = os.environ.get("GI_TYPELIB_PATH", os.path.join(build, "introspection"))
+    attached = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "VMNET_DBUS_BUS": "session",
+                "GI_TYPELIB_PATH": gi_path}
+    direct = {**os.environ, "VMNET_DBUS_BUS": "none", "GI_TYPELIB_PATH": gi_path}
+    deadline = time.monotonic() + 600
+    while True:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=1200,
+                           env={**attached, "G_MESSAGES_DEBUG": "Vmnet"})
+        if p.returncode == 0 and "from vmnetd" in p.stdout + p.stderr:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the CLI did not attach to vmnetd: " + (p.stdout + p.stderr)[-2000:])
+        time.sleep(1)
+    status = 0
+    out_t = subprocess.run(cmd, capture_output=True, text=True, check=True, env=attached).stdout
+    out_e = subprocess.run(cmd, capture_output=True, text=True, check=True, env=direct).stdout
+    if out_t != out_e:
+        print("dbus-bench: the attached CLI's output differs from the direct one")
+        status = 1
+    times = {k: [] for k in ("a", "e", "t")}
+    for _ in range(a.runs):
+        times["a"].append(timed([floor, uri])[0])
+        times["e"].append(timed(cmd, env=direct)[0])
+        times["t"].append(timed(cmd, env=attached)[0])
+    refresh = {}
+    for how, env in (("attached", attached), ("direct", direct)):
+        p = timed(["/usr/bin/python3", "-c", REFRESH, uri, str(a.runs), how], env=env)[1]
+        refresh[how] = [float(x) for x in p.stdout.split()]
+    d.stop()
+    daemons.remove(d)
+    ta = med(times["a"])
+    load = " ".join(open("/proc/loadavg").read().split()[:3])
+    print(f"\n### attached to vmnetd: {n} defined domains, {2 * n} adapters; median of {a.runs}; load {load}")
+    print("\n| read every VM network adapter | time | × (a) |")
+    print("|---|---|---|")
+    for label, t in (("(a) naive C floor (a process)", ta),
+                     ("(e) `vmnet get-vmnetworkadapter --all --output json`, `VMNET_DBUS_BUS=none` (reads libvirt)",
+                      med(times["e"])),
+                     ("(t) the same command attached to vmnetd (`VMNET_DBUS_BUS=session`: one GetModel)",
+                      med(times["t"])),
+                     ("a VmnetHost's refresh, direct (python3 process, in-process time)", med(refresh["direct"])),
+                     ("a VmnetHost's refresh, attached (one GetModel)", med(refresh["attached"]))):
+        print(f"| {label} | {t * 1000:.1f} ms | {t / ta:.3f} |")
+    sys.stdout.flush()
+    return status
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("vmnetd")
@@ -323,6 +397,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--events", type=int, default=5)
     ap.add_argument("--no-polkit", action="store_true")
+    ap.add_argument("--attached", action="store_true",
+                    help="only the CLI attached to vmnetd against direct and the floor (attached_rows)")
     a = ap.parse_args()
     a.vmnetd, a.vmnet = os.path.abspath(a.vmnetd), os.path.abspath(a.vmnet)
     sizes = sorted(set(a.domains or [1000]))
@@ -366,7 +442,7 @@ def main():
                                 f"--address=unix:path={tmp}/session-bus"],
                                stdout=subprocess.PIPE, text=True)
         address = bus.stdout.readline().strip()
-        if a.no_polkit:
+        if a.no_polkit or a.attached:
             pk, why = None, "--no-polkit"
         else:
             pk, why = polkit_stack(tmp, uri, a.vmnet)
@@ -378,6 +454,9 @@ def main():
             subprocess.run(["/usr/bin/python3", os.path.join(HERE, "populate.py"), uri, str(n), "--prune"],
                            check=True, timeout=3600)
             load = " ".join(open("/proc/loadavg").read().split()[:3])
+            if a.attached:
+                status |= attached_rows(a, uri, n, floor, address, no_config, daemons)
+                continue
 
             # --bus none: memory, and libvirt call -> pass done.
             d = Vmnetd([a.vmnetd, "--connect", uri, "--bus", "none", "--config", no_config, "--verbose"])

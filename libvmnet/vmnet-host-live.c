@@ -300,6 +300,11 @@ vmnet_host_live_stop (VmnetHost *self)
  * themselves, and #VmnetHost::refreshed says when. Nothing is polled. If
  * libvirt goes away, #VmnetHost:live turns %FALSE.
  *
+ * A host attached to vmnetd (#VmnetHost:attached) follows vmnetd's
+ * `ModelChanged` signal instead, in the host's context, and reads vmnetd's
+ * model once per newer one; while vmnetd is off the bus it follows
+ * libvirt's events, and it attaches again when vmnetd is back.
+ *
  * Events arrive through GLib's global-default main context (the one
  * libvirt-glib runs libvirt's event loop on), which must be iterated; the
  * host changes in its own context.

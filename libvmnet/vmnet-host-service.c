@@ -228,15 +228,24 @@ vmnet_host_service_detach (VmnetHost *self, const gchar *why)
   g_mutex_unlock (&service->lock);
 }
 
-/* Errors that say vmnetd is not there (or does not have the method): the
- * caller goes to libvirt instead. */
-gboolean
-vmnet_host_service_unserved (const GError *error)
+/* Errors that say vmnetd is not there. */
+static gboolean
+is_gone (const GError *error)
 {
   return g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
-         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+}
+
+/* Errors that say vmnetd did not take the call: it is gone, or it has no
+ * such method or object (an older vmnetd; an object it does not show this
+ * caller, or not yet). The caller goes to libvirt instead. */
+gboolean
+vmnet_host_service_unserved (const GError *error)
+{
+  return is_gone (error) || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE);
 }
 
 /* The host read from vmnetd's model; any thread. An error means the read
@@ -261,7 +270,7 @@ vmnet_host_service_read (VmnetHost     *self,
                                        cancellable, error);
   if (!reply)
     {
-      if (error && vmnet_host_service_unserved (*error))
+      if (error && is_gone (*error))
         vmnet_host_service_detach (self, (*error)->message);
       return NULL;
     }
@@ -304,7 +313,8 @@ vmnet_host_service_apply (VmnetHost *self, VmnetSnapshot *snap)
   if (snap->service_host)
     {
       take_host (service, snap->service_host);
-      service->generation = MAX (service->generation, snap->service_generation);
+      /* Not the highest seen: a restarted vmnetd counts from the start again. */
+      service->generation = snap->service_generation;
     }
   attached = service->attached;
   g_mutex_unlock (&service->lock);
@@ -383,9 +393,9 @@ vmnet_host_service_call (VmnetHost     *self,
                                        flags, G_MAXINT, cancellable, error);
   if (reply)
     return TRUE;
-  if (error && vmnet_host_service_unserved (*error))
+  if (error && is_gone (*error))
     vmnet_host_service_detach (self, (*error)->message);
-  else if (error)
+  else if (error && !vmnet_host_service_unserved (*error))
     g_dbus_error_strip_remote_error (*error);
   return FALSE;
 }

@@ -274,7 +274,7 @@ connect_host (VmnetReconciler *self)
   vmnet_libvirt_event_loop_register ();
   g_async_initable_new_async (VMNET_TYPE_HOST, G_PRIORITY_DEFAULT, self->cancellable, host_ready,
                               g_object_ref (self), "uri", self->uri, "host-root", self->host_root,
-                              /* vmnetd serves this host: it reads libvirt itself */
+                              /* the reconciler reads libvirt itself (vmnetd serves what it reads) */
                               "use-service", FALSE, NULL);
 }
 
