@@ -13,10 +13,14 @@ G_BEGIN_DECLS
 /* The object kinds below the root, one subtree each. */
 #define N_KINDS 4
 
+typedef struct _VmnetdModel VmnetdModel;
+
 struct _VmnetdBus {
   GBusType          bus_type;
   guint             owner_id;
   GDBusConnection  *connection;   /* once the bus is acquired */
+  GMainContext     *context;      /* where everything below is used */
+  guint             filter_id;    /* introspect_filter's */
   guint             object_ids[2];
   guint             subtree_ids[N_KINDS];
   GHashTable       *objects;      /* path -> Exported, the host's among them */
@@ -27,6 +31,7 @@ struct _VmnetdBus {
   guint             rules_timeout;
   VmnetHost        *host;         /* the one last synced, or NULL */
   guint             pass;         /* marks what the running sync has seen */
+  VmnetdModel      *model;        /* Host.GetModel's (vmnetd-dbus-model.c) */
 };
 
 /* One permission libvirt would check, with its attributes. */
@@ -48,8 +53,36 @@ typedef struct {
 
 typedef void (*AuthorizedFunc) (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer data);
 
+/* A caller, and what it sees. */
+typedef struct _Peer Peer;
+typedef void (*PeerFunc) (VmnetdBus *self, Peer *peer, gpointer data);
+
 /* vmnetd-dbus.c */
+extern const gchar *const vmnetd_kinds[N_KINDS];
+AuthCheck   *auth_check_new   (const gchar        *permission,
+                               const gchar        *object,
+                               const gchar *const *details);
 void         auth_check_free  (AuthCheck *c);
+gchar       *visibility_key   (const gchar        *permission,
+                               const gchar *const *details);
+Peer        *peer_get         (VmnetdBus   *self,
+                               const gchar *name);
+gint         peer_sees        (Peer        *p,
+                               const gchar *key);
+gboolean     peer_sees_all    (Peer        *p);
+void         peer_when_checks (VmnetdBus      *self,
+                               Peer           *p,
+                               GPtrArray      *keys,
+                               GPtrArray      *checks,
+                               PeerFunc        func,
+                               gpointer        data,
+                               GDestroyNotify  data_free);
+void         announce         (VmnetdBus   *self,
+                               Exported    *e,
+                               const gchar *from,
+                               const gchar *interface,
+                               const gchar *member,
+                               GVariant    *params);
 void         add_check        (GPtrArray          *checks,
                                const gchar        *permission,
                                const gchar        *object,
@@ -85,5 +118,22 @@ gboolean handle_set_num_vfs   (VmnetDBusNetAdapterSriov *iface,
                                GDBusMethodInvocation    *invocation,
                                guint                     num_vfs,
                                VmnetdBus                *self);
+
+/* vmnetd-dbus-introspect.c */
+GDBusMessage *introspect_filter (GDBusConnection *connection,
+                                 GDBusMessage    *message,
+                                 gboolean         incoming,
+                                 gpointer         user_data);
+
+/* vmnetd-dbus-model.c: Host.GetModel and Host.ModelChanged */
+VmnetdModel *vmnetd_model_new     (void);
+void         vmnetd_model_free    (VmnetdModel *model);
+void         model_sync           (VmnetdBus   *self,
+                                   VmnetHost   *host,
+                                   Exported    *host_e);
+void         model_rules_changed  (VmnetdBus   *self);
+gboolean     handle_get_model     (VmnetDBusHost         *iface,
+                                   GDBusMethodInvocation *invocation,
+                                   VmnetdBus             *self);
 
 G_END_DECLS

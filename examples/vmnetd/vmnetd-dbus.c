@@ -29,7 +29,7 @@
 static const gchar *const rules_dirs[] = { "/etc/polkit-1/rules.d", "/usr/share/polkit-1/rules.d" };
 
 /* The object kinds below the root, one subtree each. */
-static const gchar *const kinds[N_KINDS] = { "Switch", "NetAdapterSriov", "VirtualFunction", "NetworkAdapter" };
+const gchar *const vmnetd_kinds[N_KINDS] = { "Switch", "NetAdapterSriov", "VirtualFunction", "NetworkAdapter" };
 
 
 
@@ -42,7 +42,7 @@ auth_check_free (AuthCheck *c)
   g_free (c);
 }
 
-static AuthCheck *
+AuthCheck *
 auth_check_new (const gchar *permission, const gchar *object, const gchar *const *details)
 {
   AuthCheck *c = g_new0 (AuthCheck, 1);
@@ -93,12 +93,19 @@ exported_free (Exported *e)
   g_free (e);
 }
 
+/* What a caller's answer for @permission with @details is kept under. */
+gchar *
+visibility_key (const gchar *permission, const gchar *const *details)
+{
+  g_autofree gchar *joined = g_strjoinv ("\x1f", (gchar **) details);
+  return g_strconcat (permission, "\x1f", joined, NULL);
+}
+
 /* Sets what libvirt checks before it shows the object to a caller. */
 static void
 set_visibility (Exported *e, const gchar *permission, const gchar *object, const gchar *const *details)
 {
-  g_autofree gchar *joined = g_strjoinv ("\x1f", (gchar **) details);
-  g_autofree gchar *key = g_strconcat (permission, "\x1f", joined, NULL);
+  g_autofree gchar *key = visibility_key (permission, details);
 
   if (g_strcmp0 (key, e->visible_key) == 0)
     return;
@@ -187,8 +194,6 @@ typedef enum {
   PEER_ASKS_POLKIT,
 } PeerMode;
 
-typedef struct _Peer Peer;
-typedef void (*PeerFunc) (VmnetdBus *self, Peer *peer, gpointer data);
 
 struct _Peer {
   gchar      *name;        /* unique bus name */
@@ -246,7 +251,7 @@ peer_free (Peer *p)
 }
 
 /* 1: @peer sees what @key stands for, 0: it does not, -1: not decided yet. */
-static gint
+gint
 peer_sees (Peer *p, const gchar *key)
 {
   switch (p->mode)
@@ -264,6 +269,13 @@ peer_sees (Peer *p, const gchar *key)
         default:          return -1;
         }
     }
+}
+
+/* Whether @p sees everything (root, or a session bus) without polkit. */
+gboolean
+peer_sees_all (Peer *p)
+{
+  return p->mode == PEER_SEES_ALL;
 }
 
 static void ask_pump (VmnetdBus *self);
@@ -360,20 +372,39 @@ peer_run (VmnetdBus *self, Peer *p)
     }
 }
 
+/* Runs @func once what @p sees of each of @keys (with the @checks that
+ * decide them, as many) is decided. */
+void
+peer_when_checks (VmnetdBus *self, Peer *p, GPtrArray *keys, GPtrArray *checks, PeerFunc func, gpointer data,
+                  GDestroyNotify data_free)
+{
+  Waiter *w = g_new0 (Waiter, 1);
+
+  w->keys = g_ptr_array_new_full (keys->len, g_free);
+  w->func = func;
+  w->data = data;
+  w->data_free = data_free;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_ptr_array_add (w->keys, g_strdup (g_ptr_array_index (keys, i)));
+      peer_want (self, p, g_ptr_array_index (keys, i), g_ptr_array_index (checks, i));
+    }
+  g_queue_push_tail (&p->waiters, w);
+  ask_pump (self);
+  peer_run (self, p);
+}
+
 /* Runs @func once what @p sees of @e (all objects when %NULL) is decided. */
 static void
 peer_when (VmnetdBus *self, Peer *p, Exported *e, PeerFunc func, gpointer data, GDestroyNotify data_free)
 {
-  Waiter *w = g_new0 (Waiter, 1);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GPtrArray) checks = g_ptr_array_new ();
 
-  w->keys = g_ptr_array_new_with_free_func (g_free);
-  w->func = func;
-  w->data = data;
-  w->data_free = data_free;
   if (e)
     {
-      g_ptr_array_add (w->keys, g_strdup (e->visible_key));
-      peer_want (self, p, e->visible_key, e->visible);
+      g_ptr_array_add (keys, e->visible_key);
+      g_ptr_array_add (checks, e->visible);
     }
   else
     {
@@ -383,14 +414,11 @@ peer_when (VmnetdBus *self, Peer *p, Exported *e, PeerFunc func, gpointer data, 
       g_hash_table_iter_init (&iter, self->objects);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
-          Exported *o = value;
-          g_ptr_array_add (w->keys, g_strdup (o->visible_key));
-          peer_want (self, p, o->visible_key, o->visible);
+          g_ptr_array_add (keys, ((Exported *) value)->visible_key);
+          g_ptr_array_add (checks, ((Exported *) value)->visible);
         }
     }
-  g_queue_push_tail (&p->waiters, w);
-  ask_pump (self);
-  peer_run (self, p);
+  peer_when_checks (self, p, keys, checks, func, data, data_free);
 }
 
 typedef struct {
@@ -436,7 +464,7 @@ peer_vanished (GDBusConnection *connection, const gchar *name, gpointer user_dat
 
 /* The caller @name, known from its first call on: it gets the signals for
  * the objects it sees until it leaves the bus. */
-static Peer *
+Peer *
 peer_get (VmnetdBus *self, const gchar *name)
 {
   Peer *p = g_hash_table_lookup (self->peers, name);
@@ -502,7 +530,7 @@ signal_send (VmnetdBus *self, Peer *p, gpointer data)
     g_debug ("signal %s to %s: %s", s->member, p->name, error->message);
 }
 
-static void
+void
 announce (VmnetdBus *self, Exported *e, const gchar *from, const gchar *interface, const gchar *member,
           GVariant *params)
 {
@@ -828,6 +856,8 @@ vmnetd_bus_sync (VmnetdBus *self, VmnetHost *host)
         announce_removed (self, e);
       g_hash_table_iter_remove (&iter);
     }
+  /* Before any method's reply: GetModel right after it shows the change. */
+  model_sync (self, host, host_e);
 }
 
 /* When polkit's rules change, what each caller sees is asked again; it is
@@ -905,6 +935,7 @@ rules_changed_later (gpointer user_data)
         }
       peer_when (self, p, NULL, reseen, before, (GDestroyNotify) g_hash_table_unref);
     }
+  model_rules_changed (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -1192,8 +1223,8 @@ subtree_enumerate (GDBusConnection *connection, const gchar *sender, const gchar
       if (strncmp (object, path, n) == 0 && object[n] == '/' && peer_sees (p, ((Exported *) value)->visible_key) == 1)
         g_ptr_array_add (nodes, g_strdup (object + n + 1));
     }
-  /* This answer cannot wait for polkit: a caller new to vmnetd is listed
-   * what it sees once polkit has answered, on its next call. */
+  /* Introspect comes to introspect_filter (vmnetd-dbus-introspect.c), which
+   * waits for polkit; this answer cannot: what is decided. */
   if (p)
     peer_when (self, p, NULL, nothing, NULL, NULL);
   g_ptr_array_add (nodes, NULL);
@@ -1294,6 +1325,7 @@ on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_d
   g_autoptr(GError) error = NULL;
 
   g_set_object (&self->connection, connection);
+  self->filter_id = g_dbus_connection_add_filter (connection, introspect_filter, self, NULL);
   self->object_ids[0] = g_dbus_connection_register_object (connection, VMNETD_OBJECT_ROOT, manager->interfaces[0],
                                                            &manager_vtable, self, NULL, &error);
   if (!self->object_ids[0])
@@ -1305,9 +1337,9 @@ on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_d
   if (!self->object_ids[1])
     g_warning ("cannot serve %s/Host: %s", VMNETD_OBJECT_ROOT, error->message);
   g_clear_error (&error);
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (vmnetd_kinds); i++)
     {
-      g_autofree gchar *path = g_strconcat (VMNETD_OBJECT_ROOT "/", kinds[i], NULL);
+      g_autofree gchar *path = g_strconcat (VMNETD_OBJECT_ROOT "/", vmnetd_kinds[i], NULL);
 
       self->subtree_ids[i] = g_dbus_connection_register_subtree (connection, path, &subtree_vtable,
                                                                  G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES,
@@ -1346,6 +1378,7 @@ vmnetd_bus_new (GBusType bus_type)
 
   register_errors ();
   self->bus_type = bus_type;
+  self->context = g_main_context_ref_thread_default ();
   self->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) exported_free);
   self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) peer_free);
   g_queue_init (&self->asks);
@@ -1354,6 +1387,8 @@ vmnetd_bus_new (GBusType bus_type)
                 "hypervisor-version", "", "libvirt-version", "", "iov-support", "unknown",
                 "iov-support-reasons", none, NULL);
   g_signal_connect (host_iface, "handle-new-switch", G_CALLBACK (handle_new_switch), self);
+  g_signal_connect (host_iface, "handle-get-model", G_CALLBACK (handle_get_model), self);
+  self->model = vmnetd_model_new ();
   host = lookup_or_add (self, VMNETD_OBJECT_ROOT "/Host", NULL, host_iface, &created);
   set_visibility (host, "connect.getattr", "the host", (const gchar *const[]) { "connect_driver", "", NULL });
   self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1381,6 +1416,7 @@ vmnetd_bus_free (VmnetdBus *self)
   g_bus_unown_name (self->owner_id);
   if (self->connection)
     {
+      g_dbus_connection_remove_filter (self->connection, self->filter_id);
       for (guint i = 0; i < G_N_ELEMENTS (self->object_ids); i++)
         if (self->object_ids[i])
           g_dbus_connection_unregister_object (self->connection, self->object_ids[i]);
@@ -1394,7 +1430,9 @@ vmnetd_bus_free (VmnetdBus *self)
   g_hash_table_unref (self->peers);
   g_queue_clear_full (&self->asks, (GDestroyNotify) ask_free);
   g_hash_table_unref (self->objects);
+  vmnetd_model_free (self->model);
   g_clear_object (&self->connection);
   g_clear_object (&self->host);
+  g_main_context_unref (self->context);
   g_free (self);
 }

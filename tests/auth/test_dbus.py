@@ -29,6 +29,10 @@ BUS_NAME = "org.libvmnet.Vmnet1"
 ROOT = "/org/libvmnet/Vmnet1"
 IFACE = "org.libvmnet.Vmnet1."
 USERS = ["vmnt-alice", "vmnt-bob", "vmnt-carol"]
+# Host.GetModel's model (libvmnet/vmnet-model-private.h, VMNET_MODEL_VARIANT_TYPE, version 1).
+MODEL_TYPE = ("(ua(msmsmsmsxmsbiiimsiia(msimsimsmsiiimsiimsmsi))a(msimsmsmsbbmsmsiiiibimsmsmsba(iimsmsms))"
+              "a(msmsimsa(msmsmsmsmsmsbuuuiubibbbbimsmsmsmsmsii(bttb)msbiimsmsbm(msmsiubii)iiia(iimsmsms)imas))"
+              "a(iimsmsms))")
 VM_OPS = ["Read VM configuration", "Create or change VMs", "Start and stop VMs", "Take snapshots",
           "Interact with VMs", "Migrate VMs"]
 
@@ -591,6 +595,31 @@ class DBusTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         return eval(p.stdout.splitlines()[0].split(" ", 1)[1])  # the repr of plain dicts, lists, numbers
 
+    @staticmethod
+    def decode_model(generation, host, data):
+        """GetModel's reply as a client reads it: (generation, host, {VM: {adapter: (MAC, IovWeight)}}, model)."""
+        model = GLib.Variant.new_from_bytes(GLib.VariantType(MODEL_TYPE), GLib.Bytes.new(bytes(data)), False)
+        assert model.is_normal_form()
+        version, pfs, switches, vms, checks = model.unpack()
+        assert version == 1
+        adapters = {vm[0]: {a[2]: (a[3], a[7]) for a in vm[4]} for vm in vms}
+        return generation, host, adapters, (pfs, switches, vms, checks)
+
+    def get_model(self):
+        reply = self.bus.call_sync(BUS_NAME, ROOT + "/Host", IFACE + "Host", "GetModel", None,
+                                   GLib.VariantType("(ta{sv}ay)"), Gio.DBusCallFlags.NONE, 30000, None)
+        generation = reply.get_child_value(0).get_uint64()
+        host = reply.get_child_value(1).unpack()
+        data = reply.get_child_value(2).get_data_as_bytes().get_data()
+        return self.decode_model(generation, host, data)
+
+    def user_model(self, user):
+        """GetModel as @user: (generation, host, {VM: {adapter: (MAC, IovWeight)}})."""
+        p = self.as_user(user, "/usr/bin/python3", "-c", GET_MODEL)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        generation, data = p.stdout.split()
+        return self.decode_model(int(generation), None, bytes.fromhex(data))[:3]
+
     def test_9_each_user_sees_what_libvirt_shows_them(self):
         alice_path = self.adapter_path("alice-vm")
         bob_path = self.adapter_path("bob-vm")
@@ -628,6 +657,15 @@ class DBusTest(unittest.TestCase):
         self.assertEqual(listed["vmnt-alice"], {alice_path.rsplit("/", 1)[1]})
         self.assertEqual(listed["vmnt-bob"], set())
         self.assertEqual(listed[None], {alice_path.rsplit("/", 1)[1], bob_path.rsplit("/", 1)[1]})
+        # A walk of the tree from its root as a connection's first calls lists the same (the
+        # answer waits for polkit).
+        for user in ("vmnt-alice", "vmnt-bob", None):
+            p = self.as_user(user, "/usr/bin/python3", "-c", INTROSPECT_FIRST)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            kinds, adapters = p.stdout.splitlines()
+            self.assertEqual(set(kinds.split()), {"Host", "Switch", "NetAdapterSriov", "VirtualFunction",
+                                                  "NetworkAdapter"})
+            self.assertEqual(set(adapters.split()), listed[user], user)
         self.assert_alive()
 
     def test_10_signals_reach_only_who_sees_the_object(self):
@@ -885,6 +923,77 @@ class DBusTest(unittest.TestCase):
                 proc.wait()
         self.assert_alive()
 
+    def test_11_get_model_matches_direct_read(self):
+        generation, host, adapters, (pfs, switches, vms, checks) = self.get_model()
+        direct = Vmnet.Host.new_for_uri(self.uri, None)
+        self.assertGreaterEqual(generation, 1)
+        self.assertTrue(host["Connected"])
+        self.assertEqual(host["Uri"], self.uri)
+        self.assertEqual(host["ComputerName"], direct.get_computer_name())
+        self.assertEqual(host["LibvirtVersion"], direct.get_libvirt_version())
+        self.assertEqual(host["HostRoot"], direct.get_host_root() or "")
+        expected = {vm.get_name(): {a.get_name(): (a.get_mac_address(), a.get_iov_weight())
+                                    for a in vm.get_network_adapters()} for vm in direct.get_vms()}
+        self.assertEqual(adapters, expected)
+        self.assertIn("alice-vm", adapters)
+        self.assertEqual(sorted(sw[0] for sw in switches), sorted(sw.get_name() for sw in direct.get_switches()))
+        self.assertIn("DMA remapping (IOMMU)", [c[2] for c in checks])
+        # The same bytes again while nothing changes.
+        self.assertEqual(self.get_model()[:3], (generation, host, adapters))
+        self.assert_alive()
+
+    def test_12_get_model_holds_what_each_user_sees(self):
+        root_generation, _, everything, _ = self.get_model()
+        for user, expected in (("vmnt-alice", {"alice-vm"}), ("vmnt-carol", {"alice-vm"})):
+            with self.subTest(user=user):
+                generation, _, adapters = self.user_model(user)
+                self.assertEqual(set(adapters), expected)
+                self.assertEqual(generation, root_generation)
+                for vm in expected:
+                    self.assertEqual(adapters[vm], everything[vm])
+        # bob, granted nothing, does not see the host: as for any object he does not see.
+        p = self.as_user("vmnt-bob", "/usr/bin/python3", "-c", GET_MODEL)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("org.freedesktop.DBus.Error.UnknownMethod", p.stderr)
+        self.assert_alive()
+
+    def test_13_model_changes_through_libvirt_and_methods(self):
+        before = self.get_model()[0]
+        seen = []
+        loop = GLib.MainLoop()
+
+        def on_signal(conn, sender, obj, iface, signal, params):
+            seen.append(params.unpack()[0])
+            loop.quit()
+
+        sub = self.bus.signal_subscribe(BUS_NAME, IFACE + "Host", "ModelChanged", ROOT + "/Host", None,
+                                        Gio.DBusSignalFlags.NONE, on_signal)
+        try:
+            # Straight through libvirt: the pass that follows changes the model once.
+            self.cli("set-vmnetworkadapter", "--vm-name", "bob-vm", "--iov-weight", "31")
+            GLib.timeout_add_seconds(20, loop.quit)
+            loop.run()
+            self.assertTrue(seen, "no ModelChanged:\n" + self.vmnetd_output()[-3000:])
+            generation, _, adapters, _ = self.get_model()
+            self.assertGreater(generation, before)
+            self.assertEqual(generation, seen[-1])
+            self.assertEqual(list(adapters["bob-vm"].values())[0][1], 31)
+            # Through vmnetd: GetModel right after the reply shows the change.
+            for weight in (32, 33):
+                rc, err = self.call_as(None, self.adapter_path("bob-vm"), "{'IovWeight': <uint32 %d>}" % weight)
+                self.assertEqual(rc, 0, err)
+                after, _, adapters, _ = self.get_model()
+                self.assertEqual(list(adapters["bob-vm"].values())[0][1], weight)
+                self.assertGreater(after, generation)
+                generation = after
+            # Each change one generation, whoever made it.
+            ctx = GLib.MainContext.default()
+            while ctx.pending():
+                ctx.iteration(False)
+            self.assertEqual(seen, list(range(seen[0], generation + 1)))
+        finally:
+            self.bus.signal_unsubscribe(sub)
+        self.assert_alive()
 
 # Run as root in the bus's namespace: a live host attached to vmnetd, answering commands on stdin.
 ATTACHED_CLIENT = """
@@ -950,6 +1059,24 @@ xml = bus.call_sync("%s", "%s/NetworkAdapter", "org.freedesktop.DBus.Introspecta
                     Gio.DBusCallFlags.NONE, 30000, None).unpack()[0]
 print(" ".join(n.path for n in Gio.DBusNodeInfo.new_for_xml(xml).nodes))
 """ % (BUS_NAME, ROOT, BUS_NAME, ROOT)
+# Run as a test user, the connection's first calls: Introspect on the root, then below NetworkAdapter.
+INTROSPECT_FIRST = """
+from gi.repository import Gio
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+for path in ("%s", "%s/NetworkAdapter"):
+    xml = bus.call_sync("%s", path, "org.freedesktop.DBus.Introspectable", "Introspect", None, None,
+                        Gio.DBusCallFlags.NONE, 30000, None).unpack()[0]
+    print(" ".join(n.path for n in Gio.DBusNodeInfo.new_for_xml(xml).nodes))
+""" % (ROOT, ROOT, BUS_NAME)
+
+# Run as a test user: Host.GetModel, printed as "GENERATION HEX-OF-THE-MODEL".
+GET_MODEL = """
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
+reply = bus.call_sync("%s", "%s/Host", "%sHost", "GetModel", None, GLib.VariantType("(ta{sv}ay)"),
+                      Gio.DBusCallFlags.NONE, 30000, None)
+print(reply.get_child_value(0).get_uint64(), reply.get_child_value(2).get_data_as_bytes().get_data().hex())
+""" % (BUS_NAME, ROOT, IFACE)
 
 
 if __name__ == "__main__":
