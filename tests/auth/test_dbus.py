@@ -822,7 +822,15 @@ class DBusTest(unittest.TestCase):
         self.assertTrue(os.readlink(f"/proc/{pid}/exe").endswith("libvirtd"), "libvirtd.pid is not libvirtd")
         return pid
 
+    def assert_attached(self, user):
+        """The CLI, as @user, reads vmnetd's model (its debug messages say so)."""
+        p = self.vmnet_in_ns(user, "--verbose", "get-vmhost")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("from vmnetd", p.stdout + p.stderr)
+        self.assertNotIn("reading libvirt", p.stdout + p.stderr)
+
     def test_11a_attached_read_makes_no_libvirt_call(self):
+        self.assert_attached(None)
         direct = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--all", "--output", "json",
                                   env={"VMNET_DBUS_BUS": "none"})
         self.assertEqual(direct.returncode, 0, direct.stderr)
@@ -830,22 +838,23 @@ class DBusTest(unittest.TestCase):
         os.kill(pid, signal.SIGSTOP)
         try:
             # libvirtd answers nothing now: a read that reached it would hang until the timeout.
-            served = self.vmnet_in_ns(None, "--verbose", "get-vmnetworkadapter", "--all", "--output", "json",
-                                      timeout=20)
+            served = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--all", "--output", "json", timeout=20)
             with self.assertRaises(subprocess.TimeoutExpired):
                 self.vmnet_in_ns(None, "get-vmnetworkadapter", "--all", "--output", "json",
                                  env={"VMNET_DBUS_BUS": "none"}, timeout=3)
         finally:
             os.kill(pid, signal.SIGCONT)
         self.assertEqual(served.returncode, 0, served.stderr)
-        self.assertIn("from vmnetd", served.stderr)
-        self.assertEqual(json.loads(served.stdout), json.loads(direct.stdout))
+        self.assertEqual(served.stdout, direct.stdout)
+        self.assertEqual({a["VMName"] for a in json.loads(served.stdout)}, {"alice-vm", "bob-vm"})
         self.assert_alive()
 
     def test_11b_write_through_vmnetd_then_read(self):
         p = self.vmnet_in_ns(None, "--verbose", "set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "44")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertNotIn("through libvirt", p.stderr)
+        self.assertIn("from vmnetd", p.stdout + p.stderr)
+        self.assertNotIn("through libvirt", p.stdout + p.stderr)
+        self.assertNotIn("reading libvirt", p.stdout + p.stderr)
         # In libvirt, and in the next served read (libvirtd stopped meanwhile).
         self.assertEqual(self.direct_adapter("alice-vm").get_iov_weight(), 44)
         pid = self.libvirtd_pid()
@@ -866,20 +875,31 @@ class DBusTest(unittest.TestCase):
         self.assert_alive()
 
     def test_11c_a_user_sees_their_vms_through_vmnetd(self):
-        for user, expected in (("vmnt-alice", ["alice-vm"]), ("vmnt-bob", [])):
+        for user, expected in (("vmnt-alice", ["alice-vm"]), ("vmnt-carol", ["alice-vm"])):
             with self.subTest(user=user):
-                served = self.vmnet_in_ns(user, "--verbose", "get-vmnetworkadapter", "--all", "--output", "json")
+                self.assert_attached(user)
+                served = self.vmnet_in_ns(user, "get-vmnetworkadapter", "--all", "--output", "json")
                 direct = self.vmnet_in_ns(user, "get-vmnetworkadapter", "--all", "--output", "json",
                                           env={"VMNET_DBUS_BUS": "none"})
                 self.assertEqual(served.returncode, 0, served.stderr)
-                self.assertIn("from vmnetd", served.stderr)
                 self.assertEqual(direct.returncode, 0, direct.stderr)
-                got = json.loads(served.stdout) if served.stdout.strip() else []
+                got, want = json.loads(served.stdout), json.loads(direct.stdout)
                 self.assertEqual(sorted({a["VMName"] for a in got}), expected)
-                self.assertEqual(served.stdout, direct.stdout)
-        # alice changes her VM through vmnetd; bob is refused as libvirt would refuse him.
+                # The host-wide SR-IOV checks in an adapter's status are vmnetd's: it reads what
+                # libvirt does not tell a user (domain capabilities); the rest is the user's own read.
+                host_wide = ("Status", "StatusDescription")
+                self.assertEqual([{k: v for k, v in a.items() if k not in host_wide} for a in got],
+                                 [{k: v for k, v in a.items() if k not in host_wide} for a in want])
+        # alice changes her VM through vmnetd; carol, who may only look, is refused by vmnetd with the
+        # exit status libvirt's refusal gives (access denied), the operation named.
         p = self.vmnet_in_ns("vmnt-alice", "set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "45")
         self.assertEqual(p.returncode, 0, p.stderr)
+        args = ("set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "46")
+        served = self.vmnet_in_ns("vmnt-carol", *args)
+        direct = self.vmnet_in_ns("vmnt-carol", *args, env={"VMNET_DBUS_BUS": "none"})
+        self.assertNotEqual(direct.returncode, 0)
+        self.assertEqual(served.returncode, direct.returncode, served.stderr + direct.stderr)
+        self.assertIn("domain.write", served.stderr)
         self.assertEqual(self.direct_adapter("alice-vm").get_iov_weight(), 45)
         self.assert_alive()
 
@@ -913,7 +933,8 @@ class DBusTest(unittest.TestCase):
             self.assertEqual(ask("attached"), ["attached", "True"])
             self.cli("set-vmnetworkadapter", "--vm-name", "alice-vm", "--iov-weight", "49")
             self.assertEqual(ask("wait 49"), ["weight", "49", "attached", "True"])
-            ask("quit")
+            proc.stdin.write("quit\n")
+            proc.stdin.close()
             proc.wait(timeout=20)
             err = proc.stderr.read()
             self.assertEqual(proc.returncode, 0, err)
