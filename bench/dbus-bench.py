@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""dbus-bench.py VMNETD VMNET [--domains N]... [--runs R] [--events E] [--no-polkit]
+"""dbus-bench.py VMNETD VMNET [--domains N]... [--runs R] [--events E] [--no-polkit] [--model-reader PATH]
 — what vmnetd's D-Bus service (doc/dbus.md) costs and gives, in one run.
 
 On a private libvirtd (tests/daemon/libvirtd-env.sh) with N defined domains (bench/populate.py),
@@ -10,6 +10,9 @@ for each N, ascending, on the same daemon:
        (s) served: bench/dbus-read.c, a process that connects to a session bus (dbus-daemon
            --session, started here) and calls GetManagedObjects on vmnetd --bus session; the
            process and the call alone are timed, first call and cached (3rd on one connection);
+       (m) served through Host.GetModel, with --model-reader (bench/dbus-model-read.c, built by
+           meson): the process (connect, call, the library's model from the reply, print), the
+           call alone (first and 3rd on a connection) and the model made from the reply;
      and, unless --no-polkit or the private polkit stack cannot run (tests/auth/polkit-env.sh,
      root only), vmnetd --bus system on that stack's system bus, read by dbus-read as root and
      as a user the authorization store lets view every VM (polkit asked once per VM on a
@@ -108,6 +111,11 @@ def timed(cmd, **kw):
 
 def call_times(stderr):
     return [float(x) for x in re.findall(r"^call \d+: ([0-9.]+)$", stderr, re.M)]
+
+
+def model_times(stderr):
+    """dbus-model-read's (seconds, bytes) per call: the model made from the reply."""
+    return [(float(t), int(b)) for t, b in re.findall(r"^model \d+: ([0-9.]+) (\d+)$", stderr, re.M)]
 
 
 def rows_of(text):
@@ -399,6 +407,7 @@ def main():
     ap.add_argument("--no-polkit", action="store_true")
     ap.add_argument("--attached", action="store_true",
                     help="only the CLI attached to vmnetd against direct and the floor (attached_rows)")
+    ap.add_argument("--model-reader", help="bench/dbus-model-read (Host.GetModel)")
     a = ap.parse_args()
     a.vmnetd, a.vmnet = os.path.abspath(a.vmnetd), os.path.abspath(a.vmnet)
     sizes = sorted(set(a.domains or [1000]))
@@ -422,6 +431,10 @@ def main():
     reader = os.path.join(tmp, "dbus-read")
     subprocess.run(["cc", "-O2", "-Wall", "-o", floor, os.path.join(HERE, "naive-floor.c"), *cflags], check=True)
     subprocess.run(["cc", "-O2", "-Wall", "-o", reader, os.path.join(HERE, "dbus-read.c"), *cflags], check=True)
+    model_reader = None
+    if a.model_reader:
+        model_reader = os.path.join(tmp, "dbus-model-read")   # where the viewer may run it
+        shutil.copy(a.model_reader, model_reader)
 
     state = tempfile.mkdtemp(prefix="libvmnet-dbus-bench-state-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     p = subprocess.run([ENV, "start", state], capture_output=True, text=True, timeout=180)
@@ -490,8 +503,15 @@ def main():
                 status = 1
             subprocess.run([a.vmnet, "--connect", uri, "get-vmnetworkadapter", "--all", "--output", "json"],
                            check=True, capture_output=True)
+            mread = [model_reader, address] if model_reader else None
+            if mread:
+                mv = subprocess.run(mread, capture_output=True, text=True, check=True).stdout
+                if rows_of(fl) != rows_of(mv):
+                    print(f"dbus-bench: GetModel rows differ from the floor's: {len(rows_of(mv))} rows")
+                    status = 1
 
-            times = {k: [] for k in ("a", "e", "s", "s_call", "s_cached")}
+            times = {k: [] for k in ("a", "e", "s", "s_call", "s_cached", "m", "m_call", "m_model", "m_cached",
+                                     "m_bytes")}
             for r in range(a.runs):
                 times["a"].append(timed([floor, uri])[0])
                 times["e"].append(timed([a.vmnet, "--connect", uri, "get-vmnetworkadapter", "--all",
@@ -499,8 +519,16 @@ def main():
                 dt, pr = timed(read)
                 times["s"].append(dt)
                 times["s_call"].append(call_times(pr.stderr)[0])
+                if mread:
+                    dt, pr = timed(mread)
+                    times["m"].append(dt)
+                    times["m_call"].append(call_times(pr.stderr)[0])
+                    times["m_model"].append(model_times(pr.stderr)[0][0])
+                    times["m_bytes"].append(model_times(pr.stderr)[0][1])
             for r in range(a.runs):
                 times["s_cached"].append(call_times(timed(read + ["3"])[1].stderr)[2])
+                if mread:
+                    times["m_cached"].append(call_times(timed(mread + ["3"])[1].stderr)[2])
             mem_s_read = mem(d.pid())
 
             sub = Subscriber(address)
@@ -529,7 +557,16 @@ def main():
                           f"rows: {vr.stderr[-500:]}")
                     status = 1
                 pk_times = {k: [] for k in ("root", "root_call", "root_cached", "viewer", "viewer_call",
-                                            "viewer_cached")}
+                                            "viewer_cached", "m_root", "m_viewer", "m_viewer_cached")}
+                m_viewer = None
+                if model_reader:
+                    m_viewer = ["nsenter", "-t", holder, "-m", "-n", "--", "runuser", "-u", VIEWER, "--",
+                                model_reader, "unix:path=/run/dbus/system_bus_socket"]
+                    vm = subprocess.run(m_viewer, capture_output=True, text=True, timeout=1200)
+                    if vm.returncode != 0 or rows_of(vm.stdout) != rows_of(fl):
+                        print(f"dbus-bench: the viewer's GetModel differs: rc {vm.returncode}, "
+                              f"{len(rows_of(vm.stdout))} rows: {vm.stderr[-500:]}")
+                        status = 1
                 for r in range(a.runs):
                     dt, pr = timed([reader, sys_addr, "3"])
                     c = call_times(pr.stderr)
@@ -541,6 +578,11 @@ def main():
                     pk_times["viewer"].append(dt - c[1] - c[2])
                     pk_times["viewer_call"].append(c[0])
                     pk_times["viewer_cached"].append(c[2])
+                    if m_viewer:
+                        pk_times["m_root"].append(call_times(timed([model_reader, sys_addr, "3"])[1].stderr)[2])
+                        c = call_times(timed(m_viewer + ["3"])[1].stderr)
+                        pk_times["m_viewer"].append(c[0])
+                        pk_times["m_viewer_cached"].append(c[2])
                 pk_mem = mem(d.pid())
                 d.stop()
                 daemons.remove(d)
@@ -559,6 +601,13 @@ def main():
             row("(s) served, session bus: dbus-read process (connect, GetManagedObjects, print)", med(times["s"]))
             row("(s) served, session bus: the GetManagedObjects call, first on a connection", med(times["s_call"]))
             row("(s) served, session bus: the call again on the same connection (3rd)", med(times["s_cached"]))
+            if mread:
+                row("(m) GetModel, session bus: dbus-model-read process (connect, call, the library's model, print)",
+                    med(times["m"]))
+                row("(m) GetModel, session bus: the call, first on a connection", med(times["m_call"]))
+                row("(m) GetModel, session bus: the call again on the same connection (3rd)", med(times["m_cached"]))
+                row(f"(m) GetModel: the library's model from the reply ({med(times['m_bytes']) / 1e6:.2f} MB, "
+                    "normal-form check and vmnet_model_from_variant)", med(times["m_model"]))
             if pk_times:
                 row("served, system bus, root: dbus-read process with one call", med(pk_times["root"]))
                 row("served, system bus, root: first call", med(pk_times["root_call"]))
@@ -568,6 +617,11 @@ def main():
                 row(f"served, system bus, {VIEWER}: first call ({n} polkit checks)", med(pk_times["viewer_call"]))
                 row(f"served, system bus, {VIEWER}: 3rd call on the connection (cached)",
                     med(pk_times["viewer_cached"]))
+                if pk_times["m_root"]:
+                    row("GetModel, system bus, root: 3rd call on the connection", med(pk_times["m_root"]))
+                    row(f"GetModel, system bus, {VIEWER}: first call ({n} polkit checks)", med(pk_times["m_viewer"]))
+                    row(f"GetModel, system bus, {VIEWER}: 3rd call on the connection (the visible set's bytes kept)",
+                        med(pk_times["m_viewer_cached"]))
 
             print(f"\n| libvirt change → subscriber's signal (session bus), median of {a.events} | "
                   "call returned → signal | call started → signal | call returned → pass done |")

@@ -14,7 +14,8 @@
 #define VF_TYPE      "(msimsimsmsiiimsiimsmsi)"
 #define PF_TYPE      "(msmsmsmsxmsbiiimsiia" VF_TYPE ")"
 #define SWITCH_TYPE  "(msimsmsmsbbmsmsiiiibimsmsmsba" CHECK_TYPE ")"
-#define PORT_TYPE    "m(msmsiubii)"
+#define PORT_TUPLE   "(msmsiubii)"
+#define PORT_TYPE    "m" PORT_TUPLE
 #define ADAPTER_TYPE "(msmsmsmsmsms" "buuuiubi" "bbbbi" "msmsmsmsms" "ii" "(bttb)msb" "iims" "msb" PORT_TYPE \
                      "iii" "a" CHECK_TYPE "imas)"
 #define VM_TYPE      "(msmsimsa" ADAPTER_TYPE ")"
@@ -106,7 +107,7 @@ adapter_to_variant (Encoder *enc, const VmnetAdapterInfo *a)
 
   port = p ? g_variant_new (PORT_TYPE, TRUE, valid (enc, p->name), valid (enc, p->bridge), p->pvid, p->n_vlans,
                             p->pvid_untagged, (gint32) p->vlan_filtering, p->default_pvid)
-           : g_variant_new_maybe (G_VARIANT_TYPE (PORT_TYPE + 1), NULL);
+           : g_variant_new_maybe (G_VARIANT_TYPE (PORT_TUPLE), NULL);
   if (a->status_description)
     {
       GVariantBuilder b;
@@ -352,7 +353,7 @@ adapter_from_variant (Decoder *dec, GVariant *value)
       VmnetPortVlanFact *p = vmnet_port_vlan_fact_new ();
       gint32 filtering;
 
-      g_variant_get (port_tuple, PORT_TYPE + 1, &p->name, &p->bridge, &p->pvid, &p->n_vlans, &p->pvid_untagged,
+      g_variant_get (port_tuple, PORT_TUPLE, &p->name, &p->bridge, &p->pvid, &p->n_vlans, &p->pvid_untagged,
                      &filtering, &p->default_pvid);
       p->vlan_filtering = enum_value (dec, VMNET_TYPE_TERNARY, filtering, "a bridge port's VLAN filtering");
       a->port_facts = p;
