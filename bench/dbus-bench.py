@@ -25,7 +25,8 @@ for each N, ascending, on the same daemon:
      vmnetd's "pass done" with --bus none and with --bus session (what serving adds to a pass);
   3. vmnetd's VmRSS/VmHWM (/proc/PID/status): --bus none after its first pass; --bus session
      after its first pass, after the reads and after the events.
-The CLI attaches to vmnetd only on the system bus (doc/dbus.md): (e) reads libvirt itself.
+The CLI attaches to vmnetd on the bus VMNET_DBUS_BUS names (system by default, doc/dbus.md); (e) is not
+told of the bench's session bus and reads libvirt itself.
 With --attached, only: the CLI attached to vmnetd --bus session (VMNET_DBUS_BUS=session) against the
 same command with VMNET_DBUS_BUS=none and the floor, and a long-lived VmnetHost's refresh both ways.
 Prints markdown tables for doc/benchmarks.md. Exit 0 ok, 1 failure (including a served read that
