@@ -34,6 +34,7 @@ struct _VmnetHost {
   VmnetModel       *model;       /* the last one read; the objects point into it */
   struct _VmnetHostLive *live;   /* following libvirt's events (vmnet-host-live.c) */
   gboolean          use_service;
+  gboolean          service_probed;
   struct _VmnetHostService *service; /* vmnetd serving this host (vmnet-host-service.c) */
 
   /* Reconciling: what is remembered per adapter between passes, and a

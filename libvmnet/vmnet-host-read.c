@@ -254,6 +254,7 @@ run_data_free (RunData *run)
 static VmnetSnapshot *
 read_any (VmnetHost *self, VmnetLibvirtConn *conn, GCancellable *cancellable, GError **error)
 {
+  vmnet_host_service_probe (self);
   if (vmnet_host_service_lost (self))
     vmnet_host_service_check (self);
   if (vmnet_host_service_attached (self))

@@ -145,7 +145,7 @@ vmnet_host_service_check (VmnetHost *self)
   return attached;
 }
 
-/* Looks for vmnetd once, before the host's first read: on the bus
+/* Looks for vmnetd once, in the host's first read (any thread): on the bus
  * $VMNET_DBUS_BUS names ("system", the default; "session"; "none" turns
  * this off), unless the host was made with #VmnetHost:use-service %FALSE or
  * reads host files of its own. A missing bus means no service. */
@@ -158,7 +158,10 @@ vmnet_host_service_probe (VmnetHost *self)
   g_autofree gchar *address = NULL;
   GDBusConnection *bus;
 
-  if (self->service || !self->use_service || self->host_root || g_strcmp0 (which, "none") == 0)
+  if (self->service_probed)
+    return;
+  self->service_probed = TRUE;
+  if (!self->use_service || self->host_root || g_strcmp0 (which, "none") == 0)
     return;
   if (g_strcmp0 (which, "session") == 0)
     type = G_BUS_TYPE_SESSION;

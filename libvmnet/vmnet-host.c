@@ -120,7 +120,6 @@ vmnet_host_initable_init (GInitable     *initable,
 
   if (!prepare_demo (self, error))
     return FALSE;
-  vmnet_host_service_probe (self);
   return vmnet_host_run_boolean (self, NULL, NULL, NULL, cancellable, error);
 }
 
@@ -150,7 +149,6 @@ vmnet_host_async_initable_init_async (GAsyncInitable      *initable,
         return;
       }
   }
-  vmnet_host_service_probe (self);
   vmnet_host_start (self, task, NULL, NULL, NULL, cancellable);
 }
 
