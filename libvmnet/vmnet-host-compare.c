@@ -248,7 +248,7 @@ vmnet_host_compare_vm (VmnetHost  *self,
  * remote destination the VF counts come from what libvirt reports: node
  * devices and the running VF pools' live definitions. Changes nothing.
  *
- * Returns: (transfer full) (element-type VmnetIovCheck): the report, or
+ * Returns: (transfer container) (element-type VmnetIovCheck): the report, or
  *   %NULL with @error set when @vm is not on @self
  *
  * Since: 0.1
