@@ -594,6 +594,18 @@ class TestCompareVm(unittest.TestCase):
         self.assertIn("how many VFs are free there cannot be told", p.stdout)
         self.assertEqual(p.stdout.count("WARNING: "), 3)
 
+    def test_move_prints_warnings_and_goes_on(self):
+        # The test driver cannot migrate: the move goes past its pre-flight and fails at Migrate.
+        p = run("-c", COMPARE_SRC, "move-vm", "--vm-name", "mixed", "--destination", COMPARE_DST)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertEqual(p.stderr.count("WARNING: "), 3)
+        self.assertLess(p.stderr.index("WARNING: "), p.stderr.index("Preflight"))
+        self.assertIn("Migrate", p.stderr)
+        p = run("-c", COMPARE_SRC, "-o", "json", "move-vm", "--vm-name", "mixed", "--destination", COMPARE_DST)
+        r = json.loads(p.stdout)
+        self.assertEqual([w["Check"] for w in r["Warnings"]], ["switch-iov-mode", "switch-free-vfs", "switch-free-vfs"])
+        self.assertEqual([ph["Phase"] for ph in r["Phases"]], ["Preflight", "Detach", "Migrate", "Rollback"])
+
     def test_errors_fail(self):
         p, r = self.report("twin")
         self.assertEqual(p.returncode, 3, p.stderr)
