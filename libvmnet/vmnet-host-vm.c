@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "vmnet-host-private.h"
+#include "vmnet-host-compare-private.h"
 #include "vmnet-error.h"
 #include "vmnet-object-private.h"
 #include "vmnet-vf-exec-private.h"
@@ -543,122 +544,6 @@ vmnet_host_start_vm_finish (VmnetHost     *self,
   return vmnet_host_run_finish_boolean (self, result, vmnet_host_start_vm_async, error);
 }
 
-/* Free VFs on the destination's switches that @vm's adapters use; -1 when
- * the destination cannot tell. */
-static gint
-destination_free_vfs (const VmnetModel *destination, GPtrArray *switches)
-{
-  gint free = 0;
-
-  for (guint i = 0; i < switches->len; i++)
-    for (guint j = 0; j < destination->switches->len; j++)
-      {
-        const VmnetSwitchInfo *info = g_ptr_array_index (destination->switches, j);
-
-        if (g_strcmp0 (info->name, g_ptr_array_index (switches, i)) != 0 || !info->iov_enabled)
-          continue;
-        if (info->iov_virtual_function_count == 0 && !info->adapter_sriov_capable)
-          return -1;
-        free += MAX (info->iov_virtual_function_count - info->iov_virtual_functions_in_use, 0);
-      }
-  return free;
-}
-
-static gboolean
-model_has_switch (const VmnetModel *model, const gchar *name)
-{
-  for (guint i = 0; i < model->switches->len; i++)
-    if (g_strcmp0 (((const VmnetSwitchInfo *) g_ptr_array_index (model->switches, i))->name, name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-model_has_vm_named (const VmnetModel *model, const gchar *name)
-{
-  for (guint i = 0; i < model->vms->len; i++)
-    if (g_strcmp0 (((const VmnetVmInfo *) g_ptr_array_index (model->vms, i))->name, name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The pre-flight over two models: every switch of @vm on the destination,
- * no VM of its name there. */
-static gboolean
-compare (const VmnetVmInfo *vm, const VmnetModel *destination, const gchar *destination_uri, gint *free_vfs,
-         GError **error)
-{
-  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
-
-  for (guint i = 0; i < vm->adapters->len; i++)
-    {
-      const VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, i);
-
-      if (!a->switch_name)
-        continue;
-      if (!model_has_switch (destination, a->switch_name))
-        {
-          g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND,
-                       "VM '%s' cannot move to '%s': it has no switch '%s' (used by adapter '%s'); "
-                       "create it there first (vmnet -c %s new-vmswitch --name %s …)",
-                       vm->name, destination_uri, a->switch_name, a->name, destination_uri, a->switch_name);
-          return FALSE;
-        }
-      g_ptr_array_add (switches, a->switch_name);
-    }
-  if (model_has_vm_named (destination, vm->name))
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_ALREADY_EXISTS,
-                   "VM '%s' cannot move to '%s': a VM of that name is there already", vm->name, destination_uri);
-      return FALSE;
-    }
-  if (free_vfs)
-    *free_vfs = destination_free_vfs (destination, switches);
-  return TRUE;
-}
-
-/**
- * vmnet_host_compare_vm:
- * @self: a #VmnetHost
- * @vm: a VM of @self
- * @destination: the host to move it to
- * @free_vfs: (out) (optional): how many VFs the destination's switches
- *   (those @vm's adapters use) have free; -1 if the destination cannot tell
- * @error: return location for a #GError
- *
- * The pre-flight of vmnet_host_move_vm(), like `Compare-VM`: fails with
- * %VMNET_ERROR_NOT_FOUND naming the switch when the destination lacks one
- * of @vm's switches, and with %VMNET_ERROR_ALREADY_EXISTS when it already
- * has a VM of that name. Changes nothing.
- *
- * Returns: %TRUE when @vm can move to @destination
- *
- * Since: 0.1
- */
-gboolean
-vmnet_host_compare_vm (VmnetHost  *self,
-                       VmnetVm    *vm,
-                       VmnetHost  *destination,
-                       gint       *free_vfs,
-                       GError    **error)
-{
-  const VmnetVmInfo *info;
-
-  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
-  g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
-  g_return_val_if_fail (VMNET_IS_HOST (destination), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  info = model_vm (self->model, vmnet_vm_get_uuid (vm));
-  if (!info)
-    {
-      g_set_error (error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "VM '%s' is not on host '%s'",
-                   vmnet_vm_get_name (vm), vmnet_host_label (self));
-      return FALSE;
-    }
-  return compare (info, destination->model, vmnet_host_get_uri (destination), free_vfs, error);
-}
-
 typedef struct {
   VmnetLibvirtConn *source;
   VmnetLibvirtConn *dest;
@@ -784,6 +669,7 @@ move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
   VmOpData *data = user_data;
   g_autoptr(VmnetSnapshot) there = NULL;
   g_autoptr(VmnetSnapshot) here = NULL;
+  g_autoptr(GPtrArray) compat = NULL;
   const VmnetVmInfo *vm;
   Migration m = { 0 };
 
@@ -796,7 +682,10 @@ move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
       return NULL;
     }
   here = read_with_vm (self, data, &vm, cancellable, error);
-  if (!here || !compare (vm, there->model, data->destination_uri, NULL, error))
+  if (!here)
+    return NULL;
+  compat = vmnet_compare_models (vm, there->model, data->destination_uri, NULL);
+  if (!vmnet_compare_report_check (compat, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -872,7 +761,8 @@ prepare_move (VmnetVm *vm, const gchar *destination_uri, const gchar *migrate_ur
  *
  * Moves a VM to another host, like `Move-VM`. First the pre-flight
  * (vmnet_host_compare_vm()): if the destination lacks a switch, nothing is
- * touched. Then the VM's VFs are unplugged (the virtio path carries the
+ * touched; its warnings (vmnet_host_compare_vm_report()) do not stop the
+ * move. Then the VM's VFs are unplugged (the virtio path carries the
  * traffic), libvirt migrates it (managed direct migration: this process
  * talks to both daemons; the VM becomes persistent on the destination and
  * leaves the source), and on the destination its adapters get VFs where VFs

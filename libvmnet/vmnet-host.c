@@ -1069,7 +1069,7 @@ vmnet_host_dup_iov_support_reasons (VmnetHost *self)
  * Every host SR-IOV check, passes included, in the order of the checklist:
  * connection, firmware and IOMMU, adapters.
  *
- * Returns: (transfer full) (element-type VmnetIovCheck): the checks
+ * Returns: (transfer container) (element-type VmnetIovCheck): the checks
  *
  * Since: 0.1
  */

@@ -61,6 +61,7 @@ typedef struct {
   gint             iov_virtual_functions_in_use;
   gint             iov_queue_pair_count;
   gint             iov_queue_pairs_in_use;
+  gchar           *iov_count_unknown; /* why libvirt cannot tell the VF count, NULL: it can */
   /* for the checks */
   gboolean         adapter_sriov_capable;
   gint             adapter_num_vfs;

@@ -49,6 +49,7 @@ vmnet_switch_info_free (VmnetSwitchInfo *info)
   g_free (info->forward_mode);
   g_free (info->iov_pool_name);
   g_free (info->iov_pf);
+  g_free (info->iov_count_unknown);
   g_free (info->adapter_link_state);
   g_free (info->adapter_aggregate);
   g_free (info->adapter_members);
@@ -422,6 +423,39 @@ description_of_netdev (Builder *b, const gchar *netdev)
   return NULL;
 }
 
+/* A pool whose PF is not among the node devices (a remote host that does
+ * not report it, the test driver): a running pool's live definition lists
+ * the VFs libvirt hands out and its connections those handed out. */
+static void
+fill_iov_from_pool (Builder *b, VmnetSwitchInfo *sw, const VmnetNetworkFact *pool)
+{
+  g_autofree gchar *no_pf = pool->pf_dev ? g_strdup_printf (" and libvirt reports no node device for its adapter %s",
+                                                            pool->pf_dev)
+                                         : g_strdup ("");
+
+  if (pool->active && pool->pool_addresses->len > 0)
+    {
+      gint held = 0;
+
+      /* In use: what the pool counts, or more where running VMs hold its VFs. */
+      for (guint i = 0; i < pool->pool_addresses->len; i++)
+        if (g_hash_table_contains (b->vf_uses, g_ptr_array_index (pool->pool_addresses, i)))
+          held++;
+      sw->iov_virtual_function_count = pool->pool_addresses->len;
+      sw->iov_queue_pair_count = sw->iov_virtual_function_count;
+      sw->iov_virtual_functions_in_use = MAX (MAX (pool->connections, 0), held);
+      sw->iov_queue_pairs_in_use = sw->iov_virtual_functions_in_use;
+      return;
+    }
+  if (!pool->active)
+    sw->iov_count_unknown = g_strdup_printf ("its VF pool '%s' is not running (libvirt lists a pool's VFs only while "
+                                             "it runs)%s", pool->name, no_pf);
+  else if (b->facts->test_driver)
+    sw->iov_count_unknown = g_strdup_printf ("libvirt's test driver lists no VFs in pool '%s'%s", pool->name, no_pf);
+  else
+    sw->iov_count_unknown = g_strdup_printf ("its running VF pool '%s' lists no VFs%s", pool->name, no_pf);
+}
+
 static void
 fill_iov (Builder *b, VmnetSwitchInfo *sw, const VmnetNetworkFact *pool)
 {
@@ -432,11 +466,18 @@ fill_iov (Builder *b, VmnetSwitchInfo *sw, const VmnetNetworkFact *pool)
   sw->iov_pf = g_strdup (pool->pf_dev);
   pf = pool->pf_dev ? g_hash_table_lookup (b->pf_by_name, pool->pf_dev) : NULL;
   if (!pf)
-    return;
+    {
+      fill_iov_from_pool (b, sw, pool);
+      return;
+    }
 
   sw->iov_virtual_function_count = pf->num_vfs;
+  /* Node devices that list no VFs of the PF (a remote host's udev that has
+   * not seen them yet): the running pool's list is what libvirt hands out. */
+  if (pf->num_vfs == 0 && !b->facts->host_facts && pool->active)
+    sw->iov_virtual_function_count = pool->pool_addresses->len;
   sw->iov_queue_pair_count = pf->vf_total_msix > 0 ? MAX (pf->vf_total_msix - pf->num_vfs, pf->num_vfs)
-                                                  : pf->num_vfs;
+                                                  : sw->iov_virtual_function_count;
   for (guint i = 0; i < pf->vfs->len; i++)
     {
       VmnetVfInfo *vf = g_ptr_array_index (pf->vfs, i);
@@ -504,6 +545,12 @@ build_switches (Builder *b, VmnetModel *model)
           sw->adapter_members = g_strdup (g_hash_table_lookup (facts->aggregate_members, bound));
           sw->adapter_sriov_capable = pf != NULL;
           sw->adapter_num_vfs = pf ? pf->num_vfs : 0;
+          /* No node device for it, but its running pool lists VFs of it. */
+          if (!pf && pool && sw->iov_virtual_function_count > 0)
+            {
+              sw->adapter_sriov_capable = TRUE;
+              sw->adapter_num_vfs = sw->iov_virtual_function_count;
+            }
           sw->adapter_link_state = g_strdup (pf ? pf->link_state : NULL);
         }
 

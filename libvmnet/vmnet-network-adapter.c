@@ -647,7 +647,7 @@ vmnet_network_adapter_get_status_description (VmnetNetworkAdapter *self)
  *
  * Every SR-IOV check made for the adapter, passes included, in checklist order.
  *
- * Returns: (transfer full) (element-type VmnetIovCheck): the checks
+ * Returns: (transfer container) (element-type VmnetIovCheck): the checks
  *
  * Since: 0.1
  */

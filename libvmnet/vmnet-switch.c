@@ -477,7 +477,7 @@ vmnet_switch_dup_iov_support_reasons (VmnetSwitch *self)
  *
  * Every SR-IOV check made for the switch, passes included, in checklist order.
  *
- * Returns: (transfer full) (element-type VmnetIovCheck): the checks
+ * Returns: (transfer container) (element-type VmnetIovCheck): the checks
  *
  * Since: 0.1
  */

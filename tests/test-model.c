@@ -285,6 +285,65 @@ test_model_remote_unknowns (void)
   g_assert_true (saw_ir);
 }
 
+/* A remote host without its PF among the node devices: the running pool's
+ * live definition (its VFs, its connections) gives the switch's VF counts;
+ * a pool that is not running leaves them unknown, saying why. */
+static void
+test_model_remote_pool_counts (void)
+{
+  const gchar *live_pool =
+    "<network connections='2'><name>sw-iov</name><forward mode='hostdev' managed='yes'><pf dev='ens9f0'/>"
+    "<address type='pci' domain='0x0000' bus='0x3b' slot='0x10' function='0x0'/>"
+    "<address type='pci' domain='0x0000' bus='0x3b' slot='0x10' function='0x2'/>"
+    "<address type='pci' domain='0x0000' bus='0x3b' slot='0x10' function='0x4'/>"
+    "</forward></network>";
+  const gchar *remote_sw = "<network><name>sw</name><forward mode='bridge'><interface dev='ens9f0'/></forward></network>";
+  const gchar *nets[] = { remote_sw, live_pool, NULL };
+  g_autoptr(VmnetHostFacts) facts = facts_from (NULL, nets, NULL);
+  g_autoptr(VmnetModel) model = NULL;
+  g_autoptr(VmnetModel) stopped = NULL;
+  VmnetSwitchInfo *sw;
+
+  facts->remote = TRUE;
+  for (guint i = 0; i < facts->networks->len; i++)
+    ((VmnetNetworkFact *) g_ptr_array_index (facts->networks, i))->active = TRUE;
+  model = vmnet_model_build (facts);
+  sw = switch_named (model, "sw");
+  g_assert_true (sw->iov_enabled);
+  g_assert_null (sw->iov_count_unknown);
+  g_assert_cmpint (sw->iov_virtual_function_count, ==, 3);
+  g_assert_cmpint (sw->iov_virtual_functions_in_use, ==, 2);
+  g_assert_true (sw->adapter_sriov_capable);
+
+  for (guint i = 0; i < facts->networks->len; i++)
+    ((VmnetNetworkFact *) g_ptr_array_index (facts->networks, i))->active = FALSE;
+  stopped = vmnet_model_build (facts);
+  sw = switch_named (stopped, "sw");
+  g_assert_cmpint (sw->iov_virtual_function_count, ==, 0);
+  g_assert_cmpstr (sw->iov_count_unknown, ==,
+                   "its VF pool 'sw-iov' is not running (libvirt lists a pool's VFs only while it runs) and libvirt "
+                   "reports no node device for its adapter ens9f0");
+}
+
+/* Without the host's files, the PF's node device (virt_functions) counts
+ * its VFs: the count is known. */
+static void
+test_model_remote_nodedev_counts (void)
+{
+  const gchar *devs[] = { pf_xml, vf_xml, net_xml, NULL };
+  const gchar *nets[] = { sw_xml, pool_xml, NULL };
+  g_autoptr(VmnetHostFacts) facts = facts_from (devs, nets, NULL);
+  g_autoptr(VmnetModel) model = NULL;
+  VmnetSwitchInfo *sw;
+
+  facts->remote = TRUE;
+  model = vmnet_model_build (facts);
+  sw = switch_named (model, "sw");
+  g_assert_null (sw->iov_count_unknown);
+  g_assert_cmpint (sw->iov_virtual_function_count, ==, 2);
+  g_assert_cmpint (sw->iov_virtual_functions_in_use, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -294,5 +353,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/model/stopped-vm-holds-no-vf", test_model_stopped_vm_holds_no_vf);
   g_test_add_func ("/vmnet/model/vlan-check", test_model_vlan_check);
   g_test_add_func ("/vmnet/model/remote-unknowns", test_model_remote_unknowns);
+  g_test_add_func ("/vmnet/model/remote-pool-counts", test_model_remote_pool_counts);
+  g_test_add_func ("/vmnet/model/remote-nodedev-counts", test_model_remote_nodedev_counts);
   return g_test_run ();
 }

@@ -353,33 +353,119 @@ need_destination (MoveOptions *o, GError **error)
 }
 
 static gboolean
+is_error (const VmnetIovCheck *c)
+{
+  return vmnet_iov_check_get_result (c) == VMNET_CHECK_RESULT_FAIL;
+}
+
+/* A compatibility report's entries as JSON: Severity (Error or Warning),
+ * Check, Message, Fix. */
+static JsonArray *
+report_json (GPtrArray *report)
+{
+  JsonArray *a = json_array_new ();
+
+  for (guint i = 0; i < report->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (report, i);
+      JsonObject *o = json_object_new ();
+
+      json_object_set_string_member (o, "Severity", is_error (c) ? "Error" : "Warning");
+      json_object_set_string_member (o, "Check",
+                                     vmnet_cli_enum_nick (VMNET_TYPE_IOV_CHECK_CODE, vmnet_iov_check_get_code (c)));
+      json_object_set_string_member (o, "Message", vmnet_iov_check_get_message (c));
+      json_object_set_string_member (o, "Fix", vmnet_iov_check_get_fix (c));
+      json_array_add_object_element (a, o);
+    }
+  return a;
+}
+
+/* Each warning of @report on a line of its own ("WARNING: …"), with its fix;
+ * on stderr where stdout is the command's result. */
+static void
+print_warnings (GPtrArray *report, gboolean to_stderr)
+{
+  for (guint i = 0; i < report->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (report, i);
+      g_autofree gchar *line = NULL;
+      g_autofree gchar *text = NULL;
+
+      if (is_error (c))
+        continue;
+      line = vmnet_iov_check_get_fix (c)
+               ? g_strdup_printf ("WARNING: %s (%s)", vmnet_iov_check_get_message (c), vmnet_iov_check_get_fix (c))
+               : g_strdup_printf ("WARNING: %s", vmnet_iov_check_get_message (c));
+      text = vmnet_cli_escape (line, VMNET_CLI_ESCAPE_TEXT);
+      if (to_stderr)
+        g_printerr ("%s\n", text);
+      else
+        g_print ("%s\n", text);
+    }
+}
+
+/* The first error of @report as @error; the others on stderr. */
+static gboolean
+report_errors (GPtrArray *report, GError **error)
+{
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < report->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (report, i);
+      g_autofree gchar *text = NULL;
+
+      if (!is_error (c))
+        continue;
+      if (first)
+        {
+          g_set_error_literal (error, VMNET_ERROR,
+                               vmnet_iov_check_get_code (c) == VMNET_IOV_CHECK_DESTINATION_VM_NAME
+                                 ? VMNET_ERROR_ALREADY_EXISTS : VMNET_ERROR_NOT_FOUND,
+                               vmnet_iov_check_get_message (c));
+          first = FALSE;
+          continue;
+        }
+      text = vmnet_cli_escape (vmnet_iov_check_get_message (c), VMNET_CLI_ESCAPE_TEXT);
+      g_printerr ("vmnet: error: %s\n", text);
+    }
+  return first;
+}
+
+static gboolean
 run_compare_vm (VmnetCli *cli, gpointer options, GError **error)
 {
   MoveOptions *o = options;
   g_autoptr(VmnetVm) vm = NULL;
   g_autoptr(VmnetHost) destination = NULL;
+  g_autoptr(GPtrArray) report = NULL;
   gint free_vfs = -1;
+  gboolean compatible = TRUE;
 
   if (!vmnet_cli_no_positional (cli, error) || !(vm = need_vm (cli, o->vm_name, error)) ||
       !need_destination (o, error))
     return FALSE;
   destination = vmnet_host_new_for_uri (o->destination, cli->cancellable, error);
-  if (!destination || !vmnet_host_compare_vm (cli->host, vm, destination, &free_vfs, error))
+  if (!destination || !(report = vmnet_host_compare_vm_report (cli->host, vm, destination, &free_vfs, error)))
     return FALSE;
+  for (guint i = 0; i < report->len; i++)
+    if (is_error (g_ptr_array_index (report, i)))
+      compatible = FALSE;
   if (cli->output == VMNET_CLI_OUTPUT_JSON)
     {
       g_autoptr(JsonObject) b = json_object_new ();
 
       json_object_set_string_member (b, "VMName", vmnet_vm_get_name (vm));
       json_object_set_string_member (b, "Destination", o->destination);
-      json_object_set_boolean_member (b, "Compatible", TRUE);
+      json_object_set_boolean_member (b, "Compatible", compatible);
       if (free_vfs >= 0)
         json_object_set_int_member (b, "DestinationFreeVFs", free_vfs);
       else
         json_object_set_null_member (b, "DestinationFreeVFs");
+      json_object_set_array_member (b, "Incompatibilities", report_json (report));
       vmnet_cli_print_json (json_node_init_object (json_node_alloc (), b));
     }
-  else
+  else if (compatible)
     {
       g_autofree gchar *line = NULL;
       g_autofree gchar *text = NULL;
@@ -392,14 +478,17 @@ run_compare_vm (VmnetCli *cli, gpointer options, GError **error)
                                 vmnet_vm_get_name (vm), o->destination);
       text = vmnet_cli_escape (line, VMNET_CLI_ESCAPE_TEXT);
       g_print ("%s\n", text);
+      print_warnings (report, FALSE);
     }
-  return TRUE;
+  else
+    print_warnings (report, FALSE);
+  return report_errors (report, error);
 }
 
 const VmnetCommand vmnet_cmd_compare_vm = {
   .name = "compare-vm",
   .args_hint = "--vm-name VM --destination URI",
-  .summary = "Check that a VM can move to another host, and how many VFs are free there",
+  .summary = "Check that a VM can move to another host: errors, warnings, and how many VFs are free there",
   .options_size = sizeof (MoveOptions),
   .entries = move_entries,
   .run = run_compare_vm,
@@ -494,6 +583,7 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
   g_autoptr(JsonArray) phases = json_array_new ();
   MoveProgress p = { cli->output, FALSE, g_get_monotonic_time (), 0, -1, phases, 0, 0 };
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
   gboolean ok;
 
   if (!vmnet_cli_no_positional (cli, error) || !(vm = need_vm (cli, o->vm_name, error)) ||
@@ -506,6 +596,17 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
       return plan_vm (cli, vm, -1, TRUE, what);
     }
   p.tty = cli->output != VMNET_CLI_OUTPUT_JSON && isatty (STDERR_FILENO);
+  /* The pre-flight's warnings: the VM moves, the adapters named lose their
+   * VF there. Errors (and an unreachable destination) are the move's own
+   * pre-flight's to report. */
+  {
+    g_autoptr(VmnetHost) destination = vmnet_host_new_for_uri (o->destination, cli->cancellable, NULL);
+
+    if (destination)
+      warnings = vmnet_host_compare_vm_report (cli->host, vm, destination, NULL, NULL);
+    if (warnings && cli->output != VMNET_CLI_OUTPUT_JSON)
+      print_warnings (warnings, TRUE);
+  }
   /* Async, so that the main loop runs: progress on this thread, and SIGINT
    * cancels (libvirt's migration job is aborted, the VM stays here). */
   {
@@ -532,6 +633,13 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
       json_object_set_string_member (b, "Error", local_error ? local_error->message : NULL);
       json_object_set_double_member (b, "Seconds", (g_get_monotonic_time () - p.start) / 1e6);
       json_object_set_array_member (b, "Phases", json_array_ref (phases));
+      if (warnings)
+        {
+          for (guint i = warnings->len; i > 0; i--)
+            if (is_error (g_ptr_array_index (warnings, i - 1)))
+              g_ptr_array_remove_index (warnings, i - 1);
+          json_object_set_array_member (b, "Warnings", report_json (warnings));
+        }
       vmnet_cli_print_json (json_node_init_object (json_node_alloc (), b));
     }
   if (!ok)

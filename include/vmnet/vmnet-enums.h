@@ -136,6 +136,9 @@ typedef enum {
  * @VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT: the running VM has a free PCIe port to take a hot-plugged VF.
  * @VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES: which state changes made by other tools (virsh save, managedsave,
  *   snapshots with memory, live migration) end well while a VF is attached.
+ * @VMNET_IOV_CHECK_DESTINATION_SWITCH: a move's destination has the switch of each of the VM's adapters
+ *   (vmnet_host_compare_vm_report()).
+ * @VMNET_IOV_CHECK_DESTINATION_VM_NAME: a move's destination has no VM of the same name.
  *
  * What an SR-IOV check looks at. Values are stable and only ever appended.
  *
@@ -171,6 +174,8 @@ typedef enum {
   VMNET_IOV_CHECK_CONFIGURED_NUM_VFS,
   VMNET_IOV_CHECK_ADAPTER_PCIE_SLOT,
   VMNET_IOV_CHECK_ADAPTER_STATE_CHANGES,
+  VMNET_IOV_CHECK_DESTINATION_SWITCH,
+  VMNET_IOV_CHECK_DESTINATION_VM_NAME,
 } VmnetIovCheckCode;
 
 /**

@@ -115,6 +115,12 @@ gboolean     vmnet_host_compare_vm                 (VmnetHost            *self,
                                                     gint                 *free_vfs,
                                                     GError              **error);
 VMNET_AVAILABLE_IN_0_1
+GPtrArray   *vmnet_host_compare_vm_report          (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    VmnetHost            *destination,
+                                                    gint                 *free_vfs,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_move_vm                    (VmnetHost            *self,
                                                     VmnetVm              *vm,
                                                     const gchar          *destination_uri,

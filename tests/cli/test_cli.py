@@ -538,5 +538,85 @@ class TestVmnetdUnsafeInterrupts(unittest.TestCase):
         self.assertNotIn("unsafe-interrupts override", log)
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+COMPARE_SRC = "test://" + os.path.join(HERE, "compare-source.xml")
+COMPARE_DST = "test://" + os.path.join(HERE, "compare-destination.xml")
+
+
+class TestCompareVm(unittest.TestCase):
+    """compare-vm's compatibility report against a destination that libvirt describes only by its
+    node devices and networks (compare-destination.xml), as a remote host."""
+
+    def compare(self, vm, *extra):
+        return run("-c", COMPARE_SRC, *extra, "compare-vm", "--vm-name", vm, "--destination", COMPARE_DST)
+
+    def report(self, vm):
+        p = self.compare(vm, "-o", "json")
+        return p, json.loads(p.stdout)
+
+    def test_free_vfs_counted_from_the_pool(self):
+        # fast-iov lists three VFs; a running VM there holds one.
+        p, r = self.report("fits")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual((r["Compatible"], r["DestinationFreeVFs"], r["Incompatibilities"]), (True, 2, []))
+        p = self.compare("fits")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("its switches there have 2 free VFs.", p.stdout)
+        self.assertNotIn("WARNING", p.stdout)
+        sw = json.loads(run("-c", COMPARE_DST, "-o", "json", "get-vmswitch", "fast").stdout)[0]
+        self.assertEqual((sw["IovVirtualFunctionCount"], sw["IovVirtualFunctionsInUse"]), (3, 1))
+
+    def test_warnings_name_adapter_switch_and_outcome(self):
+        p, r = self.report("mixed")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(r["Compatible"])
+        # One switch's count cannot be told: the total is unknown.
+        self.assertIsNone(r["DestinationFreeVFs"])
+        got = [(i["Severity"], i["Check"]) for i in r["Incompatibilities"]]
+        self.assertEqual(got, [("Warning", "switch-iov-mode"), ("Warning", "switch-free-vfs"),
+                               ("Warning", "switch-free-vfs")])
+        mode, full, blind = (i["Message"] for i in r["Incompatibilities"])
+        self.assertIn("Adapter 'net1' of VM 'mixed' asks for a VF (IovWeight 50), but switch 'plain'", mode)
+        self.assertIn("not in SR-IOV mode: the VM moves and the adapter stays on its software path there", mode)
+        # full: the PF's node device lists one VF, which a running VM holds.
+        self.assertIn("Switch 'full' on '" + COMPARE_DST + "' has no free VF for adapter 'net2' of VM 'mixed' "
+                      "(1 of 1 in use)", full)
+        self.assertIn("software path", full)
+        self.assertIn("Not known whether switch 'blind'", blind)
+        self.assertIn("adapter 'net3'", blind)
+        self.assertIn("libvirt's test driver lists no VFs in pool 'blind-iov' and libvirt reports no node device "
+                      "for its adapter ens3f0", blind)
+        # The adapter that asks for no VF (net4 on mgmt) and the one with a free VF (net0) are not named.
+        self.assertNotIn("net4", json.dumps(r))
+        self.assertNotIn("'net0'", json.dumps(r))
+        p = self.compare("mixed")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("how many VFs are free there cannot be told", p.stdout)
+        self.assertEqual(p.stdout.count("WARNING: "), 3)
+
+    def test_move_prints_warnings_and_goes_on(self):
+        # The test driver cannot migrate: the move goes past its pre-flight and fails at Migrate.
+        p = run("-c", COMPARE_SRC, "move-vm", "--vm-name", "mixed", "--destination", COMPARE_DST)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertEqual(p.stderr.count("WARNING: "), 3)
+        self.assertLess(p.stderr.index("WARNING: "), p.stderr.index("Preflight"))
+        self.assertIn("Migrate", p.stderr)
+        p = run("-c", COMPARE_SRC, "-o", "json", "move-vm", "--vm-name", "mixed", "--destination", COMPARE_DST)
+        r = json.loads(p.stdout)
+        self.assertEqual([w["Check"] for w in r["Warnings"]], ["switch-iov-mode", "switch-free-vfs", "switch-free-vfs"])
+        self.assertEqual([ph["Phase"] for ph in r["Phases"]], ["Preflight", "Detach", "Migrate", "Rollback"])
+
+    def test_errors_fail(self):
+        p, r = self.report("twin")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertFalse(r["Compatible"])
+        self.assertEqual([(i["Severity"], i["Check"]) for i in r["Incompatibilities"]],
+                         [("Error", "destination-switch"), ("Error", "destination-vm-name")])
+        self.assertIn("it has no switch 'lab-only' (used by adapter 'net0')", r["Incompatibilities"][0]["Message"])
+        # The first error is the command's; the other one is said too.
+        self.assertIn("error: VM 'twin' cannot move to '" + COMPARE_DST + "': it has no switch 'lab-only'", p.stderr)
+        self.assertIn("a VM of that name is there already", p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -64,6 +64,14 @@ class MoveTest(unittest.TestCase):
             raise unittest.SkipTest("python3-libvirt is not installed")
         start_two_daemons(cls, "vmnet-move-", "22222222", "vmnetmv0")
         cls.src.networkDefineXML("<network><name>lab-only</name><bridge name='vmnetlo0'/></network>").create()
+        # On the destination: a switch without SR-IOV mode. (A running pool that lists VFs needs real
+        # ones: libvirt checks each address; tests/cli and the lab's migrate check count them.)
+        cls.dst.networkDefineXML("<network><name>nosriov</name><bridge name='vmnetns0'/></network>").create()
+        # Adapters that ask for a VF on sw (its pool cannot run there) and on nosriov; one that
+        # asks for none; defined only.
+        nics = [(f"52:54:00:f0:03:0{i}", net, f"net{i}") for i, net in enumerate(("sw", "nosriov", "nosriov"))]
+        weights = ("10", "10", "0")
+        cls.src.defineXML(domain_xml("prober", nics, [(nic[0], f"iov-weight='{w}'") for nic, w in zip(nics, weights)]))
         for name, mac, net, weight in (("mover", "52:54:00:f0:00:01", "sw", 50),
                                        ("stranded", "52:54:00:f0:01:01", "lab-only", 10),
                                        ("sleeper", "52:54:00:f0:02:01", "sw", 20)):
@@ -91,13 +99,49 @@ class MoveTest(unittest.TestCase):
         self.assertEqual((self.names(self.src), self.names(self.dst)), before)
         self.assertTrue(self.src.lookupByName("stranded").isActive())
 
+    def test_compare_refuses_missing_switch_report(self):
+        p = self.vmnet(self.src_uri, "compare-vm", "--vm-name", "stranded", "--destination", self.dst_uri)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertFalse(r["Compatible"])
+        self.assertEqual([(i["Severity"], i["Check"]) for i in r["Incompatibilities"]],
+                         [("Error", "destination-switch")])
+        self.assertIn("no switch 'lab-only' (used by adapter 'net0')", r["Incompatibilities"][0]["Message"])
+
     def test_compare_reports_destination(self):
         p = self.vmnet(self.src_uri, "compare-vm", "--vm-name", "mover", "--destination", self.dst_uri)
         self.assertEqual(p.returncode, 0, p.stderr)
         r = json.loads(p.stdout)
         self.assertEqual((r["VMName"], r["Compatible"]), ("mover", True))
-        # A remote-style connection cannot count the destination's VFs: unknown, not guessed.
+        # sw-iov's PF does not exist there, so the pool cannot run and libvirt lists no VF of it:
+        # unknown, not guessed, and the warning says why.
         self.assertIsNone(r["DestinationFreeVFs"])
+        [w] = r["Incompatibilities"]
+        self.assertEqual((w["Severity"], w["Check"]), ("Warning", "switch-free-vfs"))
+        self.assertIn("Not known whether switch 'sw' on '%s' has a free VF for adapter 'net0' of VM 'mover': its VF "
+                      "pool 'sw-iov' is not running" % self.dst_uri, w["Message"])
+        self.assertIn("no node device for its adapter vmnet-nopf0", w["Message"])
+        self.assertIn("The VM moves", w["Message"])
+
+    def test_compare_warns_for_switch_without_sriov(self):
+        p = self.vmnet(self.src_uri, "compare-vm", "--vm-name", "prober", "--destination", self.dst_uri)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertEqual((r["Compatible"], r["DestinationFreeVFs"]), (True, None))
+        got = [(i["Severity"], i["Check"]) for i in r["Incompatibilities"]]
+        self.assertEqual(got, [("Warning", "switch-free-vfs"), ("Warning", "switch-iov-mode")])
+        mode = r["Incompatibilities"][1]["Message"]
+        self.assertIn("Adapter 'net1' of VM 'prober' asks for a VF (IovWeight 10), but switch 'nosriov' on '%s' is "
+                      "not in SR-IOV mode: the VM moves and the adapter stays on its software path there."
+                      % self.dst_uri, mode)
+        # net2 asks for no VF: nothing to say about it.
+        self.assertNotIn("'net2'", json.dumps(r))
+        # Text: each warning on a line, exit 0.
+        p = subprocess.run([VMNET, "-c", self.src_uri, "compare-vm", "--vm-name", "prober", "--destination",
+                            self.dst_uri], capture_output=True, text=True, timeout=240)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("how many VFs are free there cannot be told.", p.stdout)
+        self.assertEqual(p.stdout.count("WARNING: "), 2)
 
     def test_failed_migration_keeps_vm_on_source(self):
         p = self.vmnet(self.src_uri, "move-vm", "--vm-name", "sleeper", "--destination", self.dst_uri, "--live",
@@ -118,6 +162,8 @@ class MoveTest(unittest.TestCase):
         r = json.loads(p.stdout)
         self.assertTrue(r["Succeeded"])
         self.assertEqual([ph["Phase"] for ph in r["Phases"]], ["Preflight", "Detach", "Migrate", "Attach"])
+        # The pre-flight's warning did not stop the move.
+        self.assertEqual([w["Check"] for w in r["Warnings"]], ["switch-free-vfs"])
         migrate = r["Phases"][2]
         self.assertGreater(migrate["Seconds"], 0)
         self.assertNotIn("mover", self.names(self.src))

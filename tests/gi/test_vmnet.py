@@ -211,6 +211,17 @@ class DemoHost(unittest.TestCase):
         self.assertFalse(h.props.is_remote)
         self.assertTrue(h.props.libvirt_version)
 
+    # The check arrays come to the caller with the checks still owned by the array: each binding
+    # copies them (reading a check freed twice crashed).
+    def test_check_arrays(self):
+        for checks in (self.host.dup_iov_checks(), self.host.find_switch("SRIOV-Switch").dup_iov_checks(),
+                       self.adapter("web1", "net0").dup_iov_checks()):
+            self.assertTrue(checks)
+            for c in checks:
+                self.assertTrue(c.get_title())
+                self.assertTrue(c.get_message().endswith("."), c.get_message())
+        self.assertEqual(self.host.dup_iov_checks()[0].get_code(), Vmnet.IovCheckCode.CONNECTION)
+
     # -- live sets are GListModels ---------------------------------------------------------
     def test_lists_are_list_models(self):
         h = self.host
@@ -723,6 +734,31 @@ class Authorization(unittest.TestCase):
                 self.assertTrue(os.path.exists(rules))
             finally:
                 del os.environ["VMNET_POLKIT_RULES"]
+
+class CompareVm(unittest.TestCase):
+    """The compatibility report of a move (tests/cli/compare-*.xml: a destination that libvirt
+    describes only by its node devices and networks)."""
+
+    def test_report(self):
+        here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli")
+        src = Vmnet.Host.new_for_uri("test://" + os.path.abspath(os.path.join(here, "compare-source.xml")), None)
+        dst = Vmnet.Host.new_for_uri("test://" + os.path.abspath(os.path.join(here, "compare-destination.xml")), None)
+        report, free = src.compare_vm_report(src.find_vm("fits"), dst)
+        self.assertEqual((report, free), ([], 2))
+        report, free = src.compare_vm_report(src.find_vm("mixed"), dst)
+        self.assertEqual(free, -1)
+        self.assertEqual([(c.get_code(), c.get_result()) for c in report],
+                         [(Vmnet.IovCheckCode.SWITCH_IOV_MODE, Vmnet.CheckResult.WARN),
+                          (Vmnet.IovCheckCode.SWITCH_FREE_VFS, Vmnet.CheckResult.WARN),
+                          (Vmnet.IovCheckCode.SWITCH_FREE_VFS, Vmnet.CheckResult.UNKNOWN)])
+        self.assertTrue(src.compare_vm(src.find_vm("mixed"), dst))
+        report, free = src.compare_vm_report(src.find_vm("twin"), dst)
+        self.assertEqual([c.get_code() for c in report],
+                         [Vmnet.IovCheckCode.DESTINATION_SWITCH, Vmnet.IovCheckCode.DESTINATION_VM_NAME])
+        with self.assertRaises(GLib.Error) as e:
+            src.compare_vm(src.find_vm("twin"), dst)
+        self.assertTrue(e.exception.matches(Vmnet.error_quark(), Vmnet.Error.NOT_FOUND))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

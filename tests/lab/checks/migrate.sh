@@ -158,7 +158,17 @@ state_set pings 1
 # ---- move-vm --live A -> B --------------------------------------------------------------
 move_a_to_b() {
     vf=$(adapter "$VMNET_A" VirtualFunction); mac=$(adapter "$VMNET_A" MacAddress)
+    # The pre-flight tells B's real free VF count (what B's libvirt reports), not "unknown".
     $VMNET_A compare-vm --vm-name "$VM" --destination "$URI_B" || return 1
+    $VMNET_A -o json compare-vm --vm-name "$VM" --destination "$URI_B" > /tmp/cmp.json || return 1
+    $VMNET_B -o json get-vmswitch "$SWITCH" > /tmp/swb.json || return 1
+    $J "
+import json
+c=json.load(open('/tmp/cmp.json')); s=json.load(open('/tmp/swb.json'))[0]
+want=s['IovVirtualFunctionCount']-s['IovVirtualFunctionsInUse']
+print('compare-vm: B has', c['DestinationFreeVFs'], 'free VFs; B says', want, '; report', c['Incompatibilities'])
+assert c['Compatible'] and c['DestinationFreeVFs'] == want and want > 0, c
+assert not c['Incompatibilities'], c['Incompatibilities']" || return 1
     m=$(log_mark); t0=$(now)
     timeout 600 $VMNET_A -o json move-vm --vm-name "$VM" --destination "$URI_B" --live \
         --migrate-uri tcp://127.0.0.1:49152 > /tmp/move.json || { cat /tmp/move.json; echo "move-vm failed"; return 1; }
