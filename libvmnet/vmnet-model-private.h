@@ -161,15 +161,15 @@ gint               vmnet_vectors_for_queue_pairs (guint              queue_pairs
 const VmnetVfInfo *vmnet_pf_next_free_vf         (const VmnetPfInfo *pf,
                                                   guint              skip);
 
-/* The model as one GVariant (vmnet-model-variant.c): the version, then the
- * PFs with their VFs, the switches, the VMs with their adapters and the
- * host's checks, every field of each record in order; nullable strings as
- * "ms", enumerations as "i". A change of the layout changes the version. */
+/* The model as one GVariant (vmnet-model-variant.c): the version, a table
+ * of the strings, then the PFs, VFs, switches, VMs, adapters, checks and
+ * status descriptions as arrays of fixed-size records (a string as its
+ * number in the table, a record's children as a range of the next array),
+ * the host's checks last. A change of the layout changes the version. */
 #define VMNET_MODEL_VARIANT_VERSION 1
 #define VMNET_MODEL_VARIANT_TYPE \
-  "(ua(msmsmsmsxmsbiiimsiia(msimsimsmsiiimsiimsmsi))a(msimsmsmsbbmsmsiiiibimsmsmsba(iimsmsms))" \
-  "a(msmsimsa(msmsmsmsmsmsbuuuiubibbbbimsmsmsmsmsii(bttb)msbiimsmsbm(msmsiubii)iiia(iimsmsms)imas))" \
-  "a(iimsmsms))"
+  "(uasa(xuuuuuuiiiuiiuu)a(uiuiuuiiiuiiuui)a(uiuuuuuuuiiiiuiuuuuuu)a(uuiuuu)" \
+  "a(ttuuuuuuuuuuiuuiuuuuiuuuuuiiuuuuiiuuuuuuiuuiiiiiiuuuu)a(iiuuu)auuu)"
 
 GVariant   *vmnet_model_to_variant   (const VmnetModel *model,
                                       GHashTable       *vm_uuids);

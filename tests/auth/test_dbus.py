@@ -30,9 +30,8 @@ ROOT = "/org/libvmnet/Vmnet1"
 IFACE = "org.libvmnet.Vmnet1."
 USERS = ["vmnt-alice", "vmnt-bob", "vmnt-carol"]
 # Host.GetModel's model (libvmnet/vmnet-model-private.h, VMNET_MODEL_VARIANT_TYPE, version 1).
-MODEL_TYPE = ("(ua(msmsmsmsxmsbiiimsiia(msimsimsmsiiimsiimsmsi))a(msimsmsmsbbmsmsiiiibimsmsmsba(iimsmsms))"
-              "a(msmsimsa(msmsmsmsmsmsbuuuiubibbbbimsmsmsmsmsii(bttb)msbiimsmsbm(msmsiubii)iiia(iimsmsms)imas))"
-              "a(iimsmsms))")
+MODEL_TYPE = ("(uasa(xuuuuuuiiiuiiuu)a(uiuiuuiiiuiiuui)a(uiuuuuuuuiiiiuiuuuuuu)a(uuiuuu)"
+              "a(ttuuuuuuuuuuiuuiuuuuiuuuuuiiuuuuiiuuuuuuiuuiiiiiiuuuu)a(iiuuu)auuu)")
 VM_OPS = ["Read VM configuration", "Create or change VMs", "Start and stop VMs", "Take snapshots",
           "Interact with VMs", "Migrate VMs"]
 
@@ -597,13 +596,21 @@ class DBusTest(unittest.TestCase):
 
     @staticmethod
     def decode_model(generation, host, data):
-        """GetModel's reply as a client reads it: (generation, host, {VM: {adapter: (MAC, IovWeight)}}, model)."""
+        """GetModel's reply as a client reads it: (generation, host, {VM: {adapter: (MAC, IovWeight)}},
+        (switch names, host check titles))."""
         model = GLib.Variant.new_from_bytes(GLib.VariantType(MODEL_TYPE), GLib.Bytes.new(bytes(data)), False)
         assert model.is_normal_form()
-        version, pfs, switches, vms, checks = model.unpack()
+        version, strings, pfs, vfs, switches, vms, adapters, checks, _, first, n = model.unpack()
         assert version == 1
-        adapters = {vm[0]: {a[2]: (a[3], a[7]) for a in vm[4]} for vm in vms}
-        return generation, host, adapters, (pfs, switches, vms, checks)
+
+        def text(k):
+            return strings[k - 1] if k else None
+
+        by_vm = {}
+        for vm in vms:
+            by_vm[text(vm[0])] = {text(a[4]): (text(a[5]), a[9]) for a in adapters[vm[4]:vm[4] + vm[5]]}
+        return generation, host, by_vm, ([text(sw[0]) for sw in switches],
+                                         [text(c[2]) for c in checks[first:first + n]])
 
     def get_model(self):
         reply = self.bus.call_sync(BUS_NAME, ROOT + "/Host", IFACE + "Host", "GetModel", None,
@@ -945,7 +952,7 @@ class DBusTest(unittest.TestCase):
         self.assert_alive()
 
     def test_11_get_model_matches_direct_read(self):
-        generation, host, adapters, (pfs, switches, vms, checks) = self.get_model()
+        generation, host, adapters, (switches, checks) = self.get_model()
         direct = Vmnet.Host.new_for_uri(self.uri, None)
         self.assertGreaterEqual(generation, 1)
         self.assertTrue(host["Connected"])
@@ -957,8 +964,8 @@ class DBusTest(unittest.TestCase):
                                     for a in vm.get_network_adapters()} for vm in direct.get_vms()}
         self.assertEqual(adapters, expected)
         self.assertIn("alice-vm", adapters)
-        self.assertEqual(sorted(sw[0] for sw in switches), sorted(sw.get_name() for sw in direct.get_switches()))
-        self.assertIn("DMA remapping (IOMMU)", [c[2] for c in checks])
+        self.assertEqual(sorted(switches), sorted(sw.get_name() for sw in direct.get_switches()))
+        self.assertIn("DMA remapping (IOMMU)", checks)
         # The same bytes again while nothing changes.
         self.assertEqual(self.get_model()[:3], (generation, host, adapters))
         self.assert_alive()
