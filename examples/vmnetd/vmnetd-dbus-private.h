@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* Shared by vmnetd's D-Bus files: the served objects (vmnetd-dbus.c) and
- * the methods (vmnetd-dbus-methods.c). */
+/* Shared by vmnetd's D-Bus files: the served objects (vmnetd-dbus.c), the
+ * methods (vmnetd-dbus-methods.c) and the VM operations (vmnetd-dbus-jobs.c). */
 #include "vmnetd-dbus.h"
 #include "vmnetd-dbus-generated.h"
 
@@ -27,6 +27,7 @@ struct _VmnetdBus {
   guint             rules_timeout;
   VmnetHost        *host;         /* the one last synced, or NULL */
   guint             pass;         /* marks what the running sync has seen */
+  GHashTable       *jobs;         /* VM UUID -> its running operation (vmnetd-dbus-jobs.c) */
 };
 
 /* One permission libvirt would check, with its attributes. */
@@ -85,5 +86,9 @@ gboolean handle_set_num_vfs   (VmnetDBusNetAdapterSriov *iface,
                                GDBusMethodInvocation    *invocation,
                                guint                     num_vfs,
                                VmnetdBus                *self);
+
+/* vmnetd-dbus-jobs.c: the VM operations' handlers, on the host's interface */
+void     vmnetd_jobs_init     (VmnetdBus                *self,
+                               VmnetDBusHost            *host_iface);
 
 G_END_DECLS
