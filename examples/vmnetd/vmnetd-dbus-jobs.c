@@ -171,6 +171,33 @@ job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   job_unref (j);
 }
 
+/* The running operation on the VM that @vm_arg names, by UUID or name, as
+ * the operation recorded them: found even when the host's model has changed
+ * meanwhile. */
+static Job *
+running_job (VmnetdBus *self, const gchar *vm_arg)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Job *j = value;
+
+      if (g_str_equal (j->uuid, vm_arg) || g_str_equal (j->name, vm_arg))
+        return j;
+    }
+  return NULL;
+}
+
+static void
+set_busy (GError **error, Job *running)
+{
+  g_set_error (error, VMNET_ERROR, VMNET_ERROR_BUSY, "%s: %s of this VM is running; wait for it or cancel it",
+               running->context, job_names[running->kind]);
+}
+
 static void
 job_authorized (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer data)
 {
@@ -185,8 +212,7 @@ job_authorized (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer dat
   else if (!(vm = vmnet_host_find_vm (self->host, j->uuid, NULL)))
     g_set_error (&error, VMNET_ERROR, VMNET_ERROR_NOT_FOUND, "%s: the VM is gone", j->context);
   else if ((running = g_hash_table_lookup (self->jobs, j->uuid)))
-    g_set_error (&error, VMNET_ERROR, VMNET_ERROR_BUSY, "%s: %s of this VM is running; wait for it or cancel it",
-                 j->context, job_names[running->kind]);
+    set_busy (&error, running);
   if (error)
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
@@ -223,7 +249,7 @@ static Job *
 job_new (VmnetdBus *self, GDBusMethodInvocation *invocation, JobKind kind, const gchar *vm_arg, GError **error)
 {
   g_autoptr(VmnetVm) vm = NULL;
-  Job *j;
+  Job *j, *running;
 
   if (!self->host)
     {
@@ -234,6 +260,11 @@ job_new (VmnetdBus *self, GDBusMethodInvocation *invocation, JobKind kind, const
     {
       g_set_error (error, VMNET_ERROR, VMNET_ERROR_INVALID_ARGUMENT,
                    "vm: a VM's UUID or name has 1 to 255 bytes, not %" G_GSIZE_FORMAT, strlen (vm_arg));
+      return NULL;
+    }
+  if ((running = running_job (self, vm_arg)))
+    {
+      set_busy (error, running);
       return NULL;
     }
   vm = vmnet_host_find_vm (self->host, vm_arg, NULL);
@@ -378,11 +409,8 @@ static gboolean
 handle_cancel_vm (VmnetDBusHost *iface, GDBusMethodInvocation *invocation, const gchar *vm, VmnetdBus *self)
 {
   GError *error = NULL;
-  g_autoptr(VmnetVm) found = NULL;
-  Job *j = NULL;
+  Job *j = running_job (self, vm);
 
-  if (self->host && *vm && strlen (vm) <= 255 && (found = vmnet_host_find_vm (self->host, vm, NULL)))
-    j = g_hash_table_lookup (self->jobs, vmnet_vm_get_uuid (found));
   if (!j)
     {
       g_autofree gchar *shown = g_strescape (vm, NULL);

@@ -877,7 +877,8 @@ class DBusTest(unittest.TestCase):
 
     def test_9y_move_cancelled(self):
         """MoveVM to a second private libvirtd, cancelled while libvirt migrates (throttled, a guest
-        whose memory must really be sent): the VM stays here and runs; meanwhile vmnetd serves others."""
+        whose memory must really be sent): the VM stays here and runs; meanwhile vmnetd serves
+        others. Then the move that succeeds."""
         sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
         sys.path.insert(0, os.path.join(HERE, "..", "gi"))
         from test_gi_async import memory_filler  # noqa: E402
@@ -892,7 +893,7 @@ class DBusTest(unittest.TestCase):
         filler = os.path.join(self.state, "fill.mb")
         with open(filler, "wb") as f:
             f.write(memory_filler(32))
-        dom = None
+        dst = None
         try:
             dst = libvirt.open(dst_uri)
             dst.networkDefineXML("<network><name>dnet</name></network>").create()
@@ -912,7 +913,8 @@ class DBusTest(unittest.TestCase):
             self.assertEqual(events[-1][:2], ["Error", IFACE + "Error.AccessDenied"], events)
             self.assertIn("'Migrate VM' on VM 'mover-vm'", events[-1][2])
             self.assertIn("org.libvirt.api.domain.migrate", events[-1][2])
-            # alice moves it and cancels while libvirt migrates; root is served meanwhile.
+            # alice moves it; while libvirt migrates, root is served, another operation on the VM is
+            # busy, and alice's client cancels the move.
             client = subprocess.Popen(
                 ["nsenter", "-t", self.holder, "-m", "-n", "--", "runuser", "-u", "vmnt-alice", "--",
                  "/usr/bin/python3", "-c", VM_CLIENT, "MoveVM", "(sssb)",
@@ -930,6 +932,9 @@ class DBusTest(unittest.TestCase):
             steps = [e[2] for e in events if e[0] == "Progress"]
             self.assertEqual(sorted(set(steps), key=steps.index), ["preflight", "detach", "migrate", "rollback"],
                              events)
+            busy = [e for e in events if e[0] == "Busy"]
+            self.assertEqual(busy[0][1], IFACE + "Error.Busy", events)
+            self.assertIn("MoveVM of this VM is running", busy[0][2])
             self.assertIn(["Cancelled"], events)
             migrating = [e for e in events if e[0] == "Progress" and e[2] == "migrate" and e[5]]
             self.assertTrue(migrating and 0 <= migrating[0][3] < 1, events)
@@ -939,20 +944,39 @@ class DBusTest(unittest.TestCase):
             self.assertEqual(dom.jobInfo()[0], libvirt.VIR_DOMAIN_JOB_NONE)
             self.assertNotIn("mover-vm", [d.name() for d in dst.listAllDomains()])
             self.assertTrue(served and max(served) < 2, served)
-            print(f"move cancelled: {len(served)} calls served meanwhile, slowest {max(served):.2f} s",
-                  file=sys.stderr)
-            dst.close()
+            print(f"move cancelled: {len(served)} calls served meanwhile, slowest {max(served):.2f} s; "
+                  f"first bytes {migrating[0]}", file=sys.stderr)
+
+            # Unthrottled, it moves: every phase, then the reply once its adapter's object is gone.
+            dom.migrateSetMaxSpeed(8192)
+            uuid = dom.UUIDString()
+            events = self.vm_call("vmnt-alice", "MoveVM", "(sssb)", uuid, dst_uri, sock, True)
+            steps = [e[2] for e in events if e[0] == "Progress"]
+            self.assertEqual(sorted(set(steps), key=steps.index),
+                             ["preflight", "detach", "migrate", "attach", "done"], events)
+            self.assertEqual(events[-1], ["Reply"], events)
+            self.assertFalse(any(a.get(IFACE + "NetworkAdapter", {}).get("VMId") == uuid
+                                 for a in self.managed_objects().values()))
+            self.assertNotIn("mover-vm", [d.name() for d in self.conn.listAllDomains()])
+            self.assertTrue(dst.lookupByName("mover-vm").isActive())
         finally:
-            if dom is not None:
-                if dom.isActive():
-                    dom.destroy()
-                dom.undefine()
+            for conn in (self.conn, dst):
+                try:
+                    if conn is None:
+                        continue
+                    d = conn.lookupByName("mover-vm")
+                except libvirt.libvirtError:
+                    continue
+                if d.isActive():
+                    d.destroy()
+                d.undefine()
             subprocess.run([env, "stop", dst_state], capture_output=True, timeout=120)
         self.assert_alive()
 
 
 # Run as a test user: Host.ARGV1 with signature ARGV2 and the JSON list ARGV3, listening for Progress;
-# prints each event as a JSON list (see DBusTest.vm_call). ARGV4: CancelVM at that step, once bytes count.
+# prints each event as a JSON list (see DBusTest.vm_call). ARGV4: CancelVM at that step, once bytes count
+# (a move: StartVM on the VM first, its error as ["Busy", name, message]).
 VM_CLIENT = """
 import json, sys
 from gi.repository import Gio, GLib
@@ -968,8 +992,20 @@ def on_cancel(conn, result):
 def on_progress(conn, sender, path, iface, name, params):
     vm, operation, step, fraction, processed, total = params.unpack()
     out("Progress", operation, step, fraction, processed, total)
-    if cancel_at == step and processed and not cancelled:
+    if cancel_at == step and processed:
+        cancel()
+def on_busy(conn, result):
+    try:
+        conn.call_finish(result)
+        out("Busy", "", "")
+    except GLib.Error as e:
+        out("Busy", Gio.DBusError.get_remote_error(e), e.message)
+def cancel():
+    if not cancelled:
         cancelled.append(1)
+        if method == "MoveVM":
+            bus.call("%s", "%s/Host", "%sHost", "StartVM", GLib.Variant("(s)", (args[0],)), None,
+                     Gio.DBusCallFlags.NONE, 30000, None, on_busy)
         bus.call("%s", "%s/Host", "%sHost", "CancelVM", GLib.Variant("(s)", (args[0],)), None,
                  Gio.DBusCallFlags.NONE, 30000, None, on_cancel)
 def on_reply(conn, result):
@@ -983,7 +1019,7 @@ bus.signal_subscribe("%s", "%sHost", "Progress", "%s/Host", None, Gio.DBusSignal
 bus.call("%s", "%s/Host", "%sHost", method, GLib.Variant(signature, tuple(args)), None,
          Gio.DBusCallFlags.NONE, 600000, None, on_reply)
 loop.run()
-""" % (BUS_NAME, ROOT, IFACE, BUS_NAME, IFACE, ROOT, BUS_NAME, ROOT, IFACE)
+""" % (BUS_NAME, ROOT, IFACE, BUS_NAME, ROOT, IFACE, BUS_NAME, IFACE, ROOT, BUS_NAME, ROOT, IFACE)
 
 
 # Run as a test user: prints "objects {GetManagedObjects}", then every signal from vmnetd as
