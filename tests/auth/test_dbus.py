@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -914,21 +915,30 @@ class DBusTest(unittest.TestCase):
             self.assertIn("'Migrate VM' on VM 'mover-vm'", events[-1][2])
             self.assertIn("org.libvirt.api.domain.migrate", events[-1][2])
             # alice moves it; while libvirt migrates, root is served, another operation on the VM is
-            # busy, and alice's client cancels the move.
+            # busy, carol (who may not migrate it) cannot cancel it, and alice's client cancels it.
             client = subprocess.Popen(
                 ["nsenter", "-t", self.holder, "-m", "-n", "--", "runuser", "-u", "vmnt-alice", "--",
                  "/usr/bin/python3", "-c", VM_CLIENT, "MoveVM", "(sssb)",
-                 json.dumps(["mover-vm", dst_uri, sock, True]), "migrate"],
+                 json.dumps(["mover-vm", dst_uri, sock, True]), "migrate", "4"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            lines = []
+            reader = threading.Thread(target=lambda: lines.extend(client.stdout), daemon=True)
+            reader.start()
             served = []
+            carol = None
             while client.poll() is None:
                 t0 = time.monotonic()
                 self.managed_objects()
                 served.append(time.monotonic() - t0)
+                if carol is None and any('"Busy"' in line for line in lines):
+                    carol = self.host_call("vmnt-carol", "CancelVM", "mover-vm")
                 time.sleep(0.2)
-            out, err = client.communicate()
-            self.assertEqual(client.returncode, 0, err)
-            events = [json.loads(line) for line in out.splitlines()]
+            reader.join(10)
+            self.assertEqual(client.wait(), 0, client.stderr.read())
+            events = [json.loads(line) for line in lines]
+            self.assertIsNotNone(carol, events)
+            self.assertIn(IFACE + "Error.AccessDenied", carol[1])
+            self.assertIn("'Migrate VM' on VM 'mover-vm'", carol[1])
             steps = [e[2] for e in events if e[0] == "Progress"]
             self.assertEqual(sorted(set(steps), key=steps.index), ["preflight", "detach", "migrate", "rollback"],
                              events)
@@ -976,11 +986,12 @@ class DBusTest(unittest.TestCase):
 
 # Run as a test user: Host.ARGV1 with signature ARGV2 and the JSON list ARGV3, listening for Progress;
 # prints each event as a JSON list (see DBusTest.vm_call). ARGV4: CancelVM at that step, once bytes count
-# (a move: StartVM on the VM first, its error as ["Busy", name, message]).
+# (a move: StartVM on the VM first, its error as ["Busy", name, message]); ARGV5: that many seconds later.
 VM_CLIENT = """
 import json, sys
 from gi.repository import Gio, GLib
 method, signature, args, cancel_at = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+delay = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, None)
 loop = GLib.MainLoop()
 cancelled = []
@@ -1006,8 +1017,11 @@ def cancel():
         if method == "MoveVM":
             bus.call("%s", "%s/Host", "%sHost", "StartVM", GLib.Variant("(s)", (args[0],)), None,
                      Gio.DBusCallFlags.NONE, 30000, None, on_busy)
-        bus.call("%s", "%s/Host", "%sHost", "CancelVM", GLib.Variant("(s)", (args[0],)), None,
-                 Gio.DBusCallFlags.NONE, 30000, None, on_cancel)
+        GLib.timeout_add_seconds(delay, send_cancel)
+def send_cancel():
+    bus.call("%s", "%s/Host", "%sHost", "CancelVM", GLib.Variant("(s)", (args[0],)), None,
+             Gio.DBusCallFlags.NONE, 30000, None, on_cancel)
+    return False
 def on_reply(conn, result):
     try:
         conn.call_finish(result)
