@@ -972,14 +972,13 @@ class DBusTest(unittest.TestCase):
         finally:
             for conn in (self.conn, dst):
                 try:
-                    if conn is None:
-                        continue
-                    d = conn.lookupByName("mover-vm")
+                    d = conn.lookupByName("mover-vm") if conn else None
+                    if d and d.isActive():
+                        d.destroy()
+                    if d:
+                        d.undefine()
                 except libvirt.libvirtError:
-                    continue
-                if d.isActive():
-                    d.destroy()
-                d.undefine()
+                    pass
             subprocess.run([env, "stop", dst_state], capture_output=True, timeout=120)
         self.assert_alive()
 
