@@ -789,6 +789,29 @@ class DBusTest(unittest.TestCase):
         if not net.isActive():
             net.create()
 
+    def libvirt_decides_the_same(self, user, call, vm, permission):
+        """@user makes @call on @vm straight through libvirt: refused, and the store's rules log the
+        refusal of the same permission that vmnetd asked about (one line more than before)."""
+        line = f'vmnet: denied "{permission}" to user "{user}" on VM "{vm}"'
+        before = self.polkitd_log().count(line)
+        code = f"""
+import libvirt
+libvirt.registerErrorHandler(lambda *a: None, None)
+d = libvirt.open({self.uri!r}).lookupByName({vm!r})
+try:
+    {call}
+    print("allowed")
+except libvirt.libvirtError as e:
+    print("denied" if e.get_error_code() == libvirt.VIR_ERR_ACCESS_DENIED else "error: %s" % e)
+"""
+        p = subprocess.run(["runuser", "-u", user, "--", "/usr/bin/python3", "-c", code], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.stdout.strip(), "denied", p.stderr)
+        deadline = time.monotonic() + 10
+        while self.polkitd_log().count(line) == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(self.polkitd_log().count(line), before + 1, line)
+
     def test_9y_start_and_save_vm(self):
         self.ensure_network_active(self.conn, "dnet")
         dom = self.conn.lookupByName("alice-vm")
@@ -798,6 +821,7 @@ class DBusTest(unittest.TestCase):
         self.assertEqual(events, [["Error", IFACE + "Error.AccessDenied", events[-1][2]]])
         self.assertIn("'Start VM' on VM 'alice-vm'", events[-1][2])
         self.assertIn("org.libvirt.api.domain.start", events[-1][2])
+        self.libvirt_decides_the_same("vmnt-carol", "d.create()", "alice-vm", "domain.start")
         # bob, granted nothing, does not see the host at all (libvirt's connect.getattr).
         events = self.vm_call("vmnt-bob", "StartVM", "(s)", "alice-vm")
         self.assertEqual(events[-1][:2], ["Error", "org.freedesktop.DBus.Error.UnknownMethod"], events)
@@ -813,6 +837,8 @@ class DBusTest(unittest.TestCase):
         self.assertEqual(events[-1][:2], ["Error", IFACE + "Error.AccessDenied"], events)
         self.assertIn("'Save VM state' on VM 'alice-vm'", events[-1][2])
         self.assertIn("org.libvirt.api.domain.hibernate", events[-1][2])
+        self.libvirt_decides_the_same("vmnt-carol", "d.managedSave()", "alice-vm", "domain.hibernate")
+        self.libvirt_decides_the_same("vmnt-carol", f"d.save({path!r})", "alice-vm", "domain.hibernate")
         self.assertTrue(dom.isActive())
         self.assertFalse(os.path.exists(path))
         # alice saves it to a file: stopped, the file written.
@@ -914,6 +940,9 @@ class DBusTest(unittest.TestCase):
             self.assertEqual(events[-1][:2], ["Error", IFACE + "Error.AccessDenied"], events)
             self.assertIn("'Migrate VM' on VM 'mover-vm'", events[-1][2])
             self.assertIn("org.libvirt.api.domain.migrate", events[-1][2])
+            self.libvirt_decides_the_same(
+                "vmnt-carol", f"d.migrateToURI3({dst_uri!r}, {{}}, libvirt.VIR_MIGRATE_PEER2PEER)", "mover-vm",
+                "domain.migrate")
             # alice moves it; while libvirt migrates, root is served, another operation on the VM is
             # busy, carol (who may not migrate it) cannot cancel it, and alice's client cancels it.
             client = subprocess.Popen(
