@@ -160,9 +160,6 @@ job_done (GObject *source, GAsyncResult *result, gpointer user_data)
         emit_progress (j, "done", 1, 0, 0);
       g_dbus_method_invocation_return_value (g_steal_pointer (&j->invocation), NULL);
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_dbus_method_invocation_return_dbus_error (g_steal_pointer (&j->invocation),
-                                                VMNETD_BUS_NAME ".Error.Cancelled", error->message);
   else
     g_dbus_method_invocation_return_gerror (g_steal_pointer (&j->invocation), error);
   g_log_structured (LOG_DOMAIN, ok ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_WARNING, "VMNET_EVENT", "vm-operation",
@@ -440,6 +437,9 @@ void
 vmnetd_jobs_init (VmnetdBus *self, VmnetDBusHost *host_iface)
 {
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) job_unref);
+  /* A cancelled move's error on the bus: a name of ours, G_IO_ERROR_CANCELLED
+   * again for a client that registers it too. */
+  g_dbus_error_register_error (G_IO_ERROR, G_IO_ERROR_CANCELLED, VMNETD_BUS_NAME ".Error.Cancelled");
   g_signal_connect (host_iface, "handle-start-vm", G_CALLBACK (handle_start_vm), self);
   g_signal_connect (host_iface, "handle-save-vm", G_CALLBACK (handle_save_vm), self);
   g_signal_connect (host_iface, "handle-managed-save-vm", G_CALLBACK (handle_managed_save_vm), self);
