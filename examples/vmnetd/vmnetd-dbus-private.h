@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* Shared by vmnetd's D-Bus files: the served objects (vmnetd-dbus.c) and
- * the methods (vmnetd-dbus-methods.c). */
+/* Shared by vmnetd's D-Bus files: the served objects (vmnetd-dbus.c), the
+ * methods (vmnetd-dbus-methods.c) and the VM operations (vmnetd-dbus-jobs.c). */
 #include "vmnetd-dbus.h"
 #include "vmnetd-dbus-generated.h"
 
@@ -32,6 +32,7 @@ struct _VmnetdBus {
   VmnetHost        *host;         /* the one last synced, or NULL */
   guint             pass;         /* marks what the running sync has seen */
   VmnetdModel      *model;        /* Host.GetModel's (vmnetd-dbus-model.c) */
+  GHashTable       *jobs;         /* VM UUID -> its running operation (vmnetd-dbus-jobs.c) */
 };
 
 /* One permission libvirt would check, with its attributes. */
@@ -135,5 +136,8 @@ void         model_rules_changed  (VmnetdBus   *self);
 gboolean     handle_get_model     (VmnetDBusHost         *iface,
                                    GDBusMethodInvocation *invocation,
                                    VmnetdBus             *self);
+/* vmnetd-dbus-jobs.c: the VM operations' handlers, on the host's interface */
+void     vmnetd_jobs_init     (VmnetdBus                *self,
+                               VmnetDBusHost            *host_iface);
 
 G_END_DECLS

@@ -1389,6 +1389,7 @@ vmnetd_bus_new (GBusType bus_type)
   g_signal_connect (host_iface, "handle-new-switch", G_CALLBACK (handle_new_switch), self);
   g_signal_connect (host_iface, "handle-get-model", G_CALLBACK (handle_get_model), self);
   self->model = vmnetd_model_new ();
+  vmnetd_jobs_init (self, host_iface);
   host = lookup_or_add (self, VMNETD_OBJECT_ROOT "/Host", NULL, host_iface, &created);
   set_visibility (host, "connect.getattr", "the host", (const gchar *const[]) { "connect_driver", "", NULL });
   self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1428,6 +1429,7 @@ vmnetd_bus_free (VmnetdBus *self)
     g_source_remove (self->rules_timeout);
   g_ptr_array_unref (self->monitors);
   g_hash_table_unref (self->peers);
+  g_hash_table_unref (self->jobs);
   g_queue_clear_full (&self->asks, (GDestroyNotify) ask_free);
   g_hash_table_unref (self->objects);
   vmnetd_model_free (self->model);
