@@ -72,7 +72,7 @@ vmnet_libvirt_conn_attach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
   /* Live only: a VF is a desire, given again after every start. */
   ok = virDomainAttachDeviceFlags (dom, xml, VIR_DOMAIN_AFFECT_LIVE) == 0;
   if (!ok)
-    vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot attach a VF");
+    vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot attach a VF");
   virDomainFree (dom);
   return ok;
 }
@@ -137,7 +137,7 @@ vmnet_libvirt_conn_detach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
     return FALSE;
   ok = virDomainDetachDeviceAlias (dom, vf_alias, VIR_DOMAIN_AFFECT_LIVE) == 0;
   if (!ok)
-    vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot detach VF '%s'", vf_alias);
+    vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot detach VF '%s'", vf_alias);
   else if (virDomainGetState (dom, &state, NULL, 0) == 0 && state == VIR_DOMAIN_RUNNING &&
            !wait_gone (dom, vf_alias, VF_DETACH_WAIT_US))
     g_debug ("VF '%s' not released by the guest yet; the unplug request stays pending", vf_alias);
@@ -210,7 +210,7 @@ edit_definition (VmnetLibvirtConn *conn, virDomainPtr dom, EditFunc edit, gconst
       devices = c;
   if (!devices)
     {
-      vmnet_libvirt_set_error_for (error, "Read VM configuration", "this VM", "cannot read the VM's definition");
+      vmnet_libvirt_set_error_for (error, "domain.read-secure", "this VM", "cannot read the VM's definition");
       return FALSE;
     }
   if (!edit (devices, data, error))
@@ -220,7 +220,7 @@ edit_definition (VmnetLibvirtConn *conn, virDomainPtr dom, EditFunc edit, gconst
   xmlFree (mem);
   if (!defined)
     {
-      vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot %s", what);
+      vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot %s", what);
       return FALSE;
     }
   virDomainFree (defined);
@@ -255,7 +255,7 @@ vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, 
         flags |= VIR_DOMAIN_AFFECT_CONFIG;
       ok = virDomainAttachDeviceFlags (dom, xml, flags) == 0;
       if (!ok)
-        vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot add the network adapter");
+        vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot add the network adapter");
     }
   else
     ok = edit_definition (conn, dom, append_interface, xml, "add the network adapter", error);
@@ -434,7 +434,7 @@ update_live_filter (virDomainPtr dom, const InterfaceUpdate *u, GError **error)
   device = vmnet_libvirt_xml_element_string (one, TRUE);
   if (virDomainUpdateDeviceFlags (dom, device, VIR_DOMAIN_AFFECT_LIVE) < 0)
     {
-      vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot change the running adapter's filter");
+      vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot change the running adapter's filter");
       return FALSE;
     }
   return TRUE;

@@ -393,15 +393,15 @@ print("ok")
                        user="vmnt-bob", check=False)
         self.assertEqual(p.returncode, 6, p.stderr)
         self.assertIn("VM 'nic-vm'", p.stderr)
-        self.assertIn("'Create or change VMs'", p.stderr)
+        self.assertIn("'Create or reconfigure VM' (libvirt permission domain.write)", p.stderr)
         p = self.vmnet("new-vmswitch", "--name", "bob-sw", "--bridge", "virbr-bob", user="vmnt-bob", check=False)
         self.assertEqual(p.returncode, 6, p.stderr)
-        self.assertIn("'Change virtual switches'", p.stderr)
+        self.assertIn("'Modify switch settings' (libvirt permission network.write)", p.stderr)
         self.assertIn("network 'bob-sw'", p.stderr)
         # Nobody at all: the connection itself is refused, naming what is missing.
         p = self.vmnet("get-vmhost", user="vmnt-r3", check=False)
         self.assertEqual(p.returncode, 6, p.stderr)
-        self.assertIn("'Read service configuration'", p.stderr)
+        self.assertIn("'Connect to the service' (libvirt permission connect.", p.stderr)
 
     def test_7_random_stores_polkit_equals_evaluator(self):
         seed = int(os.environ.get("VMNET_AUTH_SEED", random.randrange(1 << 30)))
