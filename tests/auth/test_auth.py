@@ -142,7 +142,8 @@ class AuthTest(unittest.TestCase):
     def vmnet(self, *args, user=None, check=True):
         cmd = [VMNET, "--connect", self.uri, *args]
         if args and args[0] not in ("get-vmnetworkadapter", "get-vmswitch", "new-vmswitch",
-                                    "remove-vmswitch", "get-vmhost", "set-vmnetworkadapter"):
+                                    "remove-vmswitch", "get-vmhost", "set-vmnetworkadapter", "start-vm",
+                                    "checkpoint-vm"):
             cmd += ["--store", self.store, "--rules", self.rules]
         if user:
             cmd = ["runuser", "-u", user, "--"] + cmd
@@ -398,6 +399,18 @@ print("ok")
         self.assertEqual(p.returncode, 6, p.stderr)
         self.assertIn("'Modify switch settings' (libvirt permission network.write)", p.stderr)
         self.assertIn("network 'bob-sw'", p.stderr)
+        # One refusal per verb family, each naming the operation a store rule would need.
+        for args, operation in ((["start-vm", "--vm-name", "nic-vm"], "'Start VM' (libvirt permission domain.start)"),
+                                (["checkpoint-vm", "--vm-name", "nic-vm", "--name", "bob-cp"],
+                                 "'Create snapshots' (libvirt permission domain.snapshot)"),
+                                (["remove-vmswitch", "r-net", "--force"],
+                                 "'Delete virtual switch' (libvirt permission network.delete)")):
+            p = self.vmnet(*args, user="vmnt-bob", check=False)
+            self.assertEqual(p.returncode, 6, p.stderr)
+            self.assertIn(operation, p.stderr)
+            self.assertNotIn("Create or change VMs", p.stderr)
+        self.assertEqual(self.conn.lookupByName("nic-vm").isActive(), 0)
+        self.assertIn("r-net", self.conn.listDefinedNetworks() + self.conn.listNetworks())
         # Nobody at all: the connection itself is refused, naming what is missing.
         p = self.vmnet("get-vmhost", user="vmnt-r3", check=False)
         self.assertEqual(p.returncode, 6, p.stderr)
