@@ -260,6 +260,12 @@ function renderSwitches(d) {
                  : yesNo(sw.IovSupport)))));
 }
 
+// Whether an adapter without a VF gets one by waiting: not when its configuration keeps it off
+// (a port policy, a definition without failover, …): that needs a change, which its
+// StatusDescription names.
+const waitsForVf = a => a.IovWeight > 0 && !a.VirtualFunction && a.Status !== "Stopped" &&
+        (a.StatusDescription || [])[0] !== "Degraded (SR-IOV configuration error)";
+
 // Per PF: its VFs and who holds each, then the adapters waiting for one.
 function renderPictures(d) {
     const pictures = d.pfs.filter(pf => pf.NumVFs > 0).map(pf => {
@@ -267,8 +273,7 @@ function renderPictures(d) {
         const switches = d.switches.filter(sw => sw.NetAdapterName === pf.Name);
         const poolSwitches = switches.filter(sw => sw.IovEnabled).map(sw => sw.Name);
         const waiting = d.adapters
-                .filter(a => poolSwitches.includes(a.SwitchName) && a.IovWeight > 0 && !a.VirtualFunction &&
-                        a.Status !== "Stopped")
+                .filter(a => poolSwitches.includes(a.SwitchName) && waitsForVf(a))
                 .sort((a, b) => b.IovWeight - a.IovWeight || a.VMName.localeCompare(b.VMName));
         const titleId = `picture-${pf.Name}`;
         return h("figure", { class: "vmnet-picture", "data-pf": pf.Name, "aria-labelledby": titleId },

@@ -172,7 +172,7 @@ vmnet_diagnose_port_policy_check (GPtrArray *checks, const VmnetAdapterInfo *a, 
          : !vmnet_filter_denies_spoofing (a->filter)
          ? g_strdup_printf ("Make the paths agree: vmnet set-vmnetworkadapter --vm-name %s --name %s "
                             "--mac-address-spoofing off (nwfilter on the software path; needs libvirt's nwfilter "
-                            "driver; on a running VM holding a VF it comes with the VM's next start), or "
+                            "driver; on a running VM at once), or "
                             "--mac-address-spoofing on (allowed on both)", a->vm_name, a->name)
          : g_strdup_printf ("Remove <filterref filter='%s'/> from the interface (virsh edit %s), or "
                             "vmnet set-vmnetworkadapter --vm-name %s --name %s --mac-address-spoofing off",

@@ -21,7 +21,7 @@ vmnet_libvirt_conn_save_vm (VmnetLibvirtConn *conn, const gchar *vm_uuid, const 
     return FALSE;
   ok = (path ? virDomainSave (dom, path) : virDomainManagedSave (dom, 0)) == 0;
   if (!ok)
-    vmnet_libvirt_set_error_for (error, "Start and stop VMs", "this VM", "cannot save the VM%s%s", path ? " to " : "", path ? path : "");
+    vmnet_libvirt_set_error_for (error, "domain.hibernate", "this VM", "cannot save the VM%s%s", path ? " to " : "", path ? path : "");
   virDomainFree (dom);
   return ok;
 }
@@ -37,7 +37,7 @@ vmnet_libvirt_conn_restore_vm (VmnetLibvirtConn *conn, const gchar *path, GError
 
   if (!xml)
     {
-      vmnet_libvirt_set_error_for (error, "Start and stop VMs", "the save file", "cannot read the save file %s", path);
+      vmnet_libvirt_set_error_for (error, "domain.read", "the save file", "cannot read the save file %s", path);
       return NULL;
     }
   /* libvirt's own output: one <uuid> element at the top level. */
@@ -53,7 +53,7 @@ vmnet_libvirt_conn_restore_vm (VmnetLibvirtConn *conn, const gchar *path, GError
     }
   if (virDomainRestore (ptr, path) < 0)
     {
-      vmnet_libvirt_set_error_for (error, "Start and stop VMs", "the saved VM", "cannot restore the VM from %s", path);
+      vmnet_libvirt_set_error_for (error, "domain.start", "the saved VM", "cannot restore the VM from %s", path);
       return NULL;
     }
   return g_steal_pointer (&uuid);
@@ -69,7 +69,7 @@ vmnet_libvirt_conn_start_vm (VmnetLibvirtConn *conn, const gchar *vm_uuid, GErro
     return FALSE;
   ok = virDomainCreate (dom) == 0;
   if (!ok)
-    vmnet_libvirt_set_error_for (error, "Start and stop VMs", "this VM", "cannot start the VM");
+    vmnet_libvirt_set_error_for (error, "domain.start", "this VM", "cannot start the VM");
   virDomainFree (dom);
   return ok;
 }
@@ -101,7 +101,7 @@ vmnet_libvirt_conn_migrate_vm (VmnetLibvirtConn *conn,
     virTypedParamsAddString (&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI, migrate_uri);
   moved = virDomainMigrate3 (dom, vmnet_libvirt_conn_get_ptr (dest), params, nparams, flags);
   if (!moved)
-    vmnet_libvirt_set_error_for (error, "Migrate VMs", "this VM", "migration to '%s' failed", vmnet_libvirt_conn_get_uri (dest));
+    vmnet_libvirt_set_error_for (error, "domain.migrate", "this VM", "migration to '%s' failed", vmnet_libvirt_conn_get_uri (dest));
   else
     virDomainFree (moved);
   virTypedParamsFree (params, nparams);
@@ -180,7 +180,7 @@ vmnet_libvirt_conn_checkpoint_vm (VmnetLibvirtConn *conn,
   xml = vmnet_libvirt_xml_element_string (doc, TRUE);
   snap = virDomainSnapshotCreateXML (dom, xml, 0);
   if (!snap)
-    vmnet_libvirt_set_error_for (error, "Take snapshots", "this VM", "cannot create checkpoint '%s'", name);
+    vmnet_libvirt_set_error_for (error, "domain.snapshot", "this VM", "cannot create checkpoint '%s'", name);
   else
     virDomainSnapshotFree (snap);
   virDomainFree (dom);

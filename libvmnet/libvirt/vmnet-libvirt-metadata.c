@@ -108,7 +108,7 @@ get_metadata (virDomainPtr dom, unsigned int flags, GError **error)
           virResetLastError ();
           return g_strdup ("");
         }
-      vmnet_libvirt_set_error_for (error, "Read VM configuration", "this VM", "cannot read the libvmnet metadata");
+      vmnet_libvirt_set_error_for (error, "domain.read", "this VM", "cannot read the libvmnet metadata");
       return NULL;
     }
   ret = g_strdup (xml);
@@ -122,7 +122,7 @@ set_metadata (virDomainPtr dom, const gchar *xml, unsigned int flags, GError **e
   if (virDomainSetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT, xml && *xml ? xml : NULL,
                             VMNET_METADATA_PREFIX, VMNET_METADATA_NS, flags) < 0)
     {
-      vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot write the libvmnet metadata");
+      vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot write the libvmnet metadata");
       return FALSE;
     }
   return TRUE;

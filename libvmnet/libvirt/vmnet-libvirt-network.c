@@ -77,20 +77,20 @@ define_and_start (virConnectPtr ptr, const gchar *name, const gchar *xml, GError
 
   if (!net)
     {
-      vmnet_libvirt_set_error_for (error, "Change virtual switches", "the switches",
+      vmnet_libvirt_set_error_for (error, "network.write", "the switches",
                                    "cannot define network '%s'", name);
       return FALSE;
     }
   if (virNetworkCreate (net) < 0)
     {
-      vmnet_libvirt_set_error_for (error, "Change virtual switches", "the switches",
+      vmnet_libvirt_set_error_for (error, "network.start", "the switches",
                                    "cannot start network '%s'", name);
       virNetworkFree (net);
       return FALSE;
     }
   if (virNetworkSetAutostart (net, 1) < 0)
     {
-      vmnet_libvirt_set_error_for (error, "Change virtual switches", "the switches",
+      vmnet_libvirt_set_error_for (error, "network.write", "the switches",
                                    "cannot autostart network '%s'", name);
       virNetworkFree (net);
       return FALSE;
@@ -148,20 +148,20 @@ vmnet_libvirt_conn_remove_switch (VmnetLibvirtConn *conn,
       net = virNetworkLookupByName (ptr, names[i]);
       if (!net)
         {
-          vmnet_libvirt_set_error_for (error, "Read service configuration", "the switches",
+          vmnet_libvirt_set_error_for (error, "network.getattr", "the switches",
                                        "cannot find network '%s'", names[i]);
           return FALSE;
         }
       if (virNetworkIsActive (net) == 1 && virNetworkDestroy (net) < 0)
         {
-          vmnet_libvirt_set_error_for (error, "Change virtual switches", "the switches",
+          vmnet_libvirt_set_error_for (error, "network.stop", "the switches",
                                    "cannot stop network '%s'", names[i]);
           virNetworkFree (net);
           return FALSE;
         }
       if (virNetworkIsPersistent (net) == 1 && virNetworkUndefine (net) < 0)
         {
-          vmnet_libvirt_set_error_for (error, "Change virtual switches", "the switches",
+          vmnet_libvirt_set_error_for (error, "network.delete", "the switches",
                                    "cannot undefine network '%s'", names[i]);
           virNetworkFree (net);
           return FALSE;

@@ -94,7 +94,7 @@ vmnet_libvirt_conn_ensure_guard_filters (VmnetLibvirtConn *conn, GError **error)
         f = virNWFilterDefineXML (ptr, filters[i].xml);
       if (!f)
         {
-          vmnet_libvirt_set_error_for (error, "Change virtual switches", "the host's network filters",
+          vmnet_libvirt_set_error_for (error, "nwfilter.write", "the host's network filters",
                                        "cannot define nwfilter '%s'", filters[i].name);
           return FALSE;
         }

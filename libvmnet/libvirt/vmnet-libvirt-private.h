@@ -130,7 +130,7 @@ void              vmnet_libvirt_set_error          (GError           **error,
                                                     const gchar       *format,
                                                     ...) G_GNUC_PRINTF (2, 3);
 void              vmnet_libvirt_set_error_for      (GError           **error,
-                                                    const gchar       *operation,
+                                                    const gchar       *permission,
                                                     const gchar       *object,
                                                     const gchar       *format,
                                                     ...) G_GNUC_PRINTF (4, 5);

@@ -72,7 +72,7 @@ vmnet_libvirt_conn_attach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
   /* Live only: a VF is a desire, given again after every start. */
   ok = virDomainAttachDeviceFlags (dom, xml, VIR_DOMAIN_AFFECT_LIVE) == 0;
   if (!ok)
-    vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot attach a VF");
+    vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot attach a VF");
   virDomainFree (dom);
   return ok;
 }
@@ -137,7 +137,7 @@ vmnet_libvirt_conn_detach_vf (VmnetLibvirtConn *conn, const gchar *vm_uuid, cons
     return FALSE;
   ok = virDomainDetachDeviceAlias (dom, vf_alias, VIR_DOMAIN_AFFECT_LIVE) == 0;
   if (!ok)
-    vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot detach VF '%s'", vf_alias);
+    vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot detach VF '%s'", vf_alias);
   else if (virDomainGetState (dom, &state, NULL, 0) == 0 && state == VIR_DOMAIN_RUNNING &&
            !wait_gone (dom, vf_alias, VF_DETACH_WAIT_US))
     g_debug ("VF '%s' not released by the guest yet; the unplug request stays pending", vf_alias);
@@ -210,7 +210,7 @@ edit_definition (VmnetLibvirtConn *conn, virDomainPtr dom, EditFunc edit, gconst
       devices = c;
   if (!devices)
     {
-      vmnet_libvirt_set_error_for (error, "Read VM configuration", "this VM", "cannot read the VM's definition");
+      vmnet_libvirt_set_error_for (error, "domain.read-secure", "this VM", "cannot read the VM's definition");
       return FALSE;
     }
   if (!edit (devices, data, error))
@@ -220,7 +220,7 @@ edit_definition (VmnetLibvirtConn *conn, virDomainPtr dom, EditFunc edit, gconst
   xmlFree (mem);
   if (!defined)
     {
-      vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot %s", what);
+      vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot %s", what);
       return FALSE;
     }
   virDomainFree (defined);
@@ -255,7 +255,7 @@ vmnet_libvirt_conn_add_interface (VmnetLibvirtConn *conn, const gchar *vm_uuid, 
         flags |= VIR_DOMAIN_AFFECT_CONFIG;
       ok = virDomainAttachDeviceFlags (dom, xml, flags) == 0;
       if (!ok)
-        vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot add the network adapter");
+        vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot add the network adapter");
     }
   else
     ok = edit_definition (conn, dom, append_interface, xml, "add the network adapter", error);
@@ -370,35 +370,38 @@ update_interface (xmlNode *devices, gconstpointer data, GError **error)
   return edit_interface (target, u, error);
 }
 
-/* Whether a hostdev interface in @devices is teamed with @iface (its
- * <teaming type='transient' persistent='ALIAS'/> names @iface's alias). */
-static gboolean
-holds_teamed_vf (xmlNode *devices, xmlNode *iface)
+/* The live XML shows an interface of a network by the connection the
+ * network gave it: a network over a host bridge (forward mode 'bridge')
+ * appears as <interface type='bridge'> with <source network='N'
+ * portid='…' bridge='BR'/>. Given back to virDomainUpdateDeviceFlags as it
+ * is, libvirt takes it for a plain bridge interface: it releases the
+ * network's port and the adapter leaves its switch (measured with libvirt
+ * 11.3). So the device to update names the network again, as the
+ * definition does, and no port: libvirt allocates the same connection and,
+ * the change being a filter, keeps the running device. */
+static void
+restore_network_source (xmlNode *iface)
 {
-  xmlNode *alias = child_named (iface, "alias");
-  xmlChar *name = alias ? xmlGetProp (alias, (const xmlChar *) "name") : NULL;
-  gboolean found = FALSE;
+  xmlNode *source = child_named (iface, "source");
+  xmlChar *network = source ? xmlGetProp (source, (const xmlChar *) "network") : NULL;
+  xmlChar *portgroup = source ? xmlGetProp (source, (const xmlChar *) "portgroup") : NULL;
 
-  for (xmlNode *c = devices->children; name && c && !found; c = c->next)
+  if (network)
     {
-      xmlNode *teaming;
-      xmlChar *type, *persistent;
-
-      if (c->type != XML_ELEMENT_NODE || !xmlStrEqual (c->name, (const xmlChar *) "interface") ||
-          !(teaming = child_named (c, "teaming")))
-        continue;
-      type = xmlGetProp (c, (const xmlChar *) "type");
-      persistent = xmlGetProp (teaming, (const xmlChar *) "persistent");
-      found = xmlStrEqual (type, (const xmlChar *) "hostdev") && xmlStrEqual (persistent, name);
-      xmlFree (type);
-      xmlFree (persistent);
+      while (source->properties)
+        xmlRemoveProp (source->properties);
+      xmlSetProp (source, (const xmlChar *) "network", network);
+      if (portgroup)
+        xmlSetProp (source, (const xmlChar *) "portgroup", portgroup);
+      xmlSetProp (iface, (const xmlChar *) "type", (const xmlChar *) "network");
     }
-  xmlFree (name);
-  return found;
+  xmlFree (network);
+  xmlFree (portgroup);
 }
 
-/* The running VM's interface gets the new filter at once (unless it holds
- * a VF, see below). */
+/* The running VM's interface gets the new filter at once, also while it
+ * holds a VF (the VF keeps its place: a filter is a change libvirt makes on
+ * the tap). */
 static gboolean
 update_live_filter (virDomainPtr dom, const InterfaceUpdate *u, GError **error)
 {
@@ -417,24 +420,15 @@ update_live_filter (virDomainPtr dom, const InterfaceUpdate *u, GError **error)
       vmnet_libvirt_set_error (error, "no interface with MAC %s in the running VM", u->mac);
       return FALSE;
     }
-  /* Measured in the lab (libvirt 11.3): a live filter change on the virtio
-   * adapter of a failover pair whose VF is plugged takes the adapter out of
-   * its network and the VF out of the VM. Then the filter comes with the
-   * next start (the persistent definition has it), and the status shows the
-   * software path as it is until then. */
-  if (holds_teamed_vf (devices, target))
-    {
-      g_info ("adapter with MAC %s holds a VF: its new filter applies from the VM's next start", u->mac);
-      return TRUE;
-    }
   if (!edit_interface (target, &filter_only, error))
     return FALSE;
+  restore_network_source (target);
   one = xmlNewDoc ((const xmlChar *) "1.0");
   xmlDocSetRootElement (one, xmlDocCopyNode (target, one, 1));
   device = vmnet_libvirt_xml_element_string (one, TRUE);
   if (virDomainUpdateDeviceFlags (dom, device, VIR_DOMAIN_AFFECT_LIVE) < 0)
     {
-      vmnet_libvirt_set_error_for (error, "Create or change VMs", "this VM", "cannot change the running adapter's filter");
+      vmnet_libvirt_set_error_for (error, "domain.write", "this VM", "cannot change the running adapter's filter");
       return FALSE;
     }
   return TRUE;

@@ -10,6 +10,7 @@
 
 #include "vmnet-error.h"
 #include "vmnet-resources.h"
+#include "vmnet-auth-private.h"
 #include "vmnet-libvirt-private.h"
 #include "vmnet-libvirt-xml-private.h"
 
@@ -94,17 +95,20 @@ vmnet_libvirt_error_code_for (gint vir_code)
 }
 
 static void G_GNUC_PRINTF (4, 0)
-set_error_valist (GError **error, const gchar *operation, const gchar *object,
+set_error_valist (GError **error, const gchar *permission, const gchar *object,
                   const gchar *format, va_list args)
 {
   virErrorPtr err = virGetLastError ();
   g_autofree gchar *context = g_strdup_vprintf (format, args);
+  const gchar *operation = permission ? vmnet_auth_operation_for_permission (permission) : NULL;
 
+  g_warn_if_fail (!permission || operation);
   if (err && err->code == VIR_ERR_ACCESS_DENIED && operation)
-    /* libvirt does not say which permission failed: we know what the call needs. */
+    /* libvirt does not say which permission failed: we know what the call
+     * needs, and the store's operation that grants it. */
     g_set_error (error, VMNET_ERROR, VMNET_ERROR_ACCESS_DENIED,
-                 "%s: access denied: the operation '%s' on %s is not granted to this user (%s)",
-                 context, operation, object ? object : "it", err->message);
+                 "%s: access denied: the operation '%s' (libvirt permission %s) on %s is not granted to "
+                 "this user (%s)", context, operation, permission, object ? object : "it", err->message);
   else if (err && err->message)
     g_set_error (error, VMNET_ERROR, vmnet_libvirt_error_code_for (err->code),
                  "%s: %s", context, err->message);
@@ -123,11 +127,13 @@ vmnet_libvirt_set_error (GError **error, const gchar *format, ...)
   va_end (args);
 }
 
-/* As vmnet_libvirt_set_error(); an access denied names OPERATION (one of
- * vmnet_auth_get_operations()) and OBJECT ("VM 'web1'"). */
+/* As vmnet_libvirt_set_error(); an access denied names the store's
+ * operation that grants PERMISSION, the libvirt permission the failed call
+ * needs ("domain.start", one of those in vmnet-auth-catalog.c), and OBJECT
+ * ("VM 'web1'"). */
 void
 vmnet_libvirt_set_error_for (GError      **error,
-                             const gchar  *operation,
+                             const gchar  *permission,
                              const gchar  *object,
                              const gchar  *format,
                              ...)
@@ -135,7 +141,7 @@ vmnet_libvirt_set_error_for (GError      **error,
   va_list args;
 
   va_start (args, format);
-  set_error_valist (error, operation, object, format, args);
+  set_error_valist (error, permission, object, format, args);
   va_end (args);
 }
 
@@ -285,7 +291,7 @@ vmnet_libvirt_conn_open (const gchar *uri, VmnetLibvirtOpenFlags flags, GError *
   conn->ptr = virConnectOpenAuth (resolved, auth, (flags & VMNET_LIBVIRT_OPEN_READ_ONLY) ? VIR_CONNECT_RO : 0);
   if (!conn->ptr)
     {
-      vmnet_libvirt_set_error_for (error, "Read service configuration", "the host",
+      vmnet_libvirt_set_error_for (error, "connect.getattr", "the host",
                                    "cannot connect to libvirt at '%s'", uri ? uri : "(libvirt's default URI)");
       /* Not reaching the host is a backend problem whatever libvirt calls it,
        * unless libvirt refused us. */
@@ -352,7 +358,7 @@ vmnet_libvirt_conn_lookup_vm (VmnetLibvirtConn *conn, const gchar *uuid, GError 
   if (!dom)
     {
       g_autofree gchar *object = g_strdup_printf ("VM %s", uuid);
-      vmnet_libvirt_set_error_for (error, "Read VM configuration", object, "cannot find the VM");
+      vmnet_libvirt_set_error_for (error, "domain.getattr", object, "cannot find the VM");
     }
   return dom;
 }
@@ -413,7 +419,7 @@ fetch_item (Item *item)
       /* Network interfaces come and go with VMs (taps, macvtaps): one that
        * vanished between listing and reading is skipped, whatever libvirt says. */
       if (!xml && !is_gone () && !g_str_has_prefix (virNodeDeviceGetName (item->object), "net_"))
-        vmnet_libvirt_set_error_for (&item->error, "Read service configuration", "the host's devices",
+        vmnet_libvirt_set_error_for (&item->error, "node-device.read", "the host's devices",
                                      "cannot read node device '%s'", virNodeDeviceGetName (item->object));
       if (xml)
         {
@@ -429,7 +435,7 @@ fetch_item (Item *item)
     case ITEM_NETWORK:
       xml = virNetworkGetXMLDesc (item->object, 0);
       if (!xml && !is_gone ())
-        vmnet_libvirt_set_error_for (&item->error, "Read service configuration", "the host's switches",
+        vmnet_libvirt_set_error_for (&item->error, "network.read", "the host's switches",
                                      "cannot read network '%s'", virNetworkGetName (item->object));
       if (xml)
         item->fact = vmnet_libvirt_parse_network (xml, &item->error);
@@ -439,7 +445,7 @@ fetch_item (Item *item)
       if (!xml && !is_gone ())
         {
           g_autofree gchar *object = g_strdup_printf ("VM '%s'", virDomainGetName (item->object));
-          vmnet_libvirt_set_error_for (&item->error, "Read VM configuration", object,
+          vmnet_libvirt_set_error_for (&item->error, "domain.read", object,
                                        "cannot read VM '%s'", virDomainGetName (item->object));
         }
       if (xml)
@@ -554,7 +560,7 @@ fetch_host (VmnetLibvirtConn *conn, VmnetHostFacts *facts, GError **error)
   hostname = virConnectGetHostname (conn->ptr);
   if (!hostname)
     {
-      vmnet_libvirt_set_error_for (error, "Read service configuration", "the host",
+      vmnet_libvirt_set_error_for (error, "connect.read", "the host",
                                    "cannot read the host name of '%s'", conn->uri);
       return FALSE;
     }
@@ -604,7 +610,7 @@ vmnet_libvirt_conn_fetch (VmnetLibvirtConn *conn,
                                          VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET);
   if (n_devs < 0)
     {
-      vmnet_libvirt_set_error_for (error, "Read service configuration", "the host",
+      vmnet_libvirt_set_error_for (error, "connect.search-node-devices", "the host",
                                    "cannot list the node devices of '%s'", conn->uri);
       return NULL;
     }
@@ -612,14 +618,14 @@ vmnet_libvirt_conn_fetch (VmnetLibvirtConn *conn,
   n_nets = virConnectListAllNetworks (conn->ptr, &nets, 0);
   if (n_nets < 0)
     {
-      vmnet_libvirt_set_error_for (&first_error, "Read service configuration", "the host",
+      vmnet_libvirt_set_error_for (&first_error, "connect.search-networks", "the host",
                                    "cannot list the networks of '%s'", conn->uri);
       goto out;
     }
   n_doms = virConnectListAllDomains (conn->ptr, &doms, 0);
   if (n_doms < 0)
     {
-      vmnet_libvirt_set_error_for (&first_error, "Read service configuration", "the host",
+      vmnet_libvirt_set_error_for (&first_error, "connect.search-domains", "the host",
                                    "cannot list the VMs of '%s'", conn->uri);
       goto out;
     }

@@ -177,8 +177,8 @@ vmnet_netlink_set_vf_teaming (const gchar *pf_netdev, guint vf, gboolean allow, 
       g_set_error (error, VMNET_ERROR, rc == -NLE_PERM ? VMNET_ERROR_ACCESS_DENIED : VMNET_ERROR_FAILED,
                    "netlink: cannot set trust %s / spoof checking %s on VF %u of '%s': %s%s",
                    allow ? "on" : "off", allow ? "off" : "on", vf, pf_netdev, nl_geterror (rc),
-                   rc == -NLE_PERM ? " (the operation 'Configure SR-IOV on adapters' on this VF needs root "
-                                     "on the host)" : "");
+                   rc == -NLE_PERM ? " (a VF's settings need CAP_NET_ADMIN on the host: no operation of "
+                                     "the authorization store grants it)" : "");
       goto out;
     }
   ok = TRUE;

@@ -129,9 +129,12 @@ vmnet_sysfs_read_pci (const gchar *root, const gchar *address)
   return g_steal_pointer (&f);
 }
 
-/* Whether @netdev is a bond (its bonding/ directory, DEVTYPE=bond) or a team
- * (DEVTYPE=team), with its ports (lower_* links) in @members; NULL if
- * neither. */
+/* Whether @netdev is a bond (its bonding/ directory, DEVTYPE=bond), with its
+ * ports (lower_* links) in @members; NULL if not. A team shows nothing of
+ * its own in sysfs (no DEVTYPE, no directory: Linux 6.12 gives it
+ * "INTERFACE=… IFINDEX=…" and lower_* links only), so its ports are read
+ * here and its kind comes from the link (IFLA_INFO_KIND) where the host is
+ * this one. */
 gchar *
 vmnet_sysfs_aggregate (const gchar *root, const gchar *netdev, gchar **members)
 {
@@ -147,8 +150,6 @@ vmnet_sysfs_aggregate (const gchar *root, const gchar *netdev, gchar **members)
   g_file_get_contents (uevent_path, &uevent, NULL, NULL);
   if (g_file_test (bonding, G_FILE_TEST_IS_DIR) || (uevent && strstr (uevent, "DEVTYPE=bond\n")))
     kind = "bond";
-  else if (uevent && strstr (uevent, "DEVTYPE=team\n"))
-    kind = "team";
   d = g_dir_open (dir, 0, NULL);
   while (d && (name = g_dir_read_name (d)))
     if (g_str_has_prefix (name, "lower_"))

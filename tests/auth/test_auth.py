@@ -142,7 +142,8 @@ class AuthTest(unittest.TestCase):
     def vmnet(self, *args, user=None, check=True):
         cmd = [VMNET, "--connect", self.uri, *args]
         if args and args[0] not in ("get-vmnetworkadapter", "get-vmswitch", "new-vmswitch",
-                                    "remove-vmswitch", "get-vmhost", "set-vmnetworkadapter"):
+                                    "remove-vmswitch", "get-vmhost", "set-vmnetworkadapter", "start-vm",
+                                    "checkpoint-vm"):
             cmd += ["--store", self.store, "--rules", self.rules]
         if user:
             cmd = ["runuser", "-u", user, "--"] + cmd
@@ -393,15 +394,27 @@ print("ok")
                        user="vmnt-bob", check=False)
         self.assertEqual(p.returncode, 6, p.stderr)
         self.assertIn("VM 'nic-vm'", p.stderr)
-        self.assertIn("'Create or change VMs'", p.stderr)
+        self.assertIn("'Create or reconfigure VM' (libvirt permission domain.write)", p.stderr)
         p = self.vmnet("new-vmswitch", "--name", "bob-sw", "--bridge", "virbr-bob", user="vmnt-bob", check=False)
         self.assertEqual(p.returncode, 6, p.stderr)
-        self.assertIn("'Change virtual switches'", p.stderr)
+        self.assertIn("'Modify switch settings' (libvirt permission network.write)", p.stderr)
         self.assertIn("network 'bob-sw'", p.stderr)
+        # One refusal per verb family, each naming the operation a store rule would need.
+        for args, operation in ((["start-vm", "--vm-name", "nic-vm"], "'Start VM' (libvirt permission domain.start)"),
+                                (["checkpoint-vm", "--vm-name", "nic-vm", "--name", "bob-cp"],
+                                 "'Create snapshots' (libvirt permission domain.snapshot)"),
+                                (["remove-vmswitch", "r-net", "--force"],
+                                 "'Delete virtual switch' (libvirt permission network.delete)")):
+            p = self.vmnet(*args, user="vmnt-bob", check=False)
+            self.assertEqual(p.returncode, 6, p.stderr)
+            self.assertIn(operation, p.stderr)
+            self.assertNotIn("Create or change VMs", p.stderr)
+        self.assertEqual(self.conn.lookupByName("nic-vm").isActive(), 0)
+        self.assertIn("r-net", self.conn.listDefinedNetworks() + self.conn.listNetworks())
         # Nobody at all: the connection itself is refused, naming what is missing.
         p = self.vmnet("get-vmhost", user="vmnt-r3", check=False)
         self.assertEqual(p.returncode, 6, p.stderr)
-        self.assertIn("'Read service configuration'", p.stderr)
+        self.assertIn("'Connect to the service' (libvirt permission connect.", p.stderr)
 
     def test_7_random_stores_polkit_equals_evaluator(self):
         seed = int(os.environ.get("VMNET_AUTH_SEED", random.randrange(1 << 30)))

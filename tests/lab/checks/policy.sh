@@ -39,6 +39,23 @@ vf_line() { ip link show "$PF" | grep "^ *vf $1 "; }
 
 adapter_json() { $VMNET -o json get-vmnetworkadapter --vm-name pol1 > /tmp/pol.json; }
 
+# The running adapter has nwfilter $1 (on its tap: libvirt's own view) and is still connected to
+# its switch: the live XML names network polbr and the network holds one port (a live filter
+# change that gave libvirt the live XML's type='bridge' took the adapter out of the network).
+live_filter_kept_switch() {
+    $VIRSH dumpxml pol1 > /tmp/pol-live.xml
+    grep -q "filterref filter='$1'" /tmp/pol-live.xml || { echo "no live filter $1"; grep -A12 "<interface type='\(bridge\|network\)'" /tmp/pol-live.xml; return 1; }
+    grep -q "<source network='polbr'" /tmp/pol-live.xml || { echo "out of network polbr:"; grep -A3 "<interface type='\(bridge\|network\)'" /tmp/pol-live.xml; return 1; }
+    ports=$($VIRSH net-port-list polbr | grep -c "^ *[0-9a-f]\{8\}-")
+    [ "$ports" = 1 ] || { echo "network polbr has $ports ports"; return 1; }
+    echo "live: filter $1, network polbr, 1 port"
+    adapter_json
+    $J "
+import json
+a=json.load(open('/tmp/pol.json'))[0]
+assert a['SwitchName']=='polbr', a" || return 1
+}
+
 policy_check() { # the adapter-port-policy check results and messages, one per line
     $VMNET -o json test-sriov --vm-name pol1 > /tmp/pol-checks.json
     $J "
@@ -113,20 +130,10 @@ import json
 a=json.load(open('/tmp/pol.json'))[0]
 assert a['SwitchName'] and a['VirtualFunction'], a" || return 1
     if $VIRSH nwfilter-list > /dev/null 2>&1; then
-        # The software path gets libvmnet's nwfilter from the next start (a live filter change
-        # on an adapter holding a VF would take it out of its network); until then the check
-        # says the paths differ.
-        $VIRSH dumpxml --inactive pol1 | grep -q "filterref filter='vmnet-mac-guard'" || return 1
-        $VIRSH dumpxml pol1 | grep -q "filterref filter='vmnet-mac-guard'" && return 1
-        echo "$got" | grep -q "^WARN: MAC address spoofing: the software path allows it" || return 1
-        # From the next start both paths deny it: the tap under the filter, the VF spoof checking.
-        $VIRSH destroy pol1 > /dev/null && $VIRSH start --paused pol1 > /dev/null || return 1
-        $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
-        $VIRSH dumpxml pol1 | grep -q "filterref filter='vmnet-mac-guard'" || { echo "no filter after a restart"; return 1; }
-        idx=$(vf_index) || { echo "pol1 holds no VF after a restart"; return 1; }
-        line=$(vf_line "$idx"); echo "after a restart: $line"
-        echo "$line" | grep -q "spoof checking on" || return 1
-        got=$(policy_check); echo "$got"
+        # The software path drops spoofed frames too, at once: libvmnet's nwfilter on the running
+        # tap, while the adapter keeps its switch, its network port and its VF.
+        live_filter_kept_switch vmnet-mac-guard || return 1
+        idx=$(vf_index) || { echo "pol1 lost its VF with the live filter change"; return 1; }
         echo "$got" | grep -q "the software path denies it (nwfilter 'vmnet-mac-guard'), the VF denies it" ||
             return 1
     else
@@ -135,6 +142,30 @@ assert a['SwitchName'] and a['VirtualFunction'], a" || return 1
     fi
 }
 check policy-mac-spoofing-spoofchk policy_mac_spoofing
+
+# A guard set on the running adapter that holds a VF: the guard's filter reaches the tap at once,
+# the adapter keeps its switch, and the VF goes (it would bypass the guard), the status saying why.
+# With the guard off again, the VF comes back.
+policy_live_guard() {
+    $VIRSH nwfilter-list > /dev/null 2>&1 || { echo "no nwfilter driver: guards cannot be set"; return 0; }
+    vf_index > /dev/null || { echo "pol1 holds no VF"; return 1; }
+    $VMNET set-vmnetworkadapter --vm-name pol1 --name net0 --router-guard on || return 1
+    live_filter_kept_switch vmnet-mac-router-guard || return 1
+    $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
+    adapter_json
+    $J "
+import json
+a=json.load(open('/tmp/pol.json'))[0]
+print(a['IovUsage'], a['VirtualFunction'], a['StatusDescription'][:2])
+assert not a['VirtualFunction'] and a['IovUsage']==0 and a['Status']=='Degraded', a
+assert any('RouterGuard' in d for d in a['StatusDescription']), a" || return 1
+    $VMNET set-vmnetworkadapter --vm-name pol1 --name net0 --router-guard off || return 1
+    live_filter_kept_switch vmnet-mac-guard || return 1
+    $VMNET reconcile-vmhost --vm-name pol1 > /dev/null || return 1
+    idx=$(vf_index) || { echo "no VF with the guard off"; return 1; }
+    echo "guard off: VF $idx back"
+}
+check policy-live-guard-filter policy_live_guard
 
 # clean-traffic holds on the software path only: the VF goes and stays off, with the reason.
 policy_clean_traffic() {
@@ -169,6 +200,43 @@ assert any(\"Port policy nwfilter 'clean-traffic'\" in d for d in a['StatusDescr
     echo "$got" | grep -q "^FAIL: Port policy nwfilter 'clean-traffic'" || return 1
 }
 check policy-clean-traffic-keeps-vf-off policy_clean_traffic
+
+# A bond or a team as a switch's adapter: test-sriov names it, with its ports, and why VFs
+# cannot pass through it. What the kernel shows of each (uevent, sysfs, link kind) is printed:
+# the unit tests' fixture trees are written from it.
+policy_aggregates() {
+    ip link add aggp0 type dummy || { echo "no dummy links: cannot build a bond or team here"; return 1; }
+    rc=0
+    for kind in bond team; do
+        if ! ip link add agg0 type "$kind" 2> /tmp/agg.err; then
+            echo "$kind: cannot create one: $(cat /tmp/agg.err)"
+            [ "$kind" = team ] && ! modprobe -n team 2> /dev/null && { echo "no team module"; continue; }
+            rc=1; continue
+        fi
+        ip link set aggp0 down; ip link set aggp0 master agg0 || { echo "$kind: cannot enslave aggp0"; rc=1; }
+        ip link set agg0 up
+        echo "== $kind: uevent: $(tr '\n' ' ' < /sys/class/net/agg0/uevent)"
+        echo "   sysfs: $(ls /sys/class/net/agg0 | tr '\n' ' ')"
+        echo "   port's sysfs: $(ls /sys/class/net/aggp0 | grep -i "upper\|master\|bond\|team" | tr '\n' ' ')"
+        echo "   link: $(ip -d link show agg0 | sed -n 2,3p | tr '\n' ' ')"
+        echo "   ethtool: $(ethtool -i agg0 2>&1 | head -2 | tr '\n' ' ')"
+        $VMNET new-vmswitch --name aggsw --net-adapter agg0 > /dev/null || { echo "$kind: new-vmswitch failed"; rc=1; }
+        $VMNET -o json test-sriov > /tmp/agg.json
+        got=$($J "
+import json
+for x in json.load(open('/tmp/agg.json')):
+    if x['Check']=='switch-adapter-sriov' and 'aggsw' in x['Message']:
+        print(x['Result'] + ': ' + x['Message'])")
+        echo "   test-sriov: $got"
+        echo "$got" | grep -q "^FAIL: Adapter agg0 of switch 'aggsw' is a $kind over aggp0" || rc=1
+        $VMNET remove-vmswitch aggsw > /dev/null 2>&1
+        ip link set aggp0 nomaster 2> /dev/null
+        ip link del agg0
+    done
+    ip link del aggp0
+    return $rc
+}
+check policy-bond-team-adapter policy_aggregates
 
 $VIRSH destroy pol1 > /dev/null 2>&1
 $VIRSH undefine pol1 > /dev/null 2>&1
