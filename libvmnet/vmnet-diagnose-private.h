@@ -23,6 +23,9 @@ VmnetTernary   vmnet_checks_support (GPtrArray *checks);
 GStrv          vmnet_checks_reasons (GPtrArray *checks);
 GStrv          vmnet_checks_support_reasons (GPtrArray *checks);
 GPtrArray     *vmnet_checks_copy    (GPtrArray *checks);
+gchar         *vmnet_diagnose_free_vf_fix (const VmnetModel      *model,
+                                           const VmnetSwitchInfo *sw,
+                                           GHashTable            *shown_vms);
 
 /* For the checks' files (vmnet-diagnose.c, vmnet-diagnose-paths.c). */
 void           vmnet_diagnose_add   (GPtrArray         *checks,

@@ -547,9 +547,10 @@ add_host_support (GPtrArray *checks, GPtrArray *host)
 }
 
 /* What frees a VF of @sw: the reconciler never takes one from an adapter
- * that still wants it, so only its holder letting go, or more VFs, does. */
-static gchar *
-free_vf_fix (VmnetModel *model, const VmnetSwitchInfo *sw)
+ * that still wants it, so only its holder letting go, or more VFs, does.
+ * A holder not in @shown_vms (VM names; NULL: all) is "another VM". */
+gchar *
+vmnet_diagnose_free_vf_fix (const VmnetModel *model, const VmnetSwitchInfo *sw, GHashTable *shown_vms)
 {
   const VmnetPfInfo *pf = NULL;
   g_autoptr(GString) holders = g_string_new (NULL);
@@ -561,7 +562,11 @@ free_vf_fix (VmnetModel *model, const VmnetSwitchInfo *sw)
   for (guint i = 0; pf && i < pf->vfs->len; i++)
     {
       const VmnetVfInfo *vf = g_ptr_array_index (pf->vfs, i);
-      if (vf->vm_name)
+      if (!vf->vm_name)
+        continue;
+      if (shown_vms && !g_hash_table_contains (shown_vms, vf->vm_name))
+        g_string_append_printf (holders, "%sanother VM", holders->len ? ", " : "");
+      else
         g_string_append_printf (holders, "%s%s/%s", holders->len ? ", " : "", vf->vm_name,
                                 vf->vm_adapter_name ? vf->vm_adapter_name : "?");
     }
@@ -677,7 +682,7 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
   else if (sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_WARN, T_SW_FREE,
          g_strdup_printf ("All %d VFs of switch '%s' are in use.", sw->iov_virtual_function_count, sw->name),
-         free_vf_fix (model, sw));
+         vmnet_diagnose_free_vf_fix (model, sw, NULL));
   else
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_PASS, T_SW_FREE,
          g_strdup_printf ("%d of %d VFs are free.", sw->iov_virtual_function_count - sw->iov_virtual_functions_in_use,
@@ -886,7 +891,7 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
          g_strdup_printf ("No free VF on switch '%s' (%d of %d in use)%s%s", sw->name,
                           sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count,
                           a->last_error ? "; the last attach failed: " : ".", a->last_error ? a->last_error : ""),
-         free_vf_fix (model, sw));
+         vmnet_diagnose_free_vf_fix (model, sw, NULL));
   else if (a->last_error && !policy_blocked)
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("The last VF attach failed: %s", a->last_error),
@@ -898,7 +903,7 @@ adapter_checks (const VmnetHostFacts *facts, VmnetAdapterInfo *a, VmnetSwitchInf
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_FAIL, T_AD_VF,
          g_strdup_printf ("No free VF on switch '%s' (%d of %d in use).", sw->name,
                           sw->iov_virtual_functions_in_use, sw->iov_virtual_function_count),
-         free_vf_fix (model, sw));
+         vmnet_diagnose_free_vf_fix (model, sw, NULL));
   else if (a->failover_ready)
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_ADAPTER_VF, VMNET_CHECK_RESULT_WARN, T_AD_VF,
          g_strdup ("No VF attached yet, although one is free."),

@@ -171,8 +171,15 @@ const VmnetVfInfo *vmnet_pf_next_free_vf         (const VmnetPfInfo *pf,
   "(uasa(xuuuuuuiiiuiiuu)a(uiuiuuiiiuiiuui)a(uiuuuuuuuiiiiuiuuuuuu)a(uuiuuu)" \
   "a(ttuuuuuuuuuuiuuiuuuuiuuuuuiiuuuuiiuuuuuuiuuiiiiiiuuuu)a(iiuuu)auuu)"
 
-GVariant   *vmnet_model_to_variant   (const VmnetModel *model,
-                                      GHashTable       *vm_uuids);
+/* What a filtered model holds: each set NULL for all of its kind. */
+typedef struct {
+  GHashTable *vms;       /* VM UUIDs (a VM without one: its name) */
+  GHashTable *switches;  /* switch names */
+  GHashTable *devices;   /* PCI addresses of PFs and VFs */
+} VmnetModelFilter;
+
+GVariant   *vmnet_model_to_variant   (const VmnetModel       *model,
+                                      const VmnetModelFilter *filter);
 VmnetModel *vmnet_model_from_variant (GVariant         *variant,
                                       GError          **error);
 

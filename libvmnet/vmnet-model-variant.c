@@ -180,7 +180,8 @@ G_STATIC_ASSERT (sizeof (WireAdapter) == 224);
 typedef struct {
   GHashTable *index;     /* string -> its number */
   GPtrArray  *strings;   /* the table, in order */
-  GPtrArray  *keep;      /* made-valid copies of strings that were not UTF-8 */
+  GPtrArray  *keep;      /* made-valid copies of strings that were not UTF-8, scoped texts */
+  GPtrArray  *rewrites;  /* pairs: a text naming VMs not shown, the same text without them */
   GArray     *pfs, *vfs, *switches, *vms, *adapters, *checks, *descriptions;
 } Encoder;
 
@@ -207,6 +208,28 @@ str (Encoder *enc, const gchar *s)
   return enc->strings->len;
 }
 
+/* The number of @s with every text of enc->rewrites in it replaced. */
+static guint32
+scoped_str (Encoder *enc, const gchar *s)
+{
+  g_autoptr(GString) out = NULL;
+
+  for (guint i = 0; s && enc->rewrites && i < enc->rewrites->len; i += 2)
+    {
+      const gchar *from = g_ptr_array_index (enc->rewrites, i);
+
+      if (!strstr (out ? out->str : s, from))
+        continue;
+      if (!out)
+        out = g_string_new (s);
+      g_string_replace (out, from, g_ptr_array_index (enc->rewrites, i + 1), 0);
+    }
+  if (!out)
+    return str (enc, s);
+  g_ptr_array_add (enc->keep, g_string_free (g_steal_pointer (&out), FALSE));
+  return str (enc, g_ptr_array_index (enc->keep, enc->keep->len - 1));
+}
+
 /* A new zeroed record at the end of @array (padding stays zero: normal form). */
 static gpointer
 append (GArray *array)
@@ -228,15 +251,16 @@ add_checks (Encoder *enc, GPtrArray *checks, guint32 *first, guint32 *n)
       w->code = vmnet_iov_check_get_code (c);
       w->result = vmnet_iov_check_get_result (c);
       w->title = str (enc, vmnet_iov_check_get_title (c));
-      w->message = str (enc, vmnet_iov_check_get_message (c));
-      w->fix = str (enc, vmnet_iov_check_get_fix (c));
+      w->message = scoped_str (enc, vmnet_iov_check_get_message (c));
+      w->fix = scoped_str (enc, vmnet_iov_check_get_fix (c));
     }
 }
 
 static void
-add_pf (Encoder *enc, const VmnetPfInfo *pf, GHashTable *shown_vms)
+add_pf (Encoder *enc, const VmnetPfInfo *pf, const VmnetModelFilter *filter, GHashTable *shown_vms)
 {
   WirePf *w = append (enc->pfs);
+  guint32 first_vf = enc->vfs->len;
 
   w->link_speed = pf->link_speed;
   w->name = str (enc, pf->name);
@@ -248,17 +272,21 @@ add_pf (Encoder *enc, const VmnetPfInfo *pf, GHashTable *shown_vms)
   w->max_vfs = pf->max_vfs;
   w->num_vfs = pf->num_vfs;
   w->allocated_vfs = pf->allocated_vfs;
-  w->switch_name = str (enc, pf->switch_name);
+  /* A switch left out is not named by its adapter either. */
+  if (!filter->switches || (pf->switch_name && g_hash_table_contains (filter->switches, pf->switch_name)))
+    w->switch_name = str (enc, pf->switch_name);
   w->vf_total_msix = pf->vf_total_msix;
   w->configured_num_vfs = pf->configured_num_vfs;
-  w->first_vf = enc->vfs->len;
-  w->n_vfs = pf->vfs ? pf->vfs->len : 0;
   for (guint i = 0; pf->vfs && i < pf->vfs->len; i++)
     {
       const VmnetVfInfo *vf = g_ptr_array_index (pf->vfs, i);
-      WireVf *v = append (enc->vfs);
       /* A VM left out is not named by its VF either. */
       gboolean named = !shown_vms || (vf->vm_name && g_hash_table_contains (shown_vms, vf->vm_name));
+      WireVf *v;
+
+      if (filter->devices && !(vf->pci_address && g_hash_table_contains (filter->devices, vf->pci_address)))
+        continue;
+      v = append (enc->vfs);
 
       v->net_adapter_name = str (enc, vf->net_adapter_name);
       v->function_id = vf->function_id;
@@ -276,6 +304,8 @@ add_pf (Encoder *enc, const VmnetPfInfo *pf, GHashTable *shown_vms)
       v->vm_adapter_name = named ? str (enc, vf->vm_adapter_name) : 0;
       v->msix_count = vf->msix_count;
     }
+  w->first_vf = first_vf;
+  w->n_vfs = enc->vfs->len - first_vf;
 }
 
 static void
@@ -367,7 +397,7 @@ add_adapter (Encoder *enc, const VmnetAdapterInfo *a)
   w->n_description = a->status_description ? g_strv_length (a->status_description) : NO_STRV;
   for (guint i = 0; a->status_description && a->status_description[i]; i++)
     {
-      guint32 k = str (enc, a->status_description[i]);
+      guint32 k = scoped_str (enc, a->status_description[i]);
       g_array_append_val (enc->descriptions, k);
     }
   /* The checks' array is another one: @w stays where it is. */
@@ -388,31 +418,70 @@ fixed (const gchar *type, GArray *array)
                                     g_array_get_element_size (array));
 }
 
-/* The key @vm_uuids holds for @vm: its UUID, its name when it has none. */
+/* The key @filter->vms holds for @vm: its UUID, its name when it has none. */
 static const gchar *
 vm_key (const VmnetVmInfo *vm)
 {
   return vm->uuid ? vm->uuid : vm->name;
 }
 
-/* The whole model as one value of type VMNET_MODEL_VARIANT_TYPE, new and
- * not floating. VMs not in @vm_uuids (a set; matched by UUID, by name for a
- * VM without one; NULL: all) are left out with their adapters, and the VFs
- * they hold do not name them; switch counts stay as they are. */
-GVariant *
-vmnet_model_to_variant (const VmnetModel *model, GHashTable *vm_uuids)
+static gboolean
+vm_shown (const VmnetModelFilter *filter, const VmnetVmInfo *vm)
 {
+  return !filter->vms || (vm_key (vm) && g_hash_table_contains (filter->vms, vm_key (vm)));
+}
+
+/* The whole model as one value of type VMNET_MODEL_VARIANT_TYPE, new and
+ * not floating; with @filter (NULL: all), only what it holds. A VM left out
+ * goes with its adapters, a PF with its VFs; no text written names a VM
+ * left out: the VFs it holds name none, and the free-VF fix of a switch
+ * (vmnet_diagnose_free_vf_fix()) calls it "another VM" in every check and
+ * status description; a PF does not name a switch left out. Counts (VFs in
+ * use) stay as they are. */
+GVariant *
+vmnet_model_to_variant (const VmnetModel *model, const VmnetModelFilter *filter)
+{
+  static const VmnetModelFilter all = { NULL, NULL, NULL };
   Encoder enc = { 0 };
   g_autoptr(GHashTable) shown_vms = NULL;
+  g_autoptr(GPtrArray) rewrites = NULL;
   GVariant *children[11];
   guint32 host_first, host_n;
   GVariant *result;
 
   g_return_val_if_fail (model != NULL, NULL);
 
+  if (!filter)
+    filter = &all;
+  if (filter->vms)
+    {
+      /* By name: what VFs and check texts name a VM by. */
+      shown_vms = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < model->vms->len; i++)
+        {
+          const VmnetVmInfo *vm = g_ptr_array_index (model->vms, i);
+
+          if (vm->name && vm_shown (filter, vm))
+            g_hash_table_add (shown_vms, vm->name);
+        }
+      rewrites = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < model->switches->len; i++)
+        {
+          const VmnetSwitchInfo *sw = g_ptr_array_index (model->switches, i);
+          gchar *whole = vmnet_diagnose_free_vf_fix (model, sw, NULL);
+          gchar *scoped = vmnet_diagnose_free_vf_fix (model, sw, shown_vms);
+
+          g_ptr_array_add (rewrites, whole);
+          g_ptr_array_add (rewrites, scoped);
+          if (g_str_equal (whole, scoped))
+            g_ptr_array_set_size (rewrites, rewrites->len - 2);
+        }
+    }
+
   enc.index = g_hash_table_new (g_str_hash, g_str_equal);
   enc.strings = g_ptr_array_new ();
   enc.keep = g_ptr_array_new_with_free_func (g_free);
+  enc.rewrites = rewrites;
   enc.pfs = records (sizeof (WirePf));
   enc.vfs = records (sizeof (WireVf));
   enc.switches = records (sizeof (WireSwitch));
@@ -423,18 +492,19 @@ vmnet_model_to_variant (const VmnetModel *model, GHashTable *vm_uuids)
 
   /* Checks in this order: the switches', the adapters', the host's. */
   for (guint i = 0; i < model->switches->len; i++)
-    add_switch (&enc, g_ptr_array_index (model->switches, i));
-  if (vm_uuids)
-    shown_vms = g_hash_table_new (g_str_hash, g_str_equal);
+    {
+      const VmnetSwitchInfo *sw = g_ptr_array_index (model->switches, i);
+
+      if (!filter->switches || (sw->name && g_hash_table_contains (filter->switches, sw->name)))
+        add_switch (&enc, sw);
+    }
   for (guint i = 0; i < model->vms->len; i++)
     {
       const VmnetVmInfo *vm = g_ptr_array_index (model->vms, i);
       WireVm *w;
 
-      if (vm_uuids && !(vm_key (vm) && g_hash_table_contains (vm_uuids, vm_key (vm))))
+      if (!vm_shown (filter, vm))
         continue;
-      if (shown_vms && vm->name)
-        g_hash_table_add (shown_vms, vm->name);
       w = append (enc.vms);
       w->name = str (&enc, vm->name);
       w->uuid = str (&enc, vm->uuid);
@@ -447,7 +517,12 @@ vmnet_model_to_variant (const VmnetModel *model, GHashTable *vm_uuids)
     }
   add_checks (&enc, model->host_checks, &host_first, &host_n);
   for (guint i = 0; i < model->pfs->len; i++)
-    add_pf (&enc, g_ptr_array_index (model->pfs, i), shown_vms);
+    {
+      const VmnetPfInfo *pf = g_ptr_array_index (model->pfs, i);
+
+      if (!filter->devices || (pf->pci_address && g_hash_table_contains (filter->devices, pf->pci_address)))
+        add_pf (&enc, pf, filter, shown_vms);
+    }
 
   children[0] = g_variant_new_uint32 (VMNET_MODEL_VARIANT_VERSION);
   children[1] = g_variant_new_strv ((const gchar *const *) enc.strings->pdata, enc.strings->len);
@@ -901,37 +976,56 @@ vmnet_model_from_variant (GVariant *variant, GError **error)
   return g_steal_pointer (&model);
 }
 
+static GHashTable *
+set_of (const gchar *const *strv)
+{
+  GHashTable *set;
+
+  if (!strv)
+    return NULL;
+  set = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; strv[i]; i++)
+    g_hash_table_add (set, (gpointer) strv[i]);
+  return set;
+}
+
 /**
  * vmnet_host_dup_model_variant:
  * @self: a #VmnetHost
  * @vm_uuids: (nullable) (array zero-terminated=1): the UUIDs of the VMs to
- *   include, %NULL for all
+ *   include (a VM without one: its name), %NULL for all
+ * @switch_names: (nullable) (array zero-terminated=1): the names of the
+ *   switches to include, %NULL for all
+ * @pci_addresses: (nullable) (array zero-terminated=1): the PCI addresses
+ *   of the physical adapters and VFs to include, %NULL for all; a VF is
+ *   included when its physical adapter is too
  *
  * The host's model as last read, in the form vmnetd serves it
- * (`org.libvmnet.Vmnet1.Host.GetModel`, see the D-Bus API page): every
- * physical adapter with its VFs, every switch, the VMs in @vm_uuids (all of
- * them when %NULL) with their network adapters, and the checks, in one value
- * that starts with its version.
+ * (`org.libvmnet.Vmnet1.Host.GetModel`, see the D-Bus API page): the
+ * physical adapters with their VFs, the switches and the VMs with their
+ * network adapters that the arguments include, and the checks, in one value
+ * that starts with its version. No text in it names a VM left out: a VF it
+ * holds names no VM, a list of the holders of a switch's VFs calls it
+ * "another VM"; a physical adapter names no switch left out. Counts (VFs in
+ * use) are the host's.
  *
  * Returns: (transfer full): the model, a non-floating value in normal form
  *
  * Since: 0.1
  */
 GVariant *
-vmnet_host_dup_model_variant (VmnetHost *self, const gchar *const *vm_uuids)
+vmnet_host_dup_model_variant (VmnetHost *self, const gchar *const *vm_uuids, const gchar *const *switch_names,
+                              const gchar *const *pci_addresses)
 {
-  g_autoptr(GHashTable) set = NULL;
+  g_autoptr(GHashTable) vms = set_of (vm_uuids);
+  g_autoptr(GHashTable) switches = set_of (switch_names);
+  g_autoptr(GHashTable) devices = set_of (pci_addresses);
+  VmnetModelFilter filter = { vms, switches, devices };
   g_autoptr(VmnetModel) empty = NULL;
 
   g_return_val_if_fail (VMNET_IS_HOST (self), NULL);
 
-  if (vm_uuids)
-    {
-      set = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; vm_uuids[i]; i++)
-        g_hash_table_add (set, (gpointer) vm_uuids[i]);
-    }
   if (!self->model)
     empty = vmnet_model_new ();
-  return vmnet_model_to_variant (self->model ? self->model : empty, set);
+  return vmnet_model_to_variant (self->model ? self->model : empty, &filter);
 }

@@ -964,6 +964,26 @@ test_all_vfs_held (void)
   d = description_of (o, "vm1", "net0");
   g_assert_true (g_str_has_prefix (d, "Degraded (SR-IOV resource error)|"));
   g_assert_null (strstr (d, "lower the IovWeight"));
+
+  /* For a caller that sees vm1 only, the holders are "another VM", in
+   * every check and status description. */
+  {
+    g_autoptr(VmnetVm) vm1 = vmnet_host_find_vm (o->host, "vm1", NULL);
+    const gchar *const only[] = { vmnet_vm_get_uuid (vm1) ? vmnet_vm_get_uuid (vm1) : "vm1", NULL };
+    g_autoptr(GVariant) scoped = vmnet_host_dup_model_variant (o->host, only, NULL, NULL);
+    g_autoptr(GVariant) strings = g_variant_get_child_value (scoped, 1);
+    g_autofree const gchar **table = g_variant_get_strv (strings, NULL);
+    guint rewritten = 0;
+
+    for (guint i = 0; table[i]; i++)
+      {
+        g_assert_null (strstr (table[i], "vm2"));
+        if (strstr (table[i], "stop or remove a VM that holds one (another VM, another VM)"))
+          rewritten++;
+      }
+    /* The fix (the switch's and the adapter's: one string) and the status description's line. */
+    g_assert_cmpuint (rewritten, ==, 2);
+  }
 }
 
 /* Without the host's files (the test driver): each UNKNOWN names its own

@@ -123,7 +123,7 @@ test_round_trip_hosts (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(GVariant) v1 = vmnet_model_to_variant (model, NULL);
       g_autoptr(GVariant) v2 = NULL;
-      g_autoptr(GVariant) served = vmnet_host_dup_model_variant (host, NULL);
+      g_autoptr(GVariant) served = vmnet_host_dup_model_variant (host, NULL, NULL, NULL);
       g_autoptr(VmnetModel) back = NULL;
 
       g_test_message ("host %s: %u PFs, %u switches, %u VMs", f->name, model->pfs->len, model->switches->len,
@@ -507,6 +507,7 @@ test_filter (void)
   VmnetModel *model = host->model;
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  VmnetModelFilter filter = { wanted, NULL, NULL };
   g_autoptr(GVariant) variant = NULL;
   g_autoptr(GVariant) full = vmnet_model_to_variant (model, NULL);
   g_autoptr(GError) error = NULL;
@@ -528,8 +529,8 @@ test_filter (void)
       g_ptr_array_add (strv, vm->uuid);
     }
   g_ptr_array_add (strv, NULL);
-  variant = vmnet_model_to_variant (model, wanted);
-  served = vmnet_host_dup_model_variant (host, (const gchar *const *) strv->pdata);
+  variant = vmnet_model_to_variant (model, &filter);
+  served = vmnet_host_dup_model_variant (host, (const gchar *const *) strv->pdata, NULL, NULL);
   g_assert_true (g_variant_equal (variant, served));
   back = vmnet_model_from_variant (variant, &error);
   g_assert_no_error (error);
@@ -582,11 +583,148 @@ test_filter (void)
   g_hash_table_remove_all (wanted);
   g_clear_pointer (&variant, g_variant_unref);
   g_clear_pointer (&back, vmnet_model_unref);
-  variant = vmnet_model_to_variant (model, wanted);
+  variant = vmnet_model_to_variant (model, &filter);
   back = vmnet_model_from_variant (variant, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->vms->len, ==, 0);
   g_assert_cmpuint (all->vms->len, ==, model->vms->len);
+}
+
+/* Whether a string of @variant's table holds @needle. */
+static gboolean
+table_holds (GVariant *variant, const gchar *needle)
+{
+  g_autoptr(GVariant) strings = g_variant_get_child_value (variant, 1);
+  g_autofree const gchar **table = g_variant_get_strv (strings, NULL);
+
+  for (guint i = 0; table[i]; i++)
+    if (strstr (table[i], needle))
+      return TRUE;
+  return FALSE;
+}
+
+/* Switches, PFs and VFs too: only those asked for; a PF names no switch
+ * left out; no string names a VM left out. */
+static void
+test_filter_objects (void)
+{
+  g_autofree gchar *demo = g_build_filename (g_getenv ("VMNET_SOURCE_ROOT"), "data", "demo-host.xml", NULL);
+  Fixture f = { "demo", g_strconcat ("test://", demo, NULL), NULL };
+  g_autoptr(VmnetHost) host = open_fixture (&f);
+  VmnetModel *model = host->model;
+  g_autoptr(GHashTable) vms = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) switches = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) devices = g_hash_table_new (g_str_hash, g_str_equal);
+  VmnetModelFilter filter = { vms, switches, devices };
+  g_autoptr(GPtrArray) vm_strv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) switch_strv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) device_strv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
+  const VmnetPfInfo *pf0 = NULL;
+  const VmnetSwitchInfo *pf0_switch = NULL;
+  g_autoptr(GVariant) variant = NULL;
+  g_autoptr(GVariant) served = NULL;
+  g_autoptr(GVariant) none = NULL;
+  g_autoptr(VmnetModel) back = NULL;
+  g_autoptr(GError) error = NULL;
+  guint vfs_asked = 0;
+
+  g_free (f.uri);
+  g_assert_cmpuint (model->switches->len, >=, 2);
+  /* The PF with the most VFs that names a switch. */
+  for (guint i = 0; i < model->pfs->len; i++)
+    {
+      const VmnetPfInfo *pf = g_ptr_array_index (model->pfs, i);
+
+      if (pf->switch_name && pf->vfs->len >= 2 && (!pf0 || pf->vfs->len > pf0->vfs->len))
+        pf0 = pf;
+    }
+  g_assert_nonnull (pf0);
+  for (guint i = 0; i < model->switches->len; i++)
+    if (g_str_equal (((VmnetSwitchInfo *) g_ptr_array_index (model->switches, i))->name, pf0->switch_name))
+      pf0_switch = g_ptr_array_index (model->switches, i);
+  g_assert_nonnull (pf0_switch);
+  /* Every switch but @pf0's; @pf0 and every other of its VFs; the first VM. */
+  for (guint i = 0; i < model->switches->len; i++)
+    {
+      const VmnetSwitchInfo *sw = g_ptr_array_index (model->switches, i);
+
+      if (sw != pf0_switch)
+        {
+          g_hash_table_add (switches, sw->name);
+          g_ptr_array_add (switch_strv, sw->name);
+        }
+    }
+  g_hash_table_add (devices, pf0->pci_address);
+  g_ptr_array_add (device_strv, pf0->pci_address);
+  for (guint j = 0; j < pf0->vfs->len; j += 2, vfs_asked++)
+    {
+      const VmnetVfInfo *vf = g_ptr_array_index (pf0->vfs, j);
+
+      g_hash_table_add (devices, vf->pci_address);
+      g_ptr_array_add (device_strv, vf->pci_address);
+    }
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const VmnetVmInfo *vm = g_ptr_array_index (model->vms, i);
+
+      if (i == 0)
+        {
+          g_hash_table_add (vms, vm->uuid);
+          g_ptr_array_add (vm_strv, vm->uuid);
+        }
+      else
+        g_ptr_array_add (hidden, vm->name);
+    }
+  g_ptr_array_add (vm_strv, NULL);
+  g_ptr_array_add (switch_strv, NULL);
+  g_ptr_array_add (device_strv, NULL);
+
+  variant = vmnet_model_to_variant (model, &filter);
+  served = vmnet_host_dup_model_variant (host, (const gchar *const *) vm_strv->pdata,
+                                         (const gchar *const *) switch_strv->pdata,
+                                         (const gchar *const *) device_strv->pdata);
+  g_assert_true (g_variant_equal (variant, served));
+  back = vmnet_model_from_variant (variant, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (back->vms->len, ==, 1);
+  g_assert_cmpuint (back->switches->len, ==, model->switches->len - 1);
+  for (guint i = 0; i < back->switches->len; i++)
+    g_assert_true (g_hash_table_contains (switches, ((VmnetSwitchInfo *) g_ptr_array_index (back->switches, i))->name));
+  g_assert_cmpuint (back->pfs->len, ==, 1);
+  {
+    const VmnetPfInfo *pf = g_ptr_array_index (back->pfs, 0);
+
+    g_assert_cmpstr (pf->pci_address, ==, pf0->pci_address);
+    /* Its switch is left out. */
+    g_assert_null (pf->switch_name);
+    g_assert_cmpuint (pf->vfs->len, ==, vfs_asked);
+    for (guint j = 0; j < pf->vfs->len; j++)
+      g_assert_cmpstr (((VmnetVfInfo *) g_ptr_array_index (pf->vfs, j))->pci_address, ==,
+                       ((VmnetVfInfo *) g_ptr_array_index (pf0->vfs, 2 * j))->pci_address);
+  }
+  /* VM names are quoted in check texts: no hidden one is, anywhere. */
+  g_assert_cmpuint (hidden->len, >, 0);
+  for (guint i = 0; i < hidden->len; i++)
+    {
+      g_autofree gchar *quoted = g_strdup_printf ("'%s'", (const gchar *) g_ptr_array_index (hidden, i));
+      g_autofree gchar *held = g_strdup_printf ("%s/", (const gchar *) g_ptr_array_index (hidden, i));
+
+      g_assert_false (table_holds (variant, quoted));
+      g_assert_false (table_holds (variant, held));
+    }
+
+  /* Empty sets: nothing but the host's checks. */
+  g_hash_table_remove_all (vms);
+  g_hash_table_remove_all (switches);
+  g_hash_table_remove_all (devices);
+  none = vmnet_model_to_variant (model, &filter);
+  g_clear_pointer (&back, vmnet_model_unref);
+  back = vmnet_model_from_variant (none, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->vms->len + back->switches->len + back->pfs->len, ==, 0);
+  g_assert_cmpuint (back->host_checks->len, ==, model->host_checks->len);
 }
 
 static void
@@ -693,6 +831,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vmnet/model-variant/every-field", test_every_field);
   g_test_add_func ("/vmnet/model-variant/unset-fields", test_unset_fields);
   g_test_add_func ("/vmnet/model-variant/filter", test_filter);
+  g_test_add_func ("/vmnet/model-variant/filter-objects", test_filter_objects);
   g_test_add_func ("/vmnet/model-variant/malformed", test_malformed);
   return g_test_run ();
 }

@@ -1,34 +1,39 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vmnetd's Host.GetModel and Host.ModelChanged (doc/dbus.md): the host's
- * model serialized once per change and per set of VMs that callers see,
- * then handed to every caller with that set as it is; callers that see
- * everything (root) share the whole one. */
+ * model serialized once per change and per set of objects that callers see
+ * (VMs, switches, PFs and VFs), then handed to every caller with that set
+ * as it is; callers that see everything (root) share the whole one. */
 #include <string.h>
 #include "vmnetd-dbus-private.h"
 
 #define HOST_PATH      VMNETD_OBJECT_ROOT "/Host"
 #define HOST_INTERFACE VMNETD_BUS_NAME ".Host"
 
-/* What decides whether a caller sees a VM: what it decides for the VM's
- * network adapters (vmnetd-dbus.c), so that their answers are shared. */
+typedef enum { SEEN_VM, SEEN_SWITCH, SEEN_DEVICE, N_SEEN } SeenKind;
+
+/* What decides whether a caller sees a VM, a switch, a PF or a VF: what it
+ * decides for the objects served for it (vmnetd-dbus.c: a VM's network
+ * adapters, the Switch, the NetAdapterSriov, the VirtualFunction), so that
+ * their answers are shared. */
 typedef struct {
-  gchar     *uuid;    /* the model's key for it: its UUID, its name when it has none */
+  SeenKind   kind;
+  gchar     *id;      /* the model's key: a VM's UUID (its name when it has none), a switch's name, a PCI address */
   gchar     *key;
   AuthCheck *check;
-} VmSeen;
+} Seen;
 
 struct _VmnetdModel {
   guint64     generation;
   GVariant   *host;      /* a{sv}: the Host object's properties, HostRoot */
   GBytes     *full;      /* the whole model, serialized; empty while there is no host */
-  GPtrArray  *vms;       /* (element-type VmSeen) */
-  GHashTable *filtered;  /* checksum of the UUIDs a caller sees -> GBytes, for this generation */
+  GPtrArray  *seen;      /* (element-type Seen) */
+  GHashTable *filtered;  /* checksum of what a caller sees -> GBytes, for this generation */
 };
 
 static void
-vm_seen_free (VmSeen *v)
+seen_free (Seen *v)
 {
-  g_free (v->uuid);
+  g_free (v->id);
   g_free (v->key);
   auth_check_free (v->check);
   g_free (v);
@@ -39,7 +44,7 @@ vmnetd_model_new (void)
 {
   VmnetdModel *m = g_new0 (VmnetdModel, 1);
 
-  m->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) vm_seen_free);
+  m->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
   m->filtered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   return m;
 }
@@ -51,7 +56,7 @@ vmnetd_model_free (VmnetdModel *m)
     return;
   g_clear_pointer (&m->host, g_variant_unref);
   g_clear_pointer (&m->full, g_bytes_unref);
-  g_ptr_array_unref (m->vms);
+  g_ptr_array_unref (m->seen);
   g_hash_table_unref (m->filtered);
   g_free (m);
 }
@@ -76,25 +81,69 @@ host_properties (Exported *host_e, VmnetHost *host)
 }
 
 static void
-vms_seen (VmnetdBus *self, VmnetHost *host)
+add_seen (VmnetdBus *self, SeenKind kind, const gchar *id, const gchar *permission, const gchar *words,
+          const gchar *const *details)
+{
+  Seen *v = g_new0 (Seen, 1);
+
+  v->kind = kind;
+  v->id = g_strdup (id);
+  v->key = visibility_key (permission, details);
+  v->check = auth_check_new (permission, words, details);
+  g_ptr_array_add (self->model->seen, v);
+}
+
+static void
+device_seen (VmnetdBus *self, const gchar *pci)
+{
+  g_autofree gchar *device = node_device_name (pci);
+  g_autofree gchar *words = g_strdup_printf ("node device '%s'", device);
+
+  add_seen (self, SEEN_DEVICE, pci, "node-device.getattr", words,
+            (const gchar *const[]) { "connect_driver", driver_of (self), "node_device_name", device, NULL });
+}
+
+/* With the same permission and details as the objects of vmnetd-dbus.c. */
+static void
+seen_sync (VmnetdBus *self, VmnetHost *host)
 {
   GListModel *vms = host ? vmnet_host_get_vms (host) : NULL;
+  GListModel *switches = host ? vmnet_host_get_switches (host) : NULL;
+  GListModel *pfs = host ? vmnet_host_get_net_adapters_sriov (host) : NULL;
 
-  g_ptr_array_set_size (self->model->vms, 0);
+  g_ptr_array_set_size (self->model->seen, 0);
   for (guint i = 0; vms && i < g_list_model_get_n_items (vms); i++)
     {
       g_autoptr(VmnetVm) vm = g_list_model_get_item (vms, i);
       const gchar *name = vmnet_vm_get_name (vm);
       const gchar *uuid = vmnet_vm_get_uuid (vm);
-      const gchar *const details[] = { "connect_driver", driver_of (self), "domain_name", name,
-                                       "domain_uuid", uuid ? uuid : "", NULL };
       g_autofree gchar *words = g_strdup_printf ("VM '%s'", name);
-      VmSeen *v = g_new0 (VmSeen, 1);
 
-      v->uuid = g_strdup (uuid ? uuid : name);
-      v->key = visibility_key ("domain.getattr", details);
-      v->check = auth_check_new ("domain.getattr", words, details);
-      g_ptr_array_add (self->model->vms, v);
+      add_seen (self, SEEN_VM, uuid ? uuid : name, "domain.getattr", words,
+                (const gchar *const[]) { "connect_driver", driver_of (self), "domain_name", name,
+                                         "domain_uuid", uuid ? uuid : "", NULL });
+    }
+  for (guint i = 0; switches && i < g_list_model_get_n_items (switches); i++)
+    {
+      g_autoptr(VmnetSwitch) sw = g_list_model_get_item (switches, i);
+      const gchar *name = vmnet_switch_get_name (sw);
+      g_autofree gchar *words = g_strdup_printf ("network '%s'", name);
+
+      add_seen (self, SEEN_SWITCH, name, "network.getattr", words,
+                (const gchar *const[]) { "connect_driver", driver_of (self), "network_name", name, NULL });
+    }
+  for (guint i = 0; pfs && i < g_list_model_get_n_items (pfs); i++)
+    {
+      g_autoptr(VmnetNetAdapterSriov) pf = g_list_model_get_item (pfs, i);
+      GListModel *vfs = vmnet_net_adapter_sriov_get_virtual_functions (pf);
+
+      device_seen (self, vmnet_net_adapter_sriov_get_pci_address (pf));
+      for (guint j = 0; j < g_list_model_get_n_items (vfs); j++)
+        {
+          g_autoptr(VmnetVirtualFunction) vf = g_list_model_get_item (vfs, j);
+
+          device_seen (self, vmnet_virtual_function_get_pci_address (vf));
+        }
     }
 }
 
@@ -120,7 +169,7 @@ model_sync (VmnetdBus *self, VmnetHost *host, Exported *host_e)
 
   if (host)
     {
-      g_autoptr(GVariant) model = vmnet_host_dup_model_variant (host, NULL);
+      g_autoptr(GVariant) model = vmnet_host_dup_model_variant (host, NULL, NULL, NULL);
       full = g_variant_get_data_as_bytes (model);
     }
   else
@@ -133,7 +182,7 @@ model_sync (VmnetdBus *self, VmnetHost *host, Exported *host_e)
   g_clear_pointer (&m->full, g_bytes_unref);
   m->full = g_steal_pointer (&full);
   g_hash_table_remove_all (m->filtered);
-  vms_seen (self, host);
+  seen_sync (self, host);
   g_debug ("model generation %" G_GUINT64_FORMAT ": %zu bytes", m->generation, g_bytes_get_size (m->full));
   announce_changed (self);
 }
@@ -156,39 +205,50 @@ reply (VmnetdModel *m, GDBusMethodInvocation *invocation, GBytes *bytes)
                                                                                   bytes, TRUE)));
 }
 
-/* The model with the VMs @p sees, serialized once per generation for all
- * callers that see the same VMs. */
+/* The model with what @p sees, serialized once per generation for all
+ * callers that see the same. */
 static void
 get_model_run (VmnetdBus *self, Peer *p, gpointer data)
 {
   GDBusMethodInvocation *invocation = data;
   VmnetdModel *m = self->model;
-  g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) vms = g_ptr_array_new ();
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  g_autoptr(GPtrArray) devices = g_ptr_array_new ();
+  GPtrArray *ids[N_SEEN] = { vms, switches, devices };
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint shown = 0;
   GBytes *bytes;
 
-  for (guint i = 0; i < m->vms->len; i++)
+  for (guint i = 0; i < m->seen->len; i++)
     {
-      const VmSeen *v = g_ptr_array_index (m->vms, i);
+      const Seen *v = g_ptr_array_index (m->seen, i);
+      gchar kind = '0' + v->kind;
 
-      /* A VM that came while polkit was asked is not shown yet: ModelChanged follows. */
+      /* An object that came while polkit was asked is not shown yet: ModelChanged follows. */
       if (peer_sees (p, v->key) != 1)
         continue;
-      g_ptr_array_add (uuids, v->uuid);
-      g_checksum_update (sum, (const guchar *) v->uuid, -1);
+      shown++;
+      g_ptr_array_add (ids[v->kind], v->id);
+      g_checksum_update (sum, (const guchar *) &kind, 1);
+      g_checksum_update (sum, (const guchar *) v->id, -1);
       g_checksum_update (sum, (const guchar *) "\n", 1);
     }
-  if (uuids->len == m->vms->len || !self->host)
+  if (shown == m->seen->len || !self->host)
     {
       reply (m, g_object_ref (invocation), m->full);
       return;
     }
-  g_ptr_array_add (uuids, NULL);
   bytes = g_hash_table_lookup (m->filtered, g_checksum_get_string (sum));
   if (!bytes)
     {
-      g_autoptr(GVariant) model = vmnet_host_dup_model_variant (self->host, (const gchar *const *) uuids->pdata);
+      g_autoptr(GVariant) model = NULL;
 
+      for (guint k = 0; k < N_SEEN; k++)
+        g_ptr_array_add (ids[k], NULL);
+      model = vmnet_host_dup_model_variant (self->host, (const gchar *const *) vms->pdata,
+                                            (const gchar *const *) switches->pdata,
+                                            (const gchar *const *) devices->pdata);
       bytes = g_variant_get_data_as_bytes (model);
       g_hash_table_insert (m->filtered, g_strdup (g_checksum_get_string (sum)), bytes);
     }
@@ -208,12 +268,12 @@ handle_get_model (VmnetDBusHost *iface, GDBusMethodInvocation *invocation, Vmnet
       reply (m, invocation, m->full);
       return TRUE;
     }
-  /* Answered once polkit decided on every VM for this caller. */
+  /* Answered once polkit decided on every object for this caller. */
   keys = g_ptr_array_new ();
   checks = g_ptr_array_new ();
-  for (guint i = 0; i < m->vms->len; i++)
+  for (guint i = 0; i < m->seen->len; i++)
     {
-      const VmSeen *v = g_ptr_array_index (m->vms, i);
+      const Seen *v = g_ptr_array_index (m->seen, i);
 
       g_ptr_array_add (keys, v->key);
       g_ptr_array_add (checks, v->check);

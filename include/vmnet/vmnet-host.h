@@ -358,7 +358,9 @@ VMNET_AVAILABLE_IN_0_1
 GPtrArray   *vmnet_host_dup_iov_checks           (VmnetHost *self);
 VMNET_AVAILABLE_IN_0_1
 GVariant    *vmnet_host_dup_model_variant        (VmnetHost          *self,
-                                                  const gchar *const *vm_uuids);
+                                                  const gchar *const *vm_uuids,
+                                                  const gchar *const *switch_names,
+                                                  const gchar *const *pci_addresses);
 
 VMNET_AVAILABLE_IN_0_1
 GListModel  *vmnet_host_get_switches             (VmnetHost *self);
