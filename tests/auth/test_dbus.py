@@ -1024,40 +1024,6 @@ class DBusTest(unittest.TestCase):
             self.bus.signal_unsubscribe(sub)
         self.assert_alive()
 
-# Run as root in the bus's namespace: a live host attached to vmnetd, answering commands on stdin.
-ATTACHED_CLIENT = """
-import sys
-import gi
-gi.require_version("Vmnet", "1.0")
-from gi.repository import GLib, Vmnet
-host = Vmnet.Host.new_for_uri(sys.argv[1], None)
-host.set_live(True)
-ctx = GLib.MainContext.default()
-def adapter():
-    return next(a for a in host.get_network_adapters() if a.get_vm_name() == "alice-vm")
-def until(predicate, seconds=30):
-    deadline = GLib.get_monotonic_time() + seconds * 1000000
-    while not predicate() and GLib.get_monotonic_time() < deadline:
-        ctx.iteration(False) or GLib.usleep(10000)
-    return predicate()
-for line in sys.stdin:
-    words = line.split()
-    if words[0] == "state":
-        print("attached", host.props.attached, "live", host.props.live, flush=True)
-    elif words[0] == "set":
-        settings = Vmnet.AdapterSettings.new()
-        settings.set_iov_weight(int(words[1]))
-        host.set_network_adapter(adapter(), settings, None)
-        print("weight", adapter().get_iov_weight(), flush=True)
-    elif words[0] == "wait":
-        until(lambda: adapter().get_iov_weight() == int(words[1]))
-        print("weight", adapter().get_iov_weight(), "attached", host.props.attached, flush=True)
-    elif words[0] == "attached":
-        until(lambda: host.props.attached)
-        print("attached", host.props.attached, flush=True)
-    elif words[0] == "quit":
-        break
-"""
     # -- the VM operations (Host.StartVM, SaveVM, ManagedSaveVM, MoveVM, CancelVM) ---------------
 
     def vm_call(self, user, method, signature, *args, cancel_at=None, timeout=240):
@@ -1302,6 +1268,42 @@ except libvirt.libvirtError as e:
                     pass
             subprocess.run([env, "stop", dst_state], capture_output=True, timeout=120)
         self.assert_alive()
+
+
+# Run as root in the bus's namespace: a live host attached to vmnetd, answering commands on stdin.
+ATTACHED_CLIENT = """
+import sys
+import gi
+gi.require_version("Vmnet", "1.0")
+from gi.repository import GLib, Vmnet
+host = Vmnet.Host.new_for_uri(sys.argv[1], None)
+host.set_live(True)
+ctx = GLib.MainContext.default()
+def adapter():
+    return next(a for a in host.get_network_adapters() if a.get_vm_name() == "alice-vm")
+def until(predicate, seconds=30):
+    deadline = GLib.get_monotonic_time() + seconds * 1000000
+    while not predicate() and GLib.get_monotonic_time() < deadline:
+        ctx.iteration(False) or GLib.usleep(10000)
+    return predicate()
+for line in sys.stdin:
+    words = line.split()
+    if words[0] == "state":
+        print("attached", host.props.attached, "live", host.props.live, flush=True)
+    elif words[0] == "set":
+        settings = Vmnet.AdapterSettings.new()
+        settings.set_iov_weight(int(words[1]))
+        host.set_network_adapter(adapter(), settings, None)
+        print("weight", adapter().get_iov_weight(), flush=True)
+    elif words[0] == "wait":
+        until(lambda: adapter().get_iov_weight() == int(words[1]))
+        print("weight", adapter().get_iov_weight(), "attached", host.props.attached, flush=True)
+    elif words[0] == "attached":
+        until(lambda: host.props.attached)
+        print("attached", host.props.attached, flush=True)
+    elif words[0] == "quit":
+        break
+"""
 
 
 # Run as a test user: Host.ARGV1 with signature ARGV2 and the JSON list ARGV3, listening for Progress;
