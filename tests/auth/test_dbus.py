@@ -773,6 +773,9 @@ class DBusTest(unittest.TestCase):
                 time.sleep(0.1)
             self.assertIn(path, self.managed_objects(), self.vmnetd_output()[-3000:])
             self.assertEqual(self.prop(path, "NetAdapterSriov", "MaxVfs"), 7)
+            # GetModel holds the adapter for each caller who sees its object (carol may look at it).
+            for user in (None, "vmnt-carol"):
+                self.assertEqual(self.assert_model_is_objects(user, [])[2], {"0000:01:00.0"}, user)
 
             def set_as(user, count):
                 p = self.as_user(user, "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", path,
@@ -984,6 +987,82 @@ class DBusTest(unittest.TestCase):
         p = self.as_user("vmnt-bob", "/usr/bin/python3", "-c", GET_MODEL)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("org.freedesktop.DBus.Error.UnknownMethod", p.stderr)
+        self.assert_alive()
+
+    @staticmethod
+    def model_contents(data):
+        """The objects a served model holds: (VMs, switch names, PF PCI addresses, VF PCI addresses),
+        and its string table (every string the model holds)."""
+        model = GLib.Variant.new_from_bytes(GLib.VariantType(MODEL_TYPE), GLib.Bytes.new(bytes(data)), False)
+        version, strings, pfs, vfs, switches, vms, *_ = model.unpack()
+        assert version == 1
+
+        def text(k):
+            return strings[k - 1] if k else None
+
+        return ({text(vm[0]) for vm in vms}, {text(sw[0]) for sw in switches}, {text(pf[3]) for pf in pfs},
+                {text(vf[2]) for vf in vfs}), strings
+
+    @staticmethod
+    def served_contents(objects):
+        """The same of a caller's served objects (a VM by its adapters)."""
+        def values(kind, name):
+            return {ifaces[IFACE + kind][name] for ifaces in objects.values() if IFACE + kind in ifaces}
+
+        return (values("NetworkAdapter", "VMName"), values("Switch", "Name"), values("NetAdapterSriov", "PciAddress"),
+                values("VirtualFunction", "PciAddress"))
+
+    def assert_model_is_objects(self, user, hidden_vms):
+        """@user's GetModel holds what its served objects are, and no string in it names @hidden_vms."""
+        objects = self.user_objects(user)
+        p = self.as_user(user, "/usr/bin/python3", "-c", GET_MODEL)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        data = bytes.fromhex(p.stdout.split()[1])
+        contents, strings = self.model_contents(data)
+        self.assertEqual(contents, self.served_contents(objects), user)
+        for vm in hidden_vms:
+            self.assertNotIn(vm.encode(), data, user)
+            self.assertEqual([t for t in strings if vm in t], [], user)
+        return contents
+
+    def test_12b_get_model_holds_only_the_objects_a_user_sees(self):
+        """Switches, PFs and VFs too: a user who may read a VM but not the switches gets a model without
+        them, and it names no VM the user does not see; the library attached to vmnetd reads it."""
+        everything = self.assert_model_is_objects(None, [])
+        self.assertEqual(everything[0], {"alice-vm", "bob-vm"})
+        self.assertTrue(everything[1], "the host has no switch: nothing to leave out")
+        # alice and carol may read the service's configuration (switches, adapters): every switch.
+        for user in ("vmnt-alice", "vmnt-carol"):
+            with self.subTest(user=user):
+                got = self.assert_model_is_objects(user, ["bob-vm"])
+                self.assertEqual(got[0], {"alice-vm"})
+                self.assertEqual(got[1:], everything[1:])
+        # bob may connect and read alice-vm, nothing of the switches or adapters.
+        alice_path = self.adapter_path("alice-vm")
+        self.cli("new-vmrole", "--name", "VM reader", "--operation", "Connect to the service",
+                 "--operation", "View VM configuration")
+        self.cli("grant-vmrole", "--role", "VM reader", "--user", "vmnt-bob", "--scope", "alice-scope")
+        try:
+            deadline = time.monotonic() + 30
+            while alice_path not in self.user_objects("vmnt-bob") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            got = self.assert_model_is_objects("vmnt-bob", ["bob-vm"])
+            self.assertEqual(got, ({"alice-vm"}, set(), set(), set()))
+            # The library attached to vmnetd reads a model without switches as a direct read shows them.
+            self.assert_attached("vmnt-bob")
+            served = self.vmnet_in_ns("vmnt-bob", "get-vmnetworkadapter", "--all", "--output", "json")
+            self.assertEqual(served.returncode, 0, served.stderr)
+            adapters = json.loads(served.stdout)
+            self.assertEqual([(a["VMName"], a["SwitchName"]) for a in adapters], [("alice-vm", "dnet")])
+            switches = self.vmnet_in_ns("vmnt-bob", "get-vmswitch", "--output", "json")
+            self.assertEqual((switches.returncode, switches.stdout.strip()), (0, "[]"), switches.stderr)
+        finally:
+            self.cli("revoke-vmrole", "--role", "VM reader", "--user", "vmnt-bob", "--scope", "alice-scope")
+            self.cli("remove-vmrole", "--name", "VM reader")
+        deadline = time.monotonic() + 30
+        while alice_path in self.user_objects("vmnt-bob") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertNotIn(alice_path, self.user_objects("vmnt-bob"))
         self.assert_alive()
 
     def test_13_model_changes_through_libvirt_and_methods(self):
