@@ -586,6 +586,7 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
   gboolean external = sw->switch_type == VMNET_SWITCH_TYPE_EXTERNAL && sw->net_adapter_name;
   gboolean blocked = FALSE;
+  gboolean unknown = FALSE;     /* libvirt cannot tell the adapter's VFs (no host files) */
 
   add_host_support (checks, host);
 
@@ -618,6 +619,15 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
                             "each switch, bonded in the guest (--allow-teaming on)",
                             sw->adapter_members ? sw->adapter_members : "PF"));
     }
+  else if (!sw->adapter_sriov_capable && sw->iov_count_unknown)
+    {
+      unknown = TRUE;
+      vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_SRIOV, VMNET_CHECK_RESULT_UNKNOWN, T_SW_ADAPTER,
+           g_strdup_printf ("Whether adapter %s of switch '%s' can do SR-IOV is not known: %s.", sw->net_adapter_name,
+                            sw->name, sw->iov_count_unknown),
+           g_strdup_printf ("Run vmnet test-sriov on the host itself (it reads the adapter's files), or start pool "
+                            "'%s' so that libvirt lists its VFs", sw->iov_pool_name));
+    }
   else if (!sw->adapter_sriov_capable)
     {
       blocked = TRUE;
@@ -632,6 +642,9 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
   if (blocked)
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_SKIP, T_SW_VFS,
          g_strdup ("Not checked: no SR-IOV adapter."), NULL);
+  else if (unknown)
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_SKIP, T_SW_VFS,
+         g_strdup ("Not checked: whether the adapter can do SR-IOV is not known."), NULL);
   else if (sw->adapter_num_vfs <= 0)
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_VFS_ENABLED, VMNET_CHECK_RESULT_FAIL, T_SW_VFS,
          g_strdup_printf ("Adapter %s has no VFs enabled.", sw->net_adapter_name),
@@ -641,7 +654,7 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
          g_strdup_printf ("Adapter %s has %d VFs enabled.", sw->net_adapter_name, sw->adapter_num_vfs), NULL);
 
   /* libvirt refuses to configure a VF of a PF that is not online. */
-  if (blocked || sw->adapter_num_vfs <= 0)
+  if (blocked || unknown || sw->adapter_num_vfs <= 0)
     ;
   else if (g_strcmp0 (sw->adapter_link_state, "down") == 0 || g_strcmp0 (sw->adapter_link_state, "lowerlayerdown") == 0)
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_ADAPTER_UP, VMNET_CHECK_RESULT_FAIL, T_SW_UP,
@@ -676,7 +689,12 @@ switch_checks (VmnetSwitchInfo *sw, VmnetModel *model, GPtrArray *host)
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_POOL_ACTIVE, VMNET_CHECK_RESULT_PASS, T_SW_POOL,
          g_strdup_printf ("The VF pool network '%s' is running.", sw->iov_pool_name), NULL);
 
-  if (!sw->iov_enabled || sw->iov_virtual_function_count <= 0)
+  if (unknown && sw->iov_enabled)
+    vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_UNKNOWN, T_SW_FREE,
+         g_strdup_printf ("How many VFs switch '%s' has free is not known: %s.", sw->name, sw->iov_count_unknown),
+         g_strdup_printf ("Run vmnet test-sriov on the host itself (it counts the VFs from its files), or start "
+                          "pool '%s' so that libvirt lists its VFs", sw->iov_pool_name));
+  else if (!sw->iov_enabled || sw->iov_virtual_function_count <= 0)
     vmnet_diagnose_add (checks, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_SKIP, T_SW_FREE,
          g_strdup ("Not checked: the switch has no VFs."), NULL);
   else if (sw->iov_virtual_functions_in_use >= sw->iov_virtual_function_count)

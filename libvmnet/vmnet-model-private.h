@@ -168,7 +168,7 @@ const VmnetVfInfo *vmnet_pf_next_free_vf         (const VmnetPfInfo *pf,
  * the host's checks last. A change of the layout changes the version. */
 #define VMNET_MODEL_VARIANT_VERSION 1
 #define VMNET_MODEL_VARIANT_TYPE \
-  "(uasa(xuuuuuuiiiuiiuu)a(uiuiuuiiiuiiuui)a(uiuuuuuuuiiiiuiuuuuuu)a(uuiuuu)" \
+  "(uasa(xuuuuuuiiiuiiuu)a(uiuiuuiiiuiiuui)a(uiuuuuuuuiiiiuiuuuuuuu)a(uuiuuu)" \
   "a(ttuuuuuuuuuuiuuiuuuuiuuuuuiiuuuuiiuuuuuuiuuiiiiiiuuuu)a(iiuuu)auuu)"
 
 /* What a filtered model holds: each set NULL for all of its kind. */

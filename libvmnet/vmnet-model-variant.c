@@ -68,7 +68,7 @@ typedef struct {
   guint32 n_vfs;
 } WirePf;
 
-#define SWITCH_TYPE "(uiuuuuuuuiiiiuiuuuuuu)"
+#define SWITCH_TYPE "(uiuuuuuuuiiiiuiuuuuuuu)"
 typedef struct {
   guint32 name;
   gint32  switch_type;
@@ -88,6 +88,7 @@ typedef struct {
   guint32 adapter_link_state;
   guint32 adapter_aggregate;
   guint32 adapter_members;
+  guint32 iov_count_unknown;
   guint32 pool_active;
   guint32 first_check;
   guint32 n_checks;
@@ -171,7 +172,7 @@ G_STATIC_ASSERT (sizeof (MODEL_TYPE) == sizeof (VMNET_MODEL_VARIANT_TYPE));
 G_STATIC_ASSERT (sizeof (WireCheck) == 20);
 G_STATIC_ASSERT (sizeof (WireVf) == 60);
 G_STATIC_ASSERT (sizeof (WirePf) == 64);
-G_STATIC_ASSERT (sizeof (WireSwitch) == 84);
+G_STATIC_ASSERT (sizeof (WireSwitch) == 88);
 G_STATIC_ASSERT (sizeof (WireVm) == 24);
 G_STATIC_ASSERT (sizeof (WireAdapter) == 224);
 
@@ -331,6 +332,7 @@ add_switch (Encoder *enc, const VmnetSwitchInfo *sw)
   w->adapter_link_state = str (enc, sw->adapter_link_state);
   w->adapter_aggregate = str (enc, sw->adapter_aggregate);
   w->adapter_members = str (enc, sw->adapter_members);
+  w->iov_count_unknown = str (enc, sw->iov_count_unknown);
   w->pool_active = sw->pool_active != FALSE;
   add_checks (enc, sw->checks, &w->first_check, &w->n_checks);
 }
@@ -811,6 +813,7 @@ decode (Decoder *dec, GVariant *variant, VmnetModel *model)
       sw->adapter_link_state = text (dec, w->adapter_link_state, "a switch's adapter link state");
       sw->adapter_aggregate = text (dec, w->adapter_aggregate, "a switch's adapter aggregate");
       sw->adapter_members = text (dec, w->adapter_members, "a switch's adapter members");
+      sw->iov_count_unknown = text (dec, w->iov_count_unknown, "why a switch's VF count is unknown");
       sw->pool_active = w->pool_active != 0;
       required (dec, sw->name, "a switch's name");
       if (range (dec, w->first_check, w->n_checks, &check_cursor, checks.len, "checks"))

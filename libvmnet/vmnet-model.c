@@ -447,6 +447,9 @@ fill_iov_from_pool (Builder *b, VmnetSwitchInfo *sw, const VmnetNetworkFact *poo
       sw->iov_queue_pairs_in_use = sw->iov_virtual_functions_in_use;
       return;
     }
+  /* The host's own files tell: its adapter gives no VFs. */
+  if (b->facts->host_facts)
+    return;
   if (!pool->active)
     sw->iov_count_unknown = g_strdup_printf ("its VF pool '%s' is not running (libvirt lists a pool's VFs only while "
                                              "it runs)%s", pool->name, no_pf);

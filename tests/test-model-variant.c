@@ -267,6 +267,7 @@ model_with_every_field (void)
   sw->adapter_link_state = g_strdup ("down");
   sw->adapter_aggregate = g_strdup ("bond");
   sw->adapter_members = g_strdup ("enp1s0, enp2s0");
+  sw->iov_count_unknown = g_strdup ("its VF pool 'ext-iov' is not running");
   sw->pool_active = TRUE;
   sw->checks = g_ptr_array_new_with_free_func ((GDestroyNotify) vmnet_iov_check_free);
   g_ptr_array_add (sw->checks, check_new (VMNET_IOV_CHECK_SWITCH_IOV_MODE, "switch", "msg", NULL));
@@ -401,6 +402,7 @@ test_every_field (void)
   g_assert_cmpstr (sw->adapter_link_state, ==, "down");
   g_assert_cmpstr (sw->adapter_aggregate, ==, "bond");
   g_assert_cmpstr (sw->adapter_members, ==, "enp1s0, enp2s0");
+  g_assert_cmpstr (sw->iov_count_unknown, ==, "its VF pool 'ext-iov' is not running");
   g_assert_true (sw->pool_active);
   c = g_ptr_array_index (sw->checks, 0);
   g_assert_cmpint (vmnet_iov_check_get_code (c), ==, VMNET_IOV_CHECK_SWITCH_IOV_MODE);

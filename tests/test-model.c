@@ -303,6 +303,7 @@ test_model_remote_pool_counts (void)
   g_autoptr(VmnetModel) model = NULL;
   g_autoptr(VmnetModel) stopped = NULL;
   VmnetSwitchInfo *sw;
+  gboolean found_check = FALSE;
 
   facts->remote = TRUE;
   for (guint i = 0; i < facts->networks->len; i++)
@@ -323,6 +324,18 @@ test_model_remote_pool_counts (void)
   g_assert_cmpstr (sw->iov_count_unknown, ==,
                    "its VF pool 'sw-iov' is not running (libvirt lists a pool's VFs only while it runs) and libvirt "
                    "reports no node device for its adapter ens9f0");
+  /* test-sriov's free-VF check says the count is not known, and why. */
+  for (guint i = 0; i < sw->checks->len; i++)
+    {
+      const VmnetIovCheck *c = g_ptr_array_index (sw->checks, i);
+
+      if (vmnet_iov_check_get_code (c) != VMNET_IOV_CHECK_SWITCH_FREE_VFS)
+        continue;
+      g_assert_cmpint (vmnet_iov_check_get_result (c), ==, VMNET_CHECK_RESULT_UNKNOWN);
+      g_assert_nonnull (strstr (vmnet_iov_check_get_message (c), "its VF pool 'sw-iov' is not running"));
+      found_check = TRUE;
+    }
+  g_assert_true (found_check);
 }
 
 /* Without the host's files, the PF's node device (virt_functions) counts
