@@ -83,8 +83,8 @@ vmnetd_up() {
     n=$(grep -c "full resync" "$VMNETD_LOG")
     wait_for 60 sh -c "[ \$(grep -c 'full resync' $VMNETD_LOG) -gt $n ]" || { echo "vmnetd did not start"; return 1; }
 }
-# vmnet save-vm runs without vmnetd (vmnet-guests.service stops vmnetd first too): a pass of
-# vmnetd between the VF's release and the save would plug one again.
+# vmnet save-vm and checkpoint-vm run with vmnetd running, as an administrator runs them: they
+# hold the host lock from the VF's release to the save, so a pass of vmnetd waits for it.
 vmnetd_down() {
     p=$(state_get vmnetd-pid); [ -n "$p" ] || return 0
     kill -TERM "$p" 2>/dev/null; wait_for 30 sh -c "! kill -0 $p 2>/dev/null"
@@ -222,10 +222,10 @@ raw_snapshot() {
     rm -f /var/tmp/lc-raw.mem
 }
 check raw-virsh-snapshot-memory-hangs-domjobabort-vf-back raw_snapshot
-vmnetd_down
 
 # ---- vmnet checkpoint-vm: VF out, memory snapshot, VF back; the guest on virtio meanwhile --
 checkpoint() {
+    [ -n "$(state_get vmnetd-pid)" ] || vmnetd_up || return 1
     vf=$(adapter VirtualFunction)
     rm -f /var/tmp/lc-cp1.mem; m=$(log_mark); t0=$(now)
     timeout 300 $VMNET checkpoint-vm --vm-name "$VM" --name cp1 --memory-file /var/tmp/lc-cp1.mem || { echo "checkpoint-vm failed or hung"; return 1; }
@@ -262,7 +262,7 @@ check snapshot-revert-vmnetd-gives-vf revert
 
 # ---- vmnet save-vm (managed save) then a plain virsh start: vmnetd gives a VF again -------
 managed_save_start() {
-    vmnetd_down
+    [ -n "$(state_get vmnetd-pid)" ] || vmnetd_up || return 1
     has_vf || { echo "no VF before save-vm"; return 1; }
     m=$(log_mark); t0=$(now)
     timeout 300 $VMNET save-vm --vm-name "$VM" || { echo "save-vm failed or hung"; return 1; }
@@ -271,7 +271,6 @@ managed_save_start() {
     $VIRSH dominfo "$VM" | grep -q 'Managed save: *yes' || { $VIRSH dominfo "$VM"; echo "no managed save image"; return 1; }
     state_is "shut off" || { echo "state '$(st)' after save-vm"; return 1; }
     c=$(pool_connections); [ "$c" = 0 ] || { echo "pool connections $c after save-vm, want 0"; return 1; }
-    vmnetd_up || return 1
     m=$(log_mark); e=$(wc -l < "$EVENTS"); t0=$(now)
     timeout 300 $VIRSH start "$VM" || { echo "virsh start failed"; return 1; }
     t_start=$(since "$t0")
@@ -284,13 +283,12 @@ check save-vm-managed-virsh-start-vmnetd-gives-vf managed_save_start
 
 # ---- vmnet save-vm --path FILE then a raw virsh restore: vmnetd gives a VF again ----------
 save_virsh_restore() {
-    vmnetd_down
+    [ -n "$(state_get vmnetd-pid)" ] || vmnetd_up || return 1
     rm -f /var/tmp/lc.save; m=$(log_mark); t0=$(now)
     timeout 300 $VMNET save-vm --vm-name "$VM" --path /var/tmp/lc.save || { echo "save-vm failed or hung"; return 1; }
     t_save=$(since "$t0")
     state_is "shut off" || { echo "state '$(st)' after save-vm"; return 1; }
     [ -s /var/tmp/lc.save ] || { echo "empty save file"; return 1; }
-    vmnetd_up || return 1
     m=$(log_mark); t0=$(now)
     timeout 300 $VIRSH restore /var/tmp/lc.save || { echo "virsh restore failed"; return 1; }
     t_restore=$(since "$t0")
