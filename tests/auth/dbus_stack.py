@@ -1,0 +1,323 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The stack of the tests of vmnetd's D-Bus API (doc/dbus.md): a private system bus with vmnetd's
+bus policy, polkitd with the rules the authorization store generates, libvirtd with libvirt's polkit
+access driver (tests/auth/polkit-env.sh), vmnetd serving that libvirtd on the bus. Each test class
+(test_dbus.py, test_dbus_attached.py, test_dbus_jobs.py) starts its own in setUpClass."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENV = os.path.join(HERE, "polkit-env.sh")
+VMNET = os.environ.get("VMNET_CLI", "vmnet")
+VMNETD = os.environ.get("VMNETD", "vmnetd")
+SOURCE_ROOT = os.environ.get("VMNET_SOURCE_ROOT", os.path.join(HERE, "..", ".."))
+BUS_NAME = "org.libvmnet.Vmnet1"
+ROOT = "/org/libvmnet/Vmnet1"
+IFACE = "org.libvmnet.Vmnet1."
+USERS = ["vmnt-alice", "vmnt-bob", "vmnt-carol"]
+# Host.GetModel's model (libvmnet/vmnet-model-private.h, VMNET_MODEL_VARIANT_TYPE, version 1).
+MODEL_TYPE = ("(uasa(xuuuuuuiiiuiiuu)a(uiuiuuiiiuiiuui)a(uiuuuuuuuiiiiuiuuuuuu)a(uuiuuu)"
+              "a(ttuuuuuuuuuuiuuiuuuuiuuuuuiiuuuuiiuuuuuuiuuiiiiiiuuuu)a(iiuuu)auuu)")
+VM_OPS = ["Read VM configuration", "Create or change VMs", "Start and stop VMs", "Take snapshots",
+          "Interact with VMs", "Migrate VMs"]
+
+try:
+    import libvirt
+    import gi
+    gi.require_version("Vmnet", "1.0")
+    from gi.repository import Vmnet, Gio, GLib
+except (ImportError, ValueError) as e:  # pragma: no cover
+    libvirt = Vmnet = Gio = GLib = None
+    IMPORT_ERROR = str(e)
+
+
+def ensure_accounts():
+    """Creates the test users when missing; nothing is ever removed."""
+    for u in USERS:
+        if subprocess.run(["getent", "passwd", u], capture_output=True).returncode != 0:
+            subprocess.run(["useradd", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", u], check=True)
+
+
+# An SR-IOV adapter as libvirt's test driver shows it (tests/cli/test_cli.py uses the same).
+PF_XML = """<node>
+  <device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>
+    <class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>
+    <product id='0x10c9'>82576</product><vendor id='0x8086'>Intel Corporation</vendor>
+    <capability type='virt_functions' maxCount='7'/></capability></device>
+  <device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent><capability type='net'>
+    <interface>enp1s0</interface><address>52:54:00:12:34:56</address></capability></device>
+</node>
+"""
+
+
+def domain_xml(name, disk, mac):
+    return f"""<domain type='qemu'>
+      <name>{name}</name>
+      <memory unit='MiB'>64</memory>
+      <vcpu>1</vcpu>
+      <os><type arch='x86_64' machine='q35'>hvm</type></os>
+      <devices>
+        <controller type='pci' index='0' model='pcie-root'/>
+        <disk type='file' device='disk'>
+          <driver name='qemu' type='qcow2'/>
+          <source file='{disk}'/>
+          <target dev='vda' bus='virtio'/>
+        </disk>
+        <interface type='network'><mac address='{mac}'/><source network='dnet'/><model type='virtio'/></interface>
+      </devices>
+    </domain>"""
+
+
+def dbus_name_to_property(name):
+    """IovWeight -> iov-weight, VMNetworkAdapterName -> vm-network-adapter-name."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", name).lower()
+
+
+def plain(value):
+    """A GObject property value as the D-Bus API carries it."""
+    if value is None:
+        return ""
+    if hasattr(value, "value_nick"):
+        return value.value_nick
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return value
+
+
+class DBusStack(unittest.TestCase):
+    """The stack, started once per test class: vmnetd serving the private libvirtd on the bus."""
+    @classmethod
+    def setUpClass(cls):
+        if libvirt is None:
+            raise unittest.SkipTest("python3-libvirt or the Vmnet typelib is missing: " + IMPORT_ERROR)
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("needs root (namespaces, test users)")
+        for tool in ("qemu-img", "gdbus", "nsenter", "runuser"):
+            if not shutil.which(tool):
+                raise unittest.SkipTest(f"{tool} is missing")
+        ensure_accounts()
+        cls.vmnetd = None
+        cls.state = tempfile.mkdtemp(prefix="vmnet-dbus-")
+        os.chmod(cls.state, 0o755)      # the test users reach libvirt's socket in it
+        os.mkdir(os.path.join(cls.state, "dbus-system.d"))
+        shutil.copy(os.path.join(SOURCE_ROOT, "data", "dbus", BUS_NAME + ".conf"),
+                    os.path.join(cls.state, "dbus-system.d"))
+        cls.store = os.path.join(cls.state, "authorization.conf")
+        cls.rules = os.path.join(cls.state, "rules", "60-vmnet.rules")
+        p = subprocess.run([ENV, "start", cls.state], capture_output=True, text=True, timeout=120)
+        if p.returncode == 77:
+            shutil.rmtree(cls.state, ignore_errors=True)
+            raise unittest.SkipTest(p.stderr.strip())
+        if p.returncode != 0:
+            raise RuntimeError("cannot start the polkit stack: " + p.stderr)
+        cls.uri = p.stdout.strip().splitlines()[-1]
+        with open(os.path.join(cls.state, "holder.pid")) as f:
+            cls.holder = f.read().strip()
+        try:
+            store = Vmnet.AuthStore.new()
+            store.save(cls.store)
+            store.export(None, cls.rules)
+            cls.conn = cls.wait_for_root()
+            cls.make_vms()
+            cls.write_store()
+            cls.start_vmnetd()
+            cls.bus = Gio.DBusConnection.new_for_address_sync(
+                f"unix:path=/proc/{cls.holder}/root/run/dbus/system_bus_socket",
+                Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+                None, None)
+            cls.wait_for_tree()
+        except Exception:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def wait_for_root(cls):
+        for _ in range(100):
+            try:
+                return libvirt.open(cls.uri)
+            except libvirt.libvirtError:
+                time.sleep(0.05)
+        return libvirt.open(cls.uri)
+
+    @classmethod
+    def make_vms(cls):
+        images = os.path.join(cls.state, "lib", "images")
+        cls.conn.networkDefineXML("<network><name>dnet</name></network>")
+        cls.macs = {"alice-vm": "52:54:00:19:00:01", "bob-vm": "52:54:00:19:00:02"}
+        for name, mac in cls.macs.items():
+            disk = os.path.join(images, name + ".qcow2")
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "16M"], check=True)
+            cls.conn.defineXML(domain_xml(name, disk, mac))
+
+    @classmethod
+    def cli(cls, *args):
+        cmd = [VMNET, "--connect", cls.uri, *args]
+        if args[0] not in ("set-vmnetworkadapter", "get-vmnetworkadapter"):
+            cmd += ["--store", cls.store, "--rules", cls.rules]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise AssertionError(f"{' '.join(cmd)} -> {p.returncode}: {p.stderr}")
+        return p
+
+    @classmethod
+    def write_store(cls):
+        """alice owns alice-vm (its own scope); carol may only look at it; bob is granted nothing."""
+        ops = ["--operation", "Read service configuration"] + [x for op in VM_OPS for x in ("--operation", op)]
+        cls.cli("new-vmrole", "--name", "VM owner", *ops)
+        cls.cli("new-vmrole", "--name", "VM viewer", "--operation", "Read service configuration",
+                "--operation", "Read VM configuration")
+        cls.cli("new-vmscope", "--name", "alice-scope")
+        cls.cli("set-vmscope", "--vm-name", "alice-vm", "--scope", "alice-scope")
+        cls.cli("grant-vmrole", "--role", "VM owner", "--user", "vmnt-alice", "--scope", "alice-scope")
+        cls.cli("grant-vmrole", "--role", "VM viewer", "--user", "vmnt-carol", "--scope", "alice-scope")
+
+    @classmethod
+    def start_vmnetd(cls, uri=None, *args):
+        cls.vmnetd_log = open(os.path.join(cls.state, "log", "vmnetd.log"), "a+")
+        cls.vmnetd = subprocess.Popen(
+            ["nsenter", "-t", cls.holder, "-m", "-n", "--", VMNETD, "--connect", uri or cls.uri, "--bus", "system",
+             "--config", os.path.join(cls.state, "no-vmnetd.conf"), "--verbose", *args],
+            stdout=cls.vmnetd_log, stderr=subprocess.STDOUT)
+
+    @classmethod
+    def stop_vmnetd(cls):
+        cls.vmnetd.terminate()
+        try:
+            cls.vmnetd.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            cls.vmnetd.kill()
+            cls.vmnetd.wait()
+        cls.vmnetd_log.close()
+        # Until the name is released, calls would still reach the old one.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                cls.managed_objects()
+            except GLib.Error:
+                return
+            time.sleep(0.1)
+
+    @classmethod
+    def vmnetd_output(cls):
+        cls.vmnetd_log.flush()
+        with open(cls.vmnetd_log.name, errors="replace") as f:
+            return f.read()
+
+    @classmethod
+    def wait_for_tree(cls):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if cls.vmnetd.poll() is not None:
+                raise RuntimeError("vmnetd exited:\n" + cls.vmnetd_output())
+            try:
+                objects = cls.managed_objects()
+                if len([p for p in objects if "/NetworkAdapter/" in p]) == 2:
+                    return
+            except GLib.Error:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("vmnetd did not serve the host:\n" + cls.vmnetd_output())
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.vmnetd and cls.vmnetd.poll() is None:
+            cls.vmnetd.terminate()
+            try:
+                cls.vmnetd.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                cls.vmnetd.kill()
+                cls.vmnetd.wait()
+        if os.environ.get("VMNET_AUTH_KEEP"):
+            print(f"kept {cls.state} ({cls.uri})", file=sys.stderr)
+            return
+        try:
+            cls.conn.close()
+        except Exception:
+            pass
+        subprocess.run([ENV, "stop", cls.state], capture_output=True, timeout=60)
+        shutil.rmtree(cls.state, ignore_errors=True)
+
+    # helpers
+
+    @classmethod
+    def managed_objects(cls):
+        reply = cls.bus.call_sync(BUS_NAME, ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+                                  None, GLib.VariantType("(a{oa{sa{sv}}})"), Gio.DBusCallFlags.NONE, 10000, None)
+        return reply.unpack()[0]
+
+    def adapter_path(self, vm):
+        for path, ifaces in self.managed_objects().items():
+            a = ifaces.get(IFACE + "NetworkAdapter")
+            if a and a["VMName"] == vm:
+                return path
+        self.fail(f"no NetworkAdapter object of {vm}")
+
+    def prop(self, path, iface, name):
+        reply = self.bus.call_sync(BUS_NAME, path, "org.freedesktop.DBus.Properties", "Get",
+                                   GLib.Variant("(ss)", (IFACE + iface, name)), GLib.VariantType("(v)"),
+                                   Gio.DBusCallFlags.NONE, 10000, None)
+        return reply.unpack()[0]
+
+    def call_as(self, user, path, settings_text, signature_ok=True):
+        """NetworkAdapter.Set through gdbus on the private bus, as @user; (rc, stderr)."""
+        cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--"]
+        if user:
+            cmd += ["runuser", "-u", user, "--"]
+        cmd += ["gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", path,
+                "--method", IFACE + "NetworkAdapter.Set", settings_text]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stderr.strip()
+
+    def direct_adapter(self, vm):
+        host = Vmnet.Host.new_for_uri(self.uri, None)
+        for a in host.get_network_adapters():
+            if a.get_vm_name() == vm:
+                return a
+        self.fail(f"{vm} has no adapter in a direct read")
+
+    def assert_alive(self):
+        self.assertIsNone(self.vmnetd.poll(), "vmnetd exited:\n" + self.vmnetd_output()[-3000:])
+        self.assertIn(ROOT + "/Host", self.managed_objects())
+        self.assertNotIn("CRITICAL", self.vmnetd_output())
+
+    def polkitd_log(self):
+        with open(os.path.join(self.state, "log", "polkitd.log"), errors="replace") as f:
+            return f.read()
+
+    def as_user(self, user, *argv, timeout=60):
+        cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--"]
+        if user:
+            cmd += ["runuser", "-u", user, "--"]
+        return subprocess.run(cmd + list(argv), capture_output=True, text=True, timeout=timeout)
+
+
+    # A VmnetHost attached to vmnetd (doc/dbus.md, "Clients of the library"): the CLI and Python, unchanged,
+    # read vmnetd's model instead of libvirt and make the changes vmnetd serves through it.
+
+    def vmnet_in_ns(self, user, *args, env=None, timeout=60):
+        cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--"]
+        if user:
+            cmd += ["runuser", "-u", user, "--"]
+        if env:
+            cmd += ["env", *[f"{k}={v}" for k, v in env.items()]]
+        return subprocess.run(cmd + [VMNET, "--connect", self.uri, *args], capture_output=True, text=True,
+                              timeout=timeout)
+
+    def libvirtd_pid(self):
+        with open(os.path.join(self.state, "libvirtd.pid")) as f:
+            pid = int(f.read().strip())
+        self.assertTrue(os.readlink(f"/proc/{pid}/exe").endswith("libvirtd"), "libvirtd.pid is not libvirtd")
+        return pid
+
+    def assert_attached(self, user):
+        """The CLI, as @user, reads vmnetd's model (its debug messages say so)."""
+        p = self.vmnet_in_ns(user, "--verbose", "get-vmhost")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("from vmnetd", p.stdout + p.stderr)
+        self.assertNotIn("reading libvirt", p.stdout + p.stderr)
