@@ -92,6 +92,15 @@ check_vf (GPtrArray *report, const VmnetVmInfo *vm, const VmnetAdapterInfo *a, c
                            : g_strdup_printf ("virsh -c %s net-start %s", uri, sw->iov_pool_name));
       return;
     }
+  if (sw->iov_virtual_function_count <= 0)
+    {
+      vmnet_diagnose_add (report, VMNET_IOV_CHECK_SWITCH_FREE_VFS, VMNET_CHECK_RESULT_WARN, T_FREE_VFS,
+           g_strdup_printf ("Switch '%s' on '%s' has no VFs for adapter '%s' of VM '%s' (its adapter %s gives "
+                            "none): the VM moves and the adapter stays on its software path there.",
+                            sw->name, uri, a->name, vm->name, sw->iov_pf ? sw->iov_pf : "(none)"),
+           g_strdup_printf ("vmnet -c %s test-sriov shows why", uri));
+      return;
+    }
   free = sw->iov_virtual_function_count - sw->iov_virtual_functions_in_use - (gint) wanting;
   if (free > 0)
     return;
