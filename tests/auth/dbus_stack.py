@@ -21,9 +21,17 @@ BUS_NAME = "org.libvmnet.Vmnet1"
 ROOT = "/org/libvmnet/Vmnet1"
 IFACE = "org.libvmnet.Vmnet1."
 USERS = ["vmnt-alice", "vmnt-bob", "vmnt-carol"]
-# Host.GetModel's model (libvmnet/vmnet-model-private.h, VMNET_MODEL_VARIANT_TYPE, version 1).
-MODEL_TYPE = ("(uasa(xuuuuuuiiiuiiuu)a(uiuiuuiiiuiiuui)a(uiuuuuuuuiiiiuiuuuuuu)a(uuiuuu)"
-              "a(ttuuuuuuuuuuiuuiuuuuiuuuuuiiuuuuiiuuuuuuiuuiiiiiiuuuu)a(iiuuu)auuu)")
+
+
+def model_type():
+    """Host.GetModel's model type, VMNET_MODEL_VARIANT_TYPE as libvmnet/vmnet-model-private.h defines it."""
+    with open(os.path.join(SOURCE_ROOT, "libvmnet", "vmnet-model-private.h")) as f:
+        text = f.read()
+    define = re.search(r"#define VMNET_MODEL_VARIANT_TYPE((?:.*\\\n)*.*\n)", text).group(1)
+    return "".join(re.findall(r'"([^"]*)"', define))
+
+
+MODEL_TYPE = model_type()
 VM_OPS = ["Read VM configuration", "Create or change VMs", "Start and stop VMs", "Take snapshots",
           "Interact with VMs", "Migrate VMs"]
 
