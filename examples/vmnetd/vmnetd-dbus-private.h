@@ -58,19 +58,28 @@ typedef void (*AuthorizedFunc) (VmnetdBus *self, GDBusMethodInvocation *invocati
 typedef struct _Peer Peer;
 typedef void (*PeerFunc) (VmnetdBus *self, Peer *peer, gpointer data);
 
-/* vmnetd-dbus.c */
-extern const gchar *const vmnetd_kinds[N_KINDS];
+#define OBJECT_MANAGER "org.freedesktop.DBus.ObjectManager"
+
+/* vmnetd-dbus-callers.c: what each caller sees (polkit), the methods' authorization */
+typedef struct _Ask Ask;
 AuthCheck   *auth_check_new   (const gchar        *permission,
                                const gchar        *object,
                                const gchar *const *details);
 void         auth_check_free  (AuthCheck *c);
-gchar       *visibility_key   (const gchar        *permission,
-                               const gchar *const *details);
 Peer        *peer_get         (VmnetdBus   *self,
                                const gchar *name);
+void         peer_free        (Peer        *p);
+const gchar *peer_name        (Peer        *p);
+void         ask_free         (Ask         *a);
 gint         peer_sees        (Peer        *p,
                                const gchar *key);
 gboolean     peer_sees_all    (Peer        *p);
+void         peer_when        (VmnetdBus      *self,
+                               Peer           *p,
+                               Exported       *e,
+                               PeerFunc        func,
+                               gpointer        data,
+                               GDestroyNotify  data_free);
 void         peer_when_checks (VmnetdBus      *self,
                                Peer           *p,
                                GPtrArray      *keys,
@@ -78,12 +87,7 @@ void         peer_when_checks (VmnetdBus      *self,
                                PeerFunc        func,
                                gpointer        data,
                                GDestroyNotify  data_free);
-void         announce         (VmnetdBus   *self,
-                               Exported    *e,
-                               const gchar *from,
-                               const gchar *interface,
-                               const gchar *member,
-                               GVariant    *params);
+void         vmnetd_rules_watch (VmnetdBus *self);
 void         add_check        (GPtrArray          *checks,
                                const gchar        *permission,
                                const gchar        *object,
@@ -95,6 +99,18 @@ void         authorize        (VmnetdBus             *self,
                                AuthorizedFunc         func,
                                gpointer               data,
                                GDestroyNotify         data_free);
+
+/* vmnetd-dbus.c: the served objects */
+extern const gchar *const vmnetd_kinds[N_KINDS];
+gchar       *visibility_key   (const gchar        *permission,
+                               const gchar *const *details);
+GVariant    *interfaces_added (Exported    *e);
+void         announce         (VmnetdBus   *self,
+                               Exported    *e,
+                               const gchar *from,
+                               const gchar *interface,
+                               const gchar *member,
+                               GVariant    *params);
 const gchar *driver_of        (VmnetdBus *self);
 gchar       *node_device_name (const gchar *pci_address);
 gchar       *switch_path      (const gchar *name);
