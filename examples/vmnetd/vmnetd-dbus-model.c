@@ -157,9 +157,28 @@ announce_changed (VmnetdBus *self)
               g_variant_new ("(t)", self->model->generation));
 }
 
+/* The model serialized, and what decides who sees each part of it. */
+static void
+model_fill (VmnetdBus *self)
+{
+  VmnetdModel *m = self->model;
+
+  if (m->full)
+    return;
+  if (self->host)
+    {
+      g_autoptr(GVariant) model = vmnet_host_dup_model_variant (self->host, NULL, NULL, NULL);
+      m->full = g_variant_get_data_as_bytes (model);
+    }
+  else
+    m->full = g_bytes_new (NULL, 0);
+  seen_sync (self, self->host);
+}
+
 /* After every sync of the objects (each pass, each method before its
  * reply): a new generation when the model or the host's properties
- * changed, announced with ModelChanged. */
+ * changed, announced with ModelChanged. With no caller on the bus, nobody
+ * is told and the model is serialized when it is first asked for. */
 void
 model_sync (VmnetdBus *self, VmnetHost *host, Exported *host_e)
 {
@@ -167,6 +186,15 @@ model_sync (VmnetdBus *self, VmnetHost *host, Exported *host_e)
   g_autoptr(GVariant) props = host_properties (host_e, host);
   g_autoptr(GBytes) full = NULL;
 
+  if (g_hash_table_size (self->peers) == 0)
+    {
+      m->generation++;
+      g_clear_pointer (&m->host, g_variant_unref);
+      m->host = g_steal_pointer (&props);
+      g_clear_pointer (&m->full, g_bytes_unref);
+      g_hash_table_remove_all (m->filtered);
+      return;
+    }
   if (host)
     {
       g_autoptr(GVariant) model = vmnet_host_dup_model_variant (host, NULL, NULL, NULL);
@@ -220,6 +248,7 @@ get_model_run (VmnetdBus *self, Peer *p, gpointer data)
   guint shown = 0;
   GBytes *bytes;
 
+  model_fill (self);
   for (guint i = 0; i < m->seen->len; i++)
     {
       const Seen *v = g_ptr_array_index (m->seen, i);
@@ -263,6 +292,7 @@ handle_get_model (VmnetDBusHost *iface, GDBusMethodInvocation *invocation, Vmnet
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GPtrArray) checks = NULL;
 
+  model_fill (self);
   if (peer_sees_all (p))
     {
       reply (m, invocation, m->full);
