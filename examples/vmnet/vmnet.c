@@ -363,6 +363,8 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* Messages go to stderr, never into the output a script reads. */
+  g_log_writer_default_set_use_stderr (TRUE);
   /* vmnet complete [--] WORD…: what bash completion offers (vmnet.bash-completion). */
   if (argc > 1 && g_ascii_strcasecmp (argv[1], "complete") == 0)
     return vmnet_cli_complete (commands, global_entries, argv + 2);

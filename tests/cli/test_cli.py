@@ -47,6 +47,13 @@ class TestCli(unittest.TestCase):
         self.assertIsNone(app["SettingsError"])
         self.assertIn("iov-weight 'abc'", by[("broken1", "net0")]["SettingsError"])
 
+    def test_verbose_messages_go_to_stderr(self):
+        p = run("--verbose", "--connect", "demo", "--output", "json", "get-vmnetworkadapter", "--vm-name", "db1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([x["Name"] for x in json.loads(p.stdout)], ["frontend", "backend"])
+        self.assertIn("-DEBUG:", p.stderr)
+        self.assertNotIn("-DEBUG:", p.stdout)
+
     def test_verbs_are_case_insensitive(self):
         a = run("-c", "demo", "-o", "json", "Get-VMNetworkAdapter", "--vm-name", "db1")
         b = run("-c", "demo", "-o", "json", "get-vmnetworkadapter", "--vm-name", "db1")
