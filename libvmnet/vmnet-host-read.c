@@ -281,11 +281,33 @@ read_any (VmnetHost *self, VmnetLibvirtConn *conn, GCancellable *cancellable, GE
   return vmnet_host_read (self, conn, cancellable, error);
 }
 
+/* After a change an attached host made through libvirt: vmnetd reads
+ * libvirt again (Host.Sync), so that its model, and every attached read
+ * after this one, in this process or another, shows the change. */
+static gboolean
+service_catch_up (VmnetHost *self, GCancellable *cancellable)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!vmnet_host_service_attached (self))
+    return FALSE;
+  if (vmnet_host_service_call (self, NULL, NULL, "Sync", NULL, cancellable, &local))
+    {
+      g_debug ("host '%s': vmnetd read the change", vmnet_host_label (self));
+      return TRUE;
+    }
+  g_debug ("host '%s': vmnetd did not read the change (%s): its model shows it after its next pass",
+           vmnet_host_label (self), local->message);
+  return FALSE;
+}
+
 /* The part of an operation that does I/O: on a worker thread for the async
  * form, on the caller's for the sync one. Every operation changes the host:
  * it holds the host-wide lock from before its first read to after its last
  * (a read alone takes none). A change vmnetd serves goes to vmnetd, which
- * takes the lock itself; libvirt is not called. */
+ * takes the lock itself; libvirt is not called. Another change of an
+ * attached host is made through libvirt under the lock, then read from
+ * vmnetd once vmnetd has read it too. */
 static VmnetSnapshot *
 run_produce (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetLibvirtConn *conn,
              GCancellable *cancellable, GError **error)
@@ -319,9 +341,23 @@ run_produce (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetLibvirt
   if (self->service && !vmnet_host_ensure_conn (self, error))
     return NULL;
   if (op->produce)
-    return op->produce (self, data, cancellable, error);
+    {
+      VmnetSnapshot *snap = op->produce (self, data, cancellable, error);
+
+      /* vmnetd reads without the lock; it is not held while vmnetd is waited for. */
+      g_clear_pointer (&lock, vmnet_host_lock_release);
+      if (snap)
+        service_catch_up (self, cancellable);
+      return snap;
+    }
   if (op->change && !op->change (self, data, cancellable, error))
     return NULL;
+  if (vmnet_host_service_attached (self))
+    {
+      g_clear_pointer (&lock, vmnet_host_lock_release);
+      if (service_catch_up (self, cancellable))
+        return read_any (self, conn, cancellable, error);
+    }
   /* What the change did is read where it was made. */
   return vmnet_host_read (self, self->service ? self->conn : conn, cancellable, error);
 }

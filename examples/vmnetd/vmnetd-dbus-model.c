@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* vmnetd's Host.GetModel and Host.ModelChanged (doc/dbus.md): the host's
- * model serialized once per change and per set of objects that callers see
- * (VMs, switches, PFs and VFs), then handed to every caller with that set
- * as it is; callers that see everything (root) share the whole one. */
+/* vmnetd's Host.GetModel, Host.ModelChanged and Host.Sync (doc/dbus.md):
+ * the host's model serialized once per change and per set of objects that
+ * callers see (VMs, switches, PFs and VFs), then handed to every caller with
+ * that set as it is; callers that see everything (root) share the whole
+ * one. */
 #include <string.h>
 #include "vmnetd-dbus-private.h"
 
@@ -28,6 +29,8 @@ struct _VmnetdModel {
   GBytes     *full;      /* the whole model, serialized; empty while there is no host */
   GPtrArray  *seen;      /* (element-type Seen) */
   GHashTable *filtered;  /* checksum of what a caller sees -> GBytes, for this generation */
+  GPtrArray  *sync_now;  /* (element-type GDBusMethodInvocation): Sync calls the running read answers */
+  GPtrArray  *sync_next; /* (element-type GDBusMethodInvocation): Sync calls since it began */
 };
 
 static void
@@ -46,6 +49,7 @@ vmnetd_model_new (void)
 
   m->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
   m->filtered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  m->sync_next = g_ptr_array_new_with_free_func (g_object_unref);
   return m;
 }
 
@@ -58,6 +62,8 @@ vmnetd_model_free (VmnetdModel *m)
   g_clear_pointer (&m->full, g_bytes_unref);
   g_ptr_array_unref (m->seen);
   g_hash_table_unref (m->filtered);
+  g_clear_pointer (&m->sync_now, g_ptr_array_unref);
+  g_ptr_array_unref (m->sync_next);
   g_free (m);
 }
 
@@ -309,5 +315,68 @@ handle_get_model (VmnetDBusHost *iface, GDBusMethodInvocation *invocation, Vmnet
       g_ptr_array_add (checks, v->check);
     }
   peer_when_checks (self, p, keys, checks, get_model_run, invocation, g_object_unref);
+  return TRUE;
+}
+
+/* Host.Sync: each call waits for a read of libvirt that began after it
+ * came, and the objects and the model it made. */
+static void sync_start (VmnetdBus *self);
+
+static void
+sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  VmnetdBus *self = user_data;
+  VmnetdModel *m = self->model;
+  g_autoptr(GPtrArray) calls = g_steal_pointer (&m->sync_now);
+  g_autoptr(GError) error = NULL;
+
+  if (vmnet_host_refresh_finish (VMNET_HOST (source), result, &error))
+    {
+      if (self->host == VMNET_HOST (source))
+        vmnetd_bus_sync (self, self->host);
+      else
+        g_set_error_literal (&error, VMNET_ERROR, VMNET_ERROR_BACKEND_UNAVAILABLE,
+                             "the connection to libvirt was made again during the read: call Sync again");
+    }
+  for (guint i = 0; i < calls->len; i++)
+    {
+      GDBusMethodInvocation *invocation = g_object_ref (g_ptr_array_index (calls, i));
+
+      if (error)
+        g_dbus_method_invocation_return_gerror (invocation, error);
+      else
+        g_dbus_method_invocation_return_value (invocation, g_variant_new ("(t)", m->generation));
+    }
+  g_object_unref (source);
+  if (m->sync_next->len > 0)
+    sync_start (self);
+}
+
+static void
+sync_start (VmnetdBus *self)
+{
+  VmnetdModel *m = self->model;
+
+  if (!self->host)
+    {
+      for (guint i = 0; i < m->sync_next->len; i++)
+        g_dbus_method_invocation_return_error (g_object_ref (g_ptr_array_index (m->sync_next, i)), VMNET_ERROR,
+                                               VMNET_ERROR_BACKEND_UNAVAILABLE, "not connected to libvirt");
+      g_ptr_array_set_size (m->sync_next, 0);
+      return;
+    }
+  m->sync_now = g_steal_pointer (&m->sync_next);
+  m->sync_next = g_ptr_array_new_with_free_func (g_object_unref);
+  vmnet_host_refresh_async (g_object_ref (self->host), NULL, sync_done, self);
+}
+
+gboolean
+handle_sync (VmnetDBusHost *iface, GDBusMethodInvocation *invocation, VmnetdBus *self)
+{
+  VmnetdModel *m = self->model;
+
+  g_ptr_array_add (m->sync_next, g_object_ref (invocation));
+  if (!m->sync_now)
+    sync_start (self);
   return TRUE;
 }

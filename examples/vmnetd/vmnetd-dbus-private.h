@@ -152,6 +152,9 @@ void         model_rules_changed  (VmnetdBus   *self);
 gboolean     handle_get_model     (VmnetDBusHost         *iface,
                                    GDBusMethodInvocation *invocation,
                                    VmnetdBus             *self);
+gboolean     handle_sync          (VmnetDBusHost         *iface,
+                                   GDBusMethodInvocation *invocation,
+                                   VmnetdBus             *self);
 /* vmnetd-dbus-jobs.c: the VM operations' handlers, on the host's interface */
 void     vmnetd_jobs_init     (VmnetdBus                *self,
                                VmnetDBusHost            *host_iface);

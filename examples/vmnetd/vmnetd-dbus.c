@@ -793,6 +793,7 @@ vmnetd_bus_new (GBusType bus_type)
                 "iov-support-reasons", none, NULL);
   g_signal_connect (host_iface, "handle-new-switch", G_CALLBACK (handle_new_switch), self);
   g_signal_connect (host_iface, "handle-get-model", G_CALLBACK (handle_get_model), self);
+  g_signal_connect (host_iface, "handle-sync", G_CALLBACK (handle_sync), self);
   self->model = vmnetd_model_new ();
   vmnetd_jobs_init (self, host_iface);
   host = lookup_or_add (self, VMNETD_OBJECT_ROOT "/Host", NULL, host_iface, &created);

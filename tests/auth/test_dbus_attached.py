@@ -7,9 +7,10 @@ import json
 import os
 import signal
 import subprocess
+import time
 import unittest
 
-from dbus_stack import DBusStack
+from dbus_stack import DBusStack, domain_xml
 
 
 class DBusAttachedTest(DBusStack):
@@ -126,6 +127,43 @@ class DBusAttachedTest(DBusStack):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+        self.assert_alive()
+
+    def test_11e_a_change_through_libvirt_is_in_the_next_served_read(self):
+        """A change vmnetd does not serve (adding an adapter) is made through libvirt; vmnetd reads
+        libvirt again before the call returns (Host.Sync), so the next attached read, in another
+        process, shows it."""
+        disk = os.path.join(self.state, "lib", "images", "sync-vm.qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "16M"], check=True)
+        dom = self.conn.defineXML(domain_xml("sync-vm", disk, "52:54:00:19:00:03"))
+        try:
+            deadline = time.monotonic() + 30
+            while True:     # vmnetd shows the VM: one libvirt event to it
+                p = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--vm-name", "sync-vm", "--output", "json")
+                if p.returncode == 0 and len(json.loads(p.stdout)) == 1:
+                    break
+                self.assertLess(time.monotonic(), deadline, p.stdout + p.stderr)
+                time.sleep(0.2)
+            p = self.vmnet_in_ns(None, "--verbose", "add-vmnetworkadapter", "--vm-name", "sync-vm",
+                                 "--switch-name", "dnet", "--name", "net9")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("vmnetd read the change", p.stderr)
+            # libvirtd answers nothing now: what the next read shows is in vmnetd's model already.
+            pid = self.libvirtd_pid()
+            os.kill(pid, signal.SIGSTOP)
+            try:
+                served = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--vm-name", "sync-vm", "--output", "json",
+                                          timeout=20)
+            finally:
+                os.kill(pid, signal.SIGCONT)
+            self.assertEqual(served.returncode, 0, served.stderr)
+            direct = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--vm-name", "sync-vm", "--output", "json",
+                                      env={"VMNET_DBUS_BUS": "none"})
+            self.assertEqual(len(json.loads(direct.stdout)), 2, direct.stdout)
+            self.assertIn("net9", [a["Name"] for a in json.loads(direct.stdout)])
+            self.assertEqual(served.stdout, direct.stdout)
+        finally:
+            dom.undefine()
         self.assert_alive()
 
 
