@@ -14,6 +14,16 @@ from dbus_stack import DBusStack, domain_xml
 
 
 class DBusAttachedTest(DBusStack):
+    def read_while_libvirtd_stopped(self, *args):
+        """vmnet ARGS as root, attached, while libvirtd answers nothing: a read that reached libvirtd would
+        hang until the timeout, so what it shows comes from vmnetd's model."""
+        pid = self.libvirtd_pid()
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            return self.vmnet_in_ns(None, *args, timeout=20)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+
     def test_11a_attached_read_makes_no_libvirt_call(self):
         self.assert_attached(None)
         direct = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--all", "--output", "json",
@@ -42,13 +52,7 @@ class DBusAttachedTest(DBusStack):
         self.assertNotIn("reading libvirt", p.stdout + p.stderr)
         # In libvirt, and in the next served read (libvirtd stopped meanwhile).
         self.assertEqual(self.direct_adapter("alice-vm").get_iov_weight(), 44)
-        pid = self.libvirtd_pid()
-        os.kill(pid, signal.SIGSTOP)
-        try:
-            p = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--vm-name", "alice-vm", "--output", "json",
-                                 timeout=20)
-        finally:
-            os.kill(pid, signal.SIGCONT)
+        p = self.read_while_libvirtd_stopped("get-vmnetworkadapter", "--vm-name", "alice-vm", "--output", "json")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual([a["IovWeight"] for a in json.loads(p.stdout)], [44])
         # vmnetd's errors come back as the library's own: the same code (exit status) and message.
@@ -148,14 +152,9 @@ class DBusAttachedTest(DBusStack):
                                  "--switch-name", "dnet", "--name", "net9")
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("vmnetd read the change", p.stderr)
-            # libvirtd answers nothing now: what the next read shows is in vmnetd's model already.
-            pid = self.libvirtd_pid()
-            os.kill(pid, signal.SIGSTOP)
-            try:
-                served = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--vm-name", "sync-vm", "--output", "json",
-                                          timeout=20)
-            finally:
-                os.kill(pid, signal.SIGCONT)
+            # What the next read shows is in vmnetd's model already.
+            served = self.read_while_libvirtd_stopped("get-vmnetworkadapter", "--vm-name", "sync-vm",
+                                                      "--output", "json")
             self.assertEqual(served.returncode, 0, served.stderr)
             direct = self.vmnet_in_ns(None, "get-vmnetworkadapter", "--vm-name", "sync-vm", "--output", "json",
                                       env={"VMNET_DBUS_BUS": "none"})
