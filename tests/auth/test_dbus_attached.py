@@ -10,7 +10,9 @@ import subprocess
 import time
 import unittest
 
-from dbus_stack import DBusStack, domain_xml
+from gi.repository import Gio, GLib
+
+from dbus_stack import BUS_NAME, IFACE, ROOT, DBusStack, domain_xml
 
 
 class DBusAttachedTest(DBusStack):
@@ -163,6 +165,39 @@ class DBusAttachedTest(DBusStack):
             self.assertEqual(served.stdout, direct.stdout)
         finally:
             dom.undefine()
+        self.assert_alive()
+
+    def test_11f_sync_calls_together_share_reads(self):
+        """Host.Sync: six calls sent together all get the generation of a model read after them, from at
+        most two reads of libvirt (the one the first call starts, one more for the calls that came
+        during it)."""
+        reads, quiet_since = self.vmnetd_output().count("read host "), time.monotonic()
+        while time.monotonic() - quiet_since < 1.5:     # no pass under way (earlier tests' events)
+            time.sleep(0.1)
+            now = self.vmnetd_output().count("read host ")
+            if now != reads:
+                reads, quiet_since = now, time.monotonic()
+        replies = []
+        ctx = GLib.MainContext.default()
+
+        def done(bus, result):
+            try:
+                replies.append(bus.call_finish(result).unpack()[0])
+            except GLib.Error as e:
+                replies.append(e.message)
+
+        for _ in range(6):
+            self.bus.call(BUS_NAME, ROOT + "/Host", IFACE + "Host", "Sync", None, GLib.VariantType("(t)"),
+                          Gio.DBusCallFlags.NONE, 30000, None, done)
+        deadline = time.monotonic() + 30
+        while len(replies) < 6 and time.monotonic() < deadline:
+            ctx.iteration(False) or time.sleep(0.01)
+        self.assertEqual(len(replies), 6, replies)
+        self.assertTrue(all(isinstance(g, int) for g in replies), replies)
+        model = self.bus.call_sync(BUS_NAME, ROOT + "/Host", IFACE + "Host", "GetModel", None, None,
+                                   Gio.DBusCallFlags.NONE, 30000, None).unpack()
+        self.assertEqual(max(replies), model[0])
+        self.assertIn(self.vmnetd_output().count("read host ") - reads, (1, 2))
         self.assert_alive()
 
 
