@@ -344,10 +344,10 @@ run_produce (VmnetHost *self, const VmnetHostOp *op, gpointer data, VmnetLibvirt
     {
       VmnetSnapshot *snap = op->produce (self, data, cancellable, error);
 
-      /* vmnetd reads without the lock; it is not held while vmnetd is waited for. */
+      /* vmnetd reads without the lock; it is not held while vmnetd is waited for.
+       * A failed operation (a move rolled back) may have changed things too. */
       g_clear_pointer (&lock, vmnet_host_lock_release);
-      if (snap)
-        service_catch_up (self, cancellable);
+      service_catch_up (self, cancellable);
       return snap;
     }
   if (op->change && !op->change (self, data, cancellable, error))
