@@ -391,7 +391,8 @@ def main():
     floor = os.path.join(tmp, "naive-floor")
     reader = os.path.join(tmp, "dbus-read")
     subprocess.run(["cc", "-O2", "-Wall", "-o", floor, os.path.join(HERE, "naive-floor.c"), *cflags], check=True)
-    subprocess.run(["cc", "-O2", "-Wall", "-o", reader, os.path.join(HERE, "dbus-read.c"), *cflags], check=True)
+    subprocess.run(["cc", "-O2", "-Wall", "-o", reader, os.path.join(HERE, "dbus-read.c"),
+                    os.path.join(HERE, "dbus-read-common.c"), *cflags], check=True)
     model_reader = None
     if a.model_reader:
         model_reader = os.path.join(tmp, "dbus-model-read")   # where the viewer may run it
