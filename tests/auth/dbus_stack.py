@@ -57,16 +57,8 @@ def ensure_accounts(users, group=None, members=()):
         subprocess.run(["usermod", "-a", "-G", group, u], check=True)
 
 
-# An SR-IOV adapter as libvirt's test driver shows it (tests/cli/test_cli.py uses the same).
-PF_XML = """<node>
-  <device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>
-    <class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>
-    <product id='0x10c9'>82576</product><vendor id='0x8086'>Intel Corporation</vendor>
-    <capability type='virt_functions' maxCount='7'/></capability></device>
-  <device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent><capability type='net'>
-    <interface>enp1s0</interface><address>52:54:00:12:34:56</address></capability></device>
-</node>
-"""
+# An SR-IOV adapter as libvirt's test driver shows it (tests/cli/test_cli.py uses it too).
+PF_XML = os.path.join(SOURCE_ROOT, "tests", "cli", "sriov-pf.xml")
 
 
 def domain_xml(name, disk, mac=None, network="dnet"):
