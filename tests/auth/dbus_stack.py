@@ -98,6 +98,36 @@ def plain(value):
     return value
 
 
+def start_polkit_stack(state):
+    """polkit-env.sh start STATE: libvirtd's URI. When the stack cannot run here, removes @state
+    and skips."""
+    p = subprocess.run([ENV, "start", state], capture_output=True, text=True, timeout=120)
+    if p.returncode == 77:
+        shutil.rmtree(state, ignore_errors=True)
+        raise unittest.SkipTest(p.stderr.strip())
+    if p.returncode != 0:
+        raise RuntimeError("cannot start the polkit stack: " + p.stderr)
+    return p.stdout.strip().splitlines()[-1]
+
+
+def write_default_store(store, rules):
+    """Until the first rules exist, polkit denies everyone, root too: Hyper-V's out-of-the-box
+    store and its rules, written with the library, without a connection."""
+    default = Vmnet.AuthStore.new()
+    default.save(store)
+    default.export(None, rules)
+
+
+def open_as_root(uri):
+    """libvirt.open(@uri) as root, retried for about 5 s until libvirtd lets root in."""
+    for _ in range(100):
+        try:
+            return libvirt.open(uri)
+        except libvirt.libvirtError:
+            time.sleep(0.05)
+    return libvirt.open(uri)
+
+
 class PolkitStack(unittest.TestCase):
     """polkitd and libvirtd with libvirt's polkit access driver on a private system bus, started once
     per test class in a state directory of its own, with Hyper-V's out-of-the-box store and its rules;
@@ -123,22 +153,12 @@ class PolkitStack(unittest.TestCase):
         cls.prepare_state()
         cls.store = os.path.join(cls.state, "authorization.conf")
         cls.rules = os.path.join(cls.state, "rules", "60-vmnet.rules")
-        p = subprocess.run([ENV, "start", cls.state], capture_output=True, text=True, timeout=120)
-        if p.returncode == 77:
-            shutil.rmtree(cls.state, ignore_errors=True)
-            raise unittest.SkipTest(p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start the polkit stack: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
+        cls.uri = start_polkit_stack(cls.state)
         with open(os.path.join(cls.state, "holder.pid")) as f:
             cls.holder = f.read().strip()
         try:
-            # Until the first rules exist, polkit denies everyone, root too: write Hyper-V's
-            # out-of-the-box store and its rules with the library, without a connection.
-            store = Vmnet.AuthStore.new()
-            store.save(cls.store)
-            store.export(None, cls.rules)
-            cls.conn = cls.wait_for_root()
+            write_default_store(cls.store, cls.rules)
+            cls.conn = open_as_root(cls.uri)
             cls.make_vms()
             cls.start_services()
         except Exception:
@@ -152,15 +172,6 @@ class PolkitStack(unittest.TestCase):
     @classmethod
     def start_services(cls):
         """What runs on the stack once the VMs are defined."""
-
-    @classmethod
-    def wait_for_root(cls):
-        for _ in range(100):
-            try:
-                return libvirt.open(cls.uri)
-            except libvirt.libvirtError:
-                time.sleep(0.05)
-        return libvirt.open(cls.uri)
 
     @classmethod
     def tearDownClass(cls):
