@@ -35,12 +35,17 @@ def stop_libvirtd(state):
     shutil.rmtree(state, ignore_errors=True)
 
 
-def status_kb(pid, key):
-    with open(f"/proc/{pid}/status") as f:
+def kb_field(path, key):
+    """The kB value of the line "KEY: N kB" of @path (/proc/PID/status, smaps_rollup); -1 without it."""
+    with open(path) as f:
         for line in f:
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     return -1
+
+
+def status_kb(pid, key):
+    return kb_field(f"/proc/{pid}/status", key)
 
 
 class Log:

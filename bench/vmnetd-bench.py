@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from benchlib import ENV, HERE, NS, Log, start_libvirtd, status_kb, stop_libvirtd
+from benchlib import ENV, HERE, NS, Log, kb_field, start_libvirtd, status_kb, stop_libvirtd
 
 BASELINE = r'''
 import sys, threading, time, libvirt
@@ -51,11 +51,7 @@ def wakeups(before, after):
 
 
 def rollup_kb(pid, key):
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
+    return kb_field(f"/proc/{pid}/smaps_rollup", key)
 
 
 def main():

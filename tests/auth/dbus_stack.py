@@ -128,6 +128,12 @@ def open_as_root(uri):
     return libvirt.open(uri)
 
 
+def stop_polkit_stack(state):
+    """Stops the stack of @state and removes @state."""
+    subprocess.run([ENV, "stop", state], capture_output=True, timeout=60)
+    shutil.rmtree(state, ignore_errors=True)
+
+
 class PolkitStack(unittest.TestCase):
     """polkitd and libvirtd with libvirt's polkit access driver on a private system bus, started once
     per test class in a state directory of its own, with Hyper-V's out-of-the-box store and its rules;
@@ -182,8 +188,7 @@ class PolkitStack(unittest.TestCase):
             cls.conn.close()
         except Exception:
             pass
-        subprocess.run([ENV, "stop", cls.state], capture_output=True, timeout=60)
-        shutil.rmtree(cls.state, ignore_errors=True)
+        stop_polkit_stack(cls.state)
 
 
 class DBusStack(PolkitStack):

@@ -36,7 +36,6 @@ COCKPIT_WS = "/usr/lib/cockpit/cockpit-ws"
 BRIDGE = "/usr/bin/cockpit-bridge"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 LIBVIRTD_ENV = os.path.join(SOURCE, "tests", "daemon", "libvirtd-env.sh")
-POLKIT_ENV = os.path.join(SOURCE, "tests", "auth", "polkit-env.sh")
 
 
 def skip_reason():
@@ -776,13 +775,13 @@ class AuthPageTest(PageTestBase):
 
     @classmethod
     def tearDownClass(cls):
+        from dbus_stack import stop_polkit_stack
         try:
             cls.stop_cockpit()
             cls.conn.close()
         except Exception:
             pass
-        subprocess.run([POLKIT_ENV, "stop", cls.state], capture_output=True, timeout=60)
-        shutil.rmtree(cls.state, ignore_errors=True)
+        stop_polkit_stack(cls.state)
 
     def setUp(self):
         self.open_page(self.uri)
