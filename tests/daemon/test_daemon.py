@@ -76,6 +76,13 @@ def stop_libvirtd(state, conn=None):
     subprocess.run([ENV_SCRIPT, "stop", state], capture_output=True, timeout=120)
 
 
+def add_switch(conn, name, bridge):
+    """A switch on a new bridge, its VF pool on a PF this machine does not have (defined, cannot start)."""
+    conn.networkDefineXML(f"<network><name>{name}</name><bridge name='{bridge}'/></network>").create()
+    conn.networkDefineXML(f"<network><name>{name}-iov</name><forward mode='hostdev' managed='yes'>"
+                          "<pf dev='vmnet-nopf0'/></forward></network>")
+
+
 def kernel_bridge_vlans():
     """Whether this kernel's bridge can filter VLANs (CONFIG_BRIDGE_VLAN_FILTERING), tried in a scratch namespace."""
     p = subprocess.run(["unshare", "-n", "sh", "-c",

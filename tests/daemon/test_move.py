@@ -11,13 +11,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import NS, VMNET, domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
-
-
-def add_switch(conn, name, bridge):
-    conn.networkDefineXML(f"<network><name>{name}</name><bridge name='{bridge}'/></network>").create()
-    conn.networkDefineXML(f"<network><name>{name}-iov</name><forward mode='hostdev' managed='yes'>"
-                          "<pf dev='vmnet-nopf0'/></forward></network>")
+from test_daemon import NS, VMNET, add_switch, domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
 
 
 def start_two_daemons(cls, prefix, uuid_head, bridge):

@@ -18,7 +18,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ENV_SCRIPT, NS, domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
+from test_daemon import ENV_SCRIPT, NS, add_switch, domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
 
 VMNETD = os.environ.get("VMNETD", "vmnetd")
 
@@ -65,9 +65,7 @@ class VmnetdTest(unittest.TestCase):
         cls.state = tempfile.mkdtemp(prefix="vmnetd-daemon-")
         cls.uri = start_libvirtd(cls.state, skip_removes=cls.state)
         c = cls.conn = libvirt.open(cls.uri)
-        c.networkDefineXML("<network><name>sw</name><bridge name='vmnetdsw0'/></network>").create()
-        c.networkDefineXML("<network><name>sw-iov</name><forward mode='hostdev' managed='yes'>"
-                           "<pf dev='vmnet-nopf0'/></forward></network>")
+        add_switch(c, "sw", "vmnetdsw0")
         c.defineXML(domain_xml("early", [("52:54:00:e0:00:01", "sw", "net0")],
                                [("52:54:00:e0:00:01", "iov-weight='60'")])).create()
         c.defineXML(domain_xml("bystander", [], [])).create()

@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
+from test_daemon import add_switch, domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
 from test_vmnetd import VMNETD, Log  # noqa: E402
 
 
@@ -76,9 +76,7 @@ class VmnetdServiceTest(unittest.TestCase):
         cls.state = os.path.join(cls.work, "daemon")
         cls.uri = start_libvirtd(cls.state, skip_removes=cls.work)
         c = cls.conn = libvirt.open(cls.uri)
-        c.networkDefineXML("<network><name>sw</name><bridge name='vmnetdsv0'/></network>").create()
-        c.networkDefineXML("<network><name>sw-iov</name><forward mode='hostdev' managed='yes'>"
-                           "<pf dev='vmnet-nopf0'/></forward></network>")
+        add_switch(c, "sw", "vmnetdsv0")
         c.defineXML(domain_xml("wants", [("52:54:00:e1:00:01", "sw", "net0")],
                                [("52:54:00:e1:00:01", "iov-weight='70'")])).create()
         cls.config = os.path.join(cls.work, "vmnetd.conf")
