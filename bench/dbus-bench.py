@@ -43,26 +43,14 @@ import tempfile
 import threading
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(HERE)
-ENV = os.path.join(TOP, "tests", "daemon", "libvirtd-env.sh")
+import populate  # its domain XML, for the defined-domain event
+from benchlib import HERE, NS, TOP, Log, start_libvirtd, status_kb, stop_libvirtd
+
 POLKIT_ENV = os.path.join(TOP, "tests", "auth", "polkit-env.sh")
-NS = "http://libvmnet.org/xmlns/vmnet/1.0"
 BUS_NAME = "org.libvmnet.Vmnet1"
 ROOT = "/org/libvmnet/Vmnet1"
 ADAPTER = BUS_NAME + ".NetworkAdapter"
 VIEWER = "vmnt-carol"      # the auth tests' user who may only look
-
-sys.path.insert(0, HERE)
-import populate  # noqa: E402  (its domain XML, for the defined-domain event)
-
-
-def status_kb(pid, key):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
 
 
 def mem(pid):
@@ -71,34 +59,6 @@ def mem(pid):
 
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
-
-
-class Log:
-    """vmnetd's output, each line with the time it arrived."""
-
-    def __init__(self, proc):
-        self.events = []
-        self.cond = threading.Condition()
-        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
-
-    def _read(self, proc):
-        for line in proc.stdout:
-            with self.cond:
-                self.events.append((time.monotonic(), line.rstrip()))
-                self.cond.notify_all()
-
-    def wait(self, pattern, after=0.0, timeout=600):
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for t, line in self.events:
-                    if t >= after and re.search(pattern, line):
-                        return t
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise RuntimeError(f"no {pattern!r} from vmnetd:\n" +
-                                       "\n".join(l for _, l in self.events[-20:]))
-                self.cond.wait(left)
 
 
 def timed(cmd, **kw):
@@ -127,7 +87,7 @@ class Vmnetd:
     def __init__(self, argv, env=None):
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      env={**os.environ, **(env or {}), "G_MESSAGES_DEBUG": "vmnetd"})
-        self.log = Log(self.proc)
+        self.log = Log(self.proc, timeout=600)
 
     def pid(self):
         # Under nsenter, vmnetd is nsenter's child (nsenter execs it: same pid).
@@ -431,21 +391,14 @@ def main():
     floor = os.path.join(tmp, "naive-floor")
     reader = os.path.join(tmp, "dbus-read")
     subprocess.run(["cc", "-O2", "-Wall", "-o", floor, os.path.join(HERE, "naive-floor.c"), *cflags], check=True)
-    subprocess.run(["cc", "-O2", "-Wall", "-o", reader, os.path.join(HERE, "dbus-read.c"), *cflags], check=True)
+    subprocess.run(["cc", "-O2", "-Wall", "-o", reader, os.path.join(HERE, "dbus-read.c"),
+                    os.path.join(HERE, "dbus-read-common.c"), *cflags], check=True)
     model_reader = None
     if a.model_reader:
         model_reader = os.path.join(tmp, "dbus-model-read")   # where the viewer may run it
         shutil.copy(a.model_reader, model_reader)
 
-    state = tempfile.mkdtemp(prefix="libvmnet-dbus-bench-state-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-    p = subprocess.run([ENV, "start", state], capture_output=True, text=True, timeout=180)
-    if p.returncode == 77:
-        print("SKIP: " + p.stderr.strip())
-        return 77
-    if p.returncode != 0:
-        print(p.stderr, file=sys.stderr)
-        return 1
-    uri = p.stdout.strip().splitlines()[-1]
+    state, uri = start_libvirtd("libvmnet-dbus-bench-state-")
     daemons = []
     bus = None
     pk = None
@@ -661,8 +614,7 @@ def main():
             bus.wait()
         if pk:
             subprocess.run([POLKIT_ENV, "stop", pk[0]], capture_output=True, timeout=120)
-        subprocess.run([ENV, "stop", state], capture_output=True, timeout=120)
-        shutil.rmtree(state, ignore_errors=True)
+        stop_libvirtd(state)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

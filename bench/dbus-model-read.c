@@ -8,23 +8,15 @@
  * CALLS times (default 1) on the same connection; for each prints on stderr
  * "call N: SECONDS" (the call) and "model N: SECONDS BYTES" (the normal-form
  * check and vmnet_model_from_variant()); from the last model one line per
- * network adapter as bench/naive-floor.c does:
- *
- *   VM-NAME <TAB> MAC <TAB> SWITCH <TAB> IOV-WEIGHT
+ * network adapter as bench/naive-floor.c does (dbus-read-common.h).
  *
  * Built by meson (bench/meson.build) against the library's internal API. */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include <gio/gio.h>
 
+#include "dbus-read-common.h"
 #include "vmnet-model-private.h"
-
-static const char *
-or_dash (const char *s)
-{
-  return s && *s ? s : "-";
-}
 
 int
 main (int argc, char **argv)
@@ -32,22 +24,11 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(VmnetModel) model = NULL;
-  int calls = argc > 2 ? atoi (argv[2]) : 1;
+  int calls, status;
 
-  if (argc < 2 || calls < 1)
-    {
-      fprintf (stderr, "usage: %s ADDRESS [CALLS]\n", argv[0]);
-      return 2;
-    }
-  bus = g_dbus_connection_new_for_address_sync (argv[1],
-                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                NULL, NULL, &error);
+  bus = bench_read_connect (argc, argv, "dbus-model-read", &calls, &status);
   if (!bus)
-    {
-      fprintf (stderr, "dbus-model-read: %s: %s\n", argv[1], error->message);
-      return 1;
-    }
+    return status;
   for (int i = 1; i <= calls; i++)
     {
       gint64 t0 = g_get_monotonic_time (), t1;
@@ -93,10 +74,8 @@ main (int argc, char **argv)
       for (guint j = 0; j < vm->adapters->len; j++)
         {
           const VmnetAdapterInfo *a = g_ptr_array_index (vm->adapters, j);
-          g_autofree gchar *mac = g_ascii_strdown (or_dash (a->mac_address), -1);
 
-          g_strdelimit (mac, "-", ':');
-          printf ("%s\t%s\t%s\t%u\n", or_dash (vm->name), mac, or_dash (a->switch_name), a->iov_weight);
+          bench_read_print_adapter (vm->name, a->mac_address, a->switch_name, a->iov_weight);
         }
     }
   return 0;

@@ -7,27 +7,17 @@
  * org.freedesktop.DBus.ObjectManager.GetManagedObjects on org.libvmnet.Vmnet1
  * CALLS times (default 1) on the same connection, prints each call's time on
  * stderr ("call N: SECONDS") and, from the last reply, one line per network
- * adapter as bench/naive-floor.c does:
+ * adapter as bench/naive-floor.c does (dbus-read-common.h).
  *
- *   VM-NAME <TAB> MAC <TAB> SWITCH <TAB> IOV-WEIGHT
- *
- * with the MAC address in lower case and colons ("-" for an empty string).
- *
- * Build: cc -O2 -o dbus-read dbus-read.c $(pkg-config --cflags --libs gio-2.0)
+ * Build: cc -O2 -o dbus-read dbus-read.c dbus-read-common.c $(pkg-config --cflags --libs gio-2.0)
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <gio/gio.h>
 
-#define ADAPTER "org.libvmnet.Vmnet1.NetworkAdapter"
+#include "dbus-read-common.h"
 
-static const char *
-or_dash (const char *s)
-{
-  return s && *s ? s : "-";
-}
+#define ADAPTER "org.libvmnet.Vmnet1.NetworkAdapter"
 
 int
 main (int argc, char **argv)
@@ -38,22 +28,11 @@ main (int argc, char **argv)
   GVariantIter *objects;
   const char *path;
   GVariant *ifaces;
-  int calls = argc > 2 ? atoi (argv[2]) : 1;
+  int calls, status;
 
-  if (argc < 2 || calls < 1)
-    {
-      fprintf (stderr, "usage: %s ADDRESS [CALLS]\n", argv[0]);
-      return 2;
-    }
-  bus = g_dbus_connection_new_for_address_sync (argv[1],
-                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                NULL, NULL, &error);
+  bus = bench_read_connect (argc, argv, "dbus-read", &calls, &status);
   if (!bus)
-    {
-      fprintf (stderr, "dbus-read: %s: %s\n", argv[1], error->message);
-      return 1;
-    }
+    return status;
   for (int i = 1; i <= calls; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
@@ -81,16 +60,12 @@ main (int argc, char **argv)
         {
           const char *vm = NULL, *mac = NULL, *sw = NULL;
           guint32 weight = 0;
-          char *lower;
 
           g_variant_lookup (props, "VMName", "&s", &vm);
           g_variant_lookup (props, "MacAddress", "&s", &mac);
           g_variant_lookup (props, "SwitchName", "&s", &sw);
           g_variant_lookup (props, "IovWeight", "u", &weight);
-          lower = g_ascii_strdown (or_dash (mac), -1);
-          g_strdelimit (lower, "-", ':');
-          printf ("%s\t%s\t%s\t%u\n", or_dash (vm), lower, or_dash (sw), weight);
-          g_free (lower);
+          bench_read_print_adapter (vm, mac, sw, weight);
           g_variant_unref (props);
         }
       g_variant_unref (ifaces);

@@ -14,19 +14,12 @@ Prints a markdown table for doc/benchmarks.md. Exit 77 when a private libvirtd c
 """
 import argparse
 import os
-import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(HERE)
-ENV = os.path.join(TOP, "tests", "daemon", "libvirtd-env.sh")
-NS = "http://libvmnet.org/xmlns/vmnet/1.0"
+from benchlib import ENV, HERE, NS, Log, kb_field, start_libvirtd, status_kb, stop_libvirtd
 
 BASELINE = r'''
 import sys, threading, time, libvirt
@@ -58,48 +51,7 @@ def wakeups(before, after):
 
 
 def rollup_kb(pid, key):
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
-
-
-def status_kb(pid, key):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
-
-
-class Log:
-    def __init__(self, proc):
-        self.events = []          # (monotonic, line)
-        self.cond = threading.Condition()
-        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
-
-    def _read(self, proc):
-        for line in proc.stdout:
-            with self.cond:
-                self.events.append((time.monotonic(), line.rstrip()))
-                self.cond.notify_all()
-
-    def wait(self, pattern, after=0.0, timeout=120):
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for t, line in self.events:
-                    if t >= after and re.search(pattern, line):
-                        return t
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise RuntimeError(f"no {pattern!r} from vmnetd:\n" + "\n".join(l for _, l in self.events[-20:]))
-                self.cond.wait(left)
-
-    def count(self, pattern):
-        with self.cond:
-            return sum(1 for _, line in self.events if re.search(pattern, line))
+    return kb_field(f"/proc/{pid}/smaps_rollup", key)
 
 
 def main():
@@ -111,15 +63,7 @@ def main():
     a = ap.parse_args()
 
     import libvirt
-    state = tempfile.mkdtemp(prefix="vmnetd-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-    p = subprocess.run([ENV, "start", state], capture_output=True, text=True, timeout=180)
-    if p.returncode == 77:
-        print("SKIP: " + p.stderr.strip())
-        return 77
-    if p.returncode != 0:
-        print(p.stderr, file=sys.stderr)
-        return 1
-    uri = p.stdout.strip().splitlines()[-1]
+    state, uri = start_libvirtd("vmnetd-bench-")
     procs = []
     try:
         subprocess.run(["/usr/bin/python3", os.path.join(HERE, "populate.py"), uri, str(a.domains)],
@@ -143,7 +87,7 @@ def main():
         d = subprocess.Popen([a.vmnetd, "--connect", uri, "--verbose"], stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True, env={**os.environ, "G_MESSAGES_DEBUG": "vmnetd"})
         procs.append(d)
-        log = Log(d)
+        log = Log(d, timeout=120)
         log.wait(r"pass \d+ done")
         # GLib's thread pool lets idle workers go after 15 s; sample after that.
         time.sleep(20)
@@ -191,8 +135,7 @@ def main():
         for pr in procs:
             pr.kill()
             pr.wait()
-        subprocess.run([ENV, "stop", state], capture_output=True, timeout=120)
-        shutil.rmtree(state, ignore_errors=True)
+        stop_libvirtd(state)
 
 
 if __name__ == "__main__":

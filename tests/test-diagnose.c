@@ -334,6 +334,16 @@ test_sriov (Opened *o, const gchar *vm)
   return WEXITSTATUS (status);
 }
 
+/* With VMNET_CLI: vmnet test-sriov's exit status for the host, and for vm1. */
+static void
+assert_test_sriov (Opened *o, gint host_status, gint vm_status)
+{
+  if (!g_getenv ("VMNET_CLI"))
+    return;
+  g_assert_cmpint (test_sriov (o, NULL), ==, host_status);
+  g_assert_cmpint (test_sriov (o, "vm1"), ==, vm_status);
+}
+
 #define CHECK(get, expected) G_STMT_START { g_autoptr(GPtrArray) _c = get (o); assert_checks (_c, expected); } G_STMT_END
 
 static void
@@ -363,11 +373,7 @@ test_good_machine (void)
   g_assert_true (strstr (vmnet_network_adapter_get_status_description (a)[1], "virsh save, virsh managedsave"));
   g_assert_true (strstr (vmnet_network_adapter_get_status_description (a)[1], "vmnet save-vm"));
   g_assert_null (vmnet_network_adapter_get_status_description (a)[2]);
-  if (g_getenv ("VMNET_CLI"))
-    {
-      g_assert_cmpint (test_sriov (o, NULL), ==, 0);
-      g_assert_cmpint (test_sriov (o, "vm1"), ==, 0);
-    }
+  assert_test_sriov (o, 0, 0);
 }
 
 static gchar *
@@ -439,11 +445,7 @@ test_old_machine (void)
                         "switch-iov-mode=skip switch-pool-active=skip switch-free-vfs=skip");
   CHECK (adapter_checks, "host-support=fail adapter-switch=fail adapter-vf=skip");
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
-  if (g_getenv ("VMNET_CLI"))
-    {
-      g_assert_cmpint (test_sriov (o, NULL), ==, 4);
-      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
-    }
+  assert_test_sriov (o, 4, 4);
 }
 
 static void
@@ -459,11 +461,7 @@ test_firmware_off (void)
   CHECK (host_checks, "hostdev=skip dma-remapping=fail interrupt-remapping=skip vf-isolation=unknown");
   CHECK (switch_checks, "host-support=fail");
   CHECK (adapter_checks, "host-support=fail adapter-switch=skip adapter-vf=skip");
-  if (g_getenv ("VMNET_CLI"))
-    {
-      g_assert_cmpint (test_sriov (o, NULL), ==, 4);
-      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
-    }
+  assert_test_sriov (o, 4, 4);
   checks = host_checks (o);
   /* Asked for on the command line but not there: the firmware has it off. */
   g_assert_nonnull (strstr (vmnet_iov_check_get_message (g_ptr_array_index (checks, 2)), "firmware"));
@@ -533,11 +531,7 @@ test_no_sriov_nic (void)
   CHECK (switch_checks, "host-support=fail switch-adapter-sriov=fail switch-vfs-enabled=skip "
                         "switch-iov-mode=skip switch-free-vfs=skip");
   CHECK (adapter_checks, "host-support=fail adapter-switch=fail adapter-vf=skip");
-  if (g_getenv ("VMNET_CLI"))
-    {
-      g_assert_cmpint (test_sriov (o, NULL), ==, 4);
-      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
-    }
+  assert_test_sriov (o, 4, 4);
 }
 
 static void
@@ -584,11 +578,7 @@ test_switch_not_iov (void)
   g_assert_cmpstr (description[0], ==, "Degraded (SR-IOV configuration error)");
   g_assert_nonnull (strstr (description[1], "not created in SR-IOV mode"));
   g_assert_nonnull (strstr (description[1], "Fix: "));
-  if (g_getenv ("VMNET_CLI"))
-    {
-      g_assert_cmpint (test_sriov (o, NULL), ==, 0);
-      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
-    }
+  assert_test_sriov (o, 0, 4);
 }
 
 static void
@@ -605,11 +595,7 @@ test_router_guard (void)
   CHECK (switch_checks, "");
   /* The policy keeps the VF away: no VF is waiting for it. */
   CHECK (adapter_checks, "adapter-vf=skip adapter-port-policy=fail");
-  if (g_getenv ("VMNET_CLI"))
-    {
-      g_assert_cmpint (test_sriov (o, NULL), ==, 0);
-      g_assert_cmpint (test_sriov (o, "vm1"), ==, 4);
-    }
+  assert_test_sriov (o, 0, 4);
   a = the_adapter (o);
   g_assert_cmpint (vmnet_network_adapter_get_status (a), ==, VMNET_OPERATIONAL_STATUS_DEGRADED);
   {

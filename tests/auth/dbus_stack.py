@@ -2,7 +2,8 @@
 """The stack of the tests of vmnetd's D-Bus API (doc/dbus.md): a private system bus with vmnetd's
 bus policy, polkitd with the rules the authorization store generates, libvirtd with libvirt's polkit
 access driver (tests/auth/polkit-env.sh), vmnetd serving that libvirtd on the bus. Each test class
-(test_dbus.py, test_dbus_attached.py, test_dbus_jobs.py) starts its own in setUpClass."""
+(test_dbus.py, test_dbus_attached.py, test_dbus_jobs.py) starts its own in setUpClass. The
+authorization scenarios (test_auth.py) use the same stack without vmnetd (PolkitStack)."""
 import os
 import re
 import shutil
@@ -45,26 +46,25 @@ except (ImportError, ValueError) as e:  # pragma: no cover
     IMPORT_ERROR = str(e)
 
 
-def ensure_accounts():
-    """Creates the test users when missing; nothing is ever removed."""
-    for u in USERS:
+def ensure_accounts(users, group=None, members=()):
+    """Creates the test users (and @group, with @members in it) when missing; nothing is ever removed."""
+    if group and subprocess.run(["getent", "group", group], capture_output=True).returncode != 0:
+        subprocess.run(["groupadd", group], check=True)
+    for u in users:
         if subprocess.run(["getent", "passwd", u], capture_output=True).returncode != 0:
             subprocess.run(["useradd", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", u], check=True)
+    for u in members:
+        subprocess.run(["usermod", "-a", "-G", group, u], check=True)
 
 
-# An SR-IOV adapter as libvirt's test driver shows it (tests/cli/test_cli.py uses the same).
-PF_XML = """<node>
-  <device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>
-    <class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>
-    <product id='0x10c9'>82576</product><vendor id='0x8086'>Intel Corporation</vendor>
-    <capability type='virt_functions' maxCount='7'/></capability></device>
-  <device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent><capability type='net'>
-    <interface>enp1s0</interface><address>52:54:00:12:34:56</address></capability></device>
-</node>
-"""
+# An SR-IOV adapter as libvirt's test driver shows it (tests/cli/test_cli.py uses it too).
+PF_XML = os.path.join(SOURCE_ROOT, "tests", "cli", "sriov-pf.xml")
 
 
-def domain_xml(name, disk, mac):
+def domain_xml(name, disk, mac=None, network="dnet"):
+    """A stopped VM on @disk; with @mac, an adapter on @network."""
+    nic = (f"<interface type='network'><mac address='{mac}'/><source network='{network}'/>"
+           "<model type='virtio'/></interface>" if mac else "")
     return f"""<domain type='qemu'>
       <name>{name}</name>
       <memory unit='MiB'>64</memory>
@@ -77,7 +77,7 @@ def domain_xml(name, disk, mac):
           <source file='{disk}'/>
           <target dev='vda' bus='virtio'/>
         </disk>
-        <interface type='network'><mac address='{mac}'/><source network='dnet'/><model type='virtio'/></interface>
+        {nic}
       </devices>
     </domain>"""
 
@@ -98,60 +98,120 @@ def plain(value):
     return value
 
 
-class DBusStack(unittest.TestCase):
-    """The stack, started once per test class: vmnetd serving the private libvirtd on the bus."""
+def start_polkit_stack(state):
+    """polkit-env.sh start STATE: libvirtd's URI. When the stack cannot run here, removes @state
+    and skips."""
+    p = subprocess.run([ENV, "start", state], capture_output=True, text=True, timeout=120)
+    if p.returncode == 77:
+        shutil.rmtree(state, ignore_errors=True)
+        raise unittest.SkipTest(p.stderr.strip())
+    if p.returncode != 0:
+        raise RuntimeError("cannot start the polkit stack: " + p.stderr)
+    return p.stdout.strip().splitlines()[-1]
+
+
+def write_default_store(store, rules):
+    """Until the first rules exist, polkit denies everyone, root too: Hyper-V's out-of-the-box
+    store and its rules, written with the library, without a connection."""
+    default = Vmnet.AuthStore.new()
+    default.save(store)
+    default.export(None, rules)
+
+
+def open_as_root(uri):
+    """libvirt.open(@uri) as root, retried for about 5 s until libvirtd lets root in."""
+    for _ in range(100):
+        try:
+            return libvirt.open(uri)
+        except libvirt.libvirtError:
+            time.sleep(0.05)
+    return libvirt.open(uri)
+
+
+def stop_polkit_stack(state):
+    """Stops the stack of @state and removes @state."""
+    subprocess.run([ENV, "stop", state], capture_output=True, timeout=60)
+    shutil.rmtree(state, ignore_errors=True)
+
+
+class PolkitStack(unittest.TestCase):
+    """polkitd and libvirtd with libvirt's polkit access driver on a private system bus, started once
+    per test class in a state directory of its own, with Hyper-V's out-of-the-box store and its rules;
+    the class adds its VMs (make_vms) and what it serves on the stack (start_services)."""
+    USERS = USERS
+    GROUP = None
+    GROUP_MEMBERS = ()
+    TOOLS = {"qemu-img": ""}        # each needed tool, with what its skip message adds
+    STATE_PREFIX = "vmnet-auth-"
+
     @classmethod
     def setUpClass(cls):
         if libvirt is None:
             raise unittest.SkipTest("python3-libvirt or the Vmnet typelib is missing: " + IMPORT_ERROR)
         if os.geteuid() != 0:
             raise unittest.SkipTest("needs root (namespaces, test users)")
-        for tool in ("qemu-img", "gdbus", "nsenter", "runuser"):
+        for tool, hint in cls.TOOLS.items():
             if not shutil.which(tool):
-                raise unittest.SkipTest(f"{tool} is missing")
-        ensure_accounts()
-        cls.vmnetd = None
-        cls.state = tempfile.mkdtemp(prefix="vmnet-dbus-")
+                raise unittest.SkipTest(f"{tool} is missing{hint}")
+        ensure_accounts(cls.USERS, cls.GROUP, cls.GROUP_MEMBERS)
+        cls.state = tempfile.mkdtemp(prefix=cls.STATE_PREFIX)
         os.chmod(cls.state, 0o755)      # the test users reach libvirt's socket in it
-        os.mkdir(os.path.join(cls.state, "dbus-system.d"))
-        shutil.copy(os.path.join(SOURCE_ROOT, "data", "dbus", BUS_NAME + ".conf"),
-                    os.path.join(cls.state, "dbus-system.d"))
+        cls.prepare_state()
         cls.store = os.path.join(cls.state, "authorization.conf")
         cls.rules = os.path.join(cls.state, "rules", "60-vmnet.rules")
-        p = subprocess.run([ENV, "start", cls.state], capture_output=True, text=True, timeout=120)
-        if p.returncode == 77:
-            shutil.rmtree(cls.state, ignore_errors=True)
-            raise unittest.SkipTest(p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start the polkit stack: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
+        cls.uri = start_polkit_stack(cls.state)
         with open(os.path.join(cls.state, "holder.pid")) as f:
             cls.holder = f.read().strip()
         try:
-            store = Vmnet.AuthStore.new()
-            store.save(cls.store)
-            store.export(None, cls.rules)
-            cls.conn = cls.wait_for_root()
+            write_default_store(cls.store, cls.rules)
+            cls.conn = open_as_root(cls.uri)
             cls.make_vms()
-            cls.write_store()
-            cls.start_vmnetd()
-            cls.bus = Gio.DBusConnection.new_for_address_sync(
-                f"unix:path=/proc/{cls.holder}/root/run/dbus/system_bus_socket",
-                Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-                None, None)
-            cls.wait_for_tree()
+            cls.start_services()
         except Exception:
             cls.tearDownClass()
             raise
 
     @classmethod
-    def wait_for_root(cls):
-        for _ in range(100):
-            try:
-                return libvirt.open(cls.uri)
-            except libvirt.libvirtError:
-                time.sleep(0.05)
-        return libvirt.open(cls.uri)
+    def prepare_state(cls):
+        """What the state directory needs before the stack starts."""
+
+    @classmethod
+    def start_services(cls):
+        """What runs on the stack once the VMs are defined."""
+
+    @classmethod
+    def tearDownClass(cls):
+        if os.environ.get("VMNET_AUTH_KEEP"):
+            print(f"kept {cls.state} ({cls.uri})", file=sys.stderr)
+            return
+        try:
+            cls.conn.close()
+        except Exception:
+            pass
+        stop_polkit_stack(cls.state)
+
+
+class DBusStack(PolkitStack):
+    """The stack, started once per test class: vmnetd serving the private libvirtd on the bus."""
+    TOOLS = {"qemu-img": "", "gdbus": "", "nsenter": "", "runuser": ""}
+    STATE_PREFIX = "vmnet-dbus-"
+    vmnetd = None
+
+    @classmethod
+    def prepare_state(cls):
+        os.mkdir(os.path.join(cls.state, "dbus-system.d"))
+        shutil.copy(os.path.join(SOURCE_ROOT, "data", "dbus", BUS_NAME + ".conf"),
+                    os.path.join(cls.state, "dbus-system.d"))
+
+    @classmethod
+    def start_services(cls):
+        cls.write_store()
+        cls.start_vmnetd()
+        cls.bus = Gio.DBusConnection.new_for_address_sync(
+            f"unix:path=/proc/{cls.holder}/root/run/dbus/system_bus_socket",
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        cls.wait_for_tree()
 
     @classmethod
     def make_vms(cls):
@@ -194,13 +254,18 @@ class DBusStack(unittest.TestCase):
             stdout=cls.vmnetd_log, stderr=subprocess.STDOUT)
 
     @classmethod
-    def stop_vmnetd(cls):
+    def end_vmnetd(cls):
+        """SIGTERM, SIGKILL when vmnetd has not exited 20 s later."""
         cls.vmnetd.terminate()
         try:
             cls.vmnetd.wait(timeout=20)
         except subprocess.TimeoutExpired:
             cls.vmnetd.kill()
             cls.vmnetd.wait()
+
+    @classmethod
+    def stop_vmnetd(cls):
+        cls.end_vmnetd()
         cls.vmnetd_log.close()
         # Until the name is released, calls would still reach the old one.
         deadline = time.monotonic() + 10
@@ -235,21 +300,8 @@ class DBusStack(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         if cls.vmnetd and cls.vmnetd.poll() is None:
-            cls.vmnetd.terminate()
-            try:
-                cls.vmnetd.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                cls.vmnetd.kill()
-                cls.vmnetd.wait()
-        if os.environ.get("VMNET_AUTH_KEEP"):
-            print(f"kept {cls.state} ({cls.uri})", file=sys.stderr)
-            return
-        try:
-            cls.conn.close()
-        except Exception:
-            pass
-        subprocess.run([ENV, "stop", cls.state], capture_output=True, timeout=60)
-        shutil.rmtree(cls.state, ignore_errors=True)
+            cls.end_vmnetd()
+        super().tearDownClass()
 
     # helpers
 

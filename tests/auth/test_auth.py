@@ -9,31 +9,21 @@ VMNET_AUTH_STORES how many there are (default 25)."""
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ENV = os.path.join(HERE, "polkit-env.sh")
+from dbus_stack import HERE, GLib, PolkitStack, Vmnet, domain_xml, ensure_accounts as ensure_users, libvirt
+
 PROBE = os.path.join(HERE, "probe.py")
 VMNET = os.environ.get("VMNET_CLI", "vmnet")
 PY = "/usr/bin/python3"
 
-try:
-    import libvirt
-    import gi
-    gi.require_version("Vmnet", "1.0")
-    from gi.repository import Vmnet, GLib
-except (ImportError, ValueError) as e:  # pragma: no cover
-    libvirt = None
-    IMPORT_ERROR = str(e)
-
 USERS = ["vmnt-adm", "vmnt-alice", "vmnt-bob", "vmnt-live", "vmnt-net",
          "vmnt-r0", "vmnt-r1", "vmnt-r2", "vmnt-r3"]
 GROUP = "vmnt-grp"                      # vmnt-r1 and vmnt-r2 are in it
+GROUP_MEMBERS = ("vmnt-r1", "vmnt-r2")
 ALL_OPS = ["Read service configuration", "Read VM configuration", "Create or change VMs",
            "Start and stop VMs", "Take snapshots", "Interact with VMs", "Migrate VMs",
            "Change virtual switches", "Configure SR-IOV on adapters", "Change physical SR-IOV adapters"]
@@ -43,73 +33,15 @@ HOST_OPS = [ALL_OPS[0]] + ALL_OPS[7:]
 
 def ensure_accounts():
     """Creates the test users and group when missing; nothing is ever removed."""
-    if subprocess.run(["getent", "group", GROUP], capture_output=True).returncode != 0:
-        subprocess.run(["groupadd", GROUP], check=True)
-    for u in USERS:
-        if subprocess.run(["getent", "passwd", u], capture_output=True).returncode != 0:
-            subprocess.run(["useradd", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", u], check=True)
-    for u in ("vmnt-r1", "vmnt-r2"):
-        subprocess.run(["usermod", "-a", "-G", GROUP, u], check=True)
+    ensure_users(USERS, GROUP, GROUP_MEMBERS)
 
 
-def domain_xml(name, disk):
-    return f"""<domain type='qemu'>
-      <name>{name}</name>
-      <memory unit='MiB'>64</memory>
-      <vcpu>1</vcpu>
-      <os><type arch='x86_64' machine='q35'>hvm</type></os>
-      <devices>
-        <controller type='pci' index='0' model='pcie-root'/>
-        <disk type='file' device='disk'>
-          <driver name='qemu' type='qcow2'/>
-          <source file='{disk}'/>
-          <target dev='vda' bus='virtio'/>
-        </disk>
-      </devices>
-    </domain>"""
-
-
-class AuthTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if libvirt is None:
-            raise unittest.SkipTest("python3-libvirt or the Vmnet typelib is missing: " + IMPORT_ERROR)
-        if os.geteuid() != 0:
-            raise unittest.SkipTest("needs root (namespaces, test users)")
-        if not shutil.which("qemu-img"):
-            raise unittest.SkipTest("qemu-img is missing (apt-get install qemu-utils)")
-        ensure_accounts()
-        cls.state = tempfile.mkdtemp(prefix="vmnet-auth-")
-        os.chmod(cls.state, 0o755)      # the test users reach the socket in it
-        cls.store = os.path.join(cls.state, "authorization.conf")
-        cls.rules = os.path.join(cls.state, "rules", "60-vmnet.rules")
-        p = subprocess.run([ENV, "start", cls.state], capture_output=True, text=True, timeout=120)
-        if p.returncode == 77:
-            shutil.rmtree(cls.state, ignore_errors=True)
-            raise unittest.SkipTest(p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start the polkit stack: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
-        try:
-            # Until the first rules exist, polkit denies everyone, root too: write Hyper-V's
-            # out-of-the-box store and its rules with the library, without a connection.
-            store = Vmnet.AuthStore.new()
-            store.save(cls.store)
-            store.export(None, cls.rules)
-            cls.conn = cls.wait_for_root()
-            cls.make_vms()
-        except Exception:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def wait_for_root(cls):
-        for _ in range(100):
-            try:
-                return libvirt.open(cls.uri)
-            except libvirt.libvirtError:
-                time.sleep(0.05)
-        return libvirt.open(cls.uri)
+class AuthTest(PolkitStack):
+    USERS = USERS
+    GROUP = GROUP
+    GROUP_MEMBERS = GROUP_MEMBERS
+    TOOLS = {"qemu-img": " (apt-get install qemu-utils)"}
+    STATE_PREFIX = "vmnet-auth-"
 
     @classmethod
     def make_vms(cls):
@@ -120,22 +52,7 @@ class AuthTest(unittest.TestCase):
             cls.conn.defineXML(domain_xml(name, disk))
         # An inactive network for the switch probes, and a VM with an adapter on it (never started).
         cls.conn.networkDefineXML("<network><name>r-net</name></network>")
-        xml = domain_xml("nic-vm", os.path.join(images, "r-vm0.qcow2")).replace(
-            "</devices>", "<interface type='network'><mac address='52:54:00:00:07:01'/>"
-                          "<source network='r-net'/><model type='virtio'/></interface></devices>")
-        cls.conn.defineXML(xml)
-
-    @classmethod
-    def tearDownClass(cls):
-        if os.environ.get("VMNET_AUTH_KEEP"):
-            print(f"kept {cls.state} ({cls.uri})", file=sys.stderr)
-            return
-        try:
-            cls.conn.close()
-        except Exception:
-            pass
-        subprocess.run([ENV, "stop", cls.state], capture_output=True, timeout=60)
-        shutil.rmtree(cls.state, ignore_errors=True)
+        cls.conn.defineXML(domain_xml("nic-vm", os.path.join(images, "r-vm0.qcow2"), "52:54:00:00:07:01", "r-net"))
 
     # helpers
 

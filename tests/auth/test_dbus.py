@@ -10,6 +10,7 @@ hostile calls get errors naming the argument, and vmnetd stays up. GetModel hold
 caller sees and changes with the host."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -473,8 +474,7 @@ class DBusTest(DBusStack):
             with open(os.path.join(pf, name), "w") as f:
                 f.write(value + "\n")
         xml = os.path.join(self.state, "fixture.xml")
-        with open(xml, "w") as f:
-            f.write(PF_XML)
+        shutil.copy(PF_XML, xml)
         path = ROOT + "/NetAdapterSriov/" + Gio.dbus_escape_object_path("0000:01:00.0")
         self.stop_vmnetd()
         try:

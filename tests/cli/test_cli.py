@@ -7,7 +7,10 @@ import subprocess
 import tempfile
 import unittest
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 VMNET = os.environ.get("VMNET_CLI", "vmnet")
+# An SR-IOV adapter as libvirt's test driver shows it (tests/auth/test_dbus.py uses it too).
+PF_XML = os.path.join(HERE, "sriov-pf.xml")
 
 
 def run(*args, env=None):
@@ -238,17 +241,6 @@ class TestCli(unittest.TestCase):
         self.assertRegex(p.stdout, r"^vmnet \d+\.\d+\.\d+$")
 
 
-PF_XML = """<node>
-  <device><name>pci_0000_01_00_0</name><parent>computer</parent><capability type='pci'>
-    <class>0x020000</class><domain>0</domain><bus>1</bus><slot>0</slot><function>0</function>
-    <product id='0x10c9'>82576</product><vendor id='0x8086'>Intel Corporation</vendor>
-    <capability type='virt_functions' maxCount='7'/></capability></device>
-  <device><name>net_enp1s0</name><parent>pci_0000_01_00_0</parent><capability type='net'>
-    <interface>enp1s0</interface><address>52:54:00:12:34:56</address></capability></device>
-</node>
-"""
-
-
 class TestLastingNumVfs(unittest.TestCase):
     """set-netadaptersriov keeps NumVFs in etc/vmnet/sriov.conf; apply-netadaptersriov gives it back
     after a reboot (a fixture tree stands for the host's files)."""
@@ -264,10 +256,7 @@ class TestLastingNumVfs(unittest.TestCase):
         os.symlink(os.path.join(self.pf, "net/enp1s0"), os.path.join(self.root, "sys/class/net/enp1s0"))
         self.sysfs("sriov_totalvfs", "7")
         self.sysfs("sriov_numvfs", "0")
-        xml = os.path.join(self.tmp.name, "host.xml")
-        with open(xml, "w") as f:
-            f.write(PF_XML)
-        self.connect = ["-c", "test://" + xml, "--host-root", self.root]
+        self.connect = ["-c", "test://" + PF_XML, "--host-root", self.root]
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -545,7 +534,6 @@ class TestVmnetdUnsafeInterrupts(unittest.TestCase):
         self.assertNotIn("unsafe-interrupts override", log)
 
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 COMPARE_SRC = "test://" + os.path.join(HERE, "compare-source.xml")
 COMPARE_DST = "test://" + os.path.join(HERE, "compare-destination.xml")
 

@@ -36,7 +36,6 @@ COCKPIT_WS = "/usr/lib/cockpit/cockpit-ws"
 BRIDGE = "/usr/bin/cockpit-bridge"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 LIBVIRTD_ENV = os.path.join(SOURCE, "tests", "daemon", "libvirtd-env.sh")
-POLKIT_ENV = os.path.join(SOURCE, "tests", "auth", "polkit-env.sh")
 
 
 def skip_reason():
@@ -552,23 +551,17 @@ class DaemonPageTest(PageTestBase):
         except ImportError:
             raise unittest.SkipTest("python3-libvirt is not installed")
         sys.path.insert(0, os.path.join(SOURCE, "tests", "daemon"))
-        from test_daemon import domain_xml
+        from test_daemon import domain_xml, start_libvirtd
         cls.state = tempfile.mkdtemp(prefix="vmnet-cockpit-daemon-")
         cls.states = [os.path.join(cls.state, "src"), os.path.join(cls.state, "dst")]
-        uris = []
-        # Two daemons (distinct host UUIDs) so that a VM can move between them.
-        for state, host_uuid in zip(cls.states, ("33333333-0000-0000-0000-000000000001",
-                                                 "33333333-0000-0000-0000-000000000002")):
-            p = subprocess.run([LIBVIRTD_ENV, "start", state, "--host-uuid", host_uuid], capture_output=True,
-                               text=True, timeout=180)
-            if p.returncode == 77:
-                cls.tearDownClass()
-                raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
-            if p.returncode != 0:
-                cls.tearDownClass()
-                raise RuntimeError("cannot start libvirtd: " + p.stderr)
-            uris.append(p.stdout.strip().splitlines()[-1])
-        cls.uri, cls.dst_uri = uris
+        try:
+            # Two daemons (distinct host UUIDs) so that a VM can move between them.
+            cls.uri, cls.dst_uri = [start_libvirtd(state, "--host-uuid", host_uuid) for state, host_uuid in
+                                    zip(cls.states, ("33333333-0000-0000-0000-000000000001",
+                                                     "33333333-0000-0000-0000-000000000002"))]
+        except Exception:
+            cls.tearDownClass()
+            raise
         try:
             cls.conn = libvirt.open(cls.uri)
             cls.dst = libvirt.open(cls.dst_uri)
@@ -741,43 +734,27 @@ class AuthPageTest(PageTestBase):
         if os.geteuid() != 0:
             raise unittest.SkipTest("needs root (namespaces, test users)")
         try:
-            import libvirt
+            import libvirt  # noqa: F401  (the stack's helpers use both)
             import gi
             gi.require_version("Vmnet", "1.0")
-            from gi.repository import Vmnet
+            from gi.repository import Vmnet  # noqa: F401
         except (ImportError, ValueError) as e:
             raise unittest.SkipTest(f"python3-libvirt or the Vmnet typelib is missing: {e}")
         sys.path.insert(0, os.path.join(SOURCE, "tests", "auth"))
         from test_auth import ensure_accounts
+        from dbus_stack import open_as_root, start_polkit_stack, write_default_store
         ensure_accounts()
         cls.state = tempfile.mkdtemp(prefix="vmnet-cockpit-auth-")
         os.chmod(cls.state, 0o755)
         cls.store = os.path.join(cls.state, "authorization.conf")
         cls.rules = os.path.join(cls.state, "rules", "60-vmnet.rules")
-        p = subprocess.run([POLKIT_ENV, "start", cls.state], capture_output=True, text=True, timeout=120)
-        if p.returncode == 77:
-            shutil.rmtree(cls.state, ignore_errors=True)
-            raise unittest.SkipTest(p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start the polkit stack: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
+        cls.uri = start_polkit_stack(cls.state)
         try:
             store = ["--store", cls.store, "--rules", cls.rules]
-            # Until rules exist polkit denies everyone, root too: Hyper-V's default store first,
-            # written by the library without a connection.
-            default_store = Vmnet.AuthStore.new()
-            default_store.save(cls.store)
-            default_store.export(None, cls.rules)
+            write_default_store(cls.store, cls.rules)
             admin = lambda *a: subprocess.run([VMNET, "-c", cls.uri, *a, *store], check=True,
                                               capture_output=True, text=True, timeout=60)
-            for _ in range(100):
-                try:
-                    cls.conn = libvirt.open(cls.uri)
-                    break
-                except libvirt.libvirtError:
-                    time.sleep(0.05)
-            else:
-                cls.conn = libvirt.open(cls.uri)
+            cls.conn = open_as_root(cls.uri)
             cls.conn.networkDefineXML("<network><name>r-net</name></network>")
             for vm, mac in (("alice-vm", "52:54:00:00:07:01"), ("bob-vm", "52:54:00:00:07:02")):
                 cls.conn.defineXML(f"""<domain type='qemu'><name>{vm}</name><memory unit='MiB'>64</memory>
@@ -798,13 +775,13 @@ class AuthPageTest(PageTestBase):
 
     @classmethod
     def tearDownClass(cls):
+        from dbus_stack import stop_polkit_stack
         try:
             cls.stop_cockpit()
             cls.conn.close()
         except Exception:
             pass
-        subprocess.run([POLKIT_ENV, "stop", cls.state], capture_output=True, timeout=60)
-        shutil.rmtree(cls.state, ignore_errors=True)
+        stop_polkit_stack(cls.state)
 
     def setUp(self):
         self.open_page(self.uri)

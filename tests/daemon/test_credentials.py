@@ -9,13 +9,15 @@ import pty
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import termios
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ENV_SCRIPT = os.path.join(HERE, "libvirtd-env.sh")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_daemon import ENV_SCRIPT, start_libvirtd, stop_libvirtd  # noqa: E402
+
 VMNET = os.environ.get("VMNET_CLI", "vmnet")
 USER, PASSWORD = "alice", "s3cret-pass"
 
@@ -64,13 +66,7 @@ class Credentials(unittest.TestCase):
         if not shutil.which("saslpasswd2"):
             raise unittest.SkipTest("saslpasswd2 is not installed (apt-get install sasl2-bin)")
         cls.state = tempfile.mkdtemp(prefix="vmnet-sasl-")
-        p = subprocess.run([ENV_SCRIPT, "start", cls.state], capture_output=True, text=True, timeout=180)
-        if p.returncode == 77:
-            shutil.rmtree(cls.state, ignore_errors=True)
-            raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start libvirtd: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
+        cls.uri = start_libvirtd(cls.state, skip_removes=cls.state)
         cls.ro_uri = cls.uri.replace("libvirt-sock", "libvirt-sock-ro")
         try:
             # SASL on the read-only socket: a user of its own database.
@@ -92,7 +88,7 @@ class Credentials(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run([ENV_SCRIPT, "stop", cls.state], capture_output=True, timeout=120)
+        stop_libvirtd(cls.state)
         shutil.rmtree(cls.state, ignore_errors=True)
 
     def test_asked_on_the_terminal(self):

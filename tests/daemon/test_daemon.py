@@ -53,6 +53,36 @@ def domain_xml(name, nics, settings):
     </domain>"""
 
 
+def start_libvirtd(state, *args, skip_removes=None):
+    """A private libvirtd (libvirtd-env.sh start STATE ARGS): its URI. When it cannot run here,
+    removes the directory @skip_removes and skips."""
+    p = subprocess.run([ENV_SCRIPT, "start", state, *args], capture_output=True, text=True, timeout=180)
+    if p.returncode == 77:
+        if skip_removes:
+            shutil.rmtree(skip_removes, ignore_errors=True)
+        raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
+    if p.returncode != 0:
+        raise RuntimeError("cannot start libvirtd: " + p.stderr)
+    return p.stdout.strip().splitlines()[-1]
+
+
+def stop_libvirtd(state, conn=None):
+    """Closes @conn, when there is one, and stops the private libvirtd of @state."""
+    if conn:
+        try:
+            conn.close()
+        except Exception:
+            pass
+    subprocess.run([ENV_SCRIPT, "stop", state], capture_output=True, timeout=120)
+
+
+def add_switch(conn, name, bridge):
+    """A switch on a new bridge, its VF pool on a PF this machine does not have (defined, cannot start)."""
+    conn.networkDefineXML(f"<network><name>{name}</name><bridge name='{bridge}'/></network>").create()
+    conn.networkDefineXML(f"<network><name>{name}-iov</name><forward mode='hostdev' managed='yes'>"
+                          "<pf dev='vmnet-nopf0'/></forward></network>")
+
+
 def kernel_bridge_vlans():
     """Whether this kernel's bridge can filter VLANs (CONFIG_BRIDGE_VLAN_FILTERING), tried in a scratch namespace."""
     p = subprocess.run(["unshare", "-n", "sh", "-c",
@@ -67,13 +97,7 @@ class DaemonTest(unittest.TestCase):
         if libvirt is None:
             raise unittest.SkipTest("python3-libvirt is not installed")
         cls.state = tempfile.mkdtemp(prefix="vmnet-daemon-")
-        p = subprocess.run([ENV_SCRIPT, "start", cls.state], capture_output=True, text=True, timeout=180)
-        if p.returncode == 77:
-            shutil.rmtree(cls.state, ignore_errors=True)
-            raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start libvirtd: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
+        cls.uri = start_libvirtd(cls.state, skip_removes=cls.state)
         try:
             cls.conn = libvirt.open(cls.uri)
             cls.populate()
@@ -83,11 +107,7 @@ class DaemonTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.conn.close()
-        except Exception:
-            pass
-        subprocess.run([ENV_SCRIPT, "stop", cls.state], capture_output=True, timeout=120)
+        stop_libvirtd(cls.state, getattr(cls, "conn", None))
         shutil.rmtree(cls.state, ignore_errors=True)
 
     @classmethod

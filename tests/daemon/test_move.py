@@ -11,23 +11,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ENV_SCRIPT, NS, VMNET, domain_xml, libvirt  # noqa: E402
-
-
-def start_daemon(state, host_uuid):
-    p = subprocess.run([ENV_SCRIPT, "start", state, "--host-uuid", host_uuid], capture_output=True, text=True,
-                       timeout=180)
-    if p.returncode == 77:
-        raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
-    if p.returncode != 0:
-        raise RuntimeError("cannot start libvirtd: " + p.stderr)
-    return p.stdout.strip().splitlines()[-1]
-
-
-def add_switch(conn, name, bridge):
-    conn.networkDefineXML(f"<network><name>{name}</name><bridge name='{bridge}'/></network>").create()
-    conn.networkDefineXML(f"<network><name>{name}-iov</name><forward mode='hostdev' managed='yes'>"
-                          "<pf dev='vmnet-nopf0'/></forward></network>")
+from test_daemon import NS, VMNET, add_switch, domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
 
 
 def start_two_daemons(cls, prefix, uuid_head, bridge):
@@ -35,8 +19,8 @@ def start_two_daemons(cls, prefix, uuid_head, bridge):
     cls.work = tempfile.mkdtemp(prefix=prefix)
     cls.states = [os.path.join(cls.work, "src"), os.path.join(cls.work, "dst")]
     try:
-        cls.src_uri = start_daemon(cls.states[0], f"{uuid_head}-0000-0000-0000-000000000001")
-        cls.dst_uri = start_daemon(cls.states[1], f"{uuid_head}-0000-0000-0000-000000000002")
+        cls.src_uri = start_libvirtd(cls.states[0], "--host-uuid", f"{uuid_head}-0000-0000-0000-000000000001")
+        cls.dst_uri = start_libvirtd(cls.states[1], "--host-uuid", f"{uuid_head}-0000-0000-0000-000000000002")
     except Exception:
         cls.tearDownClass()
         raise
@@ -53,7 +37,7 @@ def stop_two_daemons(cls):
         except Exception:
             pass
     for state in getattr(cls, "states", []):
-        subprocess.run([ENV_SCRIPT, "stop", state], capture_output=True, timeout=120)
+        stop_libvirtd(state)
     shutil.rmtree(cls.work, ignore_errors=True)
 
 

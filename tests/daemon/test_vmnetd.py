@@ -18,7 +18,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ENV_SCRIPT, NS, domain_xml, libvirt  # noqa: E402
+from test_daemon import ENV_SCRIPT, NS, add_switch, domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
 
 VMNETD = os.environ.get("VMNETD", "vmnetd")
 
@@ -63,17 +63,9 @@ class VmnetdTest(unittest.TestCase):
         if libvirt is None:
             raise unittest.SkipTest("python3-libvirt is not installed")
         cls.state = tempfile.mkdtemp(prefix="vmnetd-daemon-")
-        p = subprocess.run([ENV_SCRIPT, "start", cls.state], capture_output=True, text=True, timeout=180)
-        if p.returncode == 77:
-            shutil.rmtree(cls.state, ignore_errors=True)
-            raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start libvirtd: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
+        cls.uri = start_libvirtd(cls.state, skip_removes=cls.state)
         c = cls.conn = libvirt.open(cls.uri)
-        c.networkDefineXML("<network><name>sw</name><bridge name='vmnetdsw0'/></network>").create()
-        c.networkDefineXML("<network><name>sw-iov</name><forward mode='hostdev' managed='yes'>"
-                           "<pf dev='vmnet-nopf0'/></forward></network>")
+        add_switch(c, "sw", "vmnetdsw0")
         c.defineXML(domain_xml("early", [("52:54:00:e0:00:01", "sw", "net0")],
                                [("52:54:00:e0:00:01", "iov-weight='60'")])).create()
         c.defineXML(domain_xml("bystander", [], [])).create()
@@ -87,11 +79,7 @@ class VmnetdTest(unittest.TestCase):
         if getattr(cls, "proc", None) and cls.proc.poll() is None:
             cls.proc.kill()
             cls.proc.wait()
-        try:
-            cls.conn.close()
-        except Exception:
-            pass
-        subprocess.run([ENV_SCRIPT, "stop", cls.state], capture_output=True, timeout=120)
+        stop_libvirtd(cls.state, getattr(cls, "conn", None))
         shutil.rmtree(cls.state, ignore_errors=True)
 
     def metadata(self, name):

@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_daemon import ENV_SCRIPT, domain_xml, libvirt  # noqa: E402
+from test_daemon import add_switch, domain_xml, libvirt, start_libvirtd, stop_libvirtd  # noqa: E402
 from test_vmnetd import VMNETD, Log  # noqa: E402
 
 
@@ -74,17 +74,9 @@ class VmnetdServiceTest(unittest.TestCase):
             raise unittest.SkipTest("python3-libvirt is not installed")
         cls.work = tempfile.mkdtemp(prefix="vmnetd-service-")
         cls.state = os.path.join(cls.work, "daemon")
-        p = subprocess.run([ENV_SCRIPT, "start", cls.state], capture_output=True, text=True, timeout=180)
-        if p.returncode == 77:
-            shutil.rmtree(cls.work, ignore_errors=True)
-            raise unittest.SkipTest("a private libvirtd cannot run here: " + p.stderr.strip())
-        if p.returncode != 0:
-            raise RuntimeError("cannot start libvirtd: " + p.stderr)
-        cls.uri = p.stdout.strip().splitlines()[-1]
+        cls.uri = start_libvirtd(cls.state, skip_removes=cls.work)
         c = cls.conn = libvirt.open(cls.uri)
-        c.networkDefineXML("<network><name>sw</name><bridge name='vmnetdsv0'/></network>").create()
-        c.networkDefineXML("<network><name>sw-iov</name><forward mode='hostdev' managed='yes'>"
-                           "<pf dev='vmnet-nopf0'/></forward></network>")
+        add_switch(c, "sw", "vmnetdsv0")
         c.defineXML(domain_xml("wants", [("52:54:00:e1:00:01", "sw", "net0")],
                                [("52:54:00:e1:00:01", "iov-weight='70'")])).create()
         cls.config = os.path.join(cls.work, "vmnetd.conf")
@@ -110,11 +102,7 @@ class VmnetdServiceTest(unittest.TestCase):
             cls.proc.wait()
         if getattr(cls, "notes", None):
             cls.notes.close()
-        try:
-            cls.conn.close()
-        except Exception:
-            pass
-        subprocess.run([ENV_SCRIPT, "stop", cls.state], capture_output=True, timeout=120)
+        stop_libvirtd(cls.state, getattr(cls, "conn", None))
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def domains(self):

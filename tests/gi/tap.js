@@ -1,8 +1,40 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
-// What the gjs tests share: assertions, an async call under a GLib.MainLoop, and a TAP runner.
+// What the gjs tests share: loading Vmnet, a private cache directory, assertions, an async call
+// under a GLib.MainLoop, and a TAP runner.
 
+import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
+import System from 'system';
+
+// Vmnet 1.0 through GI; without it, a TAP skip and exit 77.
+export async function importVmnet() {
+    try {
+        return (await import('gi://Vmnet?version=1.0')).default;
+    } catch (e) {
+        print(`1..0 # SKIP cannot load Vmnet 1.0 through GI: ${e.message}`);
+        System.exit(77);
+    }
+}
+
+// Keeps the demo host's cache file out of $HOME: a new directory (g_dir_make_tmp's @template)
+// with XDG_CACHE_HOME in it; returns the directory.
+export function privateCache(template) {
+    const tmp = GLib.dir_make_tmp(template);
+    GLib.setenv('XDG_CACHE_HOME', GLib.build_filenamev([tmp, 'cache']), true);
+    return tmp;
+}
+
+export function removeTree(path) {
+    const file = Gio.File.new_for_path(path);
+    if (file.query_file_type(Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null) === Gio.FileType.DIRECTORY) {
+        const children = file.enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        let info;
+        while ((info = children.next_file(null)) !== null)
+            removeTree(GLib.build_filenamev([path, info.get_name()]));
+    }
+    file.delete(null);
+}
 
 export function assertEqual(actual, expected, what = '') {
     if (actual !== expected)

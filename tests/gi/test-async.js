@@ -6,22 +6,13 @@
 //
 //     GI_TYPELIB_PATH=build/introspection LD_LIBRARY_PATH=build/libvmnet gjs -m tests/gi/test-async.js
 
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
-import {assertEqual, callAsync, runTap} from './tap.js';
+import {assertEqual, callAsync, importVmnet, privateCache, removeTree, runTap} from './tap.js';
 
-let Vmnet;
-try {
-    Vmnet = (await import('gi://Vmnet?version=1.0')).default;
-} catch (e) {
-    print(`1..0 # SKIP cannot load Vmnet 1.0 through GI: ${e.message}`);
-    System.exit(77);
-}
+const Vmnet = await importVmnet();
 
-// Keep the demo host's cache file out of $HOME.
-const tmp = GLib.dir_make_tmp('vmnet-gjs-async-XXXXXX');
-GLib.setenv('XDG_CACHE_HOME', GLib.build_filenamev([tmp, 'cache']), true);
+const tmp = privateCache('vmnet-gjs-async-XXXXXX');
 
 const tests = [];
 const test = (name, fn) => tests.push({name, fn});
@@ -33,17 +24,6 @@ function assertVmnetError(error, code, fragments, what) {
         if (!error.message.includes(f))
             throw new Error(`${what}: '${f}' not in '${error.message}'`);
     }
-}
-
-function removeTree(path) {
-    const file = Gio.File.new_for_path(path);
-    if (file.query_file_type(Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null) === Gio.FileType.DIRECTORY) {
-        const children = file.enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
-        let info;
-        while ((info = children.next_file(null)) !== null)
-            removeTree(GLib.build_filenamev([path, info.get_name()]));
-    }
-    file.delete(null);
 }
 
 const host = Vmnet.Host.new_for_uri(Vmnet.DEMO_URI, null);

@@ -7,19 +7,11 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
-import {assertEqual, runTap} from './tap.js';
+import {assertEqual, importVmnet, privateCache, removeTree, runTap} from './tap.js';
 
-let Vmnet;
-try {
-    Vmnet = (await import('gi://Vmnet?version=1.0')).default;
-} catch (e) {
-    print(`1..0 # SKIP cannot load Vmnet 1.0 through GI: ${e.message}`);
-    System.exit(77);
-}
+const Vmnet = await importVmnet();
 
-// Keep the demo host's cache file out of $HOME.
-const tmp = GLib.dir_make_tmp('vmnet-gjs-test-XXXXXX');
-GLib.setenv('XDG_CACHE_HOME', GLib.build_filenamev([tmp, 'cache']), true);
+const tmp = privateCache('vmnet-gjs-test-XXXXXX');
 
 const tests = [];
 const test = (name, fn) => tests.push({name, fn});
@@ -63,17 +55,6 @@ function openAsync(uri) {
         throw new Error(`new_for_uri_async('${uri}') never called back`);
     GLib.source_remove(timeout);
     return {host, error};
-}
-
-function removeTree(path) {
-    const file = Gio.File.new_for_path(path);
-    if (file.query_file_type(Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null) === Gio.FileType.DIRECTORY) {
-        const children = file.enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
-        let info;
-        while ((info = children.next_file(null)) !== null)
-            removeTree(GLib.build_filenamev([path, info.get_name()]));
-    }
-    file.delete(null);
 }
 
 const host = Vmnet.Host.new_for_uri(Vmnet.DEMO_URI, null);
