@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 """dbus-bench.py VMNETD VMNET [--domains N]... [--runs R] [--events E] [--no-polkit] [--model-reader PATH]
+                [--attached [--attached-reader PATH]]
 — what vmnetd's D-Bus service (doc/dbus.md) costs and gives, in one run.
 
 On a private libvirtd (tests/daemon/libvirtd-env.sh) with N defined domains (bench/populate.py),
@@ -28,7 +29,9 @@ for each N, ascending, on the same daemon:
 The CLI attaches to vmnetd on the bus VMNET_DBUS_BUS names (system by default, doc/dbus.md); (e) is not
 told of the bench's session bus and reads libvirt itself.
 With --attached, only: the CLI attached to vmnetd --bus session (VMNET_DBUS_BUS=session) against the
-same command with VMNET_DBUS_BUS=none and the floor, and a long-lived VmnetHost's refresh both ways.
+same command with VMNET_DBUS_BUS=none and the floor, a long-lived VmnetHost's refresh both ways, the
+Host.Sync call, and with --attached-reader (bench/attached-read.c, built by meson) a live attached
+host's whole read from its objects (rows checked against the floor's) and its opening.
 Prints markdown tables for doc/benchmarks.md. Exit 0 ok, 1 failure (including a served read that
 differs from the floor's), 77 cannot run here.
 """
@@ -300,6 +303,17 @@ for _ in range(int(sys.argv[2])):
     print(time.monotonic() - t0, flush=True)
 """
 
+SYNC = """
+import sys, time
+from gi.repository import Gio
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+for _ in range(int(sys.argv[1])):
+    t0 = time.monotonic()
+    bus.call_sync("org.libvmnet.Vmnet1", "/org/libvmnet/Vmnet1/Host", "org.libvmnet.Vmnet1.Host", "Sync", None,
+                  None, Gio.DBusCallFlags.NONE, 600000, None)
+    print(time.monotonic() - t0, flush=True)
+"""
+
 
 def attached_rows(a, uri, n, floor, address, no_config, daemons):
     """--attached: `vmnet get-vmnetworkadapter --all` attached to vmnetd --bus session, against the same
@@ -339,6 +353,16 @@ def attached_rows(a, uri, n, floor, address, no_config, daemons):
     for how, env in (("attached", attached), ("direct", direct)):
         p = timed(["/usr/bin/python3", "-c", REFRESH, uri, str(a.runs), how], env=env)[1]
         refresh[how] = [float(x) for x in p.stdout.split()]
+    syncs = [float(x) for x in timed(["/usr/bin/python3", "-c", SYNC, str(a.runs)], env=attached)[1].stdout.split()]
+    live = None
+    if a.attached_reader:
+        p = timed([a.attached_reader, uri, str(a.runs)], env=attached)[1]
+        fl = subprocess.run([floor, uri], capture_output=True, text=True, check=True).stdout
+        if rows_of(p.stdout) != rows_of(fl):
+            print("dbus-bench: the attached host's rows differ from the floor's")
+            status = 1
+        live = (float(re.search(r"^open: (\S+)", p.stderr, re.M).group(1)),
+                med([float(x) for x in re.findall(r"^walk \d+: (\S+)", p.stderr, re.M)]))
     d.stop()
     daemons.remove(d)
     ta = med(times["a"])
@@ -352,7 +376,11 @@ def attached_rows(a, uri, n, floor, address, no_config, daemons):
                      ("(t) the same command attached to vmnetd (`VMNET_DBUS_BUS=session`: one GetModel)",
                       med(times["t"])),
                      ("a VmnetHost's refresh, direct (python3 process, in-process time)", med(refresh["direct"])),
-                     ("a VmnetHost's refresh, attached (one GetModel)", med(refresh["attached"]))):
+                     ("a VmnetHost's refresh, attached (one GetModel)", med(refresh["attached"])),
+                     *((("a live attached VmnetHost (attached-read): made, attached, first GetModel", live[0]),
+                        ("the same host: a whole read, every property of every adapter from its objects",
+                         live[1])) if live else ()),
+                     ("`Host.Sync` (vmnetd reads libvirt again; after each change not served)", med(syncs))):
         print(f"| {label} | {t * 1000:.1f} ms | {t / ta:.3f} |")
     sys.stdout.flush()
     return status
@@ -369,6 +397,7 @@ def main():
     ap.add_argument("--attached", action="store_true",
                     help="only the CLI attached to vmnetd against direct and the floor (attached_rows)")
     ap.add_argument("--model-reader", help="bench/dbus-model-read (Host.GetModel)")
+    ap.add_argument("--attached-reader", help="bench/attached-read (a live attached host), with --attached")
     a = ap.parse_args()
     a.vmnetd, a.vmnet = os.path.abspath(a.vmnetd), os.path.abspath(a.vmnet)
     sizes = sorted(set(a.domains or [1000]))
