@@ -281,9 +281,9 @@ named_copy (const Named *n, const gchar *const *blank, const gchar *item)
   return named_new (n->check->permission, n->check->object, (const gchar *const *) n->check->details, blank, item);
 }
 
-/* What @e's properties name, as they are in this pass. */
-GPtrArray *
-exported_names (VmnetdBus *self, Exported *e)
+/* What @e's properties (@props, if known) name, as they are in this pass. */
+static GPtrArray *
+names_of (VmnetdBus *self, Exported *e, GVariant *props)
 {
   if (e->names && e->names_pass == self->pass)
     return e->names;
@@ -320,8 +320,10 @@ exported_names (VmnetdBus *self, Exported *e)
     {
       /* Their checks' fixes list the holders of a switch's VFs. */
       GPtrArray *holders = host_holders (self);
-      g_autoptr(GVariant) props = holders->len ? g_dbus_interface_skeleton_get_properties (e->iface) : NULL;
+      g_autoptr(GVariant) read = !props && holders->len ? g_dbus_interface_skeleton_get_properties (e->iface) : NULL;
 
+      if (read)
+        props = read;
       for (guint i = 0; i < holders->len; i++)
         {
           const Named *n = g_ptr_array_index (holders, i);
@@ -331,6 +333,12 @@ exported_names (VmnetdBus *self, Exported *e)
         }
     }
   return e->names;
+}
+
+GPtrArray *
+exported_names (VmnetdBus *self, Exported *e)
+{
+  return names_of (self, e, NULL);
 }
 
 static gboolean
@@ -590,10 +598,10 @@ static void
 announce_removed (VmnetdBus *self, Exported *e)
 {
   const gchar *names[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
+  const gchar *path = g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object));
   Signal *model = signal_new (SIGNAL_REMOVED, e, VMNETD_OBJECT_ROOT, OBJECT_MANAGER, "InterfacesRemoved");
 
-  model->params = g_variant_ref_sink (g_variant_new ("(o^as)", g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
-                                                     names));
+  model->params = g_variant_ref_sink (g_variant_new ("(o^as)", path, names));
   announce_each (self, e, model);
 }
 
@@ -671,7 +679,7 @@ update (VmnetdBus *self, Exported *e, gboolean created, void (*extra) (Exported 
   if (!watched)
     return;
   after = g_dbus_interface_skeleton_get_properties (e->iface);
-  names = exported_names (self, e);
+  names = names_of (self, e, after);
   if (created)
     announce_added (self, e, after, names);
   /* A change of what they name changes them for a caller that does not see it. */
@@ -931,10 +939,9 @@ object_call_run (VmnetdBus *self, Peer *p, gpointer data)
       const GDBusInterfaceVTable *vtable = g_dbus_interface_skeleton_get_vtable (e->iface);
       const gchar *name = NULL;
       g_autoptr(GError) error = NULL;
-      GVariant *value;
-
       g_autoptr(GVariant) all = g_dbus_interface_skeleton_get_properties (e->iface);
       g_autoptr(GVariant) props = object_view (p, all, names);
+      GVariant *value;
 
       if (g_str_equal (method, "GetAll"))
         {
@@ -951,7 +958,7 @@ object_call_run (VmnetdBus *self, Peer *p, gpointer data)
       value = g_variant_lookup_value (props, name, NULL);
       if (!value)
         value = vtable->get_property (self->connection, g_dbus_method_invocation_get_sender (invocation), c->path,
-                                    g_dbus_interface_skeleton_get_info (e->iface)->name, name, &error, e->iface);
+                                      g_dbus_interface_skeleton_get_info (e->iface)->name, name, &error, e->iface);
       if (!value)
         g_dbus_method_invocation_return_gerror (invocation, error);
       else
