@@ -177,13 +177,14 @@ peer_told (Peer *p, const gchar *path)
 }
 
 /* Remembers what @p was sent of the object at @path (%NULL: it was told it
- * went), which may leave out what it does not see. */
+ * went), when it may leave out something @names (what the properties name)
+ * holds; else what it was sent is the object's properties. */
 void
-peer_tell (Peer *p, const gchar *path, GVariant *props)
+peer_tell (Peer *p, const gchar *path, GVariant *props, GPtrArray *names)
 {
-  if (!props)
+  if (!props || !names || !names->len || p->mode == PEER_SEES_ALL)
     g_hash_table_remove (p->told, path);
-  else if (p->mode != PEER_SEES_ALL)
+  else
     g_hash_table_insert (p->told, g_strdup (path), g_variant_ref (props));
 }
 
@@ -433,13 +434,14 @@ reseen (VmnetdBus *self, Peer *p, gpointer data)
       g_autoptr(GVariant) params = NULL;
       g_autoptr(GVariant) all = NULL;
       g_autoptr(GVariant) view = NULL;
+      GPtrArray *names = exported_names (self, e);
 
       if ((!was && !is) || !self->connection)
         continue;
       if (is)
         {
           all = g_dbus_interface_skeleton_get_properties (e->iface);
-          view = object_view (p, all, exported_names (self, e));
+          view = object_view (p, all, names);
         }
       if (was && is)
         {
@@ -450,21 +452,21 @@ reseen (VmnetdBus *self, Peer *p, gpointer data)
             g_dbus_connection_emit_signal (self->connection, p->name, key, "org.freedesktop.DBus.Properties",
                                            "PropertiesChanged", params, NULL);
           if (told)
-            peer_tell (p, key, view);
+            peer_tell (p, key, view, names);
           continue;
         }
       if (is)
         {
           params = g_variant_ref_sink (interfaces_added (e, view));
-          peer_tell (p, key, view);
+          peer_tell (p, key, view, names);
         }
       else
         {
-          const gchar *names[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
+          const gchar *ifaces[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
           params = g_variant_ref_sink (g_variant_new ("(o^as)",
                                                       g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
-                                                      names));
-          peer_tell (p, key, NULL);
+                                                      ifaces));
+          peer_tell (p, key, NULL, NULL);
         }
       g_dbus_connection_emit_signal (self->connection, p->name, VMNETD_OBJECT_ROOT, OBJECT_MANAGER,
                                      is ? "InterfacesAdded" : "InterfacesRemoved", params, NULL);

@@ -92,7 +92,8 @@ GVariant    *peer_told        (Peer        *p,
                                const gchar *path);
 void         peer_tell        (Peer        *p,
                                const gchar *path,
-                               GVariant    *props);
+                               GVariant    *props,
+                               GPtrArray   *names);
 void         peer_when        (VmnetdBus      *self,
                                Peer           *p,
                                Exported       *e,

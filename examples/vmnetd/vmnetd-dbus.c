@@ -505,7 +505,7 @@ signal_send (VmnetdBus *self, Peer *p, gpointer data)
     case SIGNAL_ADDED:
       view = object_view (p, s->after, s->names);
       params = g_variant_ref_sink (added_params (s->path, s->object_interface, view));
-      peer_tell (p, s->path, view);
+      peer_tell (p, s->path, view, s->names);
       break;
     case SIGNAL_CHANGED:
       if (peer_sees_all (p))
@@ -519,11 +519,11 @@ signal_send (VmnetdBus *self, Peer *p, gpointer data)
           if (!told)
             told = object_view (p, s->before, s->names);
           params = properties_changed (s->object_interface, told, view);
-          peer_tell (p, s->path, view);
+          peer_tell (p, s->path, view, s->names);
         }
       break;
     case SIGNAL_REMOVED:
-      peer_tell (p, s->path, NULL);
+      peer_tell (p, s->path, NULL, NULL);
       params = g_variant_ref (s->params);
       break;
     case SIGNAL_PLAIN:
@@ -1093,7 +1093,7 @@ managed_objects (VmnetdBus *self, Peer *p, gpointer data)
        * follows. */
       all = g_dbus_interface_skeleton_get_properties (e->iface);
       props = object_view (p, all, exported_names (self, e));
-      peer_tell (p, key, props);
+      peer_tell (p, key, props, exported_names (self, e));
       g_variant_builder_open (&objects, G_VARIANT_TYPE ("{oa{sa{sv}}}"));
       g_variant_builder_add (&objects, "o", key);
       g_variant_builder_open (&objects, G_VARIANT_TYPE ("a{sa{sv}}"));
