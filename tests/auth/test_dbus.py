@@ -852,9 +852,9 @@ GLib.timeout_add_seconds(int(sys.argv[1]), loop.quit)
 loop.run()
 """ % (BUS_NAME, BUS_NAME, ROOT)
 
-# A test-driver host whose VMs hold VFs: one SR-IOV adapter with four VFs, a switch in SR-IOV mode on
-# it, and a VM per (name, running) in @vms, the n-th holding VF n (teamed with its virtio adapter, as
-# vmnetd attaches them) once it runs.
+# A test-driver host whose VMs hold VFs: one SR-IOV adapter with a VF per VM, a switch in SR-IOV mode
+# on it, and a VM per (name, running) in @vms, the n-th holding VF n (teamed with its virtio adapter,
+# IovWeight 100, as vmnetd attaches them) once it runs.
 HELD_PF = """<device><name>pci_0000_81_00_0</name><parent>computer</parent><capability type='pci'>
     <class>0x020000</class><domain>0</domain><bus>129</bus><slot>0</slot><function>0</function>
     <product id='0x1572'>Ethernet Controller X710 for 10GbE SFP+</product><vendor id='0x8086'>Intel Corporation</vendor>
@@ -870,6 +870,8 @@ HELD_VF = """<device><name>pci_0000_81_02_{fn}</name><parent>computer</parent><c
     </capability></device>"""
 HELD_VM = """<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
     <name>{name}</name><uuid>0b6f51a2-8a6e-4a40-9a34-0000000002{fn:02d}</uuid>
+    <metadata><vmnet:adapters xmlns:vmnet='http://libvmnet.org/xmlns/vmnet/1.0'>
+      <vmnet:adapter mac='52:54:00:bb:00:{fn:02d}' iov-weight='100'/></vmnet:adapters></metadata>
     <memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>
     <devices>
       <interface type='network'><mac address='52:54:00:bb:00:{fn:02d}'/><source network='Fast'/>
