@@ -464,7 +464,8 @@ class DBusTest(DBusStack):
         vmnetd on a test-driver host whose VMs hold VFs (the private libvirtd has no SR-IOV adapter), on
         the same bus and polkit. carol sees the VFs and names only the holders in her scope; a holder that
         changes (StartVM) and rules that change (the store moves a VM in and out of her scope) reach her as
-        PropertiesChanged with what she may see then."""
+        PropertiesChanged with what she may see then. bob, who may see the adapter and its VFs alone, reads
+        neither its switch nor any holder."""
         xml = os.path.join(self.state, "held.xml")
         with open(xml, "w") as f:
             f.write(held_host_xml([("vf-seen", True), ("vf-other", True), ("vf-late", False),
@@ -593,6 +594,24 @@ class DBusTest(DBusStack):
                                              3: ("", "")})
             self.assertNotIn("vf-other", repr(mine))
             self.assertNotIn("vf-stranger", "".join(carol_lines))
+            # bob may see the adapter and its VFs, neither the switch nor any VM: he reads no name of them.
+            pf = f"{ROOT}/NetAdapterSriov/{Gio.dbus_escape_object_path('0000:81:00.0')}"
+            self.assertEqual(self.managed_objects()[pf][IFACE + "NetAdapterSriov"]["SwitchName"], "Fast")
+            self.cli("new-vmrole", "--name", "Port viewer", "--operation", "Connect to the service",
+                     "--operation", "View external Ethernet ports")
+            self.cli("grant-vmrole", "--role", "Port viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
+            try:
+                deadline = time.monotonic() + 30
+                while pf not in self.user_objects("vmnt-bob") and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                his = self.user_objects("vmnt-bob")
+                self.assertEqual(his[pf][IFACE + "NetAdapterSriov"]["SwitchName"], "")
+                self.assertEqual(holders(his), {fn: ("", "") for fn in range(4)})
+                self.assertNotIn(sw, his)
+                self.assertNotIn("vf-", repr(his))
+            finally:
+                self.cli("revoke-vmrole", "--role", "Port viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
+                self.cli("remove-vmrole", "--name", "Port viewer")
             self.assertIsNone(self.vmnetd.poll())
         finally:
             if carol and carol.poll() is None:
