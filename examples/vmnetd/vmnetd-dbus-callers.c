@@ -82,6 +82,7 @@ struct _Peer {
   guint       generation;  /* bumped when polkit's rules change */
   GHashTable *decisions;   /* visibility key -> SEES_* */
   GHashTable *wanted;      /* visibility key -> AuthCheck, asked once the uid is known */
+  GHashTable *told;        /* object path -> the properties it was last sent, unless it sees all */
   GQueue      waiters;     /* Waiter, run in order once their keys are decided */
   guint       watch;
 };
@@ -127,6 +128,7 @@ peer_free (Peer *p)
     g_bus_unwatch_name (p->watch);
   g_hash_table_unref (p->decisions);
   g_hash_table_unref (p->wanted);
+  g_hash_table_unref (p->told);
   g_free (p->name);
   g_free (p);
 }
@@ -163,6 +165,27 @@ gboolean
 peer_sees_all (Peer *p)
 {
   return p->mode == PEER_SEES_ALL;
+}
+
+/* The properties of the object at @path that @p was last sent (nullable). */
+GVariant *
+peer_told (Peer *p, const gchar *path)
+{
+  GVariant *props = g_hash_table_lookup (p->told, path);
+
+  return props ? g_variant_ref (props) : NULL;
+}
+
+/* Remembers what @p was sent of the object at @path (%NULL: it was told it
+ * went), when it may leave out something @names (what the properties name)
+ * holds; else what it was sent is the object's properties. */
+void
+peer_tell (Peer *p, const gchar *path, GVariant *props, GPtrArray *names)
+{
+  if (!props || !names || !names->len || p->mode == PEER_SEES_ALL)
+    g_hash_table_remove (p->told, path);
+  else
+    g_hash_table_insert (p->told, g_strdup (path), g_variant_ref (props));
 }
 
 static void ask_pump (VmnetdBus *self);
@@ -281,7 +304,22 @@ peer_when_checks (VmnetdBus *self, Peer *p, GPtrArray *keys, GPtrArray *checks, 
   peer_run (self, p);
 }
 
-/* Runs @func once what @p sees of @e (all objects when %NULL) is decided. */
+static void
+add_object_checks (VmnetdBus *self, Exported *e, GPtrArray *keys, GPtrArray *checks)
+{
+  GPtrArray *names = exported_names (self, e);
+
+  g_ptr_array_add (keys, e->visible_key);
+  g_ptr_array_add (checks, e->visible);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_ptr_array_add (keys, ((Named *) g_ptr_array_index (names, i))->key);
+      g_ptr_array_add (checks, ((Named *) g_ptr_array_index (names, i))->check);
+    }
+}
+
+/* Runs @func once what @p sees of @e (all objects when %NULL), and of what
+ * its properties name, is decided. */
 void
 peer_when (VmnetdBus *self, Peer *p, Exported *e, PeerFunc func, gpointer data, GDestroyNotify data_free)
 {
@@ -289,10 +327,7 @@ peer_when (VmnetdBus *self, Peer *p, Exported *e, PeerFunc func, gpointer data, 
   g_autoptr(GPtrArray) checks = g_ptr_array_new ();
 
   if (e)
-    {
-      g_ptr_array_add (keys, e->visible_key);
-      g_ptr_array_add (checks, e->visible);
-    }
+    add_object_checks (self, e, keys, checks);
   else
     {
       GHashTableIter iter;
@@ -300,10 +335,7 @@ peer_when (VmnetdBus *self, Peer *p, Exported *e, PeerFunc func, gpointer data, 
 
       g_hash_table_iter_init (&iter, self->objects);
       while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          g_ptr_array_add (keys, ((Exported *) value)->visible_key);
-          g_ptr_array_add (checks, ((Exported *) value)->visible);
-        }
+        add_object_checks (self, value, keys, checks);
     }
   peer_when_checks (self, p, keys, checks, func, data, data_free);
 }
@@ -362,6 +394,7 @@ peer_get (VmnetdBus *self, const gchar *name)
   p->name = g_strdup (name);
   p->decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   p->wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) auth_check_free);
+  p->told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
   g_queue_init (&p->waiters);
   g_hash_table_insert (self->peers, p->name, p);
   if (self->bus_type == G_BUS_TYPE_SESSION)
@@ -382,33 +415,58 @@ peer_get (VmnetdBus *self, const gchar *name)
 }
 
 /* When polkit's rules change, what each caller sees is asked again; it is
- * told of the objects that appeared or disappeared for it. */
+ * told of the objects that appeared or disappeared for it, and of the
+ * properties that now name a VM it sees, or no longer do. */
 
 static void
 reseen (VmnetdBus *self, Peer *p, gpointer data)
 {
   GHashTable *before = data;
   GHashTableIter iter;
-  gpointer value;
+  gpointer key, value;
 
   g_hash_table_iter_init (&iter, self->objects);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
       Exported *e = value;
       gboolean was = GPOINTER_TO_INT (g_hash_table_lookup (before, e->visible_key)) == SEES_SHOWN;
       gboolean is = peer_sees (p, e->visible_key) == 1;
       g_autoptr(GVariant) params = NULL;
+      g_autoptr(GVariant) all = NULL;
+      g_autoptr(GVariant) view = NULL;
+      GPtrArray *names = exported_names (self, e);
 
-      if (was == is || !self->connection)
+      if ((!was && !is) || !self->connection)
         continue;
       if (is)
-        params = g_variant_ref_sink (interfaces_added (e));
+        {
+          all = g_dbus_interface_skeleton_get_properties (e->iface);
+          view = object_view (p, all, names);
+        }
+      if (was && is)
+        {
+          g_autoptr(GVariant) told = peer_told (p, key);
+
+          params = told ? properties_changed (g_dbus_interface_skeleton_get_info (e->iface)->name, told, view) : NULL;
+          if (params)
+            g_dbus_connection_emit_signal (self->connection, p->name, key, "org.freedesktop.DBus.Properties",
+                                           "PropertiesChanged", params, NULL);
+          if (told)
+            peer_tell (p, key, view, names);
+          continue;
+        }
+      if (is)
+        {
+          params = g_variant_ref_sink (interfaces_added (e, view));
+          peer_tell (p, key, view, names);
+        }
       else
         {
-          const gchar *names[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
+          const gchar *ifaces[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
           params = g_variant_ref_sink (g_variant_new ("(o^as)",
                                                       g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
-                                                      names));
+                                                      ifaces));
+          peer_tell (p, key, NULL, NULL);
         }
       g_dbus_connection_emit_signal (self->connection, p->name, VMNETD_OBJECT_ROOT, OBJECT_MANAGER,
                                      is ? "InterfacesAdded" : "InterfacesRemoved", params, NULL);
@@ -427,7 +485,15 @@ rules_changed_later (gpointer user_data)
 
   g_hash_table_iter_init (&iter, self->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_hash_table_insert (checks, ((Exported *) value)->visible_key, ((Exported *) value)->visible);
+    {
+      Exported *e = value;
+      GPtrArray *names = exported_names (self, e);
+
+      g_hash_table_insert (checks, e->visible_key, e->visible);
+      for (guint i = 0; i < names->len; i++)
+        g_hash_table_insert (checks, ((Named *) g_ptr_array_index (names, i))->key,
+                             ((Named *) g_ptr_array_index (names, i))->check);
+    }
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {

@@ -31,6 +31,8 @@ struct _VmnetdBus {
   guint             rules_timeout;
   VmnetHost        *host;         /* the one last synced, or NULL */
   guint             pass;         /* marks what the running sync has seen */
+  GPtrArray        *holders;      /* (element-type Named): the VFs' holders, for @holders_pass */
+  guint             holders_pass;
   VmnetdModel      *model;        /* Host.GetModel's (vmnetd-dbus-model.c) */
   GHashTable       *jobs;         /* VM UUID -> its running operation (vmnetd-dbus-jobs.c) */
 };
@@ -42,6 +44,16 @@ typedef struct {
   gchar  *object;       /* what is acted on, in words */
 } AuthCheck;
 
+/* A VM (or a switch) that an object's properties name, and what libvirt
+ * checks before it shows it: a caller that may not see it reads the
+ * properties without it (doc/dbus.md, Visibility). */
+typedef struct {
+  gchar              *key;    /* its visibility key */
+  AuthCheck          *check;
+  const gchar *const *blank;  /* properties left "" (a VF's holder, a PF's switch), or NULL */
+  gchar              *item;   /* or how a list of holders writes it, "VM/ADAPTER", made "another VM" */
+} Named;
+
 typedef struct {
   VmnetDBusObjectSkeleton *object;
   GDBusInterfaceSkeleton  *iface;       /* its one interface */
@@ -49,6 +61,8 @@ typedef struct {
   gchar                   *vm_uuid;     /* a network adapter's VM */
   AuthCheck               *visible;     /* what libvirt checks to show it */
   gchar                   *visible_key; /* @visible as one string */
+  GPtrArray               *names;       /* (element-type Named): what its properties name */
+  guint                    names_pass;  /* the pass @names were made in */
   guint                    pass;
 } Exported;
 
@@ -74,6 +88,12 @@ void         ask_free         (Ask         *a);
 gint         peer_sees        (Peer        *p,
                                const gchar *key);
 gboolean     peer_sees_all    (Peer        *p);
+GVariant    *peer_told        (Peer        *p,
+                               const gchar *path);
+void         peer_tell        (Peer        *p,
+                               const gchar *path,
+                               GVariant    *props,
+                               GPtrArray   *names);
 void         peer_when        (VmnetdBus      *self,
                                Peer           *p,
                                Exported       *e,
@@ -104,7 +124,16 @@ void         authorize        (VmnetdBus             *self,
 extern const gchar *const vmnetd_kinds[N_KINDS];
 gchar       *visibility_key   (const gchar        *permission,
                                const gchar *const *details);
-GVariant    *interfaces_added (Exported    *e);
+GPtrArray   *exported_names   (VmnetdBus   *self,
+                               Exported    *e);
+GVariant    *object_view      (Peer        *p,
+                               GVariant    *props,
+                               GPtrArray   *names);
+GVariant    *properties_changed (const gchar *interface,
+                                 GVariant    *from,
+                                 GVariant    *to);
+GVariant    *interfaces_added (Exported    *e,
+                               GVariant    *props);
 void         announce         (VmnetdBus   *self,
                                Exported    *e,
                                const gchar *from,

@@ -29,6 +29,7 @@ exported_free (Exported *e)
   g_free (e->vm_uuid);
   g_clear_pointer (&e->visible, auth_check_free);
   g_free (e->visible_key);
+  g_clear_pointer (&e->names, g_ptr_array_unref);
   g_free (e);
 }
 
@@ -123,15 +124,309 @@ copy_properties (GObject *from, gpointer skeleton)
     }
 }
 
+/* What a caller reads: the properties without the VMs (and switches) it
+ * may not see. */
+
+static void
+named_free (Named *n)
+{
+  g_free (n->key);
+  g_clear_pointer (&n->check, auth_check_free);
+  g_free (n->item);
+  g_free (n);
+}
+
+static Named *
+named_new (const gchar *permission, const gchar *words, const gchar *const *details, const gchar *const *blank,
+           const gchar *item)
+{
+  Named *n = g_new0 (Named, 1);
+
+  n->key = visibility_key (permission, details);
+  n->check = auth_check_new (permission, words, details);
+  n->blank = blank;
+  n->item = g_strdup (item);
+  return n;
+}
+
+/* A VF's holder names no VM the caller does not see; a PF no switch. */
+static const gchar *const vf_blank[] = { "VMName", "VMNetworkAdapterName", NULL };
+static const gchar *const pf_blank[] = { "SwitchName", NULL };
+
+/* Where @item stands in @s as an entry of a list of holders, "(A/a, B/b)"
+ * (the library's fix for a switch without a free VF), or NULL. */
+static const gchar *
+find_item (const gchar *s, const gchar *item)
+{
+  gsize n = strlen (item);
+
+  for (const gchar *at = strstr (s, item); at; at = strstr (at + 1, item))
+    {
+      gboolean starts = at > s && (at[-1] == '(' || (at[-1] == ' ' && at - 1 > s && at[-2] == ','));
+
+      if (starts && (at[n] == ',' || at[n] == ')'))
+        return at;
+    }
+  return NULL;
+}
+
+static gchar *
+without_items (const gchar *s, GPtrArray *hidden)
+{
+  g_autoptr(GString) out = g_string_new (s);
+
+  for (guint i = 0; i < hidden->len; i++)
+    {
+      const Named *n = g_ptr_array_index (hidden, i);
+      const gchar *at;
+
+      if (!n->item)
+        continue;
+      while ((at = find_item (out->str, n->item)))
+        {
+          gsize pos = at - out->str;
+
+          g_string_erase (out, pos, strlen (n->item));
+          g_string_insert (out, pos, "another VM");
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+mentions (GVariant *props, const gchar *item)
+{
+  GVariantIter iter;
+  const gchar *name;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, props);
+  while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
+    {
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) && find_item (g_variant_get_string (value, NULL), item))
+        {
+          g_variant_unref (value);
+          return TRUE;
+        }
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          g_autofree const gchar **texts = g_variant_get_strv (value, NULL);
+
+          for (guint i = 0; texts[i]; i++)
+            if (find_item (texts[i], item))
+              {
+                g_variant_unref (value);
+                return TRUE;
+              }
+        }
+    }
+  return FALSE;
+}
+
+/* Every VF's holder, as a list of holders writes it: once per pass. */
+static GPtrArray *
+host_holders (VmnetdBus *self)
+{
+  GListModel *pfs = self->host ? vmnet_host_get_net_adapters_sriov (self->host) : NULL;
+  GListModel *vms = self->host ? vmnet_host_get_vms (self->host) : NULL;
+  g_autoptr(GHashTable) uuids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->holders && self->holders_pass == self->pass)
+    return self->holders;
+  g_clear_pointer (&self->holders, g_ptr_array_unref);
+  self->holders = g_ptr_array_new_with_free_func ((GDestroyNotify) named_free);
+  self->holders_pass = self->pass;
+  for (guint i = 0; vms && i < g_list_model_get_n_items (vms); i++)
+    {
+      VmnetVm *vm = g_list_model_get_item (vms, i);
+
+      g_ptr_array_add (keep, vm);
+      if (vmnet_vm_get_name (vm))
+        g_hash_table_insert (uuids, (gpointer) vmnet_vm_get_name (vm), (gpointer) vmnet_vm_get_uuid (vm));
+    }
+  for (guint i = 0; pfs && i < g_list_model_get_n_items (pfs); i++)
+    {
+      g_autoptr(VmnetNetAdapterSriov) pf = g_list_model_get_item (pfs, i);
+      GListModel *vfs = vmnet_net_adapter_sriov_get_virtual_functions (pf);
+
+      for (guint j = 0; j < g_list_model_get_n_items (vfs); j++)
+        {
+          g_autoptr(VmnetVirtualFunction) vf = g_list_model_get_item (vfs, j);
+          const gchar *vm = vmnet_virtual_function_get_vm_name (vf);
+          const gchar *adapter = vmnet_virtual_function_get_vm_network_adapter_name (vf);
+          const gchar *uuid;
+          g_autofree gchar *item = NULL;
+          g_autofree gchar *words = NULL;
+
+          if (!vm)
+            continue;
+          uuid = g_hash_table_lookup (uuids, vm);
+          item = g_strdup_printf ("%s/%s", vm, adapter ? adapter : "?");
+          words = g_strdup_printf ("VM '%s'", vm);
+          /* What libvirt's polkit access driver sends before it lists a VM. */
+          g_ptr_array_add (self->holders,
+                           named_new ("domain.getattr", words,
+                                      (const gchar *const[]) { "connect_driver", driver_of (self), "domain_name", vm,
+                                                               "domain_uuid", uuid ? uuid : "", NULL },
+                                      NULL, item));
+        }
+    }
+  return self->holders;
+}
+
+static Named *
+named_copy (const Named *n, const gchar *const *blank, const gchar *item)
+{
+  return named_new (n->check->permission, n->check->object, (const gchar *const *) n->check->details, blank, item);
+}
+
+/* What @e's properties (@props, if known) name, as they are in this pass. */
+static GPtrArray *
+names_of (VmnetdBus *self, Exported *e, GVariant *props)
+{
+  if (e->names && e->names_pass == self->pass)
+    return e->names;
+  g_clear_pointer (&e->names, g_ptr_array_unref);
+  e->names = g_ptr_array_new_with_free_func ((GDestroyNotify) named_free);
+  e->names_pass = self->pass;
+  if (VMNET_IS_VIRTUAL_FUNCTION (e->source))
+    {
+      VmnetVirtualFunction *vf = VMNET_VIRTUAL_FUNCTION (e->source);
+      const gchar *vm = vmnet_virtual_function_get_vm_name (vf);
+      const gchar *adapter = vmnet_virtual_function_get_vm_network_adapter_name (vf);
+      g_autofree gchar *item = vm ? g_strdup_printf ("%s/%s", vm, adapter ? adapter : "?") : NULL;
+      GPtrArray *holders = vm ? host_holders (self) : NULL;
+
+      for (guint i = 0; holders && i < holders->len; i++)
+        if (g_str_equal (((Named *) g_ptr_array_index (holders, i))->item, item))
+          {
+            g_ptr_array_add (e->names, named_copy (g_ptr_array_index (holders, i), vf_blank, NULL));
+            break;
+          }
+    }
+  else if (VMNET_IS_NET_ADAPTER_SRIOV (e->source))
+    {
+      const gchar *sw = vmnet_net_adapter_sriov_get_switch_name (VMNET_NET_ADAPTER_SRIOV (e->source));
+      g_autofree gchar *words = sw ? g_strdup_printf ("network '%s'", sw) : NULL;
+
+      if (sw)
+        g_ptr_array_add (e->names, named_new ("network.getattr", words,
+                                              (const gchar *const[]) { "connect_driver", driver_of (self),
+                                                                       "network_name", sw, NULL },
+                                              pf_blank, NULL));
+    }
+  else if (VMNET_IS_SWITCH (e->source) || VMNET_IS_NETWORK_ADAPTER (e->source))
+    {
+      /* Their checks' fixes list the holders of a switch's VFs. */
+      GPtrArray *holders = host_holders (self);
+      g_autoptr(GVariant) read = !props && holders->len ? g_dbus_interface_skeleton_get_properties (e->iface) : NULL;
+
+      if (read)
+        props = read;
+      for (guint i = 0; i < holders->len; i++)
+        {
+          const Named *n = g_ptr_array_index (holders, i);
+
+          if (mentions (props, n->item))
+            g_ptr_array_add (e->names, named_copy (n, NULL, n->item));
+        }
+    }
+  return e->names;
+}
+
+GPtrArray *
+exported_names (VmnetdBus *self, Exported *e)
+{
+  return names_of (self, e, NULL);
+}
+
+static gboolean
+names_equal (GPtrArray *a, GPtrArray *b)
+{
+  if (!a || !b || a->len != b->len)
+    return a == b;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const Named *x = g_ptr_array_index (a, i);
+      const Named *y = g_ptr_array_index (b, i);
+
+      if (!g_str_equal (x->key, y->key) || g_strcmp0 (x->item, y->item) != 0 || x->blank != y->blank)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* @props (a{sv}) as @p may read them, with @names (what they name)
+ * decided: a VM or switch it does not see, or not yet, is left out. */
+GVariant *
+object_view (Peer *p, GVariant *props, GPtrArray *names)
+{
+  g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
+  GVariantBuilder b;
+  GVariantIter iter;
+  const gchar *name;
+  GVariant *value;
+
+  for (guint i = 0; names && !peer_sees_all (p) && i < names->len; i++)
+    if (peer_sees (p, ((Named *) g_ptr_array_index (names, i))->key) != 1)
+      g_ptr_array_add (hidden, g_ptr_array_index (names, i));
+  if (!hidden->len)
+    return g_variant_ref (props);
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_iter_init (&iter, props);
+  while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
+    {
+      gboolean blank = FALSE;
+
+      for (guint i = 0; i < hidden->len && !blank; i++)
+        {
+          const Named *n = g_ptr_array_index (hidden, i);
+          blank = n->blank && g_strv_contains (n->blank, name);
+        }
+      if (blank)
+        g_variant_builder_add (&b, "{sv}", name, g_variant_new_string (""));
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          g_autofree gchar *text = without_items (g_variant_get_string (value, NULL), hidden);
+          g_variant_builder_add (&b, "{sv}", name, g_variant_new_string (text));
+        }
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          g_autofree const gchar **texts = g_variant_get_strv (value, NULL);
+          g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
+          g_auto(GStrv) strv = NULL;
+
+          for (guint i = 0; texts[i]; i++)
+            {
+              g_autofree gchar *text = without_items (texts[i], hidden);
+              g_strv_builder_add (out, text);
+            }
+          strv = g_strv_builder_end (out);
+          g_variant_builder_add (&b, "{sv}", name, g_variant_new_strv ((const gchar *const *) strv, -1));
+        }
+      else
+        g_variant_builder_add (&b, "{sv}", name, value);
+    }
+  return g_variant_ref_sink (g_variant_builder_end (&b));
+}
+
 /* Signals, sent to each caller for the objects it sees. */
 
+typedef enum { SIGNAL_PLAIN, SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_REMOVED } SignalKind;
+
 typedef struct {
-  gchar    *path;      /* the object's */
-  gchar    *key;       /* its visibility */
-  gchar    *from;      /* the object the signal comes from */
-  gchar    *interface;
-  gchar    *member;
-  GVariant *params;
+  SignalKind kind;
+  gchar     *path;      /* the object's */
+  gchar     *key;       /* its visibility */
+  gchar     *from;      /* the object the signal comes from */
+  gchar     *interface;
+  gchar     *member;
+  GVariant  *params;    /* a plain signal's, InterfacesRemoved's */
+  gchar     *object_interface;  /* added, changed: the object's interface, */
+  GVariant  *before;    /* its properties before (changed) */
+  GVariant  *after;     /* and after */
+  GPtrArray *names;     /* what @after names */
 } Signal;
 
 static void
@@ -142,80 +437,35 @@ signal_free (Signal *s)
   g_free (s->from);
   g_free (s->interface);
   g_free (s->member);
-  g_variant_unref (s->params);
+  g_clear_pointer (&s->params, g_variant_unref);
+  g_free (s->object_interface);
+  g_clear_pointer (&s->before, g_variant_unref);
+  g_clear_pointer (&s->after, g_variant_unref);
+  g_clear_pointer (&s->names, g_ptr_array_unref);
   g_free (s);
 }
 
-static void
-signal_send (VmnetdBus *self, Peer *p, gpointer data)
+static GVariant *
+added_params (const gchar *path, const gchar *interface, GVariant *props)
 {
-  Signal *s = data;
-  g_autoptr(GError) error = NULL;
+  GVariantBuilder b;
 
-  if (peer_sees (p, s->key) != 1 || !self->connection)
-    return;
-  if (!g_dbus_connection_emit_signal (self->connection, peer_name (p), s->from, s->interface, s->member, s->params,
-                                      &error))
-    g_debug ("signal %s to %s: %s", s->member, peer_name (p), error->message);
-}
-
-void
-announce (VmnetdBus *self, Exported *e, const gchar *from, const gchar *interface, const gchar *member,
-          GVariant *params)
-{
-  GHashTableIter iter;
-  gpointer value;
-
-  g_variant_ref_sink (params);
-  g_hash_table_iter_init (&iter, self->peers);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Signal *s = g_new0 (Signal, 1);
-
-      s->path = g_strdup (g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)));
-      s->key = g_strdup (e->visible_key);
-      s->from = g_strdup (from);
-      s->interface = g_strdup (interface);
-      s->member = g_strdup (member);
-      s->params = g_variant_ref (params);
-      peer_when (self, value, e, signal_send, s, (GDestroyNotify) signal_free);
-    }
-  g_variant_unref (params);
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sa{sv}}"));
+  g_variant_builder_add (&b, "{s@a{sv}}", interface, props);
+  return g_variant_new ("(o@a{sa{sv}})", path, g_variant_builder_end (&b));
 }
 
 GVariant *
-interfaces_added (Exported *e)
+interfaces_added (Exported *e, GVariant *props)
 {
-  GVariantBuilder b;
-  GDBusInterfaceInfo *info = g_dbus_interface_skeleton_get_info (e->iface);
-  g_autoptr(GVariant) props = g_dbus_interface_skeleton_get_properties (e->iface);
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sa{sv}}"));
-  g_variant_builder_add (&b, "{s@a{sv}}", info->name, props);
-  return g_variant_new ("(o@a{sa{sv}})", g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
-                        g_variant_builder_end (&b));
+  return added_params (g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
+                       g_dbus_interface_skeleton_get_info (e->iface)->name, props);
 }
 
-static void
-announce_added (VmnetdBus *self, Exported *e)
+/* PropertiesChanged's arguments for what @to changes of @from, or NULL. */
+GVariant *
+properties_changed (const gchar *interface, GVariant *from, GVariant *to)
 {
-  announce (self, e, VMNETD_OBJECT_ROOT, OBJECT_MANAGER, "InterfacesAdded", interfaces_added (e));
-}
-
-static void
-announce_removed (VmnetdBus *self, Exported *e)
-{
-  const gchar *names[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
-
-  announce (self, e, VMNETD_OBJECT_ROOT, OBJECT_MANAGER, "InterfacesRemoved",
-            g_variant_new ("(o^as)", g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)), names));
-}
-
-/* PropertiesChanged for what differs from @before. */
-static void
-announce_changes (VmnetdBus *self, Exported *e, GVariant *before)
-{
-  g_autoptr(GVariant) after = g_dbus_interface_skeleton_get_properties (e->iface);
   GVariantBuilder changed;
   GVariantIter iter;
   const gchar *name;
@@ -223,10 +473,10 @@ announce_changes (VmnetdBus *self, Exported *e, GVariant *before)
   gboolean any = FALSE;
 
   g_variant_builder_init (&changed, G_VARIANT_TYPE ("a{sv}"));
-  g_variant_iter_init (&iter, after);
+  g_variant_iter_init (&iter, to);
   while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
     {
-      g_autoptr(GVariant) old = g_variant_lookup_value (before, name, NULL);
+      g_autoptr(GVariant) old = from ? g_variant_lookup_value (from, name, NULL) : NULL;
       if (old && g_variant_equal (old, value))
         continue;
       g_variant_builder_add (&changed, "{sv}", name, value);
@@ -235,11 +485,138 @@ announce_changes (VmnetdBus *self, Exported *e, GVariant *before)
   if (!any)
     {
       g_variant_builder_clear (&changed);
-      return;
+      return NULL;
     }
-  announce (self, e, g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)), PROPERTIES,
-            "PropertiesChanged",
-            g_variant_new ("(sa{sv}as)", g_dbus_interface_skeleton_get_info (e->iface)->name, &changed, NULL));
+  return g_variant_ref_sink (g_variant_new ("(sa{sv}as)", interface, &changed, NULL));
+}
+
+static void
+signal_send (VmnetdBus *self, Peer *p, gpointer data)
+{
+  Signal *s = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) params = NULL;
+  g_autoptr(GVariant) view = NULL;
+
+  if (peer_sees (p, s->key) != 1 || !self->connection)
+    return;
+  switch (s->kind)
+    {
+    case SIGNAL_ADDED:
+      view = object_view (p, s->after, s->names);
+      params = g_variant_ref_sink (added_params (s->path, s->object_interface, view));
+      peer_tell (p, s->path, view, s->names);
+      break;
+    case SIGNAL_CHANGED:
+      if (peer_sees_all (p))
+        params = properties_changed (s->object_interface, s->before, s->after);
+      else
+        {
+          /* Against what this caller was told, which may leave out another VM. */
+          g_autoptr(GVariant) told = peer_told (p, s->path);
+
+          view = object_view (p, s->after, s->names);
+          if (!told)
+            told = object_view (p, s->before, s->names);
+          params = properties_changed (s->object_interface, told, view);
+          peer_tell (p, s->path, view, s->names);
+        }
+      break;
+    case SIGNAL_REMOVED:
+      peer_tell (p, s->path, NULL, NULL);
+      params = g_variant_ref (s->params);
+      break;
+    case SIGNAL_PLAIN:
+    default:
+      params = g_variant_ref (s->params);
+      break;
+    }
+  if (params &&
+      !g_dbus_connection_emit_signal (self->connection, peer_name (p), s->from, s->interface, s->member, params,
+                                      &error))
+    g_debug ("signal %s to %s: %s", s->member, peer_name (p), error->message);
+}
+
+static Signal *
+signal_new (SignalKind kind, Exported *e, const gchar *from, const gchar *interface, const gchar *member)
+{
+  Signal *s = g_new0 (Signal, 1);
+
+  s->kind = kind;
+  s->path = g_strdup (g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)));
+  s->key = g_strdup (e->visible_key);
+  s->from = g_strdup (from);
+  s->interface = g_strdup (interface);
+  s->member = g_strdup (member);
+  s->object_interface = g_strdup (g_dbus_interface_skeleton_get_info (e->iface)->name);
+  return s;
+}
+
+/* Sends a copy of @model to each caller, once it is decided whether it
+ * sees @e (and what @e's properties name). */
+static void
+announce_each (VmnetdBus *self, Exported *e, Signal *model)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Signal *s = signal_new (model->kind, e, model->from, model->interface, model->member);
+
+      s->params = model->params ? g_variant_ref (model->params) : NULL;
+      s->before = model->before ? g_variant_ref (model->before) : NULL;
+      s->after = model->after ? g_variant_ref (model->after) : NULL;
+      s->names = model->names ? g_ptr_array_ref (model->names) : NULL;
+      peer_when (self, value, e, signal_send, s, (GDestroyNotify) signal_free);
+    }
+  signal_free (model);
+}
+
+void
+announce (VmnetdBus *self, Exported *e, const gchar *from, const gchar *interface, const gchar *member,
+          GVariant *params)
+{
+  Signal *model = signal_new (SIGNAL_PLAIN, e, from, interface, member);
+
+  model->params = g_variant_ref_sink (params);
+  announce_each (self, e, model);
+}
+
+static void
+announce_added (VmnetdBus *self, Exported *e, GVariant *after, GPtrArray *names)
+{
+  Signal *model = signal_new (SIGNAL_ADDED, e, VMNETD_OBJECT_ROOT, OBJECT_MANAGER, "InterfacesAdded");
+
+  model->after = g_variant_ref (after);
+  model->names = g_ptr_array_ref (names);
+  announce_each (self, e, model);
+}
+
+static void
+announce_removed (VmnetdBus *self, Exported *e)
+{
+  const gchar *names[] = { g_dbus_interface_skeleton_get_info (e->iface)->name, NULL };
+  const gchar *path = g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object));
+  Signal *model = signal_new (SIGNAL_REMOVED, e, VMNETD_OBJECT_ROOT, OBJECT_MANAGER, "InterfacesRemoved");
+
+  model->params = g_variant_ref_sink (g_variant_new ("(o^as)", path, names));
+  announce_each (self, e, model);
+}
+
+/* PropertiesChanged for what differs from @before, to each caller as it
+ * may read them. */
+static void
+announce_changes (VmnetdBus *self, Exported *e, GVariant *before, GVariant *after, GPtrArray *names)
+{
+  Signal *model = signal_new (SIGNAL_CHANGED, e, g_dbus_object_get_object_path (G_DBUS_OBJECT (e->object)),
+                              PROPERTIES, "PropertiesChanged");
+
+  model->before = g_variant_ref (before);
+  model->after = g_variant_ref (after);
+  model->names = g_ptr_array_ref (names);
+  announce_each (self, e, model);
 }
 
 /* Exporting: the objects as the host has them. */
@@ -285,20 +662,29 @@ static void
 update (VmnetdBus *self, Exported *e, gboolean created, void (*extra) (Exported *e, gpointer data), gpointer data)
 {
   g_autoptr(GVariant) before = NULL;
+  g_autoptr(GVariant) after = NULL;
+  g_autoptr(GPtrArray) names_before = NULL;
+  GPtrArray *names;
   gboolean watched = g_hash_table_size (self->peers) > 0;
 
   if (watched && !created)
-    before = g_dbus_interface_skeleton_get_properties (e->iface);
+    {
+      before = g_dbus_interface_skeleton_get_properties (e->iface);
+      names_before = e->names ? g_ptr_array_ref (e->names) : NULL;
+    }
   if (e->source)
     copy_properties (e->source, e->iface);
   if (extra)
     extra (e, data);
   if (!watched)
     return;
+  after = g_dbus_interface_skeleton_get_properties (e->iface);
+  names = names_of (self, e, after);
   if (created)
-    announce_added (self, e);
-  else
-    announce_changes (self, e, before);
+    announce_added (self, e, after, names);
+  /* A change of what they name changes them for a caller that does not see it. */
+  else if (!g_variant_equal (before, after) || !names_equal (names_before, names))
+    announce_changes (self, e, before, after, names);
 }
 
 
@@ -527,10 +913,14 @@ object_call_run (VmnetdBus *self, Peer *p, gpointer data)
   GVariant *params = g_dbus_method_invocation_get_parameters (invocation);
   Exported *e = g_hash_table_lookup (self->objects, c->path);
   gint sees = e ? peer_sees (p, e->visible_key) : 0;
+  GPtrArray *names = e ? exported_names (self, e) : NULL;
 
+  for (guint i = 0; sees > 0 && names && i < names->len; i++)
+    if (peer_sees (p, ((Named *) g_ptr_array_index (names, i))->key) < 0)
+      sees = -1;
   if (sees < 0)
     {
-      /* Its attributes changed while polkit was asked: ask again. */
+      /* Its attributes (or what it names) changed while polkit was asked: ask again. */
       ObjectCall *again = g_new0 (ObjectCall, 1);
 
       again->invocation = g_steal_pointer (&c->invocation);
@@ -549,12 +939,12 @@ object_call_run (VmnetdBus *self, Peer *p, gpointer data)
       const GDBusInterfaceVTable *vtable = g_dbus_interface_skeleton_get_vtable (e->iface);
       const gchar *name = NULL;
       g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) all = g_dbus_interface_skeleton_get_properties (e->iface);
+      g_autoptr(GVariant) props = object_view (p, all, names);
       GVariant *value;
 
       if (g_str_equal (method, "GetAll"))
         {
-          g_autoptr(GVariant) props = g_dbus_interface_skeleton_get_properties (e->iface);
-
           g_dbus_method_invocation_return_value (invocation, g_variant_new ("(@a{sv})", props));
           return;
         }
@@ -565,8 +955,10 @@ object_call_run (VmnetdBus *self, Peer *p, gpointer data)
           return;
         }
       g_variant_get (params, "(&s&s)", NULL, &name);
-      value = vtable->get_property (self->connection, g_dbus_method_invocation_get_sender (invocation), c->path,
-                                    g_dbus_interface_skeleton_get_info (e->iface)->name, name, &error, e->iface);
+      value = g_variant_lookup_value (props, name, NULL);
+      if (!value)
+        value = vtable->get_property (self->connection, g_dbus_method_invocation_get_sender (invocation), c->path,
+                                      g_dbus_interface_skeleton_get_info (e->iface)->name, name, &error, e->iface);
       if (!value)
         g_dbus_method_invocation_return_gerror (invocation, error);
       else
@@ -690,13 +1082,18 @@ managed_objects (VmnetdBus *self, Peer *p, gpointer data)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       Exported *e = value;
+      g_autoptr(GVariant) all = NULL;
       g_autoptr(GVariant) props = NULL;
 
       /* Objects that came meanwhile are announced with InterfacesAdded. */
       if (peer_sees (p, e->visible_key) != 1)
         continue;
-      /* A full reference, not a floating one: the builder takes its own. */
-      props = g_dbus_interface_skeleton_get_properties (e->iface);
+      /* A full reference, not a floating one: the builder takes its own. A
+       * VM named since the call came is left out until the signal that
+       * follows. */
+      all = g_dbus_interface_skeleton_get_properties (e->iface);
+      props = object_view (p, all, exported_names (self, e));
+      peer_tell (p, key, props, exported_names (self, e));
       g_variant_builder_open (&objects, G_VARIANT_TYPE ("{oa{sa{sv}}}"));
       g_variant_builder_add (&objects, "o", key);
       g_variant_builder_open (&objects, G_VARIANT_TYPE ("a{sa{sv}}"));
@@ -830,6 +1227,7 @@ vmnetd_bus_free (VmnetdBus *self)
   g_queue_clear_full (&self->asks, (GDestroyNotify) ask_free);
   g_hash_table_unref (self->objects);
   vmnetd_model_free (self->model);
+  g_clear_pointer (&self->holders, g_ptr_array_unref);
   g_clear_object (&self->connection);
   g_clear_object (&self->host);
   g_main_context_unref (self->context);

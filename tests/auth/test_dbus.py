@@ -16,7 +16,7 @@ import sys
 import time
 import unittest
 
-from dbus_stack import (BUS_NAME, IFACE, MODEL_TYPE, PF_XML, ROOT, DBusStack, GLib, Gio, Vmnet,
+from dbus_stack import (BUS_NAME, IFACE, MODEL_TYPE, PF_XML, ROOT, VMNET, DBusStack, GLib, Gio, Vmnet,
                         dbus_name_to_property, domain_xml, plain)
 
 
@@ -460,6 +460,171 @@ class DBusTest(DBusStack):
                 self.cli("revoke-vmrole", "--role", "VM viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
         self.assert_alive()
 
+    def test_9y_vf_holders_as_each_user_may_see_them(self):
+        """A VF's holder, and the list of the holders of a switch's VFs, as each caller may see them:
+        vmnetd on a test-driver host whose VMs hold VFs (the private libvirtd has no SR-IOV adapter), on
+        the same bus and polkit. carol sees the VFs and names only the holders in her scope; a holder that
+        changes (StartVM) and rules that change (the store moves a VM in and out of her scope) reach her as
+        PropertiesChanged with what she may see then. bob, who may see the adapter and its VFs alone, reads
+        neither its switch nor any holder."""
+        xml = os.path.join(self.state, "held.xml")
+        with open(xml, "w") as f:
+            f.write(held_host_xml([("vf-seen", True), ("vf-other", True), ("vf-late", False),
+                                   ("vf-stranger", False)]))
+        root = os.path.join(self.state, "held-root")
+        os.makedirs(os.path.join(root, "sys"), exist_ok=True)
+        uri = "test://" + xml
+
+        def scope(vm, name):
+            p = subprocess.run([VMNET, "--connect", uri, "set-vmscope", "--vm-name", vm, "--scope", name,
+                                "--store", self.store, "--rules", self.rules], capture_output=True, text=True,
+                               timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+
+        def vf(fn):
+            return f"{ROOT}/VirtualFunction/{Gio.dbus_escape_object_path(f'0000:81:02.{fn}')}"
+
+        def holders(objects):
+            return {fn: (objects[vf(fn)][IFACE + "VirtualFunction"]["VMName"],
+                         objects[vf(fn)][IFACE + "VirtualFunction"]["VMNetworkAdapterName"]) for fn in range(4)}
+
+        def start(vm):
+            p = self.as_user(None, "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", ROOT + "/Host",
+                             "--method", IFACE + "Host.StartVM", vm)
+            self.assertEqual(p.returncode, 0, p.stderr)
+
+        carol_lines = []
+
+        def carol_until(match, what):
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                line = carol.stdout.readline()
+                if not line:
+                    break
+                carol_lines.append(line)
+                name, path, args = line.rstrip("\n").split(" ", 2)
+                if match(name, path, eval(args)):
+                    return
+            self.fail(f"carol was not told {what}:\n" + "".join(carol_lines)[-3000:])
+
+        def vm_name_changed(fn, value):
+            adapter = "net0" if value else ""
+            return lambda name, path, args: (name == "PropertiesChanged" and path == vf(fn) and
+                                             args[1].get("VMName") == value and
+                                             args[1].get("VMNetworkAdapterName") == adapter)
+
+        sw = self.switch_path("Fast")
+        carol = None
+        scope("vf-seen", "alice-scope")
+        scope("vf-late", "alice-scope")
+        self.stop_vmnetd()
+        try:
+            self.start_vmnetd(uri, "--host-root", root)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and self.vmnetd.poll() is None:
+                try:
+                    if vf(3) in self.managed_objects():
+                        break
+                except GLib.Error:
+                    pass
+                time.sleep(0.1)
+            # root sees every holder; carol (who may read the service's configuration and the VMs of
+            # alice's scope) sees every VF, and the holders in her scope.
+            self.assertEqual(holders(self.managed_objects()),
+                             {0: ("vf-seen", "net0"), 1: ("vf-other", "net0"), 2: ("", ""), 3: ("", "")},
+                             self.vmnetd_output()[-3000:])
+            mine = self.user_objects("vmnt-carol")
+            self.assertEqual(holders(mine), {0: ("vf-seen", "net0"), 1: ("", ""), 2: ("", ""), 3: ("", "")})
+            self.assertNotIn("vf-other", repr(mine))
+            # Get and GetAll the same.
+            p = self.as_user("vmnt-carol", "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", vf(1),
+                             "--method", "org.freedesktop.DBus.Properties.Get", IFACE + "VirtualFunction", "VMName")
+            self.assertEqual((p.returncode, p.stdout.strip()), (0, "(<''>,)"), p.stderr)
+            p = self.as_user("vmnt-carol", "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", vf(1),
+                             "--method", "org.freedesktop.DBus.Properties.GetAll", IFACE + "VirtualFunction")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("'VMName': <''>, 'VMNetworkAdapterName': <''>", p.stdout)
+            self.assertIn("'0000:81:02.1'", p.stdout)
+            self.assertNotIn("vf-other", p.stdout)
+            p = self.as_user("vmnt-carol", "gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", vf(0),
+                             "--method", "org.freedesktop.DBus.Properties.Get", IFACE + "VirtualFunction", "VMName")
+            self.assertEqual((p.returncode, p.stdout.strip()), (0, "(<'vf-seen'>,)"), p.stderr)
+
+            cmd = ["nsenter", "-t", self.holder, "-m", "-n", "--", "runuser", "-u", "vmnt-carol", "--",
+                   "/usr/bin/python3", "-c", LISTENER_ALL, "60"]
+            carol = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            first = carol.stdout.readline()
+            self.assertTrue(first.startswith("objects "), first + (carol.stderr.read() if carol.poll() else ""))
+            # The holder changes: a VM in her scope takes a VF, and one outside it.
+            start("vf-late")
+            carol_until(vm_name_changed(2, "vf-late"), "that vf-late holds VF 2")
+            start("vf-stranger")
+            deadline = time.monotonic() + 20
+            while self.prop(vf(3), "VirtualFunction", "VMName") != "vf-stranger" and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertEqual(self.prop(vf(3), "VirtualFunction", "VMName"), "vf-stranger")
+            # Every VF is in use: the switch's fix lists the holders, those outside her scope as
+            # "another VM", as her GetModel writes them.
+            everything = "\n".join(self.managed_objects()[sw][IFACE + "Switch"]["IovSupportReasons"])
+            self.assertIn("(vf-seen/net0, vf-other/net0, vf-late/net0, vf-stranger/net0)", everything)
+            reasons = self.user_objects("vmnt-carol")[sw][IFACE + "Switch"]["IovSupportReasons"]
+            self.assertIn("(vf-seen/net0, another VM, vf-late/net0, another VM)", "\n".join(reasons))
+            p = self.as_user("vmnt-carol", "/usr/bin/python3", "-c", GET_MODEL)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            strings = self.model_contents(bytes.fromhex(p.stdout.split()[1]))[1]
+            fixes = [line.split(" Fix: ", 1)[1] for line in reasons if " Fix: " in line]
+            self.assertTrue(fixes)
+            for fix in fixes:
+                self.assertIn(fix, strings)
+            carol_until(lambda name, path, args: (name == "PropertiesChanged" and path == sw and
+                                                  "another VM, vf-late/net0, another VM)" in
+                                                  "\n".join(args[1].get("IovSupportReasons", []))),
+                        "the switch's holders")
+            # The rules change: vf-other comes into her scope, then leaves it.
+            scope("vf-other", "alice-scope")
+            carol_until(vm_name_changed(1, "vf-other"), "that vf-other holds VF 1")
+            self.assertEqual(holders(self.user_objects("vmnt-carol"))[1], ("vf-other", "net0"))
+            scope("vf-other", "default")
+            carol_until(vm_name_changed(1, ""), "that VF 1's holder is gone from her sight")
+            carol_until(lambda name, path, args: (name == "PropertiesChanged" and path == sw and
+                                                  "(vf-seen/net0, another VM, vf-late/net0, another VM)" in
+                                                  "\n".join(args[1].get("IovSupportReasons", []))),
+                        "the switch's holders without vf-other")
+            mine = self.user_objects("vmnt-carol")
+            self.assertEqual(holders(mine), {0: ("vf-seen", "net0"), 1: ("", ""), 2: ("vf-late", "net0"),
+                                             3: ("", "")})
+            self.assertNotIn("vf-other", repr(mine))
+            self.assertNotIn("vf-stranger", "".join(carol_lines))
+            # bob may see the adapter and its VFs, neither the switch nor any VM: he reads no name of them.
+            pf = f"{ROOT}/NetAdapterSriov/{Gio.dbus_escape_object_path('0000:81:00.0')}"
+            self.assertEqual(self.managed_objects()[pf][IFACE + "NetAdapterSriov"]["SwitchName"], "Fast")
+            self.cli("new-vmrole", "--name", "Port viewer", "--operation", "Connect to the service",
+                     "--operation", "View external Ethernet ports")
+            self.cli("grant-vmrole", "--role", "Port viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
+            try:
+                deadline = time.monotonic() + 30
+                while pf not in self.user_objects("vmnt-bob") and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                his = self.user_objects("vmnt-bob")
+                self.assertEqual(his[pf][IFACE + "NetAdapterSriov"]["SwitchName"], "")
+                self.assertEqual(holders(his), {fn: ("", "") for fn in range(4)})
+                self.assertNotIn(sw, his)
+                self.assertNotIn("vf-", repr(his))
+            finally:
+                self.cli("revoke-vmrole", "--role", "Port viewer", "--user", "vmnt-bob", "--scope", "alice-scope")
+                self.cli("remove-vmrole", "--name", "Port viewer")
+            self.assertIsNone(self.vmnetd.poll())
+        finally:
+            if carol and carol.poll() is None:
+                carol.kill()
+                carol.wait()
+            for vm in ("vf-seen", "vf-other", "vf-late"):
+                scope(vm, "default")
+            self.stop_vmnetd()
+            self.start_vmnetd()
+            self.wait_for_tree()
+        self.assert_alive()
+
     def test_9z_set_num_vfs(self):
         """SetNumVFs on an SR-IOV adapter: vmnetd on a host whose files are a fixture tree (the private
         stack has no SR-IOV adapter), on the same bus and polkit; then the usual vmnetd again."""
@@ -659,6 +824,15 @@ class DBusTest(DBusStack):
             loop.run()
             self.assertTrue(seen, "no ModelChanged:\n" + self.vmnetd_output()[-3000:])
             generation, _, adapters, _ = self.get_model()
+            # The rules the test before left may change a moment later (ModelChanged too): wait for the pass.
+            deadline = time.monotonic() + 20
+            while list(adapters["bob-vm"].values())[0][1] != 31 and time.monotonic() < deadline:
+                GLib.timeout_add(100, loop.quit)
+                loop.run()
+                generation, _, adapters, _ = self.get_model()
+            ctx = GLib.MainContext.default()
+            while ctx.pending():
+                ctx.iteration(False)
             self.assertGreater(generation, before)
             self.assertEqual(generation, seen[-1])
             self.assertEqual(list(adapters["bob-vm"].values())[0][1], 31)
@@ -671,7 +845,6 @@ class DBusTest(DBusStack):
                 self.assertGreater(after, generation)
                 generation = after
             # Each change one generation, whoever made it.
-            ctx = GLib.MainContext.default()
             while ctx.pending():
                 ctx.iteration(False)
             self.assertEqual(seen, list(range(seen[0], generation + 1)))
@@ -697,6 +870,57 @@ loop = GLib.MainLoop()
 GLib.timeout_add_seconds(int(sys.argv[1]), loop.quit)
 loop.run()
 """ % (BUS_NAME, BUS_NAME, ROOT)
+
+# A test-driver host whose VMs hold VFs: one SR-IOV adapter with a VF per VM, a switch in SR-IOV mode
+# on it, and a VM per (name, running) in @vms, the n-th holding VF n (teamed with its virtio adapter,
+# IovWeight 100, as vmnetd attaches them) once it runs.
+HELD_PF = """<device><name>pci_0000_81_00_0</name><parent>computer</parent><capability type='pci'>
+    <class>0x020000</class><domain>0</domain><bus>129</bus><slot>0</slot><function>0</function>
+    <product id='0x1572'>Ethernet Controller X710 for 10GbE SFP+</product><vendor id='0x8086'>Intel Corporation</vendor>
+    <capability type='virt_functions' maxCount='8'>{addresses}</capability></capability></device>
+  <device><name>net_ens1f0_3c_fd_fe_81_00_00</name><parent>pci_0000_81_00_0</parent><capability type='net'>
+    <interface>ens1f0</interface><address>3c:fd:fe:81:00:00</address><link speed='10000' state='up'/>
+    <capability type='80203'/></capability></device>"""
+HELD_VF = """<device><name>pci_0000_81_02_{fn}</name><parent>computer</parent><capability type='pci'>
+    <class>0x020000</class><domain>0</domain><bus>129</bus><slot>2</slot><function>{fn}</function>
+    <product id='0x154c'>Ethernet Virtual Function 700 Series</product><vendor id='0x8086'>Intel Corporation</vendor>
+    <capability type='phys_function'><address domain='0x0000' bus='0x81' slot='0x00' function='0x0'/></capability>
+    <iommuGroup number='{group}'><address domain='0x0000' bus='0x81' slot='0x02' function='0x{fn}'/></iommuGroup>
+    </capability></device>"""
+HELD_VM = """<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>{name}</name><uuid>0b6f51a2-8a6e-4a40-9a34-0000000002{fn:02d}</uuid>
+    <metadata><vmnet:adapters xmlns:vmnet='http://libvmnet.org/xmlns/vmnet/1.0'>
+      <vmnet:adapter mac='52:54:00:bb:00:{fn:02d}' iov-weight='100'/></vmnet:adapters></metadata>
+    <memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>
+    <devices>
+      <interface type='network'><mac address='52:54:00:bb:00:{fn:02d}'/><source network='Fast'/>
+        <model type='virtio'/><teaming type='persistent'/><alias name='ua-net0'/></interface>
+      <interface type='hostdev' managed='yes'><mac address='52:54:00:bb:00:{fn:02d}'/>
+        <source><address type='pci' domain='0x0000' bus='0x81' slot='0x02' function='0x{fn}'/></source>
+        <teaming type='transient' persistent='ua-net0'/><alias name='ua-net0-vf'/></interface>
+    </devices>{state}
+  </domain>"""
+
+
+def held_host_xml(vms):
+    addresses = "".join(f"<address domain='0x0000' bus='0x81' slot='0x02' function='0x{fn}'/>"
+                        for fn in range(len(vms)))
+    vfs = "\n  ".join(HELD_VF.format(fn=fn, group=90 + fn) for fn in range(len(vms)))
+    domains = "\n  ".join(HELD_VM.format(name=name, fn=fn, state="" if running else "<test:runstate>5</test:runstate>")
+                          for fn, (name, running) in enumerate(vms))
+    return f"""<?xml version="1.0"?>
+<node>
+  {HELD_PF.format(addresses=addresses)}
+  {vfs}
+  <network><name>Fast</name><forward mode='bridge'><interface dev='ens1f0'/></forward></network>
+  <network><name>Fast-iov</name><forward mode='hostdev' managed='yes'><pf dev='ens1f0'/></forward></network>
+  {domains}
+</node>
+"""
+
+
+# Run as a test user: LISTENER with every signal's arguments whole.
+LISTENER_ALL = LISTENER.replace('args[1] if name == "PropertiesChanged" else args[0]', "args")
 
 # Run as a test user: GetManagedObjects, then the nodes that Introspect lists below NetworkAdapter.
 INTROSPECT = """
