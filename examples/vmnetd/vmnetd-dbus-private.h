@@ -120,15 +120,22 @@ void         authorize        (VmnetdBus             *self,
                                gpointer               data,
                                GDestroyNotify         data_free);
 
+/* vmnetd-dbus-views.c: what a caller reads of an object */
+GPtrArray   *names_of         (VmnetdBus   *self,
+                               Exported    *e,
+                               GVariant    *props);
+GPtrArray   *exported_names   (VmnetdBus   *self,
+                               Exported    *e);
+gboolean     names_equal      (GPtrArray   *a,
+                               GPtrArray   *b);
+GVariant    *object_view      (Peer        *p,
+                               GVariant    *props,
+                               GPtrArray   *names);
+
 /* vmnetd-dbus.c: the served objects */
 extern const gchar *const vmnetd_kinds[N_KINDS];
 gchar       *visibility_key   (const gchar        *permission,
                                const gchar *const *details);
-GPtrArray   *exported_names   (VmnetdBus   *self,
-                               Exported    *e);
-GVariant    *object_view      (Peer        *p,
-                               GVariant    *props,
-                               GPtrArray   *names);
 GVariant    *properties_changed (const gchar *interface,
                                  GVariant    *from,
                                  GVariant    *to);
