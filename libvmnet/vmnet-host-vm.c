@@ -263,14 +263,17 @@ release_vfs (VmnetHost *self, VmOpData *data, const VmnetVmInfo *vm, const gchar
 
 /* A libvirt call that runs a job of the VM (a migration, a save): made in a
  * thread of its own while this one reports the job's progress in @phase a
- * few times a second (when the bytes changed); cancelling aborts libvirt's
- * job at once, and again until libvirt takes the abort (it refuses one
- * before the job has begun). */
+ * few times a second (when the bytes changed). Cancelling aborts libvirt's
+ * job at once, and again every 100 ms until libvirt refuses an abort after
+ * taking one (the job is over): libvirt refuses an abort before the job has
+ * begun, and one that comes before QEMU's part of the job has begun can be
+ * lost. */
 typedef struct _Job Job;
 typedef gboolean (*JobCall) (Job *job, GError **error);
 
 struct _Job {
   VmnetLibvirtConn *conn;
+  VmnetLibvirtConn *watch;              /* polled and aborted through, if not @conn */
   const gchar      *uuid;
   JobCall           call;
   gpointer          call_data;
@@ -327,7 +330,8 @@ static gboolean
 job_run (Job *job, GCancellable *cancellable, GError **error)
 {
   GThread *thread;
-  gboolean retry = FALSE;
+  guint aborts = 0;
+  gboolean over = FALSE;
   gulong handler = 0;
 
   g_mutex_init (&job->lock);
@@ -339,21 +343,29 @@ job_run (Job *job, GCancellable *cancellable, GError **error)
   while (!job->done)
     {
       guint64 processed, total;
-      gboolean abort_now;
+      gboolean cancelled;
 
-      if (!job->cancelled || job->aborted || retry)
+      if (over)
+        {
+          g_cond_wait (&job->cond, &job->lock);
+          continue;
+        }
+      if (!job->cancelled || aborts)
         g_cond_wait_until (&job->cond, &job->lock,
-                           g_get_monotonic_time () + (retry ? 50 : 200) * G_TIME_SPAN_MILLISECOND);
+                           g_get_monotonic_time () + (job->cancelled ? 100 : 200) * G_TIME_SPAN_MILLISECOND);
       if (job->done)
         break;
-      abort_now = job->cancelled && !job->aborted;
+      cancelled = job->cancelled;
       g_mutex_unlock (&job->lock);
-      if (abort_now)
+      if (cancelled)
         {
-          job->aborted = vmnet_libvirt_conn_abort_job (job->conn, job->uuid);
-          retry = !job->aborted;
+          aborts++;
+          if (vmnet_libvirt_conn_abort_job (job->watch ? job->watch : job->conn, job->uuid))
+            job->aborted = TRUE;
+          else if (job->aborted)
+            over = TRUE;    /* libvirt's job has ended: the call returns */
         }
-      else if (vmnet_libvirt_conn_job_progress (job->conn, job->uuid, &processed, &total))
+      else if (vmnet_libvirt_conn_job_progress (job->watch ? job->watch : job->conn, job->uuid, &processed, &total))
         job_report (job, processed, total);
       g_mutex_lock (&job->lock);
     }
@@ -367,6 +379,27 @@ job_run (Job *job, GCancellable *cancellable, GError **error)
     return TRUE;
   g_propagate_error (error, g_steal_pointer (&job->error));
   return FALSE;
+}
+
+/* A connection of its own to poll and abort a save through: on the one the
+ * save runs on, libvirt may answer them only once the save is over. Opened
+ * without prompting for credentials again; %NULL (the save's connection is
+ * used) when it cannot be opened, and for the test driver, whose VMs live
+ * in their own connection. */
+static VmnetLibvirtConn *
+open_watch (VmnetHost *self, VmnetLibvirtConn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  VmnetLibvirtConn *watch;
+
+  if (vmnet_libvirt_conn_is_test (conn))
+    return NULL;
+  watch = vmnet_libvirt_conn_open (vmnet_libvirt_conn_get_uri (conn),
+                                   vmnet_host_open_flags (self) & ~VMNET_LIBVIRT_OPEN_INTERACTIVE, &error);
+  if (!watch)
+    g_debug ("host '%s': the save is watched on its own connection: %s", vmnet_libvirt_conn_get_uri (conn),
+             error->message);
+  return watch;
 }
 
 static gboolean
@@ -400,12 +433,14 @@ save_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
   job.call_data = data;
   job.progress = data->progress;
   job.phase = VMNET_SAVE_PHASE_SAVE;
+  job.watch = open_watch (self, job.conn);
   ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
   if (ok)
     {
       report (data->progress, VMNET_SAVE_PHASE_SAVE, 0, 0);
       ok = job_run (&job, cancellable, error);
     }
+  g_clear_pointer (&job.watch, vmnet_libvirt_conn_free);
   if (!ok)
     {
       g_autoptr(VmnetSnapshot) back = NULL;

@@ -139,7 +139,10 @@ vmnet_libvirt_conn_job_progress (VmnetLibvirtConn *conn, const gchar *vm_uuid, g
       virResetLastError ();
       return FALSE;
     }
-  ok = virDomainGetJobInfo (dom, &info) == 0 && info.type != VIR_DOMAIN_JOB_NONE;
+  /* A job that failed or was cancelled counts nothing any more. */
+  ok = virDomainGetJobInfo (dom, &info) == 0 &&
+       (info.type == VIR_DOMAIN_JOB_BOUNDED || info.type == VIR_DOMAIN_JOB_UNBOUNDED ||
+        info.type == VIR_DOMAIN_JOB_COMPLETED);
   if (ok)
     {
       *processed = info.dataProcessed;
