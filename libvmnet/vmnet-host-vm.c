@@ -264,10 +264,9 @@ release_vfs (VmnetHost *self, VmOpData *data, const VmnetVmInfo *vm, const gchar
 /* A libvirt call that runs a job of the VM (a migration, a save): made in a
  * thread of its own while this one reports the job's progress in @phase a
  * few times a second (when the bytes changed). Cancelling aborts libvirt's
- * job at once, and again every 100 ms until libvirt refuses an abort after
- * taking one (the job is over): libvirt refuses an abort before the job has
- * begun, and one that comes before QEMU's part of the job has begun can be
- * lost. */
+ * job at once, again every 20 ms until libvirt takes an abort (it refuses
+ * one before the job has begun), then every 100 ms until it refuses one (the
+ * job is over), in case one taken early did not stop it. */
 typedef struct _Job Job;
 typedef gboolean (*JobCall) (Job *job, GError **error);
 
@@ -352,7 +351,8 @@ job_run (Job *job, GCancellable *cancellable, GError **error)
         }
       if (!job->cancelled || aborts)
         g_cond_wait_until (&job->cond, &job->lock,
-                           g_get_monotonic_time () + (job->cancelled ? 100 : 200) * G_TIME_SPAN_MILLISECOND);
+                           g_get_monotonic_time () +
+                           (!job->cancelled ? 200 : job->aborted ? 100 : 20) * G_TIME_SPAN_MILLISECOND);
       if (job->done)
         break;
       cancelled = job->cancelled;

@@ -184,9 +184,9 @@ except libvirt.libvirtError as e:
             self.assert_save_bytes(events)
             last = [e for e in events if e[2:3] == ["save"] and e[5]][-1]
             self.assertGreater(last[5], mib << 20)      # libvirt's estimate: all of the guest's memory
-            self.assertGreater(last[4], (mib - 16) << 20)   # the filled part was written
+            self.assertGreater(last[4], (mib // 2) << 20)   # the filled memory was written
             self.assertFalse(dom.isActive())
-            self.assertGreater(os.path.getsize(path), (mib - 16) << 20)
+            self.assertGreater(os.path.getsize(path), (mib // 2) << 20)
             progress = [e for e in events if e[0] == "Progress"]
             print(f"SaveVM of {mib} MiB: {len(progress)} Progress signals "
                   f"({sum(1 for e in progress if e[5])} with bytes) in {seconds:.2f} s", file=sys.stderr)
@@ -398,7 +398,11 @@ def cancel():
         if method == "MoveVM":
             bus.call("%s", "%s/Host", "%sHost", "StartVM", GLib.Variant("(s)", (args[0],)), None,
                      Gio.DBusCallFlags.NONE, 30000, None, on_busy)
-        GLib.timeout_add_seconds(delay, send_cancel)
+        # timeout_add_seconds() waits for the next whole second even for 0.
+        if delay:
+            GLib.timeout_add_seconds(delay, send_cancel)
+        else:
+            GLib.idle_add(send_cancel)
 def send_cancel():
     bus.call("%s", "%s/Host", "%sHost", "CancelVM", GLib.Variant("(s)", (args[0],)), None,
              Gio.DBusCallFlags.NONE, 30000, None, on_cancel)
