@@ -11,10 +11,11 @@
 #include "vmnet-object-private.h"
 #include "vmnet-vf-exec-private.h"
 
-/* Move progress, reported on the caller's context (or at once for the sync
- * form); shared by the reports still queued. */
+/* Move or save progress, reported on the caller's context (or at once for
+ * the sync form); shared by the reports still queued. */
 typedef struct {
-  VmnetMoveProgressFunc  func;
+  VmnetMoveProgressFunc  move;      /* one of the two */
+  VmnetSaveProgressFunc  save;
   gpointer               data;
   GDestroyNotify         destroy;
   GMainContext          *context;   /* NULL: report from the calling thread */
@@ -29,11 +30,13 @@ progress_clear (Progress *p)
 }
 
 static Progress *
-progress_new (VmnetMoveProgressFunc func, gpointer data, GDestroyNotify destroy, gboolean async)
+progress_new (VmnetMoveProgressFunc move, VmnetSaveProgressFunc save, gpointer data, GDestroyNotify destroy,
+              gboolean async)
 {
   Progress *p = g_atomic_rc_box_new0 (Progress);
 
-  p->func = func;
+  p->move = move;
+  p->save = save;
   p->data = data;
   p->destroy = destroy;
   p->context = async ? g_main_context_ref_thread_default () : NULL;
@@ -67,16 +70,25 @@ progress_release (Progress *p)
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, progress_released, p, (GDestroyNotify) progress_unref);
-  g_source_set_static_name (source, "[vmnet] move progress release");
+  g_source_set_static_name (source, "[vmnet] progress release");
   g_source_attach (source, p->context);
 }
 
 typedef struct {
-  Progress       *progress;
-  VmnetMovePhase  phase;
-  guint64         processed;
-  guint64         total;
+  Progress *progress;
+  gint      phase;      /* a VmnetMovePhase or a VmnetSavePhase */
+  guint64   processed;
+  guint64   total;
 } Report;
+
+static void
+progress_call (Progress *p, gint phase, guint64 processed, guint64 total)
+{
+  if (p->move)
+    p->move ((VmnetMovePhase) phase, processed, total, p->data);
+  else
+    p->save ((VmnetSavePhase) phase, processed, total, p->data);
+}
 
 static void
 report_free (Report *r)
@@ -90,7 +102,7 @@ report_dispatch (gpointer user_data)
 {
   Report *r = user_data;
 
-  r->progress->func (r->phase, r->processed, r->total, r->progress->data);
+  progress_call (r->progress, r->phase, r->processed, r->total);
   return G_SOURCE_REMOVE;
 }
 
@@ -98,16 +110,16 @@ report_dispatch (gpointer user_data)
  * would run it in the worker whenever that context is not owned at the time
  * (between iterations, before the caller's loop runs). */
 static void
-report (Progress *p, VmnetMovePhase phase, guint64 processed, guint64 total)
+report (Progress *p, gint phase, guint64 processed, guint64 total)
 {
   g_autoptr(GSource) source = NULL;
   Report *r;
 
-  if (!p || !p->func)
+  if (!p || (!p->move && !p->save))
     return;
   if (!p->context)
     {
-      p->func (phase, processed, total, p->data);
+      progress_call (p, phase, processed, total);
       return;
     }
   r = g_new0 (Report, 1);
@@ -118,7 +130,7 @@ report (Progress *p, VmnetMovePhase phase, guint64 processed, guint64 total)
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, report_dispatch, r, (GDestroyNotify) report_free);
-  g_source_set_static_name (source, "[vmnet] move progress");
+  g_source_set_static_name (source, "[vmnet] progress");
   g_source_attach (source, p->context);
 }
 
@@ -249,35 +261,220 @@ release_vfs (VmnetHost *self, VmOpData *data, const VmnetVmInfo *vm, const gchar
   return TRUE;
 }
 
+/* A libvirt call that runs a job of the VM (a migration, a save): made in a
+ * thread of its own while this one reports the job's progress in @phase a
+ * few times a second (when the bytes changed). Cancelling aborts libvirt's
+ * job at once, again every 20 ms until libvirt takes an abort (it refuses
+ * one before the job has begun), then every 100 ms until it refuses one (the
+ * job is over), in case one taken early did not stop it. */
+typedef struct _Job Job;
+typedef gboolean (*JobCall) (Job *job, GError **error);
+
+struct _Job {
+  VmnetLibvirtConn *conn;
+  VmnetLibvirtConn *watch;              /* polled and aborted through, if not @conn */
+  const gchar      *uuid;
+  JobCall           call;
+  gpointer          call_data;
+  Progress         *progress;
+  gint              phase;
+  guint64           processed, total;   /* the last bytes reported */
+  gboolean          aborted;            /* libvirt took the abort */
+  GError           *error;
+  GMutex            lock;
+  GCond             cond;
+  gboolean          done;
+  gboolean          cancelled;
+};
+
+static gpointer
+job_thread (gpointer user_data)
+{
+  Job *job = user_data;
+  GError *error = NULL;
+
+  job->call (job, &error);
+  g_mutex_lock (&job->lock);
+  job->error = error;
+  job->done = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+  return NULL;
+}
+
+static void
+job_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  Job *job = user_data;
+
+  g_mutex_lock (&job->lock);
+  job->cancelled = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+}
+
+static void
+job_report (Job *job, guint64 processed, guint64 total)
+{
+  if (processed == job->processed && total == job->total)
+    return;
+  job->processed = processed;
+  job->total = total;
+  report (job->progress, job->phase, processed, total);
+}
+
+/* Runs @job; %FALSE with the call's error when it failed (job->aborted: it
+ * failed because libvirt took the abort). */
+static gboolean
+job_run (Job *job, GCancellable *cancellable, GError **error)
+{
+  GThread *thread;
+  guint aborts = 0;
+  gboolean over = FALSE;
+  gulong handler = 0;
+
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  if (cancellable)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (job_cancelled), job, NULL);
+  thread = g_thread_new ("vmnet-job", job_thread, job);
+  g_mutex_lock (&job->lock);
+  while (!job->done)
+    {
+      guint64 processed, total;
+      gboolean cancelled;
+
+      if (over)
+        {
+          g_cond_wait (&job->cond, &job->lock);
+          continue;
+        }
+      if (!job->cancelled || aborts)
+        g_cond_wait_until (&job->cond, &job->lock,
+                           g_get_monotonic_time () +
+                           (!job->cancelled ? 200 : job->aborted ? 100 : 20) * G_TIME_SPAN_MILLISECOND);
+      if (job->done)
+        break;
+      cancelled = job->cancelled;
+      g_mutex_unlock (&job->lock);
+      if (cancelled)
+        {
+          aborts++;
+          if (vmnet_libvirt_conn_abort_job (job->watch ? job->watch : job->conn, job->uuid))
+            job->aborted = TRUE;
+          else if (job->aborted)
+            over = TRUE;    /* libvirt's job has ended: the call returns */
+        }
+      else if (vmnet_libvirt_conn_job_progress (job->watch ? job->watch : job->conn, job->uuid, &processed, &total))
+        job_report (job, processed, total);
+      g_mutex_lock (&job->lock);
+    }
+  g_mutex_unlock (&job->lock);
+  g_cancellable_disconnect (cancellable, handler);
+  g_thread_join (thread);
+  g_mutex_clear (&job->lock);
+  g_cond_clear (&job->cond);
+
+  if (!job->error)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&job->error));
+  return FALSE;
+}
+
+/* A connection of its own to poll and abort a save through: on the one the
+ * save runs on, libvirt may answer them only once the save is over. Opened
+ * without prompting for credentials again; %NULL (the save's connection is
+ * used) when it cannot be opened, and for the test driver, whose VMs live
+ * in their own connection. */
+static VmnetLibvirtConn *
+open_watch (VmnetHost *self, VmnetLibvirtConn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  VmnetLibvirtConn *watch;
+
+  if (vmnet_libvirt_conn_is_test (conn))
+    return NULL;
+  watch = vmnet_libvirt_conn_open (vmnet_libvirt_conn_get_uri (conn),
+                                   vmnet_host_open_flags (self) & ~VMNET_LIBVIRT_OPEN_INTERACTIVE, &error);
+  if (!watch)
+    g_debug ("host '%s': the save is watched on its own connection: %s", vmnet_libvirt_conn_get_uri (conn),
+             error->message);
+  return watch;
+}
+
+static gboolean
+save_call (Job *job, GError **error)
+{
+  VmOpData *data = job->call_data;
+
+  return vmnet_libvirt_conn_save_vm (job->conn, data->uuid, data->path, error);
+}
+
+/* The VFs out, libvirt's save (its bytes reported while it runs, and its
+ * final count), and the VFs back if it failed or was cancelled. */
 static VmnetSnapshot *
 save_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GError **error)
 {
   VmOpData *data = user_data;
   const VmnetVmInfo *vm;
   g_autoptr(VmnetSnapshot) snap = read_with_vm (self, data, &vm, cancellable, error);
+  Job job = { 0 };
+  guint64 processed, total;
+  gboolean ok;
 
-  if (!snap || !release_vfs (self, data, vm, "VM saving", cancellable, error))
+  if (!snap)
     return NULL;
-  if (!vmnet_libvirt_conn_save_vm (vmnet_host_get_libvirt_conn (self), data->uuid, data->path, error))
+  report (data->progress, VMNET_SAVE_PHASE_DETACH, 0, 0);
+  if (!release_vfs (self, data, vm, "VM saving", cancellable, error))
+    return NULL;
+  job.conn = vmnet_host_get_libvirt_conn (self);
+  job.uuid = data->uuid;
+  job.call = save_call;
+  job.call_data = data;
+  job.progress = data->progress;
+  job.phase = VMNET_SAVE_PHASE_SAVE;
+  job.watch = open_watch (self, job.conn);
+  ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
+  if (ok)
+    {
+      report (data->progress, VMNET_SAVE_PHASE_SAVE, 0, 0);
+      ok = job_run (&job, cancellable, error);
+    }
+  g_clear_pointer (&job.watch, vmnet_libvirt_conn_free);
+  if (!ok)
     {
       g_autoptr(VmnetSnapshot) back = NULL;
+
+      if (job.aborted)
+        {
+          g_clear_error (error);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "the save was cancelled: libvirt aborted the save");
+        }
       g_prefix_error (error, "VM '%s': ", data->name);
+      report (data->progress, VMNET_SAVE_PHASE_ROLLBACK, 0, 0);
       vmnet_host_resources_changed (self);
-      back = give_back (self, data, cancellable, NULL);
+      back = give_back (self, data, NULL, NULL);
       return NULL;
     }
+  if (vmnet_libvirt_conn_saved_bytes (job.conn, data->uuid, &processed, &total))
+    job_report (&job, processed, total);
   vmnet_host_resources_changed (self);
-  return vmnet_host_read (self, vmnet_host_get_libvirt_conn (self), cancellable, error);
+  report (data->progress, VMNET_SAVE_PHASE_DONE, 0, 0);
+  return vmnet_host_read (self, vmnet_host_get_libvirt_conn (self), NULL, error);
 }
 
-static const VmnetHostOp save_op = { .produce = save_produce, .applied = vm_op_applied };
+/* A save that ends before the abort takes effect has saved the VM: the
+ * call says so even when @cancellable was cancelled. */
+static const VmnetHostOp save_op = { .produce = save_produce, .applied = vm_op_applied, .own_cancel = TRUE };
 
 static VmOpData *
-prepare_save (VmnetVm *vm, const gchar *path)
+prepare_save (VmnetVm *vm, const gchar *path, Progress *progress)
 {
   VmOpData *data = vm_op_data_new (vm);
 
   data->path = g_strdup (path);
+  data->progress = progress;
   return data;
 }
 
@@ -294,6 +491,12 @@ prepare_save (VmnetVm *vm, const gchar *path)
  * first (the guest carries on over virtio): a VM holding a VF cannot be
  * saved. If saving fails, the VFs come back.
  *
+ * Cancelling @cancellable while libvirt saves aborts libvirt's save job: the
+ * VM keeps running, gets its VFs back, and the call fails with
+ * %G_IO_ERROR_CANCELLED. A save that ends before the abort takes effect has
+ * saved the VM, and the call says so. vmnet_host_save_vm_full() also reports
+ * the save's progress.
+ *
  * Returns: %TRUE when the VM is saved
  *
  * Since: 0.1
@@ -309,7 +512,7 @@ vmnet_host_save_vm (VmnetHost     *self,
   g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return vmnet_host_run_boolean (self, &save_op, prepare_save (vm, path), (GDestroyNotify) vm_op_data_free,
+  return vmnet_host_run_boolean (self, &save_op, prepare_save (vm, path, NULL), (GDestroyNotify) vm_op_data_free,
                                  cancellable, error);
 }
 
@@ -338,7 +541,7 @@ vmnet_host_save_vm_async (VmnetHost           *self,
   g_return_if_fail (VMNET_IS_HOST (self));
   g_return_if_fail (VMNET_IS_VM (vm));
 
-  vmnet_host_run_async (self, &save_op, prepare_save (vm, path), (GDestroyNotify) vm_op_data_free, NULL,
+  vmnet_host_run_async (self, &save_op, prepare_save (vm, path, NULL), (GDestroyNotify) vm_op_data_free, NULL,
                         vmnet_host_save_vm_async, cancellable, callback, user_data);
 }
 
@@ -360,6 +563,109 @@ vmnet_host_save_vm_finish (VmnetHost     *self,
                            GError       **error)
 {
   return vmnet_host_run_finish_boolean (self, result, vmnet_host_save_vm_async, error);
+}
+
+/**
+ * vmnet_host_save_vm_full:
+ * @self: a #VmnetHost
+ * @vm: a running VM of @self
+ * @path: (nullable) (type filename): the file to save to, or %NULL for
+ *   libvirt's managed save (restored by vmnet_host_start_vm())
+ * @progress: (scope call) (nullable): told of each phase and of the save's
+ *   progress
+ * @user_data: (closure progress): data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * vmnet_host_save_vm() with its progress: %VMNET_SAVE_PHASE_DETACH while the
+ * VM's VFs are unplugged, %VMNET_SAVE_PHASE_SAVE while libvirt saves (the
+ * bytes of memory saved and libvirt's estimate of all, a few times a second
+ * as libvirt counts them, and libvirt's final count once the save is
+ * written), %VMNET_SAVE_PHASE_ROLLBACK when the save failed or was
+ * cancelled and the VFs come back, %VMNET_SAVE_PHASE_DONE last when the VM
+ * is saved.
+ *
+ * Returns: %TRUE when the VM is saved
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_save_vm_full (VmnetHost              *self,
+                         VmnetVm                *vm,
+                         const gchar            *path,
+                         VmnetSaveProgressFunc   progress,
+                         gpointer                user_data,
+                         GCancellable           *cancellable,
+                         GError                **error)
+{
+  g_return_val_if_fail (VMNET_IS_HOST (self), FALSE);
+  g_return_val_if_fail (VMNET_IS_VM (vm), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return vmnet_host_run_boolean (self, &save_op,
+                                 prepare_save (vm, path, progress_new (NULL, progress, user_data, NULL, FALSE)),
+                                 (GDestroyNotify) vm_op_data_free, cancellable, error);
+}
+
+/**
+ * vmnet_host_save_vm_full_async:
+ * @self: a #VmnetHost
+ * @vm: a running VM of @self
+ * @path: (nullable) (type filename): the file to save to, or %NULL for
+ *   libvirt's managed save
+ * @progress: (scope notified) (nullable) (closure progress_data) (destroy progress_data_free):
+ *   told of each phase and of the save's progress, in the thread-default
+ *   main context of this call
+ * @progress_data: data for @progress
+ * @progress_data_free: (nullable): frees @progress_data once no report is left
+ * @cancellable: (nullable): a #GCancellable: cancelling it while libvirt
+ *   saves aborts the save
+ * @callback: (scope async): called when done
+ * @user_data: (closure): data for @callback
+ *
+ * The non-blocking form of vmnet_host_save_vm_full(). Every report comes
+ * before @callback.
+ *
+ * Since: 0.1
+ */
+void
+vmnet_host_save_vm_full_async (VmnetHost              *self,
+                               VmnetVm                *vm,
+                               const gchar            *path,
+                               VmnetSaveProgressFunc   progress,
+                               gpointer                progress_data,
+                               GDestroyNotify          progress_data_free,
+                               GCancellable           *cancellable,
+                               GAsyncReadyCallback     callback,
+                               gpointer                user_data)
+{
+  g_return_if_fail (VMNET_IS_HOST (self));
+  g_return_if_fail (VMNET_IS_VM (vm));
+
+  vmnet_host_run_async (self, &save_op,
+                        prepare_save (vm, path, progress_new (NULL, progress, progress_data, progress_data_free, TRUE)),
+                        (GDestroyNotify) vm_op_data_free, NULL, vmnet_host_save_vm_full_async, cancellable, callback,
+                        user_data);
+}
+
+/**
+ * vmnet_host_save_vm_full_finish:
+ * @self: a #VmnetHost
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes vmnet_host_save_vm_full_async().
+ *
+ * Returns: %TRUE when the VM is saved
+ *
+ * Since: 0.1
+ */
+gboolean
+vmnet_host_save_vm_full_finish (VmnetHost     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return vmnet_host_run_finish_boolean (self, result, vmnet_host_save_vm_full_async, error);
 }
 
 static VmnetSnapshot *
@@ -405,7 +711,7 @@ vmnet_host_restore_vm (VmnetHost     *self,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return vmnet_host_run (self, &restore_op, prepare_save (NULL, path), (GDestroyNotify) vm_op_data_free,
+  return vmnet_host_run (self, &restore_op, prepare_save (NULL, path, NULL), (GDestroyNotify) vm_op_data_free,
                          cancellable, error);
 }
 
@@ -431,7 +737,7 @@ vmnet_host_restore_vm_async (VmnetHost           *self,
   g_return_if_fail (VMNET_IS_HOST (self));
   g_return_if_fail (path != NULL);
 
-  vmnet_host_run_async (self, &restore_op, prepare_save (NULL, path), (GDestroyNotify) vm_op_data_free, NULL,
+  vmnet_host_run_async (self, &restore_op, prepare_save (NULL, path, NULL), (GDestroyNotify) vm_op_data_free, NULL,
                         vmnet_host_restore_vm_async, cancellable, callback, user_data);
 }
 
@@ -551,92 +857,14 @@ typedef struct {
   const gchar      *migrate_uri;
   gboolean          live;
   gboolean          offline;
-  GError           *error;
-  GMutex            lock;
-  GCond             cond;
-  gboolean          done;
-  gboolean          cancelled;
 } Migration;
 
-static gpointer
-migrate_thread (gpointer user_data)
-{
-  Migration *m = user_data;
-  GError *error = NULL;
-
-  vmnet_libvirt_conn_migrate_vm (m->source, m->dest, m->uuid, m->migrate_uri, m->live, m->offline, &error);
-  g_mutex_lock (&m->lock);
-  m->error = error;
-  m->done = TRUE;
-  g_cond_signal (&m->cond);
-  g_mutex_unlock (&m->lock);
-  return NULL;
-}
-
-static void
-migration_cancelled (GCancellable *cancellable, gpointer user_data)
-{
-  Migration *m = user_data;
-
-  g_mutex_lock (&m->lock);
-  m->cancelled = TRUE;
-  g_cond_signal (&m->cond);
-  g_mutex_unlock (&m->lock);
-}
-
-/* Runs libvirt's migration, reporting its progress a few times a second;
- * cancelling aborts libvirt's job at once, and again until libvirt takes
- * the abort (it refuses one before the job has begun). */
 static gboolean
-migrate (Migration *m, Progress *progress, GCancellable *cancellable, GError **error)
+migrate_call (Job *job, GError **error)
 {
-  GThread *thread;
-  gboolean aborted = FALSE;
-  gboolean retry = FALSE;
-  gulong handler = 0;
+  Migration *m = job->call_data;
 
-  g_mutex_init (&m->lock);
-  g_cond_init (&m->cond);
-  if (cancellable)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (migration_cancelled), m, NULL);
-  thread = g_thread_new ("vmnet-migrate", migrate_thread, m);
-  g_mutex_lock (&m->lock);
-  while (!m->done)
-    {
-      guint64 processed, total;
-      gboolean abort_now;
-
-      if (!m->cancelled || aborted || retry)
-        g_cond_wait_until (&m->cond, &m->lock, g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND);
-      if (m->done)
-        break;
-      abort_now = m->cancelled && !aborted;
-      g_mutex_unlock (&m->lock);
-      if (abort_now)
-        {
-          aborted = vmnet_libvirt_conn_abort_job (m->source, m->uuid);
-          retry = !aborted;
-        }
-      else if (vmnet_libvirt_conn_job_progress (m->source, m->uuid, &processed, &total))
-        report (progress, VMNET_MOVE_PHASE_MIGRATE, processed, total);
-      g_mutex_lock (&m->lock);
-    }
-  g_mutex_unlock (&m->lock);
-  g_cancellable_disconnect (cancellable, handler);
-  g_thread_join (thread);
-  g_mutex_clear (&m->lock);
-  g_cond_clear (&m->cond);
-
-  if (!m->error)
-    return TRUE;
-  if (aborted)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the move was cancelled: libvirt aborted the migration");
-      g_clear_error (&m->error);
-    }
-  else
-    g_propagate_error (error, g_steal_pointer (&m->error));
-  return FALSE;
+  return vmnet_libvirt_conn_migrate_vm (m->source, m->dest, m->uuid, m->migrate_uri, m->live, m->offline, error);
 }
 
 /* The destination after the move: its adapters get VFs where VFs are free. */
@@ -672,6 +900,7 @@ move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
   g_autoptr(GPtrArray) compat = NULL;
   const VmnetVmInfo *vm;
   Migration m = { 0 };
+  Job job = { 0 };
 
   report (data->progress, VMNET_MOVE_PHASE_PREFLIGHT, 0, 0);
   there = vmnet_snapshot_read (data->destination_uri, vmnet_host_open_flags (self) & VMNET_LIBVIRT_OPEN_INTERACTIVE,
@@ -704,8 +933,20 @@ move_produce (VmnetHost *self, gpointer user_data, GCancellable *cancellable, GE
   m.uuid = data->uuid;
   m.migrate_uri = data->migrate_uri;
   m.live = (data->flags & VMNET_MOVE_FLAGS_LIVE) != 0;
-  if (!migrate (&m, data->progress, cancellable, error))
+  job.conn = m.source;
+  job.uuid = data->uuid;
+  job.call = migrate_call;
+  job.call_data = &m;
+  job.progress = data->progress;
+  job.phase = VMNET_MOVE_PHASE_MIGRATE;
+  if (!job_run (&job, cancellable, error))
     {
+      if (job.aborted)
+        {
+          g_clear_error (error);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "the move was cancelled: libvirt aborted the migration");
+        }
       g_prefix_error (error, "VM '%s': ", data->name);
       if (!m.offline)
         {
@@ -795,7 +1036,7 @@ vmnet_host_move_vm (VmnetHost             *self,
 
   return vmnet_host_run_boolean (self, &move_op,
                                  prepare_move (vm, destination_uri, migrate_uri, flags,
-                                               progress_new (progress, user_data, NULL, FALSE)),
+                                               progress_new (progress, NULL, user_data, NULL, FALSE)),
                                  (GDestroyNotify) vm_op_data_free, cancellable, error);
 }
 
@@ -840,7 +1081,7 @@ vmnet_host_move_vm_async (VmnetHost             *self,
 
   vmnet_host_run_async (self, &move_op,
                         prepare_move (vm, destination_uri, migrate_uri, flags,
-                                      progress_new (progress, progress_data, progress_data_free, TRUE)),
+                                      progress_new (progress, NULL, progress_data, progress_data_free, TRUE)),
                         (GDestroyNotify) vm_op_data_free, NULL, vmnet_host_move_vm_async, cancellable, callback,
                         user_data);
 }

@@ -197,6 +197,114 @@ const VmnetCommand vmnet_cmd_start_vm = {
   .changes = TRUE,
 };
 
+/* The progress of a save or a move: each phase on stderr as it begins (a
+ * bar for the phase that counts bytes, on a terminal), and each phase's
+ * seconds and bytes for the JSON result. */
+typedef struct {
+  VmnetCliOutput  output;
+  gboolean        tty;
+  GType           phase_type;
+  gint            counted;    /* the phase that counts bytes */
+  gint            done;       /* the last phase */
+  gint64          start;
+  gint64          phase_start;
+  gint            phase;
+  JsonArray      *phases;
+  guint64         processed, total;
+} PhaseProgress;
+
+static void
+phase_progress_init (PhaseProgress *p, VmnetCli *cli, GType phase_type, gint counted, gint done, JsonArray *phases)
+{
+  *p = (PhaseProgress) { cli->output, FALSE, phase_type, counted, done, g_get_monotonic_time (), 0, -1, phases, 0, 0 };
+  p->tty = cli->output != VMNET_CLI_OUTPUT_JSON && isatty (STDERR_FILENO);
+}
+
+static void
+end_phase (PhaseProgress *p, gint64 now)
+{
+  g_autofree gchar *name = NULL;
+  JsonObject *o;
+
+  if (p->phase < 0 || p->phase == p->done)
+    return;
+  if (p->tty && p->phase == p->counted)
+    g_printerr ("\n");
+  name = vmnet_cli_enum_title (p->phase_type, p->phase);
+  o = json_object_new ();
+  json_object_set_string_member (o, "Phase", name);
+  json_object_set_double_member (o, "Seconds", (now - p->phase_start) / 1e6);
+  if (p->phase == p->counted && p->total)
+    {
+      json_object_set_int_member (o, "BytesProcessed", (gint64) p->processed);
+      json_object_set_int_member (o, "BytesTotal", (gint64) p->total);
+    }
+  json_array_add_object_element (p->phases, o);
+}
+
+static void
+on_phase (PhaseProgress *p, gint phase, guint64 processed, guint64 total)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (phase != p->phase)
+    {
+      end_phase (p, now);
+      p->phase = phase;
+      p->phase_start = now;
+      if (phase != p->done && p->output != VMNET_CLI_OUTPUT_JSON)
+        {
+          g_autofree gchar *name = vmnet_cli_enum_title (p->phase_type, phase);
+          g_printerr ("%s…%s", name, p->tty && phase == p->counted ? "" : "\n");
+        }
+      return;
+    }
+  if (total)
+    {
+      p->processed = processed;
+      p->total = total;
+    }
+  if (p->tty && total)
+    {
+      g_autofree gchar *name = vmnet_cli_enum_title (p->phase_type, phase);
+      guint pct = (guint) MIN (100, processed * 100 / total);
+      gchar bar[41];
+      memset (bar, '#', pct * 40 / 100);
+      memset (bar + pct * 40 / 100, '.', 40 - pct * 40 / 100);
+      bar[40] = '\0';
+      g_printerr ("\r%s [%s] %3u%% %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " MiB", name, bar, pct,
+                  processed >> 20, total >> 20);
+    }
+}
+
+static void
+on_move_progress (VmnetMovePhase phase, guint64 processed, guint64 total, gpointer user_data)
+{
+  on_phase (user_data, phase, processed, total);
+}
+
+static void
+on_save_progress (VmnetSavePhase phase, guint64 processed, guint64 total, gpointer user_data)
+{
+  on_phase (user_data, phase, processed, total);
+}
+
+/* Async calls, so that the main loop runs: progress on this thread, and
+ * SIGINT cancels. */
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Wait *w = user_data;
+
+  w->result = g_object_ref (result);
+  g_main_loop_quit (w->loop);
+}
+
 /* save-vm, restore-vm */
 
 typedef struct {
@@ -216,6 +324,10 @@ run_save_vm (VmnetCli *cli, gpointer options, GError **error)
 {
   SaveOptions *o = options;
   g_autoptr(VmnetVm) vm = NULL;
+  g_autoptr(JsonArray) phases = json_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  PhaseProgress p;
+  gboolean ok;
 
   if (!vmnet_cli_no_positional (cli, error) || !(vm = need_vm (cli, o->vm_name, error)))
     return FALSE;
@@ -226,7 +338,35 @@ run_save_vm (VmnetCli *cli, gpointer options, GError **error)
                                                 o->path ? "'" : "");
       return plan_vm (cli, vm, o->path ? VMNET_VM_STATE_OFF : VMNET_VM_STATE_SAVED, TRUE, what);
     }
-  return vmnet_host_save_vm (cli->host, vm, o->path, cli->cancellable, error);
+  phase_progress_init (&p, cli, VMNET_TYPE_SAVE_PHASE, VMNET_SAVE_PHASE_SAVE, VMNET_SAVE_PHASE_DONE, phases);
+  /* SIGINT aborts libvirt's save: the VM runs on. */
+  {
+    Wait w = { g_main_loop_new (NULL, FALSE), NULL };
+
+    vmnet_host_save_vm_full_async (cli->host, vm, o->path, on_save_progress, &p, NULL, cli->cancellable,
+                                   wait_done, &w);
+    g_main_loop_run (w.loop);
+    ok = vmnet_host_save_vm_full_finish (cli->host, w.result, &local_error);
+    g_object_unref (w.result);
+    g_main_loop_unref (w.loop);
+  }
+  end_phase (&p, g_get_monotonic_time ());
+
+  if (cli->output == VMNET_CLI_OUTPUT_JSON)
+    {
+      g_autoptr(JsonObject) b = json_object_new ();
+
+      json_object_set_string_member (b, "VMName", vmnet_vm_get_name (vm));
+      json_object_set_string_member (b, "Path", o->path);
+      json_object_set_boolean_member (b, "Succeeded", ok);
+      json_object_set_string_member (b, "Error", local_error ? local_error->message : NULL);
+      json_object_set_double_member (b, "Seconds", (g_get_monotonic_time () - p.start) / 1e6);
+      json_object_set_array_member (b, "Phases", json_array_ref (phases));
+      vmnet_cli_print_json (json_node_init_object (json_node_alloc (), b));
+    }
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
 }
 
 const VmnetCommand vmnet_cmd_save_vm = {
@@ -494,94 +634,13 @@ const VmnetCommand vmnet_cmd_compare_vm = {
   .run = run_compare_vm,
 };
 
-typedef struct {
-  VmnetCliOutput  output;
-  gboolean        tty;
-  gint64          start;
-  gint64          phase_start;
-  gint            phase;
-  JsonArray      *phases;
-  guint64         processed, total;
-} MoveProgress;
-
-static void
-end_phase (MoveProgress *p, gint64 now)
-{
-  g_autofree gchar *name = NULL;
-  JsonObject *o;
-
-  if (p->phase < 0)
-    return;
-  if (p->tty && p->phase == VMNET_MOVE_PHASE_MIGRATE)
-    g_printerr ("\n");
-  name = vmnet_cli_enum_title (VMNET_TYPE_MOVE_PHASE, p->phase);
-  o = json_object_new ();
-  json_object_set_string_member (o, "Phase", name);
-  json_object_set_double_member (o, "Seconds", (now - p->phase_start) / 1e6);
-  if (p->phase == VMNET_MOVE_PHASE_MIGRATE && p->total)
-    {
-      json_object_set_int_member (o, "BytesProcessed", (gint64) p->processed);
-      json_object_set_int_member (o, "BytesTotal", (gint64) p->total);
-    }
-  json_array_add_object_element (p->phases, o);
-}
-
-static void
-on_progress (VmnetMovePhase phase, guint64 processed, guint64 total, gpointer user_data)
-{
-  MoveProgress *p = user_data;
-  gint64 now = g_get_monotonic_time ();
-
-  if ((gint) phase != p->phase)
-    {
-      end_phase (p, now);
-      p->phase = phase;
-      p->phase_start = now;
-      if (phase != VMNET_MOVE_PHASE_DONE && p->output != VMNET_CLI_OUTPUT_JSON)
-        {
-          g_autofree gchar *name = vmnet_cli_enum_title (VMNET_TYPE_MOVE_PHASE, phase);
-          g_printerr ("%s…%s", name, p->tty && phase == VMNET_MOVE_PHASE_MIGRATE ? "" : "\n");
-        }
-      return;
-    }
-  if (total)
-    {
-      p->processed = processed;
-      p->total = total;
-    }
-  if (p->tty && total)
-    {
-      guint pct = (guint) MIN (100, processed * 100 / total);
-      gchar bar[41];
-      memset (bar, '#', pct * 40 / 100);
-      memset (bar + pct * 40 / 100, '.', 40 - pct * 40 / 100);
-      bar[40] = '\0';
-      g_printerr ("\rMigrate [%s] %3u%% %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " MiB", bar, pct,
-                  processed >> 20, total >> 20);
-    }
-}
-
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-move_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-  g_main_loop_quit (w->loop);
-}
-
 static gboolean
 run_move_vm (VmnetCli *cli, gpointer options, GError **error)
 {
   MoveOptions *o = options;
   g_autoptr(VmnetVm) vm = NULL;
   g_autoptr(JsonArray) phases = json_array_new ();
-  MoveProgress p = { cli->output, FALSE, g_get_monotonic_time (), 0, -1, phases, 0, 0 };
+  PhaseProgress p;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) warnings = NULL;
   gboolean ok;
@@ -595,7 +654,7 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
                                                 o->live ? " while it runs" : "", o->destination);
       return plan_vm (cli, vm, -1, TRUE, what);
     }
-  p.tty = cli->output != VMNET_CLI_OUTPUT_JSON && isatty (STDERR_FILENO);
+  phase_progress_init (&p, cli, VMNET_TYPE_MOVE_PHASE, VMNET_MOVE_PHASE_MIGRATE, VMNET_MOVE_PHASE_DONE, phases);
   /* The pre-flight's warnings: the VM moves, the adapters named lose their
    * VF there. Errors (and an unreachable destination) are the move's own
    * pre-flight's to report. */
@@ -614,14 +673,13 @@ run_move_vm (VmnetCli *cli, gpointer options, GError **error)
 
     vmnet_host_move_vm_async (cli->host, vm, o->destination, o->migrate_uri,
                               o->live ? VMNET_MOVE_FLAGS_LIVE : VMNET_MOVE_FLAGS_NONE,
-                              on_progress, &p, NULL, cli->cancellable, move_done, &w);
+                              on_move_progress, &p, NULL, cli->cancellable, wait_done, &w);
     g_main_loop_run (w.loop);
     ok = vmnet_host_move_vm_finish (cli->host, w.result, &local_error);
     g_object_unref (w.result);
     g_main_loop_unref (w.loop);
   }
-  if (p.phase != VMNET_MOVE_PHASE_DONE)
-    end_phase (&p, g_get_monotonic_time ());
+  end_phase (&p, g_get_monotonic_time ());
 
   if (cli->output == VMNET_CLI_OUTPUT_JSON)
     {

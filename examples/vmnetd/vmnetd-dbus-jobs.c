@@ -2,8 +2,8 @@
 /* vmnetd's VM operations on D-Bus (doc/dbus.md): Host.StartVM, SaveVM,
  * ManagedSaveVM and MoveVM run the library's async verbs, tell their caller
  * how they go with Progress and reply when they are over, while the main
- * loop serves everyone else; Host.CancelVM cancels a running move. Each is
- * checked with polkit as libvirt would check the same call. */
+ * loop serves everyone else; Host.CancelVM cancels a running save or move.
+ * Each is checked with polkit as libvirt would check the same call. */
 #include <string.h>
 #include "vmnetd-dbus-private.h"
 
@@ -113,19 +113,35 @@ emit_progress (Job *j, const gchar *step, gdouble fraction, guint64 processed, g
     g_debug ("Progress to %s: %s", j->sender, error->message);
 }
 
+/* A phase of the library's move or save as its step: the phase's nick;
+ * the bytes in the phase that counts them (migrate, save). */
 static void
-move_progress (VmnetMovePhase phase, guint64 processed, guint64 total, gpointer user_data)
+phase_progress (Job *j, GType phase_type, gint phase, gboolean counted, gboolean done, guint64 processed,
+                guint64 total)
 {
-  Job *j = user_data;
-  g_autoptr(GEnumClass) klass = g_type_class_ref (VMNET_TYPE_MOVE_PHASE);
+  g_autoptr(GEnumClass) klass = g_type_class_ref (phase_type);
   GEnumValue *value = g_enum_get_value (klass, phase);
   gdouble fraction = -1;
 
-  if (phase == VMNET_MOVE_PHASE_MIGRATE && total)
+  if (counted && total)
     fraction = MIN (1.0, (gdouble) processed / (gdouble) total);
-  else if (phase == VMNET_MOVE_PHASE_DONE)
+  else if (done)
     fraction = 1;
   emit_progress (j, value ? value->value_nick : "unknown", fraction, processed, total);
+}
+
+static void
+move_progress (VmnetMovePhase phase, guint64 processed, guint64 total, gpointer user_data)
+{
+  phase_progress (user_data, VMNET_TYPE_MOVE_PHASE, phase, phase == VMNET_MOVE_PHASE_MIGRATE,
+                  phase == VMNET_MOVE_PHASE_DONE, processed, total);
+}
+
+static void
+save_progress (VmnetSavePhase phase, guint64 processed, guint64 total, gpointer user_data)
+{
+  phase_progress (user_data, VMNET_TYPE_SAVE_PHASE, phase, phase == VMNET_SAVE_PHASE_SAVE,
+                  phase == VMNET_SAVE_PHASE_DONE, processed, total);
 }
 
 static void
@@ -143,7 +159,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer user_data)
       break;
     case JOB_SAVE:
     case JOB_MANAGED_SAVE:
-      ok = vmnet_host_save_vm_finish (host, result, &error);
+      ok = vmnet_host_save_vm_full_finish (host, result, &error);
       break;
     case JOB_MOVE:
       ok = vmnet_host_move_vm_finish (host, result, &error);
@@ -156,7 +172,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer user_data)
     vmnetd_bus_sync (j->bus, host);
   if (ok)
     {
-      if (j->kind != JOB_MOVE)
+      if (j->kind == JOB_START)
         emit_progress (j, "done", 1, 0, 0);
       g_dbus_method_invocation_return_value (g_steal_pointer (&j->invocation), NULL);
     }
@@ -229,8 +245,8 @@ job_authorized (VmnetdBus *self, GDBusMethodInvocation *invocation, gpointer dat
       break;
     case JOB_SAVE:
     case JOB_MANAGED_SAVE:
-      emit_progress (j, "save", -1, 0, 0);
-      vmnet_host_save_vm_async (j->host, vm, j->path, j->cancellable, job_done, j);
+      vmnet_host_save_vm_full_async (j->host, vm, j->path, save_progress, job_ref (j), (GDestroyNotify) job_unref,
+                                     j->cancellable, job_done, j);
       break;
     case JOB_MOVE:
       vmnet_host_move_vm_async (j->host, vm, j->destination_uri, *j->migrate_uri ? j->migrate_uri : NULL,
@@ -415,13 +431,15 @@ handle_cancel_vm (VmnetDBusHost *iface, GDBusMethodInvocation *invocation, const
                    "vm: no operation is running on a VM with the UUID or name '%.64s'", shown);
       return return_error (invocation, error);
     }
-  if (j->kind != JOB_MOVE)
+  /* libvirt has no abort for a start. */
+  if (j->kind == JOB_START)
     {
       g_set_error (&error, VMNET_ERROR, VMNET_ERROR_NOT_SUPPORTED,
-                   "%s: %s cannot be cancelled; only MoveVM can", j->context, job_names[j->kind]);
+                   "%s: %s cannot be cancelled; only SaveVM, ManagedSaveVM and MoveVM can", j->context,
+                   job_names[j->kind]);
       return return_error (invocation, error);
     }
-  /* Its own caller may; anyone else needs the rights the move needed. */
+  /* Its own caller may; anyone else needs the rights the operation needed. */
   if (g_str_equal (j->sender, g_dbus_method_invocation_get_sender (invocation)))
     {
       g_cancellable_cancel (j->cancellable);
@@ -437,7 +455,7 @@ void
 vmnetd_jobs_init (VmnetdBus *self, VmnetDBusHost *host_iface)
 {
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) job_unref);
-  /* A cancelled move's error on the bus: a name of ours, G_IO_ERROR_CANCELLED
+  /* A cancelled save's or move's error on the bus: a name of ours, G_IO_ERROR_CANCELLED
    * again for a client that registers it too. */
   g_dbus_error_register_error (G_IO_ERROR, G_IO_ERROR_CANCELLED, VMNETD_BUS_NAME ".Error.Cancelled");
   g_signal_connect (host_iface, "handle-start-vm", G_CALLBACK (handle_start_vm), self);

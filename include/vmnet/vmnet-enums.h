@@ -237,6 +237,24 @@ typedef enum {
 } VmnetMovePhase;
 
 /**
+ * VmnetSavePhase:
+ * @VMNET_SAVE_PHASE_DETACH: taking the VM's VFs out; the virtio path carries the traffic.
+ * @VMNET_SAVE_PHASE_SAVE: libvirt saves the VM's memory; the progress counts bytes.
+ * @VMNET_SAVE_PHASE_ROLLBACK: the save failed or was cancelled; the VM runs on and gets its VFs back.
+ * @VMNET_SAVE_PHASE_DONE: finished: the VM is saved and stopped.
+ *
+ * Where vmnet_host_save_vm_full() is.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+  VMNET_SAVE_PHASE_DETACH,
+  VMNET_SAVE_PHASE_SAVE,
+  VMNET_SAVE_PHASE_ROLLBACK,
+  VMNET_SAVE_PHASE_DONE,
+} VmnetSavePhase;
+
+/**
  * VmnetMoveFlags:
  * @VMNET_MOVE_FLAGS_NONE: the VM is paused while its memory is copied.
  * @VMNET_MOVE_FLAGS_LIVE: live migration: the VM keeps running while its memory is copied.

@@ -163,6 +163,45 @@ VMNET_AVAILABLE_IN_0_1
 gboolean     vmnet_host_save_vm_finish (VmnetHost            *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
+/**
+ * VmnetSaveProgressFunc:
+ * @phase: where the save is
+ * @processed: bytes of the VM's memory saved so far (%VMNET_SAVE_PHASE_SAVE), else 0
+ * @total: bytes to save as libvirt estimates them, else 0
+ * @user_data: (closure): the data given with @progress
+ *
+ * Told when a save enters a phase, a few times a second while libvirt saves,
+ * and once more with libvirt's final count when the save is written.
+ *
+ * Since: 0.1
+ */
+typedef void (*VmnetSaveProgressFunc) (VmnetSavePhase phase,
+                                       guint64        processed,
+                                       guint64        total,
+                                       gpointer       user_data);
+
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_save_vm_full               (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *path,
+                                                    VmnetSaveProgressFunc progress,
+                                                    gpointer              user_data,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+VMNET_AVAILABLE_IN_0_1
+void         vmnet_host_save_vm_full_async         (VmnetHost            *self,
+                                                    VmnetVm              *vm,
+                                                    const gchar          *path,
+                                                    VmnetSaveProgressFunc progress,
+                                                    gpointer              progress_data,
+                                                    GDestroyNotify        progress_data_free,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+VMNET_AVAILABLE_IN_0_1
+gboolean     vmnet_host_save_vm_full_finish        (VmnetHost            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 VMNET_AVAILABLE_IN_0_1
 VmnetVm     *vmnet_host_restore_vm                 (VmnetHost            *self,
                                                     const gchar          *path,

@@ -109,9 +109,9 @@ vmnet_libvirt_conn_migrate_vm (VmnetLibvirtConn *conn,
   return moved != NULL;
 }
 
-/* Asks libvirt to abort the VM's current job (a migration): it fails with
- * the VM where it was. %FALSE when libvirt refused, e.g. while the job has
- * not begun yet. */
+/* Asks libvirt to abort the VM's current job (a migration, a save): it fails
+ * with the VM where it was. %FALSE when libvirt refused, e.g. while the job
+ * has not begun yet. */
 gboolean
 vmnet_libvirt_conn_abort_job (VmnetLibvirtConn *conn, const gchar *vm_uuid)
 {
@@ -126,7 +126,7 @@ vmnet_libvirt_conn_abort_job (VmnetLibvirtConn *conn, const gchar *vm_uuid)
   return ok;
 }
 
-/* How far the VM's current job (a migration) is: bytes processed and total. */
+/* How far the VM's current job (a migration, a save) is: bytes processed and total. */
 gboolean
 vmnet_libvirt_conn_job_progress (VmnetLibvirtConn *conn, const gchar *vm_uuid, guint64 *processed, guint64 *total)
 {
@@ -139,12 +139,49 @@ vmnet_libvirt_conn_job_progress (VmnetLibvirtConn *conn, const gchar *vm_uuid, g
       virResetLastError ();
       return FALSE;
     }
-  ok = virDomainGetJobInfo (dom, &info) == 0 && info.type != VIR_DOMAIN_JOB_NONE;
+  /* A job that failed or was cancelled counts nothing any more. */
+  ok = virDomainGetJobInfo (dom, &info) == 0 &&
+       (info.type == VIR_DOMAIN_JOB_BOUNDED || info.type == VIR_DOMAIN_JOB_UNBOUNDED ||
+        info.type == VIR_DOMAIN_JOB_COMPLETED);
   if (ok)
     {
       *processed = info.dataProcessed;
       *total = info.dataTotal;
     }
+  virResetLastError ();
+  virDomainFree (dom);
+  return ok;
+}
+
+/* The bytes of the VM's last completed save as libvirt counted them
+ * (kept after the VM stopped). %FALSE when libvirt keeps none, or the last
+ * completed job was not a save. */
+gboolean
+vmnet_libvirt_conn_saved_bytes (VmnetLibvirtConn *conn, const gchar *vm_uuid, guint64 *processed, guint64 *total)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (vmnet_libvirt_conn_get_ptr (conn), vm_uuid);
+  virTypedParameterPtr params = NULL;
+  int nparams = 0, type = VIR_DOMAIN_JOB_NONE, operation = 0;
+  unsigned long long done = 0, all = 0;
+  gboolean ok;
+
+  if (!dom)
+    {
+      virResetLastError ();
+      return FALSE;
+    }
+  ok = virDomainGetJobStats (dom, &type, &params, &nparams, VIR_DOMAIN_JOB_STATS_COMPLETED) == 0 &&
+       type == VIR_DOMAIN_JOB_COMPLETED &&
+       virTypedParamsGetInt (params, nparams, VIR_DOMAIN_JOB_OPERATION, &operation) == 1 &&
+       operation == VIR_DOMAIN_JOB_OPERATION_SAVE &&
+       virTypedParamsGetULLong (params, nparams, VIR_DOMAIN_JOB_DATA_PROCESSED, &done) == 1 &&
+       virTypedParamsGetULLong (params, nparams, VIR_DOMAIN_JOB_DATA_TOTAL, &all) == 1;
+  if (ok)
+    {
+      *processed = done;
+      *total = all;
+    }
+  virTypedParamsFree (params, nparams);
   virResetLastError ();
   virDomainFree (dom);
   return ok;

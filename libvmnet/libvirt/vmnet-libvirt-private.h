@@ -165,6 +165,10 @@ gboolean          vmnet_libvirt_conn_job_progress  (VmnetLibvirtConn *conn,
                                                     const gchar      *vm_uuid,
                                                     guint64          *processed,
                                                     guint64          *total);
+gboolean          vmnet_libvirt_conn_saved_bytes   (VmnetLibvirtConn *conn,
+                                                    const gchar      *vm_uuid,
+                                                    guint64          *processed,
+                                                    guint64          *total);
 
 /* Events (vmnet-libvirt-events.c). */
 typedef enum {

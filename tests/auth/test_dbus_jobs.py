@@ -22,7 +22,7 @@ class DBusJobsTest(DBusStack):
         """Host.METHOD as @user through a client that listens for Progress: its events as lists,
         ["Progress", operation, step, fraction, processed, total] … then ["Reply"] or
         ["Error", name, message]. With cancel_at, CancelVM at the first Progress of that step with
-        bytes counted."""
+        bytes counted (STEP@0: at its first Progress)."""
         p = self.as_user(user, "/usr/bin/python3", "-c", VM_CLIENT, method, signature, json.dumps(args),
                          cancel_at or "", timeout=timeout)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -62,6 +62,25 @@ except libvirt.libvirtError as e:
             time.sleep(0.1)
         self.assertEqual(self.polkitd_log().count(line), before + 1, line)
 
+    @staticmethod
+    def steps(events):
+        """The Progress steps in the order they came, a step reported again counted once."""
+        out = []
+        for e in events:
+            if e[0] == "Progress" and (not out or out[-1] != e[2]):
+                out.append(e[2])
+        return out
+
+    def assert_save_bytes(self, events):
+        """libvirt's bytes came in the save step (at least its final count), the fraction their
+        ratio, and only there."""
+        counted = [e for e in events if e[0] == "Progress" and e[5]]
+        self.assertTrue(counted, events)
+        for _, _, step, fraction, processed, total in counted:
+            self.assertEqual(step, "save", events)
+            self.assertTrue(0 < processed <= total, events)
+            self.assertAlmostEqual(fraction, processed / total, places=6)
+
     def test_9y_start_and_save_vm(self):
         self.ensure_network_active(self.conn, "dnet")
         dom = self.conn.lookupByName("alice-vm")
@@ -91,10 +110,13 @@ except libvirt.libvirtError as e:
         self.libvirt_decides_the_same("vmnt-carol", f"d.save({path!r})", "alice-vm", "domain.hibernate")
         self.assertTrue(dom.isActive())
         self.assertFalse(os.path.exists(path))
-        # alice saves it to a file: stopped, the file written.
+        # alice saves it to a file: its phases, libvirt's bytes, stopped, the file written.
         events = self.vm_call("vmnt-alice", "SaveVM", "(ss)", "alice-vm", path)
-        self.assertEqual(events, [["Progress", "SaveVM", "save", -1.0, 0, 0],
-                                  ["Progress", "SaveVM", "done", 1.0, 0, 0], ["Reply"]])
+        self.assertEqual(events[:2], [["Progress", "SaveVM", "detach", -1.0, 0, 0],
+                                      ["Progress", "SaveVM", "save", -1.0, 0, 0]], events)
+        self.assertEqual(events[-2:], [["Progress", "SaveVM", "done", 1.0, 0, 0], ["Reply"]])
+        self.assertEqual({e[2] for e in events[2:-2]}, {"save"}, events)
+        self.assert_save_bytes(events)
         self.assertFalse(dom.isActive())
         self.assertGreater(os.path.getsize(path), 0)
         # Saving a VM that does not run is the library's refusal, and nothing changes.
@@ -106,17 +128,87 @@ except libvirt.libvirtError as e:
         self.assertEqual(self.vm_call("vmnt-alice", "StartVM", "(s)", "alice-vm")[-1], ["Reply"])
         events = self.vm_call("vmnt-alice", "ManagedSaveVM", "(s)", "alice-vm")
         self.assertEqual(events[-1], ["Reply"], events)
-        self.assertEqual(events[0][:3], ["Progress", "ManagedSaveVM", "save"])
+        self.assertEqual(self.steps(events), ["detach", "save", "done"], events)
+        self.assertEqual({e[1] for e in events[:-1]}, {"ManagedSaveVM"})
+        self.assert_save_bytes(events)
         self.assertTrue(dom.hasManagedSaveImage())
         self.assertFalse(dom.isActive())
         self.assertEqual(self.vm_call("vmnt-alice", "StartVM", "(s)", "alice-vm")[-1], ["Reply"])
         self.assertTrue(dom.isActive())
         self.assertFalse(dom.hasManagedSaveImage())
-        # Only a move can be cancelled; nothing runs now.
+        # Nothing runs now: nothing to cancel.
         rc, err = self.host_call("vmnt-alice", "CancelVM", "alice-vm")
         self.assertIn(IFACE + "Error.NotFound", err)
         self.assertIn("no operation is running", err)
         dom.destroy()
+        self.assert_alive()
+
+    def test_9y_save_progress_and_cancel(self):
+        """SaveVM of a guest whose memory is really written (256 MiB, filled): CancelVM as the save
+        step begins aborts libvirt's save, the VM runs on; then the save that goes through, its
+        bytes as libvirt counts them; StartVM cannot be cancelled."""
+        sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
+        sys.path.insert(0, os.path.join(HERE, "..", "gi"))
+        from test_gi_async import memory_filler  # noqa: E402
+        mib = 256
+        filler = os.path.join(self.state, "fill-saver.mb")
+        with open(filler, "wb") as f:
+            f.write(memory_filler(mib))
+        self.ensure_network_active(self.conn, "dnet")
+        xml = domain_xml("saver-vm", "", "52:54:00:19:00:0a")
+        xml = re.sub(r"<disk.*?</disk>", "", xml, flags=re.S)
+        xml = xml.replace("<memory unit='MiB'>64</memory>", f"<memory unit='MiB'>{mib}</memory>")
+        xml = xml.replace("hvm</type></os>", f"hvm</type><kernel>{filler}</kernel></os>")
+        dom = self.conn.defineXML(xml)
+        path = os.path.join(self.state, "saver-vm.save")
+        try:
+            dom.create()
+            self.cli("set-vmscope", "--vm-name", "saver-vm", "--scope", "alice-scope")
+            time.sleep(1.5)     # vmnetd asks polkit again once the rules changed
+            # Cancelled as the save step begins: libvirt's job aborted, the VM runs, no file.
+            events = self.vm_call("vmnt-alice", "SaveVM", "(ss)", "saver-vm", path, cancel_at="save@0")
+            self.assertEqual(self.steps(events), ["detach", "save", "rollback"], events)
+            self.assertIn(["Cancelled"], events)
+            self.assertEqual(events[-1][:2], ["Error", IFACE + "Error.Cancelled"], events)
+            self.assertIn("VM 'saver-vm': the save was cancelled: libvirt aborted the save", events[-1][2])
+            self.assertTrue(dom.isActive())
+            self.assertEqual(dom.info()[0], libvirt.VIR_DOMAIN_RUNNING)
+            self.assertEqual(dom.jobInfo()[0], libvirt.VIR_DOMAIN_JOB_NONE)
+            self.assertFalse(os.path.exists(path))
+            # The save that goes through: its phases in order, libvirt's bytes, done last.
+            t0 = time.monotonic()
+            events = self.vm_call("vmnt-alice", "SaveVM", "(ss)", "saver-vm", path)
+            seconds = time.monotonic() - t0
+            self.assertEqual(self.steps(events), ["detach", "save", "done"], events)
+            self.assertEqual(events[-2:], [["Progress", "SaveVM", "done", 1.0, 0, 0], ["Reply"]])
+            self.assert_save_bytes(events)
+            last = [e for e in events if e[2:3] == ["save"] and e[5]][-1]
+            self.assertGreater(last[5], mib << 20)      # libvirt's estimate: all of the guest's memory
+            self.assertGreater(last[4], (mib // 2) << 20)   # the filled memory was written
+            self.assertFalse(dom.isActive())
+            self.assertGreater(os.path.getsize(path), (mib // 2) << 20)
+            progress = [e for e in events if e[0] == "Progress"]
+            print(f"SaveVM of {mib} MiB: {len(progress)} Progress signals "
+                  f"({sum(1 for e in progress if e[5])} with bytes) in {seconds:.2f} s", file=sys.stderr)
+            # A start cannot be cancelled: refused while it runs.
+            client = subprocess.Popen(
+                ["nsenter", "-t", self.holder, "-m", "-n", "--", "runuser", "-u", "vmnt-alice", "--",
+                 "/usr/bin/python3", "-c", VM_CLIENT, "StartVM", "(s)", json.dumps(["saver-vm"]), "start@0"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            out, err = client.communicate(timeout=240)
+            self.assertEqual(client.returncode, 0, err)
+            events = [json.loads(line) for line in out.splitlines()]
+            refused = [e for e in events if e[0] == "CancelError"]
+            self.assertEqual(refused and refused[0][1], IFACE + "Error.NotSupported", events)
+            self.assertIn("StartVM cannot be cancelled", refused[0][2])
+            self.assertEqual(events[-1], ["Reply"], events)
+            self.assertTrue(dom.isActive())
+        finally:
+            if dom.isActive():
+                dom.destroy()
+            dom.undefine()
+            if os.path.exists(path):
+                os.unlink(path)
         self.assert_alive()
 
     def test_9y_vm_operations_malformed_and_hostile(self):
@@ -263,8 +355,9 @@ except libvirt.libvirtError as e:
 
 
 # Run as a test user: Host.ARGV1 with signature ARGV2 and the JSON list ARGV3, listening for Progress;
-# prints each event as a JSON list (see DBusJobsTest.vm_call). ARGV4: CancelVM at that step, once bytes count
-# (a move: StartVM on the VM first, its error as ["Busy", name, message]); ARGV5: that many seconds later.
+# prints each event as a JSON list (see DBusJobsTest.vm_call). ARGV4: CancelVM at that step, once bytes count,
+# or STEP@0 at its first Progress (a move: StartVM on the VM first, its error as ["Busy", name, message]; a
+# refused CancelVM as ["CancelError", name, message]); ARGV5: that many seconds later.
 VM_CLIENT = """
 import json, sys
 from gi.repository import Gio, GLib
@@ -275,13 +368,23 @@ loop = GLib.MainLoop()
 cancelled = []
 def out(*event):
     print(json.dumps(list(event)), flush=True)
+cancel_step, _, at_once = cancel_at.partition("@")
+answered = []   # the reply, then CancelVM's answer if one was asked: the client ends after both
+def answer():
+    answered.append(1)
+    if len(answered) == 1 + len(cancelled):
+        loop.quit()
 def on_cancel(conn, result):
-    conn.call_finish(result)
-    out("Cancelled")
+    try:
+        conn.call_finish(result)
+        out("Cancelled")
+    except GLib.Error as e:
+        out("CancelError", Gio.DBusError.get_remote_error(e), e.message)
+    answer()
 def on_progress(conn, sender, path, iface, name, params):
     vm, operation, step, fraction, processed, total = params.unpack()
     out("Progress", operation, step, fraction, processed, total)
-    if cancel_at == step and processed:
+    if cancel_step == step and (processed or at_once):
         cancel()
 def on_busy(conn, result):
     try:
@@ -295,7 +398,11 @@ def cancel():
         if method == "MoveVM":
             bus.call("%s", "%s/Host", "%sHost", "StartVM", GLib.Variant("(s)", (args[0],)), None,
                      Gio.DBusCallFlags.NONE, 30000, None, on_busy)
-        GLib.timeout_add_seconds(delay, send_cancel)
+        # timeout_add_seconds() waits for the next whole second even for 0.
+        if delay:
+            GLib.timeout_add_seconds(delay, send_cancel)
+        else:
+            GLib.idle_add(send_cancel)
 def send_cancel():
     bus.call("%s", "%s/Host", "%sHost", "CancelVM", GLib.Variant("(s)", (args[0],)), None,
              Gio.DBusCallFlags.NONE, 30000, None, on_cancel)
@@ -306,7 +413,7 @@ def on_reply(conn, result):
         out("Reply")
     except GLib.Error as e:
         out("Error", Gio.DBusError.get_remote_error(e), e.message)
-    loop.quit()
+    answer()
 bus.signal_subscribe("%s", "%sHost", "Progress", "%s/Host", None, Gio.DBusSignalFlags.NONE, on_progress)
 bus.call("%s", "%s/Host", "%sHost", method, GLib.Variant(signature, tuple(args)), None,
          Gio.DBusCallFlags.NONE, 600000, None, on_reply)

@@ -155,6 +155,28 @@ class TestCli(unittest.TestCase):
         self.assertIn("get-vmnetworkadapter", run("--help").stdout)
         self.assertIn("--vm-name", run("get-vmnetworkadapter", "--help").stdout)
 
+    def test_save_vm_phases(self):
+        """save-vm names each phase on stderr as it begins; the JSON gives them with their seconds
+        (the demo's test driver counts no bytes)."""
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "app1.save")
+            p = run("-c", "demo", "-o", "json", "save-vm", "--vm-name", "app1", "--path", path)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            r = json.loads(p.stdout)
+            self.assertEqual((r["VMName"], r["Path"], r["Succeeded"], r["Error"]), ("app1", path, True, None))
+            self.assertEqual([ph["Phase"] for ph in r["Phases"]], ["Detach", "Save"])
+            self.assertNotIn("BytesTotal", r["Phases"][1])
+            self.assertEqual(p.stderr, "")
+            p = run("-c", "demo", "save-vm", "--vm-name", "app1", "--path", path)
+            self.assertEqual((p.returncode, p.stdout, p.stderr), (0, "", "Detach…\nSave…\n"))
+        # db1 holds a VF, which the test driver cannot unplug: refused in the Detach phase.
+        p = run("-c", "demo", "-o", "json", "save-vm", "--vm-name", "db1")
+        self.assertEqual(p.returncode, 4, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertEqual((r["Path"], r["Succeeded"]), (None, False))
+        self.assertIn("VM 'db1' adapter 'frontend': cannot detach VF", r["Error"])
+        self.assertEqual([ph["Phase"] for ph in r["Phases"]], ["Detach"])
+
     def test_state_change_verbs_usage(self):
         for args in (("save-vm",), ("restore-vm",), ("start-vm",), ("checkpoint-vm", "--vm-name", "web1"),
                      ("compare-vm", "--vm-name", "web1"), ("move-vm", "--vm-name", "web1"), ("move-vm",)):

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The VM *_async operations through GObject-Introspection from a GLib.MainLoop, between two real
 libvirtds (QEMU driver, TCG domains, migration over a unix socket): save, restore, start,
-checkpoint, add adapter, and move with its progress and its cancellation; and a move from gjs
-(move-async.js)."""
+checkpoint, add adapter, save and move with their progress and their cancellation; and a move
+from gjs (move-async.js)."""
 import os
 import shutil
 import struct
@@ -21,7 +21,9 @@ from test_move import start_two_daemons, stop_two_daemons  # noqa: E402
 from test_async import AsyncCase, MoveProgress, Gio, GLib, Vmnet, call_async  # noqa: E402
 
 Phase = Vmnet.MovePhase
+SavePhase = Vmnet.SavePhase
 FILLER_MIB = 32
+SAVER_MIB = 256     # the save of a filled guest of this size lasts a moment
 
 
 def memory_filler(mib):
@@ -58,6 +60,12 @@ class GiAsyncDaemon(AsyncCase):
         xml = domain_xml("busy", [("52:54:00:f1:05:01", "sw", "net0")], [("52:54:00:f1:05:01", "iov-weight='30'")])
         xml = xml.replace("<memory unit='MiB'>64</memory>", f"<memory unit='MiB'>{FILLER_MIB}</memory>")
         cls.src.defineXML(xml.replace("hvm</type></os>", f"hvm</type><kernel>{filler}</kernel></os>")).create()
+        big = os.path.join(cls.work, "fill-big.mb")
+        with open(big, "wb") as f:
+            f.write(memory_filler(SAVER_MIB))
+        xml = domain_xml("bigsaver", [("52:54:00:f1:07:01", "sw", "net0")], [("52:54:00:f1:07:01", "iov-weight='40'")])
+        xml = xml.replace("<memory unit='MiB'>64</memory>", f"<memory unit='MiB'>{SAVER_MIB}</memory>")
+        cls.src.defineXML(xml.replace("hvm</type></os>", f"hvm</type><kernel>{big}</kernel></os>")).create()
         cls.host = Vmnet.Host.new_for_uri(cls.src_uri, None)
 
     @classmethod
@@ -106,6 +114,79 @@ class GiAsyncDaemon(AsyncCase):
         self.assertTrue(dom.isActive())
         self.assertFalse(dom.hasManagedSaveImage())
         self.assertEqual(vm.props.state, Vmnet.VmState.RUNNING)
+
+    # -- save with progress -----------------------------------------------------------------
+    def save_full(self, name, path, progress, cancellable=None):
+        vm = self.host.find_vm(name)
+        done_at = []
+
+        def finish(src, res):
+            done_at.append(len(progress.reports))
+            return src.save_vm_full_finish(res)
+
+        t0 = time.monotonic()
+        ok, error, thread = call_async(
+            lambda cb: self.host.save_vm_full_async(vm, path, progress, cancellable=cancellable, callback=cb),
+            finish, timeout_s=300)
+        self.assertOnMainThread(thread)
+        # Every report came on the main loop's thread, and before the result.
+        self.assertTrue(all(t is threading.main_thread() for t, *_ in progress.reports))
+        self.assertEqual(done_at, [len(progress.reports)])
+        return ok, error, time.monotonic() - t0
+
+    def test_save_full_progress_and_cancel(self):
+        vm = self.host.find_vm("bigsaver")
+        path = os.path.join(self.work, "bigsaver.save")
+        dom = self.src.lookupByName("bigsaver")
+        # Cancelled as the save phase begins: libvirt's save job is aborted, the VM runs on.
+        progress = MoveProgress()
+        cancellable = Gio.Cancellable()
+        progress.on_report = lambda phase, *_: phase == SavePhase.SAVE and cancellable.cancel()
+        ok, error, _ = self.save_full("bigsaver", path, progress, cancellable)
+        self.assertIsNone(ok)
+        self.assertCancelled(error)
+        self.assertIn("VM 'bigsaver': the save was cancelled: libvirt aborted the save", error.message)
+        self.assertEqual(progress.phases(), [SavePhase.DETACH, SavePhase.SAVE, SavePhase.ROLLBACK])
+        self.assertTrue(dom.isActive())
+        self.assertEqual(dom.info()[0], libvirt.VIR_DOMAIN_RUNNING)
+        self.assertEqual(dom.jobInfo()[0], libvirt.VIR_DOMAIN_JOB_NONE)
+        self.assertFalse(os.path.exists(path))
+        self.assertEqual(vm.props.state, Vmnet.VmState.RUNNING)
+        self.assertEqual(vm.find_network_adapter("net0").props.iov_weight, 40)
+        with open(os.path.join(self.states[0], "log", "libvirtd.log")) as f:
+            self.assertIn("job 'domain save' canceled by client", f.read())
+
+        # The save that goes through: its phases in order, libvirt's bytes in the Save phase only.
+        progress = MoveProgress()
+        ok, error, seconds = self.save_full("bigsaver", path, progress)
+        self.assertIsNone(error)
+        self.assertIs(ok, True)
+        self.assertEqual(progress.phases(), [SavePhase.DETACH, SavePhase.SAVE, SavePhase.DONE])
+        counted = [(processed, total) for _, phase, processed, total in progress.reports if total]
+        for _, phase, processed, total in progress.reports:
+            if phase != SavePhase.SAVE:
+                self.assertEqual((processed, total), (0, 0))
+        self.assertTrue(counted, progress.reports)
+        self.assertTrue(all(0 < p <= t for p, t in counted), counted)
+        self.assertEqual(counted, sorted(counted))
+        # libvirt's final count: the filled memory was written, out of all of the guest's.
+        self.assertGreater(counted[-1][1], SAVER_MIB << 20)
+        self.assertGreater(counted[-1][0], (SAVER_MIB // 2) << 20)
+        self.assertFalse(dom.isActive())
+        self.assertGreater(os.path.getsize(path), (SAVER_MIB // 2) << 20)
+        self.assertEqual(vm.props.state, Vmnet.VmState.OFF)
+        freed = self.watch_release(progress)
+        del progress
+        self.assertReleasedOnMainThread(freed)
+        print(f"save of {SAVER_MIB} MiB: {len(counted)} reports with bytes, {seconds:.2f} s", file=sys.stderr)
+
+        # The sync form reports in the calling thread; a VM that does not run: refused, no phase.
+        reports = []
+        with self.assertRaises(GLib.Error) as caught:
+            self.host.save_vm_full(vm, path, lambda phase, *_: reports.append(phase), cancellable=None)
+        self.assertIn("bigsaver", caught.exception.message)
+        self.assertEqual(reports, [SavePhase.DETACH, SavePhase.SAVE, SavePhase.ROLLBACK])
+        os.unlink(path)
 
     def test_restore_missing_file(self):
         missing = os.path.join(self.work, "missing.save")

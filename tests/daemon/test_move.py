@@ -168,6 +168,22 @@ class MoveTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertFalse(self.src.lookupByName("stranded").isActive())
         self.assertGreater(os.path.getsize(path), 0)
+        # The phases with their seconds, and libvirt's count of the bytes saved.
+        r = json.loads(p.stdout)
+        self.assertEqual((r["VMName"], r["Path"], r["Succeeded"], r["Error"]), ("stranded", path, True, None))
+        self.assertEqual([ph["Phase"] for ph in r["Phases"]], ["Detach", "Save"])
+        save = r["Phases"][1]
+        self.assertGreater(save["Seconds"], 0)
+        self.assertTrue(0 < save["BytesProcessed"] <= save["BytesTotal"], save)
+        self.assertGreaterEqual(r["Seconds"], save["Seconds"])
+        # Text output: each phase named on stderr as it begins, nothing on stdout.
+        p = subprocess.run([VMNET, "-c", self.src_uri, "restore-vm", "--path", path], capture_output=True, text=True,
+                           timeout=240)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = subprocess.run([VMNET, "-c", self.src_uri, "save-vm", "--vm-name", "stranded", "--path", path],
+                           capture_output=True, text=True, timeout=240)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual((p.stdout, p.stderr), ("", "Detach…\nSave…\n"))
         p = self.vmnet(self.src_uri, "restore-vm", "--path", path)
         self.assertEqual(p.returncode, 0, p.stderr)
         dom = self.src.lookupByName("stranded")

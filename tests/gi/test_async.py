@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Every VmnetHost *_async operation through GObject-Introspection, from a running GLib.MainLoop,
 against libvirt's test driver: the _finish result, the host's objects afterwards, the thread the
-callbacks come on, and the errors (domain and code). Save, restore, start, checkpoint and a real
-move need QEMU: tests/daemon/test_gi_async.py.
+callbacks come on, and the errors (domain and code). Save with its progress as far as the test
+driver goes; restore, start, checkpoint, a save that counts bytes and a real move need QEMU:
+tests/daemon/test_gi_async.py.
 
     GI_TYPELIB_PATH=build/introspection LD_LIBRARY_PATH=build/libvmnet \\
         /usr/bin/python3 tests/gi/test_async.py -v
@@ -286,6 +287,55 @@ class PrivateHost(AsyncCase):
                                   lambda src, res: src.refresh_finish(res))
         self.assertIsNone(ok)
         self.assertCancelled(error)
+
+    # -- save with progress (the test driver saves at once and counts no bytes) ---------------
+    def test_save_full(self):
+        vm = self.host.find_vm("plain1")
+        path = os.path.join(self.tmp.name, "plain1.save")
+        reports = []
+        self.assertTrue(self.host.save_vm_full(vm, path, lambda *a: reports.append((threading.current_thread(), *a[:3])),
+                                               cancellable=None))
+        # The sync form reports in the calling thread.
+        self.assertEqual(reports, [(threading.main_thread(), Vmnet.SavePhase.DETACH, 0, 0),
+                                   (threading.main_thread(), Vmnet.SavePhase.SAVE, 0, 0),
+                                   (threading.main_thread(), Vmnet.SavePhase.DONE, 0, 0)])
+        self.assertEqual(vm.props.state, Vmnet.VmState.OFF)
+        self.assertTrue(os.path.exists(path))
+
+    def test_save_full_cancelled_before_save(self):
+        # Cancelled while the VFs go out (the sync form reports as it goes): libvirt's save is not
+        # begun, the VM runs on.
+        vm = self.host.find_vm("plain1")
+        path = os.path.join(self.tmp.name, "plain1-cancelled.save")
+        cancellable = Gio.Cancellable()
+        phases = []
+
+        def progress(phase, *_):
+            phases.append(phase)
+            if phase == Vmnet.SavePhase.DETACH:
+                cancellable.cancel()
+
+        with self.assertRaises(GLib.Error) as caught:
+            self.host.save_vm_full(vm, path, progress, cancellable=cancellable)
+        self.assertCancelled(caught.exception)
+        self.assertIn("VM 'plain1'", caught.exception.message)
+        self.assertEqual(phases, [Vmnet.SavePhase.DETACH, Vmnet.SavePhase.ROLLBACK])
+        self.assertTrue(self.host.refresh(None))
+        self.assertEqual(vm.props.state, Vmnet.VmState.RUNNING)
+        self.assertFalse(os.path.exists(path))
+
+    def test_save_full_refused(self):
+        # tuned1 holds a VF, which the test driver cannot unplug: refused in the Detach phase, the VM
+        # runs on with its VF.
+        vm = self.host.find_vm("tuned1")
+        progress = MoveProgress()
+        ok, error, _ = call_async(lambda cb: self.host.save_vm_full_async(vm, None, progress, callback=cb),
+                                  lambda src, res: src.save_vm_full_finish(res))
+        self.assertIsNone(ok)
+        self.assertVmnetError(error, Vmnet.Error.NOT_SUPPORTED, "VM 'tuned1' adapter 'net0'", "cannot detach VF")
+        self.assertEqual(progress.phases(), [Vmnet.SavePhase.DETACH])
+        self.assertEqual(vm.props.state, Vmnet.VmState.RUNNING)
+        self.assertIsNotNone(vm.find_network_adapter("net0").props.virtual_function)
 
     # -- move: the pre-flight against a destination that lacks the VM's switch ---------------
     def move(self, vm, destination):
