@@ -8,6 +8,7 @@
 #include "vmnet-reconciler.h"
 #include "vmnet-model-private.h"
 #include "vmnet-vf-plan-private.h"
+#include "vmnet-vm-job-private.h"
 #include "libvirt/vmnet-libvirt-private.h"
 
 G_BEGIN_DECLS
@@ -200,6 +201,42 @@ VmnetSnapshot *vmnet_host_reconcile_pass (VmnetHost     *self,
                                           GError       **error);
 void           vmnet_host_emit_actions   (VmnetHost     *self,
                                           GPtrArray     *steps);
+
+/* A VM operation (vmnet-host-vm.c, vmnet-host-move.c): the VM, what the
+ * call asked, and the VF steps taken on the way. */
+typedef struct {
+  gchar          *uuid;
+  gchar          *name;
+  gchar          *path;             /* save, restore */
+  gchar          *checkpoint;       /* checkpoint: its name, */
+  gchar          *memory_file;      /* and where its memory goes */
+  gchar          *destination_uri;  /* move */
+  gchar          *migrate_uri;
+  VmnetMoveFlags  flags;
+  VmnetProgress  *progress;
+  GPtrArray      *steps;            /* (element-type VmnetVfStep): what was done to VFs here */
+} VmnetVmOpData;
+
+VmnetVmOpData *vmnet_vm_op_data_new     (VmnetVm            *vm);
+void           vmnet_vm_op_data_free    (VmnetVmOpData      *data);
+/* Their VmnetHostOp.applied: the VF steps taken, as signals. */
+void           vmnet_vm_op_applied      (VmnetHost          *self,
+                                         gpointer            user_data);
+VmnetSnapshot *vmnet_host_read_with_vm  (VmnetHost          *self,
+                                         VmnetVmOpData      *data,
+                                         const VmnetVmInfo **vm,
+                                         GCancellable       *cancellable,
+                                         GError            **error);
+VmnetSnapshot *vmnet_host_give_back_vfs (VmnetHost          *self,
+                                         VmnetVmOpData      *data,
+                                         GCancellable       *cancellable,
+                                         GError            **error);
+gboolean       vmnet_host_release_vfs   (VmnetHost          *self,
+                                         VmnetVmOpData      *data,
+                                         const VmnetVmInfo  *vm,
+                                         const gchar        *reason,
+                                         GCancellable       *cancellable,
+                                         GError            **error);
 
 gboolean          vmnet_host_execute_step      (VmnetHost   *self,
                                                 VmnetVfStep *step,
