@@ -9,20 +9,13 @@
  * Prints on stderr "open: SECONDS" (attaching: one GetModel, the objects
  * made) and "walk N: SECONDS" for each of WALKS (default 1) walks that read
  * every property of every VM network adapter; then on stdout one line per
- * adapter as bench/dbus-model-read.c does:
- *
- *   VM-NAME <TAB> MAC <TAB> SWITCH <TAB> IOV-WEIGHT
+ * adapter as the other readers do (bench/dbus-read-common.h).
  *
  * Exits 1 when the host is not attached to vmnetd. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <vmnet/vmnet.h>
-
-static const char *
-or_dash (const char *s)
-{
-  return s && *s ? s : "-";
-}
+#include "dbus-read-common.h"
 
 /* Every property of every adapter, as get-vmnetworkadapter reads them. */
 static void
@@ -88,10 +81,9 @@ main (int argc, char **argv)
   for (guint i = 0; i < g_list_model_get_n_items (adapters); i++)
     {
       g_autoptr(VmnetNetworkAdapter) a = g_list_model_get_item (adapters, i);
-      g_autofree gchar *mac = g_ascii_strdown (or_dash (vmnet_network_adapter_get_mac_address (a)), -1);
 
-      printf ("%s\t%s\t%s\t%u\n", or_dash (vmnet_network_adapter_get_vm_name (a)), mac,
-              or_dash (vmnet_network_adapter_get_switch_name (a)), vmnet_network_adapter_get_iov_weight (a));
+      bench_read_print_adapter (vmnet_network_adapter_get_vm_name (a), vmnet_network_adapter_get_mac_address (a),
+                                vmnet_network_adapter_get_switch_name (a), vmnet_network_adapter_get_iov_weight (a));
     }
   return 0;
 }

@@ -31,7 +31,7 @@ struct _VmnetdBus {
   guint             rules_timeout;
   VmnetHost        *host;         /* the one last synced, or NULL */
   guint             pass;         /* marks what the running sync has seen */
-  GPtrArray        *holders;      /* (element-type Named): the VFs' holders, for @holders_pass */
+  GHashTable       *holders;      /* "VM/ADAPTER" -> Named: the VFs' holders, for @holders_pass */
   guint             holders_pass;
   VmnetdModel      *model;        /* Host.GetModel's (vmnetd-dbus-model.c) */
   GHashTable       *jobs;         /* VM UUID -> its running operation (vmnetd-dbus-jobs.c) */

@@ -31,48 +31,58 @@ named_new (const gchar *permission, const gchar *words, const gchar *const *deta
 static const gchar *const vf_blank[] = { "VMName", "VMNetworkAdapterName", NULL };
 static const gchar *const pf_blank[] = { "SwitchName", NULL };
 
-/* Where @item stands in @s as an entry of a list of holders, "(A/a, B/b)"
- * (the library's fix for a switch without a free VF), or NULL. */
-static const gchar *
-find_item (const gchar *s, const gchar *item)
+/* Calls @func on each entry of the lists of holders in @s, "(A/a, B/b)"
+ * (the library's fix for a switch without a free VF; an entry is
+ * "VM/ADAPTER"), once per entry in one pass over @s. With @out, appends @s
+ * to it with each entry written as @func says (NULL: as it is). */
+typedef const gchar *(*ItemFunc) (const gchar *item, gpointer data);
+
+static void
+each_item (const gchar *s, ItemFunc func, gpointer data, GString *out)
 {
-  gsize n = strlen (item);
+  const gchar *p = s;
 
-  for (const gchar *at = strstr (s, item); at; at = strstr (at + 1, item))
+  for (;;)
     {
-      gboolean starts = at > s && (at[-1] == '(' || (at[-1] == ' ' && at - 1 > s && at[-2] == ','));
+      const gchar *open = strchr (p, '(');
+      const gchar *close = open ? strchr (open + 1, ')') : NULL;
 
-      if (starts && (at[n] == ',' || at[n] == ')'))
-        return at;
-    }
-  return NULL;
-}
-
-static gchar *
-without_items (const gchar *s, GPtrArray *hidden)
-{
-  g_autoptr(GString) out = g_string_new (s);
-
-  for (guint i = 0; i < hidden->len; i++)
-    {
-      const Named *n = g_ptr_array_index (hidden, i);
-      const gchar *at;
-
-      if (!n->item)
-        continue;
-      while ((at = find_item (out->str, n->item)))
+      if (!close)
         {
-          gsize pos = at - out->str;
-
-          g_string_erase (out, pos, strlen (n->item));
-          g_string_insert (out, pos, "another VM");
+          if (out)
+            g_string_append (out, p);
+          return;
         }
+      if (out)
+        g_string_append_len (out, p, open + 1 - p);
+      for (const gchar *at = open + 1; at <= close;)
+        {
+          const gchar *comma = g_strstr_len (at, close - at, ", ");
+          const gchar *end = comma ? comma : close;
+          const gchar *instead = NULL;
+
+          if (memchr (at, '/', end - at))
+            {
+              g_autofree gchar *item = g_strndup (at, end - at);
+              instead = func (item, data);
+            }
+          if (out)
+            {
+              if (instead)
+                g_string_append (out, instead);
+              else
+                g_string_append_len (out, at, end - at);
+              g_string_append (out, comma ? ", " : ")");
+            }
+          at = comma ? comma + 2 : close + 1;
+        }
+      p = close + 1;
     }
-  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static gboolean
-mentions (GVariant *props, const gchar *item)
+/* Calls each_item() on every text of @props (a{sv}). */
+static void
+each_item_of (GVariant *props, ItemFunc func, gpointer data)
 {
   GVariantIter iter;
   const gchar *name;
@@ -81,28 +91,39 @@ mentions (GVariant *props, const gchar *item)
   g_variant_iter_init (&iter, props);
   while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
     {
-      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) && find_item (g_variant_get_string (value, NULL), item))
-        {
-          g_variant_unref (value);
-          return TRUE;
-        }
-      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        each_item (g_variant_get_string (value, NULL), func, data, NULL);
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
         {
           g_autofree const gchar **texts = g_variant_get_strv (value, NULL);
 
           for (guint i = 0; texts[i]; i++)
-            if (find_item (texts[i], item))
-              {
-                g_variant_unref (value);
-                return TRUE;
-              }
+            each_item (texts[i], func, data, NULL);
         }
     }
-  return FALSE;
 }
 
-/* Every VF's holder, as a list of holders writes it: once per pass. */
-static GPtrArray *
+static const gchar *
+hide_item (const gchar *item, gpointer data)
+{
+  GHashTable *hidden = data;
+
+  return g_hash_table_contains (hidden, item) ? "another VM" : NULL;
+}
+
+/* @s with every entry of @hidden (item -> Named) in a list of holders
+ * written "another VM". */
+static gchar *
+without_items (const gchar *s, GHashTable *hidden)
+{
+  GString *out = g_string_sized_new (strlen (s) + 16);
+
+  each_item (s, hide_item, hidden, out);
+  return g_string_free (out, FALSE);
+}
+
+/* Every VF's holder, by how a list of holders writes it: once per pass. */
+static GHashTable *
 host_holders (VmnetdBus *self)
 {
   GListModel *pfs = self->host ? vmnet_host_get_net_adapters_sriov (self->host) : NULL;
@@ -112,8 +133,8 @@ host_holders (VmnetdBus *self)
 
   if (self->holders && self->holders_pass == self->pass)
     return self->holders;
-  g_clear_pointer (&self->holders, g_ptr_array_unref);
-  self->holders = g_ptr_array_new_with_free_func ((GDestroyNotify) named_free);
+  g_clear_pointer (&self->holders, g_hash_table_unref);
+  self->holders = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) named_free);
   self->holders_pass = self->pass;
   for (guint i = 0; vms && i < g_list_model_get_n_items (vms); i++)
     {
@@ -134,6 +155,7 @@ host_holders (VmnetdBus *self)
           const gchar *vm = vmnet_virtual_function_get_vm_name (vf);
           const gchar *adapter = vmnet_virtual_function_get_vm_network_adapter_name (vf);
           const gchar *uuid;
+          Named *n;
           g_autofree gchar *item = NULL;
           g_autofree gchar *words = NULL;
 
@@ -143,11 +165,11 @@ host_holders (VmnetdBus *self)
           item = g_strdup_printf ("%s/%s", vm, adapter ? adapter : "?");
           words = g_strdup_printf ("VM '%s'", vm);
           /* What libvirt's polkit access driver sends before it lists a VM. */
-          g_ptr_array_add (self->holders,
-                           named_new ("domain.getattr", words,
-                                      (const gchar *const[]) { "connect_driver", driver_of (self), "domain_name", vm,
-                                                               "domain_uuid", uuid ? uuid : "", NULL },
-                                      NULL, item));
+          n = named_new ("domain.getattr", words,
+                         (const gchar *const[]) { "connect_driver", driver_of (self), "domain_name", vm,
+                                                  "domain_uuid", uuid ? uuid : "", NULL },
+                         NULL, item);
+          g_hash_table_replace (self->holders, n->item, n);
         }
     }
   return self->holders;
@@ -157,6 +179,26 @@ static Named *
 named_copy (const Named *n, const gchar *const *blank, const gchar *item)
 {
   return named_new (n->check->permission, n->check->object, (const gchar *const *) n->check->details, blank, item);
+}
+
+typedef struct {
+  GHashTable *holders;  /* host_holders() */
+  GPtrArray  *names;    /* what the properties name, in the order they name it */
+  GHashTable *seen;     /* the items in @names */
+} Mentions;
+
+static const gchar *
+add_mention (const gchar *item, gpointer data)
+{
+  Mentions *m = data;
+  const Named *n = g_hash_table_lookup (m->holders, item);
+
+  if (n && !g_hash_table_contains (m->seen, n->item))
+    {
+      g_hash_table_add (m->seen, n->item);
+      g_ptr_array_add (m->names, named_copy (n, NULL, n->item));
+    }
+  return NULL;
 }
 
 /* What @e's properties (@props, if known) name, as they are in this pass. */
@@ -174,14 +216,10 @@ names_of (VmnetdBus *self, Exported *e, GVariant *props)
       const gchar *vm = vmnet_virtual_function_get_vm_name (vf);
       const gchar *adapter = vmnet_virtual_function_get_vm_network_adapter_name (vf);
       g_autofree gchar *item = vm ? g_strdup_printf ("%s/%s", vm, adapter ? adapter : "?") : NULL;
-      GPtrArray *holders = vm ? host_holders (self) : NULL;
+      const Named *holder = vm ? g_hash_table_lookup (host_holders (self), item) : NULL;
 
-      for (guint i = 0; holders && i < holders->len; i++)
-        if (g_str_equal (((Named *) g_ptr_array_index (holders, i))->item, item))
-          {
-            g_ptr_array_add (e->names, named_copy (g_ptr_array_index (holders, i), vf_blank, NULL));
-            break;
-          }
+      if (holder)
+        g_ptr_array_add (e->names, named_copy (holder, vf_blank, NULL));
     }
   else if (VMNET_IS_NET_ADAPTER_SRIOV (e->source))
     {
@@ -197,17 +235,16 @@ names_of (VmnetdBus *self, Exported *e, GVariant *props)
   else if (VMNET_IS_SWITCH (e->source) || VMNET_IS_NETWORK_ADAPTER (e->source))
     {
       /* Their checks' fixes list the holders of a switch's VFs. */
-      GPtrArray *holders = host_holders (self);
-      g_autoptr(GVariant) read = !props && holders->len ? g_dbus_interface_skeleton_get_properties (e->iface) : NULL;
+      Mentions m = { host_holders (self), e->names, NULL };
+      g_autoptr(GVariant) read = NULL;
 
-      if (read)
-        props = read;
-      for (guint i = 0; i < holders->len; i++)
+      if (g_hash_table_size (m.holders) > 0)
         {
-          const Named *n = g_ptr_array_index (holders, i);
-
-          if (mentions (props, n->item))
-            g_ptr_array_add (e->names, named_copy (n, NULL, n->item));
+          if (!props)
+            props = read = g_dbus_interface_skeleton_get_properties (e->iface);
+          m.seen = g_hash_table_new (g_str_hash, g_str_equal);
+          each_item_of (props, add_mention, &m);
+          g_hash_table_unref (m.seen);
         }
     }
   return e->names;
@@ -241,6 +278,7 @@ GVariant *
 object_view (Peer *p, GVariant *props, GPtrArray *names)
 {
   g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
+  g_autoptr(GHashTable) hidden_items = NULL;
   GVariantBuilder b;
   GVariantIter iter;
   const gchar *name;
@@ -251,6 +289,10 @@ object_view (Peer *p, GVariant *props, GPtrArray *names)
       g_ptr_array_add (hidden, g_ptr_array_index (names, i));
   if (!hidden->len)
     return g_variant_ref (props);
+  hidden_items = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < hidden->len; i++)
+    if (((Named *) g_ptr_array_index (hidden, i))->item)
+      g_hash_table_add (hidden_items, ((Named *) g_ptr_array_index (hidden, i))->item);
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   g_variant_iter_init (&iter, props);
   while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
@@ -266,7 +308,7 @@ object_view (Peer *p, GVariant *props, GPtrArray *names)
         g_variant_builder_add (&b, "{sv}", name, g_variant_new_string (""));
       else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
         {
-          g_autofree gchar *text = without_items (g_variant_get_string (value, NULL), hidden);
+          g_autofree gchar *text = without_items (g_variant_get_string (value, NULL), hidden_items);
           g_variant_builder_add (&b, "{sv}", name, g_variant_new_string (text));
         }
       else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
@@ -277,7 +319,7 @@ object_view (Peer *p, GVariant *props, GPtrArray *names)
 
           for (guint i = 0; texts[i]; i++)
             {
-              g_autofree gchar *text = without_items (texts[i], hidden);
+              g_autofree gchar *text = without_items (texts[i], hidden_items);
               g_strv_builder_add (out, text);
             }
           strv = g_strv_builder_end (out);

@@ -941,7 +941,7 @@ vmnetd_bus_free (VmnetdBus *self)
   g_queue_clear_full (&self->asks, (GDestroyNotify) ask_free);
   g_hash_table_unref (self->objects);
   vmnetd_model_free (self->model);
-  g_clear_pointer (&self->holders, g_ptr_array_unref);
+  g_clear_pointer (&self->holders, g_hash_table_unref);
   g_clear_object (&self->connection);
   g_clear_object (&self->host);
   g_main_context_unref (self->context);
